@@ -1,0 +1,154 @@
+//! The application value: built once from the config and handed to every handler and worker.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{Duration, Instant};
+
+use minijinja::Value;
+use serde::Serialize;
+use sqlx::Row as _;
+use tokio::sync::Mutex;
+
+use crate::articles::model::Label;
+use crate::config::{Config, Language};
+use crate::db::Db;
+use crate::web::error::AppError;
+use crate::web::i18n::I18n;
+use crate::web::{assets, templates};
+
+/// How long the list of top topics in the navigation is reused before it is read again.
+const NAV_TAGS_TTL: Duration = Duration::from_secs(30);
+const NAV_TAGS: i64 = 6;
+
+/// The time the application runs on. Tests move it forward to let scheduled articles go live.
+#[derive(Debug, Default)]
+pub struct Clock {
+    offset_secs: AtomicI64,
+}
+
+impl Clock {
+    pub fn now(&self) -> i64 {
+        crate::db::now() + self.offset_secs.load(Ordering::Relaxed)
+    }
+
+    pub fn advance(&self, secs: i64) {
+        self.offset_secs.fetch_add(secs, Ordering::Relaxed);
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct SiteView {
+    name: String,
+    description: String,
+    base_url: String,
+}
+
+pub struct App {
+    pub config: Config,
+    pub db: Db,
+    pub i18n: Arc<I18n>,
+    pub time_zone: jiff::tz::TimeZone,
+    pub clock: Clock,
+    templates: minijinja::Environment<'static>,
+    site: Value,
+    nav_tags: Mutex<Option<(Instant, Vec<Label>)>>,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App").field("db", &self.db).finish_non_exhaustive()
+    }
+}
+
+impl App {
+    /// Opens the database (without migrating it) and loads templates and translations.
+    pub async fn build(config: Config) -> anyhow::Result<Arc<App>> {
+        let db = Db::connect(&config).await?;
+        App::with_db(config, db)
+    }
+
+    pub fn with_db(config: Config, db: Db) -> anyhow::Result<Arc<App>> {
+        let i18n = Arc::new(I18n::load()?);
+        let time_zone = config.time_zone();
+        let templates = templates::environment(
+            i18n.clone(),
+            config.site.language,
+            time_zone.clone(),
+            &[
+                ("css_url", Value::from(assets::url("style.css"))),
+                ("favicon_url", Value::from(assets::url("favicon.svg"))),
+                ("ui_lang", Value::from(config.site.language.code())),
+            ],
+        )?;
+        let site = Value::from(minijinja::value::Serde(SiteView {
+            name: config.site.name.clone(),
+            description: config.site.description.clone(),
+            base_url: config.site.base_url.clone(),
+        }));
+        Ok(Arc::new(App {
+            config,
+            db,
+            i18n,
+            time_zone,
+            clock: Clock::default(),
+            templates,
+            site,
+            nav_tags: Mutex::new(None),
+        }))
+    }
+
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
+    pub fn language(&self) -> Language {
+        self.config.site.language
+    }
+
+    /// A UI text in the site's language.
+    pub fn text(&self, key: &str) -> String {
+        self.i18n.text(self.language(), key, &[])
+    }
+
+    /// Renders a page template with the values every page needs (site, navigation) added.
+    pub async fn render(&self, template: &str, page: Value) -> Result<String, AppError> {
+        let nav_tags = self.nav_tags().await?;
+        let context = minijinja::context! {
+            site => self.site.clone(),
+            nav_tags => minijinja::value::Serde(nav_tags),
+            ..page
+        };
+        Ok(self.templates.get_template(template)?.render(context)?)
+    }
+
+    /// The most used topics among live articles, for the navigation; read at most every 30 s.
+    pub async fn nav_tags(&self) -> Result<Vec<Label>, sqlx::Error> {
+        let mut cached = self.nav_tags.lock().await;
+        if let Some((at, tags)) = cached.as_ref()
+            && at.elapsed() < NAV_TAGS_TTL
+        {
+            return Ok(tags.clone());
+        }
+        let rows = sqlx::query(
+            "SELECT t.slug, t.name, COUNT(*) AS n FROM tags t \
+             JOIN article_tags x ON x.tag_id = t.id JOIN articles a ON a.id = x.article_id \
+             WHERE a.status = 'published' OR (a.status = 'scheduled' AND a.published_at <= $1) \
+             GROUP BY t.id, t.slug, t.name ORDER BY n DESC, t.name LIMIT $2",
+        )
+        .bind(self.now())
+        .bind(NAV_TAGS)
+        .fetch_all(&self.db.pool)
+        .await?;
+        let tags = rows
+            .iter()
+            .map(|r| Ok(Label { slug: r.try_get(0)?, name: r.try_get(1)? }))
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        *cached = Some((Instant::now(), tags.clone()));
+        Ok(tags)
+    }
+
+    /// Forgets cached navigation so the next page shows the current topics.
+    pub async fn content_changed(&self) {
+        *self.nav_tags.lock().await = None;
+    }
+}

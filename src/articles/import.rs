@@ -1,0 +1,278 @@
+//! Markdown files with TOML front matter (between `+++` lines) as articles, and the demo
+//! publication built from such files.
+//!
+//! ```text
+//! +++
+//! title = "Schlagzeile"
+//! slug = "optional-explicit-slug"
+//! places = ["Berlin"]
+//! lead = "Vorspann"
+//! tags = ["KI"]
+//! authors = ["Name"]
+//! language = "de"                       # default: the site's language
+//! status = "published"                  # draft, scheduled, published, unpublished; default published
+//! published_at = "2026-11-03T08:15:00Z" # RFC 3339 or a TOML date-time
+//! hero_image = "/static/demo/01.svg"
+//! hero_alt = "..."
+//! hero_credit = "..."
+//! +++
+//! Markdown body
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::model::{ArticleDraft, ArticleError};
+use super::queries::{self, SaveError};
+use crate::config::Language;
+use crate::db::Db;
+
+/// The largest file `article import` reads.
+const MAX_FILE: u64 = 1024 * 1024;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrontMatter {
+    title: String,
+    slug: Option<String>,
+    #[serde(default)]
+    places: Vec<String>,
+    #[serde(default)]
+    lead: String,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    authors: Vec<String>,
+    language: Option<String>,
+    status: Option<String>,
+    published_at: Option<toml::Value>,
+    hero_image: Option<String>,
+    hero_alt: Option<String>,
+    hero_credit: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("cannot read the file: {0}")]
+    Read(#[from] std::io::Error),
+    #[error("the file is larger than {MAX_FILE} bytes")]
+    TooLarge,
+    #[error("the file does not start with a +++ front matter block")]
+    NoFrontMatter,
+    #[error("the front matter block is not closed with +++")]
+    Unclosed,
+    #[error("bad front matter: {0}")]
+    FrontMatter(String),
+    #[error("published_at {0:?} is not an RFC 3339 time such as 2026-11-03T08:15:00Z")]
+    Time(String),
+    #[error("an article with slug {0:?} exists already")]
+    Exists(String),
+    #[error(transparent)]
+    Invalid(#[from] ArticleError),
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+impl From<SaveError> for ImportError {
+    fn from(e: SaveError) -> Self {
+        match e {
+            SaveError::Invalid(e) => ImportError::Invalid(e),
+            SaveError::Db(e) => ImportError::Db(e),
+        }
+    }
+}
+
+/// Parses one file's text into an article draft. Articles without a status are published.
+pub fn parse(text: &str) -> Result<ArticleDraft, ImportError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let rest = text
+        .strip_prefix("+++\n")
+        .or_else(|| text.strip_prefix("+++\r\n"))
+        .ok_or(ImportError::NoFrontMatter)?;
+    let end = rest
+        .match_indices("+++")
+        .find(|(i, _)| *i == 0 || rest[..*i].ends_with('\n'))
+        .map(|(i, _)| i)
+        .ok_or(ImportError::Unclosed)?;
+    let front: FrontMatter =
+        toml::from_str(&rest[..end]).map_err(|e| ImportError::FrontMatter(e.message().to_string()))?;
+    let body = rest[end + 3..].trim_start_matches(['\r', '\n']).to_string();
+    let published_at = match front.published_at {
+        None => None,
+        Some(value) => {
+            let raw = match &value {
+                toml::Value::String(s) => s.clone(),
+                toml::Value::Datetime(d) => d.to_string(),
+                other => other.to_string(),
+            };
+            let ts: jiff::Timestamp = raw.parse().map_err(|_| ImportError::Time(raw.clone()))?;
+            Some(ts.as_second())
+        }
+    };
+    Ok(ArticleDraft {
+        title: front.title,
+        slug: front.slug,
+        places: front.places,
+        lead: front.lead,
+        body_md: body,
+        hero_url: front.hero_image,
+        hero_alt: front.hero_alt,
+        hero_credit: front.hero_credit,
+        tags: front.tags,
+        authors: front.authors,
+        language: front.language,
+        status: Some(front.status.unwrap_or_else(|| "published".into())),
+        published_at,
+    })
+}
+
+/// Imports one parsed draft. A draft whose explicit slug exists is refused rather than
+/// overwritten, so importing the same files twice adds nothing.
+pub async fn import_draft(
+    db: &Db,
+    draft: &ArticleDraft,
+    language: Language,
+    now: i64,
+) -> Result<String, ImportError> {
+    let input = draft.validate(language, now)?;
+    if let Some(slug) = &input.slug
+        && queries::find_by_slug(db, slug.as_str()).await?.is_some()
+    {
+        return Err(ImportError::Exists(slug.to_string()));
+    }
+    Ok(queries::create(db, &input, now).await?.slug)
+}
+
+/// What happened to each file of an import.
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    pub imported: Vec<(PathBuf, String)>,
+    pub failed: Vec<(PathBuf, ImportError)>,
+}
+
+/// Imports each file on its own: a bad file is reported with its path and leaves nothing behind,
+/// while the others still import. Folders are read for their `.md` files.
+pub async fn import_paths(db: &Db, paths: &[PathBuf], language: Language, now: i64) -> ImportReport {
+    let mut report = ImportReport::default();
+    for path in expand(paths, &mut report) {
+        match import_file(db, &path, language, now).await {
+            Ok(slug) => report.imported.push((path, slug)),
+            Err(e) => report.failed.push((path, e)),
+        }
+    }
+    report
+}
+
+fn expand(paths: &[PathBuf], report: &mut ImportReport) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            match std::fs::read_dir(path) {
+                Ok(entries) => {
+                    let mut found: Vec<PathBuf> = entries
+                        .flatten()
+                        .map(|e| e.path())
+                        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+                        .collect();
+                    found.sort();
+                    files.extend(found);
+                }
+                Err(e) => report.failed.push((path.clone(), ImportError::Read(e))),
+            }
+        } else {
+            files.push(path.clone());
+        }
+    }
+    files
+}
+
+async fn import_file(db: &Db, path: &Path, language: Language, now: i64) -> Result<String, ImportError> {
+    if std::fs::metadata(path)?.len() > MAX_FILE {
+        return Err(ImportError::TooLarge);
+    }
+    let text = std::fs::read_to_string(path)?;
+    let draft = parse(&text)?;
+    import_draft(db, &draft, language, now).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoAuthors {
+    author: Vec<DemoAuthor>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoAuthor {
+    name: String,
+    slug: String,
+    bio: String,
+}
+
+/// Adds the demo publication to an empty database; does nothing when any article exists.
+/// Publication times are shifted by whole days so the newest demo article appeared within the
+/// last day, keeping their order and spacing, so the demo always looks current.
+pub async fn load_demo(db: &Db, language: Language, now: i64) -> anyhow::Result<usize> {
+    if queries::count(db).await? > 0 {
+        tracing::info!("the database has articles; demo content not added");
+        return Ok(0);
+    }
+    let files = crate::embedded::DEMO;
+    let authors = crate::embedded::find(files, "authors.toml").ok_or_else(|| anyhow::anyhow!("demo authors missing"))?;
+    let authors: DemoAuthors = toml::from_str(std::str::from_utf8(authors)?)?;
+    for author in &authors.author {
+        queries::upsert_author(db, &author.name, Some(&author.slug), &author.bio).await?;
+    }
+    let mut drafts = Vec::new();
+    for (path, bytes) in files.iter().filter(|(p, _)| p.starts_with("articles/")) {
+        let draft = parse(std::str::from_utf8(bytes)?).map_err(|e| anyhow::anyhow!("demo {path}: {e}"))?;
+        drafts.push(draft);
+    }
+    // Whole days, so each article keeps the time of day it was written for.
+    let newest = drafts.iter().filter_map(|d| d.published_at).max().unwrap_or(now);
+    let shift = (now - newest).div_euclid(86_400) * 86_400;
+    for draft in &mut drafts {
+        draft.published_at = draft.published_at.map(|t| t + shift);
+        import_draft(db, draft, language, now).await?;
+    }
+    tracing::info!(articles = drafts.len(), "added the demo publication");
+    Ok(drafts.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_front_matter_and_body() {
+        let draft = parse(
+            "+++\ntitle = \"Hallo\"\nplaces = [\"Berlin\"]\nauthors = [\"A\"]\npublished_at = 2026-11-03T08:15:00Z\n+++\n\nText\n",
+        )
+        .unwrap();
+        assert_eq!(draft.title, "Hallo");
+        assert_eq!(draft.places, ["Berlin"]);
+        assert_eq!(draft.body_md, "Text\n");
+        assert_eq!(draft.published_at, Some(1_793_693_700));
+        assert_eq!(draft.status.as_deref(), Some("published"));
+    }
+
+    #[test]
+    fn refuses_bad_front_matter() {
+        assert!(matches!(parse("# kein Front Matter"), Err(ImportError::NoFrontMatter)));
+        assert!(matches!(parse("+++\ntitle = \"x\"\n"), Err(ImportError::Unclosed)));
+        assert!(matches!(parse("+++\ntitle = \n+++\n"), Err(ImportError::FrontMatter(_))));
+        assert!(matches!(parse("+++\ntitle = \"x\"\nfoo = 1\n+++\n"), Err(ImportError::FrontMatter(_))));
+        assert!(matches!(parse("+++\ntitle = \"x\"\npublished_at = \"gestern\"\n+++\n"), Err(ImportError::Time(_))));
+    }
+
+    #[test]
+    fn every_demo_file_parses_and_validates() {
+        let articles: Vec<_> = crate::embedded::DEMO.iter().filter(|(p, _)| p.starts_with("articles/")).collect();
+        assert!(articles.len() >= 12);
+        for (path, bytes) in articles {
+            let draft = parse(std::str::from_utf8(bytes).unwrap()).unwrap_or_else(|e| panic!("{path}: {e}"));
+            draft.validate(Language::De, i64::MAX).unwrap_or_else(|e| panic!("{path}: {e}"));
+        }
+    }
+}

@@ -1,0 +1,477 @@
+//! Reading and writing articles, their tags, authors and revisions.
+
+use sqlx::{AssertSqlSafe, Row as _, any::AnyRow};
+
+use super::markdown;
+use super::model::{Article, ArticleError, ArticleInput, Hero, Label, Slug, Status};
+use crate::config::Language;
+use crate::db::{self, Db};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    #[error(transparent)]
+    Invalid(#[from] ArticleError),
+    #[error("database error")]
+    Db(#[from] sqlx::Error),
+}
+
+const COLUMNS: &str = "a.id, a.slug, a.title, a.places, a.lead, a.body_md, a.body_html, a.hero_url, \
+     a.hero_alt, a.hero_credit, a.language, a.status, a.published_at, a.updated_at, a.created_at, \
+     a.modified_at, a.version";
+
+/// Readers see published articles and scheduled ones whose time has come ($1 is now), so a
+/// scheduled article goes live to the second, whether or not the scheduler has run yet.
+const LIVE: &str = "(a.status = 'published' OR (a.status = 'scheduled' AND a.published_at <= $1))";
+
+/// Which live articles a listing page shows.
+#[derive(Debug, Clone, Copy)]
+pub enum Listing {
+    All,
+    Tag(i64),
+    Author(i64),
+    /// Published in `[start, end)`, Unix seconds.
+    Between(i64, i64),
+}
+
+fn article_from_row(row: &AnyRow) -> Result<Article, sqlx::Error> {
+    let places: String = row.try_get("places")?;
+    let hero_url: Option<String> = row.try_get("hero_url")?;
+    let language: String = row.try_get("language")?;
+    let status: String = row.try_get("status")?;
+    Ok(Article {
+        id: row.try_get("id")?,
+        slug: row.try_get("slug")?,
+        title: row.try_get("title")?,
+        places: serde_json::from_str(&places).unwrap_or_default(),
+        lead: row.try_get("lead")?,
+        body_md: row.try_get("body_md")?,
+        body_html: row.try_get("body_html")?,
+        hero: match hero_url {
+            Some(url) => Some(Hero {
+                url,
+                alt: row.try_get::<Option<String>, _>("hero_alt")?.unwrap_or_default(),
+                credit: row.try_get::<Option<String>, _>("hero_credit")?.unwrap_or_default(),
+            }),
+            None => None,
+        },
+        language: Language::parse(&language).unwrap_or(Language::De),
+        status: Status::parse(&status).unwrap_or(Status::Draft),
+        published_at: row.try_get("published_at")?,
+        updated_at: row.try_get("updated_at")?,
+        created_at: row.try_get("created_at")?,
+        modified_at: row.try_get("modified_at")?,
+        version: row.try_get("version")?,
+        tags: Vec::new(),
+        authors: Vec::new(),
+    })
+}
+
+/// Fills in the tags and authors of `articles` with two queries, whatever their number.
+async fn attach_labels(db: &Db, articles: &mut [Article]) -> Result<(), sqlx::Error> {
+    if articles.is_empty() {
+        return Ok(());
+    }
+    let ids = db::placeholders(0, articles.len());
+    for (table, join, target) in [
+        ("article_tags", "tags t ON t.id = x.tag_id", 0),
+        ("article_authors", "authors t ON t.id = x.author_id", 1),
+    ] {
+        let sql = format!(
+            "SELECT x.article_id, t.slug, t.name FROM {table} x JOIN {join} \
+             WHERE x.article_id IN ({ids}) ORDER BY x.article_id, x.position"
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for article in articles.iter() {
+            query = query.bind(article.id);
+        }
+        for row in query.fetch_all(&db.pool).await? {
+            let id: i64 = row.try_get(0)?;
+            let label = Label { slug: row.try_get(1)?, name: row.try_get(2)? };
+            if let Some(article) = articles.iter_mut().find(|a| a.id == id) {
+                if target == 0 { article.tags.push(label) } else { article.authors.push(label) }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The article with `slug`, whatever its status.
+pub async fn find_by_slug(db: &Db, slug: &str) -> Result<Option<Article>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM articles a WHERE a.slug = $1");
+    let Some(row) = sqlx::query(AssertSqlSafe(sql)).bind(slug).fetch_optional(&db.pool).await? else {
+        return Ok(None);
+    };
+    let mut articles = vec![article_from_row(&row)?];
+    attach_labels(db, &mut articles).await?;
+    Ok(articles.pop())
+}
+
+/// The article with `slug` if readers can see it at `now`.
+pub async fn find_live(db: &Db, slug: &str, now: i64) -> Result<Option<Article>, sqlx::Error> {
+    Ok(find_by_slug(db, slug).await?.filter(|a| a.is_live(now)))
+}
+
+fn listing_sql(listing: Listing) -> (String, String) {
+    match listing {
+        Listing::All => ("articles a".into(), LIVE.into()),
+        Listing::Tag(_) => {
+            ("articles a JOIN article_tags x ON x.article_id = a.id AND x.tag_id = $2".into(), LIVE.into())
+        }
+        Listing::Author(_) => (
+            "articles a JOIN article_authors x ON x.article_id = a.id AND x.author_id = $2".into(),
+            LIVE.into(),
+        ),
+        Listing::Between(..) => {
+            ("articles a".into(), format!("{LIVE} AND a.published_at >= $2 AND a.published_at < $3"))
+        }
+    }
+}
+
+fn bind_listing<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    listing: Listing,
+    now: i64,
+) -> (sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>, usize) {
+    query = query.bind(now);
+    match listing {
+        Listing::All => (query, 1),
+        Listing::Tag(id) | Listing::Author(id) => (query.bind(id), 2),
+        Listing::Between(start, end) => (query.bind(start).bind(end), 3),
+    }
+}
+
+/// One page of live articles, newest first, and the number of live articles in the listing.
+pub async fn list_live(
+    db: &Db,
+    listing: Listing,
+    page: u32,
+    per_page: u32,
+    now: i64,
+) -> Result<(Vec<Article>, i64), sqlx::Error> {
+    let (from, filter) = listing_sql(listing);
+    let count_sql = format!("SELECT COUNT(*) FROM {from} WHERE {filter}");
+    let (count_query, _) = bind_listing(sqlx::query(AssertSqlSafe(count_sql)), listing, now);
+    let total: i64 = count_query.fetch_one(&db.pool).await?.try_get(0)?;
+
+    let n = match listing {
+        Listing::All => 1,
+        Listing::Tag(_) | Listing::Author(_) => 2,
+        Listing::Between(..) => 3,
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM {from} WHERE {filter} ORDER BY a.published_at DESC, a.id DESC LIMIT ${} OFFSET ${}",
+        n + 1,
+        n + 2
+    );
+    let (query, _) = bind_listing(sqlx::query(AssertSqlSafe(sql)), listing, now);
+    let offset = i64::from(page.saturating_sub(1)) * i64::from(per_page);
+    let rows = query.bind(i64::from(per_page)).bind(offset).fetch_all(&db.pool).await?;
+    let mut articles = rows.iter().map(article_from_row).collect::<Result<Vec<_>, _>>()?;
+    attach_labels(db, &mut articles).await?;
+    Ok((articles, total))
+}
+
+/// Every article, newest change first, for operators.
+pub async fn list_all(db: &Db) -> Result<Vec<Article>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM articles a ORDER BY a.modified_at DESC, a.id DESC");
+    let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(&db.pool).await?;
+    let mut articles = rows.iter().map(article_from_row).collect::<Result<Vec<_>, _>>()?;
+    attach_labels(db, &mut articles).await?;
+    Ok(articles)
+}
+
+pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM articles").fetch_one(&db.pool).await
+}
+
+/// The `[first, last]` publication times of live articles, for the archive's month list.
+pub async fn live_months(db: &Db, now: i64) -> Result<Vec<i64>, sqlx::Error> {
+    let sql = format!("SELECT a.published_at FROM articles a WHERE {LIVE} ORDER BY a.published_at DESC");
+    sqlx::query_scalar(AssertSqlSafe(sql)).bind(now).fetch_all(&db.pool).await
+}
+
+pub async fn find_tag(db: &Db, slug: &str) -> Result<Option<(i64, Label)>, sqlx::Error> {
+    find_label(db, "SELECT id, slug, name FROM tags WHERE slug = $1", slug).await
+}
+
+pub async fn find_author(db: &Db, slug: &str) -> Result<Option<(i64, Label, String)>, sqlx::Error> {
+    let row = sqlx::query("SELECT id, slug, name, bio FROM authors WHERE slug = $1")
+        .bind(slug)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|r| Ok((r.try_get(0)?, Label { slug: r.try_get(1)?, name: r.try_get(2)? }, r.try_get(3)?)))
+        .transpose()
+}
+
+async fn find_label(db: &Db, sql: &'static str, slug: &str) -> Result<Option<(i64, Label)>, sqlx::Error> {
+    let row = sqlx::query(sql).bind(slug).fetch_optional(&db.pool).await?;
+    row.map(|r| Ok((r.try_get(0)?, Label { slug: r.try_get(1)?, name: r.try_get(2)? }))).transpose()
+}
+
+/// Creates an author, or updates the bio of the author with that name.
+pub async fn upsert_author(db: &Db, name: &str, slug: Option<&str>, bio: &str) -> Result<i64, SaveError> {
+    let mut tx = db.pool.begin().await?;
+    let id = author_id(&mut tx, name, slug).await?;
+    sqlx::query("UPDATE authors SET bio = $1 WHERE id = $2").bind(bio).bind(id).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+type Tx<'c> = sqlx::Transaction<'c, sqlx::Any>;
+
+async fn author_id(tx: &mut Tx<'_>, name: &str, slug: Option<&str>) -> Result<i64, SaveError> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM authors WHERE name = $1 OR slug = $1")
+        .bind(name)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if let Some(id) = found {
+        return Ok(id);
+    }
+    let base = match slug {
+        Some(s) => Slug::parse(s)?,
+        None => Slug::from_text(name).ok_or_else(|| ArticleError::InvalidSlug(name.to_string()))?,
+    };
+    let slug = free_slug(tx, "authors", &base).await?;
+    let id = sqlx::query_scalar("INSERT INTO authors (slug, name, created_at) VALUES ($1, $2, $3) RETURNING id")
+        .bind(slug.as_str())
+        .bind(name)
+        .bind(db::now())
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(id)
+}
+
+async fn tag_id(tx: &mut Tx<'_>, name: &str) -> Result<i64, SaveError> {
+    let slug = Slug::from_text(name).ok_or_else(|| ArticleError::InvalidSlug(name.to_string()))?;
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM tags WHERE slug = $1").bind(slug.as_str()).fetch_optional(&mut **tx).await?;
+    if let Some(id) = found {
+        return Ok(id);
+    }
+    let id = sqlx::query_scalar("INSERT INTO tags (slug, name, created_at) VALUES ($1, $2, $3) RETURNING id")
+        .bind(slug.as_str())
+        .bind(name)
+        .bind(db::now())
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(id)
+}
+
+/// `base`, or `base-2`, `base-3`, ... whichever is free in `table`.
+async fn free_slug(tx: &mut Tx<'_>, table: &str, base: &Slug) -> Result<Slug, sqlx::Error> {
+    let sql = format!("SELECT COUNT(*) FROM {table} WHERE slug = $1");
+    let mut candidate = base.clone();
+    for n in 2.. {
+        let taken: i64 =
+            sqlx::query_scalar(AssertSqlSafe(sql.clone())).bind(candidate.as_str()).fetch_one(&mut **tx).await?;
+        if taken == 0 {
+            break;
+        }
+        candidate = base.with_suffix(n);
+    }
+    Ok(candidate)
+}
+
+async fn write_labels(tx: &mut Tx<'_>, article_id: i64, input: &ArticleInput) -> Result<(), SaveError> {
+    sqlx::query("DELETE FROM article_tags WHERE article_id = $1").bind(article_id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM article_authors WHERE article_id = $1").bind(article_id).execute(&mut **tx).await?;
+    let mut seen = Vec::new();
+    for (position, name) in input.tags.iter().enumerate() {
+        let id = tag_id(tx, name).await?;
+        if seen.contains(&id) {
+            continue; // "KI" and "ki" name the same tag
+        }
+        seen.push(id);
+        sqlx::query("INSERT INTO article_tags (article_id, tag_id, position) VALUES ($1, $2, $3)")
+            .bind(article_id)
+            .bind(id)
+            .bind(position as i64)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let mut seen = Vec::new();
+    for (position, name) in input.authors.iter().enumerate() {
+        let id = author_id(tx, name, None).await?;
+        if seen.contains(&id) {
+            continue;
+        }
+        seen.push(id);
+        sqlx::query("INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)")
+            .bind(article_id)
+            .bind(id)
+            .bind(position as i64)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Stores a new article. Without an explicit slug, one is made from the title and made unique
+/// with a number; an explicit slug that is taken is refused.
+pub async fn create(db: &Db, input: &ArticleInput, now: i64) -> Result<Article, SaveError> {
+    let mut tx = db.pool.begin().await?;
+    let slug = match &input.slug {
+        Some(slug) => {
+            if free_slug(&mut tx, "articles", slug).await? != *slug {
+                return Err(ArticleError::SlugTaken(slug.to_string()).into());
+            }
+            slug.clone()
+        }
+        None => {
+            let base = Slug::from_text(&input.title).ok_or(ArticleError::NoSlug)?;
+            free_slug(&mut tx, "articles", &base).await?
+        }
+    };
+    let body_html = markdown::render(&input.body_md);
+    let hero = input.hero.as_ref();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO articles (slug, title, places, lead, body_md, body_html, hero_url, hero_alt, \
+         hero_credit, language, status, published_at, updated_at, created_at, modified_at, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, $13, $13, 1) RETURNING id",
+    )
+    .bind(slug.as_str())
+    .bind(&input.title)
+    .bind(serde_json::to_string(&input.places).expect("strings serialise"))
+    .bind(&input.lead)
+    .bind(&input.body_md)
+    .bind(&body_html)
+    .bind(hero.map(|h| h.url.clone()))
+    .bind(hero.map(|h| h.alt.clone()))
+    .bind(hero.map(|h| h.credit.clone()))
+    .bind(input.language.code())
+    .bind(input.status.as_str())
+    .bind(input.published_at)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    write_labels(&mut tx, id, input).await?;
+    tx.commit().await?;
+    find_by_slug(db, slug.as_str()).await?.ok_or(sqlx::Error::RowNotFound.into())
+}
+
+/// Saves a new state of an existing article, keeping the previous state as a revision.
+///
+/// `expected_version` is the version the editor loaded; when another save came in between, the
+/// save is refused with [`ArticleError::Conflict`] and nothing is lost. A change of title, lead
+/// or body of a live article marks it as updated.
+pub async fn update(
+    db: &Db,
+    current: &Article,
+    input: &ArticleInput,
+    expected_version: i64,
+    now: i64,
+) -> Result<Article, SaveError> {
+    let mut tx = db.pool.begin().await?;
+    let slug = match &input.slug {
+        Some(slug) if slug.as_str() != current.slug => {
+            if free_slug(&mut tx, "articles", slug).await? != *slug {
+                return Err(ArticleError::SlugTaken(slug.to_string()).into());
+            }
+            slug.clone()
+        }
+        _ => Slug::parse(&current.slug)?,
+    };
+    let material = current.is_live(now)
+        && (current.title != input.title || current.lead != input.lead || current.body_md != input.body_md);
+    let updated_at = if material { Some(now) } else { current.updated_at };
+    let snapshot = serde_json::to_string(&current.to_input()).expect("article input serialises");
+    sqlx::query(
+        "INSERT INTO article_revisions (article_id, version, snapshot, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(current.id)
+    .bind(current.version)
+    .bind(snapshot)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    let body_html = markdown::render(&input.body_md);
+    let hero = input.hero.as_ref();
+    let result = sqlx::query(
+        "UPDATE articles SET slug = $1, title = $2, places = $3, lead = $4, body_md = $5, body_html = $6, \
+         hero_url = $7, hero_alt = $8, hero_credit = $9, language = $10, status = $11, published_at = $12, \
+         updated_at = $13, modified_at = $14, version = version + 1 WHERE id = $15 AND version = $16",
+    )
+    .bind(slug.as_str())
+    .bind(&input.title)
+    .bind(serde_json::to_string(&input.places).expect("strings serialise"))
+    .bind(&input.lead)
+    .bind(&input.body_md)
+    .bind(&body_html)
+    .bind(hero.map(|h| h.url.clone()))
+    .bind(hero.map(|h| h.alt.clone()))
+    .bind(hero.map(|h| h.credit.clone()))
+    .bind(input.language.code())
+    .bind(input.status.as_str())
+    .bind(input.published_at)
+    .bind(updated_at)
+    .bind(now)
+    .bind(current.id)
+    .bind(expected_version)
+    .execute(&mut *tx)
+    .await?;
+    if result.rows_affected() == 0 {
+        let found: i64 = sqlx::query_scalar("SELECT version FROM articles WHERE id = $1")
+            .bind(current.id)
+            .fetch_one(&mut *tx)
+            .await?;
+        return Err(ArticleError::Conflict { expected: expected_version, found }.into());
+    }
+    write_labels(&mut tx, current.id, input).await?;
+    tx.commit().await?;
+    find_by_slug(db, slug.as_str()).await?.ok_or(sqlx::Error::RowNotFound.into())
+}
+
+/// Publishes the article now, or keeps its earlier publication time if it had one.
+pub async fn publish(db: &Db, slug: &str, now: i64) -> Result<Article, SaveError> {
+    let current = find_by_slug(db, slug).await?.ok_or_else(|| ArticleError::NotFound(slug.to_string()))?;
+    let mut input = current.to_input();
+    input.status = Status::Published;
+    input.published_at = Some(current.published_at.filter(|t| *t <= now).unwrap_or(now));
+    update(db, &current, &input, current.version, now).await
+}
+
+/// Marks scheduled articles whose time has come as published; returns their slugs.
+pub async fn publish_due(db: &Db, now: i64) -> Result<Vec<String>, SaveError> {
+    let due: Vec<String> = sqlx::query_scalar(
+        "SELECT slug FROM articles WHERE status = 'scheduled' AND published_at <= $1 ORDER BY published_at",
+    )
+    .bind(now)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut done = Vec::new();
+    for slug in due {
+        let Some(current) = find_by_slug(db, &slug).await? else { continue };
+        let mut input = current.to_input();
+        input.status = Status::Published;
+        match update(db, &current, &input, current.version, now).await {
+            Ok(_) => done.push(slug),
+            // Someone saved it at the same moment; the next round sees the new state.
+            Err(SaveError::Invalid(ArticleError::Conflict { .. })) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(done)
+}
+
+/// How many earlier versions of the article are kept.
+pub async fn revision_count(db: &Db, article_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM article_revisions WHERE article_id = $1")
+        .bind(article_id)
+        .fetch_one(&db.pool)
+        .await
+}
+
+/// The input of each kept version, oldest first.
+pub async fn revisions(db: &Db, article_id: i64) -> Result<Vec<(i64, ArticleInput)>, sqlx::Error> {
+    let rows = sqlx::query("SELECT version, snapshot FROM article_revisions WHERE article_id = $1 ORDER BY version")
+        .bind(article_id)
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let snapshot: String = r.try_get(1)?;
+            let input = serde_json::from_str(&snapshot).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+            Ok((r.try_get(0)?, input))
+        })
+        .collect()
+}

@@ -1,0 +1,3 @@
+//! Users of the admin area and their roles. Sign-in, sessions and CSRF come with the admin area.
+
+pub mod users;

@@ -1,0 +1,244 @@
+//! The command line: every subcommand acts on the site that `--config` and `--data` name.
+
+use std::io::{BufRead as _, IsTerminal as _};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+
+use crate::app::App;
+use crate::articles::{import, queries, scheduler};
+use crate::auth::users::{self, Email, Password, Role};
+use crate::config::{Config, LogFormat};
+use crate::db::Db;
+
+#[derive(Debug, Parser)]
+#[command(name = "newsdesk", version, about = "Runs an online news publication: articles, pages, feeds and more, from one binary.")]
+pub struct Cli {
+    /// Config file (TOML). Default: ./newsdesk.toml when present, else built-in defaults.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Data folder: holds the SQLite database and whatever else the site stores.
+    #[arg(long, global = true, value_name = "DIR")]
+    data: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Start the web server and the background workers (migrates the database first).
+    Serve {
+        /// Add the demo publication when the database has no articles yet.
+        #[arg(long)]
+        demo: bool,
+        /// Address and port to listen on, e.g. 127.0.0.1:8080.
+        #[arg(long, value_name = "ADDR:PORT")]
+        listen: Option<SocketAddr>,
+    },
+    /// Apply database migrations that are not yet applied.
+    Migrate,
+    /// Manage the users of the admin area.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Import, list and publish articles.
+    Article {
+        #[command(subcommand)]
+        command: ArticleCommand,
+    },
+    /// Write a consistent copy of the live SQLite database to PATH.
+    Backup {
+        #[arg(value_name = "PATH")]
+        path: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Add a user; the password is asked for, or read from standard input.
+    Add {
+        #[arg(long, value_enum)]
+        role: Role,
+        /// Read the password from the first line of standard input instead of a prompt.
+        #[arg(long)]
+        password_stdin: bool,
+        #[arg(value_name = "EMAIL")]
+        email: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ArticleCommand {
+    /// Import Markdown files with TOML front matter (folders: their .md files).
+    Import {
+        #[arg(value_name = "PATH", required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// List all articles with status, date and slug.
+    List,
+    /// Publish an article now (a scheduled one early, an unpublished one again).
+    Publish {
+        #[arg(value_name = "SLUG")]
+        slug: String,
+    },
+}
+
+/// Parses the arguments, runs the command, and turns an error into a message and exit code 1.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(mut config) => {
+            if let Some(data) = &cli.data {
+                config.data_dir = data.clone();
+            }
+            config
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(&config);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command, config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .or_else(|_| tracing_subscriber::EnvFilter::try_new(&config.log.level))
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match config.log.format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+/// Opens the database and brings its schema up to date; every command that reads or writes
+/// the site does this, so a fresh data folder works with any of them.
+async fn open(config: &Config) -> anyhow::Result<Db> {
+    let db = Db::connect(config).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Serve { demo, listen } => {
+            if let Some(listen) = listen {
+                config.server.listen = listen;
+            }
+            serve(config, demo).await
+        }
+        Command::Migrate => {
+            let db = Db::connect(&config).await?;
+            let applied = db.migrate().await?;
+            println!("{applied} migration(s) applied; the database is up to date");
+            Ok(())
+        }
+        Command::User { command: UserCommand::Add { role, password_stdin, email } } => {
+            let email = Email::parse(&email)?;
+            let password = Password::parse(read_password(password_stdin)?)?;
+            let db = open(&config).await?;
+            users::add(&db, &email, role, &password).await?;
+            println!("added {} as {}", email.as_str(), role.as_str());
+            Ok(())
+        }
+        Command::Article { command } => article(command, &config).await,
+        Command::Backup { path } => {
+            let db = Db::connect(&config).await?;
+            db.backup(&path).await?;
+            println!("backup written to {}", path.display());
+            Ok(())
+        }
+    }
+}
+
+fn read_password(from_stdin: bool) -> anyhow::Result<String> {
+    if from_stdin || !std::io::stdin().is_terminal() {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).context("cannot read the password from standard input")?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_string());
+    }
+    let first = rpassword::prompt_password("Password: ").context("cannot read the password")?;
+    let second = rpassword::prompt_password("Repeat password: ").context("cannot read the password")?;
+    anyhow::ensure!(first == second, "the passwords differ");
+    Ok(first)
+}
+
+async fn article(command: ArticleCommand, config: &Config) -> anyhow::Result<()> {
+    let db = open(config).await?;
+    let now = crate::db::now();
+    match command {
+        ArticleCommand::Import { paths } => {
+            let report = import::import_paths(&db, &paths, config.site.language, now).await;
+            for (path, slug) in &report.imported {
+                println!("imported {} as /news/{slug}", path.display());
+            }
+            for (path, error) in &report.failed {
+                eprintln!("failed   {}: {error}", path.display());
+            }
+            println!("{} imported, {} failed", report.imported.len(), report.failed.len());
+            anyhow::ensure!(report.failed.is_empty(), "{} file(s) could not be imported", report.failed.len());
+            Ok(())
+        }
+        ArticleCommand::List => {
+            let tz = config.time_zone();
+            println!("{:<12} {:<17} {:<50} TITLE", "STATUS", "PUBLISHED", "SLUG");
+            for a in queries::list_all(&db).await? {
+                let when = a
+                    .published_at
+                    .and_then(|t| jiff::Timestamp::from_second(t).ok())
+                    .map(|t| t.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string())
+                    .unwrap_or_else(|| "-".into());
+                println!("{:<12} {:<17} {:<50} {}", a.status.as_str(), when, a.slug, a.title);
+            }
+            Ok(())
+        }
+        ArticleCommand::Publish { slug } => {
+            let article = queries::publish(&db, &slug, now).await?;
+            println!("published /news/{}", article.slug);
+            Ok(())
+        }
+    }
+}
+
+async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
+    let listen = config.server.listen;
+    let app: Arc<App> = App::build(config).await?;
+    let applied = app.db.migrate().await?;
+    if applied > 0 {
+        tracing::info!(applied, "database migrated");
+    }
+    if demo {
+        import::load_demo(&app.db, app.language(), app.now()).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    tracing::info!(address = %format!("http://{listen}"), "serving");
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(scheduler::run(app.clone(), stop_rx));
+    let result = crate::web::serve(app, listener).await;
+    let _ = stop_tx.send(true);
+    let _ = worker.await;
+    tracing::info!("stopped");
+    result
+}

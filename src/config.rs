@@ -1,0 +1,349 @@
+//! Typed configuration: `newsdesk.toml` (optional) overlaid with `NEWSDESK_*` environment
+//! variables, then with command-line flags. Every key has a default, so no file is needed at all.
+//!
+//! An environment variable names a key by its path with `__` between table and key:
+//! `NEWSDESK_SERVER__LISTEN=0.0.0.0:8080`, `NEWSDESK_SITE__LANGUAGE=en`, `NEWSDESK_DATA_DIR=/srv`.
+//! Its value is read as a TOML value when it parses as one (`8080`, `true`, `["a"]`) and as a
+//! string otherwise.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// The name of the config file looked for in the working directory when no `--config` is given.
+pub const DEFAULT_FILE: &str = "newsdesk.toml";
+const ENV_PREFIX: &str = "NEWSDESK_";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Folder for the SQLite database and everything else the site stores.
+    pub data_dir: PathBuf,
+    pub site: SiteConfig,
+    pub server: ServerConfig,
+    pub database: DatabaseConfig,
+    pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SiteConfig {
+    pub name: String,
+    pub description: String,
+    /// Absolute URL the site is reached at, without a trailing slash; used in canonical links.
+    pub base_url: String,
+    pub language: Language,
+    /// IANA time zone in which dates are shown and monthly archives are cut.
+    pub time_zone: String,
+    /// Articles per listing page.
+    pub per_page: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    pub listen: SocketAddr,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// A request that takes longer is answered with 503.
+    pub request_timeout_secs: u64,
+    /// On SIGTERM, in-flight requests get this long to finish.
+    pub shutdown_grace_secs: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// `sqlite://PATH` or `postgres://...`; empty means `sqlite://{data_dir}/newsdesk.db`.
+    pub url: String,
+    pub max_connections: u32,
+    /// How long SQLite waits for a lock before giving up, in milliseconds.
+    pub busy_timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// A tracing filter such as `info` or `newsdesk=debug,sqlx=warn`; `RUST_LOG` wins if set.
+    pub level: String,
+    pub format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// A language the user interface and articles can be in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    De,
+    En,
+}
+
+impl Language {
+    pub const ALL: [Language; 2] = [Language::De, Language::En];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::De => "de",
+            Language::En => "en",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Language> {
+        Language::ALL.into_iter().find(|l| l.code() == code)
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            data_dir: PathBuf::from("./data"),
+            site: SiteConfig::default(),
+            server: ServerConfig::default(),
+            database: DatabaseConfig::default(),
+            log: LogConfig::default(),
+        }
+    }
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            name: "Newsdesk".into(),
+            description: "Nachrichten über Künstliche Intelligenz, Robotik und Wissenschaft".into(),
+            base_url: "http://127.0.0.1:8080".into(),
+            language: Language::De,
+            time_zone: "Europe/Berlin".into(),
+            per_page: 20,
+        }
+    }
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            max_body_bytes: 1024 * 1024,
+            request_timeout_secs: 30,
+            shutdown_grace_secs: 20,
+        }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        DatabaseConfig { url: String::new(), max_connections: 16, busy_timeout_ms: 5000 }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig { level: "info".into(), format: LogFormat::Text }
+    }
+}
+
+/// Why a configuration could not be loaded. Each names where the bad value came from.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("config file {path}: {message}")]
+    File { path: PathBuf, message: String },
+    #[error("environment variable {var}: {message}")]
+    Env { var: String, message: String },
+    #[error("config key `{key}` (from {origin}): {message}")]
+    Invalid { key: String, origin: String, message: String },
+}
+
+impl Config {
+    /// Loads the config as `serve` and every other subcommand see it: the given file (which must
+    /// exist), or `newsdesk.toml` in the working directory if present, then the environment.
+    pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
+        let env: Vec<(String, String)> =
+            std::env::vars().filter(|(k, _)| k.starts_with(ENV_PREFIX)).collect();
+        let (path, text) = match file {
+            Some(path) => (Some(path.to_path_buf()), Some(read(path)?)),
+            None => {
+                let path = Path::new(DEFAULT_FILE);
+                if path.exists() { (Some(path.to_path_buf()), Some(read(path)?)) } else { (None, None) }
+            }
+        };
+        Config::from_sources(path.as_deref(), text.as_deref(), &env)
+    }
+
+    /// Builds the config from a file's text and environment pairs; pure, for tests.
+    pub fn from_sources(
+        path: Option<&Path>,
+        text: Option<&str>,
+        env: &[(String, String)],
+    ) -> Result<Config, ConfigError> {
+        let file_name = || path.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("<config>"));
+        let mut table = match text {
+            Some(text) => {
+                // Deserialising the file alone first gives errors with line, column and key.
+                toml::from_str::<Config>(text)
+                    .map_err(|e| ConfigError::File { path: file_name(), message: e.to_string() })?;
+                toml::from_str::<toml::Table>(text)
+                    .map_err(|e| ConfigError::File { path: file_name(), message: e.to_string() })?
+            }
+            None => toml::Table::new(),
+        };
+        for (var, value) in env {
+            let Some(key) = var.strip_prefix(ENV_PREFIX) else { continue };
+            let path: Vec<String> = key.split("__").map(str::to_ascii_lowercase).collect();
+            if path.iter().any(String::is_empty) {
+                return Err(ConfigError::Env { var: var.clone(), message: "empty key segment".into() });
+            }
+            insert(&mut table, &path, parse_env_value(value))
+                .map_err(|message| ConfigError::Env { var: var.clone(), message })?;
+        }
+        let origin = match (path, env.is_empty()) {
+            (Some(p), true) => p.display().to_string(),
+            (Some(p), false) => format!("{} and NEWSDESK_* environment", p.display()),
+            (None, _) => "NEWSDESK_* environment".to_string(),
+        };
+        let config: Config = serde_path_to_error::deserialize(toml::Value::Table(table))
+            .map_err(|e| ConfigError::Invalid {
+                key: e.path().to_string(),
+                origin: origin.clone(),
+                message: e.inner().to_string(),
+            })?;
+        config.validate().map_err(|(key, message)| ConfigError::Invalid { key: key.into(), origin, message })?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), (&'static str, String)> {
+        if jiff::tz::TimeZone::get(&self.site.time_zone).is_err() {
+            return Err(("site.time_zone", format!("unknown time zone {:?}", self.site.time_zone)));
+        }
+        if !(self.site.base_url.starts_with("http://") || self.site.base_url.starts_with("https://"))
+            || self.site.base_url.ends_with('/')
+        {
+            return Err(("site.base_url", "must start with http:// or https:// and not end with /".into()));
+        }
+        if self.site.per_page == 0 || self.site.per_page > 100 {
+            return Err(("site.per_page", "must be between 1 and 100".into()));
+        }
+        if self.site.name.trim().is_empty() {
+            return Err(("site.name", "must not be empty".into()));
+        }
+        if !(self.database.url.is_empty()
+            || self.database.url.starts_with("sqlite:")
+            || self.database.url.starts_with("postgres://")
+            || self.database.url.starts_with("postgresql://"))
+        {
+            return Err(("database.url", "must start with sqlite: or postgres://".into()));
+        }
+        if self.database.max_connections == 0 {
+            return Err(("database.max_connections", "must be at least 1".into()));
+        }
+        Ok(())
+    }
+
+    /// The database URL in effect: the configured one, or the SQLite file in the data folder.
+    pub fn database_url(&self) -> String {
+        if self.database.url.is_empty() {
+            format!("sqlite://{}?mode=rwc", self.data_dir.join("newsdesk.db").display())
+        } else {
+            self.database.url.clone()
+        }
+    }
+
+    pub fn time_zone(&self) -> jiff::tz::TimeZone {
+        jiff::tz::TimeZone::get(&self.site.time_zone).unwrap_or(jiff::tz::TimeZone::UTC)
+    }
+}
+
+fn read(path: &Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })
+}
+
+fn parse_env_value(raw: &str) -> toml::Value {
+    match toml::from_str::<toml::Table>(&format!("v = {raw}")) {
+        Ok(mut t) => t.remove("v").unwrap_or_else(|| toml::Value::String(raw.to_string())),
+        Err(_) => toml::Value::String(raw.to_string()),
+    }
+}
+
+fn insert(table: &mut toml::Table, path: &[String], value: toml::Value) -> Result<(), String> {
+    let (last, parents) = path.split_last().expect("split on __ yields at least one segment");
+    let mut current = table;
+    for segment in parents {
+        let entry = current.entry(segment.clone()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        current = entry.as_table_mut().ok_or_else(|| format!("`{segment}` is not a table"))?;
+    }
+    current.insert(last.clone(), value);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn no_file_gives_defaults() {
+        let config = Config::from_sources(None, None, &[]).unwrap();
+        assert_eq!(config, Config::default());
+        assert_eq!(config.server.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.site.language, Language::De);
+        assert_eq!(config.database_url(), "sqlite://./data/newsdesk.db?mode=rwc");
+    }
+
+    #[test]
+    fn environment_overrides_file() {
+        let text = "[site]\nname = \"Aus der Datei\"\nper_page = 5\n";
+        let config = Config::from_sources(
+            Some(Path::new("n.toml")),
+            Some(text),
+            &env(&[("NEWSDESK_SITE__PER_PAGE", "7"), ("NEWSDESK_SERVER__LISTEN", "127.0.0.1:9999")]),
+        )
+        .unwrap();
+        assert_eq!(config.site.name, "Aus der Datei");
+        assert_eq!(config.site.per_page, 7);
+        assert_eq!(config.server.listen.port(), 9999);
+    }
+
+    #[test]
+    fn unknown_key_in_file_names_file_and_key() {
+        let err = Config::from_sources(Some(Path::new("site.toml")), Some("[site]\ntitel = \"x\"\n"), &[])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("site.toml"), "{err}");
+        assert!(err.contains("titel"), "{err}");
+    }
+
+    #[test]
+    fn wrong_type_from_environment_names_variable_path() {
+        let err = Config::from_sources(None, None, &env(&[("NEWSDESK_SITE__PER_PAGE", "viele")]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("site.per_page"), "{err}");
+    }
+
+    #[test]
+    fn bad_time_zone_is_refused() {
+        let err = Config::from_sources(None, Some("[site]\ntime_zone = \"Mars/Olympus\"\n"), &[])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("site.time_zone"), "{err}");
+    }
+
+    /// The example config lists every key with its default value, so operators can trust it.
+    #[test]
+    fn example_config_lists_every_key_with_its_default() {
+        let text = include_str!("../newsdesk.example.toml");
+        let example: toml::Table = toml::from_str(text).unwrap();
+        let defaults: toml::Table = toml::Table::try_from(Config::default()).unwrap();
+        assert_eq!(example, defaults, "newsdesk.example.toml differs from Config::default()");
+    }
+}

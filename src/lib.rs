@@ -1,0 +1,13 @@
+//! Newsdesk: one program that runs an online news publication end to end.
+//!
+//! `main.rs` only calls [`cli::main`]; everything else is this library, so the integration
+//! tests drive the same router, database code and templates as the binary.
+
+pub mod app;
+pub mod articles;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod embedded;
+pub mod web;

@@ -1,0 +1,214 @@
+//! The HTTP side: the router, the middleware every request passes (logging, timeout, security
+//! headers, error pages, panics), and the server with graceful shutdown.
+
+pub mod assets;
+pub mod error;
+pub mod i18n;
+pub mod templates;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use minijinja::context;
+use tower_http::catch_panic::CatchPanicLayer;
+
+use crate::app::App;
+use crate::articles::handlers as articles;
+use error::{AppError, ErrorPage};
+
+/// Every route of the site.
+pub fn router(app: Arc<App>) -> Router {
+    let max_body = app.config.server.max_body_bytes;
+    Router::new()
+        .route("/", get(articles::home))
+        .route("/page/{page}", get(articles::home_page))
+        .route("/news/{slug}", get(articles::show))
+        .route("/tag/{slug}", get(articles::tag))
+        .route("/tag/{slug}/page/{page}", get(articles::tag_page))
+        .route("/author/{slug}", get(articles::author))
+        .route("/author/{slug}/page/{page}", get(articles::author_page))
+        .route("/archive", get(articles::archive_index))
+        .route("/archive/{year}/{month}", get(articles::archive_month))
+        .route("/archive/{year}/{month}/page/{page}", get(articles::archive_month_page))
+        .route("/healthz", get(healthz))
+        .route("/static/{*path}", get(assets::serve))
+        .fallback(not_found)
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(middleware::from_fn_with_state(app.clone(), render_error_pages))
+        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(app.clone(), timeout))
+        .layer(middleware::from_fn(log_requests))
+        .with_state(app)
+}
+
+async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+async fn healthz(State(app): State<Arc<App>>) -> Response {
+    match sqlx::query("SELECT 1").execute(&app.db.pool).await {
+        Ok(_) => (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], "ok\n").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, [(header::CACHE_CONTROL, "no-store")], "database unreachable\n")
+                .into_response()
+        }
+    }
+}
+
+fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown panic");
+    tracing::error!(panic = detail, "handler panicked");
+    let mut response = StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    response.extensions_mut().insert(ErrorPage);
+    response
+}
+
+/// Replaces the body of error responses with the site's designed error page: those of our
+/// handlers, and the plain-text ones of axum's extractors and limits.
+async fn render_error_pages(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    let ours = response.extensions().get::<ErrorPage>().is_some();
+    if !(ours || ((status.is_client_error() || status.is_server_error()) && !is_html)) {
+        return response;
+    }
+    let key = match status.as_u16() {
+        code @ (400 | 404 | 405 | 413 | 500 | 503) => code.to_string(),
+        _ => "other".to_string(),
+    };
+    let page = context! {
+        status => status.as_u16(),
+        title => app.text(&format!("error-{key}-title")),
+        text => app.text(&format!("error-{key}-text")),
+    };
+    let (mut parts, _) = response.into_parts();
+    match app.render("errors/error.html", page).await {
+        Ok(html) => {
+            parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+            parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            parts.headers.remove(header::CONTENT_LENGTH);
+            Response::from_parts(parts, Body::from(html))
+        }
+        Err(e) => {
+            // Rendering the error page itself failed (the database is down, say): plain text.
+            tracing::error!(error = %e, "cannot render the error page");
+            (status, status.canonical_reason().unwrap_or("error")).into_response()
+        }
+    }
+}
+
+/// Headers that keep pages from being framed, sniffed or made to run foreign script.
+async fn security_headers(request: Request, next: Next) -> Response {
+    const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+         font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'self'; object-src 'none'; \
+         frame-ancestors 'none'";
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+    );
+    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    response
+}
+
+async fn timeout(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    let limit = Duration::from_secs(app.config.server.request_timeout_secs);
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(seconds = limit.as_secs(), "request timed out");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
+}
+
+async fn log_requests(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let response = next.run(request).await;
+    let status = response.status().as_u16();
+    let micros = started.elapsed().as_micros() as u64;
+    if status >= 500 {
+        tracing::warn!(%method, path, status, micros, "request");
+    } else {
+        tracing::info!(%method, path, status, micros, "request");
+    }
+    response
+}
+
+/// Serves until SIGTERM or Ctrl-C, then lets requests in flight finish (up to the grace period).
+pub async fn serve(app: Arc<App>, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
+    let grace = Duration::from_secs(app.config.server.shutdown_grace_secs);
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let server = axum::serve(listener, router(app))
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            tracing::info!("shutting down: finishing requests in flight");
+            let _ = stop_tx.send(true);
+        })
+        .into_future();
+    let mut stop_rx = stop_rx;
+    tokio::select! {
+        result = server => result?,
+        _ = async {
+            let _ = stop_rx.wait_for(|stopped| *stopped).await;
+            tokio::time::sleep(grace).await;
+        } => tracing::warn!("grace period over; closing remaining connections"),
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
+
+/// An HTML response that tells caches to revalidate.
+pub fn html(body: String) -> Response {
+    ([(header::CACHE_CONTROL, "public, max-age=0, must-revalidate")], Html(body)).into_response()
+}
