@@ -56,7 +56,9 @@ pub struct App {
 
 impl std::fmt::Debug for App {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("App").field("db", &self.db).finish_non_exhaustive()
+        f.debug_struct("App")
+            .field("db", &self.db)
+            .finish_non_exhaustive()
     }
 }
 
@@ -141,7 +143,12 @@ impl App {
         .await?;
         let tags = rows
             .iter()
-            .map(|r| Ok(Label { slug: r.try_get(0)?, name: r.try_get(1)? }))
+            .map(|r| {
+                Ok(Label {
+                    slug: r.try_get(0)?,
+                    name: r.try_get(1)?,
+                })
+            })
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
         *cached = Some((Instant::now(), tags.clone()));
         Ok(tags)

@@ -49,7 +49,8 @@ struct ListingPage<'a> {
 async fn render_listing(app: &App, view: ListingPage<'_>) -> Result<Response, AppError> {
     let per_page = app.config.site.per_page;
     let now = app.now();
-    let (mut articles, total) = queries::list_live(&app.db, view.listing, view.page, per_page, now).await?;
+    let (mut articles, total) =
+        queries::list_live(&app.db, view.listing, view.page, per_page, now).await?;
     let per = i64::from(per_page);
     let pages = u32::try_from((total.max(1) + per - 1) / per).unwrap_or(u32::MAX);
     if view.page > pages {
@@ -66,7 +67,11 @@ async fn render_listing(app: &App, view: ListingPage<'_>) -> Result<Response, Ap
         (n, base) => format!("{base}/page/{n}"),
     };
     let count_text = view.with_count.then(|| {
-        app.i18n.text(app.language(), "tag-count", &[("count", fluent_bundle::FluentValue::from(total))])
+        app.i18n.text(
+            app.language(),
+            "tag-count",
+            &[("count", fluent_bundle::FluentValue::from(total))],
+        )
     });
     let body = app
         .render(
@@ -94,7 +99,10 @@ pub async fn home(State(app): State<Arc<App>>) -> Result<Response, AppError> {
 }
 
 #[instrument(skip_all, fields(page))]
-pub async fn home_page(State(app): State<Arc<App>>, Path(page): Path<String>) -> Result<Response, AppError> {
+pub async fn home_page(
+    State(app): State<Arc<App>>,
+    Path(page): Path<String>,
+) -> Result<Response, AppError> {
     match parse_page(&page)? {
         1 => Ok(Redirect::permanent("/").into_response()),
         n => home_listing(&app, n).await,
@@ -119,9 +127,14 @@ async fn home_listing(app: &App, page: u32) -> Result<Response, AppError> {
 }
 
 #[instrument(skip_all, fields(slug))]
-pub async fn show(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Result<Response, AppError> {
+pub async fn show(
+    State(app): State<Arc<App>>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
     let slug = parse_slug(&slug)?;
-    let article = queries::find_live(&app.db, slug.as_str(), app.now()).await?.ok_or(AppError::NotFound)?;
+    let article = queries::find_live(&app.db, slug.as_str(), app.now())
+        .await?
+        .ok_or(AppError::NotFound)?;
     let show_updated = match (article.published_at, article.updated_at) {
         (Some(published), Some(updated)) => updated > published,
         _ => false,
@@ -141,7 +154,10 @@ pub async fn show(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Resu
 }
 
 #[instrument(skip_all, fields(slug))]
-pub async fn tag(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Result<Response, AppError> {
+pub async fn tag(
+    State(app): State<Arc<App>>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
     tag_listing(&app, &slug, 1).await
 }
 
@@ -158,8 +174,14 @@ pub async fn tag_page(
 
 async fn tag_listing(app: &App, slug: &str, page: u32) -> Result<Response, AppError> {
     let slug = parse_slug(slug)?;
-    let (id, tag) = queries::find_tag(&app.db, slug.as_str()).await?.ok_or(AppError::NotFound)?;
-    let heading = app.i18n.text(app.language(), "tag-heading", &[("name", tag.name.clone().into())]);
+    let (id, tag) = queries::find_tag(&app.db, slug.as_str())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let heading = app.i18n.text(
+        app.language(),
+        "tag-heading",
+        &[("name", tag.name.clone().into())],
+    );
     let current = format!("tag:{}", tag.slug);
     render_listing(
         app,
@@ -178,7 +200,10 @@ async fn tag_listing(app: &App, slug: &str, page: u32) -> Result<Response, AppEr
 }
 
 #[instrument(skip_all, fields(slug))]
-pub async fn author(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Result<Response, AppError> {
+pub async fn author(
+    State(app): State<Arc<App>>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
     author_listing(&app, &slug, 1).await
 }
 
@@ -195,8 +220,14 @@ pub async fn author_page(
 
 async fn author_listing(app: &App, slug: &str, page: u32) -> Result<Response, AppError> {
     let slug = parse_slug(slug)?;
-    let (id, author, bio) = queries::find_author(&app.db, slug.as_str()).await?.ok_or(AppError::NotFound)?;
-    let heading = app.i18n.text(app.language(), "author-heading", &[("name", author.name.clone().into())]);
+    let (id, author, bio) = queries::find_author(&app.db, slug.as_str())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let heading = app.i18n.text(
+        app.language(),
+        "author-heading",
+        &[("name", author.name.clone().into())],
+    );
     render_listing(
         app,
         ListingPage {
@@ -230,14 +261,25 @@ pub async fn archive_index(State(app): State<Arc<App>>) -> Result<Response, AppE
     let times = queries::live_months(&app.db, app.now()).await?;
     let mut years: Vec<YearMonths> = Vec::new();
     for ts in times {
-        let Ok(t) = jiff::Timestamp::from_second(ts) else { continue };
+        let Ok(t) = jiff::Timestamp::from_second(ts) else {
+            continue;
+        };
         let date = t.to_zoned(app.time_zone.clone()).date();
         match years.last_mut() {
             Some(y) if y.year == date.year() => match y.months.last_mut() {
                 Some(m) if m.month == date.month() => m.count += 1,
-                _ => y.months.push(MonthCount { month: date.month(), count: 1 }),
+                _ => y.months.push(MonthCount {
+                    month: date.month(),
+                    count: 1,
+                }),
             },
-            _ => years.push(YearMonths { year: date.year(), months: vec![MonthCount { month: date.month(), count: 1 }] }),
+            _ => years.push(YearMonths {
+                year: date.year(),
+                months: vec![MonthCount {
+                    month: date.month(),
+                    count: 1,
+                }],
+            }),
         }
     }
     let body = app
@@ -277,24 +319,39 @@ fn parse_month(year: &str, month: &str) -> Result<(i16, i8), AppError> {
     if !digits(year, 4) || !digits(month, 2) {
         return Err(AppError::NotFound);
     }
-    let (y, m): (i16, i8) = (year.parse().map_err(|_| AppError::NotFound)?, month.parse().map_err(|_| AppError::NotFound)?);
+    let (y, m): (i16, i8) = (
+        year.parse().map_err(|_| AppError::NotFound)?,
+        month.parse().map_err(|_| AppError::NotFound)?,
+    );
     if !(1970..=9998).contains(&y) || !(1..=12).contains(&m) {
         return Err(AppError::NotFound);
     }
     Ok((y, m))
 }
 
-async fn month_listing(app: &App, year: &str, month: &str, page: u32) -> Result<Response, AppError> {
+async fn month_listing(
+    app: &App,
+    year: &str,
+    month: &str,
+    page: u32,
+) -> Result<Response, AppError> {
     let (y, m) = parse_month(year, month)?;
     let start = jiff::civil::date(y, m, 1);
-    let end = start.checked_add(jiff::Span::new().months(1)).map_err(|e| AppError::Internal(e.into()))?;
+    let end = start
+        .checked_add(jiff::Span::new().months(1))
+        .map_err(|e| AppError::Internal(e.into()))?;
     let zoned = |d: jiff::civil::Date| {
-        d.to_zoned(app.time_zone.clone()).map(|z| z.timestamp().as_second()).map_err(|e| AppError::Internal(e.into()))
+        d.to_zoned(app.time_zone.clone())
+            .map(|z| z.timestamp().as_second())
+            .map_err(|e| AppError::Internal(e.into()))
     };
     let heading = app.i18n.text(
         app.language(),
         "archive-month-heading",
-        &[("month", app.i18n.month_name(app.language(), m).into()), ("year", y.to_string().into())],
+        &[
+            ("month", app.i18n.month_name(app.language(), m).into()),
+            ("year", y.to_string().into()),
+        ],
     );
     render_listing(
         app,
@@ -327,7 +384,13 @@ mod tests {
     #[test]
     fn months() {
         assert_eq!(parse_month("2026", "03").unwrap(), (2026, 3));
-        for (y, m) in [("2026", "13"), ("2026", "3"), ("26", "03"), ("2026", "00"), ("abcd", "01")] {
+        for (y, m) in [
+            ("2026", "13"),
+            ("2026", "3"),
+            ("26", "03"),
+            ("2026", "00"),
+            ("abcd", "01"),
+        ] {
             assert!(parse_month(y, m).is_err(), "{y}/{m}");
         }
     }

@@ -16,7 +16,8 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     builder.url_schemes(HashSet::from(["http", "https", "mailto"]));
     builder.attribute_filter(|element, attribute, value| {
         // Images load only from this site: pages make no third-party requests.
-        if element == "img" && attribute == "src" && !(value.starts_with('/') && !value.starts_with("//")) {
+        let local = value.starts_with('/') && !value.starts_with("//");
+        if element == "img" && attribute == "src" && !local {
             return None;
         }
         Some(Cow::Borrowed(value))
@@ -26,7 +27,8 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 
 /// Renders Markdown to sanitised HTML.
 pub fn render(markdown: &str) -> String {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
     let mut raw = String::with_capacity(markdown.len() * 5 / 4);
     html::push_html(&mut raw, Parser::new_ext(markdown, options));
     SANITIZER.clean(&raw).to_string()
@@ -41,13 +43,18 @@ mod tests {
         let html = render("## Zwischentitel\n\nEin *kurzer* Text mit [Link](/news/a).\n\n> Zitat");
         assert!(html.contains("<h2>Zwischentitel</h2>"), "{html}");
         assert!(html.contains("<em>kurzer</em>"), "{html}");
-        assert!(html.contains("<a href=\"/news/a\" rel=\"noopener nofollow\">Link</a>"), "{html}");
+        assert!(
+            html.contains("<a href=\"/news/a\" rel=\"noopener nofollow\">Link</a>"),
+            "{html}"
+        );
         assert!(html.contains("<blockquote>"), "{html}");
     }
 
     #[test]
     fn removes_script_and_handlers() {
-        let html = render("<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[a](javascript:alert(1))");
+        let html = render(
+            "<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[a](javascript:alert(1))",
+        );
         assert!(!html.contains("script"), "{html}");
         assert!(!html.contains("onerror"), "{html}");
         assert!(!html.contains("javascript"), "{html}");

@@ -49,8 +49,12 @@ fn article_from_row(row: &AnyRow) -> Result<Article, sqlx::Error> {
         hero: match hero_url {
             Some(url) => Some(Hero {
                 url,
-                alt: row.try_get::<Option<String>, _>("hero_alt")?.unwrap_or_default(),
-                credit: row.try_get::<Option<String>, _>("hero_credit")?.unwrap_or_default(),
+                alt: row
+                    .try_get::<Option<String>, _>("hero_alt")?
+                    .unwrap_or_default(),
+                credit: row
+                    .try_get::<Option<String>, _>("hero_credit")?
+                    .unwrap_or_default(),
             }),
             None => None,
         },
@@ -86,9 +90,16 @@ async fn attach_labels(db: &Db, articles: &mut [Article]) -> Result<(), sqlx::Er
         }
         for row in query.fetch_all(&db.pool).await? {
             let id: i64 = row.try_get(0)?;
-            let label = Label { slug: row.try_get(1)?, name: row.try_get(2)? };
+            let label = Label {
+                slug: row.try_get(1)?,
+                name: row.try_get(2)?,
+            };
             if let Some(article) = articles.iter_mut().find(|a| a.id == id) {
-                if target == 0 { article.tags.push(label) } else { article.authors.push(label) }
+                if target == 0 {
+                    article.tags.push(label)
+                } else {
+                    article.authors.push(label)
+                }
             }
         }
     }
@@ -98,7 +109,11 @@ async fn attach_labels(db: &Db, articles: &mut [Article]) -> Result<(), sqlx::Er
 /// The article with `slug`, whatever its status.
 pub async fn find_by_slug(db: &Db, slug: &str) -> Result<Option<Article>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM articles a WHERE a.slug = $1");
-    let Some(row) = sqlx::query(AssertSqlSafe(sql)).bind(slug).fetch_optional(&db.pool).await? else {
+    let Some(row) = sqlx::query(AssertSqlSafe(sql))
+        .bind(slug)
+        .fetch_optional(&db.pool)
+        .await?
+    else {
         return Ok(None);
     };
     let mut articles = vec![article_from_row(&row)?];
@@ -114,16 +129,18 @@ pub async fn find_live(db: &Db, slug: &str, now: i64) -> Result<Option<Article>,
 fn listing_sql(listing: Listing) -> (String, String) {
     match listing {
         Listing::All => ("articles a".into(), LIVE.into()),
-        Listing::Tag(_) => {
-            ("articles a JOIN article_tags x ON x.article_id = a.id AND x.tag_id = $2".into(), LIVE.into())
-        }
+        Listing::Tag(_) => (
+            "articles a JOIN article_tags x ON x.article_id = a.id AND x.tag_id = $2".into(),
+            LIVE.into(),
+        ),
         Listing::Author(_) => (
             "articles a JOIN article_authors x ON x.article_id = a.id AND x.author_id = $2".into(),
             LIVE.into(),
         ),
-        Listing::Between(..) => {
-            ("articles a".into(), format!("{LIVE} AND a.published_at >= $2 AND a.published_at < $3"))
-        }
+        Listing::Between(..) => (
+            "articles a".into(),
+            format!("{LIVE} AND a.published_at >= $2 AND a.published_at < $3"),
+        ),
     }
 }
 
@@ -131,7 +148,10 @@ fn bind_listing<'q>(
     mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
     listing: Listing,
     now: i64,
-) -> (sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>, usize) {
+) -> (
+    sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    usize,
+) {
     query = query.bind(now);
     match listing {
         Listing::All => (query, 1),
@@ -165,8 +185,15 @@ pub async fn list_live(
     );
     let (query, _) = bind_listing(sqlx::query(AssertSqlSafe(sql)), listing, now);
     let offset = i64::from(page.saturating_sub(1)) * i64::from(per_page);
-    let rows = query.bind(i64::from(per_page)).bind(offset).fetch_all(&db.pool).await?;
-    let mut articles = rows.iter().map(article_from_row).collect::<Result<Vec<_>, _>>()?;
+    let rows = query
+        .bind(i64::from(per_page))
+        .bind(offset)
+        .fetch_all(&db.pool)
+        .await?;
+    let mut articles = rows
+        .iter()
+        .map(article_from_row)
+        .collect::<Result<Vec<_>, _>>()?;
     attach_labels(db, &mut articles).await?;
     Ok((articles, total))
 }
@@ -175,19 +202,28 @@ pub async fn list_live(
 pub async fn list_all(db: &Db) -> Result<Vec<Article>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM articles a ORDER BY a.modified_at DESC, a.id DESC");
     let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(&db.pool).await?;
-    let mut articles = rows.iter().map(article_from_row).collect::<Result<Vec<_>, _>>()?;
+    let mut articles = rows
+        .iter()
+        .map(article_from_row)
+        .collect::<Result<Vec<_>, _>>()?;
     attach_labels(db, &mut articles).await?;
     Ok(articles)
 }
 
 pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM articles").fetch_one(&db.pool).await
+    sqlx::query_scalar("SELECT COUNT(*) FROM articles")
+        .fetch_one(&db.pool)
+        .await
 }
 
 /// The `[first, last]` publication times of live articles, for the archive's month list.
 pub async fn live_months(db: &Db, now: i64) -> Result<Vec<i64>, sqlx::Error> {
-    let sql = format!("SELECT a.published_at FROM articles a WHERE {LIVE} ORDER BY a.published_at DESC");
-    sqlx::query_scalar(AssertSqlSafe(sql)).bind(now).fetch_all(&db.pool).await
+    let sql =
+        format!("SELECT a.published_at FROM articles a WHERE {LIVE} ORDER BY a.published_at DESC");
+    sqlx::query_scalar(AssertSqlSafe(sql))
+        .bind(now)
+        .fetch_all(&db.pool)
+        .await
 }
 
 pub async fn find_tag(db: &Db, slug: &str) -> Result<Option<(i64, Label)>, sqlx::Error> {
@@ -199,20 +235,51 @@ pub async fn find_author(db: &Db, slug: &str) -> Result<Option<(i64, Label, Stri
         .bind(slug)
         .fetch_optional(&db.pool)
         .await?;
-    row.map(|r| Ok((r.try_get(0)?, Label { slug: r.try_get(1)?, name: r.try_get(2)? }, r.try_get(3)?)))
-        .transpose()
+    row.map(|r| {
+        Ok((
+            r.try_get(0)?,
+            Label {
+                slug: r.try_get(1)?,
+                name: r.try_get(2)?,
+            },
+            r.try_get(3)?,
+        ))
+    })
+    .transpose()
 }
 
-async fn find_label(db: &Db, sql: &'static str, slug: &str) -> Result<Option<(i64, Label)>, sqlx::Error> {
+async fn find_label(
+    db: &Db,
+    sql: &'static str,
+    slug: &str,
+) -> Result<Option<(i64, Label)>, sqlx::Error> {
     let row = sqlx::query(sql).bind(slug).fetch_optional(&db.pool).await?;
-    row.map(|r| Ok((r.try_get(0)?, Label { slug: r.try_get(1)?, name: r.try_get(2)? }))).transpose()
+    row.map(|r| {
+        Ok((
+            r.try_get(0)?,
+            Label {
+                slug: r.try_get(1)?,
+                name: r.try_get(2)?,
+            },
+        ))
+    })
+    .transpose()
 }
 
 /// Creates an author, or updates the bio of the author with that name.
-pub async fn upsert_author(db: &Db, name: &str, slug: Option<&str>, bio: &str) -> Result<i64, SaveError> {
+pub async fn upsert_author(
+    db: &Db,
+    name: &str,
+    slug: Option<&str>,
+    bio: &str,
+) -> Result<i64, SaveError> {
     let mut tx = db.pool.begin().await?;
     let id = author_id(&mut tx, name, slug).await?;
-    sqlx::query("UPDATE authors SET bio = $1 WHERE id = $2").bind(bio).bind(id).execute(&mut *tx).await?;
+    sqlx::query("UPDATE authors SET bio = $1 WHERE id = $2")
+        .bind(bio)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -220,10 +287,11 @@ pub async fn upsert_author(db: &Db, name: &str, slug: Option<&str>, bio: &str) -
 type Tx<'c> = sqlx::Transaction<'c, sqlx::Any>;
 
 async fn author_id(tx: &mut Tx<'_>, name: &str, slug: Option<&str>) -> Result<i64, SaveError> {
-    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM authors WHERE name = $1 OR slug = $1")
-        .bind(name)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM authors WHERE name = $1 OR slug = $1")
+            .bind(name)
+            .fetch_optional(&mut **tx)
+            .await?;
     if let Some(id) = found {
         return Ok(id);
     }
@@ -232,28 +300,34 @@ async fn author_id(tx: &mut Tx<'_>, name: &str, slug: Option<&str>) -> Result<i6
         None => Slug::from_text(name).ok_or_else(|| ArticleError::InvalidSlug(name.to_string()))?,
     };
     let slug = free_slug(tx, "authors", &base).await?;
-    let id = sqlx::query_scalar("INSERT INTO authors (slug, name, created_at) VALUES ($1, $2, $3) RETURNING id")
-        .bind(slug.as_str())
-        .bind(name)
-        .bind(db::now())
-        .fetch_one(&mut **tx)
-        .await?;
+    let id = sqlx::query_scalar(
+        "INSERT INTO authors (slug, name, created_at) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(slug.as_str())
+    .bind(name)
+    .bind(db::now())
+    .fetch_one(&mut **tx)
+    .await?;
     Ok(id)
 }
 
 async fn tag_id(tx: &mut Tx<'_>, name: &str) -> Result<i64, SaveError> {
     let slug = Slug::from_text(name).ok_or_else(|| ArticleError::InvalidSlug(name.to_string()))?;
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM tags WHERE slug = $1").bind(slug.as_str()).fetch_optional(&mut **tx).await?;
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM tags WHERE slug = $1")
+        .bind(slug.as_str())
+        .fetch_optional(&mut **tx)
+        .await?;
     if let Some(id) = found {
         return Ok(id);
     }
-    let id = sqlx::query_scalar("INSERT INTO tags (slug, name, created_at) VALUES ($1, $2, $3) RETURNING id")
-        .bind(slug.as_str())
-        .bind(name)
-        .bind(db::now())
-        .fetch_one(&mut **tx)
-        .await?;
+    let id = sqlx::query_scalar(
+        "INSERT INTO tags (slug, name, created_at) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(slug.as_str())
+    .bind(name)
+    .bind(db::now())
+    .fetch_one(&mut **tx)
+    .await?;
     Ok(id)
 }
 
@@ -262,8 +336,10 @@ async fn free_slug(tx: &mut Tx<'_>, table: &str, base: &Slug) -> Result<Slug, sq
     let sql = format!("SELECT COUNT(*) FROM {table} WHERE slug = $1");
     let mut candidate = base.clone();
     for n in 2.. {
-        let taken: i64 =
-            sqlx::query_scalar(AssertSqlSafe(sql.clone())).bind(candidate.as_str()).fetch_one(&mut **tx).await?;
+        let taken: i64 = sqlx::query_scalar(AssertSqlSafe(sql.clone()))
+            .bind(candidate.as_str())
+            .fetch_one(&mut **tx)
+            .await?;
         if taken == 0 {
             break;
         }
@@ -272,9 +348,19 @@ async fn free_slug(tx: &mut Tx<'_>, table: &str, base: &Slug) -> Result<Slug, sq
     Ok(candidate)
 }
 
-async fn write_labels(tx: &mut Tx<'_>, article_id: i64, input: &ArticleInput) -> Result<(), SaveError> {
-    sqlx::query("DELETE FROM article_tags WHERE article_id = $1").bind(article_id).execute(&mut **tx).await?;
-    sqlx::query("DELETE FROM article_authors WHERE article_id = $1").bind(article_id).execute(&mut **tx).await?;
+async fn write_labels(
+    tx: &mut Tx<'_>,
+    article_id: i64,
+    input: &ArticleInput,
+) -> Result<(), SaveError> {
+    sqlx::query("DELETE FROM article_tags WHERE article_id = $1")
+        .bind(article_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM article_authors WHERE article_id = $1")
+        .bind(article_id)
+        .execute(&mut **tx)
+        .await?;
     let mut seen = Vec::new();
     for (position, name) in input.tags.iter().enumerate() {
         let id = tag_id(tx, name).await?;
@@ -296,12 +382,14 @@ async fn write_labels(tx: &mut Tx<'_>, article_id: i64, input: &ArticleInput) ->
             continue;
         }
         seen.push(id);
-        sqlx::query("INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)")
-            .bind(article_id)
-            .bind(id)
-            .bind(position as i64)
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)",
+        )
+        .bind(article_id)
+        .bind(id)
+        .bind(position as i64)
+        .execute(&mut **tx)
+        .await?;
     }
     Ok(())
 }
@@ -346,7 +434,9 @@ pub async fn create(db: &Db, input: &ArticleInput, now: i64) -> Result<Article, 
     .await?;
     write_labels(&mut tx, id, input).await?;
     tx.commit().await?;
-    find_by_slug(db, slug.as_str()).await?.ok_or(sqlx::Error::RowNotFound.into())
+    find_by_slug(db, slug.as_str())
+        .await?
+        .ok_or(sqlx::Error::RowNotFound.into())
 }
 
 /// Saves a new state of an existing article, keeping the previous state as a revision.
@@ -361,6 +451,13 @@ pub async fn update(
     expected_version: i64,
     now: i64,
 ) -> Result<Article, SaveError> {
+    if current.version != expected_version {
+        return Err(ArticleError::Conflict {
+            expected: expected_version,
+            found: current.version,
+        }
+        .into());
+    }
     let mut tx = db.pool.begin().await?;
     let slug = match &input.slug {
         Some(slug) if slug.as_str() != current.slug => {
@@ -372,18 +469,14 @@ pub async fn update(
         _ => Slug::parse(&current.slug)?,
     };
     let material = current.is_live(now)
-        && (current.title != input.title || current.lead != input.lead || current.body_md != input.body_md);
-    let updated_at = if material { Some(now) } else { current.updated_at };
-    let snapshot = serde_json::to_string(&current.to_input()).expect("article input serialises");
-    sqlx::query(
-        "INSERT INTO article_revisions (article_id, version, snapshot, created_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(current.id)
-    .bind(current.version)
-    .bind(snapshot)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
+        && (current.title != input.title
+            || current.lead != input.lead
+            || current.body_md != input.body_md);
+    let updated_at = if material {
+        Some(now)
+    } else {
+        current.updated_at
+    };
     let body_html = markdown::render(&input.body_md);
     let hero = input.hero.as_ref();
     let result = sqlx::query(
@@ -414,16 +507,35 @@ pub async fn update(
             .bind(current.id)
             .fetch_one(&mut *tx)
             .await?;
-        return Err(ArticleError::Conflict { expected: expected_version, found }.into());
+        return Err(ArticleError::Conflict {
+            expected: expected_version,
+            found,
+        }
+        .into());
     }
+    // The guarded update succeeded, so `current` is the state it replaced: keep it.
+    let snapshot = serde_json::to_string(&current.to_input()).expect("article input serialises");
+    sqlx::query(
+        "INSERT INTO article_revisions (article_id, version, snapshot, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(current.id)
+    .bind(current.version)
+    .bind(snapshot)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
     write_labels(&mut tx, current.id, input).await?;
     tx.commit().await?;
-    find_by_slug(db, slug.as_str()).await?.ok_or(sqlx::Error::RowNotFound.into())
+    find_by_slug(db, slug.as_str())
+        .await?
+        .ok_or(sqlx::Error::RowNotFound.into())
 }
 
 /// Publishes the article now, or keeps its earlier publication time if it had one.
 pub async fn publish(db: &Db, slug: &str, now: i64) -> Result<Article, SaveError> {
-    let current = find_by_slug(db, slug).await?.ok_or_else(|| ArticleError::NotFound(slug.to_string()))?;
+    let current = find_by_slug(db, slug)
+        .await?
+        .ok_or_else(|| ArticleError::NotFound(slug.to_string()))?;
     let mut input = current.to_input();
     input.status = Status::Published;
     input.published_at = Some(current.published_at.filter(|t| *t <= now).unwrap_or(now));
@@ -440,7 +552,9 @@ pub async fn publish_due(db: &Db, now: i64) -> Result<Vec<String>, SaveError> {
     .await?;
     let mut done = Vec::new();
     for slug in due {
-        let Some(current) = find_by_slug(db, &slug).await? else { continue };
+        let Some(current) = find_by_slug(db, &slug).await? else {
+            continue;
+        };
         let mut input = current.to_input();
         input.status = Status::Published;
         match update(db, &current, &input, current.version, now).await {
@@ -463,14 +577,17 @@ pub async fn revision_count(db: &Db, article_id: i64) -> Result<i64, sqlx::Error
 
 /// The input of each kept version, oldest first.
 pub async fn revisions(db: &Db, article_id: i64) -> Result<Vec<(i64, ArticleInput)>, sqlx::Error> {
-    let rows = sqlx::query("SELECT version, snapshot FROM article_revisions WHERE article_id = $1 ORDER BY version")
-        .bind(article_id)
-        .fetch_all(&db.pool)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT version, snapshot FROM article_revisions WHERE article_id = $1 ORDER BY version",
+    )
+    .bind(article_id)
+    .fetch_all(&db.pool)
+    .await?;
     rows.iter()
         .map(|r| {
             let snapshot: String = r.try_get(1)?;
-            let input = serde_json::from_str(&snapshot).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+            let input =
+                serde_json::from_str(&snapshot).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
             Ok((r.try_get(0)?, input))
         })
         .collect()

@@ -40,7 +40,9 @@ impl Email {
             && domain.contains('.')
             && !domain.starts_with('.')
             && !domain.ends_with('.')
-            && !raw.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"'))
+            && !raw.chars().any(|c| {
+                c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"')
+            })
             && !domain.contains('@');
         if !ok {
             return Err(bad());
@@ -83,7 +85,11 @@ impl Password {
     }
 
     pub fn verify(&self, hash: &str) -> bool {
-        PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(self.0.as_bytes(), &parsed).is_ok())
+        PasswordHash::new(hash).is_ok_and(|parsed| {
+            Argon2::default()
+                .verify_password(self.0.as_bytes(), &parsed)
+                .is_ok()
+        })
     }
 }
 
@@ -104,7 +110,12 @@ pub enum UserError {
 }
 
 /// Adds a user; refuses a second user with the same address.
-pub async fn add(db: &Db, email: &Email, role: Role, password: &Password) -> Result<i64, UserError> {
+pub async fn add(
+    db: &Db,
+    email: &Email,
+    role: Role,
+    password: &Password,
+) -> Result<i64, UserError> {
     let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email = $1")
         .bind(email.as_str())
         .fetch_one(&db.pool)
@@ -141,8 +152,21 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(Email::parse(" Ada@Example.ORG ").unwrap().as_str(), "Ada@example.org");
-        for bad in ["", "ada", "ada@", "@x.de", "a b@x.de", "a@x", "a@.de", "a@x.de,b@y.de", "<a@x.de>"] {
+        assert_eq!(
+            Email::parse(" Ada@Example.ORG ").unwrap().as_str(),
+            "Ada@example.org"
+        );
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@x.de",
+            "a b@x.de",
+            "a@x",
+            "a@.de",
+            "a@x.de,b@y.de",
+            "<a@x.de>",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?}");
         }
     }
@@ -153,7 +177,11 @@ mod tests {
         let hash = password.hash().unwrap();
         assert!(hash.starts_with("$argon2id$"), "{hash}");
         assert!(password.verify(&hash));
-        assert!(!Password::parse("falsches-passwort".into()).unwrap().verify(&hash));
+        assert!(
+            !Password::parse("falsches-passwort".into())
+                .unwrap()
+                .verify(&hash)
+        );
         assert!(Password::parse("kurz".into()).is_err());
         assert_eq!(format!("{password:?}"), "Password(***)");
     }

@@ -23,7 +23,11 @@ pub enum Backend {
 
 impl Backend {
     pub fn of_url(url: &str) -> Backend {
-        if url.starts_with("postgres") { Backend::Postgres } else { Backend::Sqlite }
+        if url.starts_with("postgres") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
     }
 
     fn migrations(self) -> &'static [(&'static str, &'static [u8])] {
@@ -47,7 +51,12 @@ pub fn redact_url(url: &str) -> String {
         (Some(scheme), Some(at)) if at > scheme => {
             let userinfo = &url[scheme + 3..at];
             match userinfo.find(':') {
-                Some(colon) => format!("{}{}:***{}", &url[..scheme + 3], &userinfo[..colon], &url[at..]),
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme + 3],
+                    &userinfo[..colon],
+                    &url[at..]
+                ),
                 None => url.to_string(),
             }
         }
@@ -64,7 +73,10 @@ impl Db {
         let backend = Backend::of_url(&url);
         if backend == Backend::Sqlite && config.database.url.is_empty() {
             std::fs::create_dir_all(&config.data_dir).with_context(|| {
-                format!("cannot create the data folder {}", config.data_dir.display())
+                format!(
+                    "cannot create the data folder {}",
+                    config.data_dir.display()
+                )
             })?;
         }
         let options: AnyConnectOptions = url
@@ -82,7 +94,9 @@ impl Db {
                             "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = {busy_timeout}; \
                              PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
                         );
-                        sqlx::raw_sql(AssertSqlSafe(pragmas)).execute(&mut *conn).await?;
+                        sqlx::raw_sql(AssertSqlSafe(pragmas))
+                            .execute(&mut *conn)
+                            .await?;
                     }
                     Ok(())
                 })
@@ -98,11 +112,15 @@ impl Db {
     pub async fn migrate(&self) -> anyhow::Result<usize> {
         let mut conn = self.pool.acquire().await?;
         if self.backend == Backend::Postgres {
-            sqlx::query("SELECT pg_advisory_lock(7262430715)").execute(&mut *conn).await?;
+            sqlx::query("SELECT pg_advisory_lock(7262430715)")
+                .execute(&mut *conn)
+                .await?;
         }
         let result = self.migrate_locked(&mut conn).await;
         if self.backend == Backend::Postgres {
-            sqlx::query("SELECT pg_advisory_unlock(7262430715)").execute(&mut *conn).await?;
+            sqlx::query("SELECT pg_advisory_unlock(7262430715)")
+                .execute(&mut *conn)
+                .await?;
         }
         result
     }
@@ -115,14 +133,16 @@ impl Db {
         .execute(&mut *conn)
         .await
         .context("cannot create the schema_migrations table")?;
-        let applied: Vec<String> =
-            sqlx::query_scalar("SELECT name FROM schema_migrations").fetch_all(&mut *conn).await?;
+        let applied: Vec<String> = sqlx::query_scalar("SELECT name FROM schema_migrations")
+            .fetch_all(&mut *conn)
+            .await?;
         let mut count = 0;
         for (name, sql) in self.backend.migrations() {
             if applied.iter().any(|a| a == name) {
                 continue;
             }
-            let sql = std::str::from_utf8(sql).with_context(|| format!("migration {name} is not UTF-8"))?;
+            let sql = std::str::from_utf8(sql)
+                .with_context(|| format!("migration {name} is not UTF-8"))?;
             let mut tx = sqlx::Connection::begin(&mut *conn).await?;
             sqlx::raw_sql(AssertSqlSafe(sql))
                 .execute(&mut *tx)
@@ -146,12 +166,18 @@ impl Db {
             self.backend == Backend::Sqlite,
             "backup copies SQLite databases; for PostgreSQL use pg_dump"
         );
-        anyhow::ensure!(!target.exists(), "{} already exists; choose a new file", target.display());
+        anyhow::ensure!(
+            !target.exists(),
+            "{} already exists; choose a new file",
+            target.display()
+        );
         if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create {}", parent.display()))?;
         }
-        let target = target.to_str().context("the backup path must be valid UTF-8")?;
+        let target = target
+            .to_str()
+            .context("the backup path must be valid UTF-8")?;
         sqlx::query("VACUUM INTO $1")
             .bind(target)
             .execute(&self.pool)
@@ -168,7 +194,10 @@ pub fn now() -> i64 {
 
 /// `$1, $2, ...` for an IN list of `n` values starting after `offset` bound parameters.
 pub fn placeholders(offset: usize, n: usize) -> String {
-    (1..=n).map(|i| format!("${}", offset + i)).collect::<Vec<_>>().join(", ")
+    (1..=n)
+        .map(|i| format!("${}", offset + i))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -177,7 +206,10 @@ mod tests {
 
     #[test]
     fn redacts_password() {
-        assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(
+            redact_url("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
         assert_eq!(redact_url("sqlite://./data/x.db"), "sqlite://./data/x.db");
     }
 

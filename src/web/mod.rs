@@ -36,13 +36,19 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/author/{slug}/page/{page}", get(articles::author_page))
         .route("/archive", get(articles::archive_index))
         .route("/archive/{year}/{month}", get(articles::archive_month))
-        .route("/archive/{year}/{month}/page/{page}", get(articles::archive_month_page))
+        .route(
+            "/archive/{year}/{month}/page/{page}",
+            get(articles::archive_month_page),
+        )
         .route("/healthz", get(healthz))
         .route("/static/{*path}", get(assets::serve))
         .fallback(not_found)
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(DefaultBodyLimit::max(max_body))
-        .layer(middleware::from_fn_with_state(app.clone(), render_error_pages))
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            render_error_pages,
+        ))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn_with_state(app.clone(), timeout))
         .layer(middleware::from_fn(log_requests))
@@ -55,10 +61,19 @@ async fn not_found() -> AppError {
 
 async fn healthz(State(app): State<Arc<App>>) -> Response {
     match sqlx::query("SELECT 1").execute(&app.db.pool).await {
-        Ok(_) => (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], "ok\n").into_response(),
+        Ok(_) => (
+            StatusCode::OK,
+            [(header::CACHE_CONTROL, "no-store")],
+            "ok\n",
+        )
+            .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check: database unreachable");
-            (StatusCode::SERVICE_UNAVAILABLE, [(header::CACHE_CONTROL, "no-store")], "database unreachable\n")
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::CACHE_CONTROL, "no-store")],
+                "database unreachable\n",
+            )
                 .into_response()
         }
     }
@@ -101,8 +116,13 @@ async fn render_error_pages(State(app): State<Arc<App>>, request: Request, next:
     let (mut parts, _) = response.into_parts();
     match app.render("errors/error.html", page).await {
         Ok(html) => {
-            parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-            parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            parts.headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+            parts
+                .headers
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             parts.headers.remove(header::CONTENT_LENGTH);
             Response::from_parts(parts, Body::from(html))
         }
@@ -121,15 +141,27 @@ async fn security_headers(request: Request, next: Next) -> Response {
          frame-ancestors 'none'";
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(
         "permissions-policy",
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
     );
-    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    headers.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
     response
 }
 
@@ -210,5 +242,9 @@ async fn shutdown_signal() {
 
 /// An HTML response that tells caches to revalidate.
 pub fn html(body: String) -> Response {
-    ([(header::CACHE_CONTROL, "public, max-age=0, must-revalidate")], Html(body)).into_response()
+    (
+        [(header::CACHE_CONTROL, "public, max-age=0, must-revalidate")],
+        Html(body),
+    )
+        .into_response()
 }

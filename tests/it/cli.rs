@@ -1,0 +1,309 @@
+//! The `newsdesk` binary as an operator uses it.
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::{Backend, TestDb, pg_admin_url};
+
+fn newsdesk(config: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_newsdesk"))
+        .arg("--config")
+        .arg(config)
+        .args(args)
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap()
+}
+
+/// Writes the test database's settings as a config file, as an operator would.
+fn config_file(db: &TestDb) -> std::path::PathBuf {
+    let path = db.dir.path().join("newsdesk.toml");
+    let text = format!(
+        "data_dir = {:?}\n[database]\nurl = {:?}\n[log]\nlevel = \"warn\"\n",
+        db.config.data_dir.display().to_string(),
+        db.config.database.url
+    );
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn help_explains_every_subcommand() {
+    let out = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = stdout(&out);
+    for command in [
+        "serve", "migrate", "user", "article", "backup", "--config", "--data",
+    ] {
+        assert!(help.contains(command), "--help mentions {command}:\n{help}");
+    }
+    let article = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
+        .args(["article", "--help"])
+        .output()
+        .unwrap();
+    for sub in ["import", "list", "publish"] {
+        assert!(stdout(&article).contains(sub));
+    }
+}
+
+#[test]
+fn config_error_names_file_key_and_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kaputt.toml");
+    std::fs::write(&path, "[server]\nlisten = \"nirgendwo\"\n").unwrap();
+    let out = newsdesk(&path, &["migrate"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("kaputt.toml") && err.contains("listen") && err.contains("invalid"),
+        "{err}"
+    );
+
+    std::fs::write(&path, "[sever]\nlisten = \"127.0.0.1:1\"\n").unwrap();
+    let err = stderr(&newsdesk(&path, &["migrate"]));
+    assert!(
+        err.contains("kaputt.toml") && err.contains("sever"),
+        "{err}"
+    );
+
+    let missing = newsdesk(&dir.path().join("fehlt.toml"), &["migrate"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("fehlt.toml"));
+}
+
+#[test]
+fn unopenable_database_is_reported_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("n.toml");
+    std::fs::write(
+        &path,
+        "[database]\nurl = \"sqlite:///nicht/vorhanden/ordner/x.db\"\n",
+    )
+    .unwrap();
+    let out = newsdesk(&path, &["migrate"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("cannot open the database sqlite:///nicht/vorhanden/ordner/x.db"),
+        "{}",
+        stderr(&out)
+    );
+
+    std::fs::write(
+        &path,
+        "[database]\nurl = \"postgres://nd:geheim@127.0.0.1:1/x\"\n",
+    )
+    .unwrap();
+    let out = newsdesk(&path, &["migrate"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("cannot open the database postgres://nd:***@127.0.0.1:1/x"),
+        "{err}"
+    );
+    assert!(!err.contains("geheim"), "the password is not shown");
+}
+
+async fn operator_workflow(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let config = config_file(&db);
+    let migrate = newsdesk(&config, &["migrate"]);
+    assert!(migrate.status.success(), "{}", stderr(&migrate));
+    assert!(stdout(&migrate).contains("1 migration(s) applied"));
+    assert!(
+        stdout(&newsdesk(&config, &["migrate"])).contains("0 migration(s) applied"),
+        "migrate twice is harmless"
+    );
+
+    // user add, password from standard input
+    let mut child = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
+        .args([
+            "--config",
+            config.to_str().unwrap(),
+            "user",
+            "add",
+            "--role",
+            "editor",
+            "--password-stdin",
+            "redaktion@example.org",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"ein-langes-passwort\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let again = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
+        .args([
+            "--config",
+            config.to_str().unwrap(),
+            "user",
+            "add",
+            "--role",
+            "admin",
+            "--password-stdin",
+            "redaktion@example.org",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+
+    // article import: the good file lands, the bad one is named with its path
+    let files = db.dir.path().join("artikel");
+    std::fs::create_dir_all(&files).unwrap();
+    std::fs::write(
+        files.join("gut.md"),
+        "+++\ntitle = \"Vom Terminal\"\nauthors = [\"Ida\"]\nstatus = \"draft\"\n+++\nText\n",
+    )
+    .unwrap();
+    std::fs::write(files.join("schlecht.md"), "ohne front matter").unwrap();
+    let import = newsdesk(&config, &["article", "import", files.to_str().unwrap()]);
+    assert_eq!(
+        import.status.code(),
+        Some(1),
+        "a failed file makes the exit code 1"
+    );
+    assert!(
+        stdout(&import).contains("1 imported, 1 failed"),
+        "{}",
+        stdout(&import)
+    );
+    assert!(
+        stderr(&import).contains("schlecht.md"),
+        "{}",
+        stderr(&import)
+    );
+
+    let list = stdout(&newsdesk(&config, &["article", "list"]));
+    assert!(
+        list.contains("draft") && list.contains("vom-terminal"),
+        "{list}"
+    );
+    let publish = newsdesk(&config, &["article", "publish", "vom-terminal"]);
+    assert!(publish.status.success(), "{}", stderr(&publish));
+    assert!(stdout(&newsdesk(&config, &["article", "list"])).contains("published"));
+    let unknown = newsdesk(&config, &["article", "publish", "gibt-es-nicht"]);
+    assert!(stderr(&unknown).contains("no article with slug"));
+
+    if backend == Backend::Sqlite {
+        let target = db.dir.path().join("sicherung").join("kopie.db");
+        let backup = newsdesk(&config, &["backup", target.to_str().unwrap()]);
+        assert!(backup.status.success(), "{}", stderr(&backup));
+        // The copy is a complete database: list its articles through a config that points at it.
+        let copy_config = db.dir.path().join("kopie.toml");
+        std::fs::write(
+            &copy_config,
+            format!("[database]\nurl = \"sqlite://{}\"\n", target.display()),
+        )
+        .unwrap();
+        assert!(stdout(&newsdesk(&copy_config, &["article", "list"])).contains("vom-terminal"));
+        let twice = newsdesk(&config, &["backup", target.to_str().unwrap()]);
+        assert!(stderr(&twice).contains("already exists"));
+    } else {
+        assert!(stderr(&newsdesk(&config, &["backup", "/tmp/x.db"])).contains("pg_dump"));
+    }
+}
+
+#[tokio::test]
+async fn operator_workflow_sqlite() {
+    operator_workflow(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn operator_workflow_postgres() {
+    let _ = pg_admin_url();
+    operator_workflow(Backend::Postgres).await;
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `serve --demo` on a fresh data folder answers with the demo and stops cleanly on SIGTERM.
+#[test]
+fn serve_demo_and_stop_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
+        .current_dir(dir.path())
+        .args([
+            "serve",
+            "--demo",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--data",
+            "daten",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let home = loop {
+        if let Ok(body) = http_get(port, "/") {
+            break body;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(home.starts_with("HTTP/1.1 200"), "{home}");
+    assert!(home.contains("Newsdesk"));
+    assert!(
+        dir.path().join("daten").join("newsdesk.db").exists(),
+        "the SQLite file is in --data"
+    );
+
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "server did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "clean exit after SIGTERM: {status:?}");
+}
+
+fn http_get(port: u16, path: &str) -> std::io::Result<String> {
+    use std::io::Read as _;
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    Ok(response)
+}

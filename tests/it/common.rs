@@ -1,0 +1,223 @@
+//! The test harness: a fresh database per test, on SQLite or PostgreSQL, and the real router.
+//!
+//! PostgreSQL tests create a database of their own on the server named by
+//! `NEWSDESK_TEST_PG_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`) and drop it
+//! when the test ends; `scripts/test` provides that server.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode};
+use newsdesk::app::App;
+use newsdesk::articles::model::{Article, ArticleDraft};
+use newsdesk::articles::queries;
+use newsdesk::config::Config;
+use newsdesk::db::Db;
+use sqlx::Connection as _;
+use tower::ServiceExt as _;
+
+pub use newsdesk::db::Backend;
+
+/// Generates one `#[tokio::test]` per backend for each named `async fn(TestApp)`.
+#[macro_export]
+macro_rules! backend_tests {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name($crate::common::TestApp::new($crate::common::Backend::Sqlite).await).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name($crate::common::TestApp::new($crate::common::Backend::Postgres).await).await
+                }
+            )*
+        }
+    };
+}
+
+pub fn pg_admin_url() -> String {
+    std::env::var("NEWSDESK_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn unique_name() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    let mut bytes = [0u8; 6];
+    getrandom::fill(&mut bytes).unwrap();
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("nd_test_{}_{nanos}_{hex}", std::process::id())
+}
+
+/// A throwaway database: a SQLite file in a temporary folder, or a PostgreSQL database that is
+/// dropped when this value is.
+pub struct TestDb {
+    pub config: Config,
+    pub dir: tempfile::TempDir,
+    pg_name: Option<String>,
+}
+
+impl TestDb {
+    pub async fn new(backend: Backend) -> TestDb {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = Config { data_dir: dir.path().join("data"), ..Config::default() };
+        config.database.max_connections = 4;
+        let pg_name = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => {
+                let admin = pg_admin_url();
+                let name = unique_name();
+                let mut conn = sqlx::PgConnection::connect(&admin)
+                    .await
+                    .unwrap_or_else(|e| {
+                        panic!("PostgreSQL at {admin} is needed for this test: {e}")
+                    });
+                sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .execute(&mut conn)
+                    .await
+                    .unwrap();
+                let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
+                config.database.url = format!("{base}/{name}");
+                Some(name)
+            }
+        };
+        TestDb {
+            config,
+            dir,
+            pg_name,
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some(name) = self.pg_name.take() else {
+            return;
+        };
+        // Drop runs outside async code: a short-lived runtime on its own thread does the work.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                if let Ok(mut conn) = sqlx::PgConnection::connect(&pg_admin_url()).await {
+                    let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                        .execute(&mut conn)
+                        .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+pub struct TestApp {
+    pub backend: Backend,
+    pub app: Arc<App>,
+    pub router: Router,
+    /// Kept for its `Drop`, which removes the database.
+    _db: TestDb,
+}
+
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl TestResponse {
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+impl TestApp {
+    pub async fn new(backend: Backend) -> TestApp {
+        TestApp::with_config(backend, |_| {}).await
+    }
+
+    pub async fn with_config(backend: Backend, change: impl FnOnce(&mut Config)) -> TestApp {
+        let mut db = TestDb::new(backend).await;
+        change(&mut db.config);
+        let pool = Db::connect(&db.config).await.unwrap();
+        pool.migrate().await.unwrap();
+        let app = App::with_db(db.config.clone(), pool).unwrap();
+        let router = newsdesk::web::router(app.clone());
+        TestApp {
+            backend,
+            app,
+            router,
+            _db: db,
+        }
+    }
+
+    pub fn db_backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub async fn request(&self, method: Method, path: &str, body: Body) -> TestResponse {
+        let request = Request::builder()
+            .method(method)
+            .uri(path)
+            .body(body)
+            .unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        TestResponse {
+            status,
+            headers,
+            body: String::from_utf8(bytes.to_vec()).unwrap(),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.request(Method::GET, path, Body::empty()).await
+    }
+
+    /// Creates an article from a draft, as an editor's save or an import would.
+    pub async fn create(&self, draft: ArticleDraft) -> Article {
+        let input = draft.validate(self.app.language(), self.app.now()).unwrap();
+        let article = queries::create(&self.app.db, &input, self.app.now())
+            .await
+            .unwrap();
+        self.app.content_changed().await;
+        article
+    }
+
+    /// A published article with the given title, one tag and one author.
+    pub async fn publish(&self, title: &str) -> Article {
+        self.create(draft(title)).await
+    }
+}
+
+/// A valid draft that publishes now, tagged "KI", by "Ada Lovelace".
+pub fn draft(title: &str) -> ArticleDraft {
+    ArticleDraft {
+        title: title.to_string(),
+        places: vec!["Berlin".into()],
+        lead: format!("Vorspann zu {title}."),
+        body_md: format!("Text zu **{title}**.\n\n## Mehr\n\nWeiterer Absatz."),
+        tags: vec!["KI".into()],
+        authors: vec!["Ada Lovelace".into()],
+        status: Some("published".into()),
+        ..Default::default()
+    }
+}

@@ -1,0 +1,7 @@
+//! Integration tests: the real router, templates and database, on SQLite and on PostgreSQL.
+
+mod common;
+
+mod articles;
+mod cli;
+mod pages;
