@@ -69,7 +69,10 @@ pub struct TestDb {
 impl TestDb {
     pub async fn new(backend: Backend) -> TestDb {
         let dir = tempfile::tempdir().unwrap();
-        let mut config = Config { data_dir: dir.path().join("data"), ..Config::default() };
+        let mut config = Config {
+            data_dir: dir.path().join("data"),
+            ..Config::default()
+        };
         config.database.max_connections = 4;
         let pg_name = match backend {
             Backend::Sqlite => None,
