@@ -7,8 +7,17 @@ use std::time::{Duration, Instant};
 
 use crate::common::{Backend, TestDb, pg_admin_url};
 
+/// The binary, with no `NEWSDESK_*` variables from the caller's environment.
+fn binary() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_newsdesk"));
+    for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("NEWSDESK_")) {
+        command.env_remove(key);
+    }
+    command
+}
+
 fn newsdesk(config: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_newsdesk"))
+    binary()
         .arg("--config")
         .arg(config)
         .args(args)
@@ -39,20 +48,14 @@ fn stderr(o: &Output) -> String {
 
 #[test]
 fn help_explains_every_subcommand() {
-    let out = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
-        .arg("--help")
-        .output()
-        .unwrap();
+    let out = binary().arg("--help").output().unwrap();
     let help = stdout(&out);
     for command in [
         "serve", "migrate", "user", "article", "backup", "--config", "--data",
     ] {
         assert!(help.contains(command), "--help mentions {command}:\n{help}");
     }
-    let article = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
-        .args(["article", "--help"])
-        .output()
-        .unwrap();
+    let article = binary().args(["article", "--help"]).output().unwrap();
     for sub in ["import", "list", "publish"] {
         assert!(stdout(&article).contains(sub));
     }
@@ -127,7 +130,7 @@ async fn operator_workflow(backend: Backend) {
     );
 
     // user add, password from standard input
-    let mut child = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
+    let mut child = binary()
         .args([
             "--config",
             config.to_str().unwrap(),
@@ -151,7 +154,7 @@ async fn operator_workflow(backend: Backend) {
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    let again = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
+    let again = binary()
         .args([
             "--config",
             config.to_str().unwrap(),
@@ -247,7 +250,7 @@ fn free_port() -> u16 {
 fn serve_demo_and_stop_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
+    let mut child = binary()
         .current_dir(dir.path())
         .args([
             "serve",

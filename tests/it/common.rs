@@ -1,7 +1,7 @@
 //! The test harness: a fresh database per test, on SQLite or PostgreSQL, and the real router.
 //!
 //! PostgreSQL tests create a database of their own on the server named by
-//! `NEWSDESK_TEST_PG_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`) and drop it
+//! `PG_TEST_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`) and drop it
 //! when the test ends; `scripts/test` provides that server.
 
 use std::sync::Arc;
@@ -43,7 +43,7 @@ macro_rules! backend_tests {
 }
 
 pub fn pg_admin_url() -> String {
-    std::env::var("NEWSDESK_TEST_PG_URL")
+    std::env::var("PG_TEST_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
