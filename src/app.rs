@@ -114,7 +114,11 @@ impl App {
 
     /// Renders a page template with the values every page needs (site, navigation) added.
     pub async fn render(&self, template: &str, page: Value) -> Result<String, AppError> {
-        let nav_tags = self.nav_tags().await?;
+        // The error pages must render even when the database is down: then without topics.
+        let nav_tags = self.nav_tags().await.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "cannot read the navigation topics");
+            Vec::new()
+        });
         let context = minijinja::context! {
             site => self.site.clone(),
             nav_tags => minijinja::value::Serde(nav_tags),

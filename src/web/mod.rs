@@ -18,6 +18,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use minijinja::context;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::app::App;
 use crate::articles::handlers as articles;
@@ -45,6 +46,8 @@ pub fn router(app: Arc<App>) -> Router {
         .fallback(not_found)
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(DefaultBodyLimit::max(max_body))
+        // Refuses an oversized body on any route, by Content-Length before reading it.
+        .layer(RequestBodyLimitLayer::new(max_body))
         .layer(middleware::from_fn_with_state(
             app.clone(),
             render_error_pages,

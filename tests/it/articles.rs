@@ -273,3 +273,30 @@ async fn import_refuses_a_second_copy_of_the_same_slug(t: TestApp) {
     assert!(second.failed[0].1.to_string().contains("exists already"));
     assert_eq!(queries::count(&t.app.db).await.unwrap(), 1);
 }
+
+/// The SQLite pool runs in WAL mode with foreign keys on and a busy timeout.
+#[tokio::test]
+async fn sqlite_connections_use_wal_foreign_keys_and_busy_timeout() {
+    let t = TestApp::new(crate::common::Backend::Sqlite).await;
+    let mut conn = t.app.db.pool.acquire().await.unwrap();
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    assert_eq!(fk, 1);
+    let timeout: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    assert_eq!(timeout, 5000);
+    let orphan =
+        sqlx::query("INSERT INTO article_tags (article_id, tag_id, position) VALUES (999, 999, 0)")
+            .execute(&mut *conn)
+            .await;
+    assert!(orphan.is_err(), "foreign keys are enforced");
+}

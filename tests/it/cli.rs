@@ -3,9 +3,8 @@
 use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
 
-use crate::common::{Backend, TestDb, pg_admin_url};
+use crate::common::{Backend, DemoServer, TestDb, pg_admin_url};
 
 /// The binary, with no `NEWSDESK_*` variables from the caller's environment.
 fn binary() -> Command {
@@ -237,76 +236,17 @@ async fn operator_workflow_postgres() {
     operator_workflow(Backend::Postgres).await;
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// `serve --demo` on a fresh data folder answers with the demo and stops cleanly on SIGTERM.
 #[test]
 fn serve_demo_and_stop_on_sigterm() {
-    let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let mut child = binary()
-        .current_dir(dir.path())
-        .args([
-            "serve",
-            "--demo",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--data",
-            "daten",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    let home = loop {
-        if let Ok(body) = http_get(port, "/") {
-            break body;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "server did not start"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    let mut server = DemoServer::start();
+    let home = server.get("/").unwrap();
     assert!(home.starts_with("HTTP/1.1 200"), "{home}");
     assert!(home.contains("Newsdesk"));
     assert!(
-        dir.path().join("daten").join("newsdesk.db").exists(),
+        server.dir.path().join("daten").join("newsdesk.db").exists(),
         "the SQLite file is in --data"
     );
-
-    let kill = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
-    let deadline = Instant::now() + Duration::from_secs(15);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "server did not stop on SIGTERM");
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let status = server.stop();
     assert!(status.success(), "clean exit after SIGTERM: {status:?}");
-}
-
-fn http_get(port: u16, path: &str) -> std::io::Result<String> {
-    use std::io::Read as _;
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port))?;
-    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-    )?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response)?;
-    Ok(response)
 }

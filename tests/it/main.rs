@@ -3,5 +3,6 @@
 mod common;
 
 mod articles;
+mod browser;
 mod cli;
 mod pages;

@@ -23,6 +23,8 @@ backend_tests!(
     article_body_is_sanitised,
     english_ui_by_config,
     demo_publication_fills_an_empty_site_only,
+    oversized_request_body_is_refused,
+    database_failure_shows_an_opaque_500_page,
 );
 
 async fn home_shows_lead_story_then_latest(t: TestApp) {
@@ -371,4 +373,43 @@ async fn demo_publication_fills_an_empty_site_only(t: TestApp) {
         0
     );
     assert_eq!(queries::count(&other.app.db).await.unwrap(), 1);
+}
+
+async fn oversized_request_body_is_refused(t: TestApp) {
+    let big = vec![b'x'; t.app.config.server.max_body_bytes + 1];
+    let request = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri("/news/irgendwas")
+        .header("content-length", big.len())
+        .body(Body::from(big))
+        .unwrap();
+    let response = tower::ServiceExt::oneshot(t.router.clone(), request)
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    assert!(String::from_utf8_lossy(&body).contains("Anfrage zu groß"));
+}
+
+async fn database_failure_shows_an_opaque_500_page(t: TestApp) {
+    t.publish("Vorher da").await;
+    t.app.db.pool.close().await;
+    let page = t.get("/news/vorher-da").await;
+    assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(
+        page.body.contains("Interner Fehler"),
+        "designed 500 page: {}",
+        page.body
+    );
+    assert!(page.body.contains("class=\"masthead\""));
+    assert!(
+        !page.body.to_lowercase().contains("pool"),
+        "no internal detail shown"
+    );
+    assert_eq!(
+        t.get("/healthz").await.status,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
 }

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Measures one article page of the demo publication against nginx serving the identical bytes
+# from a file, in one run, with wrk at 64 connections on loopback.
+#
+#   bench/article-page.sh [SECONDS]      (default 15 s per target; needs wrk and nginx)
+#
+# Builds in release mode, starts `newsdesk serve --demo` on a fresh data folder, saves the
+# article page it serves, has nginx serve that file, then runs wrk against each in turn.
+# Prints a Markdown table for BENCHMARKS.md. Everything stops by itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration=${1:-15}
+connections=64
+threads=2
+slug=pflegeroboter-im-praxistest-augsburg
+
+for tool in wrk nginx curl; do
+  command -v "$tool" >/dev/null 2>&1 || PATH=$PATH:/usr/sbin
+  command -v "$tool" >/dev/null 2>&1 || { echo "bench: $tool is missing (apt-get install wrk nginx-light curl)" >&2; exit 1; }
+done
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+work=$(mktemp -d /tmp/newsdesk-bench.XXXXXX)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+cargo build --release --quiet
+nd_port=$(free_port)
+NEWSDESK_LOG__LEVEL=warn target/release/newsdesk serve --demo --data "$work/data" --listen "127.0.0.1:$nd_port" \
+  2>"$work/newsdesk.log" &
+nd_pid=$!
+pids+=("$nd_pid")
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$nd_port/healthz" >/dev/null && break; sleep 0.1; done
+
+url="http://127.0.0.1:$nd_port/news/$slug"
+mkdir -p "$work/www"
+curl -fs "$url" -o "$work/www/article.html"
+bytes=$(wc -c <"$work/www/article.html")
+
+ng_port=$(free_port)
+cat >"$work/nginx.conf" <<CONF
+worker_processes auto;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 100000;
+  client_body_temp_path $work/tmp;
+  proxy_temp_path $work/tmp;
+  fastcgi_temp_path $work/tmp;
+  uwsgi_temp_path $work/tmp;
+  scgi_temp_path $work/tmp;
+  server {
+    listen 127.0.0.1:$ng_port;
+    root $work/www;
+    default_type "text/html; charset=utf-8";
+  }
+}
+CONF
+mkdir -p "$work/tmp"
+nginx -c "$work/nginx.conf" -e "$work/nginx-error.log"
+for _ in $(seq 50); do curl -fs "http://127.0.0.1:$ng_port/article.html" >/dev/null && break; sleep 0.1; done
+cmp -s <(curl -fs "http://127.0.0.1:$ng_port/article.html") <(curl -fs "$url") || { echo "bench: bodies differ" >&2; exit 1; }
+
+measure() { # name url -> "rps p50 p99"
+  wrk -t"$threads" -c"$connections" -d2s "$2" >/dev/null # warm-up
+  wrk -t"$threads" -c"$connections" -d"${duration}s" --latency "$2" >"$work/$1.wrk"
+  local rps p50 p99
+  rps=$(awk '/^Requests\/sec:/ {print $2}' "$work/$1.wrk")
+  p50=$(awk '$1 == "50%" {print $2}' "$work/$1.wrk")
+  p99=$(awk '$1 == "99%" {print $2}' "$work/$1.wrk")
+  if grep -q "Non-2xx" "$work/$1.wrk"; then echo "bench: $1 answered errors" >&2; cat "$work/$1.wrk" >&2; exit 1; fi
+  echo "$rps $p50 $p99"
+}
+
+read -r ng_rps ng_p50 ng_p99 < <(measure nginx "http://127.0.0.1:$ng_port/article.html")
+read -r nd_rps nd_p50 nd_p99 < <(measure newsdesk "$url")
+peak_kb=$(awk '/^VmHWM:/ {print $2}' "/proc/$nd_pid/status")
+ratio=$(awk -v a="$nd_rps" -v b="$ng_rps" 'BEGIN { printf "%.3f", a / b }')
+
+echo
+echo "Article page /news/$slug, $bytes bytes, wrk -t$threads -c$connections -d${duration}s, $(nproc) cores, $(date -u +%Y-%m-%d)"
+echo
+echo "| server | requests/s | p50 | p99 | ratio to nginx |"
+echo "|---|---|---|---|---|"
+echo "| nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'), static file | $ng_rps | $ng_p50 | $ng_p99 | 1 |"
+echo "| newsdesk (release, SQLite, no page cache) | $nd_rps | $nd_p50 | $nd_p99 | $ratio |"
+echo
+echo "newsdesk peak resident memory: $((peak_kb / 1024)) MiB"

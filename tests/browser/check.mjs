@@ -1,0 +1,112 @@
+// Checks a running Newsdesk as readers' browsers see it.
+//
+//   node tests/browser/check.mjs http://127.0.0.1:PORT
+//
+// Crawls the site from its home page (same-origin links, bounded), and for every page:
+// - in headless Chromium, light mode on a desktop and dark mode on a phone: no request to any
+//   other host, no console error (a CSP violation is one), no horizontal scrolling, and no
+//   WCAG 2.2 A/AA violation found by axe-core (contrast included);
+// - in the Nu HTML Checker (vnu.jar): valid HTML5, without errors or warnings.
+// Prints what failed and exits 1 when anything did.
+
+import { chromium } from 'playwright-core';
+import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const base = new URL(process.argv[2] ?? 'http://127.0.0.1:8080');
+const MAX_PAGES = 30;
+const failures = [];
+const fail = (where, what) => failures.push(`${where}: ${what}`);
+
+// 1. Crawl: every same-origin page reachable from home, plus a page that does not exist.
+const pages = new Map(); // path -> html
+const queue = ['/', '/gibt-es-nicht'];
+while (queue.length > 0 && pages.size < MAX_PAGES) {
+  const path = queue.shift();
+  if (pages.has(path)) continue;
+  const response = await fetch(new URL(path, base), { redirect: 'manual' });
+  const type = response.headers.get('content-type') ?? '';
+  if (!type.startsWith('text/html')) continue;
+  const html = await response.text();
+  pages.set(path, html);
+  if (response.status >= 400 && path !== '/gibt-es-nicht') fail(path, `status ${response.status}`);
+  for (const match of html.matchAll(/href="([^"#]+)"/g)) {
+    const url = new URL(match[1].replaceAll('&amp;', '&'), new URL(path, base));
+    if (url.origin === base.origin && !url.pathname.startsWith('/static/') && !pages.has(url.pathname)) {
+      queue.push(url.pathname + url.search);
+    }
+  }
+}
+
+// 2. Browser checks.
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+});
+const setups = [
+  { name: 'desktop/light', viewport: { width: 1280, height: 900 }, colorScheme: 'light' },
+  { name: 'phone/dark', viewport: { width: 375, height: 740 }, colorScheme: 'dark', isMobile: true },
+];
+for (const setup of setups) {
+  const context = await browser.newContext(setup);
+  for (const path of pages.keys()) {
+    const where = `${setup.name} ${path}`;
+    const page = await context.newPage();
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.protocol !== 'data:' && url.origin !== base.origin) fail(where, `request to another host: ${url}`);
+    });
+    page.on('console', (message) => {
+      // The deliberate 404 page logs its own status; anything else is a defect.
+      if (message.type() === 'error' && !(path === '/gibt-es-nicht' && message.text().includes('404'))) {
+        fail(where, `console error: ${message.text()}`);
+      }
+    });
+    page.on('pageerror', (error) => fail(where, `page error: ${error.message}`));
+    await page.goto(new URL(path, base).href, { waitUntil: 'load' });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    if (overflow > 1) fail(where, `scrolls sideways by ${overflow}px`);
+    await page.evaluate(axeSource); // evaluated through DevTools, so the page's CSP stays as it is
+    const result = await page.evaluate(() =>
+      window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
+    for (const violation of result.violations) {
+      const targets = violation.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ');
+      fail(where, `${violation.id} (${violation.impact}): ${violation.help} at ${targets}`);
+    }
+    await page.close();
+  }
+  await context.close();
+}
+await browser.close();
+
+// 3. HTML validity with the Nu HTML Checker.
+const dir = mkdtempSync(join(tmpdir(), 'newsdesk-vnu-'));
+const files = [];
+const fileToPath = new Map();
+[...pages.entries()].forEach(([path, html], i) => {
+  const file = join(dir, `page-${i}.html`);
+  writeFileSync(file, html);
+  files.push(file);
+  fileToPath.set(`file:${file}`, path);
+});
+const jar = require.resolve('vnu-jar/build/dist/vnu.jar');
+const json = execFileSync('java', ['-jar', jar, '--stdout', '--format', 'json', '--exit-zero-always', ...files],
+  { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+for (const message of JSON.parse(json).messages) {
+  const path = fileToPath.get(message.url) ?? message.url;
+  fail(`html ${path}`, `${message.type}${message.subType ? '/' + message.subType : ''} line ${message.lastLine}: ${message.message}`);
+}
+
+console.log(`${pages.size} pages checked in ${setups.length} browser setups and the HTML checker`);
+if (failures.length > 0) {
+  console.log(failures.join('\n'));
+  console.log(`${failures.length} failures`);
+  process.exit(1);
+}
+console.log('no failures');

@@ -1,0 +1,32 @@
+//! The demo site in a real browser and a real HTML validator (tests/browser/check.mjs): WCAG 2.2
+//! AA by axe-core in headless Chromium, light and dark, desktop and phone; no request to other
+//! hosts; no CSP violation; valid HTML5 by the Nu HTML Checker.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::common::DemoServer;
+
+#[test]
+fn pages_pass_browser_accessibility_and_html_checks() {
+    let checks = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    assert!(
+        checks.join("node_modules/playwright-core").exists()
+            && checks.join("node_modules/vnu-jar").exists(),
+        "the browser checks are not installed: run scripts/test, which installs Chromium, Java and \
+         `npm ci` in tests/browser"
+    );
+    let server = DemoServer::start();
+    let out = Command::new("node")
+        .arg(checks.join("check.mjs"))
+        .arg(server.url())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "browser checks failed:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains("no failures"), "{stdout}");
+}
