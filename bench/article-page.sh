@@ -3,6 +3,7 @@
 # from a file, in one run, with wrk at 64 connections on loopback.
 #
 #   bench/article-page.sh [SECONDS]      (default 15 s per target; needs wrk and nginx)
+#   BENCH_LOG_LEVEL=info bench/article-page.sh   (the default serve log level: a line per request)
 #
 # Builds in release mode, starts `newsdesk serve --demo` on a fresh data folder, saves the
 # article page it serves, has nginx serve that file, then runs wrk against each in turn.
@@ -22,6 +23,7 @@ done
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 work=$(mktemp -d /tmp/newsdesk-bench.XXXXXX)
+chmod 755 "$work" # nginx workers run as an unprivileged user and must read the page
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -32,7 +34,7 @@ trap cleanup EXIT
 
 cargo build --release --quiet
 nd_port=$(free_port)
-NEWSDESK_LOG__LEVEL=warn target/release/newsdesk serve --demo --data "$work/data" --listen "127.0.0.1:$nd_port" \
+NEWSDESK_LOG__LEVEL=${BENCH_LOG_LEVEL:-warn} target/release/newsdesk serve --demo --data "$work/data" --listen "127.0.0.1:$nd_port" \
   2>"$work/newsdesk.log" &
 nd_pid=$!
 pids+=("$nd_pid")
