@@ -20,15 +20,19 @@ by = Von
 and = und
 published = Veröffentlicht
 updated = Aktualisiert
-hero-credit = Bild
 tags = Schlagworte
-authors = Autoren
 
 research-heading = Weiter recherchieren
 research-intro = Suchen Sie nach „{ $title }“ bei:
 research-google = Google
 research-bing = Bing
 research-google-news = Google News
+
+follow-heading = Nichts verpassen?
+follow-main-feed = Alle Meldungen als RSS-Feed abonnieren
+follow-topic-feed = Feed zum Thema { $name } abonnieren
+follow-google-news = { $site } bei Google News folgen
+follow-bing-news = { $site } bei Bing News folgen
 
 tag-heading = Thema: { $name }
 tag-count = { $count ->

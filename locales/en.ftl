@@ -20,15 +20,19 @@ by = By
 and = and
 published = Published
 updated = Updated
-hero-credit = Image
 tags = Tags
-authors = Authors
 
 research-heading = Research further
 research-intro = Search for “{ $title }” on:
 research-google = Google
 research-bing = Bing
 research-google-news = Google News
+
+follow-heading = Don't want to miss anything?
+follow-main-feed = Subscribe to all news by RSS
+follow-topic-feed = Subscribe to the { $name } feed
+follow-google-news = Follow { $site } on Google News
+follow-bing-news = Follow { $site } on Bing News
 
 tag-heading = Topic: { $name }
 tag-count = { $count ->

@@ -1,17 +1,16 @@
 //! The application value: built once from the config and handed to every handler and worker.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use minijinja::Value;
 use serde::Serialize;
-use sqlx::Row as _;
-use tokio::sync::Mutex;
 
 use crate::articles::model::Label;
 use crate::config::{Config, Language};
 use crate::db::Db;
+use crate::discovery::handlers::main_feed_links;
 use crate::web::error::AppError;
 use crate::web::i18n::I18n;
 use crate::web::{assets, templates};
@@ -51,7 +50,9 @@ pub struct App {
     pub clock: Clock,
     templates: minijinja::Environment<'static>,
     site: Value,
-    nav_tags: Mutex<Option<(Instant, Vec<Label>)>>,
+    nav_tags: RwLock<Option<(Instant, Vec<Label>)>>,
+    /// For pings to hubs and search engines.
+    pub http: reqwest::Client,
 }
 
 impl std::fmt::Debug for App {
@@ -80,8 +81,19 @@ impl App {
                 ("css_url", Value::from(assets::url("style.css"))),
                 ("favicon_url", Value::from(assets::url("favicon.svg"))),
                 ("ui_lang", Value::from(config.site.language.code())),
+                (
+                    "main_feeds",
+                    Value::from(minijinja::value::Serde(main_feed_links(&config.site.name))),
+                ),
             ],
         )?;
+        // rustls needs one process-wide crypto provider; ring is the one sqlx uses too.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("Newsdesk/", env!("CARGO_PKG_VERSION")))
+            .timeout(Duration::from_secs(15))
+            .connect_timeout(Duration::from_secs(5))
+            .build()?;
         let site = Value::from(minijinja::value::Serde(SiteView {
             name: config.site.name.clone(),
             description: config.site.description.clone(),
@@ -95,7 +107,8 @@ impl App {
             clock: Clock::default(),
             templates,
             site,
-            nav_tags: Mutex::new(None),
+            nav_tags: RwLock::new(None),
+            http,
         }))
     }
 
@@ -128,38 +141,20 @@ impl App {
     }
 
     /// The most used topics among live articles, for the navigation; read at most every 30 s.
+    /// No lock is held while reading, so a slow database never queues requests behind it.
     pub async fn nav_tags(&self) -> Result<Vec<Label>, sqlx::Error> {
-        let mut cached = self.nav_tags.lock().await;
-        if let Some((at, tags)) = cached.as_ref()
+        if let Some((at, tags)) = self.nav_tags.read().expect("nav lock").as_ref()
             && at.elapsed() < NAV_TAGS_TTL
         {
             return Ok(tags.clone());
         }
-        let rows = sqlx::query(
-            "SELECT t.slug, t.name, COUNT(*) AS n FROM tags t \
-             JOIN article_tags x ON x.tag_id = t.id JOIN articles a ON a.id = x.article_id \
-             WHERE a.status = 'published' OR (a.status = 'scheduled' AND a.published_at <= $1) \
-             GROUP BY t.id, t.slug, t.name ORDER BY n DESC, t.name LIMIT $2",
-        )
-        .bind(self.now())
-        .bind(NAV_TAGS)
-        .fetch_all(&self.db.pool)
-        .await?;
-        let tags = rows
-            .iter()
-            .map(|r| {
-                Ok(Label {
-                    slug: r.try_get(0)?,
-                    name: r.try_get(1)?,
-                })
-            })
-            .collect::<Result<Vec<_>, sqlx::Error>>()?;
-        *cached = Some((Instant::now(), tags.clone()));
+        let tags = crate::articles::queries::top_tags(&self.db, self.now(), NAV_TAGS).await?;
+        *self.nav_tags.write().expect("nav lock") = Some((Instant::now(), tags.clone()));
         Ok(tags)
     }
 
     /// Forgets cached navigation so the next page shows the current topics.
     pub async fn content_changed(&self) {
-        *self.nav_tags.lock().await = None;
+        *self.nav_tags.write().expect("nav lock") = None;
     }
 }

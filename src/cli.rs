@@ -10,7 +10,7 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
 use crate::app::App;
-use crate::articles::{import, queries, scheduler};
+use crate::articles::{import, queries};
 use crate::auth::users::{self, Email, Password, Role};
 use crate::config::{Config, LogFormat};
 use crate::db::Db;
@@ -153,6 +153,10 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
         Command::Serve { demo, listen } => {
             if let Some(listen) = listen {
                 config.server.listen = listen;
+                // Without a configured public address, links point where the server listens.
+                if config.site.base_url == crate::config::SiteConfig::default().base_url {
+                    config.site.base_url = format!("http://{listen}");
+                }
             }
             serve(config, demo).await
         }
@@ -179,6 +183,14 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
         }
         Command::Article { command } => article(command, &config).await,
         Command::Backup { path } => {
+            // Opening would create an empty database where none is: a typo in --data must not
+            // produce an empty "backup".
+            let file = config.data_dir.join("newsdesk.db");
+            anyhow::ensure!(
+                !config.database.url.is_empty() || file.exists(),
+                "no database at {}: check --data or database.url",
+                file.display()
+            );
             let db = Db::connect(&config).await?;
             db.backup(&path).await?;
             println!("backup written to {}", path.display());
@@ -273,7 +285,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {listen}"))?;
     tracing::info!(address = %format!("http://{listen}"), "serving");
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let worker = tokio::spawn(scheduler::run(app.clone(), stop_rx));
+    let worker = tokio::spawn(crate::queue::worker::run(app.clone(), stop_rx));
     let result = crate::web::serve(app, listener).await;
     let _ = stop_tx.send(true);
     let _ = worker.await;

@@ -23,6 +23,7 @@ pub struct Config {
     pub site: SiteConfig,
     pub server: ServerConfig,
     pub database: DatabaseConfig,
+    pub discovery: DiscoveryConfig,
     pub log: LogConfig,
 }
 
@@ -38,6 +39,8 @@ pub struct SiteConfig {
     pub time_zone: String,
     /// Articles per listing page.
     pub per_page: u32,
+    /// The publication's logo for structured data and feeds: a path on this site or a URL.
+    pub logo_url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -60,6 +63,21 @@ pub struct DatabaseConfig {
     pub max_connections: u32,
     /// How long SQLite waits for a lock before giving up, in milliseconds.
     pub busy_timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DiscoveryConfig {
+    /// WebSub hub URL; when set, feeds announce it and publishing pings it. Empty: off.
+    pub websub_hub: String,
+    /// IndexNow key (8 to 128 letters, digits or hyphens); when set, the key file is served at
+    /// `/{key}.txt` and publishing sends the changed URLs to `indexnow_endpoint`. Empty: off.
+    pub indexnow_key: String,
+    pub indexnow_endpoint: String,
+    /// The publication's page on Google News, for the "follow us" links. Empty: not shown.
+    pub google_news_url: String,
+    /// The publication's page on Bing News. Empty: not shown.
+    pub bing_news_url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -107,6 +125,7 @@ impl Default for Config {
             site: SiteConfig::default(),
             server: ServerConfig::default(),
             database: DatabaseConfig::default(),
+            discovery: DiscoveryConfig::default(),
             log: LogConfig::default(),
         }
     }
@@ -121,6 +140,7 @@ impl Default for SiteConfig {
             language: Language::De,
             time_zone: "Europe/Berlin".into(),
             per_page: 20,
+            logo_url: "/static/logo.svg".into(),
         }
     }
 }
@@ -142,6 +162,18 @@ impl Default for DatabaseConfig {
             url: String::new(),
             max_connections: 16,
             busy_timeout_ms: 5000,
+        }
+    }
+}
+
+impl Default for DiscoveryConfig {
+    fn default() -> Self {
+        DiscoveryConfig {
+            websub_hub: String::new(),
+            indexnow_key: String::new(),
+            indexnow_endpoint: "https://api.indexnow.org/indexnow".into(),
+            google_news_url: String::new(),
+            bing_news_url: String::new(),
         }
     }
 }
@@ -291,6 +323,33 @@ impl Config {
             return Err((
                 "database.url",
                 "must start with sqlite: or postgres://".into(),
+            ));
+        }
+        let discovery = &self.discovery;
+        for (key, url) in [
+            ("discovery.websub_hub", &discovery.websub_hub),
+            ("discovery.indexnow_endpoint", &discovery.indexnow_endpoint),
+            ("discovery.google_news_url", &discovery.google_news_url),
+            ("discovery.bing_news_url", &discovery.bing_news_url),
+        ] {
+            let web = url.starts_with("https://") || url.starts_with("http://");
+            if !(url.is_empty() || web) {
+                return Err((key, "must be empty or an http:// or https:// URL".into()));
+            }
+        }
+        let key = &discovery.indexnow_key;
+        let well_formed = (8..=128).contains(&key.len())
+            && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if !(key.is_empty() || well_formed) {
+            return Err((
+                "discovery.indexnow_key",
+                "must be 8 to 128 letters, digits or hyphens".into(),
+            ));
+        }
+        if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
+            return Err((
+                "log.level",
+                format!("{:?} is not a log filter such as \"info\"", self.log.level),
             ));
         }
         if self.database.max_connections == 0 {

@@ -9,5 +9,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod discovery;
 pub mod embedded;
+pub mod queue;
 pub mod web;

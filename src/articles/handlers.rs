@@ -12,6 +12,9 @@ use tracing::instrument;
 use super::model::Slug;
 use super::queries::{self, Listing};
 use crate::app::App;
+use crate::discovery::Site;
+use crate::discovery::handlers::{article_feed_links, listing_feed_link, main_feed_links};
+use crate::discovery::structured;
 use crate::web::error::AppError;
 use crate::web::html;
 
@@ -29,7 +32,7 @@ fn parse_page(raw: &str) -> Result<u32, AppError> {
     }
 }
 
-fn parse_slug(raw: &str) -> Result<Slug, AppError> {
+pub fn parse_slug(raw: &str) -> Result<Slug, AppError> {
     Slug::parse(raw).map_err(|_| AppError::NotFound)
 }
 
@@ -44,6 +47,11 @@ struct ListingPage<'a> {
     /// Home's first page shows its newest article large.
     lead_story: bool,
     with_count: bool,
+    /// This listing's own feed, for autodiscovery (home has the main feeds only).
+    feed_title: Option<String>,
+    /// Tag and author pages exist only while they list a live article: a topic that appears
+    /// only on drafts must not leak.
+    hide_when_empty: bool,
 }
 
 async fn render_listing(app: &App, view: ListingPage<'_>) -> Result<Response, AppError> {
@@ -51,6 +59,9 @@ async fn render_listing(app: &App, view: ListingPage<'_>) -> Result<Response, Ap
     let now = app.now();
     let (mut articles, total) =
         queries::list_live(&app.db, view.listing, view.page, per_page, now).await?;
+    if view.hide_when_empty && total == 0 {
+        return Err(AppError::NotFound);
+    }
     let per = i64::from(per_page);
     let pages = u32::try_from((total.max(1) + per - 1) / per).unwrap_or(u32::MAX);
     if view.page > pages {
@@ -73,10 +84,25 @@ async fn render_listing(app: &App, view: ListingPage<'_>) -> Result<Response, Ap
             &[("count", fluent_bundle::FluentValue::from(total))],
         )
     });
+    let site = Site::from_config(&app.config);
+    let mut feeds = main_feed_links(&app.config.site.name);
+    if let Some(title) = &view.feed_title {
+        feeds.push(listing_feed_link(title, &view.base));
+    }
+    let home = view.base.is_empty() && view.page == 1;
+    let json_ld = home.then(|| structured::home_json_ld(&site, app.language()));
+    let meta_tags = if home {
+        structured::home_meta(&site, app.language())
+    } else {
+        Vec::new()
+    };
     let body = app
         .render(
             "articles/list.html",
             context! {
+                feeds => Serde(feeds),
+                json_ld => json_ld,
+                meta_tags => Serde(meta_tags),
                 articles => Serde(articles),
                 lead_story => Serde(lead_story),
                 page => view.page,
@@ -98,7 +124,7 @@ pub async fn home(State(app): State<Arc<App>>) -> Result<Response, AppError> {
     home_listing(&app, 1).await
 }
 
-#[instrument(skip_all, fields(page))]
+#[instrument(skip_all)]
 pub async fn home_page(
     State(app): State<Arc<App>>,
     Path(page): Path<String>,
@@ -121,12 +147,14 @@ async fn home_listing(app: &App, page: u32) -> Result<Response, AppError> {
             nav_current: if page == 1 { "home" } else { "" },
             lead_story: true,
             with_count: false,
+            feed_title: None,
+            hide_when_empty: false,
         },
     )
     .await
 }
 
-#[instrument(skip_all, fields(slug))]
+#[instrument(skip_all)]
 pub async fn show(
     State(app): State<Arc<App>>,
     Path(slug): Path<String>,
@@ -140,10 +168,21 @@ pub async fn show(
         _ => false,
     };
     let canonical = format!("/news/{}", article.slug);
+    let site = Site::from_config(&app.config);
+    let mut feeds = main_feed_links(&app.config.site.name);
+    let tag_feeds = article_feed_links(&app, &article);
+    feeds.extend(tag_feeds.iter().cloned());
+    let discovery = &app.config.discovery;
     let body = app
         .render(
             "articles/show.html",
             context! {
+                json_ld => structured::article_json_ld(&site, &article),
+                meta_tags => Serde(structured::article_meta(&site, &article)),
+                feeds => Serde(feeds),
+                topic_feed => Serde(tag_feeds.into_iter().next()),
+                google_news_url => discovery.google_news_url.clone(),
+                bing_news_url => discovery.bing_news_url.clone(),
                 article => Serde(article),
                 show_updated => show_updated,
                 canonical_path => canonical,
@@ -153,7 +192,7 @@ pub async fn show(
     Ok(html(body))
 }
 
-#[instrument(skip_all, fields(slug))]
+#[instrument(skip_all)]
 pub async fn tag(
     State(app): State<Arc<App>>,
     Path(slug): Path<String>,
@@ -161,7 +200,7 @@ pub async fn tag(
     tag_listing(&app, &slug, 1).await
 }
 
-#[instrument(skip_all, fields(slug, page))]
+#[instrument(skip_all)]
 pub async fn tag_page(
     State(app): State<Arc<App>>,
     Path((slug, page)): Path<(String, String)>,
@@ -189,17 +228,19 @@ async fn tag_listing(app: &App, slug: &str, page: u32) -> Result<Response, AppEr
             listing: Listing::Tag(id),
             page,
             base: format!("/tag/{}", tag.slug),
+            feed_title: Some(format!("{} – {heading}", app.config.site.name)),
             heading: Some(heading),
             intro: None,
             nav_current: &current,
             lead_story: false,
             with_count: true,
+            hide_when_empty: true,
         },
     )
     .await
 }
 
-#[instrument(skip_all, fields(slug))]
+#[instrument(skip_all)]
 pub async fn author(
     State(app): State<Arc<App>>,
     Path(slug): Path<String>,
@@ -207,7 +248,7 @@ pub async fn author(
     author_listing(&app, &slug, 1).await
 }
 
-#[instrument(skip_all, fields(slug, page))]
+#[instrument(skip_all)]
 pub async fn author_page(
     State(app): State<Arc<App>>,
     Path((slug, page)): Path<(String, String)>,
@@ -234,11 +275,13 @@ async fn author_listing(app: &App, slug: &str, page: u32) -> Result<Response, Ap
             listing: Listing::Author(id),
             page,
             base: format!("/author/{}", author.slug),
+            feed_title: Some(format!("{} – {heading}", app.config.site.name)),
             heading: Some(heading),
             intro: Some(bio).filter(|b| !b.is_empty()),
             nav_current: "",
             lead_story: false,
             with_count: true,
+            hide_when_empty: true,
         },
     )
     .await
@@ -291,7 +334,7 @@ pub async fn archive_index(State(app): State<Arc<App>>) -> Result<Response, AppE
     Ok(html(body))
 }
 
-#[instrument(skip_all, fields(year, month))]
+#[instrument(skip_all)]
 pub async fn archive_month(
     State(app): State<Arc<App>>,
     Path((year, month)): Path<(String, String)>,
@@ -299,7 +342,7 @@ pub async fn archive_month(
     month_listing(&app, &year, &month, 1).await
 }
 
-#[instrument(skip_all, fields(year, month, page))]
+#[instrument(skip_all)]
 pub async fn archive_month_page(
     State(app): State<Arc<App>>,
     Path((year, month, page)): Path<(String, String, String)>,
@@ -314,7 +357,7 @@ pub async fn archive_month_page(
 }
 
 /// A year of four digits and a month of two, as in `/archive/2026/03`.
-fn parse_month(year: &str, month: &str) -> Result<(i16, i8), AppError> {
+pub fn parse_month(year: &str, month: &str) -> Result<(i16, i8), AppError> {
     let digits = |s: &str, len: usize| s.len() == len && s.bytes().all(|b| b.is_ascii_digit());
     if !digits(year, 4) || !digits(month, 2) {
         return Err(AppError::NotFound);
@@ -329,6 +372,20 @@ fn parse_month(year: &str, month: &str) -> Result<(i16, i8), AppError> {
     Ok((y, m))
 }
 
+/// The first and the last second + 1 of a month in the publication's time zone.
+pub fn month_range(app: &App, year: i16, month: i8) -> Result<(i64, i64), AppError> {
+    let start = jiff::civil::date(year, month, 1);
+    let end = start
+        .checked_add(jiff::Span::new().months(1))
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let second = |d: jiff::civil::Date| {
+        d.to_zoned(app.time_zone.clone())
+            .map(|z| z.timestamp().as_second())
+            .map_err(|e| AppError::Internal(e.into()))
+    };
+    Ok((second(start)?, second(end)?))
+}
+
 async fn month_listing(
     app: &App,
     year: &str,
@@ -336,15 +393,7 @@ async fn month_listing(
     page: u32,
 ) -> Result<Response, AppError> {
     let (y, m) = parse_month(year, month)?;
-    let start = jiff::civil::date(y, m, 1);
-    let end = start
-        .checked_add(jiff::Span::new().months(1))
-        .map_err(|e| AppError::Internal(e.into()))?;
-    let zoned = |d: jiff::civil::Date| {
-        d.to_zoned(app.time_zone.clone())
-            .map(|z| z.timestamp().as_second())
-            .map_err(|e| AppError::Internal(e.into()))
-    };
+    let (start, end) = month_range(app, y, m)?;
     let heading = app.i18n.text(
         app.language(),
         "archive-month-heading",
@@ -356,14 +405,16 @@ async fn month_listing(
     render_listing(
         app,
         ListingPage {
-            listing: Listing::Between(zoned(start)?, zoned(end)?),
+            listing: Listing::Between(start, end),
             page,
             base: format!("/archive/{year}/{month}"),
+            feed_title: Some(format!("{} – {heading}", app.config.site.name)),
             heading: Some(heading),
             intro: None,
             nav_current: "archive",
             lead_story: false,
             with_count: true,
+            hide_when_empty: false,
         },
     )
     .await

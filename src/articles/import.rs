@@ -96,7 +96,7 @@ pub fn parse(text: &str) -> Result<ArticleDraft, ImportError> {
         .map(|(i, _)| i)
         .ok_or(ImportError::Unclosed)?;
     let front: FrontMatter = toml::from_str(&rest[..end])
-        .map_err(|e| ImportError::FrontMatter(e.message().to_string()))?;
+        .map_err(|e| ImportError::FrontMatter(e.to_string().trim_end().to_string()))?;
     let body = rest[end + 3..].trim_start_matches(['\r', '\n']).to_string();
     let published_at = match front.published_at {
         None => None,

@@ -5,18 +5,16 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use pulldown_cmark::{Options, Parser, html};
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut builder = ammonia::Builder::default();
-    // Headings inside a body start at h2: the page's h1 is the headline.
-    builder.rm_tags(["h1"]);
     builder.add_tags(["figure", "figcaption"]);
     builder.link_rel(Some("noopener nofollow"));
     builder.url_schemes(HashSet::from(["http", "https", "mailto"]));
     builder.attribute_filter(|element, attribute, value| {
         // Images load only from this site: pages make no third-party requests.
-        let local = value.starts_with('/') && !value.starts_with("//");
+        let local = value.starts_with('/') && !value.starts_with("//") && !value.contains('\\');
         if element == "img" && attribute == "src" && !local {
             return None;
         }
@@ -27,10 +25,27 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 
 /// Renders Markdown to sanitised HTML.
 pub fn render(markdown: &str) -> String {
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    // Headings inside a body start at h2: the page's h1 is the headline, so `#` becomes h2.
+    let events = Parser::new_ext(markdown, options).map(|event| match event {
+        Event::Start(Tag::Heading {
+            level: HeadingLevel::H1,
+            id,
+            classes,
+            attrs,
+        }) => Event::Start(Tag::Heading {
+            level: HeadingLevel::H2,
+            id,
+            classes,
+            attrs,
+        }),
+        Event::End(TagEnd::Heading(HeadingLevel::H1)) => {
+            Event::End(TagEnd::Heading(HeadingLevel::H2))
+        }
+        other => other,
+    });
     let mut raw = String::with_capacity(markdown.len() * 5 / 4);
-    html::push_html(&mut raw, Parser::new_ext(markdown, options));
+    html::push_html(&mut raw, events);
     SANITIZER.clean(&raw).to_string()
 }
 
@@ -48,6 +63,13 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("<blockquote>"), "{html}");
+    }
+
+    #[test]
+    fn top_level_headings_become_h2() {
+        let html = render("# Titel im Text\n\nAbsatz");
+        assert!(html.contains("<h2>Titel im Text</h2>"), "{html}");
+        assert!(!html.contains("<h1"), "{html}");
     }
 
     #[test]

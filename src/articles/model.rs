@@ -1,6 +1,7 @@
 //! What an article is, and the checked input an article is made from.
 
 use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization as _;
 
 use crate::config::Language;
 
@@ -73,7 +74,8 @@ impl Slug {
     /// `None` when nothing usable is left (a title of only punctuation, say).
     pub fn from_text(text: &str) -> Option<Slug> {
         let mut out = String::with_capacity(text.len());
-        for c in text.chars().flat_map(char::to_lowercase) {
+        // Composed form first: "a" + combining diaeresis is "ä" and becomes "ae".
+        for c in text.nfc().flat_map(char::to_lowercase) {
             match c {
                 'a'..='z' | '0'..='9' => out.push(c),
                 'ä' | 'æ' => out.push_str("ae"),
@@ -266,6 +268,17 @@ fn non_empty(value: &Option<String>) -> Option<String> {
         .map(str::to_string)
 }
 
+impl ArticleInput {
+    /// Whether readers can see an article in this state at `now`.
+    pub fn is_live(&self, now: i64) -> bool {
+        match self.status {
+            Status::Published => true,
+            Status::Scheduled => self.published_at.is_some_and(|t| t <= now),
+            _ => false,
+        }
+    }
+}
+
 impl ArticleDraft {
     /// Checks every field; `now` decides whether a published article with a future time is
     /// really scheduled.
@@ -299,10 +312,11 @@ impl ArticleDraft {
             None => None,
             Some(url) => {
                 check_len("hero image URL", &url, MAX_URL)?;
-                if !url.starts_with('/')
-                    || url.starts_with("//")
-                    || url.contains(['"', '<', '>', ' '])
-                {
+                // Browsers read `/\host` like `//host`: only plain site paths are local.
+                let odd = |c: char| {
+                    c == '\\' || c.is_whitespace() || c.is_control() || "\"<>".contains(c)
+                };
+                if !url.starts_with('/') || url.starts_with("//") || url.chars().any(odd) {
                     return Err(ArticleError::HeroUrl(url));
                 }
                 let alt = non_empty(&self.hero_alt).ok_or(ArticleError::HeroAlt)?;
@@ -415,6 +429,10 @@ mod tests {
         assert_eq!(slug.as_str(), "groessere-uebersicht-aepfel-oel-fuer-2026");
         assert_eq!(Slug::from_text("Straße").unwrap().as_str(), "strasse");
         assert_eq!(
+            Slug::from_text("Mu\u{308}nchen").unwrap().as_str(),
+            "muenchen"
+        );
+        assert_eq!(
             Slug::from_text("Café à Paris").unwrap().as_str(),
             "cafe-a-paris"
         );
@@ -479,6 +497,24 @@ mod tests {
         d.hero_url = Some("/media/a.jpg".into());
         d.hero_alt = None;
         assert_eq!(d.validate(Language::De, 0), Err(ArticleError::HeroAlt));
+    }
+
+    #[test]
+    fn refuses_hero_paths_that_browsers_read_as_other_hosts() {
+        for url in [
+            "//evil.example/p.gif",
+            "/\\evil.example/p.gif",
+            "/a b.png",
+            "/a\tb.png",
+        ] {
+            let mut d = draft();
+            d.hero_url = Some(url.into());
+            d.hero_alt = Some("Bild".into());
+            assert!(
+                matches!(d.validate(Language::De, 0), Err(ArticleError::HeroUrl(_))),
+                "{url:?}"
+            );
+        }
     }
 
     #[test]

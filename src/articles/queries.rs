@@ -1,11 +1,14 @@
 //! Reading and writing articles, their tags, authors and revisions.
 
+use std::collections::HashMap;
+
 use sqlx::{AssertSqlSafe, Row as _, any::AnyRow};
 
 use super::markdown;
 use super::model::{Article, ArticleError, ArticleInput, Hero, Label, Slug, Status};
 use crate::config::Language;
 use crate::db::{self, Db};
+use crate::discovery::pings;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SaveError {
@@ -21,7 +24,8 @@ const COLUMNS: &str = "a.id, a.slug, a.title, a.places, a.lead, a.body_md, a.bod
 
 /// Readers see published articles and scheduled ones whose time has come ($1 is now), so a
 /// scheduled article goes live to the second, whether or not the scheduler has run yet.
-const LIVE: &str = "(a.status = 'published' OR (a.status = 'scheduled' AND a.published_at <= $1))";
+pub const LIVE: &str =
+    "(a.status = 'published' OR (a.status = 'scheduled' AND a.published_at <= $1))";
 
 /// Which live articles a listing page shows.
 #[derive(Debug, Clone, Copy)]
@@ -70,35 +74,35 @@ fn article_from_row(row: &AnyRow) -> Result<Article, sqlx::Error> {
     })
 }
 
-/// Fills in the tags and authors of `articles` with two queries, whatever their number.
+/// Fills in the tags and authors of `articles`: two queries per 500 articles (bound
+/// parameters are limited on both backends).
 async fn attach_labels(db: &Db, articles: &mut [Article]) -> Result<(), sqlx::Error> {
-    if articles.is_empty() {
-        return Ok(());
-    }
-    let ids = db::placeholders(0, articles.len());
-    for (table, join, target) in [
-        ("article_tags", "tags t ON t.id = x.tag_id", 0),
-        ("article_authors", "authors t ON t.id = x.author_id", 1),
-    ] {
-        let sql = format!(
-            "SELECT x.article_id, t.slug, t.name FROM {table} x JOIN {join} \
-             WHERE x.article_id IN ({ids}) ORDER BY x.article_id, x.position"
-        );
-        let mut query = sqlx::query(AssertSqlSafe(sql));
-        for article in articles.iter() {
-            query = query.bind(article.id);
-        }
-        for row in query.fetch_all(&db.pool).await? {
-            let id: i64 = row.try_get(0)?;
-            let label = Label {
-                slug: row.try_get(1)?,
-                name: row.try_get(2)?,
-            };
-            if let Some(article) = articles.iter_mut().find(|a| a.id == id) {
-                if target == 0 {
-                    article.tags.push(label)
-                } else {
-                    article.authors.push(label)
+    for chunk in articles.chunks_mut(500) {
+        let index: HashMap<i64, usize> = chunk.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
+        let ids = db::placeholders(0, chunk.len());
+        for (table, join, is_tag) in [
+            ("article_tags", "tags t ON t.id = x.tag_id", true),
+            ("article_authors", "authors t ON t.id = x.author_id", false),
+        ] {
+            let sql = format!(
+                "SELECT x.article_id, t.slug, t.name FROM {table} x JOIN {join} \
+                 WHERE x.article_id IN ({ids}) ORDER BY x.article_id, x.position"
+            );
+            let mut query = sqlx::query(AssertSqlSafe(sql));
+            for article in chunk.iter() {
+                query = query.bind(article.id);
+            }
+            for row in query.fetch_all(&db.pool).await? {
+                let label = Label {
+                    slug: row.try_get(1)?,
+                    name: row.try_get(2)?,
+                };
+                if let Some(&i) = index.get(&row.try_get::<i64, _>(0)?) {
+                    if is_tag {
+                        chunk[i].tags.push(label)
+                    } else {
+                        chunk[i].authors.push(label)
+                    }
                 }
             }
         }
@@ -119,6 +123,18 @@ pub async fn find_by_slug(db: &Db, slug: &str) -> Result<Option<Article>, sqlx::
     let mut articles = vec![article_from_row(&row)?];
     attach_labels(db, &mut articles).await?;
     Ok(articles.pop())
+}
+
+/// The article with `id`, whatever its status.
+pub async fn find_by_id(db: &Db, id: i64) -> Result<Option<Article>, sqlx::Error> {
+    let slug: Option<String> = sqlx::query_scalar("SELECT slug FROM articles WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    match slug {
+        Some(slug) => find_by_slug(db, &slug).await,
+        None => Ok(None),
+    }
 }
 
 /// The article with `slug` if readers can see it at `now`.
@@ -170,14 +186,9 @@ pub async fn list_live(
 ) -> Result<(Vec<Article>, i64), sqlx::Error> {
     let (from, filter) = listing_sql(listing);
     let count_sql = format!("SELECT COUNT(*) FROM {from} WHERE {filter}");
-    let (count_query, _) = bind_listing(sqlx::query(AssertSqlSafe(count_sql)), listing, now);
+    let (count_query, n) = bind_listing(sqlx::query(AssertSqlSafe(count_sql)), listing, now);
     let total: i64 = count_query.fetch_one(&db.pool).await?.try_get(0)?;
 
-    let n = match listing {
-        Listing::All => 1,
-        Listing::Tag(_) | Listing::Author(_) => 2,
-        Listing::Between(..) => 3,
-    };
     let sql = format!(
         "SELECT {COLUMNS} FROM {from} WHERE {filter} ORDER BY a.published_at DESC, a.id DESC LIMIT ${} OFFSET ${}",
         n + 1,
@@ -216,7 +227,7 @@ pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
         .await
 }
 
-/// The `[first, last]` publication times of live articles, for the archive's month list.
+/// The publication time of every live article, newest first, for the archive's month list.
 pub async fn live_months(db: &Db, now: i64) -> Result<Vec<i64>, sqlx::Error> {
     let sql =
         format!("SELECT a.published_at FROM articles a WHERE {LIVE} ORDER BY a.published_at DESC");
@@ -224,6 +235,28 @@ pub async fn live_months(db: &Db, now: i64) -> Result<Vec<i64>, sqlx::Error> {
         .bind(now)
         .fetch_all(&db.pool)
         .await
+}
+
+/// The `limit` tags with the most live articles, most first.
+pub async fn top_tags(db: &Db, now: i64, limit: i64) -> Result<Vec<Label>, sqlx::Error> {
+    let sql = format!(
+        "SELECT t.slug, t.name, COUNT(*) AS n FROM tags t \
+         JOIN article_tags x ON x.tag_id = t.id JOIN articles a ON a.id = x.article_id \
+         WHERE {LIVE} GROUP BY t.id, t.slug, t.name ORDER BY n DESC, t.name LIMIT $2"
+    );
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Label {
+                slug: r.try_get(0)?,
+                name: r.try_get(1)?,
+            })
+        })
+        .collect()
 }
 
 pub async fn find_tag(db: &Db, slug: &str) -> Result<Option<(i64, Label)>, sqlx::Error> {
@@ -273,7 +306,7 @@ pub async fn upsert_author(
     slug: Option<&str>,
     bio: &str,
 ) -> Result<i64, SaveError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let id = author_id(&mut tx, name, slug).await?;
     sqlx::query("UPDATE authors SET bio = $1 WHERE id = $2")
         .bind(bio)
@@ -313,21 +346,17 @@ async fn author_id(tx: &mut Tx<'_>, name: &str, slug: Option<&str>) -> Result<i6
 
 async fn tag_id(tx: &mut Tx<'_>, name: &str) -> Result<i64, SaveError> {
     let slug = Slug::from_text(name).ok_or_else(|| ArticleError::InvalidSlug(name.to_string()))?;
-    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM tags WHERE slug = $1")
+    // Two saves may add the same new tag at once: the second insert does nothing.
+    sqlx::query("INSERT INTO tags (slug, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (slug) DO NOTHING")
         .bind(slug.as_str())
-        .fetch_optional(&mut **tx)
+        .bind(name)
+        .bind(db::now())
+        .execute(&mut **tx)
         .await?;
-    if let Some(id) = found {
-        return Ok(id);
-    }
-    let id = sqlx::query_scalar(
-        "INSERT INTO tags (slug, name, created_at) VALUES ($1, $2, $3) RETURNING id",
-    )
-    .bind(slug.as_str())
-    .bind(name)
-    .bind(db::now())
-    .fetch_one(&mut **tx)
-    .await?;
+    let id = sqlx::query_scalar("SELECT id FROM tags WHERE slug = $1")
+        .bind(slug.as_str())
+        .fetch_one(&mut **tx)
+        .await?;
     Ok(id)
 }
 
@@ -397,7 +426,7 @@ async fn write_labels(
 /// Stores a new article. Without an explicit slug, one is made from the title and made unique
 /// with a number; an explicit slug that is taken is refused.
 pub async fn create(db: &Db, input: &ArticleInput, now: i64) -> Result<Article, SaveError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let slug = match &input.slug {
         Some(slug) => {
             if free_slug(&mut tx, "articles", slug).await? != *slug {
@@ -433,6 +462,9 @@ pub async fn create(db: &Db, input: &ArticleInput, now: i64) -> Result<Article, 
     .fetch_one(&mut *tx)
     .await?;
     write_labels(&mut tx, id, input).await?;
+    if input.is_live(now) {
+        pings::enqueue_changed(&mut tx, id, None, now).await?;
+    }
     tx.commit().await?;
     find_by_slug(db, slug.as_str())
         .await?
@@ -458,7 +490,7 @@ pub async fn update(
         }
         .into());
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let slug = match &input.slug {
         Some(slug) if slug.as_str() != current.slug => {
             if free_slug(&mut tx, "articles", slug).await? != *slug {
@@ -525,6 +557,10 @@ pub async fn update(
     .execute(&mut *tx)
     .await?;
     write_labels(&mut tx, current.id, input).await?;
+    // Feeds and search engines hear of it when readers could see the change.
+    if current.is_live(now) || input.is_live(now) {
+        pings::enqueue_changed(&mut tx, current.id, Some(current), now).await?;
+    }
     tx.commit().await?;
     find_by_slug(db, slug.as_str())
         .await?

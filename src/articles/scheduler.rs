@@ -2,14 +2,10 @@
 //!
 //! Readers see a scheduled article from its time on anyway (the listing queries treat a due
 //! scheduled article as live); this worker turns its status into `published`, keeping a revision,
-//! so the admin area and later side effects (feeds pings, mail) see the change.
-
-use std::sync::Arc;
-use std::time::Duration;
+//! so the admin area and the side effects queued with the save (hub pings, later mail) follow.
+//! The background worker (`queue::worker`) runs a round every few seconds.
 
 use crate::app::App;
-
-const INTERVAL: Duration = Duration::from_secs(5);
 
 /// One round: publishes what is due and returns the slugs.
 pub async fn run_once(app: &App) -> anyhow::Result<Vec<String>> {
@@ -21,17 +17,4 @@ pub async fn run_once(app: &App) -> anyhow::Result<Vec<String>> {
         }
     }
     Ok(published)
-}
-
-/// Runs rounds until `stop` turns true.
-pub async fn run(app: Arc<App>, mut stop: tokio::sync::watch::Receiver<bool>) {
-    loop {
-        if let Err(e) = run_once(&app).await {
-            tracing::error!(error = format!("{e:#}"), "scheduler round failed");
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(INTERVAL) => {}
-            _ = stop.wait_for(|s| *s) => return,
-        }
-    }
 }

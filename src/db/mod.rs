@@ -107,6 +107,16 @@ impl Db {
         Ok(Db { pool, backend })
     }
 
+    /// Begins a write transaction. On SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`): a transaction that reads before it writes could otherwise fail with
+    /// SQLITE_BUSY_SNAPSHOT when another connection wrote in between, which no busy timeout retries.
+    pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// Applies the migrations not yet applied, each in its own transaction, in name order.
     /// On PostgreSQL an advisory lock keeps nodes that start together from racing.
     pub async fn migrate(&self) -> anyhow::Result<usize> {

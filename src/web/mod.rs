@@ -2,6 +2,7 @@
 //! headers, error pages, panics), and the server with graceful shutdown.
 
 pub mod assets;
+pub mod conditional;
 pub mod error;
 pub mod i18n;
 pub mod templates;
@@ -22,6 +23,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::app::App;
 use crate::articles::handlers as articles;
+use crate::discovery::handlers as discovery;
 use error::{AppError, ErrorPage};
 
 /// Every route of the site.
@@ -41,10 +43,23 @@ pub fn router(app: Arc<App>) -> Router {
             "/archive/{year}/{month}/page/{page}",
             get(articles::archive_month_page),
         )
+        .route("/archive/{year}/{month}/feed", get(discovery::archive_feed))
+        .route("/tag/{slug}/feed", get(discovery::tag_feed))
+        .route("/author/{slug}/feed", get(discovery::author_feed))
+        .route("/feed", get(discovery::rss))
+        .route("/feed/atom", get(discovery::atom))
+        .route("/feed.json", get(discovery::json))
+        .route("/sitemap.xml", get(discovery::sitemap_index))
+        .route("/sitemap-pages.xml", get(discovery::sitemap_pages))
+        .route("/sitemap-news.xml", get(discovery::news_sitemap))
+        .route("/robots.txt", get(discovery::robots))
+        .route("/{file}", get(discovery::root_file))
         .route("/healthz", get(healthz))
         .route("/static/{*path}", get(assets::serve))
         .fallback(not_found)
+        .layer(middleware::from_fn(conditional::conditional_get))
         .layer(CatchPanicLayer::custom(panic_response))
+        .layer(middleware::from_fn_with_state(app.clone(), timeout))
         .layer(DefaultBodyLimit::max(max_body))
         // Refuses an oversized body on any route, by Content-Length before reading it.
         .layer(RequestBodyLimitLayer::new(max_body))
@@ -53,7 +68,6 @@ pub fn router(app: Arc<App>) -> Router {
             render_error_pages,
         ))
         .layer(middleware::from_fn(security_headers))
-        .layer(middleware::from_fn_with_state(app.clone(), timeout))
         .layer(middleware::from_fn(log_requests))
         .with_state(app)
 }

@@ -4,7 +4,7 @@ use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use crate::common::{Backend, DemoServer, TestDb, pg_admin_url};
+use crate::common::{Backend, DemoServer, TestDb};
 
 /// The binary, with no `NEWSDESK_*` variables from the caller's environment.
 fn binary() -> Command {
@@ -122,7 +122,11 @@ async fn operator_workflow(backend: Backend) {
     let config = config_file(&db);
     let migrate = newsdesk(&config, &["migrate"]);
     assert!(migrate.status.success(), "{}", stderr(&migrate));
-    assert!(stdout(&migrate).contains("1 migration(s) applied"));
+    let applied = stdout(&migrate);
+    assert!(
+        applied.contains("migration(s) applied") && !applied.starts_with("0 "),
+        "{applied}"
+    );
     assert!(
         stdout(&newsdesk(&config, &["migrate"])).contains("0 migration(s) applied"),
         "migrate twice is harmless"
@@ -232,7 +236,6 @@ async fn operator_workflow_sqlite() {
 
 #[tokio::test]
 async fn operator_workflow_postgres() {
-    let _ = pg_admin_url();
     operator_workflow(Backend::Postgres).await;
 }
 

@@ -5,4 +5,5 @@ mod common;
 mod articles;
 mod browser;
 mod cli;
+mod discovery;
 mod pages;

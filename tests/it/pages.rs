@@ -238,9 +238,14 @@ async fn pages_carry_security_headers(t: TestApp) {
             page.header("referrer-policy"),
             "strict-origin-when-cross-origin"
         );
-        assert!(
-            !page.body.contains("<script"),
-            "{path}: works without JavaScript"
+        let scripts = page.body.matches("<script").count();
+        let data_blocks = page
+            .body
+            .matches("<script type=\"application/ld+json\">")
+            .count();
+        assert_eq!(
+            scripts, data_blocks,
+            "{path}: no JavaScript, only JSON-LD data blocks"
         );
         assert!(
             !page.body.contains("style=\""),

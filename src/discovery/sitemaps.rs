@@ -1,0 +1,189 @@
+//! Sitemaps for search engines: an index over article sitemaps (at most 50,000 URLs a file) and
+//! one of listing pages, and the Google News sitemap (the last two days, at most 1,000 a file).
+
+use std::fmt::Write as _;
+
+use sqlx::{AssertSqlSafe, Row as _};
+
+use super::{Site, rfc3339, xml_escape as x};
+use crate::articles::queries::LIVE;
+use crate::db::Db;
+
+pub const URLS_PER_FILE: i64 = 50_000;
+pub const NEWS_PER_FILE: i64 = 1_000;
+/// Google News takes articles published in the last two days.
+pub const NEWS_WINDOW_SECS: i64 = 2 * 86_400;
+
+const HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+const NS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
+
+/// A URL and when its content last changed materially.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub path: String,
+    pub lastmod: Option<i64>,
+}
+
+/// How many article sitemap files there are, and the newest material change.
+pub async fn article_stats(db: &Db, now: i64) -> Result<(i64, Option<i64>), sqlx::Error> {
+    let sql = format!(
+        "SELECT COUNT(*), MAX(COALESCE(a.updated_at, a.published_at)) FROM articles a WHERE {LIVE}"
+    );
+    let row = sqlx::query(AssertSqlSafe(sql))
+        .bind(now)
+        .fetch_one(&db.pool)
+        .await?;
+    let count: i64 = row.try_get(0)?;
+    Ok(((count + URLS_PER_FILE - 1) / URLS_PER_FILE, row.try_get(1)?))
+}
+
+/// Article URLs of sitemap file `page` (1-based), oldest first so files stay stable.
+pub async fn article_entries(db: &Db, page: i64, now: i64) -> Result<Vec<Entry>, sqlx::Error> {
+    let sql = format!(
+        "SELECT a.slug, COALESCE(a.updated_at, a.published_at) FROM articles a WHERE {LIVE} \
+         ORDER BY a.published_at, a.id LIMIT $2 OFFSET $3"
+    );
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .bind(now)
+        .bind(URLS_PER_FILE)
+        .bind((page - 1) * URLS_PER_FILE)
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Entry {
+                path: format!("/news/{}", r.try_get::<String, _>(0)?),
+                lastmod: r.try_get(1)?,
+            })
+        })
+        .collect()
+}
+
+/// Home, the archive, and every tag and author page that lists a live article.
+pub async fn page_entries(db: &Db, now: i64) -> Result<Vec<Entry>, sqlx::Error> {
+    let (_, newest) = article_stats(db, now).await?;
+    let mut entries = vec![
+        Entry {
+            path: "/".into(),
+            lastmod: newest,
+        },
+        Entry {
+            path: "/archive".into(),
+            lastmod: newest,
+        },
+    ];
+    for (prefix, join) in [
+        ("/tag/", "tags t JOIN article_tags x ON x.tag_id = t.id"),
+        (
+            "/author/",
+            "authors t JOIN article_authors x ON x.author_id = t.id",
+        ),
+    ] {
+        let sql = format!(
+            "SELECT t.slug, MAX(COALESCE(a.updated_at, a.published_at)) FROM {join} \
+             JOIN articles a ON a.id = x.article_id WHERE {LIVE} GROUP BY t.slug ORDER BY t.slug"
+        );
+        for row in sqlx::query(AssertSqlSafe(sql))
+            .bind(now)
+            .fetch_all(&db.pool)
+            .await?
+        {
+            entries.push(Entry {
+                path: format!("{prefix}{}", row.try_get::<String, _>(0)?),
+                lastmod: row.try_get(1)?,
+            });
+        }
+    }
+    Ok(entries)
+}
+
+pub fn index(site: &Site, files: &[Entry]) -> String {
+    let mut out = format!("{HEAD}<sitemapindex xmlns=\"{NS}\">\n");
+    for file in files {
+        let _ = write!(out, "<sitemap><loc>{}</loc>", x(&site.absolute(&file.path)));
+        if let Some(ts) = file.lastmod {
+            let _ = write!(out, "<lastmod>{}</lastmod>", rfc3339(ts));
+        }
+        out.push_str("</sitemap>\n");
+    }
+    out.push_str("</sitemapindex>\n");
+    out
+}
+
+pub fn urlset(site: &Site, entries: &[Entry]) -> String {
+    let mut out = format!("{HEAD}<urlset xmlns=\"{NS}\">\n");
+    for entry in entries {
+        let _ = write!(out, "<url><loc>{}</loc>", x(&site.absolute(&entry.path)));
+        if let Some(ts) = entry.lastmod {
+            let _ = write!(out, "<lastmod>{}</lastmod>", rfc3339(ts));
+        }
+        out.push_str("</url>\n");
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
+/// An article in the news sitemap.
+#[derive(Debug, Clone)]
+pub struct NewsEntry {
+    pub slug: String,
+    pub title: String,
+    pub language: String,
+    pub published_at: i64,
+}
+
+/// The number of articles published in the news window.
+pub async fn news_count(db: &Db, now: i64) -> Result<i64, sqlx::Error> {
+    let sql = format!("SELECT COUNT(*) FROM articles a WHERE {LIVE} AND a.published_at >= $2");
+    sqlx::query_scalar(AssertSqlSafe(sql))
+        .bind(now)
+        .bind(now - NEWS_WINDOW_SECS)
+        .fetch_one(&db.pool)
+        .await
+}
+
+/// News sitemap file `page` (1-based), newest first.
+pub async fn news_entries(db: &Db, page: i64, now: i64) -> Result<Vec<NewsEntry>, sqlx::Error> {
+    let sql = format!(
+        "SELECT a.slug, a.title, a.language, a.published_at FROM articles a WHERE {LIVE} AND a.published_at >= $2 \
+         ORDER BY a.published_at DESC, a.id DESC LIMIT $3 OFFSET $4"
+    );
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .bind(now)
+        .bind(now - NEWS_WINDOW_SECS)
+        .bind(NEWS_PER_FILE)
+        .bind((page - 1) * NEWS_PER_FILE)
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(NewsEntry {
+                slug: r.try_get(0)?,
+                title: r.try_get(1)?,
+                language: r.try_get(2)?,
+                published_at: r.try_get(3)?,
+            })
+        })
+        .collect()
+}
+
+pub fn news_urlset(site: &Site, entries: &[NewsEntry]) -> String {
+    let mut out = format!(
+        "{HEAD}<urlset xmlns=\"{NS}\" xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\n"
+    );
+    for entry in entries {
+        let _ = writeln!(
+            out,
+            "<url><loc>{}</loc><news:news><news:publication><news:name>{}</news:name>\
+             <news:language>{}</news:language></news:publication>\
+             <news:publication_date>{}</news:publication_date><news:title>{}</news:title></news:news></url>",
+            x(&site.absolute(&format!("/news/{}", entry.slug))),
+            x(&site.name),
+            x(&entry.language),
+            rfc3339(entry.published_at),
+            x(&entry.title)
+        );
+    }
+    out.push_str("</urlset>\n");
+    out
+}

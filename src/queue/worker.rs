@@ -1,0 +1,75 @@
+//! The background worker: publishes scheduled articles and does queued jobs, until stopped.
+//! `newsdesk serve` runs it beside the web server.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::{Job, claim, complete, fail};
+use crate::app::App;
+use crate::articles::scheduler;
+use crate::discovery::pings;
+
+const IDLE: Duration = Duration::from_secs(2);
+const BATCH: i64 = 20;
+
+async fn handle(app: &App, job: &Job) -> anyhow::Result<()> {
+    match job.kind.as_str() {
+        pings::CONTENT_CHANGED => pings::fan_out(app, job).await,
+        pings::WEBSUB => pings::websub(app, job).await,
+        pings::INDEXNOW => pings::indexnow(app, job).await,
+        other => anyhow::bail!("unknown job kind {other:?}"),
+    }
+}
+
+/// Does every job that is due now, including those that due jobs add; returns how many ran.
+/// Tests call it to make background work deterministic.
+pub async fn run_pending(app: &App) -> anyhow::Result<usize> {
+    let mut ran = 0;
+    loop {
+        let jobs = claim(&app.db, app.now(), BATCH).await?;
+        if jobs.is_empty() {
+            return Ok(ran);
+        }
+        for job in jobs {
+            ran += 1;
+            match handle(app, &job).await {
+                Ok(()) => complete(&app.db, job.id, app.now()).await?,
+                Err(e) => {
+                    let error = format!("{e:#}");
+                    tracing::warn!(
+                        job = job.id,
+                        kind = job.kind,
+                        attempt = job.attempts,
+                        error,
+                        "job failed"
+                    );
+                    fail(&app.db, &job, &error, app.now()).await?;
+                }
+            }
+        }
+    }
+}
+
+/// Runs rounds until `stop` turns true: scheduled articles first, then queued jobs.
+pub async fn run(app: Arc<App>, mut stop: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = scheduler::run_once(&app).await {
+            tracing::error!(error = format!("{e:#}"), "scheduler round failed");
+        }
+        let ran = match run_pending(&app).await {
+            Ok(n) => n,
+            Err(e) => {
+                tracing::error!(error = format!("{e:#}"), "worker round failed");
+                0
+            }
+        };
+        if ran == 0 {
+            tokio::select! {
+                _ = tokio::time::sleep(IDLE) => {}
+                _ = stop.wait_for(|s| *s) => return,
+            }
+        } else if *stop.borrow() {
+            return;
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! Conditional GET for every page, feed and sitemap: an ETag from the body, `Last-Modified`
+//! where the handler knows it, and `304 Not Modified` for `If-None-Match` / `If-Modified-Since`.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash as _, Hasher as _};
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+/// Bodies larger than this are passed through without an ETag (none of ours are).
+const MAX_BUFFERED: usize = 16 * 1024 * 1024;
+
+/// A Unix time as an HTTP date: `Tue, 03 Nov 2026 08:15:00 GMT`.
+pub fn http_date(ts: i64) -> String {
+    jiff::Timestamp::from_second(ts)
+        .ok()
+        .and_then(|t| {
+            jiff::fmt::rfc2822::DateTimePrinter::new()
+                .timestamp_to_rfc9110_string(&t)
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
+/// Parses an HTTP date; anything else (garbage included) is `None`.
+pub fn parse_http_date(value: &str) -> Option<i64> {
+    jiff::fmt::rfc2822::DateTimeParser::new()
+        .parse_timestamp(value.trim())
+        .ok()
+        .map(|t| t.as_second())
+}
+
+fn etag_of(bytes: &[u8]) -> String {
+    let mut hasher = DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    format!("\"{:016x}\"", hasher.finish())
+}
+
+/// Whether an `If-None-Match` value names `etag` (weak comparison, as RFC 9110 asks for GET).
+fn none_match(header: &str, etag: &str) -> bool {
+    let bare = etag.trim_start_matches("W/");
+    header
+        .split(',')
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == bare)
+}
+
+pub async fn conditional_get(request: Request, next: Next) -> Response {
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        return next.run(request).await;
+    }
+    let if_none_match = request
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(String::from);
+    let if_modified_since = request
+        .headers()
+        .get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(parse_http_date);
+    let response = next.run(request).await;
+    if response.status() != StatusCode::OK {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = match axum::body::to_bytes(body, MAX_BUFFERED).await {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot buffer a response body");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let etag = match parts
+        .headers
+        .get(header::ETAG)
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(etag) => etag.to_string(),
+        None => {
+            let etag = etag_of(&bytes);
+            if let Ok(value) = HeaderValue::from_str(&etag) {
+                parts.headers.insert(header::ETAG, value);
+            }
+            etag
+        }
+    };
+    let not_modified = match (&if_none_match, if_modified_since) {
+        (Some(header), _) => none_match(header, &etag),
+        (None, Some(since)) => parts
+            .headers
+            .get(header::LAST_MODIFIED)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_http_date)
+            .is_some_and(|modified| modified <= since),
+        (None, None) => false,
+    };
+    if not_modified {
+        parts.status = StatusCode::NOT_MODIFIED;
+        parts.headers.remove(header::CONTENT_LENGTH);
+        parts.headers.remove(header::CONTENT_TYPE);
+        return Response::from_parts(parts, Body::empty());
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_dates_round_trip() {
+        assert_eq!(http_date(1_793_693_700), "Tue, 03 Nov 2026 08:15:00 GMT");
+        assert_eq!(
+            parse_http_date("Tue, 03 Nov 2026 08:15:00 GMT"),
+            Some(1_793_693_700)
+        );
+        assert_eq!(parse_http_date("gestern"), None);
+        assert_eq!(parse_http_date(""), None);
+    }
+
+    #[test]
+    fn if_none_match_lists_and_weak_tags() {
+        assert!(none_match("\"a\", \"b\"", "\"b\""));
+        assert!(none_match("W/\"b\"", "\"b\""));
+        assert!(none_match("*", "\"b\""));
+        assert!(!none_match("\"a\"", "\"b\""));
+    }
+}
