@@ -14,8 +14,7 @@ const FOLDERS: &[(&str, &str)] = &[
 ];
 
 fn main() {
-    let root =
-        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets the manifest dir"));
+    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets the manifest dir"));
     let mut out = String::new();
     for (name, folder) in FOLDERS {
         let base = root.join(folder);
@@ -26,22 +25,12 @@ fn main() {
         writeln!(out, "pub static {name}: &[(&str, &[u8])] = &[").unwrap();
         for file in files {
             println!("cargo:rerun-if-changed={}", file.display());
-            let rel = file
-                .strip_prefix(&base)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            writeln!(
-                out,
-                "    ({rel:?}, include_bytes!({:?})),",
-                file.display().to_string()
-            )
-            .unwrap();
+            let rel = file.strip_prefix(&base).unwrap().to_string_lossy().replace('\\', "/");
+            writeln!(out, "    ({rel:?}, include_bytes!({:?})),", file.display().to_string()).unwrap();
         }
         writeln!(out, "];").unwrap();
     }
-    let dest =
-        PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("embedded.rs");
+    let dest = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("embedded.rs");
     std::fs::write(dest, out).expect("write embedded.rs");
 }
 
@@ -54,10 +43,7 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
         if path.is_dir() {
             println!("cargo:rerun-if-changed={}", path.display());
             collect(&path, files);
-        } else if !path
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-        {
+        } else if !path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
             files.push(path);
         }
     }

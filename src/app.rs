@@ -57,9 +57,7 @@ pub struct App {
 
 impl std::fmt::Debug for App {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("App")
-            .field("db", &self.db)
-            .finish_non_exhaustive()
+        f.debug_struct("App").field("db", &self.db).finish_non_exhaustive()
     }
 }
 
@@ -81,10 +79,7 @@ impl App {
                 ("css_url", Value::from(assets::url("style.css"))),
                 ("favicon_url", Value::from(assets::url("favicon.svg"))),
                 ("ui_lang", Value::from(config.site.language.code())),
-                (
-                    "main_feeds",
-                    Value::from(minijinja::value::Serde(main_feed_links(&config.site.name))),
-                ),
+                ("main_feeds", Value::from(minijinja::value::Serde(main_feed_links(&config.site.name)))),
             ],
         )?;
         // rustls needs one process-wide crypto provider; ring is the one sqlx uses too.

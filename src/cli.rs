@@ -108,10 +108,7 @@ pub fn main() -> ExitCode {
         }
     };
     init_logging(&config);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -131,9 +128,7 @@ fn init_logging(config: &Config) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .or_else(|_| tracing_subscriber::EnvFilter::try_new(&config.log.level))
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     let _ = match config.log.format {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Text => builder.try_init(),
@@ -166,14 +161,7 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             println!("{applied} migration(s) applied; the database is up to date");
             Ok(())
         }
-        Command::User {
-            command:
-                UserCommand::Add {
-                    role,
-                    password_stdin,
-                    email,
-                },
-        } => {
+        Command::User { command: UserCommand::Add { role, password_stdin, email } } => {
             let email = Email::parse(&email)?;
             let password = Password::parse(read_password(password_stdin)?)?;
             let db = open(&config).await?;
@@ -202,15 +190,11 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
 fn read_password(from_stdin: bool) -> anyhow::Result<String> {
     if from_stdin || !std::io::stdin().is_terminal() {
         let mut line = String::new();
-        std::io::stdin()
-            .lock()
-            .read_line(&mut line)
-            .context("cannot read the password from standard input")?;
+        std::io::stdin().lock().read_line(&mut line).context("cannot read the password from standard input")?;
         return Ok(line.trim_end_matches(['\r', '\n']).to_string());
     }
     let first = rpassword::prompt_password("Password: ").context("cannot read the password")?;
-    let second =
-        rpassword::prompt_password("Repeat password: ").context("cannot read the password")?;
+    let second = rpassword::prompt_password("Repeat password: ").context("cannot read the password")?;
     anyhow::ensure!(first == second, "the passwords differ");
     Ok(first)
 }
@@ -227,16 +211,8 @@ async fn article(command: ArticleCommand, config: &Config) -> anyhow::Result<()>
             for (path, error) in &report.failed {
                 eprintln!("failed   {}: {error}", path.display());
             }
-            println!(
-                "{} imported, {} failed",
-                report.imported.len(),
-                report.failed.len()
-            );
-            anyhow::ensure!(
-                report.failed.is_empty(),
-                "{} file(s) could not be imported",
-                report.failed.len()
-            );
+            println!("{} imported, {} failed", report.imported.len(), report.failed.len());
+            anyhow::ensure!(report.failed.is_empty(), "{} file(s) could not be imported", report.failed.len());
             Ok(())
         }
         ArticleCommand::List => {
@@ -246,19 +222,9 @@ async fn article(command: ArticleCommand, config: &Config) -> anyhow::Result<()>
                 let when = a
                     .published_at
                     .and_then(|t| jiff::Timestamp::from_second(t).ok())
-                    .map(|t| {
-                        t.to_zoned(tz.clone())
-                            .strftime("%Y-%m-%d %H:%M")
-                            .to_string()
-                    })
+                    .map(|t| t.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string())
                     .unwrap_or_else(|| "-".into());
-                println!(
-                    "{:<12} {:<17} {:<50} {}",
-                    a.status.as_str(),
-                    when,
-                    a.slug,
-                    a.title
-                );
+                println!("{:<12} {:<17} {:<50} {}", a.status.as_str(), when, a.slug, a.title);
             }
             Ok(())
         }
@@ -280,9 +246,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     if demo {
         import::load_demo(&app.db, app.language(), app.now()).await?;
     }
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("cannot listen on {listen}"))?;
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     tracing::info!(address = %format!("http://{listen}"), "serving");
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(crate::queue::worker::run(app.clone(), stop_rx));

@@ -158,11 +158,7 @@ impl Default for ServerConfig {
 
 impl Default for DatabaseConfig {
     fn default() -> Self {
-        DatabaseConfig {
-            url: String::new(),
-            max_connections: 16,
-            busy_timeout_ms: 5000,
-        }
+        DatabaseConfig { url: String::new(), max_connections: 16, busy_timeout_ms: 5000 }
     }
 }
 
@@ -180,10 +176,7 @@ impl Default for DiscoveryConfig {
 
 impl Default for LogConfig {
     fn default() -> Self {
-        LogConfig {
-            level: "info".into(),
-            format: LogFormat::Text,
-        }
+        LogConfig { level: "info".into(), format: LogFormat::Text }
     }
 }
 
@@ -191,38 +184,25 @@ impl Default for LogConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read config file {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Read { path: PathBuf, source: std::io::Error },
     #[error("config file {path}: {message}")]
     File { path: PathBuf, message: String },
     #[error("environment variable {var}: {message}")]
     Env { var: String, message: String },
     #[error("config key `{key}` (from {origin}): {message}")]
-    Invalid {
-        key: String,
-        origin: String,
-        message: String,
-    },
+    Invalid { key: String, origin: String, message: String },
 }
 
 impl Config {
     /// Loads the config as `serve` and every other subcommand see it: the given file (which must
     /// exist), or `newsdesk.toml` in the working directory if present, then the environment.
     pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
-        let env: Vec<(String, String)> = std::env::vars()
-            .filter(|(k, _)| k.starts_with(ENV_PREFIX))
-            .collect();
+        let env: Vec<(String, String)> = std::env::vars().filter(|(k, _)| k.starts_with(ENV_PREFIX)).collect();
         let (path, text) = match file {
             Some(path) => (Some(path.to_path_buf()), Some(read(path)?)),
             None => {
                 let path = Path::new(DEFAULT_FILE);
-                if path.exists() {
-                    (Some(path.to_path_buf()), Some(read(path)?))
-                } else {
-                    (None, None)
-                }
+                if path.exists() { (Some(path.to_path_buf()), Some(read(path)?)) } else { (None, None) }
             }
         };
         Config::from_sources(path.as_deref(), text.as_deref(), &env)
@@ -234,21 +214,14 @@ impl Config {
         text: Option<&str>,
         env: &[(String, String)],
     ) -> Result<Config, ConfigError> {
-        let file_name = || {
-            path.map(Path::to_path_buf)
-                .unwrap_or_else(|| PathBuf::from("<config>"))
-        };
+        let file_name = || path.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("<config>"));
         let mut table = match text {
             Some(text) => {
                 // Deserialising the file alone first gives errors with line, column and key.
-                toml::from_str::<Config>(text).map_err(|e| ConfigError::File {
-                    path: file_name(),
-                    message: e.to_string(),
-                })?;
-                toml::from_str::<toml::Table>(text).map_err(|e| ConfigError::File {
-                    path: file_name(),
-                    message: e.to_string(),
-                })?
+                toml::from_str::<Config>(text)
+                    .map_err(|e| ConfigError::File { path: file_name(), message: e.to_string() })?;
+                toml::from_str::<toml::Table>(text)
+                    .map_err(|e| ConfigError::File { path: file_name(), message: e.to_string() })?
             }
             None => toml::Table::new(),
         };
@@ -258,56 +231,31 @@ impl Config {
             };
             let path: Vec<String> = key.split("__").map(str::to_ascii_lowercase).collect();
             if path.iter().any(String::is_empty) {
-                return Err(ConfigError::Env {
-                    var: var.clone(),
-                    message: "empty key segment".into(),
-                });
+                return Err(ConfigError::Env { var: var.clone(), message: "empty key segment".into() });
             }
-            insert(&mut table, &path, parse_env_value(value)).map_err(|message| {
-                ConfigError::Env {
-                    var: var.clone(),
-                    message,
-                }
-            })?;
+            insert(&mut table, &path, parse_env_value(value))
+                .map_err(|message| ConfigError::Env { var: var.clone(), message })?;
         }
         let origin = match (path, env.is_empty()) {
             (Some(p), true) => p.display().to_string(),
             (Some(p), false) => format!("{} and NEWSDESK_* environment", p.display()),
             (None, _) => "NEWSDESK_* environment".to_string(),
         };
-        let config: Config =
-            serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
-                ConfigError::Invalid {
-                    key: e.path().to_string(),
-                    origin: origin.clone(),
-                    message: e.inner().to_string(),
-                }
-            })?;
-        config
-            .validate()
-            .map_err(|(key, message)| ConfigError::Invalid {
-                key: key.into(),
-                origin,
-                message,
-            })?;
+        let config: Config = serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
+            ConfigError::Invalid { key: e.path().to_string(), origin: origin.clone(), message: e.inner().to_string() }
+        })?;
+        config.validate().map_err(|(key, message)| ConfigError::Invalid { key: key.into(), origin, message })?;
         Ok(config)
     }
 
     fn validate(&self) -> Result<(), (&'static str, String)> {
         if jiff::tz::TimeZone::get(&self.site.time_zone).is_err() {
-            return Err((
-                "site.time_zone",
-                format!("unknown time zone {:?}", self.site.time_zone),
-            ));
+            return Err(("site.time_zone", format!("unknown time zone {:?}", self.site.time_zone)));
         }
-        if !(self.site.base_url.starts_with("http://")
-            || self.site.base_url.starts_with("https://"))
+        if !(self.site.base_url.starts_with("http://") || self.site.base_url.starts_with("https://"))
             || self.site.base_url.ends_with('/')
         {
-            return Err((
-                "site.base_url",
-                "must start with http:// or https:// and not end with /".into(),
-            ));
+            return Err(("site.base_url", "must start with http:// or https:// and not end with /".into()));
         }
         if self.site.per_page == 0 || self.site.per_page > 100 {
             return Err(("site.per_page", "must be between 1 and 100".into()));
@@ -320,10 +268,7 @@ impl Config {
             || self.database.url.starts_with("postgres://")
             || self.database.url.starts_with("postgresql://"))
         {
-            return Err((
-                "database.url",
-                "must start with sqlite: or postgres://".into(),
-            ));
+            return Err(("database.url", "must start with sqlite: or postgres://".into()));
         }
         let discovery = &self.discovery;
         for (key, url) in [
@@ -338,19 +283,12 @@ impl Config {
             }
         }
         let key = &discovery.indexnow_key;
-        let well_formed = (8..=128).contains(&key.len())
-            && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        let well_formed = (8..=128).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
         if !(key.is_empty() || well_formed) {
-            return Err((
-                "discovery.indexnow_key",
-                "must be 8 to 128 letters, digits or hyphens".into(),
-            ));
+            return Err(("discovery.indexnow_key", "must be 8 to 128 letters, digits or hyphens".into()));
         }
         if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
-            return Err((
-                "log.level",
-                format!("{:?} is not a log filter such as \"info\"", self.log.level),
-            ));
+            return Err(("log.level", format!("{:?} is not a log filter such as \"info\"", self.log.level)));
         }
         if self.database.max_connections == 0 {
             return Err(("database.max_connections", "must be at least 1".into()));
@@ -361,10 +299,7 @@ impl Config {
     /// The database URL in effect: the configured one, or the SQLite file in the data folder.
     pub fn database_url(&self) -> String {
         if self.database.url.is_empty() {
-            format!(
-                "sqlite://{}?mode=rwc",
-                self.data_dir.join("newsdesk.db").display()
-            )
+            format!("sqlite://{}?mode=rwc", self.data_dir.join("newsdesk.db").display())
         } else {
             self.database.url.clone()
         }
@@ -376,33 +311,22 @@ impl Config {
 }
 
 fn read(path: &Path) -> Result<String, ConfigError> {
-    std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-        path: path.to_path_buf(),
-        source,
-    })
+    std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })
 }
 
 fn parse_env_value(raw: &str) -> toml::Value {
     match toml::from_str::<toml::Table>(&format!("v = {raw}")) {
-        Ok(mut t) => t
-            .remove("v")
-            .unwrap_or_else(|| toml::Value::String(raw.to_string())),
+        Ok(mut t) => t.remove("v").unwrap_or_else(|| toml::Value::String(raw.to_string())),
         Err(_) => toml::Value::String(raw.to_string()),
     }
 }
 
 fn insert(table: &mut toml::Table, path: &[String], value: toml::Value) -> Result<(), String> {
-    let (last, parents) = path
-        .split_last()
-        .expect("split on __ yields at least one segment");
+    let (last, parents) = path.split_last().expect("split on __ yields at least one segment");
     let mut current = table;
     for segment in parents {
-        let entry = current
-            .entry(segment.clone())
-            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
-        current = entry
-            .as_table_mut()
-            .ok_or_else(|| format!("`{segment}` is not a table"))?;
+        let entry = current.entry(segment.clone()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        current = entry.as_table_mut().ok_or_else(|| format!("`{segment}` is not a table"))?;
     }
     current.insert(last.clone(), value);
     Ok(())
@@ -413,10 +337,7 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
     #[test]
@@ -425,10 +346,7 @@ mod tests {
         assert_eq!(config, Config::default());
         assert_eq!(config.server.listen.to_string(), "127.0.0.1:8080");
         assert_eq!(config.site.language, Language::De);
-        assert_eq!(
-            config.database_url(),
-            "sqlite://./data/newsdesk.db?mode=rwc"
-        );
+        assert_eq!(config.database_url(), "sqlite://./data/newsdesk.db?mode=rwc");
     }
 
     #[test]
@@ -437,10 +355,7 @@ mod tests {
         let config = Config::from_sources(
             Some(Path::new("n.toml")),
             Some(text),
-            &env(&[
-                ("NEWSDESK_SITE__PER_PAGE", "7"),
-                ("NEWSDESK_SERVER__LISTEN", "127.0.0.1:9999"),
-            ]),
+            &env(&[("NEWSDESK_SITE__PER_PAGE", "7"), ("NEWSDESK_SERVER__LISTEN", "127.0.0.1:9999")]),
         )
         .unwrap();
         assert_eq!(config.site.name, "Aus der Datei");
@@ -450,30 +365,24 @@ mod tests {
 
     #[test]
     fn unknown_key_in_file_names_file_and_key() {
-        let err = Config::from_sources(
-            Some(Path::new("site.toml")),
-            Some("[site]\ntitel = \"x\"\n"),
-            &[],
-        )
-        .unwrap_err()
-        .to_string();
+        let err = Config::from_sources(Some(Path::new("site.toml")), Some("[site]\ntitel = \"x\"\n"), &[])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("site.toml"), "{err}");
         assert!(err.contains("titel"), "{err}");
     }
 
     #[test]
     fn wrong_type_from_environment_names_variable_path() {
-        let err = Config::from_sources(None, None, &env(&[("NEWSDESK_SITE__PER_PAGE", "viele")]))
-            .unwrap_err()
-            .to_string();
+        let err =
+            Config::from_sources(None, None, &env(&[("NEWSDESK_SITE__PER_PAGE", "viele")])).unwrap_err().to_string();
         assert!(err.contains("site.per_page"), "{err}");
     }
 
     #[test]
     fn bad_time_zone_is_refused() {
-        let err = Config::from_sources(None, Some("[site]\ntime_zone = \"Mars/Olympus\"\n"), &[])
-            .unwrap_err()
-            .to_string();
+        let err =
+            Config::from_sources(None, Some("[site]\ntime_zone = \"Mars/Olympus\"\n"), &[]).unwrap_err().to_string();
         assert!(err.contains("site.time_zone"), "{err}");
     }
 
@@ -483,9 +392,6 @@ mod tests {
         let text = include_str!("../newsdesk.example.toml");
         let example: toml::Table = toml::from_str(text).unwrap();
         let defaults: toml::Table = toml::Table::try_from(Config::default()).unwrap();
-        assert_eq!(
-            example, defaults,
-            "newsdesk.example.toml differs from Config::default()"
-        );
+        assert_eq!(example, defaults, "newsdesk.example.toml differs from Config::default()");
     }
 }

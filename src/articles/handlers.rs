@@ -57,8 +57,7 @@ struct ListingPage<'a> {
 async fn render_listing(app: &App, view: ListingPage<'_>) -> Result<Response, AppError> {
     let per_page = app.config.site.per_page;
     let now = app.now();
-    let (mut articles, total) =
-        queries::list_live(&app.db, view.listing, view.page, per_page, now).await?;
+    let (mut articles, total) = queries::list_live(&app.db, view.listing, view.page, per_page, now).await?;
     if view.hide_when_empty && total == 0 {
         return Err(AppError::NotFound);
     }
@@ -67,23 +66,16 @@ async fn render_listing(app: &App, view: ListingPage<'_>) -> Result<Response, Ap
     if view.page > pages {
         return Err(AppError::NotFound);
     }
-    let lead_story = if view.lead_story && view.page == 1 && !articles.is_empty() {
-        Some(articles.remove(0))
-    } else {
-        None
-    };
+    let lead_story =
+        if view.lead_story && view.page == 1 && !articles.is_empty() { Some(articles.remove(0)) } else { None };
     let canonical = match (view.page, view.base.as_str()) {
         (1, "") => "/".to_string(),
         (1, base) => base.to_string(),
         (n, base) => format!("{base}/page/{n}"),
     };
-    let count_text = view.with_count.then(|| {
-        app.i18n.text(
-            app.language(),
-            "tag-count",
-            &[("count", fluent_bundle::FluentValue::from(total))],
-        )
-    });
+    let count_text = view
+        .with_count
+        .then(|| app.i18n.text(app.language(), "tag-count", &[("count", fluent_bundle::FluentValue::from(total))]));
     let site = Site::from_config(&app.config);
     let mut feeds = main_feed_links(&app.config.site.name);
     if let Some(title) = &view.feed_title {
@@ -91,11 +83,7 @@ async fn render_listing(app: &App, view: ListingPage<'_>) -> Result<Response, Ap
     }
     let home = view.base.is_empty() && view.page == 1;
     let json_ld = home.then(|| structured::home_json_ld(&site, app.language()));
-    let meta_tags = if home {
-        structured::home_meta(&site, app.language())
-    } else {
-        Vec::new()
-    };
+    let meta_tags = if home { structured::home_meta(&site, app.language()) } else { Vec::new() };
     let body = app
         .render(
             "articles/list.html",
@@ -125,10 +113,7 @@ pub async fn home(State(app): State<Arc<App>>) -> Result<Response, AppError> {
 }
 
 #[instrument(skip_all)]
-pub async fn home_page(
-    State(app): State<Arc<App>>,
-    Path(page): Path<String>,
-) -> Result<Response, AppError> {
+pub async fn home_page(State(app): State<Arc<App>>, Path(page): Path<String>) -> Result<Response, AppError> {
     match parse_page(&page)? {
         1 => Ok(Redirect::permanent("/").into_response()),
         n => home_listing(&app, n).await,
@@ -155,14 +140,9 @@ async fn home_listing(app: &App, page: u32) -> Result<Response, AppError> {
 }
 
 #[instrument(skip_all)]
-pub async fn show(
-    State(app): State<Arc<App>>,
-    Path(slug): Path<String>,
-) -> Result<Response, AppError> {
+pub async fn show(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Result<Response, AppError> {
     let slug = parse_slug(&slug)?;
-    let article = queries::find_live(&app.db, slug.as_str(), app.now())
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let article = queries::find_live(&app.db, slug.as_str(), app.now()).await?.ok_or(AppError::NotFound)?;
     let show_updated = match (article.published_at, article.updated_at) {
         (Some(published), Some(updated)) => updated > published,
         _ => false,
@@ -193,10 +173,7 @@ pub async fn show(
 }
 
 #[instrument(skip_all)]
-pub async fn tag(
-    State(app): State<Arc<App>>,
-    Path(slug): Path<String>,
-) -> Result<Response, AppError> {
+pub async fn tag(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Result<Response, AppError> {
     tag_listing(&app, &slug, 1).await
 }
 
@@ -213,14 +190,8 @@ pub async fn tag_page(
 
 async fn tag_listing(app: &App, slug: &str, page: u32) -> Result<Response, AppError> {
     let slug = parse_slug(slug)?;
-    let (id, tag) = queries::find_tag(&app.db, slug.as_str())
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let heading = app.i18n.text(
-        app.language(),
-        "tag-heading",
-        &[("name", tag.name.clone().into())],
-    );
+    let (id, tag) = queries::find_tag(&app.db, slug.as_str()).await?.ok_or(AppError::NotFound)?;
+    let heading = app.i18n.text(app.language(), "tag-heading", &[("name", tag.name.clone().into())]);
     let current = format!("tag:{}", tag.slug);
     render_listing(
         app,
@@ -241,10 +212,7 @@ async fn tag_listing(app: &App, slug: &str, page: u32) -> Result<Response, AppEr
 }
 
 #[instrument(skip_all)]
-pub async fn author(
-    State(app): State<Arc<App>>,
-    Path(slug): Path<String>,
-) -> Result<Response, AppError> {
+pub async fn author(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Result<Response, AppError> {
     author_listing(&app, &slug, 1).await
 }
 
@@ -261,14 +229,8 @@ pub async fn author_page(
 
 async fn author_listing(app: &App, slug: &str, page: u32) -> Result<Response, AppError> {
     let slug = parse_slug(slug)?;
-    let (id, author, bio) = queries::find_author(&app.db, slug.as_str())
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let heading = app.i18n.text(
-        app.language(),
-        "author-heading",
-        &[("name", author.name.clone().into())],
-    );
+    let (id, author, bio) = queries::find_author(&app.db, slug.as_str()).await?.ok_or(AppError::NotFound)?;
+    let heading = app.i18n.text(app.language(), "author-heading", &[("name", author.name.clone().into())]);
     render_listing(
         app,
         ListingPage {
@@ -311,18 +273,11 @@ pub async fn archive_index(State(app): State<Arc<App>>) -> Result<Response, AppE
         match years.last_mut() {
             Some(y) if y.year == date.year() => match y.months.last_mut() {
                 Some(m) if m.month == date.month() => m.count += 1,
-                _ => y.months.push(MonthCount {
-                    month: date.month(),
-                    count: 1,
-                }),
+                _ => y.months.push(MonthCount { month: date.month(), count: 1 }),
             },
-            _ => years.push(YearMonths {
-                year: date.year(),
-                months: vec![MonthCount {
-                    month: date.month(),
-                    count: 1,
-                }],
-            }),
+            _ => {
+                years.push(YearMonths { year: date.year(), months: vec![MonthCount { month: date.month(), count: 1 }] })
+            }
         }
     }
     let body = app
@@ -362,10 +317,8 @@ pub fn parse_month(year: &str, month: &str) -> Result<(i16, i8), AppError> {
     if !digits(year, 4) || !digits(month, 2) {
         return Err(AppError::NotFound);
     }
-    let (y, m): (i16, i8) = (
-        year.parse().map_err(|_| AppError::NotFound)?,
-        month.parse().map_err(|_| AppError::NotFound)?,
-    );
+    let (y, m): (i16, i8) =
+        (year.parse().map_err(|_| AppError::NotFound)?, month.parse().map_err(|_| AppError::NotFound)?);
     if !(1970..=9998).contains(&y) || !(1..=12).contains(&m) {
         return Err(AppError::NotFound);
     }
@@ -375,32 +328,20 @@ pub fn parse_month(year: &str, month: &str) -> Result<(i16, i8), AppError> {
 /// The first and the last second + 1 of a month in the publication's time zone.
 pub fn month_range(app: &App, year: i16, month: i8) -> Result<(i64, i64), AppError> {
     let start = jiff::civil::date(year, month, 1);
-    let end = start
-        .checked_add(jiff::Span::new().months(1))
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let end = start.checked_add(jiff::Span::new().months(1)).map_err(|e| AppError::Internal(e.into()))?;
     let second = |d: jiff::civil::Date| {
-        d.to_zoned(app.time_zone.clone())
-            .map(|z| z.timestamp().as_second())
-            .map_err(|e| AppError::Internal(e.into()))
+        d.to_zoned(app.time_zone.clone()).map(|z| z.timestamp().as_second()).map_err(|e| AppError::Internal(e.into()))
     };
     Ok((second(start)?, second(end)?))
 }
 
-async fn month_listing(
-    app: &App,
-    year: &str,
-    month: &str,
-    page: u32,
-) -> Result<Response, AppError> {
+async fn month_listing(app: &App, year: &str, month: &str, page: u32) -> Result<Response, AppError> {
     let (y, m) = parse_month(year, month)?;
     let (start, end) = month_range(app, y, m)?;
     let heading = app.i18n.text(
         app.language(),
         "archive-month-heading",
-        &[
-            ("month", app.i18n.month_name(app.language(), m).into()),
-            ("year", y.to_string().into()),
-        ],
+        &[("month", app.i18n.month_name(app.language(), m).into()), ("year", y.to_string().into())],
     );
     render_listing(
         app,
@@ -435,13 +376,7 @@ mod tests {
     #[test]
     fn months() {
         assert_eq!(parse_month("2026", "03").unwrap(), (2026, 3));
-        for (y, m) in [
-            ("2026", "13"),
-            ("2026", "3"),
-            ("26", "03"),
-            ("2026", "00"),
-            ("abcd", "01"),
-        ] {
+        for (y, m) in [("2026", "13"), ("2026", "3"), ("26", "03"), ("2026", "00"), ("abcd", "01")] {
             assert!(parse_month(y, m).is_err(), "{y}/{m}");
         }
     }

@@ -86,17 +86,14 @@ impl From<SaveError> for ImportError {
 /// Parses one file's text into an article draft. Articles without a status are published.
 pub fn parse(text: &str) -> Result<ArticleDraft, ImportError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let rest = text
-        .strip_prefix("+++\n")
-        .or_else(|| text.strip_prefix("+++\r\n"))
-        .ok_or(ImportError::NoFrontMatter)?;
+    let rest = text.strip_prefix("+++\n").or_else(|| text.strip_prefix("+++\r\n")).ok_or(ImportError::NoFrontMatter)?;
     let end = rest
         .match_indices("+++")
         .find(|(i, _)| *i == 0 || rest[..*i].ends_with('\n'))
         .map(|(i, _)| i)
         .ok_or(ImportError::Unclosed)?;
-    let front: FrontMatter = toml::from_str(&rest[..end])
-        .map_err(|e| ImportError::FrontMatter(e.to_string().trim_end().to_string()))?;
+    let front: FrontMatter =
+        toml::from_str(&rest[..end]).map_err(|e| ImportError::FrontMatter(e.to_string().trim_end().to_string()))?;
     let body = rest[end + 3..].trim_start_matches(['\r', '\n']).to_string();
     let published_at = match front.published_at {
         None => None,
@@ -129,12 +126,7 @@ pub fn parse(text: &str) -> Result<ArticleDraft, ImportError> {
 
 /// Imports one parsed draft. A draft whose explicit slug exists is refused rather than
 /// overwritten, so importing the same files twice adds nothing.
-pub async fn import_draft(
-    db: &Db,
-    draft: &ArticleDraft,
-    language: Language,
-    now: i64,
-) -> Result<String, ImportError> {
+pub async fn import_draft(db: &Db, draft: &ArticleDraft, language: Language, now: i64) -> Result<String, ImportError> {
     let input = draft.validate(language, now)?;
     if let Some(slug) = &input.slug
         && queries::find_by_slug(db, slug.as_str()).await?.is_some()
@@ -153,12 +145,7 @@ pub struct ImportReport {
 
 /// Imports each file on its own: a bad file is reported with its path and leaves nothing behind,
 /// while the others still import. Folders are read for their `.md` files.
-pub async fn import_paths(
-    db: &Db,
-    paths: &[PathBuf],
-    language: Language,
-    now: i64,
-) -> ImportReport {
+pub async fn import_paths(db: &Db, paths: &[PathBuf], language: Language, now: i64) -> ImportReport {
     let mut report = ImportReport::default();
     for path in expand(paths, &mut report) {
         match import_file(db, &path, language, now).await {
@@ -192,12 +179,7 @@ fn expand(paths: &[PathBuf], report: &mut ImportReport) -> Vec<PathBuf> {
     files
 }
 
-async fn import_file(
-    db: &Db,
-    path: &Path,
-    language: Language,
-    now: i64,
-) -> Result<String, ImportError> {
+async fn import_file(db: &Db, path: &Path, language: Language, now: i64) -> Result<String, ImportError> {
     if std::fs::metadata(path)?.len() > MAX_FILE {
         return Err(ImportError::TooLarge);
     }
@@ -229,24 +211,19 @@ pub async fn load_demo(db: &Db, language: Language, now: i64) -> anyhow::Result<
         return Ok(0);
     }
     let files = crate::embedded::DEMO;
-    let authors = crate::embedded::find(files, "authors.toml")
-        .ok_or_else(|| anyhow::anyhow!("demo authors missing"))?;
+    let authors =
+        crate::embedded::find(files, "authors.toml").ok_or_else(|| anyhow::anyhow!("demo authors missing"))?;
     let authors: DemoAuthors = toml::from_str(std::str::from_utf8(authors)?)?;
     for author in &authors.author {
         queries::upsert_author(db, &author.name, Some(&author.slug), &author.bio).await?;
     }
     let mut drafts = Vec::new();
     for (path, bytes) in files.iter().filter(|(p, _)| p.starts_with("articles/")) {
-        let draft =
-            parse(std::str::from_utf8(bytes)?).map_err(|e| anyhow::anyhow!("demo {path}: {e}"))?;
+        let draft = parse(std::str::from_utf8(bytes)?).map_err(|e| anyhow::anyhow!("demo {path}: {e}"))?;
         drafts.push(draft);
     }
     // Whole days, so each article keeps the time of day it was written for.
-    let newest = drafts
-        .iter()
-        .filter_map(|d| d.published_at)
-        .max()
-        .unwrap_or(now);
+    let newest = drafts.iter().filter_map(|d| d.published_at).max().unwrap_or(now);
     let shift = (now - newest).div_euclid(86_400) * 86_400;
     for draft in &mut drafts {
         draft.published_at = draft.published_at.map(|t| t + shift);
@@ -275,41 +252,20 @@ mod tests {
 
     #[test]
     fn refuses_bad_front_matter() {
-        assert!(matches!(
-            parse("# kein Front Matter"),
-            Err(ImportError::NoFrontMatter)
-        ));
-        assert!(matches!(
-            parse("+++\ntitle = \"x\"\n"),
-            Err(ImportError::Unclosed)
-        ));
-        assert!(matches!(
-            parse("+++\ntitle = \n+++\n"),
-            Err(ImportError::FrontMatter(_))
-        ));
-        assert!(matches!(
-            parse("+++\ntitle = \"x\"\nfoo = 1\n+++\n"),
-            Err(ImportError::FrontMatter(_))
-        ));
-        assert!(matches!(
-            parse("+++\ntitle = \"x\"\npublished_at = \"gestern\"\n+++\n"),
-            Err(ImportError::Time(_))
-        ));
+        assert!(matches!(parse("# kein Front Matter"), Err(ImportError::NoFrontMatter)));
+        assert!(matches!(parse("+++\ntitle = \"x\"\n"), Err(ImportError::Unclosed)));
+        assert!(matches!(parse("+++\ntitle = \n+++\n"), Err(ImportError::FrontMatter(_))));
+        assert!(matches!(parse("+++\ntitle = \"x\"\nfoo = 1\n+++\n"), Err(ImportError::FrontMatter(_))));
+        assert!(matches!(parse("+++\ntitle = \"x\"\npublished_at = \"gestern\"\n+++\n"), Err(ImportError::Time(_))));
     }
 
     #[test]
     fn every_demo_file_parses_and_validates() {
-        let articles: Vec<_> = crate::embedded::DEMO
-            .iter()
-            .filter(|(p, _)| p.starts_with("articles/"))
-            .collect();
+        let articles: Vec<_> = crate::embedded::DEMO.iter().filter(|(p, _)| p.starts_with("articles/")).collect();
         assert!(articles.len() >= 12);
         for (path, bytes) in articles {
-            let draft = parse(std::str::from_utf8(bytes).unwrap())
-                .unwrap_or_else(|e| panic!("{path}: {e}"));
-            draft
-                .validate(Language::De, i64::MAX)
-                .unwrap_or_else(|e| panic!("{path}: {e}"));
+            let draft = parse(std::str::from_utf8(bytes).unwrap()).unwrap_or_else(|e| panic!("{path}: {e}"));
+            draft.validate(Language::De, i64::MAX).unwrap_or_else(|e| panic!("{path}: {e}"));
         }
     }
 }

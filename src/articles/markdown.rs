@@ -28,20 +28,10 @@ pub fn render(markdown: &str) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     // Headings inside a body start at h2: the page's h1 is the headline, so `#` becomes h2.
     let events = Parser::new_ext(markdown, options).map(|event| match event {
-        Event::Start(Tag::Heading {
-            level: HeadingLevel::H1,
-            id,
-            classes,
-            attrs,
-        }) => Event::Start(Tag::Heading {
-            level: HeadingLevel::H2,
-            id,
-            classes,
-            attrs,
-        }),
-        Event::End(TagEnd::Heading(HeadingLevel::H1)) => {
-            Event::End(TagEnd::Heading(HeadingLevel::H2))
+        Event::Start(Tag::Heading { level: HeadingLevel::H1, id, classes, attrs }) => {
+            Event::Start(Tag::Heading { level: HeadingLevel::H2, id, classes, attrs })
         }
+        Event::End(TagEnd::Heading(HeadingLevel::H1)) => Event::End(TagEnd::Heading(HeadingLevel::H2)),
         other => other,
     });
     let mut raw = String::with_capacity(markdown.len() * 5 / 4);
@@ -58,10 +48,7 @@ mod tests {
         let html = render("## Zwischentitel\n\nEin *kurzer* Text mit [Link](/news/a).\n\n> Zitat");
         assert!(html.contains("<h2>Zwischentitel</h2>"), "{html}");
         assert!(html.contains("<em>kurzer</em>"), "{html}");
-        assert!(
-            html.contains("<a href=\"/news/a\" rel=\"noopener nofollow\">Link</a>"),
-            "{html}"
-        );
+        assert!(html.contains("<a href=\"/news/a\" rel=\"noopener nofollow\">Link</a>"), "{html}");
         assert!(html.contains("<blockquote>"), "{html}");
     }
 
@@ -74,9 +61,7 @@ mod tests {
 
     #[test]
     fn removes_script_and_handlers() {
-        let html = render(
-            "<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[a](javascript:alert(1))",
-        );
+        let html = render("<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[a](javascript:alert(1))");
         assert!(!html.contains("script"), "{html}");
         assert!(!html.contains("onerror"), "{html}");
         assert!(!html.contains("javascript"), "{html}");

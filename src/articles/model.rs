@@ -35,14 +35,9 @@ impl Status {
     }
 
     pub fn parse(s: &str) -> Option<Status> {
-        [
-            Status::Draft,
-            Status::Scheduled,
-            Status::Published,
-            Status::Unpublished,
-        ]
-        .into_iter()
-        .find(|st| st.as_str() == s)
+        [Status::Draft, Status::Scheduled, Status::Published, Status::Unpublished]
+            .into_iter()
+            .find(|st| st.as_str() == s)
     }
 }
 
@@ -57,16 +52,11 @@ impl Slug {
     pub fn parse(s: &str) -> Result<Slug, ArticleError> {
         let ok = !s.is_empty()
             && s.len() <= Self::MAX_LEN
-            && s.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !s.starts_with('-')
             && !s.ends_with('-')
             && !s.contains("--");
-        if ok {
-            Ok(Slug(s.to_string()))
-        } else {
-            Err(ArticleError::InvalidSlug(s.chars().take(120).collect()))
-        }
+        if ok { Ok(Slug(s.to_string())) } else { Err(ArticleError::InvalidSlug(s.chars().take(120).collect())) }
     }
 
     /// Makes a slug from a title or name: German letters are transliterated (ä→ae, ß→ss), other
@@ -189,17 +179,9 @@ pub enum ArticleError {
     #[error("the title is empty")]
     EmptyTitle,
     #[error("{field} is too long: {len} characters, at most {max}")]
-    TooLong {
-        field: &'static str,
-        len: usize,
-        max: usize,
-    },
+    TooLong { field: &'static str, len: usize, max: usize },
     #[error("too many {field}: {count}, at most {max}")]
-    TooMany {
-        field: &'static str,
-        count: usize,
-        max: usize,
-    },
+    TooMany { field: &'static str, count: usize, max: usize },
     #[error("invalid slug {0:?}: use lowercase letters, digits and single hyphens")]
     InvalidSlug(String),
     #[error("the title gives no slug; set one explicitly")]
@@ -214,9 +196,7 @@ pub enum ArticleError {
     Status(String),
     #[error("a scheduled article needs a publication time")]
     ScheduleWithoutTime,
-    #[error(
-        "hero image {0:?}: use a path on this site starting with / (pages load nothing from other hosts)"
-    )]
+    #[error("hero image {0:?}: use a path on this site starting with / (pages load nothing from other hosts)")]
     HeroUrl(String),
     #[error("the hero image needs alt text")]
     HeroAlt,
@@ -228,11 +208,7 @@ pub enum ArticleError {
 
 fn check_len(field: &'static str, value: &str, max: usize) -> Result<(), ArticleError> {
     let len = value.chars().count();
-    if len > max {
-        Err(ArticleError::TooLong { field, len, max })
-    } else {
-        Ok(())
-    }
+    if len > max { Err(ArticleError::TooLong { field, len, max }) } else { Ok(()) }
 }
 
 fn clean_list(
@@ -251,21 +227,13 @@ fn clean_list(
         out.push(item);
     }
     if out.len() > max_count {
-        return Err(ArticleError::TooMany {
-            field,
-            count: out.len(),
-            max: max_count,
-        });
+        return Err(ArticleError::TooMany { field, count: out.len(), max: max_count });
     }
     Ok(out)
 }
 
 fn non_empty(value: &Option<String>) -> Option<String> {
-    value
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
+    value.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
 }
 
 impl ArticleInput {
@@ -282,11 +250,7 @@ impl ArticleInput {
 impl ArticleDraft {
     /// Checks every field; `now` decides whether a published article with a future time is
     /// really scheduled.
-    pub fn validate(
-        &self,
-        default_language: Language,
-        now: i64,
-    ) -> Result<ArticleInput, ArticleError> {
+    pub fn validate(&self, default_language: Language, now: i64) -> Result<ArticleInput, ArticleError> {
         let title = self.title.trim().to_string();
         if title.is_empty() {
             return Err(ArticleError::EmptyTitle);
@@ -313,9 +277,7 @@ impl ArticleDraft {
             Some(url) => {
                 check_len("hero image URL", &url, MAX_URL)?;
                 // Browsers read `/\host` like `//host`: only plain site paths are local.
-                let odd = |c: char| {
-                    c == '\\' || c.is_whitespace() || c.is_control() || "\"<>".contains(c)
-                };
+                let odd = |c: char| c == '\\' || c.is_whitespace() || c.is_control() || "\"<>".contains(c);
                 if !url.starts_with('/') || url.starts_with("//") || url.chars().any(odd) {
                     return Err(ArticleError::HeroUrl(url));
                 }
@@ -339,9 +301,7 @@ impl ArticleDraft {
             Status::Scheduled if published_at.is_none() => {
                 return Err(ArticleError::ScheduleWithoutTime);
             }
-            Status::Published if published_at.is_some_and(|t| t > now) => {
-                status = Status::Scheduled
-            }
+            Status::Published if published_at.is_some_and(|t| t > now) => status = Status::Scheduled,
             Status::Published if published_at.is_none() => published_at = Some(now),
             _ => {}
         }
@@ -428,14 +388,8 @@ mod tests {
         let slug = Slug::from_text("Größere Übersicht: Äpfel & Öl für 2026!").unwrap();
         assert_eq!(slug.as_str(), "groessere-uebersicht-aepfel-oel-fuer-2026");
         assert_eq!(Slug::from_text("Straße").unwrap().as_str(), "strasse");
-        assert_eq!(
-            Slug::from_text("Mu\u{308}nchen").unwrap().as_str(),
-            "muenchen"
-        );
-        assert_eq!(
-            Slug::from_text("Café à Paris").unwrap().as_str(),
-            "cafe-a-paris"
-        );
+        assert_eq!(Slug::from_text("Mu\u{308}nchen").unwrap().as_str(), "muenchen");
+        assert_eq!(Slug::from_text("Café à Paris").unwrap().as_str(), "cafe-a-paris");
         assert!(Slug::from_text("?!…").is_none());
     }
 
@@ -452,10 +406,7 @@ mod tests {
         for bad in ["", "A", "a b", "-a", "a-", "a--b", "a/b", "ä"] {
             assert!(Slug::parse(bad).is_err(), "{bad:?}");
         }
-        assert_eq!(
-            Slug::parse("ki-2026").unwrap().with_suffix(2).as_str(),
-            "ki-2026-2"
-        );
+        assert_eq!(Slug::parse("ki-2026").unwrap().with_suffix(2).as_str(), "ki-2026-2");
     }
 
     fn draft() -> ArticleDraft {
@@ -473,16 +424,10 @@ mod tests {
         let mut d = draft();
         d.status = Some("published".into());
         d.published_at = Some(2_000);
-        assert_eq!(
-            d.validate(Language::De, 1_000).unwrap().status,
-            Status::Scheduled
-        );
+        assert_eq!(d.validate(Language::De, 1_000).unwrap().status, Status::Scheduled);
         d.published_at = None;
         let input = d.validate(Language::De, 1_000).unwrap();
-        assert_eq!(
-            (input.status, input.published_at),
-            (Status::Published, Some(1_000))
-        );
+        assert_eq!((input.status, input.published_at), (Status::Published, Some(1_000)));
     }
 
     #[test]
@@ -490,10 +435,7 @@ mod tests {
         let mut d = draft();
         d.hero_url = Some("https://cdn.example.com/a.jpg".into());
         d.hero_alt = Some("Bild".into());
-        assert!(matches!(
-            d.validate(Language::De, 0),
-            Err(ArticleError::HeroUrl(_))
-        ));
+        assert!(matches!(d.validate(Language::De, 0), Err(ArticleError::HeroUrl(_))));
         d.hero_url = Some("/media/a.jpg".into());
         d.hero_alt = None;
         assert_eq!(d.validate(Language::De, 0), Err(ArticleError::HeroAlt));
@@ -501,19 +443,11 @@ mod tests {
 
     #[test]
     fn refuses_hero_paths_that_browsers_read_as_other_hosts() {
-        for url in [
-            "//evil.example/p.gif",
-            "/\\evil.example/p.gif",
-            "/a b.png",
-            "/a\tb.png",
-        ] {
+        for url in ["//evil.example/p.gif", "/\\evil.example/p.gif", "/a b.png", "/a\tb.png"] {
             let mut d = draft();
             d.hero_url = Some(url.into());
             d.hero_alt = Some("Bild".into());
-            assert!(
-                matches!(d.validate(Language::De, 0), Err(ArticleError::HeroUrl(_))),
-                "{url:?}"
-            );
+            assert!(matches!(d.validate(Language::De, 0), Err(ArticleError::HeroUrl(_))), "{url:?}");
         }
     }
 
@@ -521,10 +455,7 @@ mod tests {
     fn refuses_oversized_and_authorless() {
         let mut d = draft();
         d.title = "x".repeat(MAX_TITLE + 1);
-        assert!(matches!(
-            d.validate(Language::De, 0),
-            Err(ArticleError::TooLong { field: "title", .. })
-        ));
+        assert!(matches!(d.validate(Language::De, 0), Err(ArticleError::TooLong { field: "title", .. })));
         let mut d = draft();
         d.authors.clear();
         assert_eq!(d.validate(Language::De, 0), Err(ArticleError::NoAuthor));

@@ -24,8 +24,7 @@ const COLUMNS: &str = "a.id, a.slug, a.title, a.places, a.lead, a.body_md, a.bod
 
 /// Readers see published articles and scheduled ones whose time has come ($1 is now), so a
 /// scheduled article goes live to the second, whether or not the scheduler has run yet.
-pub const LIVE: &str =
-    "(a.status = 'published' OR (a.status = 'scheduled' AND a.published_at <= $1))";
+pub const LIVE: &str = "(a.status = 'published' OR (a.status = 'scheduled' AND a.published_at <= $1))";
 
 /// Which live articles a listing page shows.
 #[derive(Debug, Clone, Copy)]
@@ -53,12 +52,8 @@ fn article_from_row(row: &AnyRow) -> Result<Article, sqlx::Error> {
         hero: match hero_url {
             Some(url) => Some(Hero {
                 url,
-                alt: row
-                    .try_get::<Option<String>, _>("hero_alt")?
-                    .unwrap_or_default(),
-                credit: row
-                    .try_get::<Option<String>, _>("hero_credit")?
-                    .unwrap_or_default(),
+                alt: row.try_get::<Option<String>, _>("hero_alt")?.unwrap_or_default(),
+                credit: row.try_get::<Option<String>, _>("hero_credit")?.unwrap_or_default(),
             }),
             None => None,
         },
@@ -93,16 +88,9 @@ async fn attach_labels(db: &Db, articles: &mut [Article]) -> Result<(), sqlx::Er
                 query = query.bind(article.id);
             }
             for row in query.fetch_all(&db.pool).await? {
-                let label = Label {
-                    slug: row.try_get(1)?,
-                    name: row.try_get(2)?,
-                };
+                let label = Label { slug: row.try_get(1)?, name: row.try_get(2)? };
                 if let Some(&i) = index.get(&row.try_get::<i64, _>(0)?) {
-                    if is_tag {
-                        chunk[i].tags.push(label)
-                    } else {
-                        chunk[i].authors.push(label)
-                    }
+                    if is_tag { chunk[i].tags.push(label) } else { chunk[i].authors.push(label) }
                 }
             }
         }
@@ -113,11 +101,7 @@ async fn attach_labels(db: &Db, articles: &mut [Article]) -> Result<(), sqlx::Er
 /// The article with `slug`, whatever its status.
 pub async fn find_by_slug(db: &Db, slug: &str) -> Result<Option<Article>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM articles a WHERE a.slug = $1");
-    let Some(row) = sqlx::query(AssertSqlSafe(sql))
-        .bind(slug)
-        .fetch_optional(&db.pool)
-        .await?
-    else {
+    let Some(row) = sqlx::query(AssertSqlSafe(sql)).bind(slug).fetch_optional(&db.pool).await? else {
         return Ok(None);
     };
     let mut articles = vec![article_from_row(&row)?];
@@ -127,10 +111,8 @@ pub async fn find_by_slug(db: &Db, slug: &str) -> Result<Option<Article>, sqlx::
 
 /// The article with `id`, whatever its status.
 pub async fn find_by_id(db: &Db, id: i64) -> Result<Option<Article>, sqlx::Error> {
-    let slug: Option<String> = sqlx::query_scalar("SELECT slug FROM articles WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?;
+    let slug: Option<String> =
+        sqlx::query_scalar("SELECT slug FROM articles WHERE id = $1").bind(id).fetch_optional(&db.pool).await?;
     match slug {
         Some(slug) => find_by_slug(db, &slug).await,
         None => Ok(None),
@@ -145,18 +127,15 @@ pub async fn find_live(db: &Db, slug: &str, now: i64) -> Result<Option<Article>,
 fn listing_sql(listing: Listing) -> (String, String) {
     match listing {
         Listing::All => ("articles a".into(), LIVE.into()),
-        Listing::Tag(_) => (
-            "articles a JOIN article_tags x ON x.article_id = a.id AND x.tag_id = $2".into(),
-            LIVE.into(),
-        ),
-        Listing::Author(_) => (
-            "articles a JOIN article_authors x ON x.article_id = a.id AND x.author_id = $2".into(),
-            LIVE.into(),
-        ),
-        Listing::Between(..) => (
-            "articles a".into(),
-            format!("{LIVE} AND a.published_at >= $2 AND a.published_at < $3"),
-        ),
+        Listing::Tag(_) => {
+            ("articles a JOIN article_tags x ON x.article_id = a.id AND x.tag_id = $2".into(), LIVE.into())
+        }
+        Listing::Author(_) => {
+            ("articles a JOIN article_authors x ON x.article_id = a.id AND x.author_id = $2".into(), LIVE.into())
+        }
+        Listing::Between(..) => {
+            ("articles a".into(), format!("{LIVE} AND a.published_at >= $2 AND a.published_at < $3"))
+        }
     }
 }
 
@@ -164,10 +143,7 @@ fn bind_listing<'q>(
     mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
     listing: Listing,
     now: i64,
-) -> (
-    sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
-    usize,
-) {
+) -> (sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>, usize) {
     query = query.bind(now);
     match listing {
         Listing::All => (query, 1),
@@ -196,15 +172,8 @@ pub async fn list_live(
     );
     let (query, _) = bind_listing(sqlx::query(AssertSqlSafe(sql)), listing, now);
     let offset = i64::from(page.saturating_sub(1)) * i64::from(per_page);
-    let rows = query
-        .bind(i64::from(per_page))
-        .bind(offset)
-        .fetch_all(&db.pool)
-        .await?;
-    let mut articles = rows
-        .iter()
-        .map(article_from_row)
-        .collect::<Result<Vec<_>, _>>()?;
+    let rows = query.bind(i64::from(per_page)).bind(offset).fetch_all(&db.pool).await?;
+    let mut articles = rows.iter().map(article_from_row).collect::<Result<Vec<_>, _>>()?;
     attach_labels(db, &mut articles).await?;
     Ok((articles, total))
 }
@@ -213,28 +182,19 @@ pub async fn list_live(
 pub async fn list_all(db: &Db) -> Result<Vec<Article>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM articles a ORDER BY a.modified_at DESC, a.id DESC");
     let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(&db.pool).await?;
-    let mut articles = rows
-        .iter()
-        .map(article_from_row)
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut articles = rows.iter().map(article_from_row).collect::<Result<Vec<_>, _>>()?;
     attach_labels(db, &mut articles).await?;
     Ok(articles)
 }
 
 pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM articles")
-        .fetch_one(&db.pool)
-        .await
+    sqlx::query_scalar("SELECT COUNT(*) FROM articles").fetch_one(&db.pool).await
 }
 
 /// The publication time of every live article, newest first, for the archive's month list.
 pub async fn live_months(db: &Db, now: i64) -> Result<Vec<i64>, sqlx::Error> {
-    let sql =
-        format!("SELECT a.published_at FROM articles a WHERE {LIVE} ORDER BY a.published_at DESC");
-    sqlx::query_scalar(AssertSqlSafe(sql))
-        .bind(now)
-        .fetch_all(&db.pool)
-        .await
+    let sql = format!("SELECT a.published_at FROM articles a WHERE {LIVE} ORDER BY a.published_at DESC");
+    sqlx::query_scalar(AssertSqlSafe(sql)).bind(now).fetch_all(&db.pool).await
 }
 
 /// The `limit` tags with the most live articles, most first.
@@ -244,19 +204,8 @@ pub async fn top_tags(db: &Db, now: i64, limit: i64) -> Result<Vec<Label>, sqlx:
          JOIN article_tags x ON x.tag_id = t.id JOIN articles a ON a.id = x.article_id \
          WHERE {LIVE} GROUP BY t.id, t.slug, t.name ORDER BY n DESC, t.name LIMIT $2"
     );
-    let rows = sqlx::query(AssertSqlSafe(sql))
-        .bind(now)
-        .bind(limit)
-        .fetch_all(&db.pool)
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Label {
-                slug: r.try_get(0)?,
-                name: r.try_get(1)?,
-            })
-        })
-        .collect()
+    let rows = sqlx::query(AssertSqlSafe(sql)).bind(now).bind(limit).fetch_all(&db.pool).await?;
+    rows.iter().map(|r| Ok(Label { slug: r.try_get(0)?, name: r.try_get(1)? })).collect()
 }
 
 pub async fn find_tag(db: &Db, slug: &str) -> Result<Option<(i64, Label)>, sqlx::Error> {
@@ -268,51 +217,19 @@ pub async fn find_author(db: &Db, slug: &str) -> Result<Option<(i64, Label, Stri
         .bind(slug)
         .fetch_optional(&db.pool)
         .await?;
-    row.map(|r| {
-        Ok((
-            r.try_get(0)?,
-            Label {
-                slug: r.try_get(1)?,
-                name: r.try_get(2)?,
-            },
-            r.try_get(3)?,
-        ))
-    })
-    .transpose()
+    row.map(|r| Ok((r.try_get(0)?, Label { slug: r.try_get(1)?, name: r.try_get(2)? }, r.try_get(3)?))).transpose()
 }
 
-async fn find_label(
-    db: &Db,
-    sql: &'static str,
-    slug: &str,
-) -> Result<Option<(i64, Label)>, sqlx::Error> {
+async fn find_label(db: &Db, sql: &'static str, slug: &str) -> Result<Option<(i64, Label)>, sqlx::Error> {
     let row = sqlx::query(sql).bind(slug).fetch_optional(&db.pool).await?;
-    row.map(|r| {
-        Ok((
-            r.try_get(0)?,
-            Label {
-                slug: r.try_get(1)?,
-                name: r.try_get(2)?,
-            },
-        ))
-    })
-    .transpose()
+    row.map(|r| Ok((r.try_get(0)?, Label { slug: r.try_get(1)?, name: r.try_get(2)? }))).transpose()
 }
 
 /// Creates an author, or updates the bio of the author with that name.
-pub async fn upsert_author(
-    db: &Db,
-    name: &str,
-    slug: Option<&str>,
-    bio: &str,
-) -> Result<i64, SaveError> {
+pub async fn upsert_author(db: &Db, name: &str, slug: Option<&str>, bio: &str) -> Result<i64, SaveError> {
     let mut tx = db.begin().await?;
     let id = author_id(&mut tx, name, slug).await?;
-    sqlx::query("UPDATE authors SET bio = $1 WHERE id = $2")
-        .bind(bio)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query("UPDATE authors SET bio = $1 WHERE id = $2").bind(bio).bind(id).execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -320,11 +237,10 @@ pub async fn upsert_author(
 type Tx<'c> = sqlx::Transaction<'c, sqlx::Any>;
 
 async fn author_id(tx: &mut Tx<'_>, name: &str, slug: Option<&str>) -> Result<i64, SaveError> {
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM authors WHERE name = $1 OR slug = $1")
-            .bind(name)
-            .fetch_optional(&mut **tx)
-            .await?;
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM authors WHERE name = $1 OR slug = $1")
+        .bind(name)
+        .fetch_optional(&mut **tx)
+        .await?;
     if let Some(id) = found {
         return Ok(id);
     }
@@ -333,14 +249,12 @@ async fn author_id(tx: &mut Tx<'_>, name: &str, slug: Option<&str>) -> Result<i6
         None => Slug::from_text(name).ok_or_else(|| ArticleError::InvalidSlug(name.to_string()))?,
     };
     let slug = free_slug(tx, "authors", &base).await?;
-    let id = sqlx::query_scalar(
-        "INSERT INTO authors (slug, name, created_at) VALUES ($1, $2, $3) RETURNING id",
-    )
-    .bind(slug.as_str())
-    .bind(name)
-    .bind(db::now())
-    .fetch_one(&mut **tx)
-    .await?;
+    let id = sqlx::query_scalar("INSERT INTO authors (slug, name, created_at) VALUES ($1, $2, $3) RETURNING id")
+        .bind(slug.as_str())
+        .bind(name)
+        .bind(db::now())
+        .fetch_one(&mut **tx)
+        .await?;
     Ok(id)
 }
 
@@ -353,10 +267,7 @@ async fn tag_id(tx: &mut Tx<'_>, name: &str) -> Result<i64, SaveError> {
         .bind(db::now())
         .execute(&mut **tx)
         .await?;
-    let id = sqlx::query_scalar("SELECT id FROM tags WHERE slug = $1")
-        .bind(slug.as_str())
-        .fetch_one(&mut **tx)
-        .await?;
+    let id = sqlx::query_scalar("SELECT id FROM tags WHERE slug = $1").bind(slug.as_str()).fetch_one(&mut **tx).await?;
     Ok(id)
 }
 
@@ -365,10 +276,8 @@ async fn free_slug(tx: &mut Tx<'_>, table: &str, base: &Slug) -> Result<Slug, sq
     let sql = format!("SELECT COUNT(*) FROM {table} WHERE slug = $1");
     let mut candidate = base.clone();
     for n in 2.. {
-        let taken: i64 = sqlx::query_scalar(AssertSqlSafe(sql.clone()))
-            .bind(candidate.as_str())
-            .fetch_one(&mut **tx)
-            .await?;
+        let taken: i64 =
+            sqlx::query_scalar(AssertSqlSafe(sql.clone())).bind(candidate.as_str()).fetch_one(&mut **tx).await?;
         if taken == 0 {
             break;
         }
@@ -377,19 +286,9 @@ async fn free_slug(tx: &mut Tx<'_>, table: &str, base: &Slug) -> Result<Slug, sq
     Ok(candidate)
 }
 
-async fn write_labels(
-    tx: &mut Tx<'_>,
-    article_id: i64,
-    input: &ArticleInput,
-) -> Result<(), SaveError> {
-    sqlx::query("DELETE FROM article_tags WHERE article_id = $1")
-        .bind(article_id)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query("DELETE FROM article_authors WHERE article_id = $1")
-        .bind(article_id)
-        .execute(&mut **tx)
-        .await?;
+async fn write_labels(tx: &mut Tx<'_>, article_id: i64, input: &ArticleInput) -> Result<(), SaveError> {
+    sqlx::query("DELETE FROM article_tags WHERE article_id = $1").bind(article_id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM article_authors WHERE article_id = $1").bind(article_id).execute(&mut **tx).await?;
     let mut seen = Vec::new();
     for (position, name) in input.tags.iter().enumerate() {
         let id = tag_id(tx, name).await?;
@@ -411,14 +310,12 @@ async fn write_labels(
             continue;
         }
         seen.push(id);
-        sqlx::query(
-            "INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)",
-        )
-        .bind(article_id)
-        .bind(id)
-        .bind(position as i64)
-        .execute(&mut **tx)
-        .await?;
+        sqlx::query("INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)")
+            .bind(article_id)
+            .bind(id)
+            .bind(position as i64)
+            .execute(&mut **tx)
+            .await?;
     }
     Ok(())
 }
@@ -466,9 +363,7 @@ pub async fn create(db: &Db, input: &ArticleInput, now: i64) -> Result<Article, 
         pings::enqueue_changed(&mut tx, id, None, now).await?;
     }
     tx.commit().await?;
-    find_by_slug(db, slug.as_str())
-        .await?
-        .ok_or(sqlx::Error::RowNotFound.into())
+    find_by_slug(db, slug.as_str()).await?.ok_or(sqlx::Error::RowNotFound.into())
 }
 
 /// Saves a new state of an existing article, keeping the previous state as a revision.
@@ -484,11 +379,7 @@ pub async fn update(
     now: i64,
 ) -> Result<Article, SaveError> {
     if current.version != expected_version {
-        return Err(ArticleError::Conflict {
-            expected: expected_version,
-            found: current.version,
-        }
-        .into());
+        return Err(ArticleError::Conflict { expected: expected_version, found: current.version }.into());
     }
     let mut tx = db.begin().await?;
     let slug = match &input.slug {
@@ -501,14 +392,8 @@ pub async fn update(
         _ => Slug::parse(&current.slug)?,
     };
     let material = current.is_live(now)
-        && (current.title != input.title
-            || current.lead != input.lead
-            || current.body_md != input.body_md);
-    let updated_at = if material {
-        Some(now)
-    } else {
-        current.updated_at
-    };
+        && (current.title != input.title || current.lead != input.lead || current.body_md != input.body_md);
+    let updated_at = if material { Some(now) } else { current.updated_at };
     let body_html = markdown::render(&input.body_md);
     let hero = input.hero.as_ref();
     let result = sqlx::query(
@@ -539,39 +424,29 @@ pub async fn update(
             .bind(current.id)
             .fetch_one(&mut *tx)
             .await?;
-        return Err(ArticleError::Conflict {
-            expected: expected_version,
-            found,
-        }
-        .into());
+        return Err(ArticleError::Conflict { expected: expected_version, found }.into());
     }
     // The guarded update succeeded, so `current` is the state it replaced: keep it.
     let snapshot = serde_json::to_string(&current.to_input()).expect("article input serialises");
-    sqlx::query(
-        "INSERT INTO article_revisions (article_id, version, snapshot, created_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(current.id)
-    .bind(current.version)
-    .bind(snapshot)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query("INSERT INTO article_revisions (article_id, version, snapshot, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(current.id)
+        .bind(current.version)
+        .bind(snapshot)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
     write_labels(&mut tx, current.id, input).await?;
     // Feeds and search engines hear of it when readers could see the change.
     if current.is_live(now) || input.is_live(now) {
         pings::enqueue_changed(&mut tx, current.id, Some(current), now).await?;
     }
     tx.commit().await?;
-    find_by_slug(db, slug.as_str())
-        .await?
-        .ok_or(sqlx::Error::RowNotFound.into())
+    find_by_slug(db, slug.as_str()).await?.ok_or(sqlx::Error::RowNotFound.into())
 }
 
 /// Publishes the article now, or keeps its earlier publication time if it had one.
 pub async fn publish(db: &Db, slug: &str, now: i64) -> Result<Article, SaveError> {
-    let current = find_by_slug(db, slug)
-        .await?
-        .ok_or_else(|| ArticleError::NotFound(slug.to_string()))?;
+    let current = find_by_slug(db, slug).await?.ok_or_else(|| ArticleError::NotFound(slug.to_string()))?;
     let mut input = current.to_input();
     input.status = Status::Published;
     input.published_at = Some(current.published_at.filter(|t| *t <= now).unwrap_or(now));
@@ -613,17 +488,14 @@ pub async fn revision_count(db: &Db, article_id: i64) -> Result<i64, sqlx::Error
 
 /// The input of each kept version, oldest first.
 pub async fn revisions(db: &Db, article_id: i64) -> Result<Vec<(i64, ArticleInput)>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT version, snapshot FROM article_revisions WHERE article_id = $1 ORDER BY version",
-    )
-    .bind(article_id)
-    .fetch_all(&db.pool)
-    .await?;
+    let rows = sqlx::query("SELECT version, snapshot FROM article_revisions WHERE article_id = $1 ORDER BY version")
+        .bind(article_id)
+        .fetch_all(&db.pool)
+        .await?;
     rows.iter()
         .map(|r| {
             let snapshot: String = r.try_get(1)?;
-            let input =
-                serde_json::from_str(&snapshot).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+            let input = serde_json::from_str(&snapshot).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
             Ok((r.try_get(0)?, input))
         })
         .collect()

@@ -40,9 +40,7 @@ impl Email {
             && domain.contains('.')
             && !domain.starts_with('.')
             && !domain.ends_with('.')
-            && !raw.chars().any(|c| {
-                c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"')
-            })
+            && !raw.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"'))
             && !domain.contains('@');
         if !ok {
             return Err(bad());
@@ -85,11 +83,8 @@ impl Password {
     }
 
     pub fn verify(&self, hash: &str) -> bool {
-        PasswordHash::new(hash).is_ok_and(|parsed| {
-            Argon2::default()
-                .verify_password(self.0.as_bytes(), &parsed)
-                .is_ok()
-        })
+        PasswordHash::new(hash)
+            .is_ok_and(|parsed| Argon2::default().verify_password(self.0.as_bytes(), &parsed).is_ok())
     }
 }
 
@@ -110,12 +105,7 @@ pub enum UserError {
 }
 
 /// Adds a user; refuses a second user with the same address.
-pub async fn add(
-    db: &Db,
-    email: &Email,
-    role: Role,
-    password: &Password,
-) -> Result<i64, UserError> {
+pub async fn add(db: &Db, email: &Email, role: Role, password: &Password) -> Result<i64, UserError> {
     let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email = $1")
         .bind(email.as_str())
         .fetch_one(&db.pool)
@@ -152,21 +142,8 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(
-            Email::parse(" Ada@Example.ORG ").unwrap().as_str(),
-            "Ada@example.org"
-        );
-        for bad in [
-            "",
-            "ada",
-            "ada@",
-            "@x.de",
-            "a b@x.de",
-            "a@x",
-            "a@.de",
-            "a@x.de,b@y.de",
-            "<a@x.de>",
-        ] {
+        assert_eq!(Email::parse(" Ada@Example.ORG ").unwrap().as_str(), "Ada@example.org");
+        for bad in ["", "ada", "ada@", "@x.de", "a b@x.de", "a@x", "a@.de", "a@x.de,b@y.de", "<a@x.de>"] {
             assert!(Email::parse(bad).is_err(), "{bad:?}");
         }
     }
@@ -177,11 +154,7 @@ mod tests {
         let hash = password.hash().unwrap();
         assert!(hash.starts_with("$argon2id$"), "{hash}");
         assert!(password.verify(&hash));
-        assert!(
-            !Password::parse("falsches-passwort".into())
-                .unwrap()
-                .verify(&hash)
-        );
+        assert!(!Password::parse("falsches-passwort".into()).unwrap().verify(&hash));
         assert!(Password::parse("kurz".into()).is_err());
         assert_eq!(format!("{password:?}"), "Password(***)");
     }

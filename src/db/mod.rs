@@ -23,11 +23,7 @@ pub enum Backend {
 
 impl Backend {
     pub fn of_url(url: &str) -> Backend {
-        if url.starts_with("postgres") {
-            Backend::Postgres
-        } else {
-            Backend::Sqlite
-        }
+        if url.starts_with("postgres") { Backend::Postgres } else { Backend::Sqlite }
     }
 
     fn migrations(self) -> &'static [(&'static str, &'static [u8])] {
@@ -51,12 +47,7 @@ pub fn redact_url(url: &str) -> String {
         (Some(scheme), Some(at)) if at > scheme => {
             let userinfo = &url[scheme + 3..at];
             match userinfo.find(':') {
-                Some(colon) => format!(
-                    "{}{}:***{}",
-                    &url[..scheme + 3],
-                    &userinfo[..colon],
-                    &url[at..]
-                ),
+                Some(colon) => format!("{}{}:***{}", &url[..scheme + 3], &userinfo[..colon], &url[at..]),
                 None => url.to_string(),
             }
         }
@@ -72,12 +63,8 @@ impl Db {
         let url = config.database_url();
         let backend = Backend::of_url(&url);
         if backend == Backend::Sqlite && config.database.url.is_empty() {
-            std::fs::create_dir_all(&config.data_dir).with_context(|| {
-                format!(
-                    "cannot create the data folder {}",
-                    config.data_dir.display()
-                )
-            })?;
+            std::fs::create_dir_all(&config.data_dir)
+                .with_context(|| format!("cannot create the data folder {}", config.data_dir.display()))?;
         }
         let options: AnyConnectOptions = url
             .parse::<AnyConnectOptions>()
@@ -94,9 +81,7 @@ impl Db {
                             "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = {busy_timeout}; \
                              PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
                         );
-                        sqlx::raw_sql(AssertSqlSafe(pragmas))
-                            .execute(&mut *conn)
-                            .await?;
+                        sqlx::raw_sql(AssertSqlSafe(pragmas)).execute(&mut *conn).await?;
                     }
                     Ok(())
                 })
@@ -122,15 +107,11 @@ impl Db {
     pub async fn migrate(&self) -> anyhow::Result<usize> {
         let mut conn = self.pool.acquire().await?;
         if self.backend == Backend::Postgres {
-            sqlx::query("SELECT pg_advisory_lock(7262430715)")
-                .execute(&mut *conn)
-                .await?;
+            sqlx::query("SELECT pg_advisory_lock(7262430715)").execute(&mut *conn).await?;
         }
         let result = self.migrate_locked(&mut conn).await;
         if self.backend == Backend::Postgres {
-            sqlx::query("SELECT pg_advisory_unlock(7262430715)")
-                .execute(&mut *conn)
-                .await?;
+            sqlx::query("SELECT pg_advisory_unlock(7262430715)").execute(&mut *conn).await?;
         }
         result
     }
@@ -143,16 +124,14 @@ impl Db {
         .execute(&mut *conn)
         .await
         .context("cannot create the schema_migrations table")?;
-        let applied: Vec<String> = sqlx::query_scalar("SELECT name FROM schema_migrations")
-            .fetch_all(&mut *conn)
-            .await?;
+        let applied: Vec<String> =
+            sqlx::query_scalar("SELECT name FROM schema_migrations").fetch_all(&mut *conn).await?;
         let mut count = 0;
         for (name, sql) in self.backend.migrations() {
             if applied.iter().any(|a| a == name) {
                 continue;
             }
-            let sql = std::str::from_utf8(sql)
-                .with_context(|| format!("migration {name} is not UTF-8"))?;
+            let sql = std::str::from_utf8(sql).with_context(|| format!("migration {name} is not UTF-8"))?;
             let mut tx = sqlx::Connection::begin(&mut *conn).await?;
             sqlx::raw_sql(AssertSqlSafe(sql))
                 .execute(&mut *tx)
@@ -172,22 +151,12 @@ impl Db {
 
     /// Writes a consistent copy of a live SQLite database to `target` (SQLite's `VACUUM INTO`).
     pub async fn backup(&self, target: &Path) -> anyhow::Result<()> {
-        anyhow::ensure!(
-            self.backend == Backend::Sqlite,
-            "backup copies SQLite databases; for PostgreSQL use pg_dump"
-        );
-        anyhow::ensure!(
-            !target.exists(),
-            "{} already exists; choose a new file",
-            target.display()
-        );
+        anyhow::ensure!(self.backend == Backend::Sqlite, "backup copies SQLite databases; for PostgreSQL use pg_dump");
+        anyhow::ensure!(!target.exists(), "{} already exists; choose a new file", target.display());
         if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
         }
-        let target = target
-            .to_str()
-            .context("the backup path must be valid UTF-8")?;
+        let target = target.to_str().context("the backup path must be valid UTF-8")?;
         sqlx::query("VACUUM INTO $1")
             .bind(target)
             .execute(&self.pool)
@@ -204,10 +173,7 @@ pub fn now() -> i64 {
 
 /// `$1, $2, ...` for an IN list of `n` values starting after `offset` bound parameters.
 pub fn placeholders(offset: usize, n: usize) -> String {
-    (1..=n)
-        .map(|i| format!("${}", offset + i))
-        .collect::<Vec<_>>()
-        .join(", ")
+    (1..=n).map(|i| format!("${}", offset + i)).collect::<Vec<_>>().join(", ")
 }
 
 #[cfg(test)]
@@ -216,10 +182,7 @@ mod tests {
 
     #[test]
     fn redacts_password() {
-        assert_eq!(
-            redact_url("postgres://u:secret@h/db"),
-            "postgres://u:***@h/db"
-        );
+        assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
         assert_eq!(redact_url("sqlite://./data/x.db"), "sqlite://./data/x.db");
     }
 

@@ -27,18 +27,12 @@ pub struct FeedMeta {
 
 /// The time a feed last changed: the newest publication or edit among its articles.
 pub fn last_modified(articles: &[Article]) -> Option<i64> {
-    articles
-        .iter()
-        .map(|a| a.modified_at.max(a.published_at.unwrap_or(0)))
-        .max()
+    articles.iter().map(|a| a.modified_at.max(a.published_at.unwrap_or(0))).max()
 }
 
 /// When an article last changed materially (title, lead, body), else when it was published.
 fn updated(article: &Article) -> i64 {
-    article
-        .updated_at
-        .or(article.published_at)
-        .unwrap_or(article.modified_at)
+    article.updated_at.or(article.published_at).unwrap_or(article.modified_at)
 }
 
 /// The HTML content of an article for feed readers: dateline and lead, hero image, body, with
@@ -47,21 +41,11 @@ fn content_html(site: &Site, article: &Article) -> String {
     let mut html = String::with_capacity(article.body_html.len() + 512);
     html.push_str("<p>");
     if !article.places.is_empty() {
-        let _ = write!(
-            html,
-            "<strong>{} ({}) – </strong>",
-            x(&article.places.join("/")),
-            x(&site.name)
-        );
+        let _ = write!(html, "<strong>{} ({}) – </strong>", x(&article.places.join("/")), x(&site.name));
     }
     let _ = write!(html, "{}</p>", x(&article.lead));
     if let Some(hero) = &article.hero {
-        let _ = write!(
-            html,
-            "<figure><img src=\"{}\" alt=\"{}\">",
-            x(&site.absolute(&hero.url)),
-            x(&hero.alt)
-        );
+        let _ = write!(html, "<figure><img src=\"{}\" alt=\"{}\">", x(&site.absolute(&hero.url)), x(&hero.alt));
         if !hero.credit.is_empty() {
             let _ = write!(html, "<figcaption>{}</figcaption>", x(&hero.credit));
         }
@@ -72,12 +56,7 @@ fn content_html(site: &Site, article: &Article) -> String {
 }
 
 fn image_type(url: &str) -> &'static str {
-    match url
-        .rsplit('.')
-        .next()
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
+    match url.rsplit('.').next().map(str::to_ascii_lowercase).as_deref() {
         Some("png") => "image/png",
         Some("gif") => "image/gif",
         Some("webp") => "image/webp",
@@ -120,20 +99,12 @@ pub fn rss(site: &Site, meta: &FeedMeta, articles: &[Article]) -> String {
         out.push_str("<item>\n");
         let _ = writeln!(out, "<title>{}</title>", x(&article.title));
         let _ = writeln!(out, "<link>{}</link>", x(&site.article_url(article)));
-        let _ = writeln!(
-            out,
-            "<guid isPermaLink=\"false\">{}</guid>",
-            x(&site.article_id(article))
-        );
+        let _ = writeln!(out, "<guid isPermaLink=\"false\">{}</guid>", x(&site.article_id(article)));
         if let Some(published) = article.published_at {
             let _ = writeln!(out, "<pubDate>{}</pubDate>", http_date(published));
         }
         let _ = writeln!(out, "<description>{}</description>", x(&article.lead));
-        let _ = writeln!(
-            out,
-            "<content:encoded>{}</content:encoded>",
-            x(&content_html(site, article))
-        );
+        let _ = writeln!(out, "<content:encoded>{}</content:encoded>", x(&content_html(site, article)));
         for author in &article.authors {
             let _ = writeln!(out, "<dc:creator>{}</dc:creator>", x(&author.name));
         }
@@ -171,44 +142,25 @@ pub fn atom(site: &Site, meta: &FeedMeta, articles: &[Article]) -> String {
     let self_url = site.absolute(&meta.self_path);
     let _ = writeln!(out, "<id>{}</id>", x(&self_url));
     let _ = writeln!(out, "<title type=\"text\">{}</title>", x(&meta.title));
-    let _ = writeln!(
-        out,
-        "<subtitle type=\"text\">{}</subtitle>",
-        x(&meta.description)
-    );
-    let _ = writeln!(
-        out,
-        "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-        x(&site.absolute(&meta.page_path))
-    );
-    let _ = writeln!(
-        out,
-        "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
-        x(&self_url)
-    );
+    let _ = writeln!(out, "<subtitle type=\"text\">{}</subtitle>", x(&meta.description));
+    let _ =
+        writeln!(out, "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", x(&site.absolute(&meta.page_path)));
+    let _ = writeln!(out, "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>", x(&self_url));
     if let Some(hub) = &site.hub {
         let _ = writeln!(out, "<link rel=\"hub\" href=\"{}\"/>", x(hub));
     }
     let feed_updated = articles.iter().map(updated).max().unwrap_or(0);
     let _ = writeln!(out, "<updated>{}</updated>", rfc3339(feed_updated));
     // Atom wants an author for every entry; the publication stands in where none is named.
-    let _ = writeln!(
-        out,
-        "<author><name>{}</name><uri>{}</uri></author>",
-        x(&site.name),
-        x(&site.base_url)
-    );
+    let _ = writeln!(out, "<author><name>{}</name><uri>{}</uri></author>", x(&site.name), x(&site.base_url));
     let _ = writeln!(out, "<generator>Newsdesk</generator>");
     let _ = writeln!(out, "<logo>{}</logo>", x(&site.logo_url));
     for article in articles {
         let _ = writeln!(out, "<entry xml:lang=\"{}\">", article.language.code());
         let _ = writeln!(out, "<id>{}</id>", x(&site.article_id(article)));
         let _ = writeln!(out, "<title type=\"text\">{}</title>", x(&article.title));
-        let _ = writeln!(
-            out,
-            "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-            x(&site.article_url(article))
-        );
+        let _ =
+            writeln!(out, "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", x(&site.article_url(article)));
         if let Some(published) = article.published_at {
             let _ = writeln!(out, "<published>{}</published>", rfc3339(published));
         }
@@ -231,11 +183,7 @@ pub fn atom(site: &Site, meta: &FeedMeta, articles: &[Article]) -> String {
             );
         }
         let _ = writeln!(out, "<summary type=\"text\">{}</summary>", x(&article.lead));
-        let _ = writeln!(
-            out,
-            "<content type=\"html\">{}</content>",
-            x(&content_html(site, article))
-        );
+        let _ = writeln!(out, "<content type=\"html\">{}</content>", x(&content_html(site, article)));
         if let Some(hero) = &article.hero {
             let url = site.absolute(&hero.url);
             let _ = writeln!(

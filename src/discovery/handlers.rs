@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::Site;
 use super::feeds::{self, FEED_SIZE, FeedMeta};
-use super::sitemaps::{self, Entry};
+use super::sitemaps::{self, Entry, Listings};
 use crate::app::App;
 use crate::articles::handlers::{parse_month, parse_slug};
 use crate::articles::model::Article;
@@ -37,19 +37,8 @@ fn respond(
     last_modified: Option<i64>,
     self_path: Option<&str>,
 ) -> Response {
-    let max_age = if content_type == XML {
-        "public, max-age=600"
-    } else {
-        "public, max-age=300"
-    };
-    let mut response = (
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CACHE_CONTROL, max_age),
-        ],
-        body,
-    )
-        .into_response();
+    let max_age = if content_type == XML { "public, max-age=600" } else { "public, max-age=300" };
+    let mut response = ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, max_age)], body).into_response();
     let headers = response.headers_mut();
     if let Some(ts) = last_modified
         && let Ok(value) = HeaderValue::from_str(&http_date(ts))
@@ -69,12 +58,7 @@ fn respond(
     response
 }
 
-async fn feed(
-    app: &App,
-    listing: Listing,
-    meta: FeedMeta,
-    format: Format,
-) -> Result<Response, AppError> {
+async fn feed(app: &App, listing: Listing, meta: FeedMeta, format: Format) -> Result<Response, AppError> {
     let (articles, _) = queries::list_live(&app.db, listing, 1, FEED_SIZE, app.now()).await?;
     let site = Site::from_config(&app.config);
     let last_modified = feeds::last_modified(&articles);
@@ -83,13 +67,7 @@ async fn feed(
         Format::Atom => (feeds::atom(&site, &meta, &articles), ATOM),
         Format::Json => (feeds::json_feed(&site, &meta, &articles), JSON_FEED),
     };
-    Ok(respond(
-        app,
-        body,
-        content_type,
-        last_modified,
-        Some(&meta.self_path),
-    ))
+    Ok(respond(app, body, content_type, last_modified, Some(&meta.self_path)))
 }
 
 fn main_meta(app: &App, self_path: &str) -> FeedMeta {
@@ -107,23 +85,11 @@ pub async fn rss(State(app): State<Arc<App>>) -> Result<Response, AppError> {
 }
 
 pub async fn atom(State(app): State<Arc<App>>) -> Result<Response, AppError> {
-    feed(
-        &app,
-        Listing::All,
-        main_meta(&app, "/feed/atom"),
-        Format::Atom,
-    )
-    .await
+    feed(&app, Listing::All, main_meta(&app, "/feed/atom"), Format::Atom).await
 }
 
 pub async fn json(State(app): State<Arc<App>>) -> Result<Response, AppError> {
-    feed(
-        &app,
-        Listing::All,
-        main_meta(&app, "/feed.json"),
-        Format::Json,
-    )
-    .await
+    feed(&app, Listing::All, main_meta(&app, "/feed.json"), Format::Json).await
 }
 
 /// "Newsdesk – Thema: KI" and the like.
@@ -137,34 +103,18 @@ fn listing_meta(app: &App, heading: String, page_path: String) -> FeedMeta {
     }
 }
 
-pub async fn tag_feed(
-    State(app): State<Arc<App>>,
-    Path(slug): Path<String>,
-) -> Result<Response, AppError> {
+pub async fn tag_feed(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Result<Response, AppError> {
     let slug = parse_slug(&slug)?;
-    let (id, tag) = queries::find_tag(&app.db, slug.as_str())
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let heading = app
-        .i18n
-        .text(app.language(), "tag-heading", &[("name", tag.name.into())]);
+    let (id, tag) = queries::find_tag(&app.db, slug.as_str()).await?.ok_or(AppError::NotFound)?;
+    let heading = app.i18n.text(app.language(), "tag-heading", &[("name", tag.name.into())]);
     let meta = listing_meta(&app, heading, format!("/tag/{}", tag.slug));
     feed(&app, Listing::Tag(id), meta, Format::Rss).await
 }
 
-pub async fn author_feed(
-    State(app): State<Arc<App>>,
-    Path(slug): Path<String>,
-) -> Result<Response, AppError> {
+pub async fn author_feed(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Result<Response, AppError> {
     let slug = parse_slug(&slug)?;
-    let (id, author, _) = queries::find_author(&app.db, slug.as_str())
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let heading = app.i18n.text(
-        app.language(),
-        "author-heading",
-        &[("name", author.name.into())],
-    );
+    let (id, author, _) = queries::find_author(&app.db, slug.as_str()).await?.ok_or(AppError::NotFound)?;
+    let heading = app.i18n.text(app.language(), "author-heading", &[("name", author.name.into())]);
     let meta = listing_meta(&app, heading, format!("/author/{}", author.slug));
     feed(&app, Listing::Author(id), meta, Format::Rss).await
 }
@@ -178,10 +128,7 @@ pub async fn archive_feed(
     let heading = app.i18n.text(
         app.language(),
         "archive-month-heading",
-        &[
-            ("month", app.i18n.month_name(app.language(), m).into()),
-            ("year", y.to_string().into()),
-        ],
+        &[("month", app.i18n.month_name(app.language(), m).into()), ("year", y.to_string().into())],
     );
     let meta = listing_meta(&app, heading, format!("/archive/{year}/{month}"));
     feed(&app, Listing::Between(range.0, range.1), meta, Format::Rss).await
@@ -190,31 +137,34 @@ pub async fn archive_feed(
 /// The sitemap index: the listing pages' sitemap and one file per 50,000 articles.
 pub async fn sitemap_index(State(app): State<Arc<App>>) -> Result<Response, AppError> {
     let (files, newest) = sitemaps::article_stats(&app.db, app.now()).await?;
-    let mut entries = vec![Entry {
-        path: "/sitemap-pages.xml".into(),
-        lastmod: newest,
-    }];
+    let mut entries = vec![
+        Entry { path: "/sitemap-pages.xml".into(), lastmod: newest },
+        Entry { path: "/sitemap-tags.xml".into(), lastmod: newest },
+        Entry { path: "/sitemap-authors.xml".into(), lastmod: newest },
+    ];
     // The newest material change is in the last file; older files change rarely.
     for n in 1..=files.max(1) {
-        entries.push(Entry {
-            path: format!("/sitemap-articles-{n}.xml"),
-            lastmod: newest,
-        });
+        entries.push(Entry { path: format!("/sitemap-articles-{n}.xml"), lastmod: newest });
     }
     let body = sitemaps::index(&Site::from_config(&app.config), &entries);
     Ok(respond(&app, body, XML, newest, None))
 }
 
 pub async fn sitemap_pages(State(app): State<Arc<App>>) -> Result<Response, AppError> {
-    let entries = sitemaps::page_entries(&app.db, app.now()).await?;
+    urlset_response(&app, sitemaps::page_entries(&app.db, app.now()).await?)
+}
+
+pub async fn sitemap_tags(State(app): State<Arc<App>>) -> Result<Response, AppError> {
+    urlset_response(&app, sitemaps::listing_entries(&app.db, Listings::Tags, app.now()).await?)
+}
+
+pub async fn sitemap_authors(State(app): State<Arc<App>>) -> Result<Response, AppError> {
+    urlset_response(&app, sitemaps::listing_entries(&app.db, Listings::Authors, app.now()).await?)
+}
+
+fn urlset_response(app: &App, entries: Vec<Entry>) -> Result<Response, AppError> {
     let newest = entries.iter().filter_map(|e| e.lastmod).max();
-    Ok(respond(
-        &app,
-        sitemaps::urlset(&Site::from_config(&app.config), &entries),
-        XML,
-        newest,
-        None,
-    ))
+    Ok(respond(app, sitemaps::urlset(&Site::from_config(&app.config), &entries), XML, newest, None))
 }
 
 /// A file number from a name such as `sitemap-articles-3.xml`: digits only, 1 or more.
@@ -234,13 +184,7 @@ async fn article_sitemap(app: &App, number: i64) -> Result<Response, AppError> {
     }
     let entries = sitemaps::article_entries(&app.db, number, now).await?;
     let newest = entries.iter().filter_map(|e| e.lastmod).max();
-    Ok(respond(
-        app,
-        sitemaps::urlset(&Site::from_config(&app.config), &entries),
-        XML,
-        newest,
-        None,
-    ))
+    Ok(respond(app, sitemaps::urlset(&Site::from_config(&app.config), &entries), XML, newest, None))
 }
 
 /// The Google News sitemap: one file while the last two days hold at most 1,000 articles,
@@ -251,19 +195,9 @@ pub async fn news_sitemap(State(app): State<Arc<App>>) -> Result<Response, AppEr
     let count = sitemaps::news_count(&app.db, now).await?;
     if count > sitemaps::NEWS_PER_FILE {
         let files = (count + sitemaps::NEWS_PER_FILE - 1) / sitemaps::NEWS_PER_FILE;
-        let entries: Vec<Entry> = (1..=files)
-            .map(|n| Entry {
-                path: format!("/sitemap-news-{n}.xml"),
-                lastmod: None,
-            })
-            .collect();
-        return Ok(respond(
-            &app,
-            sitemaps::index(&site, &entries),
-            XML,
-            None,
-            None,
-        ));
+        let entries: Vec<Entry> =
+            (1..=files).map(|n| Entry { path: format!("/sitemap-news-{n}.xml"), lastmod: None }).collect();
+        return Ok(respond(&app, sitemaps::index(&site, &entries), XML, None, None));
     }
     news_file(&app, &site, 1, now).await
 }
@@ -280,36 +214,20 @@ async fn numbered_news_sitemap(app: &App, number: i64) -> Result<Response, AppEr
 async fn news_file(app: &App, site: &Site, page: i64, now: i64) -> Result<Response, AppError> {
     let entries = sitemaps::news_entries(&app.db, page, now).await?;
     let newest = entries.iter().map(|e| e.published_at).max();
-    Ok(respond(
-        app,
-        sitemaps::news_urlset(site, &entries),
-        XML,
-        newest,
-        None,
-    ))
+    Ok(respond(app, sitemaps::news_urlset(site, &entries), XML, newest, None))
 }
 
 pub async fn robots(State(app): State<Arc<App>>) -> Response {
     let base = &app.config.site.base_url;
-    let body = format!(
-        "User-agent: *\nDisallow: /admin\n\nSitemap: {base}/sitemap.xml\nSitemap: {base}/sitemap-news.xml\n"
-    );
-    (
-        [
-            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        body,
-    )
+    let body =
+        format!("User-agent: *\nDisallow: /admin\n\nSitemap: {base}/sitemap.xml\nSitemap: {base}/sitemap-news.xml\n");
+    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], body)
         .into_response()
 }
 
 /// One-segment files at the root: numbered sitemaps (`/sitemap-articles-2.xml`,
 /// `/sitemap-news-2.xml`) and the IndexNow key file `/{key}.txt`; anything else is 404.
-pub async fn root_file(
-    State(app): State<Arc<App>>,
-    Path(file): Path<String>,
-) -> Result<Response, AppError> {
+pub async fn root_file(State(app): State<Arc<App>>, Path(file): Path<String>) -> Result<Response, AppError> {
     if let Some(n) = file_number(&file, "sitemap-articles-") {
         return article_sitemap(&app, n).await;
     }
@@ -320,11 +238,7 @@ pub async fn root_file(
     if key.is_empty() || file.strip_suffix(".txt") != Some(key.as_str()) {
         return Err(AppError::NotFound);
     }
-    Ok((
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        key.clone(),
-    )
-        .into_response())
+    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], key.clone()).into_response())
 }
 
 /// The feeds a page names in `<link rel="alternate">`: the main feeds, plus `extra`.
@@ -338,16 +252,8 @@ pub struct FeedLink {
 
 pub fn main_feed_links(site_name: &str) -> Vec<FeedLink> {
     vec![
-        FeedLink {
-            href: "/feed".into(),
-            title: format!("{site_name} (RSS)"),
-            kind: "application/rss+xml",
-        },
-        FeedLink {
-            href: "/feed/atom".into(),
-            title: format!("{site_name} (Atom)"),
-            kind: "application/atom+xml",
-        },
+        FeedLink { href: "/feed".into(), title: format!("{site_name} (RSS)"), kind: "application/rss+xml" },
+        FeedLink { href: "/feed/atom".into(), title: format!("{site_name} (Atom)"), kind: "application/atom+xml" },
         FeedLink {
             href: "/feed.json".into(),
             title: format!("{site_name} (JSON Feed)"),
@@ -358,11 +264,7 @@ pub fn main_feed_links(site_name: &str) -> Vec<FeedLink> {
 
 /// The RSS feed of a listing page, for its autodiscovery link.
 pub fn listing_feed_link(title: &str, page_path: &str) -> FeedLink {
-    FeedLink {
-        href: format!("{page_path}/feed"),
-        title: title.to_string(),
-        kind: "application/rss+xml",
-    }
+    FeedLink { href: format!("{page_path}/feed"), title: title.to_string(), kind: "application/rss+xml" }
 }
 
 /// Feeds of an article's tags, for its page's autodiscovery links.
@@ -371,15 +273,8 @@ pub fn article_feed_links(app: &App, article: &Article) -> Vec<FeedLink> {
         .tags
         .iter()
         .map(|t| {
-            let title = app.i18n.text(
-                app.language(),
-                "tag-heading",
-                &[("name", t.name.clone().into())],
-            );
-            listing_feed_link(
-                &format!("{} – {title}", app.config.site.name),
-                &format!("/tag/{}", t.slug),
-            )
+            let title = app.i18n.text(app.language(), "tag-heading", &[("name", t.name.clone().into())]);
+            listing_feed_link(&format!("{} – {title}", app.config.site.name), &format!("/tag/{}", t.slug))
         })
         .collect()
 }

@@ -45,10 +45,7 @@ impl Site {
             hub: Some(config.discovery.websub_hub.clone()).filter(|h| !h.is_empty()),
             base_url,
         };
-        Site {
-            logo_url: site.absolute(&config.site.logo_url),
-            ..site
-        }
+        Site { logo_url: site.absolute(&config.site.logo_url), ..site }
     }
 
     /// An absolute URL for a path on this site; absolute URLs are returned as they are.
@@ -97,9 +94,7 @@ impl Site {
 
 /// Removes characters XML 1.0 does not allow (most control characters), then escapes markup.
 pub fn xml_escape(text: &str) -> Cow<'_, str> {
-    let needs = text
-        .chars()
-        .any(|c| matches!(c, '&' | '<' | '>' | '"' | '\'') || is_xml_invalid(c));
+    let needs = text.chars().any(|c| matches!(c, '&' | '<' | '>' | '"' | '\'') || is_xml_invalid(c));
     if !needs {
         return Cow::Borrowed(text);
     }
@@ -124,27 +119,16 @@ fn is_xml_invalid(c: char) -> bool {
 
 /// A Unix time as RFC 3339 in UTC: `2026-11-03T08:15:00Z`.
 pub fn rfc3339(ts: i64) -> String {
-    jiff::Timestamp::from_second(ts)
-        .map(|t| t.to_string())
-        .unwrap_or_default()
+    jiff::Timestamp::from_second(ts).map(|t| t.to_string()).unwrap_or_default()
 }
 
 /// The site paths whose content changes when `article` changes: its page and the feeds that
 /// list it. Pings use them.
 pub fn affected_paths(article: &Article) -> (Vec<String>, Vec<String>) {
     let pages = vec![format!("/news/{}", article.slug)];
-    let mut feeds = vec![
-        "/feed".to_string(),
-        "/feed/atom".to_string(),
-        "/feed.json".to_string(),
-    ];
+    let mut feeds = vec!["/feed".to_string(), "/feed/atom".to_string(), "/feed.json".to_string()];
     feeds.extend(article.tags.iter().map(|t| format!("/tag/{}/feed", t.slug)));
-    feeds.extend(
-        article
-            .authors
-            .iter()
-            .map(|a| format!("/author/{}/feed", a.slug)),
-    );
+    feeds.extend(article.authors.iter().map(|a| format!("/author/{}/feed", a.slug)));
     (pages, feeds)
 }
 
@@ -154,10 +138,7 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_drops_control_characters() {
-        assert_eq!(
-            xml_escape("KI & <Ethik> \"zitiert\" \u{1}ok"),
-            "KI &amp; &lt;Ethik&gt; &quot;zitiert&quot; ok"
-        );
+        assert_eq!(xml_escape("KI & <Ethik> \"zitiert\" \u{1}ok"), "KI &amp; &lt;Ethik&gt; &quot;zitiert&quot; ok");
         assert!(matches!(xml_escape("Größe"), Cow::Borrowed(_)));
     }
 
@@ -168,9 +149,7 @@ mod tests {
         let site = Site::from_config(&config);
         assert_eq!(site.host, "news.example");
         assert_eq!(
-            site.absolutize_html(
-                r#"<a href="/news/a">a</a> <img src="/m.png"> <a href="//x.example/">x</a>"#
-            ),
+            site.absolutize_html(r#"<a href="/news/a">a</a> <img src="/m.png"> <a href="//x.example/">x</a>"#),
             r#"<a href="https://news.example/news/a">a</a> <img src="https://news.example/m.png"> <a href="//x.example/">x</a>"#
         );
         assert_eq!(site.logo_url, "https://news.example/static/logo.svg");

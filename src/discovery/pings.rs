@@ -48,23 +48,12 @@ pub async fn enqueue_changed(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     let (paths, feeds) = before.map(affected_paths).unwrap_or_default();
-    queue::enqueue(
-        conn,
-        CONTENT_CHANGED,
-        &Changed {
-            article_id,
-            paths,
-            feeds,
-        },
-        now,
-    )
-    .await?;
+    queue::enqueue(conn, CONTENT_CHANGED, &Changed { article_id, paths, feeds }, now).await?;
     Ok(())
 }
 
 fn parse<T: for<'de> Deserialize<'de>>(job: &Job) -> anyhow::Result<T> {
-    serde_json::from_value(job.payload.clone())
-        .map_err(|e| anyhow::anyhow!("bad payload of job {}: {e}", job.id))
+    serde_json::from_value(job.payload.clone()).map_err(|e| anyhow::anyhow!("bad payload of job {}: {e}", job.id))
 }
 
 /// Splits a change into one job per hub ping and one IndexNow submission, for what is
@@ -77,8 +66,7 @@ pub async fn fan_out(app: &App, job: &Job) -> anyhow::Result<()> {
     }
     let mut paths = changed.paths;
     let mut feeds = changed.feeds;
-    if let Some(article) = crate::articles::queries::find_by_id(&app.db, changed.article_id).await?
-    {
+    if let Some(article) = crate::articles::queries::find_by_id(&app.db, changed.article_id).await? {
         let (now_paths, now_feeds) = affected_paths(&article);
         paths.extend(now_paths);
         feeds.extend(now_feeds);
@@ -92,10 +80,7 @@ pub async fn fan_out(app: &App, job: &Job) -> anyhow::Result<()> {
     let mut tx = app.db.begin().await?;
     if !discovery.websub_hub.is_empty() {
         for feed in &feeds {
-            let ping = WebSubPing {
-                hub: discovery.websub_hub.clone(),
-                feed: site.absolute(feed),
-            };
+            let ping = WebSubPing { hub: discovery.websub_hub.clone(), feed: site.absolute(feed) };
             queue::enqueue(&mut tx, WEBSUB, &ping, now).await?;
         }
     }
@@ -121,12 +106,7 @@ pub async fn websub(app: &App, job: &Job) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("hub {} unreachable: {e}", ping.hub))?;
     let status = response.status();
-    anyhow::ensure!(
-        status.is_success(),
-        "hub {} answered {status} for {}",
-        ping.hub,
-        ping.feed
-    );
+    anyhow::ensure!(status.is_success(), "hub {} answered {status} for {}", ping.hub, ping.feed);
     tracing::info!(hub = ping.hub, feed = ping.feed, "WebSub hub notified");
     Ok(())
 }
@@ -152,11 +132,7 @@ pub async fn indexnow(app: &App, job: &Job) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("IndexNow endpoint {} unreachable: {e}", ping.endpoint))?;
     let status = response.status();
-    anyhow::ensure!(
-        status.is_success(),
-        "IndexNow endpoint {} answered {status}",
-        ping.endpoint
-    );
+    anyhow::ensure!(status.is_success(), "IndexNow endpoint {} answered {status}", ping.endpoint);
     tracing::info!(urls = ping.urls.len(), "IndexNow notified");
     Ok(())
 }

@@ -26,13 +26,8 @@ pub struct Entry {
 
 /// How many article sitemap files there are, and the newest material change.
 pub async fn article_stats(db: &Db, now: i64) -> Result<(i64, Option<i64>), sqlx::Error> {
-    let sql = format!(
-        "SELECT COUNT(*), MAX(COALESCE(a.updated_at, a.published_at)) FROM articles a WHERE {LIVE}"
-    );
-    let row = sqlx::query(AssertSqlSafe(sql))
-        .bind(now)
-        .fetch_one(&db.pool)
-        .await?;
+    let sql = format!("SELECT COUNT(*), MAX(COALESCE(a.updated_at, a.published_at)) FROM articles a WHERE {LIVE}");
+    let row = sqlx::query(AssertSqlSafe(sql)).bind(now).fetch_one(&db.pool).await?;
     let count: i64 = row.try_get(0)?;
     Ok(((count + URLS_PER_FILE - 1) / URLS_PER_FILE, row.try_get(1)?))
 }
@@ -50,51 +45,38 @@ pub async fn article_entries(db: &Db, page: i64, now: i64) -> Result<Vec<Entry>,
         .fetch_all(&db.pool)
         .await?;
     rows.iter()
-        .map(|r| {
-            Ok(Entry {
-                path: format!("/news/{}", r.try_get::<String, _>(0)?),
-                lastmod: r.try_get(1)?,
-            })
-        })
+        .map(|r| Ok(Entry { path: format!("/news/{}", r.try_get::<String, _>(0)?), lastmod: r.try_get(1)? }))
         .collect()
 }
 
-/// Home, the archive, and every tag and author page that lists a live article.
+/// Home and the archive index.
 pub async fn page_entries(db: &Db, now: i64) -> Result<Vec<Entry>, sqlx::Error> {
     let (_, newest) = article_stats(db, now).await?;
-    let mut entries = vec![
-        Entry {
-            path: "/".into(),
-            lastmod: newest,
-        },
-        Entry {
-            path: "/archive".into(),
-            lastmod: newest,
-        },
-    ];
-    for (prefix, join) in [
-        ("/tag/", "tags t JOIN article_tags x ON x.tag_id = t.id"),
-        (
-            "/author/",
-            "authors t JOIN article_authors x ON x.author_id = t.id",
-        ),
-    ] {
-        let sql = format!(
-            "SELECT t.slug, MAX(COALESCE(a.updated_at, a.published_at)) FROM {join} \
-             JOIN articles a ON a.id = x.article_id WHERE {LIVE} GROUP BY t.slug ORDER BY t.slug"
-        );
-        for row in sqlx::query(AssertSqlSafe(sql))
-            .bind(now)
-            .fetch_all(&db.pool)
-            .await?
-        {
-            entries.push(Entry {
-                path: format!("{prefix}{}", row.try_get::<String, _>(0)?),
-                lastmod: row.try_get(1)?,
-            });
-        }
-    }
-    Ok(entries)
+    Ok(vec![Entry { path: "/".into(), lastmod: newest }, Entry { path: "/archive".into(), lastmod: newest }])
+}
+
+/// Which listing pages a sitemap covers.
+#[derive(Debug, Clone, Copy)]
+pub enum Listings {
+    Tags,
+    Authors,
+}
+
+/// Every tag or author page that lists a live article (at most 50,000), with the last
+/// material change among its articles.
+pub async fn listing_entries(db: &Db, listings: Listings, now: i64) -> Result<Vec<Entry>, sqlx::Error> {
+    let (prefix, join) = match listings {
+        Listings::Tags => ("/tag/", "tags t JOIN article_tags x ON x.tag_id = t.id"),
+        Listings::Authors => ("/author/", "authors t JOIN article_authors x ON x.author_id = t.id"),
+    };
+    let sql = format!(
+        "SELECT t.slug, MAX(COALESCE(a.updated_at, a.published_at)) FROM {join} \
+         JOIN articles a ON a.id = x.article_id WHERE {LIVE} GROUP BY t.slug ORDER BY t.slug LIMIT $2"
+    );
+    let rows = sqlx::query(AssertSqlSafe(sql)).bind(now).bind(URLS_PER_FILE).fetch_all(&db.pool).await?;
+    rows.iter()
+        .map(|r| Ok(Entry { path: format!("{prefix}{}", r.try_get::<String, _>(0)?), lastmod: r.try_get(1)? }))
+        .collect()
 }
 
 pub fn index(site: &Site, files: &[Entry]) -> String {
@@ -135,11 +117,7 @@ pub struct NewsEntry {
 /// The number of articles published in the news window.
 pub async fn news_count(db: &Db, now: i64) -> Result<i64, sqlx::Error> {
     let sql = format!("SELECT COUNT(*) FROM articles a WHERE {LIVE} AND a.published_at >= $2");
-    sqlx::query_scalar(AssertSqlSafe(sql))
-        .bind(now)
-        .bind(now - NEWS_WINDOW_SECS)
-        .fetch_one(&db.pool)
-        .await
+    sqlx::query_scalar(AssertSqlSafe(sql)).bind(now).bind(now - NEWS_WINDOW_SECS).fetch_one(&db.pool).await
 }
 
 /// News sitemap file `page` (1-based), newest first.
@@ -168,9 +146,8 @@ pub async fn news_entries(db: &Db, page: i64, now: i64) -> Result<Vec<NewsEntry>
 }
 
 pub fn news_urlset(site: &Site, entries: &[NewsEntry]) -> String {
-    let mut out = format!(
-        "{HEAD}<urlset xmlns=\"{NS}\" xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\n"
-    );
+    let mut out =
+        format!("{HEAD}<urlset xmlns=\"{NS}\" xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\n");
     for entry in entries {
         let _ = writeln!(
             out,

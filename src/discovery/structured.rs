@@ -17,19 +17,13 @@ pub struct MetaTag {
 }
 
 fn meta(attribute: &'static str, key: &'static str, content: impl Into<String>) -> MetaTag {
-    MetaTag {
-        attribute,
-        key,
-        content: content.into(),
-    }
+    MetaTag { attribute, key, content: content.into() }
 }
 
 /// JSON for a `<script type="application/ld+json">` block: `<` is escaped so no text in the
 /// data can close the element.
 pub fn script_json(value: &serde_json::Value) -> String {
-    serde_json::to_string(value)
-        .expect("a JSON value serialises")
-        .replace('<', "\\u003c")
+    serde_json::to_string(value).expect("a JSON value serialises").replace('<', "\\u003c")
 }
 
 fn organization(site: &Site) -> serde_json::Value {
@@ -52,12 +46,7 @@ fn locale(language: Language) -> &'static str {
 pub fn article_json_ld(site: &Site, article: &Article) -> String {
     let url = site.article_url(article);
     let published = article.published_at.map(rfc3339);
-    let modified = rfc3339(
-        article
-            .updated_at
-            .or(article.published_at)
-            .unwrap_or(article.modified_at),
-    );
+    let modified = rfc3339(article.updated_at.or(article.published_at).unwrap_or(article.modified_at));
     let mut news = json!({
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -82,9 +71,8 @@ pub fn article_json_ld(site: &Site, article: &Article) -> String {
     if !article.places.is_empty() {
         news["dateline"] = json!(article.places.join("/"));
     }
-    let mut crumbs = vec![
-        json!({ "@type": "ListItem", "position": 1, "name": site.name, "item": format!("{}/", site.base_url) }),
-    ];
+    let mut crumbs =
+        vec![json!({ "@type": "ListItem", "position": 1, "name": site.name, "item": format!("{}/", site.base_url) })];
     if let Some(tag) = article.tags.first() {
         crumbs.push(json!({
             "@type": "ListItem", "position": 2, "name": tag.name,
@@ -123,11 +111,7 @@ pub fn article_meta(site: &Site, article: &Article) -> Vec<MetaTag> {
         meta("property", "og:locale", locale(article.language)),
     ];
     if let Some(published) = article.published_at {
-        tags.push(meta(
-            "property",
-            "article:published_time",
-            rfc3339(published),
-        ));
+        tags.push(meta("property", "article:published_time", rfc3339(published)));
     }
     if let Some(updated) = article.updated_at {
         tags.push(meta("property", "article:modified_time", rfc3339(updated)));

@@ -60,12 +60,7 @@ pub async fn claim(db: &Db, now: i64, limit: i64) -> Result<Vec<Job>, sqlx::Erro
             ORDER BY run_at, id LIMIT $3 {lock})
          RETURNING id, kind, payload, attempts"
     );
-    let rows = sqlx::query(AssertSqlSafe(sql))
-        .bind(now + LEASE_SECS)
-        .bind(now)
-        .bind(limit)
-        .fetch_all(&db.pool)
-        .await?;
+    let rows = sqlx::query(AssertSqlSafe(sql)).bind(now + LEASE_SECS).bind(now).bind(limit).fetch_all(&db.pool).await?;
     let mut jobs: Vec<Job> = rows
         .iter()
         .map(|r| {
@@ -101,23 +96,19 @@ pub fn backoff(attempts: i64) -> i64 {
 pub async fn fail(db: &Db, job: &Job, error: &str, now: i64) -> Result<(), sqlx::Error> {
     let error: String = error.chars().take(2000).collect();
     if job.attempts >= MAX_ATTEMPTS {
-        sqlx::query(
-            "UPDATE queue SET failed_at = $1, locked_until = NULL, last_error = $2 WHERE id = $3",
-        )
-        .bind(now)
-        .bind(error)
-        .bind(job.id)
-        .execute(&db.pool)
-        .await?;
+        sqlx::query("UPDATE queue SET failed_at = $1, locked_until = NULL, last_error = $2 WHERE id = $3")
+            .bind(now)
+            .bind(error)
+            .bind(job.id)
+            .execute(&db.pool)
+            .await?;
     } else {
-        sqlx::query(
-            "UPDATE queue SET run_at = $1, locked_until = NULL, last_error = $2 WHERE id = $3",
-        )
-        .bind(now + backoff(job.attempts))
-        .bind(error)
-        .bind(job.id)
-        .execute(&db.pool)
-        .await?;
+        sqlx::query("UPDATE queue SET run_at = $1, locked_until = NULL, last_error = $2 WHERE id = $3")
+            .bind(now + backoff(job.attempts))
+            .bind(error)
+            .bind(job.id)
+            .execute(&db.pool)
+            .await?;
     }
     Ok(())
 }
@@ -140,11 +131,7 @@ pub async fn counts(db: &Db, kind: &str) -> Result<Counts, sqlx::Error> {
     .bind(kind)
     .fetch_one(&db.pool)
     .await?;
-    Ok(Counts {
-        pending: row.try_get(0)?,
-        done: row.try_get(1)?,
-        failed: row.try_get(2)?,
-    })
+    Ok(Counts { pending: row.try_get(0)?, done: row.try_get(1)?, failed: row.try_get(2)? })
 }
 
 #[cfg(test)]

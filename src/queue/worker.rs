@@ -36,13 +36,7 @@ pub async fn run_pending(app: &App) -> anyhow::Result<usize> {
                 Ok(()) => complete(&app.db, job.id, app.now()).await?,
                 Err(e) => {
                     let error = format!("{e:#}");
-                    tracing::warn!(
-                        job = job.id,
-                        kind = job.kind,
-                        attempt = job.attempts,
-                        error,
-                        "job failed"
-                    );
+                    tracing::warn!(job = job.id, kind = job.kind, attempt = job.attempts, error, "job failed");
                     fail(&app.db, &job, &error, app.now()).await?;
                 }
             }

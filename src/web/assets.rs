@@ -33,10 +33,7 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
-pub async fn serve(
-    Path(path): Path<String>,
-    RawQuery(query): RawQuery,
-) -> Result<Response, AppError> {
+pub async fn serve(Path(path): Path<String>, RawQuery(query): RawQuery) -> Result<Response, AppError> {
     let bytes = find(STATIC, &path).ok_or(AppError::NotFound)?;
     // Versioned URLs never change their content; unversioned ones (demo images) may.
     let cache = if query.is_some_and(|q| q.starts_with("v=")) {
@@ -44,12 +41,5 @@ pub async fn serve(
     } else {
         "public, max-age=86400"
     };
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type(&path)),
-            (header::CACHE_CONTROL, cache),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(([(header::CONTENT_TYPE, content_type(&path)), (header::CACHE_CONTROL, cache)], bytes).into_response())
 }

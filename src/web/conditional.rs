@@ -17,20 +17,13 @@ const MAX_BUFFERED: usize = 16 * 1024 * 1024;
 pub fn http_date(ts: i64) -> String {
     jiff::Timestamp::from_second(ts)
         .ok()
-        .and_then(|t| {
-            jiff::fmt::rfc2822::DateTimePrinter::new()
-                .timestamp_to_rfc9110_string(&t)
-                .ok()
-        })
+        .and_then(|t| jiff::fmt::rfc2822::DateTimePrinter::new().timestamp_to_rfc9110_string(&t).ok())
         .unwrap_or_default()
 }
 
 /// Parses an HTTP date; anything else (garbage included) is `None`.
 pub fn parse_http_date(value: &str) -> Option<i64> {
-    jiff::fmt::rfc2822::DateTimeParser::new()
-        .parse_timestamp(value.trim())
-        .ok()
-        .map(|t| t.as_second())
+    jiff::fmt::rfc2822::DateTimeParser::new().parse_timestamp(value.trim()).ok().map(|t| t.as_second())
 }
 
 fn etag_of(bytes: &[u8]) -> String {
@@ -42,26 +35,16 @@ fn etag_of(bytes: &[u8]) -> String {
 /// Whether an `If-None-Match` value names `etag` (weak comparison, as RFC 9110 asks for GET).
 fn none_match(header: &str, etag: &str) -> bool {
     let bare = etag.trim_start_matches("W/");
-    header
-        .split(',')
-        .map(str::trim)
-        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == bare)
+    header.split(',').map(str::trim).any(|tag| tag == "*" || tag.trim_start_matches("W/") == bare)
 }
 
 pub async fn conditional_get(request: Request, next: Next) -> Response {
     if !matches!(*request.method(), Method::GET | Method::HEAD) {
         return next.run(request).await;
     }
-    let if_none_match = request
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .map(String::from);
-    let if_modified_since = request
-        .headers()
-        .get(header::IF_MODIFIED_SINCE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(parse_http_date);
+    let if_none_match = request.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(String::from);
+    let if_modified_since =
+        request.headers().get(header::IF_MODIFIED_SINCE).and_then(|v| v.to_str().ok()).and_then(parse_http_date);
     let response = next.run(request).await;
     if response.status() != StatusCode::OK {
         return response;
@@ -74,11 +57,7 @@ pub async fn conditional_get(request: Request, next: Next) -> Response {
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    let etag = match parts
-        .headers
-        .get(header::ETAG)
-        .and_then(|v| v.to_str().ok())
-    {
+    let etag = match parts.headers.get(header::ETAG).and_then(|v| v.to_str().ok()) {
         Some(etag) => etag.to_string(),
         None => {
             let etag = etag_of(&bytes);
@@ -114,10 +93,7 @@ mod tests {
     #[test]
     fn http_dates_round_trip() {
         assert_eq!(http_date(1_793_693_700), "Tue, 03 Nov 2026 08:15:00 GMT");
-        assert_eq!(
-            parse_http_date("Tue, 03 Nov 2026 08:15:00 GMT"),
-            Some(1_793_693_700)
-        );
+        assert_eq!(parse_http_date("Tue, 03 Nov 2026 08:15:00 GMT"), Some(1_793_693_700));
         assert_eq!(parse_http_date("gestern"), None);
         assert_eq!(parse_http_date(""), None);
     }

@@ -14,9 +14,7 @@ pub struct I18n {
 
 impl std::fmt::Debug for I18n {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("I18n")
-            .field("languages", &self.bundles.keys().collect::<Vec<_>>())
-            .finish()
+        f.debug_struct("I18n").field("languages", &self.bundles.keys().collect::<Vec<_>>()).finish()
     }
 }
 
@@ -33,9 +31,7 @@ impl I18n {
             let mut bundle = FluentBundle::new_concurrent(vec![language.code().parse()?]);
             // Unicode isolation marks would show up inside HTML attributes and titles.
             bundle.set_use_isolating(false);
-            bundle
-                .add_resource(resource)
-                .map_err(|errors| anyhow::anyhow!("locale {file}: {errors:?}"))?;
+            bundle.add_resource(resource).map_err(|errors| anyhow::anyhow!("locale {file}: {errors:?}"))?;
             bundles.insert(language, bundle);
         }
         Ok(I18n { bundles })
@@ -82,10 +78,7 @@ impl I18n {
         self.text(
             language,
             "date-time",
-            &[
-                ("date", self.date(language, zoned).into()),
-                ("time", zoned.strftime("%H:%M").to_string().into()),
-            ],
+            &[("date", self.date(language, zoned).into()), ("time", zoned.strftime("%H:%M").to_string().into())],
         )
     }
 }
@@ -96,9 +89,7 @@ mod tests {
 
     fn keys(language: Language) -> Vec<String> {
         let file = format!("{}.ftl", language.code());
-        let text =
-            std::str::from_utf8(crate::embedded::find(crate::embedded::LOCALES, &file).unwrap())
-                .unwrap();
+        let text = std::str::from_utf8(crate::embedded::find(crate::embedded::LOCALES, &file).unwrap()).unwrap();
         let mut keys: Vec<String> = text
             .lines()
             .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
@@ -117,27 +108,15 @@ mod tests {
     fn formats_dates_per_language() {
         let i18n = I18n::load().unwrap();
         let zoned: jiff::Zoned = "2026-03-05T09:07:00+01:00[Europe/Berlin]".parse().unwrap();
-        assert_eq!(
-            i18n.date_time(Language::De, &zoned),
-            "5. März 2026, 09:07 Uhr"
-        );
+        assert_eq!(i18n.date_time(Language::De, &zoned), "5. März 2026, 09:07 Uhr");
         assert_eq!(i18n.date(Language::En, &zoned), "March 5, 2026");
     }
 
     #[test]
     fn plural_and_arguments() {
         let i18n = I18n::load().unwrap();
-        assert_eq!(
-            i18n.text(Language::De, "tag-count", &[("count", 1.into())]),
-            "Ein Artikel"
-        );
-        assert_eq!(
-            i18n.text(Language::De, "tag-count", &[("count", 3.into())]),
-            "3 Artikel"
-        );
-        assert_eq!(
-            i18n.text(Language::En, "tag-heading", &[("name", "AI".into())]),
-            "Topic: AI"
-        );
+        assert_eq!(i18n.text(Language::De, "tag-count", &[("count", 1.into())]), "Ein Artikel");
+        assert_eq!(i18n.text(Language::De, "tag-count", &[("count", 3.into())]), "3 Artikel");
+        assert_eq!(i18n.text(Language::En, "tag-heading", &[("name", "AI".into())]), "Topic: AI");
     }
 }

@@ -39,10 +39,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/author/{slug}/page/{page}", get(articles::author_page))
         .route("/archive", get(articles::archive_index))
         .route("/archive/{year}/{month}", get(articles::archive_month))
-        .route(
-            "/archive/{year}/{month}/page/{page}",
-            get(articles::archive_month_page),
-        )
+        .route("/archive/{year}/{month}/page/{page}", get(articles::archive_month_page))
         .route("/archive/{year}/{month}/feed", get(discovery::archive_feed))
         .route("/tag/{slug}/feed", get(discovery::tag_feed))
         .route("/author/{slug}/feed", get(discovery::author_feed))
@@ -51,6 +48,8 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/feed.json", get(discovery::json))
         .route("/sitemap.xml", get(discovery::sitemap_index))
         .route("/sitemap-pages.xml", get(discovery::sitemap_pages))
+        .route("/sitemap-tags.xml", get(discovery::sitemap_tags))
+        .route("/sitemap-authors.xml", get(discovery::sitemap_authors))
         .route("/sitemap-news.xml", get(discovery::news_sitemap))
         .route("/robots.txt", get(discovery::robots))
         .route("/{file}", get(discovery::root_file))
@@ -63,10 +62,7 @@ pub fn router(app: Arc<App>) -> Router {
         .layer(DefaultBodyLimit::max(max_body))
         // Refuses an oversized body on any route, by Content-Length before reading it.
         .layer(RequestBodyLimitLayer::new(max_body))
-        .layer(middleware::from_fn_with_state(
-            app.clone(),
-            render_error_pages,
-        ))
+        .layer(middleware::from_fn_with_state(app.clone(), render_error_pages))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(log_requests))
         .with_state(app)
@@ -78,19 +74,10 @@ async fn not_found() -> AppError {
 
 async fn healthz(State(app): State<Arc<App>>) -> Response {
     match sqlx::query("SELECT 1").execute(&app.db.pool).await {
-        Ok(_) => (
-            StatusCode::OK,
-            [(header::CACHE_CONTROL, "no-store")],
-            "ok\n",
-        )
-            .into_response(),
+        Ok(_) => (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], "ok\n").into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check: database unreachable");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                [(header::CACHE_CONTROL, "no-store")],
-                "database unreachable\n",
-            )
+            (StatusCode::SERVICE_UNAVAILABLE, [(header::CACHE_CONTROL, "no-store")], "database unreachable\n")
                 .into_response()
         }
     }
@@ -113,10 +100,7 @@ fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
 async fn render_error_pages(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let status = response.status();
-    let is_html = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    let is_html = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
     let ours = response.extensions().get::<ErrorPage>().is_some();
     if !(ours || ((status.is_client_error() || status.is_server_error()) && !is_html)) {
         return response;
@@ -133,13 +117,8 @@ async fn render_error_pages(State(app): State<Arc<App>>, request: Request, next:
     let (mut parts, _) = response.into_parts();
     match app.render("errors/error.html", page).await {
         Ok(html) => {
-            parts.headers.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/html; charset=utf-8"),
-            );
-            parts
-                .headers
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+            parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             parts.headers.remove(header::CONTENT_LENGTH);
             Response::from_parts(parts, Body::from(html))
         }
@@ -158,27 +137,15 @@ async fn security_headers(request: Request, next: Next) -> Response {
          frame-ancestors 'none'";
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("strict-origin-when-cross-origin"),
-    );
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(
         "permissions-policy",
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
     );
-    headers.insert(
-        "cross-origin-opener-policy",
-        HeaderValue::from_static("same-origin"),
-    );
+    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
     response
 }
 
@@ -259,9 +226,5 @@ async fn shutdown_signal() {
 
 /// An HTML response that tells caches to revalidate.
 pub fn html(body: String) -> Response {
-    (
-        [(header::CACHE_CONTROL, "public, max-age=0, must-revalidate")],
-        Html(body),
-    )
-        .into_response()
+    ([(header::CACHE_CONTROL, "public, max-age=0, must-revalidate")], Html(body)).into_response()
 }

@@ -25,10 +25,7 @@ async fn slugs_are_made_from_titles_and_kept_unique(t: TestApp) {
     assert_eq!(first.slug, "groesse-zaehlt-uebermaessige-strassen");
     let second = t.publish("Größe zählt: Übermäßige Straßen").await;
     assert_eq!(second.slug, "groesse-zaehlt-uebermaessige-strassen-2");
-    assert_eq!(
-        t.get(&format!("/news/{}", second.slug)).await.status,
-        StatusCode::OK
-    );
+    assert_eq!(t.get(&format!("/news/{}", second.slug)).await.status, StatusCode::OK);
 }
 
 async fn explicit_slug_that_is_taken_is_refused(t: TestApp) {
@@ -36,18 +33,9 @@ async fn explicit_slug_that_is_taken_is_refused(t: TestApp) {
     let mut d = draft("Zweiter");
     d.slug = Some("erster".into());
     let input = d.validate(t.app.language(), t.app.now()).unwrap();
-    let err = queries::create(&t.app.db, &input, t.app.now())
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, SaveError::Invalid(ArticleError::SlugTaken(_))),
-        "{err:?}"
-    );
-    assert_eq!(
-        queries::count(&t.app.db).await.unwrap(),
-        1,
-        "nothing half-saved"
-    );
+    let err = queries::create(&t.app.db, &input, t.app.now()).await.unwrap_err();
+    assert!(matches!(err, SaveError::Invalid(ArticleError::SlugTaken(_))), "{err:?}");
+    assert_eq!(queries::count(&t.app.db).await.unwrap(), 1, "nothing half-saved");
 }
 
 async fn scheduled_article_goes_live_at_its_time(t: TestApp) {
@@ -56,64 +44,33 @@ async fn scheduled_article_goes_live_at_its_time(t: TestApp) {
     d.published_at = Some(t.app.now() + 3_600);
     let article = t.create(d).await;
     assert_eq!(article.status, Status::Scheduled);
-    assert_eq!(
-        t.get("/news/kommt-morgen").await.status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(t.get("/news/kommt-morgen").await.status, StatusCode::NOT_FOUND);
     assert!(!t.get("/").await.body.contains("Kommt morgen"));
-    assert!(
-        scheduler::run_once(&t.app).await.unwrap().is_empty(),
-        "not due yet"
-    );
+    assert!(scheduler::run_once(&t.app).await.unwrap().is_empty(), "not due yet");
 
     t.app.clock.advance(3_601);
     // Readers see it at its time, even before the scheduler's next round.
     assert_eq!(t.get("/news/kommt-morgen").await.status, StatusCode::OK);
-    assert_eq!(
-        scheduler::run_once(&t.app).await.unwrap(),
-        vec!["kommt-morgen".to_string()]
-    );
-    let stored = queries::find_by_slug(&t.app.db, "kommt-morgen")
-        .await
-        .unwrap()
-        .unwrap();
+    assert_eq!(scheduler::run_once(&t.app).await.unwrap(), vec!["kommt-morgen".to_string()]);
+    let stored = queries::find_by_slug(&t.app.db, "kommt-morgen").await.unwrap().unwrap();
     assert_eq!(stored.status, Status::Published);
-    assert_eq!(
-        stored.published_at, article.published_at,
-        "keeps its scheduled time"
-    );
+    assert_eq!(stored.published_at, article.published_at, "keeps its scheduled time");
     assert!(t.get("/").await.body.contains("Kommt morgen"));
-    assert!(
-        scheduler::run_once(&t.app).await.unwrap().is_empty(),
-        "published once"
-    );
+    assert!(scheduler::run_once(&t.app).await.unwrap().is_empty(), "published once");
 }
 
 async fn every_save_keeps_the_previous_version(t: TestApp) {
     let v1 = t.publish("Erste Fassung").await;
     let mut input = v1.to_input();
     input.title = "Zweite Fassung".into();
-    let v2 = queries::update(&t.app.db, &v1, &input, v1.version, t.app.now())
-        .await
-        .unwrap();
+    let v2 = queries::update(&t.app.db, &v1, &input, v1.version, t.app.now()).await.unwrap();
     let mut input = v2.to_input();
     input.body_md = "Dritter Text".into();
-    let v3 = queries::update(&t.app.db, &v2, &input, v2.version, t.app.now())
-        .await
-        .unwrap();
+    let v3 = queries::update(&t.app.db, &v2, &input, v2.version, t.app.now()).await.unwrap();
     assert_eq!(v3.version, 3);
     let revisions = queries::revisions(&t.app.db, v1.id).await.unwrap();
-    let titles: Vec<_> = revisions
-        .iter()
-        .map(|(v, i)| (*v, i.title.clone()))
-        .collect();
-    assert_eq!(
-        titles,
-        vec![
-            (1, "Erste Fassung".to_string()),
-            (2, "Zweite Fassung".to_string())
-        ]
-    );
+    let titles: Vec<_> = revisions.iter().map(|(v, i)| (*v, i.title.clone())).collect();
+    assert_eq!(titles, vec![(1, "Erste Fassung".to_string()), (2, "Zweite Fassung".to_string())]);
     assert_eq!(revisions[1].1.body_md, v1.body_md);
 }
 
@@ -123,22 +80,13 @@ async fn material_update_shows_updated_date(t: TestApp) {
     // A new tag is not a material change.
     let mut input = article.to_input();
     input.tags.push("Neu".into());
-    let article = queries::update(&t.app.db, &article, &input, article.version, t.app.now())
-        .await
-        .unwrap();
+    let article = queries::update(&t.app.db, &article, &input, article.version, t.app.now()).await.unwrap();
     assert_eq!(article.updated_at, None);
-    assert!(
-        !t.get("/news/erstmeldung")
-            .await
-            .body
-            .contains("Aktualisiert")
-    );
+    assert!(!t.get("/news/erstmeldung").await.body.contains("Aktualisiert"));
     // A corrected lead is.
     let mut input = article.to_input();
     input.lead = "Berichtigter Vorspann.".into();
-    let article = queries::update(&t.app.db, &article, &input, article.version, t.app.now())
-        .await
-        .unwrap();
+    let article = queries::update(&t.app.db, &article, &input, article.version, t.app.now()).await.unwrap();
     assert_eq!(article.updated_at, Some(t.app.now()));
     let page = t.get("/news/erstmeldung").await;
     assert!(page.body.contains("Aktualisiert:"), "updated date shown");
@@ -149,105 +97,53 @@ async fn concurrent_save_is_refused_and_loses_nothing(t: TestApp) {
     let loaded = t.publish("Gemeinsam bearbeitet").await;
     let mut first = loaded.to_input();
     first.lead = "Fassung von Redakteurin A.".into();
-    queries::update(&t.app.db, &loaded, &first, loaded.version, t.app.now())
-        .await
-        .unwrap();
+    queries::update(&t.app.db, &loaded, &first, loaded.version, t.app.now()).await.unwrap();
     let mut second = loaded.to_input();
     second.lead = "Fassung von Redakteur B.".into();
-    let err = queries::update(&t.app.db, &loaded, &second, loaded.version, t.app.now())
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            SaveError::Invalid(ArticleError::Conflict {
-                expected: 1,
-                found: 2
-            })
-        ),
-        "{err:?}"
-    );
-    let stored = queries::find_by_slug(&t.app.db, &loaded.slug)
-        .await
-        .unwrap()
-        .unwrap();
+    let err = queries::update(&t.app.db, &loaded, &second, loaded.version, t.app.now()).await.unwrap_err();
+    assert!(matches!(err, SaveError::Invalid(ArticleError::Conflict { expected: 1, found: 2 })), "{err:?}");
+    let stored = queries::find_by_slug(&t.app.db, &loaded.slug).await.unwrap().unwrap();
     assert_eq!(stored.lead, "Fassung von Redakteurin A.");
-    assert_eq!(
-        queries::revision_count(&t.app.db, loaded.id).await.unwrap(),
-        1,
-        "the refused save left no revision"
-    );
+    assert_eq!(queries::revision_count(&t.app.db, loaded.id).await.unwrap(), 1, "the refused save left no revision");
 }
 
 async fn publish_command_publishes_a_draft(t: TestApp) {
     let mut d = draft("Bald öffentlich");
     d.status = Some("draft".into());
     t.create(d).await;
-    assert_eq!(
-        t.get("/news/bald-oeffentlich").await.status,
-        StatusCode::NOT_FOUND
-    );
-    let published = queries::publish(&t.app.db, "bald-oeffentlich", t.app.now())
-        .await
-        .unwrap();
+    assert_eq!(t.get("/news/bald-oeffentlich").await.status, StatusCode::NOT_FOUND);
+    let published = queries::publish(&t.app.db, "bald-oeffentlich", t.app.now()).await.unwrap();
     assert_eq!(published.status, Status::Published);
     assert_eq!(published.published_at, Some(t.app.now()));
     assert_eq!(t.get("/news/bald-oeffentlich").await.status, StatusCode::OK);
-    let missing = queries::publish(&t.app.db, "gibt-es-nicht", t.app.now())
-        .await
-        .unwrap_err();
-    assert!(matches!(
-        missing,
-        SaveError::Invalid(ArticleError::NotFound(_))
-    ));
+    let missing = queries::publish(&t.app.db, "gibt-es-nicht", t.app.now()).await.unwrap_err();
+    assert!(matches!(missing, SaveError::Invalid(ArticleError::NotFound(_))));
 }
 
 async fn import_reports_bad_files_and_imports_the_rest(t: TestApp) {
     let dir = tempfile::tempdir().unwrap();
     let good = "+++\ntitle = \"Gute Datei\"\nplaces = [\"Köln\"]\nlead = \"Vorspann\"\ntags = [\"Import\"]\nauthors = [\"Ida\"]\npublished_at = \"2026-10-01T08:00:00Z\"\n+++\nText\n";
     std::fs::write(dir.path().join("a-gut.md"), good).unwrap();
-    std::fs::write(
-        dir.path().join("b-kaputt.md"),
-        "+++\ntitle = \"Ohne Ende\"\n",
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("b-kaputt.md"), "+++\ntitle = \"Ohne Ende\"\n").unwrap();
     // Valid front matter, but its second tag gives no slug: the failure comes after the article
     // and its first tag were written, and the transaction takes them back.
     let invalid = "+++\ntitle = \"Halber Import\"\ntags = [\"Nur hier\", \"???\"]\nauthors = [\"Neu\"]\n+++\nText\n";
     std::fs::write(dir.path().join("c-halb.md"), invalid).unwrap();
     std::fs::write(dir.path().join("notizen.txt"), "keine Markdown-Datei").unwrap();
 
-    let report = import::import_paths(
-        &t.app.db,
-        &[dir.path().to_path_buf()],
-        t.app.language(),
-        t.app.now(),
-    )
-    .await;
+    let report = import::import_paths(&t.app.db, &[dir.path().to_path_buf()], t.app.language(), t.app.now()).await;
     assert_eq!(report.imported.len(), 1);
     assert_eq!(report.imported[0].1, "gute-datei");
-    let failed: Vec<_> = report
-        .failed
-        .iter()
-        .map(|(p, e)| (p.file_name().unwrap().to_str().unwrap(), e.to_string()))
-        .collect();
+    let failed: Vec<_> =
+        report.failed.iter().map(|(p, e)| (p.file_name().unwrap().to_str().unwrap(), e.to_string())).collect();
     assert_eq!(failed.len(), 2, "{failed:?}");
     assert_eq!(failed[0].0, "b-kaputt.md");
     assert!(failed[0].1.contains("not closed"), "{}", failed[0].1);
     assert_eq!(failed[1].0, "c-halb.md");
     assert!(failed[1].1.contains("???"), "{}", failed[1].1);
-    assert_eq!(
-        t.get("/news/halber-import").await.status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(t.get("/news/halber-import").await.status, StatusCode::NOT_FOUND);
     assert_eq!(queries::count(&t.app.db).await.unwrap(), 1);
-    assert!(
-        queries::find_tag(&t.app.db, "nur-hier")
-            .await
-            .unwrap()
-            .is_none(),
-        "nothing half-imported"
-    );
+    assert!(queries::find_tag(&t.app.db, "nur-hier").await.unwrap().is_none(), "nothing half-imported");
     let page = t.get("/news/gute-datei").await;
     assert!(page.body.contains("Köln (Newsdesk) – "));
 }
@@ -255,18 +151,8 @@ async fn import_reports_bad_files_and_imports_the_rest(t: TestApp) {
 async fn import_refuses_a_second_copy_of_the_same_slug(t: TestApp) {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("fest.md");
-    std::fs::write(
-        &file,
-        "+++\ntitle = \"Fest\"\nslug = \"fester-slug\"\nauthors = [\"Ida\"]\n+++\nText\n",
-    )
-    .unwrap();
-    let first = import::import_paths(
-        &t.app.db,
-        std::slice::from_ref(&file),
-        t.app.language(),
-        t.app.now(),
-    )
-    .await;
+    std::fs::write(&file, "+++\ntitle = \"Fest\"\nslug = \"fester-slug\"\nauthors = [\"Ida\"]\n+++\nText\n").unwrap();
+    let first = import::import_paths(&t.app.db, std::slice::from_ref(&file), t.app.language(), t.app.now()).await;
     assert_eq!(first.imported.len(), 1);
     let second = import::import_paths(&t.app.db, &[file], t.app.language(), t.app.now()).await;
     assert_eq!(second.imported.len(), 0);
@@ -279,24 +165,14 @@ async fn import_refuses_a_second_copy_of_the_same_slug(t: TestApp) {
 async fn sqlite_connections_use_wal_foreign_keys_and_busy_timeout() {
     let t = TestApp::new(crate::common::Backend::Sqlite).await;
     let mut conn = t.app.db.pool.acquire().await.unwrap();
-    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
-        .fetch_one(&mut *conn)
-        .await
-        .unwrap();
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&mut *conn).await.unwrap();
     assert_eq!(mode, "wal");
-    let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
-        .fetch_one(&mut *conn)
-        .await
-        .unwrap();
+    let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(&mut *conn).await.unwrap();
     assert_eq!(fk, 1);
-    let timeout: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
-        .fetch_one(&mut *conn)
-        .await
-        .unwrap();
+    let timeout: i64 = sqlx::query_scalar("PRAGMA busy_timeout").fetch_one(&mut *conn).await.unwrap();
     assert_eq!(timeout, 5000);
-    let orphan =
-        sqlx::query("INSERT INTO article_tags (article_id, tag_id, position) VALUES (999, 999, 0)")
-            .execute(&mut *conn)
-            .await;
+    let orphan = sqlx::query("INSERT INTO article_tags (article_id, tag_id, position) VALUES (999, 999, 0)")
+        .execute(&mut *conn)
+        .await;
     assert!(orphan.is_err(), "foreign keys are enforced");
 }

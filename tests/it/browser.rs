@@ -11,22 +11,14 @@ use crate::common::DemoServer;
 fn pages_pass_browser_accessibility_and_html_checks() {
     let checks = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
     assert!(
-        checks.join("node_modules/playwright-core").exists()
-            && checks.join("node_modules/vnu-jar").exists(),
+        checks.join("node_modules/playwright-core").exists() && checks.join("node_modules/vnu-jar").exists(),
         "the browser checks are not installed: run scripts/test, which installs Chromium, Java and \
          `npm ci` in tests/browser"
     );
     let server = DemoServer::start();
-    let out = Command::new("node")
-        .arg(checks.join("check.mjs"))
-        .arg(server.url())
-        .output()
-        .unwrap();
+    let out = Command::new("node").arg(checks.join("check.mjs")).arg(server.url()).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "browser checks failed:\n{stdout}\n{stderr}"
-    );
+    assert!(out.status.success(), "browser checks failed:\n{stdout}\n{stderr}");
     assert!(stdout.contains("no failures"), "{stdout}");
 }

@@ -16,13 +16,7 @@ fn binary() -> Command {
 }
 
 fn newsdesk(config: &Path, args: &[&str]) -> Output {
-    binary()
-        .arg("--config")
-        .arg(config)
-        .args(args)
-        .env_remove("RUST_LOG")
-        .output()
-        .unwrap()
+    binary().arg("--config").arg(config).args(args).env_remove("RUST_LOG").output().unwrap()
 }
 
 /// Writes the test database's settings as a config file, as an operator would.
@@ -49,9 +43,7 @@ fn stderr(o: &Output) -> String {
 fn help_explains_every_subcommand() {
     let out = binary().arg("--help").output().unwrap();
     let help = stdout(&out);
-    for command in [
-        "serve", "migrate", "user", "article", "backup", "--config", "--data",
-    ] {
+    for command in ["serve", "migrate", "user", "article", "backup", "--config", "--data"] {
         assert!(help.contains(command), "--help mentions {command}:\n{help}");
     }
     let article = binary().args(["article", "--help"]).output().unwrap();
@@ -68,17 +60,11 @@ fn config_error_names_file_key_and_problem() {
     let out = newsdesk(&path, &["migrate"]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(
-        err.contains("kaputt.toml") && err.contains("listen") && err.contains("invalid"),
-        "{err}"
-    );
+    assert!(err.contains("kaputt.toml") && err.contains("listen") && err.contains("invalid"), "{err}");
 
     std::fs::write(&path, "[sever]\nlisten = \"127.0.0.1:1\"\n").unwrap();
     let err = stderr(&newsdesk(&path, &["migrate"]));
-    assert!(
-        err.contains("kaputt.toml") && err.contains("sever"),
-        "{err}"
-    );
+    assert!(err.contains("kaputt.toml") && err.contains("sever"), "{err}");
 
     let missing = newsdesk(&dir.path().join("fehlt.toml"), &["migrate"]);
     assert_eq!(missing.status.code(), Some(2));
@@ -89,11 +75,7 @@ fn config_error_names_file_key_and_problem() {
 fn unopenable_database_is_reported_clearly() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("n.toml");
-    std::fs::write(
-        &path,
-        "[database]\nurl = \"sqlite:///nicht/vorhanden/ordner/x.db\"\n",
-    )
-    .unwrap();
+    std::fs::write(&path, "[database]\nurl = \"sqlite:///nicht/vorhanden/ordner/x.db\"\n").unwrap();
     let out = newsdesk(&path, &["migrate"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
@@ -102,18 +84,11 @@ fn unopenable_database_is_reported_clearly() {
         stderr(&out)
     );
 
-    std::fs::write(
-        &path,
-        "[database]\nurl = \"postgres://nd:geheim@127.0.0.1:1/x\"\n",
-    )
-    .unwrap();
+    std::fs::write(&path, "[database]\nurl = \"postgres://nd:geheim@127.0.0.1:1/x\"\n").unwrap();
     let out = newsdesk(&path, &["migrate"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(
-        err.contains("cannot open the database postgres://nd:***@127.0.0.1:1/x"),
-        "{err}"
-    );
+    assert!(err.contains("cannot open the database postgres://nd:***@127.0.0.1:1/x"), "{err}");
     assert!(!err.contains("geheim"), "the password is not shown");
 }
 
@@ -123,14 +98,8 @@ async fn operator_workflow(backend: Backend) {
     let migrate = newsdesk(&config, &["migrate"]);
     assert!(migrate.status.success(), "{}", stderr(&migrate));
     let applied = stdout(&migrate);
-    assert!(
-        applied.contains("migration(s) applied") && !applied.starts_with("0 "),
-        "{applied}"
-    );
-    assert!(
-        stdout(&newsdesk(&config, &["migrate"])).contains("0 migration(s) applied"),
-        "migrate twice is harmless"
-    );
+    assert!(applied.contains("migration(s) applied") && !applied.starts_with("0 "), "{applied}");
+    assert!(stdout(&newsdesk(&config, &["migrate"])).contains("0 migration(s) applied"), "migrate twice is harmless");
 
     // user add, password from standard input
     let mut child = binary()
@@ -149,12 +118,7 @@ async fn operator_workflow(backend: Backend) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"ein-langes-passwort\n")
-        .unwrap();
+    child.stdin.take().unwrap().write_all(b"ein-langes-passwort\n").unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let again = binary()
@@ -183,27 +147,12 @@ async fn operator_workflow(backend: Backend) {
     .unwrap();
     std::fs::write(files.join("schlecht.md"), "ohne front matter").unwrap();
     let import = newsdesk(&config, &["article", "import", files.to_str().unwrap()]);
-    assert_eq!(
-        import.status.code(),
-        Some(1),
-        "a failed file makes the exit code 1"
-    );
-    assert!(
-        stdout(&import).contains("1 imported, 1 failed"),
-        "{}",
-        stdout(&import)
-    );
-    assert!(
-        stderr(&import).contains("schlecht.md"),
-        "{}",
-        stderr(&import)
-    );
+    assert_eq!(import.status.code(), Some(1), "a failed file makes the exit code 1");
+    assert!(stdout(&import).contains("1 imported, 1 failed"), "{}", stdout(&import));
+    assert!(stderr(&import).contains("schlecht.md"), "{}", stderr(&import));
 
     let list = stdout(&newsdesk(&config, &["article", "list"]));
-    assert!(
-        list.contains("draft") && list.contains("vom-terminal"),
-        "{list}"
-    );
+    assert!(list.contains("draft") && list.contains("vom-terminal"), "{list}");
     let publish = newsdesk(&config, &["article", "publish", "vom-terminal"]);
     assert!(publish.status.success(), "{}", stderr(&publish));
     assert!(stdout(&newsdesk(&config, &["article", "list"])).contains("published"));
@@ -216,11 +165,7 @@ async fn operator_workflow(backend: Backend) {
         assert!(backup.status.success(), "{}", stderr(&backup));
         // The copy is a complete database: list its articles through a config that points at it.
         let copy_config = db.dir.path().join("kopie.toml");
-        std::fs::write(
-            &copy_config,
-            format!("[database]\nurl = \"sqlite://{}\"\n", target.display()),
-        )
-        .unwrap();
+        std::fs::write(&copy_config, format!("[database]\nurl = \"sqlite://{}\"\n", target.display())).unwrap();
         assert!(stdout(&newsdesk(&copy_config, &["article", "list"])).contains("vom-terminal"));
         let twice = newsdesk(&config, &["backup", target.to_str().unwrap()]);
         assert!(stderr(&twice).contains("already exists"));
@@ -246,10 +191,7 @@ fn serve_demo_and_stop_on_sigterm() {
     let home = server.get("/").unwrap();
     assert!(home.starts_with("HTTP/1.1 200"), "{home}");
     assert!(home.contains("Newsdesk"));
-    assert!(
-        server.dir.path().join("daten").join("newsdesk.db").exists(),
-        "the SQLite file is in --data"
-    );
+    assert!(server.dir.path().join("daten").join("newsdesk.db").exists(), "the SQLite file is in --data");
     let status = server.stop();
     assert!(status.success(), "clean exit after SIGTERM: {status:?}");
 }

@@ -43,15 +43,11 @@ macro_rules! backend_tests {
 }
 
 pub fn pg_admin_url() -> String {
-    std::env::var("PG_TEST_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("PG_TEST_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 fn unique_name() -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos();
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
     let mut bytes = [0u8; 6];
     getrandom::fill(&mut bytes).unwrap();
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
@@ -69,10 +65,7 @@ pub struct TestDb {
 impl TestDb {
     pub async fn new(backend: Backend) -> TestDb {
         let dir = tempfile::tempdir().unwrap();
-        let mut config = Config {
-            data_dir: dir.path().join("data"),
-            ..Config::default()
-        };
+        let mut config = Config { data_dir: dir.path().join("data"), ..Config::default() };
         config.database.max_connections = 4;
         let pg_name = match backend {
             Backend::Sqlite => None,
@@ -81,23 +74,14 @@ impl TestDb {
                 let name = unique_name();
                 let mut conn = sqlx::PgConnection::connect(&admin)
                     .await
-                    .unwrap_or_else(|e| {
-                        panic!("PostgreSQL at {admin} is needed for this test: {e}")
-                    });
-                sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                    .execute(&mut conn)
-                    .await
-                    .unwrap();
+                    .unwrap_or_else(|e| panic!("PostgreSQL at {admin} is needed for this test: {e}"));
+                sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.unwrap();
                 let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
                 config.database.url = format!("{base}/{name}");
                 Some(name)
             }
         };
-        TestDb {
-            config,
-            dir,
-            pg_name,
-        }
+        TestDb { config, dir, pg_name }
     }
 }
 
@@ -108,16 +92,11 @@ impl Drop for TestDb {
         };
         // Drop runs outside async code: a short-lived runtime on its own thread does the work.
         let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
             runtime.block_on(async {
                 if let Ok(mut conn) = sqlx::PgConnection::connect(&pg_admin_url()).await {
                     let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-                        .execute(&mut conn)
-                        .await;
+                    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await;
                 }
             });
         })
@@ -141,10 +120,7 @@ pub struct TestResponse {
 
 impl TestResponse {
     pub fn header(&self, name: &str) -> &str {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
+        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
     }
 }
 
@@ -160,12 +136,7 @@ impl TestApp {
         pool.migrate().await.unwrap();
         let app = App::with_db(db.config.clone(), pool).unwrap();
         let router = newsdesk::web::router(app.clone());
-        TestApp {
-            backend,
-            app,
-            router,
-            _db: db,
-        }
+        TestApp { backend, app, router, _db: db }
     }
 
     pub fn db_backend(&self) -> Backend {
@@ -173,22 +144,12 @@ impl TestApp {
     }
 
     pub async fn request(&self, method: Method, path: &str, body: Body) -> TestResponse {
-        let request = Request::builder()
-            .method(method)
-            .uri(path)
-            .body(body)
-            .unwrap();
+        let request = Request::builder().method(method).uri(path).body(body).unwrap();
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .unwrap();
-        TestResponse {
-            status,
-            headers,
-            body: String::from_utf8(bytes.to_vec()).unwrap(),
-        }
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        TestResponse { status, headers, body: String::from_utf8(bytes.to_vec()).unwrap() }
     }
 
     pub async fn get(&self, path: &str) -> TestResponse {
@@ -198,9 +159,7 @@ impl TestApp {
     /// Creates an article from a draft, as an editor's save or an import would.
     pub async fn create(&self, draft: ArticleDraft) -> Article {
         let input = draft.validate(self.app.language(), self.app.now()).unwrap();
-        let article = queries::create(&self.app.db, &input, self.app.now())
-            .await
-            .unwrap();
+        let article = queries::create(&self.app.db, &input, self.app.now()).await.unwrap();
         self.app.content_changed().await;
         article
     }
@@ -237,25 +196,14 @@ impl DemoServer {
     pub fn start() -> DemoServer {
         use std::time::{Duration, Instant};
         let dir = tempfile::tempdir().unwrap();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_newsdesk"));
         for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("NEWSDESK_")) {
             command.env_remove(key);
         }
         let child = command
             .current_dir(dir.path())
-            .args([
-                "serve",
-                "--demo",
-                "--listen",
-                &format!("127.0.0.1:{port}"),
-                "--data",
-                "daten",
-            ])
+            .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}"), "--data", "daten"])
             .env("RUST_LOG", "warn")
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
@@ -264,10 +212,7 @@ impl DemoServer {
         let server = DemoServer { child, port, dir };
         let started = Instant::now();
         while server.get("/healthz").is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(30),
-                "server did not start"
-            );
+            assert!(started.elapsed() < Duration::from_secs(30), "server did not start");
             std::thread::sleep(Duration::from_millis(100));
         }
         server
@@ -282,10 +227,7 @@ impl DemoServer {
         use std::io::{Read as _, Write as _};
         let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port))?;
         stream.set_read_timeout(Some(std::time::Duration::from_secs(5)))?;
-        write!(
-            stream,
-            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-        )?;
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")?;
         let mut response = String::new();
         stream.read_to_string(&mut response)?;
         Ok(response)
@@ -294,10 +236,7 @@ impl DemoServer {
     /// Sends SIGTERM and waits (at most 15 s) for the process to end.
     pub fn stop(&mut self) -> std::process::ExitStatus {
         use std::time::{Duration, Instant};
-        let kill = std::process::Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .unwrap();
+        let kill = std::process::Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap();
         assert!(kill.success());
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {

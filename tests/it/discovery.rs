@@ -28,8 +28,7 @@ backend_tests!(
 );
 
 fn parse_feed(body: &str) -> feed_rs::model::Feed {
-    feed_rs::parser::parse(body.as_bytes())
-        .unwrap_or_else(|e| panic!("feed does not parse: {e}\n{body}"))
+    feed_rs::parser::parse(body.as_bytes()).unwrap_or_else(|e| panic!("feed does not parse: {e}\n{body}"))
 }
 
 async fn main_feeds_parse_with_full_content_and_stable_ids(t: TestApp) {
@@ -44,40 +43,27 @@ async fn main_feeds_parse_with_full_content_and_stable_ids(t: TestApp) {
 
     let rss = t.get("/feed").await;
     assert_eq!(rss.status, StatusCode::OK);
-    assert_eq!(
-        rss.header("content-type"),
-        "application/rss+xml; charset=utf-8"
-    );
+    assert_eq!(rss.header("content-type"), "application/rss+xml; charset=utf-8");
     let feed = parse_feed(&rss.body);
     assert_eq!(feed.entries.len(), 2);
     assert_eq!(feed.language.as_deref(), Some("de"));
     let entry = &feed.entries[1];
     assert_eq!(entry.title.as_ref().unwrap().content, "Roboter im Einsatz");
-    assert_eq!(
-        entry.links[0].href,
-        "http://127.0.0.1:8080/news/roboter-im-einsatz"
-    );
-    assert_eq!(
-        entry.summary.as_ref().unwrap().content,
-        "Vorspann zu Roboter im Einsatz."
-    );
+    assert_eq!(entry.links[0].href, "http://127.0.0.1:8080/news/roboter-im-einsatz");
+    assert_eq!(entry.summary.as_ref().unwrap().content, "Vorspann zu Roboter im Einsatz.");
     let content = entry.content.as_ref().unwrap().body.as_ref().unwrap();
     assert!(content.contains("Berlin (Newsdesk) – "), "{content}");
-    assert!(
-        content.contains("href=\"http://127.0.0.1:8080/news/anderes\""),
-        "links made absolute: {content}"
-    );
+    assert!(content.contains("href=\"http://127.0.0.1:8080/news/anderes\""), "links made absolute: {content}");
     assert!(content.contains("<h2>Mehr</h2>"));
     let categories: Vec<_> = entry.categories.iter().map(|c| c.term.as_str()).collect();
     assert_eq!(categories, ["Robotik", "Pflege"]);
     assert_eq!(entry.authors[0].name.as_deref(), Some("Ada Lovelace"));
-    assert!(entry.media.iter().any(|m| m.content.iter().any(|c| {
-        c.url
-            .as_ref()
-            .unwrap()
-            .as_str()
-            .ends_with("/static/demo/05.svg")
-    })));
+    assert!(
+        entry
+            .media
+            .iter()
+            .any(|m| m.content.iter().any(|c| { c.url.as_ref().unwrap().as_str().ends_with("/static/demo/05.svg") }))
+    );
     let rss_id = entry.id.clone();
     assert!(rss_id.starts_with("tag:127.0.0.1,"), "{rss_id}");
 
@@ -85,54 +71,27 @@ async fn main_feeds_parse_with_full_content_and_stable_ids(t: TestApp) {
     let mut input = article.to_input();
     input.title = "Roboter im Einsatz (korrigiert)".into();
     input.slug = Some(newsdesk::articles::model::Slug::parse("roboter-korrigiert").unwrap());
-    queries::update(&t.app.db, &article, &input, article.version, t.app.now())
-        .await
-        .unwrap();
+    queries::update(&t.app.db, &article, &input, article.version, t.app.now()).await.unwrap();
     let again = parse_feed(&t.get("/feed").await.body);
-    let edited = again
-        .entries
-        .iter()
-        .find(|e| e.title.as_ref().unwrap().content.contains("korrigiert"))
-        .unwrap();
-    assert_eq!(
-        edited.id, rss_id,
-        "ids never change when an article is edited"
-    );
+    let edited = again.entries.iter().find(|e| e.title.as_ref().unwrap().content.contains("korrigiert")).unwrap();
+    assert_eq!(edited.id, rss_id, "ids never change when an article is edited");
 
     let atom = t.get("/feed/atom").await;
-    assert_eq!(
-        atom.header("content-type"),
-        "application/atom+xml; charset=utf-8"
-    );
+    assert_eq!(atom.header("content-type"), "application/atom+xml; charset=utf-8");
     let atom = parse_feed(&atom.body);
     assert_eq!(atom.feed_type, feed_rs::model::FeedType::Atom);
     assert_eq!(atom.entries.len(), 2);
-    assert!(
-        atom.entries.iter().any(|e| e.id == rss_id),
-        "the same id in every format"
-    );
-    assert!(
-        atom.entries
-            .iter()
-            .all(|e| e.published.is_some() && e.updated.is_some())
-    );
+    assert!(atom.entries.iter().any(|e| e.id == rss_id), "the same id in every format");
+    assert!(atom.entries.iter().all(|e| e.published.is_some() && e.updated.is_some()));
 
     let json = t.get("/feed.json").await;
-    assert_eq!(
-        json.header("content-type"),
-        "application/feed+json; charset=utf-8"
-    );
+    assert_eq!(json.header("content-type"), "application/feed+json; charset=utf-8");
     let parsed = parse_feed(&json.body);
     assert_eq!(parsed.feed_type, feed_rs::model::FeedType::JSON);
     let value: serde_json::Value = serde_json::from_str(&json.body).unwrap();
     assert_eq!(value["version"], "https://jsonfeed.org/version/1.1");
     assert_eq!(value["language"], "de");
-    let item = value["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["id"] == rss_id.as_str())
-        .unwrap();
+    let item = value["items"].as_array().unwrap().iter().find(|i| i["id"] == rss_id.as_str()).unwrap();
     assert_eq!(item["image"], "http://127.0.0.1:8080/static/demo/05.svg");
     assert_eq!(item["tags"][0], "Robotik");
 }
@@ -147,16 +106,9 @@ async fn feeds_escape_titles_and_survive_bare_articles(t: TestApp) {
         let body = t.get(path).await.body;
         let feed = parse_feed(&body);
         let entry = &feed.entries[0];
-        assert_eq!(
-            entry.title.as_ref().unwrap().content,
-            "KI & <Ethik>: \"Wer\" haftet für Größe?",
-            "{path}"
-        );
+        assert_eq!(entry.title.as_ref().unwrap().content, "KI & <Ethik>: \"Wer\" haftet für Größe?", "{path}");
         assert!(entry.categories.is_empty(), "{path}");
-        assert!(
-            !body.contains('\u{1}'),
-            "{path}: control characters are dropped"
-        );
+        assert!(!body.contains('\u{1}'), "{path}: control characters are dropped");
     }
 }
 
@@ -168,18 +120,11 @@ async fn tag_and_author_feeds_filter_and_unknown_ones_404(t: TestApp) {
     t.publish("Nur KI").await;
     let tag = parse_feed(&t.get("/tag/robotik/feed").await.body);
     assert_eq!(tag.entries.len(), 1);
-    assert_eq!(
-        tag.entries[0].title.as_ref().unwrap().content,
-        "Nur Robotik"
-    );
+    assert_eq!(tag.entries[0].title.as_ref().unwrap().content, "Nur Robotik");
     assert!(tag.title.unwrap().content.contains("Robotik"));
     let author = parse_feed(&t.get("/author/jonas-brandt/feed").await.body);
     assert_eq!(author.entries.len(), 1);
-    for path in [
-        "/tag/gibt-es-nicht/feed",
-        "/author/niemand/feed",
-        "/archive/2026/13/feed",
-    ] {
+    for path in ["/tag/gibt-es-nicht/feed", "/author/niemand/feed", "/archive/2026/13/feed"] {
         assert_eq!(t.get(path).await.status, StatusCode::NOT_FOUND, "{path}");
     }
 }
@@ -190,14 +135,9 @@ async fn conditional_get_answers_304(t: TestApp) {
         let first = t.get(path).await;
         let etag = first.header("etag").to_string();
         assert!(etag.starts_with('"'), "{path} has an ETag");
-        let request = axum::http::Request::builder()
-            .uri(path)
-            .header("if-none-match", &etag)
-            .body(Body::empty())
-            .unwrap();
-        let response = tower::ServiceExt::oneshot(t.router.clone(), request)
-            .await
-            .unwrap();
+        let request =
+            axum::http::Request::builder().uri(path).header("if-none-match", &etag).body(Body::empty()).unwrap();
+        let response = tower::ServiceExt::oneshot(t.router.clone(), request).await.unwrap();
         assert_eq!(response.status(), StatusCode::NOT_MODIFIED, "{path}");
         let head = t.request(Method::HEAD, path, Body::empty()).await;
         assert_eq!(head.status, StatusCode::OK, "{path} HEAD");
@@ -207,24 +147,12 @@ async fn conditional_get_answers_304(t: TestApp) {
     let modified = feed.header("last-modified").to_string();
     assert!(modified.ends_with("GMT"), "{modified}");
     let since = |value: &str| {
-        axum::http::Request::builder()
-            .uri("/feed")
-            .header("if-modified-since", value)
-            .body(Body::empty())
-            .unwrap()
+        axum::http::Request::builder().uri("/feed").header("if-modified-since", value).body(Body::empty()).unwrap()
     };
-    let response = tower::ServiceExt::oneshot(t.router.clone(), since(&modified))
-        .await
-        .unwrap();
+    let response = tower::ServiceExt::oneshot(t.router.clone(), since(&modified)).await.unwrap();
     assert_eq!(response.status(), StatusCode::NOT_MODIFIED);
-    let garbage = tower::ServiceExt::oneshot(t.router.clone(), since("gestern um vier"))
-        .await
-        .unwrap();
-    assert_eq!(
-        garbage.status(),
-        StatusCode::OK,
-        "a garbage If-Modified-Since is ignored"
-    );
+    let garbage = tower::ServiceExt::oneshot(t.router.clone(), since("gestern um vier")).await.unwrap();
+    assert_eq!(garbage.status(), StatusCode::OK, "a garbage If-Modified-Since is ignored");
     assert!(feed.header("cache-control").contains("max-age"));
 }
 
@@ -293,43 +221,23 @@ async fn sitemaps_are_well_formed_and_list_live_articles(t: TestApp) {
         .filter(|(ns, name, _)| ns == SITEMAP_NS && name == "loc")
         .map(|(_, _, text)| text)
         .collect();
-    assert_eq!(
-        locs,
-        [
-            "http://127.0.0.1:8080/sitemap-pages.xml",
-            "http://127.0.0.1:8080/sitemap-articles-1.xml"
-        ]
-    );
+    let files = ["pages", "tags", "authors", "articles-1"].map(|f| format!("http://127.0.0.1:8080/sitemap-{f}.xml"));
+    assert_eq!(locs, files);
     let articles = t.get("/sitemap-articles-1.xml").await.body;
     let elements = xml_elements(&articles);
-    let urls: Vec<_> = elements
-        .iter()
-        .filter(|(ns, n, _)| ns == SITEMAP_NS && n == "loc")
-        .map(|e| e.2.clone())
-        .collect();
+    let urls: Vec<_> =
+        elements.iter().filter(|(ns, n, _)| ns == SITEMAP_NS && n == "loc").map(|e| e.2.clone()).collect();
     assert_eq!(urls, ["http://127.0.0.1:8080/news/sichtbar-gut"]);
-    assert!(
-        elements
-            .iter()
-            .any(|(_, n, v)| n == "lastmod" && v.ends_with('Z'))
-    );
-    let pages = t.get("/sitemap-pages.xml").await.body;
-    let urls: Vec<_> = xml_elements(&pages)
-        .into_iter()
-        .filter(|e| e.1 == "loc")
-        .map(|e| e.2)
-        .collect();
-    assert!(urls.contains(&"http://127.0.0.1:8080/".to_string()));
-    assert!(urls.contains(&"http://127.0.0.1:8080/tag/ki".to_string()));
-    assert!(urls.contains(&"http://127.0.0.1:8080/author/ada-lovelace".to_string()));
-    assert_eq!(
-        t.get("/sitemap-articles-2.xml").await.status,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        t.get("/sitemap-articles-0.xml").await.status,
-        StatusCode::NOT_FOUND
-    );
+    assert!(elements.iter().any(|(_, n, v)| n == "lastmod" && v.ends_with('Z')));
+    let locs_of = |body: String| -> Vec<String> {
+        xml_elements(&body).into_iter().filter(|e| e.0 == SITEMAP_NS && e.1 == "loc").map(|e| e.2).collect()
+    };
+    let pages = locs_of(t.get("/sitemap-pages.xml").await.body);
+    assert_eq!(pages, ["http://127.0.0.1:8080/", "http://127.0.0.1:8080/archive"]);
+    assert_eq!(locs_of(t.get("/sitemap-tags.xml").await.body), ["http://127.0.0.1:8080/tag/ki"]);
+    assert_eq!(locs_of(t.get("/sitemap-authors.xml").await.body), ["http://127.0.0.1:8080/author/ada-lovelace"]);
+    assert_eq!(t.get("/sitemap-articles-2.xml").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(t.get("/sitemap-articles-0.xml").await.status, StatusCode::NOT_FOUND);
 }
 
 async fn news_sitemap_keeps_only_the_last_two_days(t: TestApp) {
@@ -341,19 +249,10 @@ async fn news_sitemap_keeps_only_the_last_two_days(t: TestApp) {
     t.create(d).await;
     let body = t.get("/sitemap-news.xml").await.body;
     let elements = xml_elements(&body);
-    let titles: Vec<_> = elements
-        .iter()
-        .filter(|(ns, n, _)| ns == NEWS_NS && n == "title")
-        .map(|e| e.2.clone())
-        .collect();
+    let titles: Vec<_> =
+        elements.iter().filter(|(ns, n, _)| ns == NEWS_NS && n == "title").map(|e| e.2.clone()).collect();
     assert_eq!(titles, ["Heute <neu> & frisch"]);
-    let get = |name: &str| {
-        elements
-            .iter()
-            .find(|(ns, n, _)| ns == NEWS_NS && n == name)
-            .map(|e| e.2.clone())
-            .unwrap()
-    };
+    let get = |name: &str| elements.iter().find(|(ns, n, _)| ns == NEWS_NS && n == name).map(|e| e.2.clone()).unwrap();
     assert_eq!(get("name"), "Newsdesk");
     assert_eq!(get("language"), "en");
     assert!(get("publication_date").parse::<jiff::Timestamp>().is_ok());
@@ -363,24 +262,13 @@ async fn robots_names_sitemaps_and_keeps_admin_out(t: TestApp) {
     let robots = t.get("/robots.txt").await;
     assert_eq!(robots.header("content-type"), "text/plain; charset=utf-8");
     assert!(robots.body.contains("Disallow: /admin"));
-    assert!(
-        robots
-            .body
-            .contains("Sitemap: http://127.0.0.1:8080/sitemap.xml")
-    );
-    assert!(
-        robots
-            .body
-            .contains("Sitemap: http://127.0.0.1:8080/sitemap-news.xml")
-    );
+    assert!(robots.body.contains("Sitemap: http://127.0.0.1:8080/sitemap.xml"));
+    assert!(robots.body.contains("Sitemap: http://127.0.0.1:8080/sitemap-news.xml"));
 }
 
 /// The JSON of the page's `application/ld+json` block.
 fn json_ld(body: &str) -> serde_json::Value {
-    let start = body
-        .find("<script type=\"application/ld+json\">")
-        .expect("JSON-LD block")
-        + 35;
+    let start = body.find("<script type=\"application/ld+json\">").expect("JSON-LD block") + 35;
     let end = start + body[start..].find("</script>").unwrap();
     serde_json::from_str(&body[start..end]).expect("JSON-LD parses")
 }
@@ -395,41 +283,15 @@ async fn article_page_has_json_ld_open_graph_and_feed_links(t: TestApp) {
     let article = &data[0];
     assert_eq!(article["@type"], "NewsArticle");
     assert_eq!(article["headline"], "Strukturierte </script> Daten");
-    assert_eq!(
-        article["image"][0],
-        "http://127.0.0.1:8080/static/demo/01.svg"
-    );
+    assert_eq!(article["image"][0], "http://127.0.0.1:8080/static/demo/01.svg");
     assert_eq!(article["author"][0]["name"], "Ada Lovelace");
-    assert_eq!(
-        article["author"][0]["url"],
-        "http://127.0.0.1:8080/author/ada-lovelace"
-    );
+    assert_eq!(article["author"][0]["url"], "http://127.0.0.1:8080/author/ada-lovelace");
     assert_eq!(article["publisher"]["name"], "Newsdesk");
-    assert!(
-        article["publisher"]["logo"]["url"]
-            .as_str()
-            .unwrap()
-            .starts_with("http")
-    );
+    assert!(article["publisher"]["logo"]["url"].as_str().unwrap().starts_with("http"));
     assert_eq!(article["inLanguage"], "de");
-    assert_eq!(
-        article["mainEntityOfPage"]["@id"],
-        "http://127.0.0.1:8080/news/strukturierte-script-daten"
-    );
-    assert!(
-        article["datePublished"]
-            .as_str()
-            .unwrap()
-            .parse::<jiff::Timestamp>()
-            .is_ok()
-    );
-    assert!(
-        article["dateModified"]
-            .as_str()
-            .unwrap()
-            .parse::<jiff::Timestamp>()
-            .is_ok()
-    );
+    assert_eq!(article["mainEntityOfPage"]["@id"], "http://127.0.0.1:8080/news/strukturierte-script-daten");
+    assert!(article["datePublished"].as_str().unwrap().parse::<jiff::Timestamp>().is_ok());
+    assert!(article["dateModified"].as_str().unwrap().parse::<jiff::Timestamp>().is_ok());
     assert_eq!(data[1]["@type"], "BreadcrumbList");
     assert_eq!(data[1]["itemListElement"].as_array().unwrap().len(), 3);
     for needle in [
@@ -445,17 +307,26 @@ async fn article_page_has_json_ld_open_graph_and_feed_links(t: TestApp) {
     ] {
         assert!(page.body.contains(needle), "{needle}");
     }
-    assert!(
-        !page.body.contains("Google News folgen"),
-        "hidden while not configured"
-    );
+    assert!(!page.body.contains("Google News folgen"), "hidden while not configured");
     // A bare article (no image, no tags) still yields valid structured data.
     let mut bare = draft("Ganz schlicht");
     bare.tags.clear();
     t.create(bare).await;
+    // Imports may bring articles without authors: remove them behind the model's back.
+    let bare = queries::find_by_slug(&t.app.db, "ganz-schlicht").await.unwrap().unwrap();
+    sqlx::query("DELETE FROM article_authors WHERE article_id = $1")
+        .bind(bare.id)
+        .execute(&t.app.db.pool)
+        .await
+        .unwrap();
     let data = json_ld(&t.get("/news/ganz-schlicht").await.body);
     assert!(data[0].get("image").is_none());
+    assert_eq!(data[0]["author"].as_array().unwrap().len(), 0);
     assert_eq!(data[1]["itemListElement"].as_array().unwrap().len(), 2);
+    for path in ["/feed", "/feed/atom", "/feed.json"] {
+        let feed = parse_feed(&t.get(path).await.body);
+        assert!(feed.entries.iter().any(|e| e.title.as_ref().unwrap().content == "Ganz schlicht"), "{path}");
+    }
 }
 
 async fn home_has_website_and_organization(t: TestApp) {
@@ -468,18 +339,13 @@ async fn home_has_website_and_organization(t: TestApp) {
     let data = json_ld(&home.body);
     assert_eq!(data[0]["@type"], "WebSite");
     assert_eq!(data[1]["@type"], "NewsMediaOrganization");
-    assert!(
-        home.body
-            .contains("<meta property=\"og:type\" content=\"website\">")
-    );
+    assert!(home.body.contains("<meta property=\"og:type\" content=\"website\">"));
     let tag = t.get("/tag/ki").await;
-    assert!(tag.body.contains("<link rel=\"alternate\" type=\"application/rss+xml\" title=\"Newsdesk – Thema: KI\" href=\"/tag/ki/feed\">"));
+    assert!(tag.body.contains(
+        "<link rel=\"alternate\" type=\"application/rss+xml\" title=\"Newsdesk – Thema: KI\" href=\"/tag/ki/feed\">"
+    ));
     let article = t.get("/news/startseite").await;
-    assert!(
-        article
-            .body
-            .contains("href=\"https://news.google.example/publications/newsdesk\"")
-    );
+    assert!(article.body.contains("href=\"https://news.google.example/publications/newsdesk\""));
 }
 
 /// A local HTTP server that records each request's path and body and answers with `status`.
@@ -509,23 +375,11 @@ async fn publishing_pings_hub_and_indexnow(t: TestApp) {
     .await;
     // The hub is announced in feeds and headers, the key file is served.
     let feed = t.get("/feed").await;
-    assert!(
-        feed.body
-            .contains(&format!("<atom:link rel=\"hub\" href=\"{url}/hub\"/>"))
-    );
-    assert!(
-        feed.header("link")
-            .contains(&format!("<{url}/hub>; rel=\"hub\""))
-    );
+    assert!(feed.body.contains(&format!("<atom:link rel=\"hub\" href=\"{url}/hub\"/>")));
+    assert!(feed.header("link").contains(&format!("<{url}/hub>; rel=\"hub\"")));
     assert!(feed.header("link").contains("rel=\"self\""));
-    assert_eq!(
-        t.get("/abcdef0123456789.txt").await.body,
-        "abcdef0123456789"
-    );
-    assert_eq!(
-        t.get("/falscher-schluessel.txt").await.status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(t.get("/abcdef0123456789.txt").await.body, "abcdef0123456789");
+    assert_eq!(t.get("/falscher-schluessel.txt").await.status, StatusCode::NOT_FOUND);
 
     let mut d = draft("Gepingt");
     d.tags = vec!["Robotik".into()];
@@ -541,97 +395,51 @@ async fn publishing_pings_hub_and_indexnow(t: TestApp) {
             body.clone()
         })
         .collect();
-    for feed in [
-        "%2Ffeed&",
-        "%2Ffeed%2Fatom",
-        "%2Ffeed.json",
-        "%2Ftag%2Frobotik%2Ffeed",
-        "%2Fauthor%2Fada-lovelace%2Ffeed",
-    ] {
+    for feed in
+        ["%2Ffeed&", "%2Ffeed%2Fatom", "%2Ffeed.json", "%2Ftag%2Frobotik%2Ffeed", "%2Fauthor%2Fada-lovelace%2Ffeed"]
+    {
         assert!(
-            hub_feeds
-                .iter()
-                .any(|b| b.contains(feed) || b.ends_with(feed.trim_end_matches('&'))),
+            hub_feeds.iter().any(|b| b.contains(feed) || b.ends_with(feed.trim_end_matches('&'))),
             "{feed} pinged: {hub_feeds:?}"
         );
     }
-    let (_, indexnow) = seen
-        .iter()
-        .find(|(path, _)| path == "/indexnow")
-        .expect("IndexNow submission");
+    let (_, indexnow) = seen.iter().find(|(path, _)| path == "/indexnow").expect("IndexNow submission");
     let indexnow: serde_json::Value = serde_json::from_str(indexnow).unwrap();
     assert_eq!(indexnow["key"], "abcdef0123456789");
-    assert_eq!(
-        indexnow["keyLocation"],
-        "http://127.0.0.1:8080/abcdef0123456789.txt"
-    );
+    assert_eq!(indexnow["keyLocation"], "http://127.0.0.1:8080/abcdef0123456789.txt");
     assert_eq!(indexnow["urlList"][0], "http://127.0.0.1:8080/news/gepingt");
-    assert_eq!(
-        queue::counts(&t.app.db, pings::WEBSUB)
-            .await
-            .unwrap()
-            .failed,
-        0
-    );
+    assert_eq!(queue::counts(&t.app.db, pings::WEBSUB).await.unwrap().failed, 0);
 }
 
 async fn failing_hub_never_breaks_publishing(t: TestApp) {
     let (url, seen) = recorder(StatusCode::SERVICE_UNAVAILABLE).await;
-    let t = TestApp::with_config(t.db_backend(), |c| {
-        c.discovery.websub_hub = format!("{url}/hub")
-    })
-    .await;
+    let t = TestApp::with_config(t.db_backend(), |c| c.discovery.websub_hub = format!("{url}/hub")).await;
     let article = t.publish("Trotzdem online").await;
     assert_eq!(article.status, Status::Published);
     worker::run_pending(&t.app).await.unwrap();
     assert!(!seen.lock().unwrap().is_empty(), "the hub was tried");
     assert_eq!(t.get("/news/trotzdem-online").await.status, StatusCode::OK);
     let counts = queue::counts(&t.app.db, pings::WEBSUB).await.unwrap();
-    assert_eq!(
-        (counts.pending, counts.done),
-        (5, 0),
-        "pings wait for a retry: {counts:?}"
-    );
+    assert_eq!((counts.pending, counts.done), (5, 0), "pings wait for a retry: {counts:?}");
     // Retried with backoff: nothing more is due right away...
     assert_eq!(worker::run_pending(&t.app).await.unwrap(), 0);
     // ...but after the backoff they are tried again.
     t.app.clock.advance(31);
     assert_eq!(worker::run_pending(&t.app).await.unwrap(), 5);
     // A hub that does not even listen is no different.
-    let t2 = TestApp::with_config(t.db_backend(), |c| {
-        c.discovery.websub_hub = "http://127.0.0.1:9/hub".into()
-    })
-    .await;
+    let t2 = TestApp::with_config(t.db_backend(), |c| c.discovery.websub_hub = "http://127.0.0.1:9/hub".into()).await;
     t2.publish("Hub fehlt").await;
     worker::run_pending(&t2.app).await.unwrap();
     assert_eq!(t2.get("/news/hub-fehlt").await.status, StatusCode::OK);
-    assert_eq!(
-        queue::counts(&t2.app.db, pings::WEBSUB)
-            .await
-            .unwrap()
-            .pending,
-        5
-    );
+    assert_eq!(queue::counts(&t2.app.db, pings::WEBSUB).await.unwrap().pending, 5);
 }
 
 async fn drafts_queue_no_pings(t: TestApp) {
     let mut d = draft("Still");
     d.status = Some("draft".into());
     t.create(d).await;
-    assert_eq!(
-        queue::counts(&t.app.db, pings::CONTENT_CHANGED)
-            .await
-            .unwrap()
-            .pending,
-        0
-    );
+    assert_eq!(queue::counts(&t.app.db, pings::CONTENT_CHANGED).await.unwrap().pending, 0);
     t.publish("Laut").await;
-    assert_eq!(
-        queue::counts(&t.app.db, pings::CONTENT_CHANGED)
-            .await
-            .unwrap()
-            .pending,
-        1
-    );
+    assert_eq!(queue::counts(&t.app.db, pings::CONTENT_CHANGED).await.unwrap().pending, 1);
     let _ = Backend::Sqlite;
 }

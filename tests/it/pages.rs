@@ -37,10 +37,7 @@ async fn home_shows_lead_story_then_latest(t: TestApp) {
     let lead = page.body.find("teaser-top").expect("lead story block");
     let newest = page.body.find("Neueste Meldung").unwrap();
     let oldest = page.body.find("Älteste Meldung").unwrap();
-    assert!(
-        lead < newest && newest < oldest,
-        "lead story first, then the older article"
-    );
+    assert!(lead < newest && newest < oldest, "lead story first, then the older article");
     assert!(page.body.contains("Neueste Meldungen"));
 }
 
@@ -53,10 +50,7 @@ async fn home_paginates(t: TestApp) {
     let first = t.get("/").await;
     assert!(first.body.contains("Meldung Nummer 5") && first.body.contains("Meldung Nummer 4"));
     assert!(!first.body.contains("Meldung Nummer 3"));
-    assert!(
-        first.body.contains("href=\"/page/2\""),
-        "link to the next page"
-    );
+    assert!(first.body.contains("href=\"/page/2\""), "link to the next page");
     let third = t.get("/page/3").await;
     assert_eq!(third.status, StatusCode::OK);
     assert!(third.body.contains("Meldung Nummer 1"));
@@ -93,19 +87,12 @@ async fn article_page_has_the_reference_shape(t: TestApp) {
     ];
     let mut last = 0;
     for needle in order {
-        let at = body[last..]
-            .find(needle)
-            .unwrap_or_else(|| panic!("{needle:?} missing or out of order"));
+        let at = body[last..].find(needle).unwrap_or_else(|| panic!("{needle:?} missing or out of order"));
         last += at;
     }
     assert!(body.contains("Foto: Labor"));
-    assert!(body.contains(
-        "<link rel=\"canonical\" href=\"http://127.0.0.1:8080/news/roboter-lernen-greifen\">"
-    ));
-    assert!(
-        !body.contains("Aktualisiert"),
-        "no update shown for a fresh article"
-    );
+    assert!(body.contains("<link rel=\"canonical\" href=\"http://127.0.0.1:8080/news/roboter-lernen-greifen\">"));
+    assert!(!body.contains("Aktualisiert"), "no update shown for a fresh article");
     assert!(body.contains("<title>Roboter lernen Greifen – Newsdesk</title>"));
 }
 
@@ -113,20 +100,9 @@ async fn research_links_are_url_encoded(t: TestApp) {
     t.publish("KI & Ethik: Wer haftet für Fehler?").await;
     let page = t.get("/news/ki-ethik-wer-haftet-fuer-fehler").await;
     let q = "KI%20%26%20Ethik%3A%20Wer%20haftet%20f%C3%BCr%20Fehler%3F";
-    assert!(
-        page.body
-            .contains(&format!("https://www.google.com/search?q={q}")),
-        "{}",
-        page.body
-    );
-    assert!(
-        page.body
-            .contains(&format!("https://www.bing.com/search?q={q}"))
-    );
-    assert!(
-        page.body
-            .contains(&format!("https://news.google.com/search?q={q}"))
-    );
+    assert!(page.body.contains(&format!("https://www.google.com/search?q={q}")), "{}", page.body);
+    assert!(page.body.contains(&format!("https://www.bing.com/search?q={q}")));
+    assert!(page.body.contains(&format!("https://news.google.com/search?q={q}")));
 }
 
 async fn unknown_and_malformed_urls_get_designed_error_pages(t: TestApp) {
@@ -147,21 +123,13 @@ async fn unknown_and_malformed_urls_get_designed_error_pages(t: TestApp) {
     ] {
         let page = t.get(path).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
-        assert!(
-            page.body.contains("Seite nicht gefunden"),
-            "{path}: designed 404 page"
-        );
-        assert!(
-            page.body.contains("class=\"masthead\""),
-            "{path}: in the site's layout"
-        );
+        assert!(page.body.contains("Seite nicht gefunden"), "{path}: designed 404 page");
+        assert!(page.body.contains("class=\"masthead\""), "{path}: in the site's layout");
     }
     let bad = t.get("/news/%FF%FE").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(bad.body.contains("Ungültige Anfrage"));
-    let post = t
-        .request(Method::POST, "/news/vorhanden", Body::from("x"))
-        .await;
+    let post = t.request(Method::POST, "/news/vorhanden", Body::from("x")).await;
     assert_eq!(post.status, StatusCode::METHOD_NOT_ALLOWED);
     assert!(post.body.contains("Methode nicht erlaubt"));
 }
@@ -173,14 +141,8 @@ async fn drafts_and_unpublished_articles_stay_hidden(t: TestApp) {
     let mut d = draft("Zurückgezogen");
     d.status = Some("unpublished".into());
     t.create(d).await;
-    assert_eq!(
-        t.get("/news/noch-ein-entwurf").await.status,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        t.get("/news/zurueckgezogen").await.status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(t.get("/news/noch-ein-entwurf").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(t.get("/news/zurueckgezogen").await.status, StatusCode::NOT_FOUND);
     let home = t.get("/").await;
     assert!(!home.body.contains("Entwurf") && !home.body.contains("Zurückgezogen"));
     assert!(home.body.contains("Noch keine Artikel veröffentlicht."));
@@ -213,11 +175,7 @@ async fn tag_author_and_archive_pages_list_articles(t: TestApp) {
     let february = t.get("/archive/2026/02").await;
     assert!(!february.body.contains(&article.title));
     let index = t.get("/archive").await;
-    assert!(
-        index.body.contains("href=\"/archive/2026/03\">März</a>"),
-        "{}",
-        index.body
-    );
+    assert!(index.body.contains("href=\"/archive/2026/03\">März</a>"), "{}", index.body);
 }
 
 async fn pages_carry_security_headers(t: TestApp) {
@@ -225,37 +183,16 @@ async fn pages_carry_security_headers(t: TestApp) {
     for path in ["/", "/news/sicher", "/nirgends"] {
         let page = t.get(path).await;
         let csp = page.header("content-security-policy");
-        assert!(
-            csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"),
-            "{path}"
-        );
-        assert!(
-            !csp.contains("unsafe-inline"),
-            "{path}: no inline script or style"
-        );
+        assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"), "{path}");
+        assert!(!csp.contains("unsafe-inline"), "{path}: no inline script or style");
         assert_eq!(page.header("x-content-type-options"), "nosniff");
-        assert_eq!(
-            page.header("referrer-policy"),
-            "strict-origin-when-cross-origin"
-        );
+        assert_eq!(page.header("referrer-policy"), "strict-origin-when-cross-origin");
         let scripts = page.body.matches("<script").count();
-        let data_blocks = page
-            .body
-            .matches("<script type=\"application/ld+json\">")
-            .count();
-        assert_eq!(
-            scripts, data_blocks,
-            "{path}: no JavaScript, only JSON-LD data blocks"
-        );
-        assert!(
-            !page.body.contains("style=\""),
-            "{path}: no inline styles under the CSP"
-        );
+        let data_blocks = page.body.matches("<script type=\"application/ld+json\">").count();
+        assert_eq!(scripts, data_blocks, "{path}: no JavaScript, only JSON-LD data blocks");
+        assert!(!page.body.contains("style=\""), "{path}: no inline styles under the CSP");
         for foreign in ["src=\"http", "href=\"//", "src=\"//", "@import"] {
-            assert!(
-                !page.body.contains(foreign),
-                "{path}: nothing loads from another host ({foreign})"
-            );
+            assert!(!page.body.contains(foreign), "{path}: nothing loads from another host ({foreign})");
         }
     }
 }
@@ -282,14 +219,8 @@ async fn static_assets_are_cached_long(t: TestApp) {
     assert_eq!(css.header("content-type"), "text/css; charset=utf-8");
     assert!(css.header("cache-control").contains("immutable"));
     assert!(css.body.contains("prefers-color-scheme: dark"));
-    assert_eq!(
-        t.get("/static/nicht-da.css").await.status,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        t.get("/static/../Cargo.toml").await.status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(t.get("/static/nicht-da.css").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(t.get("/static/../Cargo.toml").await.status, StatusCode::NOT_FOUND);
 }
 
 async fn article_body_is_sanitised(t: TestApp) {
@@ -301,17 +232,11 @@ async fn article_body_is_sanitised(t: TestApp) {
     assert_eq!(page.status, StatusCode::OK);
     assert!(!page.body.contains("alert("));
     assert!(!page.body.contains("tracker.example"));
-    assert!(
-        page.body.contains("Titel mit &lt;b&gt;Tags&lt;/b&gt;"),
-        "titles are escaped"
-    );
+    assert!(page.body.contains("Titel mit &lt;b&gt;Tags&lt;/b&gt;"), "titles are escaped");
 }
 
 async fn english_ui_by_config(t: TestApp) {
-    let t = TestApp::with_config(t.db_backend(), |c| {
-        c.site.language = newsdesk::config::Language::En
-    })
-    .await;
+    let t = TestApp::with_config(t.db_backend(), |c| c.site.language = newsdesk::config::Language::En).await;
     let mut d = draft("Robots learn to grasp");
     d.language = Some("en".into());
     t.create(d).await;
@@ -324,59 +249,30 @@ async fn english_ui_by_config(t: TestApp) {
 }
 
 async fn demo_publication_fills_an_empty_site_only(t: TestApp) {
-    let added = import::load_demo(&t.app.db, t.app.language(), t.app.now())
-        .await
-        .unwrap();
+    let added = import::load_demo(&t.app.db, t.app.language(), t.app.now()).await.unwrap();
     assert!(added >= 12, "at least 12 demo articles, got {added}");
     let home = t.get("/").await;
     assert!(home.body.contains("Miriam Kessler") || home.body.contains("Jonas Brandt"));
     let articles = queries::list_all(&t.app.db).await.unwrap();
-    let authors: std::collections::BTreeSet<_> = articles
-        .iter()
-        .flat_map(|a| a.authors.iter().map(|x| x.slug.clone()))
-        .collect();
+    let authors: std::collections::BTreeSet<_> =
+        articles.iter().flat_map(|a| a.authors.iter().map(|x| x.slug.clone())).collect();
     assert_eq!(authors.len(), 2, "two demo authors");
-    assert!(
-        articles.iter().all(|a| !a.places.is_empty()),
-        "every demo article has a dateline"
-    );
+    assert!(articles.iter().all(|a| !a.places.is_empty()), "every demo article has a dateline");
     // Every demo article can be opened, and relative links between them resolve.
     for article in &articles {
         let page = t.get(&format!("/news/{}", article.slug)).await;
         assert_eq!(page.status, StatusCode::OK, "{}", article.slug);
-        for link in page
-            .body
-            .match_indices("href=\"/news/")
-            .map(|(i, _)| &page.body[i + 6..])
-        {
+        for link in page.body.match_indices("href=\"/news/").map(|(i, _)| &page.body[i + 6..]) {
             let target = &link[..link.find('"').unwrap()];
-            assert_eq!(
-                t.get(target).await.status,
-                StatusCode::OK,
-                "{} links to {target}",
-                article.slug
-            );
+            assert_eq!(t.get(target).await.status, StatusCode::OK, "{} links to {target}", article.slug);
         }
     }
     // A second start with --demo never touches a site that has content.
-    assert_eq!(
-        import::load_demo(&t.app.db, t.app.language(), t.app.now())
-            .await
-            .unwrap(),
-        0
-    );
-    let own = ArticleDraft {
-        title: "Eigene Seite".into(),
-        ..draft("x")
-    };
+    assert_eq!(import::load_demo(&t.app.db, t.app.language(), t.app.now()).await.unwrap(), 0);
+    let own = ArticleDraft { title: "Eigene Seite".into(), ..draft("x") };
     let other = TestApp::new(t.db_backend()).await;
     other.create(own).await;
-    assert_eq!(
-        import::load_demo(&other.app.db, other.app.language(), other.app.now())
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(import::load_demo(&other.app.db, other.app.language(), other.app.now()).await.unwrap(), 0);
     assert_eq!(queries::count(&other.app.db).await.unwrap(), 1);
 }
 
@@ -388,13 +284,9 @@ async fn oversized_request_body_is_refused(t: TestApp) {
         .header("content-length", big.len())
         .body(Body::from(big))
         .unwrap();
-    let response = tower::ServiceExt::oneshot(t.router.clone(), request)
-        .await
-        .unwrap();
+    let response = tower::ServiceExt::oneshot(t.router.clone(), request).await.unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
-    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-        .await
-        .unwrap();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
     assert!(String::from_utf8_lossy(&body).contains("Anfrage zu groß"));
 }
 
@@ -403,18 +295,8 @@ async fn database_failure_shows_an_opaque_500_page(t: TestApp) {
     t.app.db.pool.close().await;
     let page = t.get("/news/vorher-da").await;
     assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
-    assert!(
-        page.body.contains("Interner Fehler"),
-        "designed 500 page: {}",
-        page.body
-    );
+    assert!(page.body.contains("Interner Fehler"), "designed 500 page: {}", page.body);
     assert!(page.body.contains("class=\"masthead\""));
-    assert!(
-        !page.body.to_lowercase().contains("pool"),
-        "no internal detail shown"
-    );
-    assert_eq!(
-        t.get("/healthz").await.status,
-        StatusCode::SERVICE_UNAVAILABLE
-    );
+    assert!(!page.body.to_lowercase().contains("pool"), "no internal detail shown");
+    assert_eq!(t.get("/healthz").await.status, StatusCode::SERVICE_UNAVAILABLE);
 }
