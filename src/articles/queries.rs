@@ -69,29 +69,30 @@ fn article_from_row(row: &AnyRow) -> Result<Article, sqlx::Error> {
     })
 }
 
-/// Fills in the tags and authors of `articles`: two queries per 500 articles (bound
-/// parameters are limited on both backends).
+/// Fills in the tags and authors of `articles`: one query per 500 articles (bound parameters
+/// are limited on both backends). Every query costs a thread hand-over in the SQLite driver,
+/// so tags and authors come back together.
 async fn attach_labels(db: &Db, articles: &mut [Article]) -> Result<(), sqlx::Error> {
     for chunk in articles.chunks_mut(500) {
         let index: HashMap<i64, usize> = chunk.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
         let ids = db::placeholders(0, chunk.len());
-        for (table, join, is_tag) in [
-            ("article_tags", "tags t ON t.id = x.tag_id", true),
-            ("article_authors", "authors t ON t.id = x.author_id", false),
-        ] {
-            let sql = format!(
-                "SELECT x.article_id, t.slug, t.name FROM {table} x JOIN {join} \
-                 WHERE x.article_id IN ({ids}) ORDER BY x.article_id, x.position"
-            );
-            let mut query = sqlx::query(AssertSqlSafe(sql));
-            for article in chunk.iter() {
-                query = query.bind(article.id);
-            }
-            for row in query.fetch_all(&db.pool).await? {
-                let label = Label { slug: row.try_get(1)?, name: row.try_get(2)? };
-                if let Some(&i) = index.get(&row.try_get::<i64, _>(0)?) {
-                    if is_tag { chunk[i].tags.push(label) } else { chunk[i].authors.push(label) }
-                }
+        let sql = format!(
+            "SELECT x.article_id, 0 AS kind, x.position, t.slug, t.name FROM article_tags x \
+               JOIN tags t ON t.id = x.tag_id WHERE x.article_id IN ({ids}) \
+             UNION ALL \
+             SELECT x.article_id, 1 AS kind, x.position, t.slug, t.name FROM article_authors x \
+               JOIN authors t ON t.id = x.author_id WHERE x.article_id IN ({ids}) \
+             ORDER BY 1, 2, 3"
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for article in chunk.iter() {
+            query = query.bind(article.id);
+        }
+        for row in query.fetch_all(&db.pool).await? {
+            let label = Label { slug: row.try_get(3)?, name: row.try_get(4)? };
+            let kind: i64 = row.try_get(1)?;
+            if let Some(&i) = index.get(&row.try_get::<i64, _>(0)?) {
+                if kind == 0 { chunk[i].tags.push(label) } else { chunk[i].authors.push(label) }
             }
         }
     }
