@@ -62,6 +62,10 @@ month-12 = Dezember
 
 error-400-title = Ungültige Anfrage
 error-400-text = Diese Adresse oder diese Eingabe können wir nicht verarbeiten.
+error-403-title = Kein Zugriff
+error-403-text = Dafür fehlt Ihnen die Berechtigung, oder das Formular ist abgelaufen. Laden Sie die Seite neu und versuchen Sie es noch einmal.
+error-429-title = Zu viele Anfragen
+error-429-text = Bitte warten Sie einen Moment und versuchen Sie es dann noch einmal.
 error-404-title = Seite nicht gefunden
 error-404-text = Diese Seite gibt es nicht oder nicht mehr. Vielleicht finden Sie das Gesuchte auf der Startseite oder im Archiv.
 error-405-title = Methode nicht erlaubt
@@ -75,3 +79,94 @@ error-503-text = Die Seite ist gerade überlastet. Bitte versuchen Sie es gleich
 error-other-title = Fehler
 error-other-text = Die Anfrage konnte nicht bearbeitet werden.
 error-back-home = Zur Startseite
+
+comments-heading = { $count ->
+    [0] Kommentare
+    [one] Ein Kommentar
+   *[other] { $count } Kommentare
+}
+comments-invitation = Was meinen Sie zu „{ $title }“? Wir freuen uns auf Ihren Kommentar.
+comments-policy = Alle Kommentare werden vor der Veröffentlichung geprüft. Wir löschen Kommentare, die nicht zum Thema gehören oder nur darauf zielen, Leserinnen, Leser oder Autoren herabzusetzen. Bitte schreiben Sie so respektvoll, als säßen wir gemeinsam an einem Tisch.
+comments-none = Noch keine Kommentare. Schreiben Sie den ersten.
+comments-closed = Die Kommentare zu diesem Artikel sind geschlossen.
+comment-by = Kommentar von { $name }
+comment-report = Melden
+comment-reply = { $name } antworten
+comment-form-heading = Kommentar schreiben
+comment-name = Name
+comment-email = E-Mail (freiwillig)
+comment-email-hint = Wird nie angezeigt; nur für Rückfragen der Redaktion.
+comment-text = Ihr Kommentar
+comment-honeypot = Dieses Feld bitte leer lassen
+comment-submit = Kommentar absenden
+comment-back = Zurück zu „{ $title }“
+comment-received-title = Danke für Ihren Kommentar
+comment-received-text = Ihr Kommentar wartet auf die Freigabe durch die Moderation und erscheint, sobald er geprüft ist.
+comment-published-title = Ihr Kommentar ist veröffentlicht
+comment-published-text = Danke! Ihr Kommentar ist jetzt unter dem Artikel zu lesen.
+comment-reported-title = Danke für Ihren Hinweis
+comment-reported-text = Die Moderation sieht sich den gemeldeten Kommentar an.
+comment-refused-title = Kommentar nicht angenommen
+comment-error-origin = Das Formular wurde nicht von dieser Website gesendet. Bitte schreiben Sie Ihren Kommentar direkt unter dem Artikel.
+comment-error-bot = Ihr Kommentar konnte nicht angenommen werden.
+comment-error-token = Das Formular ist abgelaufen oder ungültig. Bitte laden Sie den Artikel neu und senden Sie Ihren Kommentar noch einmal.
+comment-error-closed = Die Kommentare zu diesem Artikel sind geschlossen.
+comment-error-flood = Sie haben gerade erst kommentiert. Bitte warten Sie einen Moment, bevor Sie den nächsten Kommentar senden.
+comment-error-name-missing = Bitte geben Sie einen Namen an.
+comment-error-name-too-long = Der Name ist zu lang (höchstens 80 Zeichen).
+comment-error-email = Die E-Mail-Adresse ist ungültig. Sie können das Feld auch leer lassen.
+comment-error-text-missing = Bitte schreiben Sie einen Kommentar.
+comment-error-text-too-long = Der Kommentar ist zu lang.
+comment-error-control = Der Text enthält unzulässige Steuerzeichen.
+comment-error-parent = Der Kommentar, auf den Sie antworten, ist nicht (mehr) vorhanden.
+comments-feed-article = Kommentare zu „{ $title }“
+comments-feed-all = Kommentare bei { $site }
+
+admin-title = Redaktion
+admin-nav = Redaktionsbereich
+admin-dashboard = Übersicht
+admin-comments = Kommentare
+admin-to-site = Zur Website
+admin-logout = Abmelden
+role-admin = Admin
+role-editor = Redaktion
+role-moderator = Moderation
+login-title = Anmelden
+login-email = E-Mail
+login-password = Passwort
+login-submit = Anmelden
+login-error-wrong = E-Mail-Adresse oder Passwort stimmen nicht.
+login-error-throttled = Zu viele fehlgeschlagene Anmeldungen. Bitte versuchen Sie es in einer Viertelstunde noch einmal.
+login-error-expired = Das Formular ist abgelaufen. Bitte versuchen Sie es noch einmal.
+dashboard-pending-comments = Kommentare warten auf Freigabe
+dashboard-scheduled = Artikel geplant
+dashboard-drafts = Entwürfe
+dashboard-published = Artikel veröffentlicht
+queue-views = Ansichten
+queue-pending = Wartend
+queue-reported = Gemeldet
+queue-approved = Freigegeben
+queue-rejected = Abgelehnt
+queue-spam = Spam
+queue-bulk = Ausgewählte:
+queue-reply = Antwort
+queue-reports = { $count ->
+    [one] eine Meldung
+   *[other] { $count } Meldungen
+}
+queue-empty = Hier ist nichts zu tun.
+queue-log = Protokoll
+queue-log-empty = Noch keine Moderation.
+log-when = Wann
+log-who = Wer
+log-action = Aktion
+log-comment = Kommentar
+log-system = System
+action-approve = Freigeben
+action-reject = Ablehnen
+action-spam = Spam
+action-delete = Löschen
+action-dismiss = Meldungen verwerfen
+flag-off_topic = Themenfremd
+flag-demeaning = Herabsetzend
+flag-spam = Spam

@@ -62,6 +62,10 @@ month-12 = December
 
 error-400-title = Bad request
 error-400-text = We cannot process this address or this input.
+error-403-title = Access denied
+error-403-text = You are not allowed to do this, or the form has expired. Reload the page and try again.
+error-429-title = Too many requests
+error-429-text = Please wait a moment and try again.
 error-404-title = Page not found
 error-404-text = This page does not exist or no longer exists. The home page or the archive may have what you are looking for.
 error-405-title = Method not allowed
@@ -75,3 +79,94 @@ error-503-text = The site is overloaded right now. Please try again in a moment.
 error-other-title = Error
 error-other-text = The request could not be processed.
 error-back-home = Back to the home page
+
+comments-heading = { $count ->
+    [0] Comments
+    [one] One comment
+   *[other] { $count } comments
+}
+comments-invitation = What do you think about “{ $title }”? We look forward to your comment.
+comments-policy = Every comment is checked before it appears. We delete comments that are off-topic or only aim to demean readers or authors. Please write as respectfully as if we sat together at one table.
+comments-none = No comments yet. Write the first one.
+comments-closed = Comments on this article are closed.
+comment-by = Comment by { $name }
+comment-report = Report
+comment-reply = Reply to { $name }
+comment-form-heading = Write a comment
+comment-name = Name
+comment-email = Email (optional)
+comment-email-hint = Never shown; only for questions from the newsroom.
+comment-text = Your comment
+comment-honeypot = Please leave this field empty
+comment-submit = Send comment
+comment-back = Back to “{ $title }”
+comment-received-title = Thank you for your comment
+comment-received-text = Your comment awaits moderation and appears once it has been checked.
+comment-published-title = Your comment is published
+comment-published-text = Thank you! Your comment is now shown under the article.
+comment-reported-title = Thank you for telling us
+comment-reported-text = The moderators will look at the reported comment.
+comment-refused-title = Comment not accepted
+comment-error-origin = The form was not sent from this site. Please write your comment under the article.
+comment-error-bot = Your comment could not be accepted.
+comment-error-token = The form has expired or is invalid. Please reload the article and send your comment again.
+comment-error-closed = Comments on this article are closed.
+comment-error-flood = You have just commented. Please wait a moment before sending the next comment.
+comment-error-name-missing = Please give a name.
+comment-error-name-too-long = The name is too long (at most 80 characters).
+comment-error-email = The email address is invalid. You may also leave the field empty.
+comment-error-text-missing = Please write a comment.
+comment-error-text-too-long = The comment is too long.
+comment-error-control = The text contains control characters that are not allowed.
+comment-error-parent = The comment you are replying to does not exist (any more).
+comments-feed-article = Comments on “{ $title }”
+comments-feed-all = Comments at { $site }
+
+admin-title = Newsroom
+admin-nav = Newsroom
+admin-dashboard = Overview
+admin-comments = Comments
+admin-to-site = To the site
+admin-logout = Sign out
+role-admin = Admin
+role-editor = Editor
+role-moderator = Moderator
+login-title = Sign in
+login-email = Email
+login-password = Password
+login-submit = Sign in
+login-error-wrong = Email address or password is wrong.
+login-error-throttled = Too many failed sign-ins. Please try again in a quarter of an hour.
+login-error-expired = The form has expired. Please try again.
+dashboard-pending-comments = comments await moderation
+dashboard-scheduled = articles scheduled
+dashboard-drafts = drafts
+dashboard-published = articles published
+queue-views = Views
+queue-pending = Pending
+queue-reported = Reported
+queue-approved = Approved
+queue-rejected = Rejected
+queue-spam = Spam
+queue-bulk = Selected:
+queue-reply = Reply
+queue-reports = { $count ->
+    [one] one report
+   *[other] { $count } reports
+}
+queue-empty = Nothing to do here.
+queue-log = Log
+queue-log-empty = No moderation yet.
+log-when = When
+log-who = Who
+log-action = Action
+log-comment = Comment
+log-system = System
+action-approve = Approve
+action-reject = Reject
+action-spam = Spam
+action-delete = Delete
+action-dismiss = Dismiss reports
+flag-off_topic = Off-topic
+flag-demeaning = Demeaning
+flag-spam = Spam

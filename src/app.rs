@@ -8,9 +8,13 @@ use minijinja::Value;
 use serde::Serialize;
 
 use crate::articles::model::Label;
+use crate::auth::keys::Keys;
+use crate::auth::sessions::Staff;
+use crate::comments::moderation::Assessor;
 use crate::config::{Config, Language};
 use crate::db::Db;
 use crate::discovery::handlers::main_feed_links;
+use crate::search::similarity::Corpus;
 use crate::web::error::AppError;
 use crate::web::i18n::I18n;
 use crate::web::{assets, templates};
@@ -53,6 +57,10 @@ pub struct App {
     nav_tags: RwLock<Option<(Instant, Vec<Label>)>>,
     /// For pings to hubs and search engines.
     pub http: reqwest::Client,
+    pub keys: Keys,
+    pub assessor: Assessor,
+    /// Term statistics of the live articles, for similarity; rebuilt after content changes.
+    corpus: RwLock<Option<Arc<Corpus>>>,
 }
 
 impl std::fmt::Debug for App {
@@ -62,13 +70,19 @@ impl std::fmt::Debug for App {
 }
 
 impl App {
-    /// Opens the database (without migrating it) and loads templates and translations.
+    /// Opens the database, applies pending migrations, and loads keys, templates and
+    /// translations: what `serve` does before it listens.
     pub async fn build(config: Config) -> anyhow::Result<Arc<App>> {
         let db = Db::connect(&config).await?;
-        App::with_db(config, db)
+        let applied = db.migrate().await?;
+        if applied > 0 {
+            tracing::info!(applied, "database migrated");
+        }
+        App::with_db(config, db).await
     }
 
-    pub fn with_db(config: Config, db: Db) -> anyhow::Result<Arc<App>> {
+    /// Builds the application on an open, migrated database.
+    pub async fn with_db(config: Config, db: Db) -> anyhow::Result<Arc<App>> {
         let i18n = Arc::new(I18n::load()?);
         let time_zone = config.time_zone();
         let templates = templates::environment(
@@ -89,6 +103,8 @@ impl App {
             .timeout(Duration::from_secs(15))
             .connect_timeout(Duration::from_secs(5))
             .build()?;
+        let keys = Keys::load(&db).await?;
+        let assessor = Assessor::new(&config.comments)?;
         let site = Value::from(minijinja::value::Serde(SiteView {
             name: config.site.name.clone(),
             description: config.site.description.clone(),
@@ -104,6 +120,9 @@ impl App {
             site,
             nav_tags: RwLock::new(None),
             http,
+            keys,
+            assessor,
+            corpus: RwLock::new(None),
         }))
     }
 
@@ -151,5 +170,27 @@ impl App {
     /// Forgets cached navigation so the next page shows the current topics.
     pub async fn content_changed(&self) {
         *self.nav_tags.write().expect("nav lock") = None;
+        *self.corpus.write().expect("corpus lock") = None;
+    }
+
+    /// The similarity engine's statistics over live articles, built on first use.
+    pub async fn corpus(&self) -> Result<Arc<Corpus>, sqlx::Error> {
+        if let Some(corpus) = self.corpus.read().expect("corpus lock").as_ref() {
+            return Ok(corpus.clone());
+        }
+        let corpus = Arc::new(Corpus::load(&self.db, self.now()).await?);
+        *self.corpus.write().expect("corpus lock") = Some(corpus.clone());
+        Ok(corpus)
+    }
+
+    /// Renders an admin page: the page's values plus the signed-in user and the CSRF token.
+    pub async fn render_admin(&self, template: &str, staff: &Staff, page: Value) -> Result<String, AppError> {
+        let context = minijinja::context! {
+            staff_email => staff.email.clone(),
+            staff_role => staff.role.as_str(),
+            csrf => staff.csrf.clone(),
+            ..page
+        };
+        self.render(template, context).await
     }
 }

@@ -239,10 +239,6 @@ async fn article(command: ArticleCommand, config: &Config) -> anyhow::Result<()>
 async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     let listen = config.server.listen;
     let app: Arc<App> = App::build(config).await?;
-    let applied = app.db.migrate().await?;
-    if applied > 0 {
-        tracing::info!(applied, "database migrated");
-    }
     if demo {
         import::load_demo(&app.db, app.language(), app.now()).await?;
     }

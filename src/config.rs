@@ -24,6 +24,7 @@ pub struct Config {
     pub server: ServerConfig,
     pub database: DatabaseConfig,
     pub discovery: DiscoveryConfig,
+    pub comments: CommentsConfig,
     pub log: LogConfig,
 }
 
@@ -53,6 +54,8 @@ pub struct ServerConfig {
     pub request_timeout_secs: u64,
     /// On SIGTERM, in-flight requests get this long to finish.
     pub shutdown_grace_secs: u64,
+    /// Take the client's address from `X-Forwarded-For`: only behind a reverse proxy that sets it.
+    pub trust_forwarded_for: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -78,6 +81,33 @@ pub struct DiscoveryConfig {
     pub google_news_url: String,
     /// The publication's page on Bing News. Empty: not shown.
     pub bing_news_url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CommentsConfig {
+    /// Hold every comment for a moderator (the default). Off: comments without any flag, hold
+    /// word or excess links appear at once.
+    pub hold_all: bool,
+    /// Let commenters whose earlier comment (same email) was approved through without holding.
+    pub trust_approved_commenters: bool,
+    /// A comment containing one of these is held, whatever the other settings say.
+    pub hold_words: Vec<String>,
+    /// A comment containing one of these is rejected at once (kept for the log, never shown).
+    pub reject_words: Vec<String>,
+    /// A comment with more links than this is held.
+    pub max_links: u32,
+    /// Comments close this many days after publication; 0 keeps them open.
+    pub close_after_days: u32,
+    /// Longest comment accepted, in characters.
+    pub max_length: usize,
+    /// A folder whose word lists (demeaning.de.txt, demeaning.en.txt, spam.txt) extend the
+    /// built-in ones. Empty: built-in lists only.
+    pub word_lists_dir: String,
+    /// Scores from 0 to 1 at or above which a flag is raised.
+    pub off_topic_threshold: f64,
+    pub demeaning_threshold: f64,
+    pub spam_threshold: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -126,6 +156,7 @@ impl Default for Config {
             server: ServerConfig::default(),
             database: DatabaseConfig::default(),
             discovery: DiscoveryConfig::default(),
+            comments: CommentsConfig::default(),
             log: LogConfig::default(),
         }
     }
@@ -152,6 +183,7 @@ impl Default for ServerConfig {
             max_body_bytes: 1024 * 1024,
             request_timeout_secs: 30,
             shutdown_grace_secs: 20,
+            trust_forwarded_for: false,
         }
     }
 }
@@ -170,6 +202,24 @@ impl Default for DiscoveryConfig {
             indexnow_endpoint: "https://api.indexnow.org/indexnow".into(),
             google_news_url: String::new(),
             bing_news_url: String::new(),
+        }
+    }
+}
+
+impl Default for CommentsConfig {
+    fn default() -> Self {
+        CommentsConfig {
+            hold_all: true,
+            trust_approved_commenters: false,
+            hold_words: Vec::new(),
+            reject_words: Vec::new(),
+            max_links: 2,
+            close_after_days: 0,
+            max_length: 5000,
+            word_lists_dir: String::new(),
+            off_topic_threshold: 0.7,
+            demeaning_threshold: 0.5,
+            spam_threshold: 0.5,
         }
     }
 }
@@ -286,6 +336,19 @@ impl Config {
         let well_formed = (8..=128).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
         if !(key.is_empty() || well_formed) {
             return Err(("discovery.indexnow_key", "must be 8 to 128 letters, digits or hyphens".into()));
+        }
+        let comments = &self.comments;
+        for (key, value) in [
+            ("comments.off_topic_threshold", comments.off_topic_threshold),
+            ("comments.demeaning_threshold", comments.demeaning_threshold),
+            ("comments.spam_threshold", comments.spam_threshold),
+        ] {
+            if !(0.0..=1.0).contains(&value) {
+                return Err((key, "must be between 0 and 1".into()));
+            }
+        }
+        if !(100..=100_000).contains(&comments.max_length) {
+            return Err(("comments.max_length", "must be between 100 and 100000".into()));
         }
         if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
             return Err(("log.level", format!("{:?} is not a log filter such as \"info\"", self.log.level)));

@@ -153,10 +153,12 @@ pub async fn show(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Resu
     let tag_feeds = article_feed_links(&app, &article);
     feeds.extend(tag_feeds.iter().cloned());
     let discovery = &app.config.discovery;
+    let comments = crate::comments::handlers::section(&app, &article).await?;
     let body = app
         .render(
             "articles/show.html",
             context! {
+                comments => Serde(comments),
                 json_ld => structured::article_json_ld(&site, &article),
                 meta_tags => Serde(structured::article_meta(&site, &article)),
                 feeds => Serde(feeds),

@@ -188,6 +188,17 @@ pub async fn list_all(db: &Db) -> Result<Vec<Article>, sqlx::Error> {
     Ok(articles)
 }
 
+/// How many articles are drafts, scheduled for later, and live, for the dashboard.
+pub async fn status_counts(db: &Db) -> Result<(i64, i64, i64), sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) FILTER (WHERE status = 'draft'), COUNT(*) FILTER (WHERE status = 'scheduled'), \
+         COUNT(*) FILTER (WHERE status = 'published') FROM articles",
+    )
+    .fetch_one(&db.pool)
+    .await?;
+    Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?))
+}
+
 pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM articles").fetch_one(&db.pool).await
 }

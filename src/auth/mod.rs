@@ -1,3 +1,20 @@
-//! Users of the admin area and their roles. Sign-in, sessions and CSRF come with the admin area.
+//! Users of the admin area, their roles, sign-in, sessions and CSRF protection.
+//!
+//! Every admin route takes a [`sessions::Staff`], which only a valid session yields, and checks
+//! the role it needs with [`sessions::Staff::require`]; every admin form carries the session's
+//! CSRF token. [`ADMIN_ROUTES`] lists who may open what; a test walks it as every role.
 
+pub mod handlers;
+pub mod keys;
+pub mod sessions;
 pub mod users;
+
+use users::Role;
+
+/// Every admin route with the roles allowed in (admins are allowed everywhere).
+pub const ADMIN_ROUTES: &[(&str, &str, &[Role])] = &[
+    ("GET", "/admin", &[Role::Editor, Role::Moderator]),
+    ("GET", "/admin/comments", crate::comments::admin::ROLES),
+    ("POST", "/admin/comments", crate::comments::admin::ROLES),
+    ("POST", "/admin/logout", &[Role::Editor, Role::Moderator]),
+];

@@ -16,6 +16,12 @@ pub enum Role {
 }
 
 impl Role {
+    pub const ALL: [Role; 3] = [Role::Admin, Role::Editor, Role::Moderator];
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Admin => "admin",
@@ -126,14 +132,22 @@ pub async fn add(db: &Db, email: &Email, role: Role, password: &Password) -> Res
     Ok(id)
 }
 
-/// The password hash and role of a user, for sign-in.
-pub async fn credentials(db: &Db, email: &Email) -> Result<Option<(String, String)>, sqlx::Error> {
-    let row: Option<(String, String)> =
-        sqlx::query_as("SELECT password_hash, role FROM users WHERE email = $1 AND disabled = 0")
+/// What sign-in needs to know of an enabled user.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub id: i64,
+    pub password_hash: String,
+    pub role: Role,
+}
+
+/// The credentials of the enabled user with this address, if any.
+pub async fn credentials(db: &Db, email: &Email) -> Result<Option<Credentials>, sqlx::Error> {
+    let row: Option<(i64, String, String)> =
+        sqlx::query_as("SELECT id, password_hash, role FROM users WHERE lower(email) = lower($1) AND disabled = 0")
             .bind(email.as_str())
             .fetch_optional(&db.pool)
             .await?;
-    Ok(row)
+    Ok(row.and_then(|(id, password_hash, role)| Some(Credentials { id, password_hash, role: Role::parse(&role)? })))
 }
 
 #[cfg(test)]

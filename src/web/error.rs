@@ -15,6 +15,10 @@ pub enum AppError {
     NotFound,
     #[error("bad request: {0}")]
     BadRequest(&'static str),
+    #[error("forbidden")]
+    Forbidden,
+    #[error("payload too large")]
+    PayloadTooLarge,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -40,6 +44,8 @@ impl AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -48,6 +54,8 @@ impl AppError {
         match self {
             AppError::NotFound => "not_found",
             AppError::BadRequest(code) => code,
+            AppError::Forbidden => "forbidden",
+            AppError::PayloadTooLarge => "payload_too_large",
             AppError::Internal(_) => "internal",
         }
     }

@@ -2,6 +2,7 @@
 //! headers, error pages, panics), and the server with graceful shutdown.
 
 pub mod assets;
+pub mod client;
 pub mod conditional;
 pub mod error;
 pub mod i18n;
@@ -16,13 +17,16 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use minijinja::context;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::app::App;
 use crate::articles::handlers as articles;
+use crate::auth::handlers as auth;
+use crate::comments::admin as comments_admin;
+use crate::comments::handlers as comments;
 use crate::discovery::handlers as discovery;
 use error::{AppError, ErrorPage};
 
@@ -53,6 +57,14 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/sitemap-news.xml", get(discovery::news_sitemap))
         .route("/robots.txt", get(discovery::robots))
         .route("/{file}", get(discovery::root_file))
+        .route("/news/{slug}/comments", post(comments::submit))
+        .route("/news/{slug}/comments/{id}/report", post(comments::report))
+        .route("/news/{slug}/feed", get(comments::article_feed))
+        .route("/comments/feed", get(comments::all_feed))
+        .route("/admin", get(auth::dashboard))
+        .route("/admin/login", get(auth::login_form).post(auth::login))
+        .route("/admin/logout", post(auth::logout))
+        .route("/admin/comments", get(comments_admin::queue).post(comments_admin::act))
         .route("/healthz", get(healthz))
         .route("/static/{*path}", get(assets::serve))
         .fallback(not_found)
@@ -106,7 +118,7 @@ async fn render_error_pages(State(app): State<Arc<App>>, request: Request, next:
         return response;
     }
     let key = match status.as_u16() {
-        code @ (400 | 404 | 405 | 413 | 500 | 503) => code.to_string(),
+        code @ (400 | 403 | 404 | 405 | 413 | 429 | 500 | 503) => code.to_string(),
         _ => "other".to_string(),
     };
     let page = context! {
@@ -179,7 +191,8 @@ async fn log_requests(request: Request, next: Next) -> Response {
 pub async fn serve(app: Arc<App>, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
     let grace = Duration::from_secs(app.config.server.shutdown_grace_secs);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let server = axum::serve(listener, router(app))
+    let service = router(app).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let server = axum::serve(listener, service)
         .with_graceful_shutdown(async move {
             shutdown_signal().await;
             tracing::info!("shutting down: finishing requests in flight");
@@ -222,6 +235,15 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = term => {},
     }
+}
+
+/// An admin page: never cached, never indexed.
+pub fn admin_html(body: String) -> Response {
+    (
+        [(header::CACHE_CONTROL, "no-store"), (header::HeaderName::from_static("x-robots-tag"), "noindex, nofollow")],
+        Html(body),
+    )
+        .into_response()
 }
 
 /// An HTML response that tells caches to revalidate.

@@ -134,7 +134,7 @@ impl TestApp {
         change(&mut db.config);
         let pool = Db::connect(&db.config).await.unwrap();
         pool.migrate().await.unwrap();
-        let app = App::with_db(db.config.clone(), pool).unwrap();
+        let app = App::with_db(db.config.clone(), pool).await.unwrap();
         let router = newsdesk::web::router(app.clone());
         TestApp { backend, app, router, _db: db }
     }
@@ -254,4 +254,84 @@ impl Drop for DemoServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The address tests post from, unless they say otherwise.
+pub const READER_IP: [u8; 4] = [192, 0, 2, 10];
+
+impl TestApp {
+    /// POSTs a form as a browser on this site would: with an Origin header and a client address.
+    pub async fn post_form(&self, path: &str, pairs: &[(&str, &str)], extra: &[(&str, &str)]) -> TestResponse {
+        self.post_form_from(path, pairs, extra, READER_IP).await
+    }
+
+    pub async fn post_form_from(
+        &self,
+        path: &str,
+        pairs: &[(&str, &str)],
+        extra: &[(&str, &str)],
+        ip: [u8; 4],
+    ) -> TestResponse {
+        let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+        self.post_raw(path, body.into_bytes(), extra, ip).await
+    }
+
+    pub async fn post_raw(&self, path: &str, body: Vec<u8>, extra: &[(&str, &str)], ip: [u8; 4]) -> TestResponse {
+        let mut request = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("host", "127.0.0.1:8080");
+        if !extra.iter().any(|(k, _)| k.eq_ignore_ascii_case("origin")) {
+            request = request.header("origin", "http://127.0.0.1:8080");
+        }
+        for (k, v) in extra {
+            request = request.header(*k, *v);
+        }
+        let mut request = request.body(Body::from(body)).unwrap();
+        request.extensions_mut().insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((ip, 40_000))));
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    /// GET with a cookie.
+    pub async fn get_as(&self, path: &str, cookie: &str) -> TestResponse {
+        let request = Request::builder().uri(path).header("cookie", cookie).body(Body::empty()).unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    /// Adds a user with `role` and signs in through the form; returns the session cookie.
+    pub async fn sign_in(&self, role: newsdesk::auth::users::Role) -> String {
+        use newsdesk::auth::users::{Email, Password, add};
+        let email = format!("{}@example.org", role.as_str());
+        let password = Password::parse("ein-langes-passwort".into()).unwrap();
+        add(&self.app.db, &Email::parse(&email).unwrap(), role, &password).await.unwrap();
+        let form = self.get("/admin/login").await;
+        let token = hidden(&form.body, "token");
+        let response = self
+            .post_form(
+                "/admin/login",
+                &[("email", &email), ("password", "ein-langes-passwort"), ("token", &token)],
+                &[],
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER, "sign-in as {role:?}: {}", response.body);
+        let cookie = response.header("set-cookie").split(';').next().unwrap().to_string();
+        assert!(cookie.starts_with("nd_admin="));
+        cookie
+    }
+}
+
+/// The value of the first hidden input `name` in a page.
+pub fn hidden(html: &str, name: &str) -> String {
+    let needle = format!("name=\"{name}\" value=\"");
+    let start = html.find(&needle).unwrap_or_else(|| panic!("no hidden {name} in page")) + needle.len();
+    html[start..start + html[start..].find('"').unwrap()].to_string()
 }

@@ -5,5 +5,6 @@ mod common;
 mod articles;
 mod browser;
 mod cli;
+mod comments;
 mod discovery;
 mod pages;

@@ -1,0 +1,305 @@
+//! Readers' side of comments: submitting, reporting, the article page's comment section, and
+//! the comment feeds.
+//!
+//! Article pages will be cached for anonymous readers, so the form carries no per-reader
+//! secret. Bots are kept out by the Origin check, a honeypot field, a signed render time (the
+//! time trap, valid for hours), a flood guard per IP hash, and size limits.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use minijinja::context;
+use serde::Serialize;
+use tracing::instrument;
+
+use super::model::{CommentError, NewComment, PublicComment, Status};
+use super::moderation::{ArticleContext, Signals};
+use super::queries::{self, Action};
+use crate::app::App;
+use crate::articles::handlers::parse_slug;
+use crate::articles::model::Article;
+use crate::articles::queries as articles;
+use crate::auth::keys::hash;
+use crate::discovery::{Site, xml_escape as x};
+use crate::search::similarity::article_text;
+use crate::web::client::{ClientIp, FormData, same_origin};
+use crate::web::conditional::http_date;
+use crate::web::error::AppError;
+
+/// A time-trap token older than this is refused: the reader reloads the page.
+pub const TOKEN_VALID_SECS: i64 = 12 * 3600;
+/// At most one comment per IP this often...
+pub const FLOOD_SECS: i64 = 15;
+/// ...and at most this many in ten minutes.
+pub const FLOOD_BURST: i64 = 5;
+/// The same text again within this window counts as a repeat.
+const REPEAT_WINDOW_SECS: i64 = 30 * 86_400;
+
+fn token_purpose(article_id: i64) -> String {
+    format!("comment:{article_id}")
+}
+
+/// What the article page shows of comments.
+#[derive(Debug, Serialize)]
+pub struct CommentSection {
+    pub comments: Vec<PublicComment>,
+    pub count: usize,
+    pub closed: bool,
+    /// The signed render time for the form's time trap.
+    pub token: String,
+    pub max_length: usize,
+}
+
+pub async fn section(app: &App, article: &Article) -> Result<CommentSection, AppError> {
+    let (comments, count) = queries::approved_for_article(&app.db, article.id).await?;
+    let now = app.now();
+    Ok(CommentSection {
+        comments,
+        count,
+        closed: queries::is_closed(article.published_at, app.config.comments.close_after_days, now),
+        token: app.keys.timed_token(&token_purpose(article.id), now),
+        max_length: app.config.comments.max_length,
+    })
+}
+
+/// The page a reader sees after posting: thanks, or what was wrong, with a way back.
+async fn outcome(app: &App, article: &Article, status: StatusCode, title_key: &str, text_key: &str) -> Response {
+    let page = context! {
+        title => app.text(title_key),
+        text => app.text(text_key),
+        article_title => article.title.clone(),
+        article_slug => article.slug.clone(),
+    };
+    match app.render("comments/outcome.html", page).await {
+        Ok(html) => (status, [(header::CACHE_CONTROL, "no-store")], axum::response::Html(html)).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+fn canonical_body(body: &str) -> String {
+    body.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// The status a new comment gets from the operator's rules.
+fn decide(app: &App, body: &str, flags: &[&str], trusted: bool) -> (Status, Option<String>) {
+    let rules = &app.config.comments;
+    let lower = body.to_lowercase();
+    if let Some(word) = rules.reject_words.iter().find(|w| !w.is_empty() && lower.contains(&w.to_lowercase())) {
+        return (Status::Rejected, Some(format!("reject word: {word}")));
+    }
+    let held_word = rules.hold_words.iter().any(|w| !w.is_empty() && lower.contains(&w.to_lowercase()));
+    let too_many_links = super::moderation::count_links(body) > rules.max_links as usize;
+    let hold = held_word
+        || too_many_links
+        || !flags.is_empty()
+        || (rules.hold_all && !(trusted && rules.trust_approved_commenters));
+    if hold { (Status::Pending, None) } else { (Status::Approved, None) }
+}
+
+#[instrument(skip_all)]
+pub async fn submit(
+    State(app): State<Arc<App>>,
+    Path(slug): Path<String>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    form: FormData,
+) -> Result<Response, AppError> {
+    let slug = parse_slug(&slug)?;
+    let now = app.now();
+    let article = articles::find_live(&app.db, slug.as_str(), now).await?.ok_or(AppError::NotFound)?;
+    let refuse = |status, key: &'static str| {
+        tracing::info!(article = article.slug, reason = key, "comment refused");
+        (status, key)
+    };
+    let check = async {
+        if !same_origin(&headers, &app.config.site.base_url) {
+            return Err(refuse(StatusCode::FORBIDDEN, "comment-error-origin"));
+        }
+        if !form.get("website").unwrap_or_default().is_empty() {
+            return Err(refuse(StatusCode::BAD_REQUEST, "comment-error-bot"));
+        }
+        let issued = app
+            .keys
+            .check_timed_token(&token_purpose(article.id), form.get("token").unwrap_or_default())
+            .filter(|t| *t <= now && now - t <= TOKEN_VALID_SECS)
+            .ok_or_else(|| refuse(StatusCode::FORBIDDEN, "comment-error-token"))?;
+        if queries::is_closed(article.published_at, app.config.comments.close_after_days, now) {
+            return Err(refuse(StatusCode::FORBIDDEN, "comment-error-closed"));
+        }
+        let comment = NewComment::parse(
+            form.get("name").unwrap_or_default(),
+            form.get("email").unwrap_or_default(),
+            form.get("text").unwrap_or_default(),
+            form.get("parent").unwrap_or_default(),
+            app.config.comments.max_length,
+        )
+        .map_err(|e| refuse(StatusCode::BAD_REQUEST, e.message_key()))?;
+        Ok((issued, comment))
+    };
+    let (issued, mut comment) = match check.await {
+        Ok(ok) => ok,
+        Err((status, key)) => return Ok(outcome(&app, &article, status, "comment-refused-title", key).await),
+    };
+
+    let ip_hash = app.keys.ip_hash(&app.db, ip, now).await?;
+    if queries::recent_from(&app.db, &ip_hash, now - FLOOD_SECS).await? >= 1
+        || queries::recent_from(&app.db, &ip_hash, now - 600).await? >= FLOOD_BURST
+    {
+        tracing::info!(article = article.slug, "comment refused: flood guard");
+        return Ok(outcome(
+            &app,
+            &article,
+            StatusCode::TOO_MANY_REQUESTS,
+            "comment-refused-title",
+            "comment-error-flood",
+        )
+        .await);
+    }
+    if let Some(parent) = comment.parent_id {
+        match queries::reply_target(&app.db, parent, article.id).await? {
+            Some(target) => comment.parent_id = Some(target),
+            None => {
+                let key = CommentError::BadParent.message_key();
+                return Ok(outcome(&app, &article, StatusCode::BAD_REQUEST, "comment-refused-title", key).await);
+            }
+        }
+    }
+
+    let body_hash = hash(canonical_body(&comment.body).as_bytes());
+    let signals = Signals {
+        repeat: queries::is_repeat(&app.db, &body_hash, now - REPEAT_WINDOW_SECS).await?,
+        seconds_to_write: Some(now - issued),
+        honeypot: false,
+    };
+    let corpus = app.corpus().await?;
+    let text = article_text(&article);
+    let context = ArticleContext { text: &text, language: article.language, corpus: &corpus };
+    let assessment = app.assessor.assess(&comment.body, &context, &signals);
+    let trusted = match &comment.email {
+        Some(email) if app.config.comments.trust_approved_commenters => {
+            queries::is_trusted(&app.db, email.as_str()).await?
+        }
+        _ => false,
+    };
+    let (status, reason) = decide(&app, &comment.body, &assessment.flags, trusted);
+    let id = queries::insert(&app.db, article.id, &comment, status, &ip_hash, &body_hash, &assessment, now).await?;
+    if status == Status::Rejected {
+        // The system's decision goes into the log like a moderator's.
+        queries::moderate(&app.db, &[id], Action::Reject, None, now).await?;
+        tracing::info!(comment = id, reason, "comment rejected by a reject word");
+    }
+    tracing::info!(
+        comment = id,
+        article = article.slug,
+        status = status.as_str(),
+        risk = assessment.risk,
+        "comment received"
+    );
+    let (title, text) = if status == Status::Approved {
+        ("comment-published-title", "comment-published-text")
+    } else {
+        ("comment-received-title", "comment-received-text")
+    };
+    Ok(outcome(&app, &article, StatusCode::OK, title, text).await)
+}
+
+#[instrument(skip_all)]
+pub async fn report(
+    State(app): State<Arc<App>>,
+    Path((slug, id)): Path<(String, String)>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let slug = parse_slug(&slug)?;
+    let now = app.now();
+    let article = articles::find_live(&app.db, slug.as_str(), now).await?.ok_or(AppError::NotFound)?;
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    if !same_origin(&headers, &app.config.site.base_url) {
+        return Ok(
+            outcome(&app, &article, StatusCode::FORBIDDEN, "comment-refused-title", "comment-error-origin").await
+        );
+    }
+    let ip_hash = app.keys.ip_hash(&app.db, ip, now).await?;
+    match queries::report(&app.db, id, article.id, &ip_hash, now).await? {
+        None => Err(AppError::NotFound),
+        Some(_) => Ok(outcome(&app, &article, StatusCode::OK, "comment-reported-title", "comment-reported-text").await),
+    }
+}
+
+const FEED_SIZE: i64 = 50;
+
+fn comments_rss(
+    app: &App,
+    title: &str,
+    self_path: &str,
+    page_path: &str,
+    comments: &[queries::FeedComment],
+) -> Response {
+    use std::fmt::Write as _;
+    let site = Site::from_config(&app.config);
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" \
+         xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<channel>\n",
+    );
+    let _ = writeln!(out, "<title>{}</title>", x(title));
+    let _ = writeln!(out, "<link>{}</link>", x(&site.absolute(page_path)));
+    let _ = writeln!(out, "<description>{}</description>", x(title));
+    let _ = writeln!(out, "<language>{}</language>", app.language().code());
+    let _ = writeln!(
+        out,
+        "<atom:link rel=\"self\" type=\"application/rss+xml\" href=\"{}\"/>",
+        x(&site.absolute(self_path))
+    );
+    for c in comments {
+        let link = site.absolute(&format!("/news/{}#comment-{}", c.article_slug, c.id));
+        out.push_str("<item>\n");
+        let _ = writeln!(out, "<title>{}</title>", x(&format!("{} – {}", c.author_name, c.article_title)));
+        let _ = writeln!(out, "<link>{}</link>", x(&link));
+        let _ = writeln!(
+            out,
+            "<guid isPermaLink=\"false\">{}</guid>",
+            x(&format!("tag:{},2026:comment:{}", site.host, c.id))
+        );
+        let _ = writeln!(out, "<pubDate>{}</pubDate>", http_date(c.created_at));
+        let _ = writeln!(out, "<dc:creator>{}</dc:creator>", x(&c.author_name));
+        let _ = writeln!(out, "<description>{}</description>", x(&super::text::render(&c.body)));
+        out.push_str("</item>\n");
+    }
+    out.push_str("</channel>\n</rss>\n");
+    let mut response = (
+        [(header::CONTENT_TYPE, "application/rss+xml; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=300")],
+        out,
+    )
+        .into_response();
+    if let Some(newest) = comments.iter().map(|c| c.created_at).max()
+        && let Ok(value) = http_date(newest).parse()
+    {
+        response.headers_mut().insert(header::LAST_MODIFIED, value);
+    }
+    response
+}
+
+/// `/news/{slug}/feed`: the article's approved comments.
+pub async fn article_feed(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Result<Response, AppError> {
+    let slug = parse_slug(&slug)?;
+    let now = app.now();
+    let article = articles::find_live(&app.db, slug.as_str(), now).await?.ok_or(AppError::NotFound)?;
+    let comments = queries::feed(&app.db, Some(article.id), FEED_SIZE, now).await?;
+    let title = app.i18n.text(app.language(), "comments-feed-article", &[("title", article.title.clone().into())]);
+    Ok(comments_rss(
+        &app,
+        &title,
+        &format!("/news/{}/feed", article.slug),
+        &format!("/news/{}", article.slug),
+        &comments,
+    ))
+}
+
+/// `/comments/feed`: all approved comments.
+pub async fn all_feed(State(app): State<Arc<App>>) -> Result<Response, AppError> {
+    let comments = queries::feed(&app.db, None, FEED_SIZE, app.now()).await?;
+    let title = app.i18n.text(app.language(), "comments-feed-all", &[("site", app.config.site.name.clone().into())]);
+    Ok(comments_rss(&app, &title, "/comments/feed", "/", &comments))
+}

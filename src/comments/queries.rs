@@ -1,0 +1,423 @@
+//! Reading and writing comments, reports and the moderation log.
+
+use sqlx::{AssertSqlSafe, Row as _, any::AnyRow};
+
+use super::model::{NewComment, PublicComment, QueuedComment, Status};
+use super::moderation::Assessment;
+use super::text::render;
+use crate::db::Db;
+
+/// Stores a comment with its assessment; returns its id.
+#[expect(clippy::too_many_arguments, reason = "one row's columns, each named at the call")]
+pub async fn insert(
+    db: &Db,
+    article_id: i64,
+    comment: &NewComment,
+    status: Status,
+    ip_hash: &str,
+    body_hash: &str,
+    assessment: &Assessment,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    let details = serde_json::to_string(assessment).expect("an assessment serialises");
+    sqlx::query_scalar(
+        "INSERT INTO comments (article_id, parent_id, author_name, author_email, body, body_hash, status, ip_hash, \
+         off_topic, demeaning, spam, risk, assessment, reports, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14) RETURNING id",
+    )
+    .bind(article_id)
+    .bind(comment.parent_id)
+    .bind(&comment.name)
+    .bind(comment.email.as_ref().map(|e| e.as_str().to_lowercase()))
+    .bind(&comment.body)
+    .bind(body_hash)
+    .bind(status.as_str())
+    .bind(ip_hash)
+    .bind(assessment.off_topic.score)
+    .bind(assessment.demeaning.score)
+    .bind(assessment.spam.score)
+    .bind(assessment.risk)
+    .bind(details)
+    .bind(now)
+    .fetch_one(&db.pool)
+    .await
+}
+
+/// Comments from one IP hash since `since`, for the flood guard.
+pub async fn recent_from(db: &Db, ip_hash: &str, since: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM comments WHERE ip_hash = $1 AND created_at >= $2")
+        .bind(ip_hash)
+        .bind(since)
+        .fetch_one(&db.pool)
+        .await
+}
+
+/// Whether the same text was posted before, since `since`.
+pub async fn is_repeat(db: &Db, body_hash: &str, since: i64) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM comments WHERE body_hash = $1 AND created_at >= $2")
+        .bind(body_hash)
+        .bind(since)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(n > 0)
+}
+
+/// Whether a comment with this email address was approved before.
+pub async fn is_trusted(db: &Db, email: &str) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM comments WHERE author_email = $1 AND status = 'approved'")
+        .bind(email.to_lowercase())
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(n > 0)
+}
+
+/// The thread a reply goes into: the approved comment `parent_id` on this article, or, when
+/// that is itself a reply, its parent (threads have one level of replies).
+pub async fn reply_target(db: &Db, parent_id: i64, article_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    let row =
+        sqlx::query("SELECT id, parent_id FROM comments WHERE id = $1 AND article_id = $2 AND status = 'approved'")
+            .bind(parent_id)
+            .bind(article_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    row.map(|r| Ok(r.try_get::<Option<i64>, _>(1)?.unwrap_or(r.try_get(0)?))).transpose()
+}
+
+/// Approved comments of an article, oldest first, replies under their comment; and the count.
+pub async fn approved_for_article(db: &Db, article_id: i64) -> Result<(Vec<PublicComment>, usize), sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, parent_id, author_name, body, created_at FROM comments \
+         WHERE article_id = $1 AND status = 'approved' ORDER BY created_at, id",
+    )
+    .bind(article_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let count = rows.len();
+    let mut top: Vec<PublicComment> = Vec::new();
+    let mut replies: Vec<(i64, PublicComment)> = Vec::new();
+    for row in &rows {
+        let comment = PublicComment {
+            id: row.try_get(0)?,
+            author_name: row.try_get(2)?,
+            body_html: render(&row.try_get::<String, _>(3)?),
+            created_at: row.try_get(4)?,
+            replies: Vec::new(),
+        };
+        match row.try_get::<Option<i64>, _>(1)? {
+            Some(parent) => replies.push((parent, comment)),
+            None => top.push(comment),
+        }
+    }
+    for (parent, reply) in replies {
+        if let Some(p) = top.iter_mut().find(|c| c.id == parent) {
+            p.replies.push(reply);
+        }
+    }
+    Ok((top, count))
+}
+
+/// Counts an approved comment's report, once per IP hash; returns whether it was new.
+pub async fn report(
+    db: &Db,
+    comment_id: i64,
+    article_id: i64,
+    ip_hash: &str,
+    now: i64,
+) -> Result<Option<bool>, sqlx::Error> {
+    let exists: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM comments WHERE id = $1 AND article_id = $2 AND status = 'approved'")
+            .bind(comment_id)
+            .bind(article_id)
+            .fetch_one(&db.pool)
+            .await?;
+    if exists == 0 {
+        return Ok(None);
+    }
+    let mut tx = db.begin().await?;
+    let inserted = sqlx::query(
+        "INSERT INTO comment_reports (comment_id, ip_hash, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (comment_id, ip_hash) DO NOTHING",
+    )
+    .bind(comment_id)
+    .bind(ip_hash)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if inserted > 0 {
+        sqlx::query("UPDATE comments SET reports = reports + 1 WHERE id = $1")
+            .bind(comment_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(Some(inserted > 0))
+}
+
+/// A view of the moderation queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum View {
+    Pending,
+    Reported,
+    Approved,
+    Rejected,
+    Spam,
+}
+
+impl View {
+    pub const ALL: [View; 5] = [View::Pending, View::Reported, View::Approved, View::Rejected, View::Spam];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            View::Pending => "pending",
+            View::Reported => "reported",
+            View::Approved => "approved",
+            View::Rejected => "rejected",
+            View::Spam => "spam",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<View> {
+        View::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
+    fn filter_and_order(self) -> (&'static str, &'static str) {
+        match self {
+            // The riskiest first, so the worst is dealt with first.
+            View::Pending => ("c.status = 'pending'", "c.risk DESC, c.created_at, c.id"),
+            View::Reported => ("c.status = 'approved' AND c.reports > 0", "c.reports DESC, c.created_at DESC, c.id"),
+            View::Approved => ("c.status = 'approved'", "c.created_at DESC, c.id DESC"),
+            View::Rejected => ("c.status = 'rejected'", "c.created_at DESC, c.id DESC"),
+            View::Spam => ("c.status = 'spam'", "c.created_at DESC, c.id DESC"),
+        }
+    }
+}
+
+fn queued_from_row(row: &AnyRow) -> Result<QueuedComment, sqlx::Error> {
+    let status: String = row.try_get("status")?;
+    let assessment: String = row.try_get("assessment")?;
+    Ok(QueuedComment {
+        id: row.try_get("id")?,
+        article_slug: row.try_get("slug")?,
+        article_title: row.try_get("title")?,
+        author_name: row.try_get("author_name")?,
+        author_email: row.try_get("author_email")?,
+        body_html: render(&row.try_get::<String, _>("body")?),
+        status: Status::parse(&status).unwrap_or(Status::Pending),
+        off_topic: row.try_get("off_topic")?,
+        demeaning: row.try_get("demeaning")?,
+        spam: row.try_get("spam")?,
+        risk: row.try_get("risk")?,
+        assessment: serde_json::from_str(&assessment).unwrap_or(serde_json::Value::Null),
+        reports: row.try_get("reports")?,
+        created_at: row.try_get("created_at")?,
+        is_reply: row.try_get::<Option<i64>, _>("parent_id")?.is_some(),
+    })
+}
+
+/// One page of a queue view.
+pub async fn queue(db: &Db, view: View, limit: i64, offset: i64) -> Result<Vec<QueuedComment>, sqlx::Error> {
+    let (filter, order) = view.filter_and_order();
+    let sql = format!(
+        "SELECT c.id, c.parent_id, c.author_name, c.author_email, c.body, c.status, c.off_topic, c.demeaning, \
+         c.spam, c.risk, c.assessment, c.reports, c.created_at, a.slug, a.title \
+         FROM comments c JOIN articles a ON a.id = c.article_id WHERE {filter} ORDER BY {order} LIMIT $1 OFFSET $2"
+    );
+    let rows = sqlx::query(AssertSqlSafe(sql)).bind(limit).bind(offset).fetch_all(&db.pool).await?;
+    rows.iter().map(queued_from_row).collect()
+}
+
+/// How many comments each view holds.
+pub async fn view_counts(db: &Db) -> Result<Vec<(View, i64)>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) FILTER (WHERE status = 'pending'), \
+                COUNT(*) FILTER (WHERE status = 'approved' AND reports > 0), \
+                COUNT(*) FILTER (WHERE status = 'approved'), \
+                COUNT(*) FILTER (WHERE status = 'rejected'), \
+                COUNT(*) FILTER (WHERE status = 'spam') FROM comments",
+    )
+    .fetch_one(&db.pool)
+    .await?;
+    View::ALL.into_iter().enumerate().map(|(i, v)| Ok((v, row.try_get::<i64, _>(i)?))).collect()
+}
+
+/// What a moderator can do to a comment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Approve,
+    Reject,
+    Spam,
+    Delete,
+    /// Keep a reported comment and clear its reports.
+    Dismiss,
+}
+
+impl Action {
+    pub fn parse(s: &str) -> Option<Action> {
+        Some(match s {
+            "approve" => Action::Approve,
+            "reject" => Action::Reject,
+            "spam" => Action::Spam,
+            "delete" => Action::Delete,
+            "dismiss" => Action::Dismiss,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Approve => "approve",
+            Action::Reject => "reject",
+            Action::Spam => "spam",
+            Action::Delete => "delete",
+            Action::Dismiss => "dismiss",
+        }
+    }
+}
+
+/// Applies `action` to comments `ids`, logging each with who and when, in one transaction.
+/// `user_id` is `None` for decisions the system takes itself (reject-words). Returns the ids
+/// that existed, with their article ids.
+pub async fn moderate(
+    db: &Db,
+    ids: &[i64],
+    action: Action,
+    user_id: Option<i64>,
+    now: i64,
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    let mut done = Vec::new();
+    let mut tx = db.begin().await?;
+    for &id in ids {
+        let Some(row) = sqlx::query("SELECT article_id, author_name, body FROM comments WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+        else {
+            continue;
+        };
+        let article_id: i64 = row.try_get(0)?;
+        let snippet: String =
+            format!("{}: {}", row.try_get::<String, _>(1)?, row.try_get::<String, _>(2)?).chars().take(200).collect();
+        match action {
+            Action::Approve | Action::Reject | Action::Spam => {
+                let status = match action {
+                    Action::Approve => Status::Approved,
+                    Action::Reject => Status::Rejected,
+                    _ => Status::Spam,
+                };
+                sqlx::query("UPDATE comments SET status = $1, moderated_at = $2, moderated_by = $3 WHERE id = $4")
+                    .bind(status.as_str())
+                    .bind(now)
+                    .bind(user_id)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            Action::Dismiss => {
+                sqlx::query("DELETE FROM comment_reports WHERE comment_id = $1").bind(id).execute(&mut *tx).await?;
+                sqlx::query("UPDATE comments SET reports = 0 WHERE id = $1").bind(id).execute(&mut *tx).await?;
+            }
+            Action::Delete => {}
+        }
+        sqlx::query("INSERT INTO moderation_log (comment_id, user_id, action, detail, at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(id)
+            .bind(user_id)
+            .bind(action.as_str())
+            .bind(snippet)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        if action == Action::Delete {
+            // Replies go with their comment; the log keeps its entry (comment_id becomes NULL).
+            sqlx::query("DELETE FROM comments WHERE id = $1").bind(id).execute(&mut *tx).await?;
+        }
+        done.push((id, article_id));
+    }
+    tx.commit().await?;
+    Ok(done)
+}
+
+/// A moderation log entry for the admin page.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LogEntry {
+    pub comment_id: Option<i64>,
+    pub user: Option<String>,
+    pub action: String,
+    pub detail: String,
+    pub at: i64,
+}
+
+pub async fn log(db: &Db, limit: i64) -> Result<Vec<LogEntry>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT l.comment_id, u.email, l.action, l.detail, l.at FROM moderation_log l \
+         LEFT JOIN users u ON u.id = l.user_id ORDER BY l.at DESC, l.id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(LogEntry {
+                comment_id: r.try_get(0)?,
+                user: r.try_get(1)?,
+                action: r.try_get(2)?,
+                detail: r.try_get(3)?,
+                at: r.try_get(4)?,
+            })
+        })
+        .collect()
+}
+
+/// An approved comment for a feed.
+#[derive(Debug, Clone)]
+pub struct FeedComment {
+    pub id: i64,
+    pub author_name: String,
+    pub body: String,
+    pub created_at: i64,
+    pub article_slug: String,
+    pub article_title: String,
+}
+
+/// The newest approved comments, of one article or of all live ones.
+pub async fn feed(db: &Db, article_id: Option<i64>, limit: i64, now: i64) -> Result<Vec<FeedComment>, sqlx::Error> {
+    let live = crate::articles::queries::LIVE;
+    let filter = if article_id.is_some() { "AND c.article_id = $3" } else { "" };
+    let sql = format!(
+        "SELECT c.id, c.author_name, c.body, c.created_at, a.slug, a.title FROM comments c \
+         JOIN articles a ON a.id = c.article_id WHERE c.status = 'approved' AND {live} {filter} \
+         ORDER BY c.created_at DESC, c.id DESC LIMIT $2"
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql)).bind(now).bind(limit);
+    if let Some(id) = article_id {
+        query = query.bind(id);
+    }
+    let rows = query.fetch_all(&db.pool).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(FeedComment {
+                id: r.try_get(0)?,
+                author_name: r.try_get(1)?,
+                body: r.try_get(2)?,
+                created_at: r.try_get(3)?,
+                article_slug: r.try_get(4)?,
+                article_title: r.try_get(5)?,
+            })
+        })
+        .collect()
+}
+
+pub async fn count_pending(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM comments WHERE status = 'pending'").fetch_one(&db.pool).await
+}
+
+/// Seconds since the epoch a comment of this article may no longer be written, if closed.
+pub fn closes_at(published_at: Option<i64>, close_after_days: u32) -> Option<i64> {
+    (close_after_days > 0).then(|| published_at.unwrap_or(0) + i64::from(close_after_days) * 86_400)
+}
+
+/// Whether `now` is past `closes_at`.
+pub fn is_closed(published_at: Option<i64>, close_after_days: u32, now: i64) -> bool {
+    closes_at(published_at, close_after_days).is_some_and(|t| now >= t)
+}

@@ -1,0 +1,402 @@
+//! Text analysis shared by the similarity engine and comment moderation: words, lower case,
+//! German letters folded, stop words dropped, Snowball stems for German and English.
+
+use rust_stemmers::{Algorithm, Stemmer};
+use std::sync::LazyLock;
+
+use crate::config::Language;
+
+static GERMAN: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::German));
+static ENGLISH: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
+
+/// Words that say nothing about a text's topic, German and English together (comments mix
+/// them), including the evaluative words readers use on any article ("gut", "danke", "great").
+const STOP_WORDS: &[&str] = &[
+    // German function words
+    "aber",
+    "alle",
+    "allem",
+    "allen",
+    "aller",
+    "alles",
+    "als",
+    "also",
+    "am",
+    "an",
+    "ander",
+    "andere",
+    "anderen",
+    "auch",
+    "auf",
+    "aus",
+    "bei",
+    "beim",
+    "bin",
+    "bis",
+    "bist",
+    "da",
+    "damit",
+    "dann",
+    "das",
+    "dass",
+    "dein",
+    "deine",
+    "dem",
+    "den",
+    "denn",
+    "der",
+    "des",
+    "dessen",
+    "die",
+    "dies",
+    "diese",
+    "diesem",
+    "diesen",
+    "dieser",
+    "dieses",
+    "doch",
+    "dort",
+    "du",
+    "durch",
+    "ein",
+    "eine",
+    "einem",
+    "einen",
+    "einer",
+    "eines",
+    "er",
+    "es",
+    "etwas",
+    "euch",
+    "euer",
+    "für",
+    "gegen",
+    "hab",
+    "habe",
+    "haben",
+    "hat",
+    "hatte",
+    "hier",
+    "hin",
+    "ich",
+    "ihm",
+    "ihn",
+    "ihnen",
+    "ihr",
+    "ihre",
+    "ihrem",
+    "ihren",
+    "ihrer",
+    "im",
+    "in",
+    "ins",
+    "ist",
+    "ja",
+    "jede",
+    "jedem",
+    "jeden",
+    "jeder",
+    "jetzt",
+    "kann",
+    "kein",
+    "keine",
+    "keinen",
+    "können",
+    "könnte",
+    "man",
+    "mehr",
+    "mein",
+    "meine",
+    "mich",
+    "mir",
+    "mit",
+    "muss",
+    "müssen",
+    "nach",
+    "nicht",
+    "nichts",
+    "noch",
+    "nun",
+    "nur",
+    "ob",
+    "oder",
+    "ohne",
+    "schon",
+    "sehr",
+    "sein",
+    "seine",
+    "seinem",
+    "seinen",
+    "sich",
+    "sie",
+    "sind",
+    "so",
+    "solche",
+    "soll",
+    "sollte",
+    "sondern",
+    "über",
+    "um",
+    "und",
+    "uns",
+    "unser",
+    "unter",
+    "viel",
+    "vom",
+    "von",
+    "vor",
+    "war",
+    "waren",
+    "was",
+    "weil",
+    "welche",
+    "wenn",
+    "wer",
+    "werden",
+    "wie",
+    "wieder",
+    "will",
+    "wir",
+    "wird",
+    "wo",
+    "wurde",
+    "wurden",
+    "zu",
+    "zum",
+    "zur",
+    "zwar",
+    "zwischen",
+    "sagt",
+    "sagte",
+    "laut",
+    "etwa",
+    "rund",
+    "bereits",
+    "seit",
+    "sei",
+    "seien",
+    "wäre",
+    "würde",
+    "würden",
+    "gibt",
+    "geht",
+    "immer",
+    "ganz",
+    "einfach",
+    "mal",
+    "eben",
+    // evaluative words of comments on any topic
+    "artikel",
+    "beitrag",
+    "danke",
+    "dank",
+    "gut",
+    "gute",
+    "guter",
+    "gutes",
+    "super",
+    "toll",
+    "klasse",
+    "prima",
+    "schlecht",
+    "interessant",
+    "endlich",
+    "meinung",
+    "finde",
+    "denke",
+    "glaube",
+    "wirklich",
+    "genau",
+    "richtig",
+    "falsch",
+    "schön",
+    "bitte",
+    "hallo",
+    "leider",
+    "natürlich",
+    "zustimmen",
+    "stimme",
+    "lesen",
+    "gelesen",
+    // English function words
+    "a",
+    "about",
+    "after",
+    "all",
+    "also",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "been",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "for",
+    "from",
+    "had",
+    "has",
+    "have",
+    "he",
+    "her",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "just",
+    "more",
+    "most",
+    "my",
+    "no",
+    "not",
+    "of",
+    "on",
+    "one",
+    "or",
+    "our",
+    "out",
+    "she",
+    "so",
+    "some",
+    "than",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "to",
+    "up",
+    "us",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "which",
+    "who",
+    "will",
+    "with",
+    "would",
+    "you",
+    "your",
+    "article",
+    "thanks",
+    "thank",
+    "good",
+    "great",
+    "nice",
+    "bad",
+    "interesting",
+    "really",
+    "think",
+    "agree",
+    "read",
+    "please",
+    "very",
+    "well",
+];
+
+static STOP: LazyLock<std::collections::HashSet<&'static str>> = LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+
+/// The words of `text`, lower-cased: runs of letters and digits (a hyphen inside a word
+/// splits it, as German compounds with hyphens are usually two topics).
+pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase)
+}
+
+/// Folds German letters so that "Größe", "groesse" and "grosse" meet: ä→ae, ö→oe, ü→ue, ß→ss.
+pub fn fold(word: &str) -> String {
+    let mut out = String::with_capacity(word.len() + 4);
+    for c in word.chars() {
+        match c {
+            'ä' => out.push_str("ae"),
+            'ö' => out.push_str("oe"),
+            'ü' => out.push_str("ue"),
+            'ß' => out.push_str("ss"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn is_stop_word(word: &str) -> bool {
+    STOP.contains(word)
+}
+
+/// Writes "ae", "oe", "ue" as the umlauts they stand for (not "ue" after "q"), as Snowball's
+/// German2 variant does, so "Groesse" and "Größe" get the same stem.
+fn umlauts(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    let mut chars = word.chars().peekable();
+    let mut previous = ' ';
+    while let Some(c) = chars.next() {
+        let umlaut = match (c, chars.peek()) {
+            ('a', Some('e')) => Some('ä'),
+            ('o', Some('e')) => Some('ö'),
+            ('u', Some('e')) if previous != 'q' => Some('ü'),
+            _ => None,
+        };
+        match umlaut {
+            Some(u) => {
+                chars.next();
+                out.push(u);
+                previous = u;
+            }
+            None => {
+                out.push(c);
+                previous = c;
+            }
+        }
+    }
+    out
+}
+
+/// Index terms of `text`: words without stop words, stemmed for `language`, then folded.
+/// Numbers of fewer than three digits are dropped; they rarely name a topic.
+pub fn terms(text: &str, language: Language) -> Vec<String> {
+    words(text)
+        .filter(|w| !is_stop_word(w))
+        .filter(|w| w.chars().count() > 1)
+        .filter(|w| !(w.len() < 3 && w.bytes().all(|b| b.is_ascii_digit())))
+        .map(|w| match language {
+            Language::De => fold(&GERMAN.stem(&umlauts(&w))),
+            Language::En => fold(&ENGLISH.stem(&w)),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn german_inflections_meet() {
+        assert_eq!(terms("Roboter", Language::De), terms("Robotern", Language::De));
+        assert_eq!(terms("Pflegeroboters", Language::De), terms("Pflegeroboter", Language::De));
+        assert_eq!(terms("Größe", Language::De), terms("Groesse", Language::De));
+        assert_eq!(terms("Größe", Language::De), terms("Grosse", Language::De));
+        assert_eq!(terms("Quelle", Language::De), terms("Quellen", Language::De));
+    }
+
+    #[test]
+    fn stop_words_and_short_numbers_go() {
+        assert_eq!(terms("Das ist ein guter Artikel, danke!", Language::De), Vec::<String>::new());
+        assert_eq!(terms("Über 42 Roboter seit 2026", Language::De).len(), 2);
+    }
+}

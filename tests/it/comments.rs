@@ -1,0 +1,462 @@
+//! Comments from the reader's form to the moderator's queue and back onto the article.
+
+use axum::http::StatusCode;
+use newsdesk::auth::users::Role;
+
+use crate::backend_tests;
+use crate::common::{TestApp, draft, hidden};
+
+backend_tests!(
+    comment_waits_for_moderation_then_appears,
+    bad_comment_input_is_refused_and_nothing_is_stored,
+    flood_guard_limits_comments_per_ip,
+    replies_nest_one_level_and_reports_reach_the_queue,
+    operator_rules_reject_hold_and_trust,
+    queue_sorts_by_risk_and_shows_reasons,
+    moderation_in_bulk_is_logged,
+    comment_feeds_list_approved_comments,
+    admin_routes_let_in_only_their_roles,
+    sign_in_gives_nothing_away_and_throttles,
+    admin_forms_need_the_csrf_token,
+);
+
+const ARTICLE: &str = "/news/pflegeroboter-im-heim";
+
+/// Form fields or headers.
+type Pairs<'a> = Vec<(&'a str, &'a str)>;
+
+async fn article(t: &TestApp) {
+    let mut d = draft("Pflegeroboter im Heim");
+    d.lead = "Ein Pflegeheim setzt Roboter beim Heben von Bewohnern ein.".into();
+    d.body_md =
+        "Die Pflegekräfte berichten, dass die Roboter beim Umlagern helfen. Das Heim testet zwei Geräte.".into();
+    t.create(d).await;
+}
+
+/// The article page's form token, then time passes as a reader writes.
+async fn token(t: &TestApp) -> String {
+    let page = t.get(ARTICLE).await;
+    t.app.clock.advance(20);
+    hidden(&page.body, "token")
+}
+
+async fn post_comment(t: &TestApp, name: &str, text: &str) -> crate::common::TestResponse {
+    let token = token(t).await;
+    t.post_form(&format!("{ARTICLE}/comments"), &[("name", name), ("text", text), ("token", &token)], &[]).await
+}
+
+async fn comment_ids(t: &TestApp, status: &str) -> Vec<i64> {
+    sqlx::query_scalar("SELECT id FROM comments WHERE status = $1 ORDER BY id")
+        .bind(status)
+        .fetch_all(&t.app.db.pool)
+        .await
+        .unwrap()
+}
+
+async fn moderate(t: &TestApp, cookie: &str, pairs: &[(&str, &str)]) -> crate::common::TestResponse {
+    let queue = t.get_as("/admin/comments", cookie).await;
+    let csrf = hidden(&queue.body, "csrf");
+    let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf)];
+    form.extend_from_slice(pairs);
+    t.post_form("/admin/comments", &form, &[("cookie", cookie)]).await
+}
+
+async fn comment_waits_for_moderation_then_appears(t: TestApp) {
+    article(&t).await;
+    let page = t.get(ARTICLE).await;
+    assert!(page.body.contains("Was meinen Sie zu „Pflegeroboter im Heim“?"), "invitation names the title");
+    assert!(page.body.contains("Alle Kommentare werden vor der Veröffentlichung geprüft"));
+    let sent = post_comment(&t, "Anna", "Ob die Roboter im Heim den Pflegekräften beim Heben <wirklich> helfen?").await;
+    assert_eq!(sent.status, StatusCode::OK);
+    assert!(sent.body.contains("wartet auf die Freigabe"), "{}", sent.body);
+    assert!(!t.get(ARTICLE).await.body.contains("Anna"), "nothing shows before approval");
+
+    let cookie = t.sign_in(Role::Moderator).await;
+    let id = comment_ids(&t, "pending").await[0];
+    let done = moderate(&t, &cookie, &[("one", &format!("approve:{id}"))]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let page = t.get(ARTICLE).await;
+    assert!(page.body.contains("<strong>Anna</strong>"));
+    assert!(page.body.contains("beim Heben &lt;wirklich&gt; helfen?"), "plain text, escaped");
+    assert!(page.body.contains("Ein Kommentar"), "comment count");
+    assert!(page.body.contains(&format!("id=\"comment-{id}\"")));
+}
+
+async fn bad_comment_input_is_refused_and_nothing_is_stored(t: TestApp) {
+    article(&t).await;
+    let token = token(&t).await;
+    let path = format!("{ARTICLE}/comments");
+    let long = "x".repeat(5001);
+    let cases: Vec<(Pairs, Pairs, StatusCode, &str)> = vec![
+        (
+            vec![("name", "A"), ("text", "Hallo"), ("token", &token)],
+            vec![("origin", "https://evil.example")],
+            StatusCode::FORBIDDEN,
+            "nicht von dieser Website",
+        ),
+        (vec![("name", "A"), ("text", "Hallo")], vec![], StatusCode::FORBIDDEN, "abgelaufen oder ungültig"),
+        (
+            vec![("name", "A"), ("text", "Hallo"), ("token", "1700000000.00112233445566778899aabbccddeeff")],
+            vec![],
+            StatusCode::FORBIDDEN,
+            "abgelaufen",
+        ),
+        (
+            vec![("name", "A"), ("text", "Hallo"), ("token", &token), ("website", "http://spam.example")],
+            vec![],
+            StatusCode::BAD_REQUEST,
+            "nicht angenommen",
+        ),
+        (
+            vec![("name", ""), ("text", "Hallo"), ("token", &token)],
+            vec![],
+            StatusCode::BAD_REQUEST,
+            "Bitte geben Sie einen Namen an",
+        ),
+        (
+            vec![("name", "A"), ("text", "   "), ("token", &token)],
+            vec![],
+            StatusCode::BAD_REQUEST,
+            "Bitte schreiben Sie einen Kommentar",
+        ),
+        (vec![("name", "A"), ("text", &long), ("token", &token)], vec![], StatusCode::BAD_REQUEST, "zu lang"),
+        (vec![("name", "A"), ("text", "a\u{7}b"), ("token", &token)], vec![], StatusCode::BAD_REQUEST, "Steuerzeichen"),
+        (
+            vec![("name", "A"), ("email", "keine-adresse"), ("text", "Hallo"), ("token", &token)],
+            vec![],
+            StatusCode::BAD_REQUEST,
+            "E-Mail-Adresse ist ungültig",
+        ),
+        (
+            vec![("name", "A"), ("text", "Hallo"), ("token", &token), ("parent", "99999")],
+            vec![],
+            StatusCode::BAD_REQUEST,
+            "nicht (mehr) vorhanden",
+        ),
+    ];
+    for (form, headers, status, message) in cases {
+        let response = t.post_form(&path, &form, &headers).await;
+        assert_eq!(response.status, status, "{form:?}");
+        assert!(response.body.contains(message), "{form:?}: {message}\n{}", response.body);
+    }
+    let not_utf8 = t.post_raw(&path, b"name=A&text=%FF%FE".to_vec(), &[], crate::common::READER_IP).await;
+    assert_eq!(not_utf8.status, StatusCode::BAD_REQUEST);
+    let unknown =
+        t.post_form("/news/gibt-es-nicht/comments", &[("name", "A"), ("text", "x"), ("token", &token)], &[]).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    // A token for another article does not fit this one.
+    let mut other = draft("Anderer Artikel");
+    other.tags = vec!["Anderes".into()];
+    t.create(other).await;
+    let other_token = hidden(&t.get("/news/anderer-artikel").await.body, "token");
+    let wrong = t.post_form(&path, &[("name", "A"), ("text", "Hallo"), ("token", &other_token)], &[]).await;
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    // Twelve hours on, the page must be reloaded.
+    t.app.clock.advance(13 * 3600);
+    let expired = t.post_form(&path, &[("name", "A"), ("text", "Hallo"), ("token", &token)], &[]).await;
+    assert_eq!(expired.status, StatusCode::FORBIDDEN);
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM comments").fetch_one(&t.app.db.pool).await.unwrap();
+    assert_eq!(stored, 0, "nothing refused is stored");
+}
+
+async fn flood_guard_limits_comments_per_ip(t: TestApp) {
+    article(&t).await;
+    let token = token(&t).await;
+    let path = format!("{ARTICLE}/comments");
+    let send = |text: String| {
+        let token = token.clone();
+        let path = path.clone();
+        let t = &t;
+        async move { t.post_form(&path, &[("name", "Flut"), ("text", &text), ("token", &token)], &[]).await.status }
+    };
+    assert_eq!(send("Erster Beitrag zum Heim".into()).await, StatusCode::OK);
+    assert_eq!(send("Zweiter Beitrag sofort".into()).await, StatusCode::TOO_MANY_REQUESTS);
+    let other_ip = t
+        .post_form_from(&path, &[("name", "B"), ("text", "Andere Leserin"), ("token", &token)], &[], [198, 51, 100, 7])
+        .await;
+    assert_eq!(other_ip.status, StatusCode::OK, "the guard is per address");
+    for i in 0..4 {
+        t.app.clock.advance(16);
+        assert_eq!(send(format!("Beitrag {i}")).await, StatusCode::OK);
+    }
+    t.app.clock.advance(16);
+    assert_eq!(send("Sechster in zehn Minuten".into()).await, StatusCode::TOO_MANY_REQUESTS);
+    // Addresses are stored only as salted hashes.
+    let hashes: Vec<String> =
+        sqlx::query_scalar("SELECT ip_hash FROM comments").fetch_all(&t.app.db.pool).await.unwrap();
+    assert!(hashes.iter().all(|h| !h.contains("192.0.2.10") && h.len() == 32), "{hashes:?}");
+}
+
+async fn replies_nest_one_level_and_reports_reach_the_queue(t: TestApp) {
+    article(&t).await;
+    let cookie = t.sign_in(Role::Moderator).await;
+    post_comment(&t, "Erste", "Die Roboter im Heim entlasten die Pflegekräfte beim Heben.").await;
+    let first = comment_ids(&t, "pending").await[0];
+    moderate(&t, &cookie, &[("one", &format!("approve:{first}"))]).await;
+    let token = token(&t).await;
+    let reply = t
+        .post_form(
+            &format!("{ARTICLE}/comments"),
+            &[
+                ("name", "Zweite"),
+                ("text", "Gilt das auch nachts im Heim?"),
+                ("token", &token),
+                ("parent", &first.to_string()),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let second = comment_ids(&t, "pending").await[0];
+    moderate(&t, &cookie, &[("one", &format!("approve:{second}"))]).await;
+    t.app.clock.advance(20);
+    // A reply to a reply joins the same thread.
+    t.post_form(
+        &format!("{ARTICLE}/comments"),
+        &[
+            ("name", "Dritte"),
+            ("text", "Nachts arbeiten im Heim weniger Pflegekräfte."),
+            ("token", &token),
+            ("parent", &second.to_string()),
+        ],
+        &[],
+    )
+    .await;
+    let third = comment_ids(&t, "pending").await[0];
+    let parent: Option<i64> = sqlx::query_scalar("SELECT parent_id FROM comments WHERE id = $1")
+        .bind(third)
+        .fetch_one(&t.app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(parent, Some(first));
+    moderate(&t, &cookie, &[("one", &format!("approve:{third}"))]).await;
+    let page = t.get(ARTICLE).await.body;
+    let replies = page.find("class=\"replies\"").expect("replies list");
+    assert!(page[replies..].contains("Zweite") && page[replies..].contains("Dritte"));
+    assert!(page.contains("3 Kommentare"));
+
+    let report = t.post_form(&format!("{ARTICLE}/comments/{second}/report"), &[], &[]).await;
+    assert_eq!(report.status, StatusCode::OK);
+    assert!(report.body.contains("Danke für Ihren Hinweis"));
+    t.post_form(&format!("{ARTICLE}/comments/{second}/report"), &[], &[]).await;
+    let reports: i64 = sqlx::query_scalar("SELECT reports FROM comments WHERE id = $1")
+        .bind(second)
+        .fetch_one(&t.app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(reports, 1, "one report per reader");
+    assert_eq!(t.post_form(&format!("{ARTICLE}/comments/99999/report"), &[], &[]).await.status, StatusCode::NOT_FOUND);
+    let reported = t.get_as("/admin/comments?view=reported", &cookie).await;
+    assert!(reported.body.contains("Gilt das auch nachts"), "in the reported queue");
+    assert!(reported.body.contains("eine Meldung"));
+    moderate(&t, &cookie, &[("one", &format!("dismiss:{second}")), ("view", "reported")]).await;
+    let after = t.get_as("/admin/comments?view=reported", &cookie).await.body;
+    assert!(after.contains("Hier ist nichts zu tun."), "the reported queue is empty again");
+    assert!(after.contains("Meldungen verwerfen"), "and the log says what happened");
+}
+
+async fn operator_rules_reject_hold_and_trust(t: TestApp) {
+    let t = TestApp::with_config(t.db_backend(), |c| {
+        c.comments.hold_all = false;
+        c.comments.reject_words = vec!["Werbeblocker-Hass".into()];
+        c.comments.hold_words = vec!["Klage".into()];
+        c.comments.trust_approved_commenters = true;
+    })
+    .await;
+    article(&t).await;
+    let sent = post_comment(&t, "Sauber", "Die Roboter im Heim helfen beim Heben, sagen die Pflegekräfte.").await;
+    assert!(sent.body.contains("ist veröffentlicht"), "with hold_all off a clean comment appears at once");
+    assert!(t.get(ARTICLE).await.body.contains("<strong>Sauber</strong>"));
+    t.app.clock.advance(20);
+    post_comment(&t, "Gesperrt", "Werbeblocker-Hass im Heim").await;
+    assert_eq!(comment_ids(&t, "rejected").await.len(), 1, "a reject word rejects at once");
+    let logged: String =
+        sqlx::query_scalar("SELECT action FROM moderation_log").fetch_one(&t.app.db.pool).await.unwrap();
+    assert_eq!(logged, "reject");
+    t.app.clock.advance(20);
+    post_comment(&t, "Halten", "Gibt es eine Klage gegen die Roboter im Heim?").await;
+    t.app.clock.advance(20);
+    post_comment(&t, "Links", "Roboter im Heim: https://a.example https://b.example https://c.example").await;
+    assert_eq!(comment_ids(&t, "pending").await.len(), 2, "hold words and too many links hold");
+    assert!(!t.get(ARTICLE).await.body.contains("Gesperrt"));
+}
+
+async fn queue_sorts_by_risk_and_shows_reasons(t: TestApp) {
+    article(&t).await;
+    post_comment(&t, "Freundlich", "Die Pflegekräfte im Heim werden beim Heben durch die Roboter entlastet.").await;
+    t.app.clock.advance(20);
+    let token = token(&t).await;
+    t.post_form_from(
+        &format!("{ARTICLE}/comments"),
+        &[("name", "Pöbler"), ("text", "Du bist ein Vollidiot, der Autor auch."), ("token", &token)],
+        &[],
+        [203, 0, 113, 9],
+    )
+    .await;
+    let cookie = t.sign_in(Role::Moderator).await;
+    let queue = t.get_as("/admin/comments", &cookie).await.body;
+    let rude = queue.find("Pöbler").unwrap();
+    let kind = queue.find("Freundlich").unwrap();
+    assert!(rude < kind, "the riskiest comment comes first");
+    assert!(queue.contains("Herabsetzend ⚑"), "the raised flag is marked");
+    assert!(queue.contains("attack on a person") || queue.contains("insult"), "with its reasons");
+}
+
+async fn moderation_in_bulk_is_logged(t: TestApp) {
+    article(&t).await;
+    for (i, ip) in [[10, 0, 0, 1], [10, 0, 0, 2], [10, 0, 0, 3]].into_iter().enumerate() {
+        let token = token(&t).await;
+        let text = format!("Beitrag {i} zu den Robotern im Heim und den Pflegekräften");
+        t.post_form_from(
+            &format!("{ARTICLE}/comments"),
+            &[("name", "Leser"), ("text", &text), ("token", &token)],
+            &[],
+            ip,
+        )
+        .await;
+    }
+    let ids = comment_ids(&t, "pending").await;
+    assert_eq!(ids.len(), 3);
+    let cookie = t.sign_in(Role::Moderator).await;
+    let (a, b, c) = (ids[0].to_string(), ids[1].to_string(), ids[2].to_string());
+    let done = moderate(&t, &cookie, &[("action", "spam"), ("ids", &a), ("ids", &b)]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert_eq!(comment_ids(&t, "spam").await.len(), 2);
+    moderate(&t, &cookie, &[("one", &format!("delete:{c}"))]).await;
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM comments").fetch_one(&t.app.db.pool).await.unwrap();
+    assert_eq!(left, 2);
+    let log = t.get_as("/admin/comments?view=spam", &cookie).await.body;
+    assert!(log.contains("moderator@example.org"), "who");
+    assert!(log.contains("Löschen") && log.contains("Spam"), "what");
+    let entries: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM moderation_log").fetch_one(&t.app.db.pool).await.unwrap();
+    assert_eq!(entries, 3, "every action is logged, the deleted comment's too");
+    let bad = moderate(&t, &cookie, &[("action", "explode"), ("ids", &a)]).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
+
+async fn comment_feeds_list_approved_comments(t: TestApp) {
+    article(&t).await;
+    post_comment(&t, "Feed & <Co>", "Die Roboter im Heim sind ein Fortschritt für die Pflegekräfte.").await;
+    let cookie = t.sign_in(Role::Moderator).await;
+    let id = comment_ids(&t, "pending").await[0];
+    let feed = feed_rs::parser::parse(t.get(&format!("{ARTICLE}/feed")).await.body.as_bytes()).unwrap();
+    assert!(feed.entries.is_empty(), "pending comments are not in the feed");
+    moderate(&t, &cookie, &[("one", &format!("approve:{id}"))]).await;
+    for path in [format!("{ARTICLE}/feed"), "/comments/feed".to_string()] {
+        let response = t.get(&path).await;
+        assert_eq!(response.header("content-type"), "application/rss+xml; charset=utf-8");
+        let feed = feed_rs::parser::parse(response.body.as_bytes()).unwrap();
+        assert_eq!(feed.entries.len(), 1, "{path}");
+        let entry = &feed.entries[0];
+        assert!(entry.title.as_ref().unwrap().content.starts_with("Feed & <Co>"), "{path}");
+        assert!(entry.links[0].href.ends_with(&format!("{ARTICLE}#comment-{id}")));
+    }
+    assert_eq!(t.get("/news/gibt-es-nicht/feed").await.status, StatusCode::NOT_FOUND);
+    assert!(t.get(ARTICLE).await.body.contains("Nichts verpassen?"));
+}
+
+async fn admin_routes_let_in_only_their_roles(t: TestApp) {
+    let cookies = [
+        (Role::Admin, t.sign_in(Role::Admin).await),
+        (Role::Editor, t.sign_in(Role::Editor).await),
+        (Role::Moderator, t.sign_in(Role::Moderator).await),
+    ];
+    for (method, path, allowed) in newsdesk::auth::ADMIN_ROUTES {
+        // Anonymous: pages send to the sign-in form, forms are refused.
+        let anonymous = if *method == "GET" { t.get(path).await } else { t.post_form(path, &[], &[]).await };
+        if *method == "GET" {
+            assert_eq!(anonymous.status, StatusCode::SEE_OTHER, "anonymous GET {path}");
+            assert!(anonymous.header("location").starts_with("/admin/login?next="));
+        } else {
+            assert_eq!(anonymous.status, StatusCode::FORBIDDEN, "anonymous POST {path}");
+        }
+        for (role, cookie) in &cookies {
+            let may = *role == Role::Admin || allowed.contains(role);
+            let response = if *method == "GET" {
+                t.get_as(path, cookie).await
+            } else {
+                // With a valid CSRF token, so only the role decides.
+                let csrf = hidden(&t.get_as("/admin", cookie).await.body, "csrf");
+                t.post_form(path, &[("csrf", &csrf), ("action", "approve")], &[("cookie", cookie)]).await
+            };
+            if may {
+                assert!(
+                    response.status.is_success() || response.status.is_redirection(),
+                    "{role:?} {method} {path}: {}",
+                    response.status
+                );
+                if *method == "GET" {
+                    assert_eq!(response.header("cache-control"), "no-store", "admin pages are never cached");
+                }
+            } else {
+                assert_eq!(response.status, StatusCode::FORBIDDEN, "{role:?} {method} {path}");
+            }
+        }
+    }
+}
+
+async fn sign_in_gives_nothing_away_and_throttles(t: TestApp) {
+    t.sign_in(Role::Editor).await;
+    let form = t.get("/admin/login").await;
+    let token = hidden(&form.body, "token");
+    let attempt = |email: &'static str, password: &'static str| {
+        let token = token.clone();
+        let t = &t;
+        async move { t.post_form("/admin/login", &[("email", email), ("password", password), ("token", &token)], &[]).await }
+    };
+    let wrong_password = attempt("editor@example.org", "falsches-passwort").await;
+    let unknown = attempt("niemand@example.org", "falsches-passwort").await;
+    assert_eq!(wrong_password.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    let message = "E-Mail-Adresse oder Passwort stimmen nicht.";
+    assert!(wrong_password.body.contains(message) && unknown.body.contains(message), "the same message either way");
+    for _ in 0..4 {
+        attempt("editor@example.org", "falsches-passwort").await;
+    }
+    let locked = attempt("editor@example.org", "ein-langes-passwort").await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS, "five failures lock the account for a while");
+    assert!(locked.header("set-cookie").is_empty());
+    t.app.clock.advance(16 * 60);
+    let fresh = hidden(&t.get("/admin/login").await.body, "token");
+    let ok = t
+        .post_form(
+            "/admin/login",
+            &[("email", "editor@example.org"), ("password", "ein-langes-passwort"), ("token", &fresh)],
+            &[],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let cookie = ok.header("set-cookie");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/admin"));
+    assert!(!cookie.contains("Secure"), "plain http in tests; Secure comes with an https base URL");
+    // A forged sign-in form is refused.
+    let forged = t
+        .post_form(
+            "/admin/login",
+            &[("email", "editor@example.org"), ("password", "ein-langes-passwort"), ("token", "1.abc")],
+            &[],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    // Sign-out ends the session.
+    let session = cookie.split(';').next().unwrap().to_string();
+    let csrf = hidden(&t.get_as("/admin", &session).await.body, "csrf");
+    let out = t.post_form("/admin/logout", &[("csrf", &csrf)], &[("cookie", &session)]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(t.get_as("/admin", &session).await.status, StatusCode::SEE_OTHER, "the old cookie no longer works");
+}
+
+async fn admin_forms_need_the_csrf_token(t: TestApp) {
+    article(&t).await;
+    post_comment(&t, "Leser", "Roboter im Heim helfen den Pflegekräften.").await;
+    let id = comment_ids(&t, "pending").await[0].to_string();
+    let cookie = t.sign_in(Role::Moderator).await;
+    for csrf in ["", "falsch"] {
+        let response = t
+            .post_form("/admin/comments", &[("csrf", csrf), ("one", &format!("approve:{id}"))], &[("cookie", &cookie)])
+            .await;
+        assert_eq!(response.status, StatusCode::FORBIDDEN);
+    }
+    assert_eq!(comment_ids(&t, "pending").await.len(), 1, "nothing changed");
+}
