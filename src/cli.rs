@@ -55,6 +55,11 @@ enum Command {
         #[command(subcommand)]
         command: ArticleCommand,
     },
+    /// Moderation tools for operators.
+    Comments {
+        #[command(subcommand)]
+        command: CommentsCommand,
+    },
     /// Write a consistent copy of the live SQLite database to PATH.
     Backup {
         #[arg(value_name = "PATH")]
@@ -73,6 +78,16 @@ enum UserCommand {
         password_stdin: bool,
         #[arg(value_name = "EMAIL")]
         email: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CommentsCommand {
+    /// Read a comment from standard input and print its assessment as JSON: each score from 0
+    /// to 1, the flags raised and the reasons, as moderators would see it on this article.
+    Assess {
+        #[arg(long, value_name = "SLUG")]
+        article: String,
     },
 }
 
@@ -170,6 +185,7 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Article { command } => article(command, &config).await,
+        Command::Comments { command: CommentsCommand::Assess { article } } => assess(&article, config).await,
         Command::Backup { path } => {
             // Opening would create an empty database where none is: a typo in --data must not
             // produce an empty "backup".
@@ -234,6 +250,26 @@ async fn article(command: ArticleCommand, config: &Config) -> anyhow::Result<()>
             Ok(())
         }
     }
+}
+
+async fn assess(slug: &str, config: Config) -> anyhow::Result<()> {
+    use std::io::Read as _;
+    let mut body = String::new();
+    std::io::stdin()
+        .take(1024 * 1024)
+        .read_to_string(&mut body)
+        .context("cannot read the comment from standard input")?;
+    anyhow::ensure!(!body.trim().is_empty(), "no comment on standard input");
+    let app = App::build(config).await?;
+    let article =
+        queries::find_by_slug(&app.db, slug).await?.ok_or_else(|| anyhow::anyhow!("no article with slug {slug:?}"))?;
+    let corpus = app.corpus().await?;
+    let text = crate::search::similarity::article_text(&article);
+    let context =
+        crate::comments::moderation::ArticleContext { text: &text, language: article.language, corpus: &corpus };
+    let assessment = app.assessor.assess(&body, &context, &Default::default());
+    println!("{}", serde_json::to_string_pretty(&assessment)?);
+    Ok(())
 }
 
 async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {

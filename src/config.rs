@@ -217,7 +217,7 @@ impl Default for CommentsConfig {
             close_after_days: 0,
             max_length: 5000,
             word_lists_dir: String::new(),
-            off_topic_threshold: 0.7,
+            off_topic_threshold: 0.8,
             demeaning_threshold: 0.5,
             spam_threshold: 0.5,
         }

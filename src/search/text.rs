@@ -314,6 +314,31 @@ const STOP_WORDS: &[&str] = &[
 
 static STOP: LazyLock<std::collections::HashSet<&'static str>> = LazyLock::new(|| STOP_WORDS.iter().copied().collect());
 
+/// Frequent words that tell German from English.
+const GERMAN_MARKERS: &[&str] = &[
+    "der", "die", "das", "und", "ist", "nicht", "ein", "eine", "ich", "sie", "es", "mit", "auf", "für", "sich", "auch",
+    "dem", "den", "von", "zu", "im", "noch", "wie", "aber", "wenn", "dass", "sind", "wird", "bei", "nur",
+];
+const ENGLISH_MARKERS: &[&str] = &[
+    "the", "and", "is", "not", "a", "an", "it", "with", "on", "for", "this", "that", "of", "to", "in", "are", "be",
+    "was", "have", "has", "but", "if", "they", "you", "would", "what", "about", "just", "so", "only",
+];
+
+/// The language a short text is most likely in, from its most frequent words; `None` when it
+/// has too few of them to tell.
+pub fn guess_language(text: &str) -> Option<Language> {
+    let (mut german, mut english) = (0, 0);
+    for word in words(text) {
+        german += usize::from(GERMAN_MARKERS.contains(&word.as_str()));
+        english += usize::from(ENGLISH_MARKERS.contains(&word.as_str()));
+    }
+    match (german, english) {
+        (g, e) if g >= 2 && g > e * 2 => Some(Language::De),
+        (g, e) if e >= 2 && e > g * 2 => Some(Language::En),
+        _ => None,
+    }
+}
+
 /// The words of `text`, lower-cased: runs of letters and digits (a hyphen inside a word
 /// splits it, as German compounds with hyphens are usually two topics).
 pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
@@ -392,6 +417,13 @@ mod tests {
         assert_eq!(terms("Größe", Language::De), terms("Groesse", Language::De));
         assert_eq!(terms("Größe", Language::De), terms("Grosse", Language::De));
         assert_eq!(terms("Quelle", Language::De), terms("Quellen", Language::De));
+    }
+
+    #[test]
+    fn guesses_german_and_english() {
+        assert_eq!(guess_language("Das ist nicht die Lösung, aber ein Anfang."), Some(Language::De));
+        assert_eq!(guess_language("This is not the answer, but it is a start."), Some(Language::En));
+        assert_eq!(guess_language("Danke!"), None);
     }
 
     #[test]

@@ -83,6 +83,40 @@ for (const setup of setups) {
   }
   await context.close();
 }
+
+// 2b. A reader comments and a moderator approves it, in the browser. The admin pages join the
+// checks above (axe) and below (HTML validity).
+if (process.env.ADMIN_EMAIL) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') fail('flow', `console error: ${m.text()}`); });
+  const article = [...pages.keys()].find((p) => p.startsWith('/news/'));
+  await page.goto(new URL(article, base).href);
+  await page.fill('#name-new', 'Browser-Leserin');
+  await page.fill('#text-new', 'Ein Kommentar aus dem echten Browser zu diesem Artikel.');
+  await Promise.all([page.waitForNavigation(), page.click('form.comment-form:not(details form) button[type=submit]')]);
+  if (!(await page.content()).includes('Danke für Ihren Kommentar')) fail('flow', 'the comment was not received');
+  await page.goto(new URL('/admin/comments', base).href);
+  if (!page.url().includes('/admin/login')) fail('flow', 'the queue did not ask for sign-in');
+  await page.fill('#email', process.env.ADMIN_EMAIL);
+  await page.fill('#password', process.env.ADMIN_PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  if (!new URL(page.url()).pathname.startsWith('/admin/comments')) fail('flow', `sign-in landed on ${page.url()}`);
+  for (const path of ['/admin', '/admin/comments']) {
+    await page.goto(new URL(path, base).href);
+    pages.set(path, await page.content());
+    await page.evaluate(axeSource);
+    const result = await page.evaluate(() =>
+      window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
+    for (const v of result.violations) fail(`admin ${path}`, `${v.id} (${v.impact}): ${v.help}`);
+  }
+  const approve = page.locator('li.queued', { hasText: 'Browser-Leserin' }).locator('button[value^="approve:"]');
+  await Promise.all([page.waitForNavigation(), approve.click()]);
+  await page.goto(new URL(article, base).href);
+  if (!(await page.content()).includes('Browser-Leserin')) fail('flow', 'the approved comment is not on the article');
+  await context.close();
+  console.log('comment flow checked: submitted, signed in, approved, shown');
+}
 await browser.close();
 
 // 3. HTML validity with the Nu HTML Checker.

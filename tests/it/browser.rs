@@ -16,9 +16,17 @@ fn pages_pass_browser_accessibility_and_html_checks() {
          `npm ci` in tests/browser"
     );
     let server = DemoServer::start();
-    let out = Command::new("node").arg(checks.join("check.mjs")).arg(server.url()).output().unwrap();
+    server.add_user("moderator", "moderation@example.org", "ein-langes-passwort");
+    let out = Command::new("node")
+        .arg(checks.join("check.mjs"))
+        .arg(server.url())
+        .env("ADMIN_EMAIL", "moderation@example.org")
+        .env("ADMIN_PASSWORD", "ein-langes-passwort")
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "browser checks failed:\n{stdout}\n{stderr}");
     assert!(stdout.contains("no failures"), "{stdout}");
+    assert!(stdout.contains("comment flow checked"), "{stdout}");
 }

@@ -159,6 +159,21 @@ async fn operator_workflow(backend: Backend) {
     let unknown = newsdesk(&config, &["article", "publish", "gibt-es-nicht"]);
     assert!(stderr(&unknown).contains("no article with slug"));
 
+    // The operator's view of the assessment.
+    let mut assess = binary()
+        .args(["--config", config.to_str().unwrap(), "comments", "assess", "--article", "vom-terminal"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    assess.stdin.take().unwrap().write_all("Du bist ein Vollidiot.".as_bytes()).unwrap();
+    let assessed = assess.wait_with_output().unwrap();
+    assert!(assessed.status.success(), "{}", stderr(&assessed));
+    let json: serde_json::Value = serde_json::from_slice(&assessed.stdout).unwrap();
+    assert!(json["flags"].as_array().unwrap().iter().any(|f| f == "demeaning"), "{json}");
+    assert!(json["demeaning"]["reasons"].as_array().unwrap().len() >= 1);
+
     if backend == Backend::Sqlite {
         let target = db.dir.path().join("sicherung").join("kopie.db");
         let backup = newsdesk(&config, &["backup", target.to_str().unwrap()]);

@@ -218,6 +218,20 @@ impl DemoServer {
         server
     }
 
+    /// Adds an admin-area user through the CLI, as an operator would, while the server runs.
+    pub fn add_user(&self, role: &str, email: &str, password: &str) {
+        use std::io::Write as _;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_newsdesk"))
+            .current_dir(self.dir.path())
+            .args(["user", "add", "--role", role, "--password-stdin", "--data", "daten", email])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(format!("{password}\n").as_bytes()).unwrap();
+        assert!(child.wait().unwrap().success(), "user add");
+    }
+
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }

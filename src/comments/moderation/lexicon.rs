@@ -37,7 +37,8 @@ pub struct Attack {
 pub struct Lexicon {
     /// Canonical word → kind.
     words: HashMap<String, Kind>,
-    /// Longest entries first, for compound matching.
+    /// German entries, longest first: they also match as the last part of a compound
+    /// ("Vollidiot"). English words do not compound that way ("zahnloser" holds no "loser").
     stems: Vec<(String, Kind)>,
     pub attacks: Vec<Attack>,
     /// Canonical spam phrases (word sequences).
@@ -120,7 +121,7 @@ const ENDINGS: &[&str] = &["", "e", "en", "er", "es", "em", "n", "s", "in", "ine
 impl Lexicon {
     /// Parses word lists: `[slur]`, `[dehumanising]`, `[insult]` and `[attack]` sections, one
     /// entry per line, `#` comments.
-    pub fn add_demeaning(&mut self, text: &str) {
+    pub fn add_demeaning(&mut self, text: &str, compounds: bool) {
         let mut kind = Some(Kind::Insult);
         let mut attack = false;
         for line in text.lines().map(str::trim) {
@@ -144,14 +145,17 @@ impl Lexicon {
                     if let Some(kind) = kind {
                         let word = canonical(line);
                         if word.chars().count() >= 3 {
+                            if compounds {
+                                self.stems.push((word.clone(), kind));
+                            }
                             self.words.entry(word).or_insert(kind);
                         }
                     }
                 }
             }
         }
-        self.stems = self.words.iter().map(|(w, k)| (w.clone(), *k)).collect();
         self.stems.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        self.stems.dedup_by(|a, b| a.0 == b.0);
     }
 
     pub fn add_spam(&mut self, text: &str) {
@@ -168,6 +172,12 @@ impl Lexicon {
     pub fn demeaning(&self, token: &str) -> Option<(&str, Kind)> {
         if let Some((word, kind)) = self.words.get_key_value(token) {
             return Some((word, *kind));
+        }
+        // Any listed word with an ending: "Idioten", "morons".
+        for ending in ENDINGS.iter().filter(|e| !e.is_empty()) {
+            if let Some((word, kind)) = token.strip_suffix(ending).and_then(|head| self.words.get_key_value(head)) {
+                return Some((word, *kind));
+            }
         }
         for (stem, kind) in &self.stems {
             for ending in ENDINGS {
@@ -201,7 +211,8 @@ mod tests {
 
     fn lexicon() -> Lexicon {
         let mut l = Lexicon::default();
-        l.add_demeaning("[insult]\nidiot\ndepp\n[slur]\nschmutzwort\n[attack]\ndu bist ein *\nhalt die klappe\n");
+        l.add_demeaning("[insult]\nidiot\ndepp\n[slur]\nschmutzwort\n[attack]\ndu bist ein *\nhalt die klappe\n", true);
+        l.add_demeaning("[insult]\nloser\n", false);
         l
     }
 
@@ -219,7 +230,7 @@ mod tests {
     #[test]
     fn harmless_words_pass() {
         let l = lexicon();
-        for word in ["idiotensicher", "patriot", "deppert", "depot", "Vollidiotensicher"] {
+        for word in ["idiotensicher", "patriot", "deppert", "depot", "Vollidiotensicher", "zahnloser", "kostenloser"] {
             assert!(l.demeaning(&canonical(word)).is_none(), "{word}");
         }
     }

@@ -2,6 +2,7 @@
 //! score from 0 to 1 with the reasons that produced it. It runs locally on every submission;
 //! moderators see the reasons, and the queue sorts by the highest score.
 
+pub mod evaluation;
 pub mod lexicon;
 
 use serde::Serialize;
@@ -9,7 +10,7 @@ use serde::Serialize;
 use self::lexicon::{Kind, Lexicon, canonical, tokens};
 use crate::config::{CommentsConfig, Language};
 use crate::search::similarity::{Corpus, Vector};
-use crate::search::text::terms;
+use crate::search::text::{guess_language, terms};
 
 /// Built-in word lists; `comments.word_lists_dir` may extend them.
 const DEMEANING_DE: &str = include_str!("../../../data/moderation/demeaning.de.txt");
@@ -82,19 +83,22 @@ impl Assessor {
     /// The built-in lists plus those in `comments.word_lists_dir`.
     pub fn new(config: &CommentsConfig) -> anyhow::Result<Assessor> {
         let mut lexicon = Lexicon::default();
-        lexicon.add_demeaning(DEMEANING_DE);
-        lexicon.add_demeaning(DEMEANING_EN);
+        lexicon.add_demeaning(DEMEANING_DE, true);
+        lexicon.add_demeaning(DEMEANING_EN, false);
         lexicon.add_spam(SPAM);
         if !config.word_lists_dir.is_empty() {
             let dir = std::path::Path::new(&config.word_lists_dir);
-            for (file, spam) in [("demeaning.de.txt", false), ("demeaning.en.txt", false), ("spam.txt", true)] {
+            for file in ["demeaning.de.txt", "demeaning.en.txt", "spam.txt"] {
                 let path = dir.join(file);
                 if !path.exists() {
                     continue;
                 }
                 let text = std::fs::read_to_string(&path)
                     .map_err(|e| anyhow::anyhow!("cannot read word list {}: {e}", path.display()))?;
-                if spam { lexicon.add_spam(&text) } else { lexicon.add_demeaning(&text) }
+                match file {
+                    "spam.txt" => lexicon.add_spam(&text),
+                    _ => lexicon.add_demeaning(&text, file.contains(".de.")),
+                }
             }
         }
         Ok(Assessor {
@@ -122,6 +126,15 @@ impl Assessor {
     }
 
     fn off_topic(&self, body: &str, article: &ArticleContext<'_>) -> Score {
+        // Word overlap says nothing across languages: an English comment on a German article
+        // is left to the moderator.
+        if let Some(language) = guess_language(body)
+            && language != article.language
+        {
+            let reason =
+                format!("written in {}, the article in {}: not compared", language.code(), article.language.code());
+            return Score { score: 0.0, reasons: vec![reason] };
+        }
         let comment_terms = terms(&strip_links(body), article.language);
         if comment_terms.is_empty() {
             return Score { score: 0.0, reasons: vec!["too short to judge".into()] };
@@ -172,6 +185,8 @@ impl Assessor {
                 if in_ranges(&quoted, raw[i].1.start) {
                     // Quoting an insult to condemn it is not insulting anyone.
                     signals.push((0.15, format!("{label} in quotation marks: \"{}\"", raw[i].0)));
+                } else if i > 0 && matches!(words[i - 1].as_str(), "ich" | "i") {
+                    signals.push((0.15, format!("{label} aimed at the writer: \"{} {}\"", raw[i - 1].0, raw[i].0)));
                 } else {
                     signals.push((kind.weight(), format!("{label}: \"{}\" ({stem})", raw[i].0)));
                 }
@@ -205,6 +220,26 @@ impl Assessor {
         if signals.repeat {
             found.push((0.7, "repeats an earlier comment".into()));
         }
+        if repeats_itself(&words) {
+            found.push((0.5, "repeats itself".into()));
+        }
+        let lower = body.to_lowercase();
+        if links > 0 && ["jetzt", "hier", "now", "here", "click", "klick"].iter().any(|w| words.iter().any(|t| t == w))
+        {
+            found.push((0.3, "a call to action with a link".into()));
+        }
+        if percent_offer(&lower) {
+            found.push((0.35, "a discount or guarantee in percent".into()));
+        }
+        if mentions_price(&lower) && links > 0 {
+            found.push((0.3, "a price with a link".into()));
+        }
+        if ["telegram", "whatsapp", "signal"].iter().any(|m| words.iter().any(|t| t == m)) && body.contains('@') {
+            found.push((0.45, "asks to be contacted elsewhere".into()));
+        }
+        if body.matches('!').count() >= 3 {
+            found.push((0.2, "many exclamation marks".into()));
+        }
         if signals.honeypot {
             found.push((1.0, "hidden honeypot field filled in".into()));
         }
@@ -217,11 +252,68 @@ impl Assessor {
     }
 }
 
-/// Links in a text: `http://`, `https://` and `www.` addresses.
+/// Whether a run of three or more words occurs twice ("gratis gratis gratis! ... gratis").
+fn repeats_itself(words: &[String]) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    words.windows(3).any(|w| !seen.insert(w))
+}
+
+/// "70% sparen", "save 60 percent", "100% garantiert" and the like.
+fn percent_offer(lower: &str) -> bool {
+    let offers =
+        ["sparen", "rabatt", "reduziert", "save", "off", "discount", "garantiert", "guaranteed", "gewinn", "profit"];
+    let tokens: Vec<&str> =
+        lower.split(|c: char| c.is_whitespace() || ",.;:!?()".contains(c)).filter(|t| !t.is_empty()).collect();
+    tokens.iter().enumerate().any(|(i, t)| {
+        let percent = t.ends_with('%') || tokens.get(i + 1).is_some_and(|n| matches!(*n, "%" | "percent" | "prozent"));
+        percent
+            && tokens[i + 1..tokens.len().min(i + 4)]
+                .iter()
+                .chain(tokens[i.saturating_sub(3)..i].iter())
+                .any(|n| offers.iter().any(|o| n.starts_with(o)))
+    })
+}
+
+/// Top-level domains that mark a bare word as a web address ("shop.example", "deals.com").
+const DOMAINS: &[&str] = &[
+    "com", "net", "org", "info", "biz", "io", "co", "de", "at", "ch", "eu", "uk", "us", "ru", "cn", "shop", "store",
+    "online", "site", "xyz", "top", "club", "app", "me", "tv", "test", "example",
+];
+
+/// Links in a text: `http://`, `https://` and `www.` addresses, and bare domain names.
 pub fn count_links(text: &str) -> usize {
     let lower = text.to_lowercase();
-    lower.matches("http://").count() + lower.matches("https://").count() + lower.matches("www.").count()
-        - lower.matches("://www.").count()
+    let schemes = lower.matches("http://").count() + lower.matches("https://").count() + lower.matches("www.").count()
+        - lower.matches("://www.").count();
+    let bare = lower
+        .split_whitespace()
+        .filter(|w| !w.contains("://") && !w.starts_with("www.") && !w.contains('@'))
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| {
+            let host = w.split('/').next().unwrap_or_default();
+            host.rsplit_once('.').is_some_and(|(name, tld)| {
+                !name.is_empty()
+                    && name.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '.')
+                    && DOMAINS.contains(&tld)
+            })
+        })
+        .count();
+    schemes + bare
+}
+
+/// A price: a number next to a currency ("$9", "199 Euro", "9,99 €").
+fn mentions_price(lower: &str) -> bool {
+    let tokens: Vec<&str> = lower.split_whitespace().collect();
+    let currency = |t: &str| {
+        ["€", "$", "eur", "euro", "usd", "dollar", "£"]
+            .iter()
+            .any(|c| t.trim_matches(|c: char| ",.;:!?".contains(c)) == *c)
+    };
+    let number = |t: &str| t.trim_matches(|c: char| ",.;:!?".contains(c)).chars().any(|c| c.is_ascii_digit());
+    tokens.iter().enumerate().any(|(i, t)| {
+        (t.starts_with('$') || t.starts_with('€') || t.ends_with('€')) && number(t)
+            || currency(t) && (i > 0 && number(tokens[i - 1]))
+    })
 }
 
 fn strip_links(text: &str) -> String {
@@ -235,12 +327,17 @@ fn quoted_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
     for (i, c) in text.char_indices() {
         match open {
             None => {
+                let after_space = text[..i].chars().next_back().is_none_or(|p| p.is_whitespace() || p == '(');
                 let close = match c {
                     '„' => Some('“'),
                     '“' => Some('”'),
                     '"' => Some('"'),
                     '»' => Some('«'),
                     '«' => Some('»'),
+                    '‚' => Some('‘'),
+                    '‘' => Some('’'),
+                    // An apostrophe opens a quotation only at the start of a word ("it's" does not).
+                    '\'' if after_space => Some('\''),
                     _ => None,
                 };
                 if let Some(close) = close {
@@ -341,5 +438,50 @@ mod tests {
     #[test]
     fn counts_links() {
         assert_eq!(count_links("see https://a.example and www.b.example and https://www.c.example"), 3);
+        assert_eq!(count_links("Infos: krypto-boost.test oder deals.com/x, aber nicht z.B. oder 3.5"), 2);
+    }
+}
+
+#[cfg(test)]
+mod evaluation_tests {
+    use super::*;
+
+    /// The assessment against the labelled evaluation set; fails when a flag gets worse than
+    /// the figures recorded in BENCHMARKS.md (minus a small margin).
+    #[test]
+    fn evaluation_set_precision_and_recall_hold() {
+        let report = evaluation::evaluate(&Assessor::new(&CommentsConfig::default()).unwrap()).unwrap();
+        println!("{report}");
+        for (flag, id, what) in &report.mistakes {
+            println!("{flag}: comment {id} {what}");
+        }
+        assert!(report.comments >= 150);
+        let holdout =
+            evaluation::evaluate_set(&Assessor::new(&CommentsConfig::default()).unwrap(), evaluation::HOLDOUT_SET)
+                .unwrap();
+        println!("held out:\n{holdout}");
+        for (flag, id, what) in &holdout.mistakes {
+            println!("held out {flag}: comment {id} {what}");
+        }
+        // The held-out set was never used for tuning; its bars are lower and honest.
+        for r in &holdout.flags {
+            let (min_precision, min_recall) = match r.flag {
+                "demeaning" => (0.95, 0.70),
+                "spam" => (0.95, 0.65),
+                _ => (0.50, 0.90),
+            };
+            assert!(r.precision() >= min_precision, "held out {} precision {:.2}", r.flag, r.precision());
+            assert!(r.recall() >= min_recall, "held out {} recall {:.2}", r.flag, r.recall());
+        }
+        for r in &report.flags {
+            let (min_precision, min_recall) = match r.flag {
+                "off_topic" => (0.55, 0.40),
+                evaluation::SAME_LANGUAGE => (0.55, 0.70),
+                "demeaning" => (0.95, 0.95),
+                _ => (0.95, 0.95),
+            };
+            assert!(r.precision() >= min_precision, "{} precision {:.2}", r.flag, r.precision());
+            assert!(r.recall() >= min_recall, "{} recall {:.2}", r.flag, r.recall());
+        }
     }
 }
