@@ -32,7 +32,7 @@ async fn run() -> anyhow::Result<()> {
     let assessor = Assessor::new(&config.comments)?;
     let (articles, corpus) = evaluation::demo_articles()?;
     let (text, language) = articles.get("pflegeroboter-im-praxistest-augsburg").expect("demo article");
-    let context = ArticleContext { text, language: *language, corpus: &corpus };
+    let context = ArticleContext::new(text, *language, &corpus);
     let sentence = "Die Pflegeroboter im Augsburger Heim nehmen den Pflegekräften das schwere Heben ab, \
                     aber ob die Bewohner das wirklich angenehmer finden, bleibt offen. ";
     let comment: String = sentence.repeat(1000 / sentence.len() + 1).chars().take(1000).collect();

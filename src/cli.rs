@@ -265,8 +265,7 @@ async fn assess(slug: &str, config: Config) -> anyhow::Result<()> {
         queries::find_by_slug(&app.db, slug).await?.ok_or_else(|| anyhow::anyhow!("no article with slug {slug:?}"))?;
     let corpus = app.corpus().await?;
     let text = crate::search::similarity::article_text(&article);
-    let context =
-        crate::comments::moderation::ArticleContext { text: &text, language: article.language, corpus: &corpus };
+    let context = crate::comments::moderation::ArticleContext::new(&text, article.language, &corpus);
     let assessment = app.assessor.assess(&body, &context, &Default::default());
     println!("{}", serde_json::to_string_pretty(&assessment)?);
     Ok(())

@@ -175,7 +175,7 @@ pub async fn submit(
     };
     let corpus = app.corpus().await?;
     let text = article_text(&article);
-    let context = ArticleContext { text: &text, language: article.language, corpus: &corpus };
+    let context = ArticleContext::new(&text, article.language, &corpus);
     let assessment = app.assessor.assess(&comment.body, &context, &signals);
     let trusted = match &comment.email {
         Some(email) if app.config.comments.trust_approved_commenters => {

@@ -96,6 +96,7 @@ pub fn evaluate_set(assessor: &Assessor, set: &str) -> anyhow::Result<Report> {
         .collect();
     let mut report = Report::default();
     let mut seen = std::collections::HashSet::new();
+    let mut contexts: HashMap<String, ArticleContext<'_>> = HashMap::new();
     for line in set.lines().filter(|l| !l.trim().is_empty()) {
         let item: Labelled = serde_json::from_str(line)?;
         let (text, language) = articles
@@ -103,7 +104,8 @@ pub fn evaluate_set(assessor: &Assessor, set: &str) -> anyhow::Result<Report> {
             .ok_or_else(|| anyhow::anyhow!("comment {}: unknown article {}", item.id, item.article))?;
         let canonical = item.text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
         let signals = Signals { repeat: !seen.insert(canonical), seconds_to_write: Some(60), honeypot: false };
-        let context = ArticleContext { text, language: *language, corpus: &corpus };
+        let context =
+            contexts.entry(item.article.clone()).or_insert_with(|| ArticleContext::new(text, *language, &corpus));
         let assessment = assessor.assess(&item.text, &context, &signals);
         report.comments += 1;
         let same_language = crate::search::text::guess_language(&item.text).is_none_or(|l| l == *language);

@@ -61,11 +61,17 @@ pub struct Signals {
     pub honeypot: bool,
 }
 
-/// The article a comment is assessed against.
+/// The article a comment is assessed against, analysed once for any number of comments.
 pub struct ArticleContext<'a> {
-    pub text: &'a str,
+    pub vector: Vector,
     pub language: Language,
     pub corpus: &'a Corpus,
+}
+
+impl<'a> ArticleContext<'a> {
+    pub fn new(text: &str, language: Language, corpus: &'a Corpus) -> ArticleContext<'a> {
+        ArticleContext { vector: Vector::from_text(text, language, corpus), language, corpus }
+    }
 }
 
 pub struct Assessor {
@@ -140,14 +146,14 @@ impl Assessor {
             return Score { score: 0.0, reasons: vec!["too short to judge".into()] };
         }
         let comment = Vector::from_terms(&comment_terms, article.corpus);
-        let text = Vector::from_text(article.text, article.language, article.corpus);
-        let similarity = comment.cosine(&text);
+        let text = &article.vector;
+        let similarity = comment.cosine(text);
         let unrelated = (1.0 - similarity / ON_TOPIC_SIMILARITY).clamp(0.0, 1.0);
         let mut distinct = comment_terms.clone();
         distinct.sort();
         distinct.dedup();
         let confidence = (distinct.len() as f64 / CONFIDENT_TERMS).min(1.0);
-        let shared = comment.shared_terms(&text, 5);
+        let shared = comment.shared_terms(text, 5);
         let reason = if shared.is_empty() {
             format!("shares none of its {} distinctive words with the article", distinct.len())
         } else {
@@ -368,11 +374,11 @@ mod tests {
     }
 
     fn context(corpus: &Corpus) -> ArticleContext<'_> {
-        ArticleContext {
-            text: "Pflegeroboter im Praxistest: Ein Heim setzt Roboter beim Heben von Bewohnern ein. Pflegekräfte berichten.",
-            language: Language::De,
+        ArticleContext::new(
+            "Pflegeroboter im Praxistest: Ein Heim setzt Roboter beim Heben von Bewohnern ein. Pflegekräfte berichten.",
+            Language::De,
             corpus,
-        }
+        )
     }
 
     #[test]
