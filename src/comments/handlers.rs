@@ -30,6 +30,11 @@ use crate::web::error::AppError;
 
 /// A time-trap token older than this is refused: the reader reloads the page.
 pub const TOKEN_VALID_SECS: i64 = 12 * 3600;
+/// The render time in the token is rounded down to this, so an article page stays byte-for-byte
+/// the same for a while: its ETag holds (304s) and a page cache can keep it. The price is that
+/// "sent too fast after rendering" can no longer be told within these minutes; the honeypot, the
+/// Origin check and the flood guard carry that load.
+pub const TOKEN_GRANULARITY_SECS: i64 = 300;
 /// At most one comment per IP this often...
 pub const FLOOD_SECS: i64 = 15;
 /// ...and at most this many in ten minutes.
@@ -59,7 +64,7 @@ pub async fn section(app: &App, article: &Article) -> Result<CommentSection, App
         comments,
         count,
         closed: queries::is_closed(article.published_at, app.config.comments.close_after_days, now),
-        token: app.keys.timed_token(&token_purpose(article.id), now),
+        token: app.keys.timed_token(&token_purpose(article.id), now - now.rem_euclid(TOKEN_GRANULARITY_SECS)),
         max_length: app.config.comments.max_length,
     })
 }

@@ -37,9 +37,9 @@ pub struct Attack {
 pub struct Lexicon {
     /// Canonical word → kind.
     words: HashMap<String, Kind>,
-    /// German entries, longest first: they also match as the last part of a compound
+    /// German entries of five letters or more: they also match as the last part of a compound
     /// ("Vollidiot"). English words do not compound that way ("zahnloser" holds no "loser").
-    stems: Vec<(String, Kind)>,
+    stems: HashMap<String, Kind>,
     pub attacks: Vec<Attack>,
     /// Canonical spam phrases (word sequences).
     pub spam: Vec<Vec<String>>,
@@ -145,8 +145,8 @@ impl Lexicon {
                     if let Some(kind) = kind {
                         let word = canonical(line);
                         if word.chars().count() >= 3 {
-                            if compounds {
-                                self.stems.push((word.clone(), kind));
+                            if compounds && word.chars().count() >= 5 {
+                                self.stems.entry(word.clone()).or_insert(kind);
                             }
                             self.words.entry(word).or_insert(kind);
                         }
@@ -154,8 +154,6 @@ impl Lexicon {
                 }
             }
         }
-        self.stems.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
-        self.stems.dedup_by(|a, b| a.0 == b.0);
     }
 
     pub fn add_spam(&mut self, text: &str) {
@@ -179,14 +177,17 @@ impl Lexicon {
                 return Some((word, *kind));
             }
         }
-        for (stem, kind) in &self.stems {
-            for ending in ENDINGS {
-                let Some(head) = token.strip_suffix(ending) else { continue };
-                // Whole word with an ending, or the last part of a compound (long stems only,
-                // so short words do not match inside harmless ones).
-                if head == stem
-                    || (stem.chars().count() >= 5 && head.ends_with(stem.as_str()) && head.len() > stem.len() + 2)
-                {
+        // The last part of a German compound ("Vollidiot", "Drecksäcke"), for stems of five
+        // letters or more after a head of three or more, so short words do not match inside
+        // harmless ones. Longest stem first.
+        for ending in ENDINGS {
+            let Some(head) = token.strip_suffix(ending) else { continue };
+            for (start, _) in head.char_indices().skip(3) {
+                let tail = &head[start..];
+                if tail.len() < 5 {
+                    break;
+                }
+                if let Some((stem, kind)) = self.stems.get_key_value(tail) {
                     return Some((stem, *kind));
                 }
             }
