@@ -106,7 +106,7 @@ pub fn evaluate_set(assessor: &Assessor, set: &str) -> anyhow::Result<Report> {
         let signals = Signals { repeat: !seen.insert(canonical), seconds_to_write: Some(60), honeypot: false };
         let context =
             contexts.entry(item.article.clone()).or_insert_with(|| ArticleContext::new(text, *language, &corpus));
-        let assessment = assessor.assess(&item.text, &context, &signals);
+        let assessment = assessor.assess(&item.text, context, &signals);
         report.comments += 1;
         let same_language = crate::search::text::guess_language(&item.text).is_none_or(|l| l == *language);
         for result in &mut results {
