@@ -99,9 +99,9 @@ async fn run() -> anyhow::Result<()> {
     let p95 = percentile(&mut samples, 0.95);
     println!("/admin/comments with 10,000 pending (first page of 50): median {median:?}, p95 {p95:?} (30 requests)");
 
-    println!("\nTuning set (data/moderation/eval.jsonl):\n{}", evaluation::evaluate(&assessor)?);
+    println!("\nTuning set (moderation/eval.jsonl):\n{}", evaluation::evaluate(&assessor)?);
     println!(
-        "Held-out set (data/moderation/eval-holdout.jsonl):\n{}",
+        "Held-out set (moderation/eval-holdout.jsonl):\n{}",
         evaluation::evaluate_set(&assessor, evaluation::HOLDOUT_SET)?
     );
     Ok(())

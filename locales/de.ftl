@@ -29,6 +29,7 @@ research-bing = Bing
 research-google-news = Google News
 
 follow-heading = Nichts verpassen?
+follow-article-feed = Neue Kommentare zu diesem Artikel als Feed abonnieren
 follow-main-feed = Alle Meldungen als RSS-Feed abonnieren
 follow-topic-feed = Feed zum Thema { $name } abonnieren
 follow-google-news = { $site } bei Google News folgen

@@ -29,6 +29,7 @@ research-bing = Bing
 research-google-news = Google News
 
 follow-heading = Don't want to miss anything?
+follow-article-feed = Subscribe to new comments on this article
 follow-main-feed = Subscribe to all news by RSS
 follow-topic-feed = Subscribe to the { $name } feed
 follow-google-news = Follow { $site } on Google News

@@ -152,6 +152,9 @@ pub async fn show(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Resu
     let mut feeds = main_feed_links(&app.config.site.name);
     let tag_feeds = article_feed_links(&app, &article);
     feeds.extend(tag_feeds.iter().cloned());
+    let comments_title =
+        app.i18n.text(app.language(), "comments-feed-article", &[("title", article.title.clone().into())]);
+    feeds.push(listing_feed_link(&comments_title, &format!("/news/{}", article.slug)));
     let discovery = &app.config.discovery;
     let comments = crate::comments::handlers::section(&app, &article).await?;
     let body = app

@@ -303,6 +303,8 @@ async fn article_page_has_json_ld_open_graph_and_feed_links(t: TestApp) {
         "<link rel=\"alternate\" type=\"application/atom+xml\"",
         "<link rel=\"alternate\" type=\"application/feed+json\"",
         "href=\"/tag/ki/feed\"",
+        "<link rel=\"alternate\" type=\"application/rss+xml\" title=\"Kommentare zu „Strukturierte &lt;/script&gt; Daten“\" href=\"/news/strukturierte-script-daten/feed\">",
+        "Neue Kommentare zu diesem Artikel als Feed abonnieren",
         "Nichts verpassen?",
     ] {
         assert!(page.body.contains(needle), "{needle}");

@@ -1,4 +1,4 @@
-//! Measures the assessment against the labelled comments in `data/moderation/eval.jsonl`
+//! Measures the assessment against the labelled comments in `moderation/eval.jsonl`
 //! (written for the demo articles): precision and recall of each flag. A test keeps them from
 //! dropping; `cargo bench --bench moderation` prints them for BENCHMARKS.md.
 
@@ -14,9 +14,9 @@ use crate::search::similarity::Corpus;
 use crate::search::text::terms;
 
 /// The set the word lists and thresholds were tuned on.
-pub const EVAL_SET: &str = include_str!("../../../data/moderation/eval.jsonl");
+pub const EVAL_SET: &str = include_str!("../../../moderation/eval.jsonl");
 /// A set written apart from the code and the lists, never used for tuning.
-pub const HOLDOUT_SET: &str = include_str!("../../../data/moderation/eval-holdout.jsonl");
+pub const HOLDOUT_SET: &str = include_str!("../../../moderation/eval-holdout.jsonl");
 
 /// Off-topic counted only over comments in their article's language: across languages word
 /// overlap says nothing, and the assessment does not judge them.

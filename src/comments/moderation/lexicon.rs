@@ -2,7 +2,7 @@
 //! obfuscation: case, letter repeats, leetspeak digits, letters spaced out with dots, and
 //! German inflection and compounds.
 //!
-//! The lists are data files (`data/moderation/` in the repository, built into the binary);
+//! The lists are data files (`moderation/` in the repository, built into the binary);
 //! `comments.word_lists_dir` names a folder whose files of the same names extend them.
 
 use std::collections::HashMap;

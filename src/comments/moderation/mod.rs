@@ -13,9 +13,9 @@ use crate::search::similarity::{Corpus, Vector};
 use crate::search::text::{guess_language, terms};
 
 /// Built-in word lists; `comments.word_lists_dir` may extend them.
-const DEMEANING_DE: &str = include_str!("../../../data/moderation/demeaning.de.txt");
-const DEMEANING_EN: &str = include_str!("../../../data/moderation/demeaning.en.txt");
-const SPAM: &str = include_str!("../../../data/moderation/spam.txt");
+const DEMEANING_DE: &str = include_str!("../../../moderation/demeaning.de.txt");
+const DEMEANING_EN: &str = include_str!("../../../moderation/demeaning.en.txt");
+const SPAM: &str = include_str!("../../../moderation/spam.txt");
 
 /// Below this cosine similarity with its article a comment counts as unrelated.
 const ON_TOPIC_SIMILARITY: f64 = 0.12;
