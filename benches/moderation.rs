@@ -63,7 +63,7 @@ async fn run() -> anyhow::Result<()> {
         let assessment = assessor.assess(&body, &context, &Signals::default());
         let hash = format!("{i:032x}");
         newsdesk::comments::queries::insert(
-            &app.db,
+            &mut *app.db.pool.acquire().await?,
             article.id,
             &new,
             Status::Pending,

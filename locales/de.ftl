@@ -118,6 +118,7 @@ comment-error-name-too-long = Der Name ist zu lang (höchstens 80 Zeichen).
 comment-error-email = Die E-Mail-Adresse ist ungültig. Sie können das Feld auch leer lassen.
 comment-error-text-missing = Bitte schreiben Sie einen Kommentar.
 comment-error-text-too-long = Der Kommentar ist zu lang.
+comment-error-encoding = Der Text ist nicht als UTF-8 kodiert. Bitte senden Sie das Formular aus einem aktuellen Browser.
 comment-error-control = Der Text enthält unzulässige Steuerzeichen.
 comment-error-parent = Der Kommentar, auf den Sie antworten, ist nicht (mehr) vorhanden.
 comments-feed-article = Kommentare zu „{ $title }“

@@ -118,6 +118,7 @@ comment-error-name-too-long = The name is too long (at most 80 characters).
 comment-error-email = The email address is invalid. You may also leave the field empty.
 comment-error-text-missing = Please write a comment.
 comment-error-text-too-long = The comment is too long.
+comment-error-encoding = The text is not encoded as UTF-8. Please send the form from a current browser.
 comment-error-control = The text contains control characters that are not allowed.
 comment-error-parent = The comment you are replying to does not exist (any more).
 comments-feed-article = Comments on “{ $title }”

@@ -59,6 +59,8 @@ pub struct App {
     pub http: reqwest::Client,
     pub keys: Keys,
     pub assessor: Assessor,
+    /// Bounds the password hashes computed at once (each takes tens of milliseconds of CPU).
+    pub hashing: tokio::sync::Semaphore,
     /// Term statistics of the live articles, for similarity; rebuilt after content changes.
     corpus: RwLock<Option<Arc<Corpus>>>,
 }
@@ -122,6 +124,7 @@ impl App {
             http,
             keys,
             assessor,
+            hashing: tokio::sync::Semaphore::new(2),
             corpus: RwLock::new(None),
         }))
     }

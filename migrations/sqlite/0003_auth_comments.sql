@@ -75,7 +75,8 @@ CREATE TABLE comment_reports (
 -- Every moderation action: who, what, when. Kept when the comment is deleted.
 CREATE TABLE moderation_log (
     id          INTEGER PRIMARY KEY,
-    comment_id  INTEGER REFERENCES comments (id) ON DELETE SET NULL,
+    -- No foreign key: the entry keeps the id of a deleted comment.
+    comment_id  INTEGER,
     user_id     INTEGER REFERENCES users (id) ON DELETE SET NULL,
     action      TEXT NOT NULL,
     detail      TEXT NOT NULL DEFAULT '',
@@ -84,3 +85,6 @@ CREATE TABLE moderation_log (
 CREATE INDEX moderation_log_comment_id ON moderation_log (comment_id);
 CREATE INDEX moderation_log_user_id ON moderation_log (user_id);
 CREATE INDEX moderation_log_at ON moderation_log (at);
+
+-- One account per address, whatever its capitalisation.
+CREATE UNIQUE INDEX users_email_lower ON users (lower(email));

@@ -35,7 +35,7 @@ pub struct LoginQuery {
 /// Only paths inside the admin area are followed after sign-in.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with("/admin") && !n.starts_with("//") && !n.contains(['\\', '\r', '\n']) => n.to_string(),
+        Some(n) if n.starts_with("/admin") && n.bytes().all(|b| b.is_ascii_graphic() && b != b'\\') => n.to_string(),
         _ => "/admin".to_string(),
     }
 }
@@ -90,7 +90,7 @@ pub async fn login(
         tracing::info!("sign-in refused: foreign origin or expired form");
         return Ok(login_page(&app, StatusCode::FORBIDDEN, Some("login-error-expired"), &email_raw, &next).await);
     }
-    let account = email_raw.to_lowercase();
+    let account: String = email_raw.to_lowercase().chars().take(254).collect();
     let ip_hash = app.keys.ip_hash(&app.db, ip, now).await?;
     if sessions::throttled(&app.db, &account, &ip_hash, now).await? {
         tracing::warn!("sign-in throttled");
@@ -98,25 +98,34 @@ pub async fn login(
             login_page(&app, StatusCode::TOO_MANY_REQUESTS, Some("login-error-throttled"), &email_raw, &next).await
         );
     }
+    // The attempt counts before the slow check, so parallel guesses all meet the limit.
+    let attempt = sessions::record_failure(&app.db, &account, &ip_hash, now).await?;
     let password = Password::parse(form.get("password").unwrap_or_default().to_string());
     let user = match Email::parse(&email_raw) {
         Ok(email) => users::credentials(&app.db, &email).await?,
         Err(_) => None,
     };
-    let verified = match (&password, &user) {
-        (Ok(password), Some(user)) => password.verify(&user.password_hash),
-        (Ok(password), None) => {
-            password.verify(&DUMMY_HASH);
-            false
+    let hash = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| DUMMY_HASH.clone());
+    let verified = match password {
+        Ok(password) => {
+            // Argon2 takes tens of milliseconds of CPU: off the async workers, a few at a time.
+            let _permit = app.hashing.acquire().await.map_err(|e| AppError::Internal(e.into()))?;
+            tokio::task::spawn_blocking(move || password.verify(&hash))
+                .await
+                .map_err(|e| AppError::Internal(e.into()))?
         }
-        (Err(_), _) => false,
+        Err(_) => false,
     };
     let Some(user) = user.filter(|_| verified) else {
-        sessions::record_failure(&app.db, &account, &ip_hash, now).await?;
         tracing::info!("sign-in failed");
         return Ok(login_page(&app, StatusCode::UNAUTHORIZED, Some("login-error-wrong"), &email_raw, &next).await);
     };
+    sessions::forget_failure(&app.db, attempt).await?;
     sessions::clear_failures(&app.db, &account).await?;
+    // A new sign-in ends the session the browser had before.
+    if let Some(old) = cookie(&headers, COOKIE) {
+        sessions::delete(&app.db, old).await?;
+    }
     let token = sessions::create(&app.db, user.id, now).await?;
     tracing::info!(user = user.id, "signed in");
     let mut response = Redirect::to(&next).into_response();

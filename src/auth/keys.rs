@@ -57,8 +57,12 @@ impl Keys {
         let value: String =
             sqlx::query_scalar("SELECT value FROM secrets WHERE name = 'signing'").fetch_one(&db.pool).await?;
         let mut key = [0u8; 32];
+        let malformed = || sqlx::Error::Protocol("the stored signing key is not 64 hex digits".into());
+        if value.len() != 64 {
+            return Err(malformed());
+        }
         for (i, byte) in key.iter_mut().enumerate() {
-            *byte = u8::from_str_radix(value.get(i * 2..i * 2 + 2).unwrap_or("00"), 16).unwrap_or(0);
+            *byte = u8::from_str_radix(&value[i * 2..i * 2 + 2], 16).map_err(|_| malformed())?;
         }
         Ok(Keys { key, salt: Mutex::new(None) })
     }
@@ -118,7 +122,16 @@ impl Keys {
                 salt
             }
         };
-        let ip = ip.map(|ip| ip.to_string()).unwrap_or_else(|| "unknown".into());
+        // One IPv6 subscriber usually holds a whole /64; counting its addresses apart would give
+        // a flooder 2^64 tries.
+        let ip = match ip {
+            Some(IpAddr::V6(v6)) => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+            Some(ip) => ip.to_string(),
+            None => "unknown".into(),
+        };
         Ok(hash(format!("{salt}|{ip}").as_bytes())[..32].to_string())
     }
 }

@@ -120,14 +120,21 @@ pub async fn throttled(db: &Db, account: &str, ip_hash: &str, now: i64) -> Resul
     Ok(by_account >= MAX_FAILURES_PER_ACCOUNT || by_ip >= MAX_FAILURES_PER_IP)
 }
 
-pub async fn record_failure(db: &Db, account: &str, ip_hash: &str, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO login_failures (account, ip_hash, at) VALUES ($1, $2, $3)")
+/// Counts a sign-in attempt as failed until [`forget_failure`] takes it back; returns its id.
+pub async fn record_failure(db: &Db, account: &str, ip_hash: &str, now: i64) -> Result<i64, sqlx::Error> {
+    let id = sqlx::query_scalar("INSERT INTO login_failures (account, ip_hash, at) VALUES ($1, $2, $3) RETURNING id")
         .bind(account)
         .bind(ip_hash)
         .bind(now)
-        .execute(&db.pool)
+        .fetch_one(&db.pool)
         .await?;
     sqlx::query("DELETE FROM login_failures WHERE at < $1").bind(now - FAILURE_WINDOW_SECS).execute(&db.pool).await?;
+    Ok(id)
+}
+
+/// Takes back an attempt counted by [`record_failure`] that succeeded.
+pub async fn forget_failure(db: &Db, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_failures WHERE id = $1").bind(id).execute(&db.pool).await?;
     Ok(())
 }
 

@@ -112,7 +112,7 @@ pub enum UserError {
 
 /// Adds a user; refuses a second user with the same address.
 pub async fn add(db: &Db, email: &Email, role: Role, password: &Password) -> Result<i64, UserError> {
-    let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email = $1")
+    let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE lower(email) = lower($1)")
         .bind(email.as_str())
         .fetch_one(&db.pool)
         .await?;

@@ -39,6 +39,7 @@ pub const TOKEN_GRANULARITY_SECS: i64 = 300;
 pub const FLOOD_SECS: i64 = 15;
 /// ...and at most this many in ten minutes.
 pub const FLOOD_BURST: i64 = 5;
+const FLOOD_WINDOW_SECS: i64 = 600;
 /// The same text again within this window counts as a repeat.
 const REPEAT_WINDOW_SECS: i64 = 30 * 86_400;
 
@@ -109,11 +110,35 @@ pub async fn submit(
     Path(slug): Path<String>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
-    form: FormData,
+    form: Result<FormData, AppError>,
 ) -> Result<Response, AppError> {
     let slug = parse_slug(&slug)?;
     let now = app.now();
     let article = articles::find_live(&app.db, slug.as_str(), now).await?.ok_or(AppError::NotFound)?;
+    let form = match form {
+        Ok(form) => form,
+        Err(AppError::PayloadTooLarge) => {
+            return Ok(outcome(
+                &app,
+                &article,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "comment-refused-title",
+                "comment-error-text-too-long",
+            )
+            .await);
+        }
+        Err(_) => {
+            tracing::info!(article = article.slug, "comment refused: not UTF-8");
+            return Ok(outcome(
+                &app,
+                &article,
+                StatusCode::BAD_REQUEST,
+                "comment-refused-title",
+                "comment-error-encoding",
+            )
+            .await);
+        }
+    };
     let refuse = |status, key: &'static str| {
         tracing::info!(article = article.slug, reason = key, "comment refused");
         (status, key)
@@ -149,19 +174,6 @@ pub async fn submit(
     };
 
     let ip_hash = app.keys.ip_hash(&app.db, ip, now).await?;
-    if queries::recent_from(&app.db, &ip_hash, now - FLOOD_SECS).await? >= 1
-        || queries::recent_from(&app.db, &ip_hash, now - 600).await? >= FLOOD_BURST
-    {
-        tracing::info!(article = article.slug, "comment refused: flood guard");
-        return Ok(outcome(
-            &app,
-            &article,
-            StatusCode::TOO_MANY_REQUESTS,
-            "comment-refused-title",
-            "comment-error-flood",
-        )
-        .await);
-    }
     if let Some(parent) = comment.parent_id {
         match queries::reply_target(&app.db, parent, article.id).await? {
             Some(target) => comment.parent_id = Some(target),
@@ -189,12 +201,32 @@ pub async fn submit(
         _ => false,
     };
     let (status, reason) = decide(&app, &comment.body, &assessment.flags, trusted);
-    let id = queries::insert(&app.db, article.id, &comment, status, &ip_hash, &body_hash, &assessment, now).await?;
+    // The flood guard counts and the comment is stored under one lock per sender, so parallel
+    // posts cannot slip past it.
+    let mut tx = app.db.begin().await?;
+    queries::lock_sender(&mut tx, app.db.backend, &ip_hash).await?;
+    if queries::recent_from(&mut tx, &ip_hash, now - FLOOD_SECS).await? >= 1
+        || queries::recent_from(&mut tx, &ip_hash, now - FLOOD_WINDOW_SECS).await? >= FLOOD_BURST
+    {
+        drop(tx);
+        tracing::info!(article = article.slug, "comment refused: flood guard");
+        return Ok(outcome(
+            &app,
+            &article,
+            StatusCode::TOO_MANY_REQUESTS,
+            "comment-refused-title",
+            "comment-error-flood",
+        )
+        .await);
+    }
+    let id = queries::insert(&mut tx, article.id, &comment, status, &ip_hash, &body_hash, &assessment, now).await?;
     if status == Status::Rejected {
         // The system's decision goes into the log like a moderator's.
-        queries::moderate(&app.db, &[id], Action::Reject, None, now).await?;
+        let detail = reason.clone().unwrap_or_default();
+        queries::log_action(&mut tx, id, None, Action::Reject, &detail, now).await?;
         tracing::info!(comment = id, reason, "comment rejected by a reject word");
     }
+    tx.commit().await?;
     tracing::info!(
         comment = id,
         article = article.slug,

@@ -5,12 +5,14 @@ use sqlx::{AssertSqlSafe, Row as _, any::AnyRow};
 use super::model::{NewComment, PublicComment, QueuedComment, Status};
 use super::moderation::Assessment;
 use super::text::render;
-use crate::db::Db;
+use sqlx::AnyConnection;
 
-/// Stores a comment with its assessment; returns its id.
+use crate::db::{Backend, Db};
+
+/// Stores a comment with its assessment, in the caller's transaction; returns its id.
 #[expect(clippy::too_many_arguments, reason = "one row's columns, each named at the call")]
 pub async fn insert(
-    db: &Db,
+    conn: &mut AnyConnection,
     article_id: i64,
     comment: &NewComment,
     status: Status,
@@ -39,16 +41,26 @@ pub async fn insert(
     .bind(assessment.risk)
     .bind(details)
     .bind(now)
-    .fetch_one(&db.pool)
+    .fetch_one(&mut *conn)
     .await
 }
 
-/// Comments from one IP hash since `since`, for the flood guard.
-pub async fn recent_from(db: &Db, ip_hash: &str, since: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM comments WHERE ip_hash = $1 AND created_at >= $2")
+/// Takes a lock that serialises comment posts from one IP hash until the transaction ends, so
+/// the flood guard's count and the insert cannot interleave (SQLite: `BEGIN IMMEDIATE` already
+/// holds the single write lock).
+pub async fn lock_sender(conn: &mut AnyConnection, backend: Backend, ip_hash: &str) -> Result<(), sqlx::Error> {
+    if backend == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))").bind(ip_hash).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Comments from one IP hash after `since`, for the flood guard.
+pub async fn recent_from(conn: &mut AnyConnection, ip_hash: &str, since: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM comments WHERE ip_hash = $1 AND created_at > $2")
         .bind(ip_hash)
         .bind(since)
-        .fetch_one(&db.pool)
+        .fetch_one(&mut *conn)
         .await
 }
 
@@ -92,7 +104,6 @@ pub async fn approved_for_article(db: &Db, article_id: i64) -> Result<(Vec<Publi
     .bind(article_id)
     .fetch_all(&db.pool)
     .await?;
-    let count = rows.len();
     let mut top: Vec<PublicComment> = Vec::new();
     let mut replies: Vec<(i64, PublicComment)> = Vec::new();
     for row in &rows {
@@ -109,10 +120,12 @@ pub async fn approved_for_article(db: &Db, article_id: i64) -> Result<(Vec<Publi
         }
     }
     for (parent, reply) in replies {
+        // A reply whose comment is no longer approved is not shown, and not counted.
         if let Some(p) = top.iter_mut().find(|c| c.id == parent) {
             p.replies.push(reply);
         }
     }
+    let count = top.iter().map(|c| 1 + c.replies.len()).sum();
     Ok((top, count))
 }
 
@@ -320,22 +333,41 @@ pub async fn moderate(
             }
             Action::Delete => {}
         }
-        sqlx::query("INSERT INTO moderation_log (comment_id, user_id, action, detail, at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(id)
-            .bind(user_id)
-            .bind(action.as_str())
-            .bind(snippet)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        log_action(&mut tx, id, user_id, action, &snippet, now).await?;
         if action == Action::Delete {
-            // Replies go with their comment; the log keeps its entry (comment_id becomes NULL).
+            // Replies go with their comment; each leaves its own log entry.
+            let replies: Vec<i64> =
+                sqlx::query_scalar("SELECT id FROM comments WHERE parent_id = $1").bind(id).fetch_all(&mut *tx).await?;
+            for reply in replies {
+                log_action(&mut tx, reply, user_id, action, &format!("reply to #{id}"), now).await?;
+            }
             sqlx::query("DELETE FROM comments WHERE id = $1").bind(id).execute(&mut *tx).await?;
         }
         done.push((id, article_id));
     }
     tx.commit().await?;
     Ok(done)
+}
+
+/// Writes one moderation log entry, in the caller's transaction. `user_id` is `None` for the
+/// system's own decisions.
+pub async fn log_action(
+    conn: &mut AnyConnection,
+    comment_id: i64,
+    user_id: Option<i64>,
+    action: Action,
+    detail: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO moderation_log (comment_id, user_id, action, detail, at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(comment_id)
+        .bind(user_id)
+        .bind(action.as_str())
+        .bind(detail)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 /// A moderation log entry for the admin page.

@@ -11,8 +11,9 @@ use axum::http::{HeaderMap, header};
 use super::error::AppError;
 use crate::app::App;
 
-/// The client's address: the TCP peer, or with `server.trust_forwarded_for` the first address of
-/// `X-Forwarded-For` (set that only behind a reverse proxy that overwrites the header).
+/// The client's address: the TCP peer, or with `server.trust_forwarded_for` the last address of
+/// `X-Forwarded-For`, the one the reverse proxy in front of us added (earlier entries come from
+/// the client and can say anything).
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp(pub Option<IpAddr>);
 
@@ -25,7 +26,7 @@ impl FromRequestParts<Arc<App>> for ClientIp {
                 .headers
                 .get("x-forwarded-for")
                 .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
+                .and_then(|v| v.rsplit(',').next())
                 .and_then(|v| v.trim().parse().ok())
         {
             return Ok(ClientIp(Some(ip)));

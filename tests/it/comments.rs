@@ -141,6 +141,7 @@ async fn bad_comment_input_is_refused_and_nothing_is_stored(t: TestApp) {
     }
     let not_utf8 = t.post_raw(&path, b"name=A&text=%FF%FE".to_vec(), &[], crate::common::READER_IP).await;
     assert_eq!(not_utf8.status, StatusCode::BAD_REQUEST);
+    assert!(not_utf8.body.contains("nicht als UTF-8 kodiert"), "{}", not_utf8.body);
     let unknown =
         t.post_form("/news/gibt-es-nicht/comments", &[("name", "A"), ("text", "x"), ("token", &token)], &[]).await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
