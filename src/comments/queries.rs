@@ -4,7 +4,7 @@ use sqlx::{AssertSqlSafe, Row as _, any::AnyRow};
 
 use super::model::{NewComment, PublicComment, QueuedComment, Status};
 use super::moderation::Assessment;
-use super::text::render;
+use super::text::{highlight, quoted_terms, render};
 use sqlx::AnyConnection;
 
 use crate::db::{Backend, Db};
@@ -210,19 +210,26 @@ impl View {
 fn queued_from_row(row: &AnyRow) -> Result<QueuedComment, sqlx::Error> {
     let status: String = row.try_get("status")?;
     let assessment: String = row.try_get("assessment")?;
+    let assessment: serde_json::Value = serde_json::from_str(&assessment).unwrap_or(serde_json::Value::Null);
+    // What triggered the demeaning and spam scores, marked in the text.
+    let reasons: Vec<String> = ["demeaning", "spam"]
+        .iter()
+        .flat_map(|flag| assessment[flag]["reasons"].as_array().cloned().unwrap_or_default())
+        .filter_map(|r| r.as_str().map(String::from))
+        .collect();
     Ok(QueuedComment {
         id: row.try_get("id")?,
         article_slug: row.try_get("slug")?,
         article_title: row.try_get("title")?,
         author_name: row.try_get("author_name")?,
         author_email: row.try_get("author_email")?,
-        body_html: render(&row.try_get::<String, _>("body")?),
+        body_html: highlight(&render(&row.try_get::<String, _>("body")?), &quoted_terms(&reasons)),
         status: Status::parse(&status).unwrap_or(Status::Pending),
         off_topic: row.try_get("off_topic")?,
         demeaning: row.try_get("demeaning")?,
         spam: row.try_get("spam")?,
         risk: row.try_get("risk")?,
-        assessment: serde_json::from_str(&assessment).unwrap_or(serde_json::Value::Null),
+        assessment,
         reports: row.try_get("reports")?,
         created_at: row.try_get("created_at")?,
         is_reply: row.try_get::<Option<i64>, _>("parent_id")?.is_some(),

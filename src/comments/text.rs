@@ -57,3 +57,67 @@ mod tests {
         assert!(!html.contains("<a") && !html.contains("<script"), "{html}");
     }
 }
+
+/// Marks each occurrence of `terms` (case-insensitive) in rendered comment HTML with `<mark>`,
+/// outside tags, so moderators see what triggered a flag.
+pub fn highlight(html: &str, terms: &[String]) -> String {
+    let needles: Vec<String> =
+        terms.iter().map(|t| escape_html(&t.to_lowercase()).into_owned()).filter(|t| t.len() >= 2).collect();
+    if needles.is_empty() {
+        return html.to_string();
+    }
+    let lower = html.to_lowercase();
+    // Lower-casing may change byte lengths (rare letters); then leave the text as it is.
+    if lower.len() != html.len() {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len() + 32);
+    let mut i = 0;
+    let mut in_tag = false;
+    while i < html.len() {
+        let c = html[i..].chars().next().expect("i is on a char boundary");
+        if in_tag || c == '<' {
+            in_tag = c != '>';
+            out.push(c);
+            i += c.len_utf8();
+            continue;
+        }
+        if let Some(needle) =
+            needles.iter().find(|n| lower[i..].starts_with(n.as_str()) && !html[i..i + n.len()].contains('<'))
+        {
+            let _ = write!(out, "<mark>{}</mark>", &html[i..i + needle.len()]);
+            i += needle.len();
+        } else {
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
+}
+
+/// The words an assessment's reasons quote (`insult: "Vollidiot" (idiot)`), for [`highlight`].
+pub fn quoted_terms(reasons: &[String]) -> Vec<String> {
+    reasons
+        .iter()
+        .filter_map(|r| {
+            let start = r.find('"')? + 1;
+            let end = start + r[start..].find('"')?;
+            let term = &r[start..end];
+            (!term.contains('*')).then(|| term.to_string())
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod highlight_tests {
+    use super::*;
+
+    #[test]
+    fn marks_terms_outside_tags() {
+        let html = render("Du Vollidiot, siehe https://vollidiot.example");
+        let marked = highlight(&html, &["Vollidiot".to_string()]);
+        assert!(marked.starts_with("<p>Du <mark>Vollidiot</mark>,"), "{marked}");
+        assert!(marked.contains("href=\"https://vollidiot.example\""), "attributes untouched: {marked}");
+        assert_eq!(quoted_terms(&["insult: \"Depp\" (dep)".into(), "attack on a person: \"du *\"".into()]), ["Depp"]);
+    }
+}

@@ -301,6 +301,7 @@ async fn queue_sorts_by_risk_and_shows_reasons(t: TestApp) {
     assert!(rude < kind, "the riskiest comment comes first");
     assert!(queue.contains("Herabsetzend ⚑"), "the raised flag is marked");
     assert!(queue.contains("attack on a person") || queue.contains("insult"), "with its reasons");
+    assert!(queue.contains("<mark>Du bist ein Vollidiot</mark>"), "the triggering words are marked in the text");
 }
 
 async fn moderation_in_bulk_is_logged(t: TestApp) {

@@ -173,7 +173,8 @@ impl Assessor {
                 if self.lexicon.phrase_at(&words, at, &attack.words) {
                     let span = raw[at].1.start;
                     let weight = if in_ranges(&quoted, span) { 0.2 } else { 0.85 };
-                    signals.push((weight, format!("attack on a person: \"{}\"", attack.text)));
+                    let end = raw[at + attack.words.len() - 1].1.end;
+                    signals.push((weight, format!("attack on a person: \"{}\" ({})", &body[span..end], attack.text)));
                     attacked[at..at + attack.words.len()].iter_mut().for_each(|a| *a = true);
                 }
             }
