@@ -25,6 +25,8 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub discovery: DiscoveryConfig,
     pub comments: CommentsConfig,
+    pub jobs: JobsConfig,
+    pub promotions: PromotionsConfig,
     pub log: LogConfig,
 }
 
@@ -112,6 +114,26 @@ pub struct CommentsConfig {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+pub struct JobsConfig {
+    /// A partner's feed of job listings (RSS, Atom or a JSON list). Empty: no import.
+    pub feed_url: String,
+    /// How often the feed is read, in minutes.
+    pub feed_interval_minutes: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PromotionsConfig {
+    /// The support link in the call-to-action list (for example a Patreon page). Empty: none.
+    pub support_url: String,
+    pub support_label: String,
+    /// An external job board in the call-to-action list. Empty: none.
+    pub job_board_url: String,
+    pub job_board_label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
 pub struct LogConfig {
     /// A tracing filter such as `info` or `newsdesk=debug,sqlx=warn`; `RUST_LOG` wins if set.
     pub level: String,
@@ -157,6 +179,8 @@ impl Default for Config {
             database: DatabaseConfig::default(),
             discovery: DiscoveryConfig::default(),
             comments: CommentsConfig::default(),
+            jobs: JobsConfig::default(),
+            promotions: PromotionsConfig::default(),
             log: LogConfig::default(),
         }
     }
@@ -220,6 +244,23 @@ impl Default for CommentsConfig {
             off_topic_threshold: 0.8,
             demeaning_threshold: 0.5,
             spam_threshold: 0.5,
+        }
+    }
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        JobsConfig { feed_url: String::new(), feed_interval_minutes: 60 }
+    }
+}
+
+impl Default for PromotionsConfig {
+    fn default() -> Self {
+        PromotionsConfig {
+            support_url: String::new(),
+            support_label: "Unterstützen Sie uns".into(),
+            job_board_url: String::new(),
+            job_board_label: "Aktuelle Jobs auf unserer Jobbörse".into(),
         }
     }
 }
@@ -331,6 +372,18 @@ impl Config {
             if !(url.is_empty() || web) {
                 return Err((key, "must be empty or an http:// or https:// URL".into()));
             }
+        }
+        for (key, url) in [
+            ("jobs.feed_url", &self.jobs.feed_url),
+            ("promotions.support_url", &self.promotions.support_url),
+            ("promotions.job_board_url", &self.promotions.job_board_url),
+        ] {
+            if !url.is_empty() && !crate::web::links::is_web_link(url) {
+                return Err((key, "must be empty or an http:// or https:// URL".into()));
+            }
+        }
+        if self.jobs.feed_interval_minutes == 0 {
+            return Err(("jobs.feed_interval_minutes", "must be at least 1".into()));
         }
         let key = &discovery.indexnow_key;
         let well_formed = (8..=128).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');

@@ -12,6 +12,8 @@ pub mod config;
 pub mod db;
 pub mod discovery;
 pub mod embedded;
+pub mod jobs;
+pub mod promos;
 pub mod queue;
 pub mod search;
 pub mod web;

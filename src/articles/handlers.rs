@@ -82,12 +82,19 @@ async fn render_listing(app: &App, view: ListingPage<'_>) -> Result<Response, Ap
         feeds.push(listing_feed_link(title, &view.base));
     }
     let home = view.base.is_empty() && view.page == 1;
+    let (jobs_box, promos) = if view.lead_story {
+        (Some(crate::jobs::handlers::jobs_box(app).await?), Some(crate::promos::placements(app).await?))
+    } else {
+        (None, None)
+    };
     let json_ld = home.then(|| structured::home_json_ld(&site, app.language()));
     let meta_tags = if home { structured::home_meta(&site, app.language()) } else { Vec::new() };
     let body = app
         .render(
             "articles/list.html",
             context! {
+                jobs_box => Serde(jobs_box),
+                promos => Serde(promos),
                 feeds => Serde(feeds),
                 json_ld => json_ld,
                 meta_tags => Serde(meta_tags),
@@ -161,6 +168,8 @@ pub async fn show(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Resu
         .render(
             "articles/show.html",
             context! {
+                jobs_box => Serde(crate::jobs::handlers::jobs_box(&app).await?),
+                promos => Serde(crate::promos::placements(&app).await?),
                 comments => Serde(comments),
                 json_ld => structured::article_json_ld(&site, &article),
                 meta_tags => Serde(structured::article_meta(&site, &article)),

@@ -229,8 +229,82 @@ pub async fn load_demo(db: &Db, language: Language, now: i64) -> anyhow::Result<
         draft.published_at = draft.published_at.map(|t| t + shift);
         import_draft(db, draft, language, now).await?;
     }
+    load_demo_jobs(db, now).await?;
     tracing::info!(articles = drafts.len(), "added the demo publication");
     Ok(drafts.len())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoJobs {
+    job: Vec<DemoJob>,
+    promotion: Vec<DemoPromotion>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoJob {
+    title: String,
+    employer: String,
+    location: String,
+    workplace: String,
+    kind: String,
+    apply_url: String,
+    posted_days_ago: i64,
+    runs_days: i64,
+    description: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoPromotion {
+    kind: String,
+    title: String,
+    text: String,
+    url: String,
+    slot: String,
+    position: i64,
+    sponsored: bool,
+}
+
+/// The demo's job listings and promotions (`demo/jobs.toml`).
+async fn load_demo_jobs(db: &Db, now: i64) -> anyhow::Result<()> {
+    let text = crate::embedded::find(crate::embedded::DEMO, "jobs.toml")
+        .ok_or_else(|| anyhow::anyhow!("demo jobs missing"))?;
+    let demo: DemoJobs = toml::from_str(std::str::from_utf8(text)?)?;
+    for job in demo.job {
+        let posted = now - job.posted_days_ago * 86_400;
+        let draft = crate::jobs::model::JobDraft {
+            title: job.title,
+            employer: job.employer,
+            location: job.location,
+            workplace: job.workplace,
+            kind: job.kind,
+            description_md: job.description,
+            apply_url: job.apply_url,
+            posted_at: Some(posted),
+            expires_at: Some(posted + job.runs_days * 86_400),
+        };
+        let input = draft.validate(now, 30).map_err(|e| anyhow::anyhow!("demo job: {e}"))?;
+        crate::jobs::queries::create(db, &input, None, now).await?;
+    }
+    for p in demo.promotion {
+        let input = crate::promos::PromotionInput::parse(
+            &p.kind,
+            &p.title,
+            &p.text,
+            &p.url,
+            "",
+            &p.slot,
+            p.position,
+            p.sponsored,
+            None,
+            None,
+        )
+        .map_err(|e| anyhow::anyhow!("demo promotion: {e}"))?;
+        crate::promos::save(db, None, &input, now).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! The background worker: publishes scheduled articles and does queued jobs, until stopped.
+//! The background worker: publishes scheduled articles, reads the partner job feed when due,
+//! and does queued jobs, until stopped.
 //! `newsdesk serve` runs it beside the web server.
 
 use std::sync::Arc;
@@ -49,6 +50,9 @@ pub async fn run(app: Arc<App>, mut stop: tokio::sync::watch::Receiver<bool>) {
     loop {
         if let Err(e) = scheduler::run_once(&app).await {
             tracing::error!(error = format!("{e:#}"), "scheduler round failed");
+        }
+        if let Err(e) = crate::jobs::import::run_if_due(&app).await {
+            tracing::error!(error = format!("{e:#}"), "job feed round failed");
         }
         let ran = match run_pending(&app).await {
             Ok(n) => n,

@@ -6,6 +6,7 @@ pub mod client;
 pub mod conditional;
 pub mod error;
 pub mod i18n;
+pub mod links;
 pub mod templates;
 
 use std::sync::Arc;
@@ -28,6 +29,9 @@ use crate::auth::handlers as auth;
 use crate::comments::admin as comments_admin;
 use crate::comments::handlers as comments;
 use crate::discovery::handlers as discovery;
+use crate::jobs::admin as jobs_admin;
+use crate::jobs::handlers as jobs;
+use crate::promos::admin as promos_admin;
 use error::{AppError, ErrorPage};
 
 /// Every route of the site.
@@ -65,6 +69,18 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/admin/login", get(auth::login_form).post(auth::login))
         .route("/admin/logout", post(auth::logout))
         .route("/admin/comments", get(comments_admin::queue).post(comments_admin::act))
+        .route("/jobs", get(jobs::index))
+        .route("/jobs/{id}", get(jobs::show))
+        .route("/go/{id}", get(crate::promos::go))
+        .route("/admin/jobs", get(jobs_admin::list).post(jobs_admin::save))
+        .route("/admin/jobs/new", get(jobs_admin::new))
+        .route("/admin/jobs/import", post(jobs_admin::import_now))
+        .route("/admin/jobs/{id}", get(jobs_admin::edit))
+        .route("/admin/jobs/{id}/withdraw", post(jobs_admin::withdraw))
+        .route("/admin/promotions", get(promos_admin::list).post(promos_admin::save))
+        .route("/admin/promotions/new", get(promos_admin::new))
+        .route("/admin/promotions/{id}", get(promos_admin::edit))
+        .route("/admin/promotions/{id}/delete", post(promos_admin::delete))
         .route("/healthz", get(healthz))
         .route("/static/{*path}", get(assets::serve))
         .fallback(not_found)

@@ -1,0 +1,282 @@
+//! Reading and writing job listings and the record of partner-feed imports.
+
+use sqlx::{AssertSqlSafe, Row as _, any::AnyRow};
+
+use super::model::{Job, JobInput, Workplace};
+use crate::articles::markdown;
+use crate::db::Db;
+
+/// Current listings: posted, not expired, not withdrawn ($1 is now).
+const CURRENT: &str = "j.withdrawn_at IS NULL AND j.posted_at <= $1 AND j.expires_at > $1";
+const COLUMNS: &str = "j.id, j.source, j.external_id, j.title, j.employer, j.location, j.workplace, j.kind, \
+                       j.description_md, j.description_html, j.apply_url, j.posted_at, j.expires_at, j.withdrawn_at";
+
+fn job_from_row(row: &AnyRow) -> Result<Job, sqlx::Error> {
+    let workplace: String = row.try_get("workplace")?;
+    Ok(Job {
+        id: row.try_get("id")?,
+        source: row.try_get("source")?,
+        external_id: row.try_get("external_id")?,
+        title: row.try_get("title")?,
+        employer: row.try_get("employer")?,
+        location: row.try_get("location")?,
+        workplace: Workplace::parse(&workplace).unwrap_or(Workplace::Onsite),
+        kind: row.try_get("kind")?,
+        description_md: row.try_get("description_md")?,
+        description_html: row.try_get("description_html")?,
+        apply_url: row.try_get("apply_url")?,
+        posted_at: row.try_get("posted_at")?,
+        expires_at: row.try_get("expires_at")?,
+        withdrawn_at: row.try_get("withdrawn_at")?,
+    })
+}
+
+/// Filters of the jobs page; empty strings mean "any".
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub location: String,
+    pub workplace: Option<Workplace>,
+    pub kind: String,
+}
+
+/// One page of current listings, newest first, and how many match.
+pub async fn current(
+    db: &Db,
+    filter: &Filter,
+    page: i64,
+    per_page: i64,
+    now: i64,
+) -> Result<(Vec<Job>, i64), sqlx::Error> {
+    let mut conditions = vec![CURRENT.to_string()];
+    let mut binds: Vec<String> = Vec::new();
+    if !filter.location.is_empty() {
+        binds.push(filter.location.to_lowercase());
+        conditions.push(format!("lower(j.location) = ${}", binds.len() + 1));
+    }
+    if let Some(workplace) = filter.workplace {
+        binds.push(workplace.as_str().to_string());
+        conditions.push(format!("j.workplace = ${}", binds.len() + 1));
+    }
+    if !filter.kind.is_empty() {
+        binds.push(filter.kind.clone());
+        conditions.push(format!("j.kind = ${}", binds.len() + 1));
+    }
+    let filter_sql = conditions.join(" AND ");
+    let mut count = sqlx::query(AssertSqlSafe(format!("SELECT COUNT(*) FROM jobs j WHERE {filter_sql}"))).bind(now);
+    for b in &binds {
+        count = count.bind(b.clone());
+    }
+    let total: i64 = count.fetch_one(&db.pool).await?.try_get(0)?;
+    let n = binds.len() + 1;
+    let sql = format!(
+        "SELECT {COLUMNS} FROM jobs j WHERE {filter_sql} ORDER BY j.posted_at DESC, j.id DESC LIMIT ${} OFFSET ${}",
+        n + 1,
+        n + 2
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql)).bind(now);
+    for b in &binds {
+        query = query.bind(b.clone());
+    }
+    let rows = query.bind(per_page).bind((page - 1) * per_page).fetch_all(&db.pool).await?;
+    Ok((rows.iter().map(job_from_row).collect::<Result<_, _>>()?, total))
+}
+
+/// The places of current listings, for the filter.
+pub async fn locations(db: &Db, now: i64) -> Result<Vec<String>, sqlx::Error> {
+    let sql = format!("SELECT DISTINCT j.location FROM jobs j WHERE {CURRENT} ORDER BY j.location");
+    sqlx::query_scalar(AssertSqlSafe(sql)).bind(now).fetch_all(&db.pool).await
+}
+
+/// A listing by id, whatever its state.
+pub async fn find(db: &Db, id: i64) -> Result<Option<Job>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM jobs j WHERE j.id = $1");
+    sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(&db.pool).await?.as_ref().map(job_from_row).transpose()
+}
+
+/// Every listing, newest first, for the admin area.
+pub async fn all(db: &Db) -> Result<Vec<Job>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM jobs j ORDER BY j.posted_at DESC, j.id DESC");
+    sqlx::query(AssertSqlSafe(sql)).fetch_all(&db.pool).await?.iter().map(job_from_row).collect()
+}
+
+/// Stores a new listing written in the admin area (or an imported one, with its feed id).
+pub async fn create(db: &Db, input: &JobInput, external_id: Option<&str>, now: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO jobs (source, external_id, title, employer, location, workplace, kind, description_md, \
+         description_html, apply_url, posted_at, expires_at, withdrawn_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, $13, $13) RETURNING id",
+    )
+    .bind(if external_id.is_some() { "feed" } else { "manual" })
+    .bind(external_id)
+    .bind(&input.title)
+    .bind(&input.employer)
+    .bind(&input.location)
+    .bind(input.workplace.as_str())
+    .bind(&input.kind)
+    .bind(&input.description_md)
+    .bind(markdown::render(&input.description_md))
+    .bind(&input.apply_url)
+    .bind(input.posted_at)
+    .bind(input.expires_at)
+    .bind(now)
+    .fetch_one(&db.pool)
+    .await
+}
+
+/// Replaces a listing's fields; a withdrawn listing that comes back is current again.
+pub async fn update(db: &Db, id: i64, input: &JobInput, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE jobs SET title = $1, employer = $2, location = $3, workplace = $4, kind = $5, description_md = $6, \
+         description_html = $7, apply_url = $8, posted_at = $9, expires_at = $10, withdrawn_at = NULL, updated_at = $11 \
+         WHERE id = $12",
+    )
+    .bind(&input.title)
+    .bind(&input.employer)
+    .bind(&input.location)
+    .bind(input.workplace.as_str())
+    .bind(&input.kind)
+    .bind(&input.description_md)
+    .bind(markdown::render(&input.description_md))
+    .bind(&input.apply_url)
+    .bind(input.posted_at)
+    .bind(input.expires_at)
+    .bind(now)
+    .bind(id)
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+pub async fn withdraw(db: &Db, id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE jobs SET withdrawn_at = $1, updated_at = $1 WHERE id = $2 AND withdrawn_at IS NULL")
+        .bind(now)
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// The outcome of one partner-feed import.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct ImportRun {
+    pub started_at: i64,
+    pub ok: bool,
+    pub created: i64,
+    pub updated: i64,
+    pub withdrawn: i64,
+    pub message: String,
+}
+
+pub async fn record_import(db: &Db, run: &ImportRun) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO job_imports (started_at, ok, created, updated, withdrawn, message) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(run.started_at)
+    .bind(i64::from(run.ok))
+    .bind(run.created)
+    .bind(run.updated)
+    .bind(run.withdrawn)
+    .bind(&run.message)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+pub async fn last_import(db: &Db) -> Result<Option<ImportRun>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT started_at, ok, created, updated, withdrawn, message FROM job_imports ORDER BY started_at DESC, id DESC LIMIT 1",
+    )
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|r| {
+        Ok(ImportRun {
+            started_at: r.try_get(0)?,
+            ok: r.try_get::<i64, _>(1)? != 0,
+            created: r.try_get(2)?,
+            updated: r.try_get(3)?,
+            withdrawn: r.try_get(4)?,
+            message: r.try_get(5)?,
+        })
+    })
+    .transpose()
+}
+
+/// Upserts the listings of a complete, parsed feed by their feed ids and withdraws imported
+/// listings the feed no longer has, in one transaction.
+pub async fn apply_feed(db: &Db, items: &[(String, JobInput)], now: i64) -> Result<(i64, i64, i64), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let (mut created, mut updated) = (0, 0);
+    for (external_id, input) in items {
+        let existing: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM jobs WHERE source = 'feed' AND external_id = $1")
+                .bind(external_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let html = markdown::render(&input.description_md);
+        match existing {
+            Some(id) => {
+                sqlx::query(
+                    "UPDATE jobs SET title = $1, employer = $2, location = $3, workplace = $4, kind = $5, \
+                     description_md = $6, description_html = $7, apply_url = $8, posted_at = $9, expires_at = $10, \
+                     withdrawn_at = NULL, updated_at = $11 WHERE id = $12",
+                )
+                .bind(&input.title)
+                .bind(&input.employer)
+                .bind(&input.location)
+                .bind(input.workplace.as_str())
+                .bind(&input.kind)
+                .bind(&input.description_md)
+                .bind(html)
+                .bind(&input.apply_url)
+                .bind(input.posted_at)
+                .bind(input.expires_at)
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                updated += 1;
+            }
+            None => {
+                sqlx::query(
+                    "INSERT INTO jobs (source, external_id, title, employer, location, workplace, kind, description_md, \
+                     description_html, apply_url, posted_at, expires_at, withdrawn_at, created_at, updated_at) \
+                     VALUES ('feed', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12, $12)",
+                )
+                .bind(external_id)
+                .bind(&input.title)
+                .bind(&input.employer)
+                .bind(&input.location)
+                .bind(input.workplace.as_str())
+                .bind(&input.kind)
+                .bind(&input.description_md)
+                .bind(html)
+                .bind(&input.apply_url)
+                .bind(input.posted_at)
+                .bind(input.expires_at)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                created += 1;
+            }
+        }
+    }
+    // What left the feed is withdrawn, not deleted: it can come back.
+    let still: Vec<String> = items.iter().map(|(id, _)| id.clone()).collect();
+    let current: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, external_id FROM jobs WHERE source = 'feed' AND withdrawn_at IS NULL")
+            .fetch_all(&mut *tx)
+            .await?;
+    let mut withdrawn = 0;
+    for (id, external) in current {
+        if !still.contains(&external) {
+            sqlx::query("UPDATE jobs SET withdrawn_at = $1, updated_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            withdrawn += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok((created, updated, withdrawn))
+}

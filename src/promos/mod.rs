@@ -1,0 +1,316 @@
+//! Promotions: a book recommendation, a support link, a newsletter call to action or anything
+//! custom, placed in a slot (the sidebar, after the article, the call-to-action list), in order,
+//! between optional dates. Clicks are counted through `/go/{id}` without cookies or any personal
+//! data: a counter per promotion, nothing else.
+
+pub mod admin;
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Serialize;
+use sqlx::{Row as _, any::AnyRow};
+
+use crate::app::App;
+use crate::db::Db;
+use crate::web::error::AppError;
+use crate::web::links::is_web_link;
+
+pub const KINDS: &[&str] = &["book", "support", "newsletter", "custom"];
+pub const SLOTS: &[&str] = &["sidebar", "after_article", "cta"];
+pub const MAX_TITLE: usize = 120;
+pub const MAX_TEXT: usize = 240;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Promotion {
+    pub id: i64,
+    pub kind: String,
+    pub title: String,
+    pub text: String,
+    pub url: String,
+    pub image_url: Option<String>,
+    pub slot: String,
+    pub position: i64,
+    pub sponsored: bool,
+    pub active_from: Option<i64>,
+    pub active_until: Option<i64>,
+    pub clicks: i64,
+}
+
+/// A checked promotion.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PromotionInput {
+    pub kind: String,
+    pub title: String,
+    pub text: String,
+    pub url: String,
+    pub image_url: Option<String>,
+    pub slot: String,
+    pub position: i64,
+    pub sponsored: bool,
+    pub active_from: Option<i64>,
+    pub active_until: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PromotionError {
+    #[error("the title is missing")]
+    NoTitle,
+    #[error("{field} is too long: at most {max} characters")]
+    TooLong { field: &'static str, max: usize },
+    #[error("the link must be a web address starting with https:// or http://")]
+    BadLink,
+    #[error("the image must be a path on this site (starting with /)")]
+    BadImage,
+    #[error("unknown kind or slot")]
+    BadChoice,
+    #[error("the promotion ends before it starts")]
+    DatesOutOfOrder,
+}
+
+impl PromotionInput {
+    #[expect(clippy::too_many_arguments, reason = "the form's fields, each named at the call")]
+    pub fn parse(
+        kind: &str,
+        title: &str,
+        text: &str,
+        url: &str,
+        image_url: &str,
+        slot: &str,
+        position: i64,
+        sponsored: bool,
+        active_from: Option<i64>,
+        active_until: Option<i64>,
+    ) -> Result<PromotionInput, PromotionError> {
+        let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+        if title.is_empty() {
+            return Err(PromotionError::NoTitle);
+        }
+        if title.chars().count() > MAX_TITLE {
+            return Err(PromotionError::TooLong { field: "title", max: MAX_TITLE });
+        }
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if text.chars().count() > MAX_TEXT {
+            return Err(PromotionError::TooLong { field: "text", max: MAX_TEXT });
+        }
+        let url = url.trim().to_string();
+        if !is_web_link(&url) {
+            return Err(PromotionError::BadLink);
+        }
+        let image_url = Some(image_url.trim().to_string()).filter(|i| !i.is_empty());
+        if let Some(image) = &image_url
+            && (!image.starts_with('/')
+                || image.starts_with("//")
+                || image.chars().any(|c| c.is_whitespace() || "\"<>\\".contains(c)))
+        {
+            return Err(PromotionError::BadImage);
+        }
+        if !KINDS.contains(&kind) || !SLOTS.contains(&slot) {
+            return Err(PromotionError::BadChoice);
+        }
+        if let (Some(from), Some(until)) = (active_from, active_until)
+            && until <= from
+        {
+            return Err(PromotionError::DatesOutOfOrder);
+        }
+        Ok(PromotionInput {
+            kind: kind.to_string(),
+            title,
+            text,
+            url,
+            image_url,
+            slot: slot.to_string(),
+            position,
+            sponsored,
+            active_from,
+            active_until,
+        })
+    }
+}
+
+fn from_row(row: &AnyRow) -> Result<Promotion, sqlx::Error> {
+    Ok(Promotion {
+        id: row.try_get("id")?,
+        kind: row.try_get("kind")?,
+        title: row.try_get("title")?,
+        text: row.try_get("text")?,
+        url: row.try_get("url")?,
+        image_url: row.try_get("image_url")?,
+        slot: row.try_get("slot")?,
+        position: row.try_get("position")?,
+        sponsored: row.try_get::<i64, _>("sponsored")? != 0,
+        active_from: row.try_get("active_from")?,
+        active_until: row.try_get("active_until")?,
+        clicks: row.try_get("clicks")?,
+    })
+}
+
+const COLUMNS: &str =
+    "id, kind, title, text, url, image_url, slot, position, sponsored, active_from, active_until, clicks";
+
+/// The active promotions of a slot, in order.
+pub async fn active(db: &Db, slot: &str, now: i64) -> Result<Vec<Promotion>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM promotions WHERE slot = $1 AND (active_from IS NULL OR active_from <= $2) \
+         AND (active_until IS NULL OR active_until > $2) ORDER BY position, id"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(slot).bind(now).fetch_all(&db.pool).await?.iter().map(from_row).collect()
+}
+
+pub async fn all(db: &Db) -> Result<Vec<Promotion>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM promotions ORDER BY slot, position, id");
+    sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&db.pool).await?.iter().map(from_row).collect()
+}
+
+pub async fn find(db: &Db, id: i64) -> Result<Option<Promotion>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM promotions WHERE id = $1");
+    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&db.pool).await?.as_ref().map(from_row).transpose()
+}
+
+/// Creates (`id` None) or replaces a promotion; returns its id.
+pub async fn save(db: &Db, id: Option<i64>, p: &PromotionInput, now: i64) -> Result<Option<i64>, sqlx::Error> {
+    match id {
+        None => sqlx::query_scalar(
+            "INSERT INTO promotions (kind, title, text, url, image_url, slot, position, sponsored, active_from, active_until, \
+             clicks, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $11) RETURNING id",
+        )
+        .bind(&p.kind)
+        .bind(&p.title)
+        .bind(&p.text)
+        .bind(&p.url)
+        .bind(p.image_url.clone())
+        .bind(&p.slot)
+        .bind(p.position)
+        .bind(i64::from(p.sponsored))
+        .bind(p.active_from)
+        .bind(p.active_until)
+        .bind(now)
+        .fetch_one(&db.pool)
+        .await
+        .map(Some),
+        Some(id) => {
+            let done = sqlx::query(
+                "UPDATE promotions SET kind = $1, title = $2, text = $3, url = $4, image_url = $5, slot = $6, position = $7, \
+                 sponsored = $8, active_from = $9, active_until = $10, updated_at = $11 WHERE id = $12",
+            )
+            .bind(&p.kind)
+            .bind(&p.title)
+            .bind(&p.text)
+            .bind(&p.url)
+            .bind(p.image_url.clone())
+            .bind(&p.slot)
+            .bind(p.position)
+            .bind(i64::from(p.sponsored))
+            .bind(p.active_from)
+            .bind(p.active_until)
+            .bind(now)
+            .bind(id)
+            .execute(&db.pool)
+            .await?;
+            Ok((done.rows_affected() > 0).then_some(id))
+        }
+    }
+}
+
+pub async fn delete(db: &Db, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM promotions WHERE id = $1").bind(id).execute(&db.pool).await?;
+    Ok(())
+}
+
+/// `/go/{id}`: counts the click and sends the reader on. No cookie is set and nothing about the
+/// reader is stored.
+pub async fn go(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response, AppError> {
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let url: Option<String> =
+        sqlx::query_scalar("UPDATE promotions SET clicks = clicks + 1 WHERE id = $1 RETURNING url")
+            .bind(id)
+            .fetch_optional(&app.db.pool)
+            .await?;
+    let url = url.ok_or(AppError::NotFound)?;
+    let mut response = Redirect::to(&url).into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// One entry of the call-to-action list under an article.
+#[derive(Debug, Clone, Serialize)]
+pub struct CallToAction {
+    pub text: String,
+    pub href: String,
+    /// `rel` of the link: "sponsored noopener" for paid or affiliate links.
+    pub rel: Option<&'static str>,
+}
+
+/// The promotions a page shows: sidebar, after the article, and the call-to-action list built
+/// from promotions, the home page and the configured support and job-board links.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Placements {
+    pub sidebar: Vec<Promotion>,
+    pub after_article: Vec<Promotion>,
+    pub calls_to_action: Vec<CallToAction>,
+}
+
+pub async fn placements(app: &App) -> Result<Placements, sqlx::Error> {
+    let now = app.now();
+    let mut calls_to_action: Vec<CallToAction> = active(&app.db, "cta", now)
+        .await?
+        .into_iter()
+        .map(|p| CallToAction {
+            text: if p.text.is_empty() { p.title } else { format!("{}: {}", p.title, p.text) },
+            href: format!("/go/{}", p.id),
+            rel: p.sponsored.then_some("sponsored noopener"),
+        })
+        .collect();
+    calls_to_action.push(CallToAction { text: app.text("cta-home"), href: "/".into(), rel: None });
+    let links = &app.config.promotions;
+    if !links.support_url.is_empty() {
+        calls_to_action.push(CallToAction {
+            text: links.support_label.clone(),
+            href: links.support_url.clone(),
+            rel: Some("noopener"),
+        });
+    }
+    if !links.job_board_url.is_empty() {
+        calls_to_action.push(CallToAction {
+            text: links.job_board_label.clone(),
+            href: links.job_board_url.clone(),
+            rel: Some("noopener"),
+        });
+    }
+    Ok(Placements {
+        sidebar: active(&app.db, "sidebar", now).await?,
+        after_article: active(&app.db, "after_article", now).await?,
+        calls_to_action,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_bad_promotions() {
+        let ok = |url: &str, image: &str, from, until| {
+            PromotionInput::parse("book", "Buch", "Ein Satz.", url, image, "sidebar", 0, false, from, until)
+        };
+        assert!(ok("https://shop.example/b", "", None, None).is_ok());
+        assert_eq!(ok("javascript:x", "", None, None), Err(PromotionError::BadLink));
+        assert_eq!(ok("https://a.example", "https://cdn.example/x.png", None, None), Err(PromotionError::BadImage));
+        assert_eq!(ok("https://a.example", "", Some(10), Some(5)), Err(PromotionError::DatesOutOfOrder));
+        let long = PromotionInput::parse(
+            "book",
+            &"x".repeat(121),
+            "",
+            "https://a.example",
+            "",
+            "sidebar",
+            0,
+            false,
+            None,
+            None,
+        );
+        assert!(matches!(long, Err(PromotionError::TooLong { .. })));
+    }
+}
