@@ -7,4 +7,5 @@ mod browser;
 mod cli;
 mod comments;
 mod discovery;
+mod jobs;
 mod pages;
