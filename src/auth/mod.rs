@@ -16,11 +16,12 @@ pub const ADMIN_ROUTES: &[(&str, &str, &[Role])] = &[
     ("GET", "/admin", &[Role::Editor, Role::Moderator]),
     ("GET", "/admin/comments", crate::comments::admin::ROLES),
     ("POST", "/admin/comments", crate::comments::admin::ROLES),
-    ("POST", "/admin/logout", &[Role::Editor, Role::Moderator]),
     ("GET", "/admin/jobs", crate::jobs::admin::ROLES),
     ("GET", "/admin/jobs/new", crate::jobs::admin::ROLES),
     ("POST", "/admin/jobs", crate::jobs::admin::ROLES),
     ("GET", "/admin/promotions", crate::promos::admin::ROLES),
     ("GET", "/admin/promotions/new", crate::promos::admin::ROLES),
     ("POST", "/admin/promotions", crate::promos::admin::ROLES),
+    // Last: walking it ends the session.
+    ("POST", "/admin/logout", &[Role::Editor, Role::Moderator]),
 ];
