@@ -117,6 +117,28 @@ if (process.env.ADMIN_EMAIL) {
   await context.close();
   console.log('comment flow checked: submitted, signed in, approved, shown');
 }
+
+// 2c. The editors' pages (jobs and promotions), signed in as an editor.
+if (process.env.EDITOR_EMAIL) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') fail('editor', `console error: ${m.text()}`); });
+  await page.goto(new URL('/admin/login', base).href);
+  await page.fill('#email', process.env.EDITOR_EMAIL);
+  await page.fill('#password', process.env.EDITOR_PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  for (const path of ['/admin/jobs', '/admin/jobs/new', '/admin/promotions', '/admin/promotions/new']) {
+    const response = await page.goto(new URL(path, base).href);
+    if (response.status() !== 200) fail(`editor ${path}`, `status ${response.status()}`);
+    pages.set(path, await page.content());
+    await page.evaluate(axeSource);
+    const result = await page.evaluate(() =>
+      window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
+    for (const v of result.violations) fail(`editor ${path}`, `${v.id} (${v.impact}): ${v.help}`);
+  }
+  await context.close();
+  console.log('editor pages checked');
+}
 await browser.close();
 
 // 3. HTML validity with the Nu HTML Checker.

@@ -17,11 +17,14 @@ fn pages_pass_browser_accessibility_and_html_checks() {
     );
     let server = DemoServer::start();
     server.add_user("moderator", "moderation@example.org", "ein-langes-passwort");
+    server.add_user("editor", "redaktion@example.org", "ein-langes-passwort");
     let out = Command::new("node")
         .arg(checks.join("check.mjs"))
         .arg(server.url())
         .env("ADMIN_EMAIL", "moderation@example.org")
         .env("ADMIN_PASSWORD", "ein-langes-passwort")
+        .env("EDITOR_EMAIL", "redaktion@example.org")
+        .env("EDITOR_PASSWORD", "ein-langes-passwort")
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -29,4 +32,5 @@ fn pages_pass_browser_accessibility_and_html_checks() {
     assert!(out.status.success(), "browser checks failed:\n{stdout}\n{stderr}");
     assert!(stdout.contains("no failures"), "{stdout}");
     assert!(stdout.contains("comment flow checked"), "{stdout}");
+    assert!(stdout.contains("editor pages checked"), "{stdout}");
 }
