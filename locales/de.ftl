@@ -30,6 +30,9 @@ research-google-news = Google News
 
 follow-heading = Nichts verpassen?
 follow-article-feed = Neue Kommentare zu diesem Artikel als Feed abonnieren
+related-heading = Verwandte Artikel
+similar-feed-title = Neue Meldungen ähnlich wie „{ $title }“
+follow-similar-feed = Neue ähnliche Meldungen als Feed abonnieren
 follow-main-feed = Alle Meldungen als RSS-Feed abonnieren
 follow-topic-feed = Feed zum Thema { $name } abonnieren
 follow-google-news = { $site } bei Google News folgen

@@ -30,6 +30,9 @@ research-google-news = Google News
 
 follow-heading = Don't want to miss anything?
 follow-article-feed = Subscribe to new comments on this article
+related-heading = Related articles
+similar-feed-title = New stories similar to “{ $title }”
+follow-similar-feed = Subscribe to new similar stories
 follow-main-feed = Subscribe to all news by RSS
 follow-topic-feed = Subscribe to the { $name } feed
 follow-google-news = Follow { $site } on Google News

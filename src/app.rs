@@ -14,7 +14,7 @@ use crate::comments::moderation::Assessor;
 use crate::config::{Config, Language};
 use crate::db::Db;
 use crate::discovery::handlers::main_feed_links;
-use crate::search::similarity::Corpus;
+use crate::search::related::Index;
 use crate::web::error::AppError;
 use crate::web::i18n::I18n;
 use crate::web::{assets, templates};
@@ -22,6 +22,7 @@ use crate::web::{assets, templates};
 /// How long the list of top topics in the navigation is reused before it is read again.
 const NAV_TAGS_TTL: Duration = Duration::from_secs(30);
 const NAV_TAGS: i64 = 6;
+const SEARCH_INDEX_TTL: Duration = Duration::from_secs(300);
 
 /// The time the application runs on. Tests move it forward to let scheduled articles go live.
 #[derive(Debug, Default)]
@@ -62,7 +63,7 @@ pub struct App {
     /// Bounds the password hashes computed at once (each takes tens of milliseconds of CPU).
     pub hashing: tokio::sync::Semaphore,
     /// Term statistics of the live articles, for similarity; rebuilt after content changes.
-    corpus: RwLock<Option<Arc<Corpus>>>,
+    search: RwLock<Option<(Instant, Arc<Index>)>>,
 }
 
 impl std::fmt::Debug for App {
@@ -125,7 +126,7 @@ impl App {
             keys,
             assessor,
             hashing: tokio::sync::Semaphore::new(2),
-            corpus: RwLock::new(None),
+            search: RwLock::new(None),
         }))
     }
 
@@ -173,17 +174,21 @@ impl App {
     /// Forgets cached navigation so the next page shows the current topics.
     pub async fn content_changed(&self) {
         *self.nav_tags.write().expect("nav lock") = None;
-        *self.corpus.write().expect("corpus lock") = None;
+        *self.search.write().expect("search lock") = None;
     }
 
-    /// The similarity engine's statistics over live articles, built on first use.
-    pub async fn corpus(&self) -> Result<Arc<Corpus>, sqlx::Error> {
-        if let Some(corpus) = self.corpus.read().expect("corpus lock").as_ref() {
-            return Ok(corpus.clone());
+    /// The similarity engine's index of live articles, built on first use, rebuilt after a
+    /// content change here and at the latest every five minutes (for changes made by another
+    /// process, such as `newsdesk article import`).
+    pub async fn search_index(&self) -> Result<Arc<Index>, sqlx::Error> {
+        if let Some((at, index)) = self.search.read().expect("search lock").as_ref()
+            && at.elapsed() < SEARCH_INDEX_TTL
+        {
+            return Ok(index.clone());
         }
-        let corpus = Arc::new(Corpus::load(&self.db, self.now()).await?);
-        *self.corpus.write().expect("corpus lock") = Some(corpus.clone());
-        Ok(corpus)
+        let index = Arc::new(Index::build(&self.db, self.now()).await?);
+        *self.search.write().expect("search lock") = Some((Instant::now(), index.clone()));
+        Ok(index)
     }
 
     /// Renders an admin page: the page's values plus the signed-in user and the CSRF token.

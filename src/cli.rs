@@ -100,6 +100,14 @@ enum ArticleCommand {
     },
     /// List all articles with status, date and slug.
     List,
+    /// Print the articles related to one, as the site shows them under it.
+    Related {
+        #[arg(value_name = "SLUG")]
+        slug: String,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Publish an article now (a scheduled one early, an unpublished one again).
     Publish {
         #[arg(value_name = "SLUG")]
@@ -244,6 +252,27 @@ async fn article(command: ArticleCommand, config: &Config) -> anyhow::Result<()>
             }
             Ok(())
         }
+        ArticleCommand::Related { slug, json } => {
+            let article = queries::find_by_slug(&db, &slug)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no article with slug {slug:?}"))?;
+            let index = crate::search::related::Index::build(&db, now).await?;
+            let scored = index.related(article.id, 5);
+            let related = crate::search::related::load(&db, &scored).await?;
+            if json {
+                let list: Vec<serde_json::Value> = related
+                    .iter()
+                    .zip(&scored)
+                    .map(|(a, (_, score))| serde_json::json!({ "slug": a.slug, "title": a.title, "score": (score * 1000.0).round() / 1000.0 }))
+                    .collect();
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else {
+                for (a, (_, score)) in related.iter().zip(&scored) {
+                    println!("{score:.3}  {:<60} {}", a.slug, a.title);
+                }
+            }
+            Ok(())
+        }
         ArticleCommand::Publish { slug } => {
             let article = queries::publish(&db, &slug, now).await?;
             println!("published /news/{}", article.slug);
@@ -263,9 +292,10 @@ async fn assess(slug: &str, config: Config) -> anyhow::Result<()> {
     let app = App::build(config).await?;
     let article =
         queries::find_by_slug(&app.db, slug).await?.ok_or_else(|| anyhow::anyhow!("no article with slug {slug:?}"))?;
-    let corpus = app.corpus().await?;
+    let index = app.search_index().await?;
+    let corpus = &index.corpus;
     let text = crate::search::similarity::article_text(&article);
-    let context = crate::comments::moderation::ArticleContext::new(&text, article.language, &corpus);
+    let context = crate::comments::moderation::ArticleContext::new(&text, article.language, corpus);
     let assessment = app.assessor.assess(&body, &context, &Default::default());
     println!("{}", serde_json::to_string_pretty(&assessment)?);
     Ok(())

@@ -190,9 +190,10 @@ pub async fn submit(
         seconds_to_write: Some(now - issued),
         honeypot: false,
     };
-    let corpus = app.corpus().await?;
+    let index = app.search_index().await?;
+    let corpus = &index.corpus;
     let text = article_text(&article);
-    let context = ArticleContext::new(&text, article.language, &corpus);
+    let context = ArticleContext::new(&text, article.language, corpus);
     let assessment = app.assessor.assess(&comment.body, &context, &signals);
     let trusted = match &comment.email {
         Some(email) if app.config.comments.trust_approved_commenters => {

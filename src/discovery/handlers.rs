@@ -134,6 +134,25 @@ pub async fn archive_feed(
     feed(&app, Listing::Between(range.0, range.1), meta, Format::Rss).await
 }
 
+/// `/news/{slug}/similar/feed`: articles published after this one that are similar to it.
+pub async fn similar_feed(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Result<Response, AppError> {
+    let slug = parse_slug(&slug)?;
+    let article = queries::find_live(&app.db, slug.as_str(), app.now()).await?.ok_or(AppError::NotFound)?;
+    let index = app.search_index().await?;
+    let similar = crate::search::related::load(&app.db, &index.similar_after(article.id, FEED_SIZE as usize)).await?;
+    let title = app.i18n.text(app.language(), "similar-feed-title", &[("title", article.title.clone().into())]);
+    let meta = FeedMeta {
+        title: format!("{} – {title}", app.config.site.name),
+        description: title,
+        page_path: format!("/news/{}", article.slug),
+        self_path: format!("/news/{}/similar/feed", article.slug),
+        language: app.language(),
+    };
+    let site = Site::from_config(&app.config);
+    let body = feeds::rss(&site, &meta, &similar);
+    Ok(respond(&app, body, RSS, feeds::last_modified(&similar), Some(&meta.self_path)))
+}
+
 /// The sitemap index: the listing pages' sitemap and one file per 50,000 articles.
 pub async fn sitemap_index(State(app): State<Arc<App>>) -> Result<Response, AppError> {
     let (files, newest) = sitemaps::article_stats(&app.db, app.now()).await?;

@@ -64,6 +64,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/news/{slug}/comments", post(comments::submit))
         .route("/news/{slug}/comments/{id}/report", post(comments::report))
         .route("/news/{slug}/feed", get(comments::article_feed))
+        .route("/news/{slug}/similar/feed", get(discovery::similar_feed))
         .route("/comments/feed", get(comments::all_feed))
         .route("/admin", get(auth::dashboard))
         .route("/admin/login", get(auth::login_form).post(auth::login))

@@ -18,6 +18,7 @@ backend_tests!(
     publish_command_publishes_a_draft,
     import_reports_bad_files_and_imports_the_rest,
     import_refuses_a_second_copy_of_the_same_slug,
+    related_articles_and_similar_feed_follow_the_topic,
 );
 
 async fn slugs_are_made_from_titles_and_kept_unique(t: TestApp) {
@@ -175,4 +176,28 @@ async fn sqlite_connections_use_wal_foreign_keys_and_busy_timeout() {
         .execute(&mut *conn)
         .await;
     assert!(orphan.is_err(), "foreign keys are enforced");
+}
+
+async fn related_articles_and_similar_feed_follow_the_topic(t: TestApp) {
+    import::load_demo(&t.app.db, t.app.language(), t.app.now()).await.unwrap();
+    t.app.content_changed().await;
+    let page = t.get("/news/pflegeroboter-im-praxistest-augsburg").await.body;
+    let start = page.find("id=\"related-heading\"").expect("related articles");
+    let related = &page[start..start + page[start..].find("</section>").unwrap()];
+    let first = related.find("<li>").unwrap();
+    assert!(
+        related[first..].starts_with("<li><a href=\"/news/studie-zu-pflegerobotern"),
+        "the other care-robot article comes first: {related}"
+    );
+    assert_eq!(related.matches("<li>").count(), 5, "five related articles");
+    assert!(!related.contains("pflegeroboter-im-praxistest-augsburg"), "not itself");
+
+    let response = t.get("/news/pflegeroboter-im-praxistest-augsburg/similar/feed").await;
+    assert_eq!(response.status, StatusCode::OK);
+    let feed = feed_rs::parser::parse(response.body.as_bytes()).unwrap();
+    let titles: Vec<String> = feed.entries.iter().map(|e| e.title.as_ref().unwrap().content.clone()).collect();
+    assert!(titles.iter().any(|t| t.starts_with("Studie zu Pflegerobotern")), "{titles:?}");
+    assert!(!titles.iter().any(|t| t.contains("Exoplaneten")), "nothing off the topic: {titles:?}");
+    assert!(page.contains("href=\"/news/pflegeroboter-im-praxistest-augsburg/similar/feed\""), "linked from the page");
+    assert_eq!(t.get("/news/gibt-es-nicht/similar/feed").await.status, StatusCode::NOT_FOUND);
 }
