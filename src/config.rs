@@ -124,6 +124,10 @@ pub struct JobsConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct PromotionsConfig {
+    /// The newsletter signup in the call-to-action list: a path on this site or a URL. Empty:
+    /// none (the email feature sets `/newsletter` here).
+    pub newsletter_url: String,
+    pub newsletter_label: String,
     /// The support link in the call-to-action list (for example a Patreon page). Empty: none.
     pub support_url: String,
     pub support_label: String,
@@ -257,6 +261,8 @@ impl Default for JobsConfig {
 impl Default for PromotionsConfig {
     fn default() -> Self {
         PromotionsConfig {
+            newsletter_url: String::new(),
+            newsletter_label: "Die besten Nachrichten kostenlos per E-Mail".into(),
             support_url: String::new(),
             support_label: "Unterstützen Sie uns".into(),
             job_board_url: String::new(),

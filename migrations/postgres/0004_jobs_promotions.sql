@@ -19,6 +19,8 @@ CREATE TABLE jobs (
     expires_at        BIGINT NOT NULL,
     -- Set when the listing left the partner feed or an editor took it down.
     withdrawn_at      BIGINT,
+    -- 'feed' or 'editor': the feed never brings back what an editor took down.
+    withdrawn_by      TEXT,
     created_at        BIGINT NOT NULL,
     updated_at        BIGINT NOT NULL,
     UNIQUE (source, external_id)

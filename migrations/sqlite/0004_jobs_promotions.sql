@@ -19,6 +19,8 @@ CREATE TABLE jobs (
     expires_at        INTEGER NOT NULL,
     -- Set when the listing left the partner feed or an editor took it down.
     withdrawn_at      INTEGER,
+    -- 'feed' or 'editor': the feed never brings back what an editor took down.
+    withdrawn_by      TEXT,
     created_at        INTEGER NOT NULL,
     updated_at        INTEGER NOT NULL,
     UNIQUE (source, external_id)

@@ -22,6 +22,9 @@ pub const ADMIN_ROUTES: &[(&str, &str, &[Role])] = &[
     ("GET", "/admin/promotions", crate::promos::admin::ROLES),
     ("GET", "/admin/promotions/new", crate::promos::admin::ROLES),
     ("POST", "/admin/promotions", crate::promos::admin::ROLES),
+    ("POST", "/admin/jobs/import", crate::jobs::admin::ROLES),
+    ("POST", "/admin/jobs/1/withdraw", crate::jobs::admin::ROLES),
+    ("POST", "/admin/promotions/1/delete", crate::promos::admin::ROLES),
     // Last: walking it ends the session.
     ("POST", "/admin/logout", &[Role::Editor, Role::Moderator]),
 ];

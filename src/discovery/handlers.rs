@@ -238,8 +238,9 @@ async fn news_file(app: &App, site: &Site, page: i64, now: i64) -> Result<Respon
 
 pub async fn robots(State(app): State<Arc<App>>) -> Response {
     let base = &app.config.site.base_url;
-    let body =
-        format!("User-agent: *\nDisallow: /admin\n\nSitemap: {base}/sitemap.xml\nSitemap: {base}/sitemap-news.xml\n");
+    let body = format!(
+        "User-agent: *\nDisallow: /admin\nDisallow: /go/\n\nSitemap: {base}/sitemap.xml\nSitemap: {base}/sitemap-news.xml\n"
+    );
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], body)
         .into_response()
 }

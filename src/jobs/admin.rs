@@ -148,7 +148,8 @@ pub async fn save(State(app): State<Arc<App>>, staff: Staff, form: FormData) -> 
         Ok(input) => input,
         Err(e) => {
             tracing::info!(error = %e, "job listing refused");
-            return Ok(form_page(&app, &staff, StatusCode::BAD_REQUEST, values, Some(e.to_string())).await);
+            let message = e.localized(&app.i18n, app.language());
+            return Ok(form_page(&app, &staff, StatusCode::BAD_REQUEST, values, Some(message)).await);
         }
     };
     match get("id").trim() {

@@ -11,6 +11,8 @@
 //! entry's author (else the feed's title); location, kind and workplace come from categories
 //! written `location:Berlin`, `kind:part-time`, `workplace:remote`.
 
+use std::collections::HashSet;
+
 use serde_json::Value;
 
 use super::model::JobDraft;
@@ -126,8 +128,15 @@ pub fn parse(body: &[u8]) -> Result<Vec<(String, JobDraft)>, String> {
     }
 }
 
-async fn fetch(app: &App, url: &str) -> Result<Vec<u8>, String> {
-    let mut response = app.http.get(url).send().await.map_err(|e| format!("unreachable: {e}"))?;
+async fn fetch(url: &str) -> Result<Vec<u8>, String> {
+    // No redirects: the feed is read from the address the operator configured, nowhere else.
+    let client = reqwest::Client::builder()
+        .user_agent(concat!("Newsdesk/", env!("CARGO_PKG_VERSION")))
+        .timeout(std::time::Duration::from_secs(15))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| format!("cannot build an HTTP client: {e}"))?;
+    let mut response = client.get(url).send().await.map_err(|e| format!("unreachable: {e}"))?;
     if !response.status().is_success() {
         return Err(format!("answered {}", response.status()));
     }
@@ -150,9 +159,16 @@ pub async fn run(app: &App) -> anyhow::Result<ImportRun> {
     let now = app.now();
     let mut run = ImportRun { started_at: now, ..Default::default() };
     let outcome: Result<(), String> = async {
-        let body = fetch(app, &url).await?;
+        let body = fetch(&url).await?;
         let items = parse(&body)?;
         let total = items.len();
+        // A feed without a single entry is more likely broken than a partner without jobs:
+        // keep what we have.
+        if total == 0 {
+            return Err("has no entries".to_string());
+        }
+        let present: HashSet<String> =
+            items.iter().map(|(id, _)| id.trim().to_string()).filter(|id| !id.is_empty()).collect();
         let mut valid = Vec::new();
         let mut refused = Vec::new();
         for (id, draft) in items {
@@ -164,12 +180,12 @@ pub async fn run(app: &App) -> anyhow::Result<ImportRun> {
                 (false, Ok(_)) => refused.push("an id longer than 500 characters".to_string()),
             }
         }
-        // A feed whose every entry is unusable is broken, not empty: keep what we have.
-        if total > 0 && valid.is_empty() {
+        // A feed whose every entry is unusable is broken: keep what we have.
+        if valid.is_empty() {
             return Err(format!("none of its {total} entries is usable ({})", refused.join("; ")));
         }
         let (created, updated, withdrawn) =
-            queries::apply_feed(&app.db, &valid, now).await.map_err(|e| format!("database: {e}"))?;
+            queries::apply_feed(&app.db, &valid, &present, now).await.map_err(|e| format!("database: {e}"))?;
         run.created = created;
         run.updated = updated;
         run.withdrawn = withdrawn;

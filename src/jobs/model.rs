@@ -52,6 +52,23 @@ pub enum JobError {
     DatesOutOfOrder,
 }
 
+impl JobError {
+    /// The message in the interface's language.
+    pub fn localized(&self, i18n: &crate::web::i18n::I18n, language: crate::config::Language) -> String {
+        let field = |f: &str| i18n.text(language, &format!("job-field-{f}"), &[]);
+        match self {
+            JobError::Missing(f) => i18n.text(language, "form-error-missing", &[("field", field(f).into())]),
+            JobError::TooLong { field: f, max } => {
+                i18n.text(language, "form-error-too-long", &[("field", field(f).into()), ("max", (*max as i64).into())])
+            }
+            JobError::BadLink => i18n.text(language, "form-error-link", &[]),
+            JobError::BadWorkplace(_) | JobError::BadKind(_) => i18n.text(language, "form-error-choice", &[]),
+            JobError::BadDate(f) => i18n.text(language, "form-error-date", &[("field", field(f).into())]),
+            JobError::DatesOutOfOrder => i18n.text(language, "job-error-order", &[]),
+        }
+    }
+}
+
 /// A listing as an editor's form or a partner feed gives it, unchecked.
 #[derive(Debug, Clone, Default)]
 pub struct JobDraft {

@@ -4,7 +4,9 @@ use sqlx::{AssertSqlSafe, Row as _, any::AnyRow};
 
 use super::model::{Job, JobInput, Workplace};
 use crate::articles::markdown;
-use crate::db::Db;
+use std::collections::HashSet;
+
+use crate::db::{Backend, Db};
 
 /// Current listings: posted, not expired, not withdrawn ($1 is now).
 const CURRENT: &str = "j.withdrawn_at IS NULL AND j.posted_at <= $1 AND j.expires_at > $1";
@@ -50,8 +52,8 @@ pub async fn current(
     let mut conditions = vec![CURRENT.to_string()];
     let mut binds: Vec<String> = Vec::new();
     if !filter.location.is_empty() {
-        binds.push(filter.location.to_lowercase());
-        conditions.push(format!("lower(j.location) = ${}", binds.len() + 1));
+        binds.push(filter.location.clone());
+        conditions.push(format!("j.location = ${}", binds.len() + 1));
     }
     if let Some(workplace) = filter.workplace {
         binds.push(workplace.as_str().to_string());
@@ -127,8 +129,8 @@ pub async fn create(db: &Db, input: &JobInput, external_id: Option<&str>, now: i
 pub async fn update(db: &Db, id: i64, input: &JobInput, now: i64) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE jobs SET title = $1, employer = $2, location = $3, workplace = $4, kind = $5, description_md = $6, \
-         description_html = $7, apply_url = $8, posted_at = $9, expires_at = $10, withdrawn_at = NULL, updated_at = $11 \
-         WHERE id = $12",
+         description_html = $7, apply_url = $8, posted_at = $9, expires_at = $10, withdrawn_at = NULL, withdrawn_by = NULL, \
+         updated_at = $11 WHERE id = $12",
     )
     .bind(&input.title)
     .bind(&input.employer)
@@ -148,7 +150,9 @@ pub async fn update(db: &Db, id: i64, input: &JobInput, now: i64) -> Result<bool
 }
 
 pub async fn withdraw(db: &Db, id: i64, now: i64) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE jobs SET withdrawn_at = $1, updated_at = $1 WHERE id = $2 AND withdrawn_at IS NULL")
+    let done = sqlx::query(
+        "UPDATE jobs SET withdrawn_at = $1, withdrawn_by = 'editor', updated_at = $1 WHERE id = $2 AND withdrawn_at IS NULL",
+    )
         .bind(now)
         .bind(id)
         .execute(&db.pool)
@@ -201,24 +205,38 @@ pub async fn last_import(db: &Db) -> Result<Option<ImportRun>, sqlx::Error> {
     .transpose()
 }
 
-/// Upserts the listings of a complete, parsed feed by their feed ids and withdraws imported
-/// listings the feed no longer has, in one transaction.
-pub async fn apply_feed(db: &Db, items: &[(String, JobInput)], now: i64) -> Result<(i64, i64, i64), sqlx::Error> {
+/// Upserts the usable listings of a parsed feed by their feed ids, and withdraws imported
+/// listings whose id is no longer in the feed at all (`present` holds every id the feed has,
+/// usable or not), in one transaction. Listings an editor took down stay down.
+pub async fn apply_feed(
+    db: &Db,
+    items: &[(String, JobInput)],
+    present: &HashSet<String>,
+    now: i64,
+) -> Result<(i64, i64, i64), sqlx::Error> {
     let mut tx = db.begin().await?;
+    if db.backend == Backend::Postgres {
+        // One import at a time across nodes (SQLite's write lock does this by itself).
+        sqlx::query("SELECT pg_advisory_xact_lock(7262430716)").execute(&mut *tx).await?;
+    }
     let (mut created, mut updated) = (0, 0);
     for (external_id, input) in items {
-        let existing: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM jobs WHERE source = 'feed' AND external_id = $1")
+        let existing: Option<(i64, Option<String>)> =
+            sqlx::query_as("SELECT id, withdrawn_by FROM jobs WHERE source = 'feed' AND external_id = $1")
                 .bind(external_id)
                 .fetch_optional(&mut *tx)
                 .await?;
+        let existing = match existing {
+            Some((_, Some(by))) if by == "editor" => continue,
+            other => other.map(|(id, _)| id),
+        };
         let html = markdown::render(&input.description_md);
         match existing {
             Some(id) => {
                 sqlx::query(
                     "UPDATE jobs SET title = $1, employer = $2, location = $3, workplace = $4, kind = $5, \
                      description_md = $6, description_html = $7, apply_url = $8, posted_at = $9, expires_at = $10, \
-                     withdrawn_at = NULL, updated_at = $11 WHERE id = $12",
+                     withdrawn_at = NULL, withdrawn_by = NULL, updated_at = $11 WHERE id = $12",
                 )
                 .bind(&input.title)
                 .bind(&input.employer)
@@ -261,15 +279,14 @@ pub async fn apply_feed(db: &Db, items: &[(String, JobInput)], now: i64) -> Resu
         }
     }
     // What left the feed is withdrawn, not deleted: it can come back.
-    let still: Vec<String> = items.iter().map(|(id, _)| id.clone()).collect();
     let current: Vec<(i64, String)> =
         sqlx::query_as("SELECT id, external_id FROM jobs WHERE source = 'feed' AND withdrawn_at IS NULL")
             .fetch_all(&mut *tx)
             .await?;
     let mut withdrawn = 0;
     for (id, external) in current {
-        if !still.contains(&external) {
-            sqlx::query("UPDATE jobs SET withdrawn_at = $1, updated_at = $1 WHERE id = $2")
+        if !present.contains(&external) {
+            sqlx::query("UPDATE jobs SET withdrawn_at = $1, withdrawn_by = 'feed', updated_at = $1 WHERE id = $2")
                 .bind(now)
                 .bind(id)
                 .execute(&mut *tx)

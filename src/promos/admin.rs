@@ -118,7 +118,8 @@ pub async fn save(State(app): State<Arc<App>>, staff: Staff, form: FormData) -> 
         Ok(input) => input,
         Err(e) => {
             tracing::info!(error = %e, "promotion refused");
-            return Ok(form_page(&app, &staff, StatusCode::BAD_REQUEST, values, Some(e.to_string())).await);
+            let message = e.localized(&app.i18n, app.language());
+            return Ok(form_page(&app, &staff, StatusCode::BAD_REQUEST, values, Some(message)).await);
         }
     };
     let id = match get("id").trim() {

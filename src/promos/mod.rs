@@ -8,7 +8,7 @@ pub mod admin;
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
-use axum::http::header;
+use axum::http::{Method, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
 use sqlx::{Row as _, any::AnyRow};
@@ -68,6 +68,23 @@ pub enum PromotionError {
     BadChoice,
     #[error("the promotion ends before it starts")]
     DatesOutOfOrder,
+}
+
+impl PromotionError {
+    /// The message in the interface's language.
+    pub fn localized(&self, i18n: &crate::web::i18n::I18n, language: crate::config::Language) -> String {
+        let field = |f: &str| i18n.text(language, &format!("promotion-{f}"), &[]);
+        match self {
+            PromotionError::NoTitle => i18n.text(language, "form-error-missing", &[("field", field("title").into())]),
+            PromotionError::TooLong { field: f, max } => {
+                i18n.text(language, "form-error-too-long", &[("field", field(f).into()), ("max", (*max as i64).into())])
+            }
+            PromotionError::BadLink => i18n.text(language, "form-error-link", &[]),
+            PromotionError::BadImage => i18n.text(language, "promotion-error-image", &[]),
+            PromotionError::BadChoice => i18n.text(language, "form-error-choice", &[]),
+            PromotionError::DatesOutOfOrder => i18n.text(language, "promotion-error-order", &[]),
+        }
+    }
 }
 
 impl PromotionInput {
@@ -221,13 +238,20 @@ pub async fn delete(db: &Db, id: i64) -> Result<(), sqlx::Error> {
 
 /// `/go/{id}`: counts the click and sends the reader on. No cookie is set and nothing about the
 /// reader is stored.
-pub async fn go(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response, AppError> {
+pub async fn go(State(app): State<Arc<App>>, method: Method, Path(id): Path<String>) -> Result<Response, AppError> {
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
-    let url: Option<String> =
-        sqlx::query_scalar("UPDATE promotions SET clicks = clicks + 1 WHERE id = $1 RETURNING url")
-            .bind(id)
-            .fetch_optional(&app.db.pool)
-            .await?;
+    let now = app.now();
+    // Only a GET is a click; a HEAD (link checkers) is answered without counting.
+    let increment = i64::from(method == Method::GET);
+    let url: Option<String> = sqlx::query_scalar(
+        "UPDATE promotions SET clicks = clicks + $1 WHERE id = $2 \
+         AND (active_from IS NULL OR active_from <= $3) AND (active_until IS NULL OR active_until > $3) RETURNING url",
+    )
+    .bind(increment)
+    .bind(id)
+    .bind(now)
+    .fetch_optional(&app.db.pool)
+    .await?;
     let url = url.ok_or(AppError::NotFound)?;
     let mut response = Redirect::to(&url).into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
@@ -263,8 +287,15 @@ pub async fn placements(app: &App) -> Result<Placements, sqlx::Error> {
             rel: p.sponsored.then_some("sponsored noopener"),
         })
         .collect();
-    calls_to_action.push(CallToAction { text: app.text("cta-home"), href: "/".into(), rel: None });
     let links = &app.config.promotions;
+    if !links.newsletter_url.is_empty() {
+        calls_to_action.push(CallToAction {
+            text: links.newsletter_label.clone(),
+            href: links.newsletter_url.clone(),
+            rel: None,
+        });
+    }
+    calls_to_action.push(CallToAction { text: app.text("cta-home"), href: "/".into(), rel: None });
     if !links.support_url.is_empty() {
         calls_to_action.push(CallToAction {
             text: links.support_label.clone(),

@@ -45,7 +45,7 @@ async fn jobs_page_filters_and_hides_expired_listings(t: TestApp) {
     assert!(all.body.contains("3 Stellen"));
     let remote = t.get("/jobs?workplace=remote").await;
     assert!(remote.body.contains("Rust remote") && !remote.body.contains("Redaktion KI"));
-    let berlin = t.get("/jobs?location=berlin").await;
+    let berlin = t.get("/jobs?location=Berlin").await;
     assert!(berlin.body.contains("Redaktion KI") && !berlin.body.contains("Werkstudium Daten"));
     let students = t.get("/jobs?kind=working-student").await;
     assert!(students.body.contains("Werkstudium Daten") && students.body.contains("Eine Stelle"));
@@ -132,11 +132,11 @@ async fn editors_manage_listings_and_bad_input_is_refused(t: TestApp) {
     let long = "x".repeat(201);
     let long: &'static str = Box::leak(long.into_boxed_str());
     for (field, value, message) in [
-        ("apply_url", "javascript:alert(1)", "web address"),
-        ("expires", "2026-11-01", "expires before it is posted"),
-        ("title", long, "too long"),
+        ("apply_url", "javascript:alert(1)", "Webadresse"),
+        ("expires", "2026-11-01", "läuft ab, bevor sie veröffentlicht wird"),
+        ("title", long, "höchstens 200 Zeichen"),
         ("expires", "2027-02-30", "Ablaufdatum ist ungültig"),
-        ("kind", "astronaut", "unknown kind"),
+        ("kind", "astronaut", "angebotenen Werte"),
     ] {
         let pairs = with(field, value);
         let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -206,18 +206,41 @@ async fn partner_feed_upserts_withdraws_and_survives_breakage(t: TestApp) {
     assert!(!page.contains("Praktikum Robotik"), "what left the feed is withdrawn");
     assert!(page.contains("Eigene Stelle"), "listings written by hand are never touched");
 
-    // Broken or unreachable feeds change nothing.
+    // An entry that is still in the feed but no longer usable is kept, not withdrawn.
+    let half_broken = r#"[{"id": "p-1", "title": "Senior Data Scientist", "employer": "Partner AG", "location": "Leipzig",
+        "workplace": "remote", "kind": "full-time", "description": "Mehr Daten.", "apply_url": "https://partner.example/1"},
+        {"id": "p-3", "title": "Professur KI", "employer": "Uni", "location": "Bonn", "kind": "Kosmonaut",
+        "description": "Lehre.", "url": "https://partner.example/3"}]"#;
+    *feed.lock().unwrap() = (StatusCode::OK, half_broken.to_string());
+    let run = import::run(&t.app).await.unwrap();
+    assert!(run.ok && run.withdrawn == 0 && run.message.contains("1 skipped"), "{run:?}");
+    assert!(t.get("/jobs").await.body.contains("Professur KI"));
+
+    // What an editor took down, the feed does not bring back.
+    let p1: i64 =
+        sqlx::query_scalar("SELECT id FROM jobs WHERE external_id = 'p-1'").fetch_one(&t.app.db.pool).await.unwrap();
+    queries::withdraw(&t.app.db, p1, t.app.now()).await.unwrap();
+    import::run(&t.app).await.unwrap();
+    assert!(!t.get("/jobs").await.body.contains("Senior Data Scientist"), "stays withdrawn");
+    *feed.lock().unwrap() = (StatusCode::OK, json.to_string());
+
+    // Broken, empty or unreachable feeds change nothing.
     for (status, body) in [
         (StatusCode::OK, "<rss><channel><item><title>kaputt".to_string()),
         (StatusCode::INTERNAL_SERVER_ERROR, "oops".to_string()),
         (StatusCode::OK, r#"[{"id": "x", "title": ""}]"#.to_string()),
         (StatusCode::OK, String::new()),
+        (StatusCode::OK, "[]".to_string()),
+        (
+            StatusCode::OK,
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>leer</title></channel></rss>".to_string(),
+        ),
     ] {
         *feed.lock().unwrap() = (status, body.clone());
         let run = import::run(&t.app).await.unwrap();
         assert!(!run.ok, "{status} {body}: {run:?}");
         let page = t.get("/jobs").await.body;
-        assert!(page.contains("Senior Data Scientist") && page.contains("Professur KI"), "kept after {status} {body}");
+        assert!(page.contains("Professur KI"), "kept after {status} {body}");
     }
     let cookie = t.sign_in(Role::Editor).await;
     let admin = t.get_as("/admin/jobs", &cookie).await.body;
@@ -286,6 +309,15 @@ async fn promotions_fill_their_slots_and_count_clicks(t: TestApp) {
     let admin = t.get_as("/admin/promotions", &cookie).await.body;
     assert!(admin.contains("<td>3</td>"), "clicks shown in admin");
     assert_eq!(t.get("/go/99999").await.status, StatusCode::NOT_FOUND);
+    let head = t.request(axum::http::Method::HEAD, &format!("/go/{id}"), axum::body::Body::empty()).await;
+    assert_eq!(head.status, StatusCode::SEE_OTHER);
+    let clicks: i64 = sqlx::query_scalar("SELECT clicks FROM promotions WHERE id = $1")
+        .bind(id)
+        .fetch_one(&t.app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(clicks, 3, "a HEAD is no click");
+    assert!(t.get("/robots.txt").await.body.contains("Disallow: /go/"), "crawlers do not click");
     // Outside its dates a promotion is not shown.
     sqlx::query("UPDATE promotions SET active_until = $1 WHERE id = $2")
         .bind(t.app.now())
@@ -294,6 +326,7 @@ async fn promotions_fill_their_slots_and_count_clicks(t: TestApp) {
         .await
         .unwrap();
     assert!(!t.get("/news/mit-promotion").await.body.contains("Das KI-Buch"));
+    assert_eq!(t.get(&format!("/go/{id}")).await.status, StatusCode::NOT_FOUND, "an ended promotion does not redirect");
 }
 
 async fn bad_promotions_are_refused(t: TestApp) {
@@ -301,10 +334,10 @@ async fn bad_promotions_are_refused(t: TestApp) {
     let csrf = hidden(&t.get_as("/admin/promotions/new", &cookie).await.body, "csrf");
     let long = "x".repeat(121);
     for (field, value, message) in [
-        ("url", "ftp://x.example", "web address"),
-        ("title", long.as_str(), "too long"),
-        ("active_until", "2026-01-01", "ends before it starts"),
-        ("image_url", "https://tracker.example/p.gif", "path on this site"),
+        ("url", "ftp://x.example", "Webadresse"),
+        ("title", long.as_str(), "höchstens 120 Zeichen"),
+        ("active_until", "2026-01-01", "endet, bevor sie beginnt"),
+        ("image_url", "https://tracker.example/p.gif", "Pfad auf dieser Website"),
         ("position", "zwei", "ungültig"),
     ] {
         let mut form = vec![
