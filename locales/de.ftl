@@ -176,6 +176,26 @@ flag-off_topic = Themenfremd
 flag-demeaning = Herabsetzend
 flag-spam = Spam
 
+search-title = Suche
+search-title-query = Suche nach „{ $q }“
+search-label = Suchbegriffe (Wortgruppen in Anführungszeichen)
+search-from = Von
+search-to = Bis
+search-order = Sortierung
+search-relevance = Relevanz
+search-newest = Neueste zuerst
+search-submit = Suchen
+search-count = { $count ->
+    [0] Keine Treffer
+    [one] Ein Treffer
+   *[other] { $count } Treffer
+}
+search-none = Zu „{ $q }“ haben wir nichts gefunden.
+search-hint = Versuchen Sie andere oder weniger Wörter, prüfen Sie die Schreibweise, oder stöbern Sie in unseren Themen:
+search-start = Wonach suchen Sie? Geben Sie ein oder mehrere Wörter ein.
+search-previous = Vorherige Treffer
+search-next = Weitere Treffer
+nav-search = Suche
 nav-jobs = Jobs
 jobs-box-heading = Stellenangebote
 jobs-none = Zurzeit keine Stellenangebote.

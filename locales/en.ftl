@@ -176,6 +176,26 @@ flag-off_topic = Off-topic
 flag-demeaning = Demeaning
 flag-spam = Spam
 
+search-title = Search
+search-title-query = Search for “{ $q }”
+search-label = Search terms (phrases in quotes)
+search-from = From
+search-to = To
+search-order = Order
+search-relevance = Relevance
+search-newest = Newest first
+search-submit = Search
+search-count = { $count ->
+    [0] No results
+    [one] One result
+   *[other] { $count } results
+}
+search-none = We found nothing for “{ $q }”.
+search-hint = Try other or fewer words, check the spelling, or browse our topics:
+search-start = What are you looking for? Enter one or more words.
+search-previous = Previous results
+search-next = More results
+nav-search = Search
 nav-jobs = Jobs
 jobs-box-heading = Job openings
 jobs-none = No job openings at the moment.

@@ -60,10 +60,12 @@ pub struct App {
     pub http: reqwest::Client,
     pub keys: Keys,
     pub assessor: Assessor,
+    /// The full-text index (tantivy) in the data folder.
+    pub search: crate::search::index::SearchIndex,
     /// Bounds the password hashes computed at once (each takes tens of milliseconds of CPU).
     pub hashing: tokio::sync::Semaphore,
     /// Term statistics of the live articles, for similarity; rebuilt after content changes.
-    search: RwLock<Option<(Instant, Arc<Index>)>>,
+    related: RwLock<Option<(Instant, Arc<Index>)>>,
 }
 
 impl std::fmt::Debug for App {
@@ -107,6 +109,20 @@ impl App {
             .connect_timeout(Duration::from_secs(5))
             .build()?;
         let keys = Keys::load(&db).await?;
+        let (search, fresh) = crate::search::index::SearchIndex::open(&config.data_dir)?;
+        if fresh {
+            // Derived data: a new (or newly versioned) index is filled from the database.
+            let (articles, _) = crate::articles::queries::list_live(
+                &db,
+                crate::articles::queries::Listing::All,
+                1,
+                u32::MAX / 2,
+                crate::db::now(),
+            )
+            .await?;
+            search.rebuild(&articles, |_| {})?;
+            tracing::info!(articles = articles.len(), "search index built");
+        }
         let assessor = Assessor::new(&config.comments)?;
         let site = Value::from(minijinja::value::Serde(SiteView {
             name: config.site.name.clone(),
@@ -126,7 +142,8 @@ impl App {
             keys,
             assessor,
             hashing: tokio::sync::Semaphore::new(2),
-            search: RwLock::new(None),
+            search,
+            related: RwLock::new(None),
         }))
     }
 
@@ -174,20 +191,20 @@ impl App {
     /// Forgets cached navigation so the next page shows the current topics.
     pub async fn content_changed(&self) {
         *self.nav_tags.write().expect("nav lock") = None;
-        *self.search.write().expect("search lock") = None;
+        *self.related.write().expect("related lock") = None;
     }
 
     /// The similarity engine's index of live articles, built on first use, rebuilt after a
     /// content change here and at the latest every five minutes (for changes made by another
     /// process, such as `newsdesk article import`).
     pub async fn search_index(&self) -> Result<Arc<Index>, sqlx::Error> {
-        if let Some((at, index)) = self.search.read().expect("search lock").as_ref()
+        if let Some((at, index)) = self.related.read().expect("related lock").as_ref()
             && at.elapsed() < SEARCH_INDEX_TTL
         {
             return Ok(index.clone());
         }
         let index = Arc::new(Index::build(&self.db, self.now()).await?);
-        *self.search.write().expect("search lock") = Some((Instant::now(), index.clone()));
+        *self.related.write().expect("related lock") = Some((Instant::now(), index.clone()));
         Ok(index)
     }
 

@@ -55,6 +55,19 @@ enum Command {
         #[command(subcommand)]
         command: ArticleCommand,
     },
+    /// Rebuild the full-text search index from the database, with a progress bar.
+    Reindex,
+    /// Search the articles as the site's search page does.
+    Search {
+        #[arg(value_name = "QUERY")]
+        query: String,
+        /// Newest first instead of by relevance.
+        #[arg(long)]
+        newest: bool,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Moderation tools for operators.
     Comments {
         #[command(subcommand)]
@@ -193,6 +206,8 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Article { command } => article(command, &config).await,
+        Command::Reindex => reindex(config).await,
+        Command::Search { query, newest, json } => search(config, &query, newest, json).await,
         Command::Comments { command: CommentsCommand::Assess { article } } => assess(&article, config).await,
         Command::Backup { path } => {
             // Opening would create an empty database where none is: a typo in --data must not
@@ -279,6 +294,52 @@ async fn article(command: ArticleCommand, config: &Config) -> anyhow::Result<()>
             Ok(())
         }
     }
+}
+
+async fn reindex(config: Config) -> anyhow::Result<()> {
+    let db = open(&config).await?;
+    let (index, _) = crate::search::index::SearchIndex::open(&config.data_dir)?;
+    let (articles, _) = queries::list_live(&db, queries::Listing::All, 1, u32::MAX / 2, crate::db::now()).await?;
+    let total = articles.len().max(1);
+    let started = std::time::Instant::now();
+    index.rebuild(&articles, |done| {
+        if done == articles.len() || done % 100 == 0 {
+            let filled = done * 30 / total;
+            eprint!("\r[{}{}] {done}/{}", "#".repeat(filled), "-".repeat(30 - filled), articles.len());
+        }
+    })?;
+    eprintln!();
+    println!("indexed {} article(s) in {:.1} s", articles.len(), started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+async fn search(config: Config, text: &str, newest: bool, json: bool) -> anyhow::Result<()> {
+    use crate::search::index::{SearchIndex, SearchQuery, Sort};
+    let db = open(&config).await?;
+    let (index, fresh) = SearchIndex::open(&config.data_dir)?;
+    anyhow::ensure!(!fresh, "there is no search index yet: run `newsdesk reindex` (or start the server)");
+    let sort = if newest { Sort::Newest } else { Sort::Relevance };
+    let query = SearchQuery { text: text.to_string(), ..Default::default() };
+    let (ids, total) = index.search(&query, config.site.language, sort, 20, 0)?;
+    let mut found = Vec::new();
+    for id in ids {
+        if let Some(article) = queries::find_by_id(&db, id).await? {
+            found.push(article);
+        }
+    }
+    if json {
+        let list: Vec<serde_json::Value> = found
+            .iter()
+            .map(|a| serde_json::json!({ "slug": a.slug, "title": a.title, "published_at": a.published_at }))
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "total": total, "results": list }))?);
+    } else {
+        println!("{total} result(s)");
+        for a in &found {
+            println!("{:<60} {}", a.slug, a.title);
+        }
+    }
+    Ok(())
 }
 
 async fn assess(slug: &str, config: Config) -> anyhow::Result<()> {

@@ -373,6 +373,7 @@ pub async fn create(db: &Db, input: &ArticleInput, now: i64) -> Result<Article, 
     write_labels(&mut tx, id, input).await?;
     if input.is_live(now) {
         pings::enqueue_changed(&mut tx, id, None, now).await?;
+        crate::search::enqueue_reindex(&mut tx, id, now).await?;
     }
     tx.commit().await?;
     find_by_slug(db, slug.as_str()).await?.ok_or(sqlx::Error::RowNotFound.into())
@@ -451,6 +452,7 @@ pub async fn update(
     // Feeds and search engines hear of it when readers could see the change.
     if current.is_live(now) || input.is_live(now) {
         pings::enqueue_changed(&mut tx, current.id, Some(current), now).await?;
+        crate::search::enqueue_reindex(&mut tx, current.id, now).await?;
     }
     tx.commit().await?;
     find_by_slug(db, slug.as_str()).await?.ok_or(sqlx::Error::RowNotFound.into())

@@ -18,6 +18,7 @@ async fn handle(app: &App, job: &Job) -> anyhow::Result<()> {
         pings::CONTENT_CHANGED => pings::fan_out(app, job).await,
         pings::WEBSUB => pings::websub(app, job).await,
         pings::INDEXNOW => pings::indexnow(app, job).await,
+        crate::search::REINDEX => crate::search::reindex(app, job).await,
         other => anyhow::bail!("unknown job kind {other:?}"),
     }
 }

@@ -70,6 +70,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/admin/login", get(auth::login_form).post(auth::login))
         .route("/admin/logout", post(auth::logout))
         .route("/admin/comments", get(comments_admin::queue).post(comments_admin::act))
+        .route("/search", get(crate::search::handlers::search))
         .route("/jobs", get(jobs::index))
         .route("/jobs/{id}", get(jobs::show))
         .route("/go/{id}", get(crate::promos::go))

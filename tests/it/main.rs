@@ -9,3 +9,4 @@ mod comments;
 mod discovery;
 mod jobs;
 mod pages;
+mod search;

@@ -1,0 +1,177 @@
+//! `/search`: the reader's full-text search with highlighted snippets, tag and date filters,
+//! relevance or newest-first order, and pages. Any input is safe: a stray quote or a lone
+//! operator is just text, never an error page.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use axum::extract::{Query, State};
+use axum::response::Response;
+use minijinja::context;
+use minijinja::value::Serde;
+use serde::{Deserialize, Serialize};
+use tracing::instrument;
+
+use super::index::{MAX_QUERY, SearchQuery, Sort};
+use super::text::terms;
+use crate::app::App;
+use crate::articles::model::{Article, Slug};
+use crate::config::Language;
+use crate::web::error::AppError;
+use crate::web::html;
+use crate::web::links::{day_end, day_start};
+use crate::web::templates::escape_html;
+
+const PER_PAGE: usize = 20;
+
+#[derive(Debug, Deserialize)]
+pub struct Params {
+    q: Option<String>,
+    tag: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    order: Option<String>,
+    page: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct Hit {
+    article: Article,
+    snippet: String,
+}
+
+/// Markdown syntax out of the way of a snippet.
+fn plain(markdown: &str) -> String {
+    markdown
+        .lines()
+        .map(|l| l.trim_start_matches(['#', '>', '-', '*', ' ']))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(['*', '_', '`', '[', ']'], "")
+}
+
+/// A passage of the article around the first word that matches the query, with every
+/// matching word marked.
+pub fn snippet(article: &Article, query_terms: &HashSet<String>, language: Language) -> String {
+    let text = format!("{} {}", article.lead, plain(&article.body_md));
+    let spans: Vec<(usize, usize)> = {
+        let mut spans = Vec::new();
+        let mut start = None;
+        for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+            match (c.is_alphanumeric(), start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    spans.push((s, i));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        spans
+    };
+    let matches = |span: &(usize, usize)| {
+        let word = &text[span.0..span.1];
+        terms(word, language).first().is_some_and(|t| query_terms.contains(t))
+    };
+    let first = spans.iter().position(matches).unwrap_or(0);
+    let from = first.saturating_sub(12);
+    let to = (first + 28).min(spans.len());
+    if spans.is_empty() {
+        return String::new();
+    }
+    let start = spans[from].0;
+    let mut out = String::new();
+    if from > 0 {
+        out.push_str("… ");
+    }
+    let mut at = start;
+    for span in &spans[from..to] {
+        out.push_str(&escape_html(&text[at..span.0]));
+        let word = escape_html(&text[span.0..span.1]);
+        if matches(span) {
+            out.push_str(&format!("<mark>{word}</mark>"));
+        } else {
+            out.push_str(&word);
+        }
+        at = span.1;
+    }
+    if to < spans.len() {
+        out.push_str(" …");
+    }
+    out
+}
+
+#[instrument(skip_all)]
+pub async fn search(State(app): State<Arc<App>>, Query(params): Query<Params>) -> Result<Response, AppError> {
+    let q: String = params.q.unwrap_or_default().trim().chars().take(MAX_QUERY).collect();
+    let tag = match params.tag.as_deref().map(str::trim).unwrap_or_default() {
+        "" => None,
+        t => Some(Slug::parse(t).map_err(|_| AppError::BadRequest("bad_tag"))?.to_string()),
+    };
+    let zone = &app.time_zone;
+    let from_raw = params.from.unwrap_or_default();
+    let to_raw = params.to.unwrap_or_default();
+    let from = match from_raw.trim() {
+        "" => None,
+        d => Some(day_start(d, zone).ok_or(AppError::BadRequest("bad_date"))?),
+    };
+    let until = match to_raw.trim() {
+        "" => None,
+        d => Some(day_end(d, zone).ok_or(AppError::BadRequest("bad_date"))?),
+    };
+    let sort = match params.order.as_deref() {
+        None | Some("" | "relevance") => Sort::Relevance,
+        Some("newest") => Sort::Newest,
+        Some(_) => return Err(AppError::BadRequest("bad_order")),
+    };
+    let page = match params.page.as_deref().map(str::trim).unwrap_or_default() {
+        "" => 1,
+        p => p.parse::<usize>().ok().filter(|p| (1..=500).contains(p)).ok_or(AppError::BadRequest("bad_page"))?,
+    };
+    let language = app.language();
+    let query = SearchQuery { text: q.clone(), tag: tag.clone(), from, until };
+    let (ids, total) = if q.is_empty() {
+        (Vec::new(), 0)
+    } else {
+        app.search.search(&query, language, sort, PER_PAGE, (page - 1) * PER_PAGE).map_err(AppError::Internal)?
+    };
+    let query_terms: HashSet<String> = terms(&q.replace('"', " "), language).into_iter().collect();
+    let now = app.now();
+    let mut hits = Vec::new();
+    for id in ids {
+        // The index may trail the database by a moment: show only what is live now.
+        if let Some(article) = crate::articles::queries::find_by_id(&app.db, id).await?.filter(|a| a.is_live(now)) {
+            let snippet = snippet(&article, &query_terms, language);
+            hits.push(Hit { article, snippet });
+        }
+    }
+    let pages = total.max(1).div_ceil(PER_PAGE);
+    let filters = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("q", q.as_str()),
+            ("tag", tag.as_deref().unwrap_or_default()),
+            ("from", from_raw.trim()),
+            ("to", to_raw.trim()),
+            ("order", if sort == Sort::Newest { "newest" } else { "relevance" }),
+        ])
+        .finish();
+    let body = app
+        .render(
+            "search/results.html",
+            context! {
+                q => q,
+                hits => Serde(hits),
+                total => total,
+                page => page,
+                pages => pages,
+                filters => filters,
+                tag => tag,
+                from => from_raw.trim(),
+                to => to_raw.trim(),
+                newest => sort == Sort::Newest,
+                nav_current => "search",
+            },
+        )
+        .await?;
+    Ok(html(body))
+}

@@ -1,0 +1,277 @@
+//! Full-text search over live articles with tantivy.
+//!
+//! Text is analysed by our own [`super::text::terms`] (German or English Snowball stems, German
+//! umlauts and their ae/oe/ue spellings folded together, stop words dropped) and handed to
+//! tantivy as whitespace-separated terms, so indexing and querying analyse alike and the
+//! similarity engine shares the same morphology. tantivy keeps the postings, positions (for
+//! phrases) and BM25 scores.
+//!
+//! The index is derived data in `{data_dir}/search-v{SCHEMA_VERSION}`: a missing index, or one
+//! of an older schema, is built anew from the database; saves queue an update in their own
+//! transaction, and `newsdesk reindex` rebuilds it whole.
+
+use std::ops::Bound;
+use std::path::Path;
+use std::sync::Mutex;
+
+use anyhow::Context as _;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value as _,
+};
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term, doc};
+
+use super::text::terms;
+use crate::articles::model::Article;
+use crate::config::Language;
+
+/// Bump when the fields change: the index is then rebuilt by itself.
+pub const SCHEMA_VERSION: u32 = 1;
+/// tantivy's smallest writer budget; a writer lives only for one update.
+const WRITER_MEMORY: usize = 15_000_000;
+/// Longest query taken, in characters.
+pub const MAX_QUERY: usize = 200;
+
+struct Fields {
+    id: Field,
+    published: Field,
+    tag: Field,
+    title: Field,
+    body: Field,
+    tags: Field,
+    authors: Field,
+}
+
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    /// One writer at a time in this process. A writer is opened per update, so another
+    /// process (`newsdesk reindex` beside a running server) can write in between.
+    writing: Mutex<()>,
+    fields: Fields,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SearchIndex")
+    }
+}
+
+/// How results are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    Relevance,
+    Newest,
+}
+
+/// A parsed search: terms every result must have, phrases, and filters.
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery {
+    pub text: String,
+    pub tag: Option<String>,
+    /// Published in `[from, until)`, Unix seconds.
+    pub from: Option<i64>,
+    pub until: Option<i64>,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let analysed = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("whitespace")
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let fields = Fields {
+        id: builder.add_u64_field("id", INDEXED | STORED | FAST),
+        published: builder.add_i64_field("published", INDEXED | FAST),
+        tag: builder.add_text_field("tag", STRING),
+        title: builder.add_text_field("title", analysed.clone()),
+        body: builder.add_text_field("body", analysed.clone()),
+        tags: builder.add_text_field("tags", analysed.clone()),
+        authors: builder.add_text_field("authors", analysed),
+    };
+    (builder.build(), fields)
+}
+
+impl SearchIndex {
+    /// Opens the index in `data_dir`, creating it when missing. Returns whether it is new (and
+    /// so must be filled from the database).
+    pub fn open(data_dir: &Path) -> anyhow::Result<(SearchIndex, bool)> {
+        let dir = data_dir.join(format!("search-v{SCHEMA_VERSION}"));
+        let (schema, fields) = schema();
+        let fresh = !dir.join("meta.json").exists();
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create the search index folder {}", dir.display()))?;
+        let index = if fresh {
+            Index::create_in_dir(&dir, schema)
+                .with_context(|| format!("cannot create the search index in {}", dir.display()))?
+        } else {
+            Index::open_in_dir(&dir).with_context(|| format!("cannot open the search index in {}", dir.display()))?
+        };
+        // Commits of other processes show up by themselves.
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .try_into()
+            .context("cannot read the search index")?;
+        // Older schema versions are other folders; remove them.
+        if let Ok(entries) = std::fs::read_dir(data_dir) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().to_string();
+                if name.starts_with("search-v") && name != format!("search-v{SCHEMA_VERSION}") {
+                    let _ = std::fs::remove_dir_all(entry.path());
+                }
+            }
+        }
+        Ok((SearchIndex { index, reader, writing: Mutex::new(()), fields }, fresh))
+    }
+
+    fn document(&self, article: &Article) -> TantivyDocument {
+        let f = &self.fields;
+        let language = article.language;
+        let mut document = doc!(
+            f.id => article.id as u64,
+            f.published => article.published_at.unwrap_or(0),
+            f.title => terms(&article.title, language).join(" "),
+            f.body => terms(&format!("{} {}", article.lead, article.body_md), language).join(" "),
+            f.tags => terms(&article.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(" "), language).join(" "),
+            f.authors => terms(&article.authors.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(" "), language).join(" "),
+        );
+        for tag in &article.tags {
+            document.add_text(f.tag, &tag.slug);
+        }
+        document
+    }
+
+    /// Puts articles in the index (replacing earlier versions) or takes them out when they are
+    /// no longer live, and makes the change visible to searches.
+    pub fn update(&self, live: &[&Article], removed: &[i64]) -> anyhow::Result<()> {
+        let _writing = self.writing.lock().expect("search writer lock");
+        let mut writer = self.writer()?;
+        for id in removed {
+            writer.delete_term(Term::from_field_u64(self.fields.id, *id as u64));
+        }
+        for article in live {
+            writer.delete_term(Term::from_field_u64(self.fields.id, article.id as u64));
+            writer.add_document(self.document(article))?;
+        }
+        writer.commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Replaces the whole index with `articles`, reporting progress after each.
+    pub fn rebuild(&self, articles: &[Article], mut progress: impl FnMut(usize)) -> anyhow::Result<()> {
+        let _writing = self.writing.lock().expect("search writer lock");
+        let mut writer = self.writer()?;
+        writer.delete_all_documents()?;
+        for (i, article) in articles.iter().enumerate() {
+            writer.add_document(self.document(article))?;
+            progress(i + 1);
+        }
+        writer.commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    fn writer(&self) -> anyhow::Result<IndexWriter> {
+        self.index
+            .writer_with_num_threads(1, WRITER_MEMORY)
+            .context("cannot open the search index for writing (is another process writing it?)")
+    }
+
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Builds the tantivy query. Quoted parts are phrases; every other word must occur in some
+    /// field (title weighs most). Words that analyse to nothing (stop words) are dropped.
+    fn build_query(&self, query: &SearchQuery, language: Language) -> Option<Box<dyn Query>> {
+        let f = &self.fields;
+        let text: String = query.text.chars().take(MAX_QUERY).collect();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // Split into quoted phrases and loose words; an unclosed quote is just a quote.
+        let parts: Vec<&str> = text.split('"').collect();
+        let closed = parts.len() % 2 == 1;
+        for (i, part) in parts.iter().enumerate() {
+            let is_phrase = i % 2 == 1 && (closed || i + 1 < parts.len());
+            let part_terms = terms(part, language);
+            if is_phrase && part_terms.len() > 1 {
+                let phrase = |field: Field| -> Box<dyn Query> {
+                    Box::new(PhraseQuery::new(part_terms.iter().map(|t| Term::from_field_text(field, t)).collect()))
+                };
+                clauses.push((Occur::Must, Box::new(BooleanQuery::union(vec![phrase(f.title), phrase(f.body)]))));
+                continue;
+            }
+            for term in part_terms {
+                let field_query = |field: Field, boost: f32| -> Box<dyn Query> {
+                    let q =
+                        TermQuery::new(Term::from_field_text(field, &term), IndexRecordOption::WithFreqsAndPositions);
+                    Box::new(BoostQuery::new(Box::new(q), boost))
+                };
+                let any_field = BooleanQuery::union(vec![
+                    field_query(f.title, 3.0),
+                    field_query(f.tags, 2.0),
+                    field_query(f.body, 1.0),
+                    field_query(f.authors, 1.0),
+                ]);
+                clauses.push((Occur::Must, Box::new(any_field)));
+            }
+        }
+        if clauses.is_empty() {
+            return None;
+        }
+        if let Some(tag) = &query.tag {
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(Term::from_field_text(f.tag, tag), IndexRecordOption::Basic)),
+            ));
+        }
+        if query.from.is_some() || query.until.is_some() {
+            let lower =
+                query.from.map(|t| Bound::Included(Term::from_field_i64(f.published, t))).unwrap_or(Bound::Unbounded);
+            let upper =
+                query.until.map(|t| Bound::Excluded(Term::from_field_i64(f.published, t))).unwrap_or(Bound::Unbounded);
+            clauses.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
+        }
+        Some(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// The ids of one page of results and the number of all results.
+    pub fn search(
+        &self,
+        query: &SearchQuery,
+        language: Language,
+        sort: Sort,
+        limit: usize,
+        offset: usize,
+    ) -> anyhow::Result<(Vec<i64>, usize)> {
+        let Some(built) = self.build_query(query, language) else { return Ok((Vec::new(), 0)) };
+        let searcher = self.reader.searcher();
+        let addresses: Vec<DocAddress> = match sort {
+            Sort::Relevance => {
+                let top = searcher.search(&built, &TopDocs::with_limit(limit).and_offset(offset).order_by_score())?;
+                top.into_iter().map(|(_, address)| address).collect()
+            }
+            Sort::Newest => {
+                let collector =
+                    TopDocs::with_limit(limit).and_offset(offset).order_by_fast_field::<i64>("published", Order::Desc);
+                searcher.search(&built, &collector)?.into_iter().map(|(_, address)| address).collect()
+            }
+        };
+        let total = searcher.search(&built, &Count)?;
+        let mut ids = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            let document: TantivyDocument = searcher.doc(address)?;
+            if let Some(id) = document.get_first(self.fields.id).and_then(|v| v.as_u64()) {
+                ids.push(id as i64);
+            }
+        }
+        Ok((ids, total))
+    }
+}

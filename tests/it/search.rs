@@ -1,0 +1,130 @@
+//! Full-text search as readers use it.
+
+use axum::http::StatusCode;
+use newsdesk::articles::model::Status;
+use newsdesk::articles::queries;
+use newsdesk::queue::worker;
+
+use crate::backend_tests;
+use crate::common::{TestApp, draft};
+
+backend_tests!(
+    german_morphology_and_umlauts_match,
+    phrases_filters_order_and_pages,
+    any_input_is_safe,
+    edits_and_unpublishing_reach_the_index,
+    a_missing_index_is_rebuilt_from_the_database,
+);
+
+async fn article(t: &TestApp, title: &str, body: &str, tags: &[&str]) -> newsdesk::articles::model::Article {
+    let mut d = draft(title);
+    d.body_md = body.into();
+    d.tags = tags.iter().map(|s| s.to_string()).collect();
+    let a = t.create(d).await;
+    t.app.clock.advance(60);
+    a
+}
+
+fn count(body: &str) -> String {
+    let start = body.find("<p class=\"count\">").map(|i| i + 17).unwrap_or(0);
+    body[start..start + body[start..].find('<').unwrap_or(0)].to_string()
+}
+
+async fn german_morphology_and_umlauts_match(t: TestApp) {
+    article(&t, "Helfer im Heim", "Mit den neuen Robotern ändert sich die Pflege.", &["Robotik"]).await;
+    article(&t, "Strategie des Bundes", "Die Sicherheitspolitik wird neu geordnet.", &["Politik"]).await;
+    article(&t, "Maße und Größe", "Die Größe der Anlage überrascht.", &["Technik"]).await;
+    worker::run_pending(&t.app).await.unwrap();
+    let robots = t.get("/search?q=Roboter").await;
+    assert_eq!(robots.status, StatusCode::OK);
+    assert!(robots.body.contains("Helfer im Heim"), "Roboter finds Robotern");
+    assert!(robots.body.contains("<mark>Robotern</mark>"), "the snippet marks the match");
+    assert!(t.get("/search?q=sicherheitspolitik").await.body.contains("Strategie des Bundes"));
+    for spelling in ["Größe", "Groesse", "groesse"] {
+        assert!(t.get(&format!("/search?q={spelling}")).await.body.contains("Maße und Größe"), "{spelling}");
+    }
+}
+
+async fn phrases_filters_order_and_pages(t: TestApp) {
+    article(&t, "Offenes Sprachmodell vorgestellt", "Ein offenes Sprachmodell für Behörden.", &["KI"]).await;
+    article(&t, "Modell und Sprache", "Das Sprachmodell ist nicht offen, sagt die Firma.", &["Wirtschaft"]).await;
+    worker::run_pending(&t.app).await.unwrap();
+    let phrase = t.get("/search?q=%22offenes+Sprachmodell%22").await.body;
+    assert!(phrase.contains("Offenes Sprachmodell vorgestellt") && !phrase.contains("Modell und Sprache"), "phrase");
+    assert_eq!(count(&t.get("/search?q=Sprachmodell").await.body), "2 Treffer");
+    let tagged = t.get("/search?q=Sprachmodell&tag=wirtschaft").await.body;
+    assert!(tagged.contains("Modell und Sprache") && !tagged.contains("vorgestellt"), "tag filter");
+    let newest = t.get("/search?q=Sprachmodell&order=newest").await.body;
+    assert!(
+        newest.find("Modell und Sprache").unwrap() < newest.find("Offenes Sprachmodell vorgestellt").unwrap(),
+        "newest first"
+    );
+    let future = t.get("/search?q=Sprachmodell&from=2099-01-01").await.body;
+    assert!(future.contains("haben wir nichts gefunden"), "date filter and empty state");
+    for i in 0..22 {
+        article(&t, &format!("Meldung {i} über Quanten"), "Quanten überall.", &["Physik"]).await;
+    }
+    worker::run_pending(&t.app).await.unwrap();
+    let first = t.get("/search?q=Quanten").await.body;
+    assert_eq!(count(&first), "22 Treffer");
+    assert!(first.contains("page=2"), "a second page");
+    let second = t.get("/search?q=Quanten&page=2").await.body;
+    assert_eq!(second.matches("class=\"teaser\"").count(), 2);
+}
+
+async fn any_input_is_safe(t: TestApp) {
+    article(&t, "Etwas", "Inhalt.", &["KI"]).await;
+    worker::run_pending(&t.app).await.unwrap();
+    let long = "wort ".repeat(2000);
+    for q in [
+        "%22",
+        "AND OR NOT (",
+        "title:*",
+        "%3Cscript%3Ealert(1)%3C/script%3E",
+        "%00%01",
+        "\u{1F600}",
+        long.as_str(),
+        "",
+    ] {
+        let page = t.get(&format!("/search?q={}", q.replace(' ', "+"))).await;
+        assert_eq!(page.status, StatusCode::OK, "{q:.30}");
+        assert!(!page.body.contains("<script>alert"), "escaped");
+    }
+    for bad in
+        ["/search?q=x&from=2026-13-01", "/search?q=x&order=random", "/search?q=x&page=0", "/search?q=x&tag=Nicht%20gut"]
+    {
+        assert_eq!(t.get(bad).await.status, StatusCode::BAD_REQUEST, "{bad}");
+    }
+}
+
+async fn edits_and_unpublishing_reach_the_index(t: TestApp) {
+    let a = article(&t, "Erste Fassung", "Über Zeppeline.", &["Luftfahrt"]).await;
+    worker::run_pending(&t.app).await.unwrap();
+    assert!(t.get("/search?q=Zeppelin").await.body.contains("Erste Fassung"));
+    let mut input = a.to_input();
+    input.body_md = "Über Heißluftballone.".into();
+    let a = queries::update(&t.app.db, &a, &input, a.version, t.app.now()).await.unwrap();
+    worker::run_pending(&t.app).await.unwrap();
+    assert!(!t.get("/search?q=Zeppelin").await.body.contains("Erste Fassung"), "the old text is gone");
+    assert!(t.get("/search?q=Hei%C3%9Fluftballon").await.body.contains("Erste Fassung"));
+    let mut input = a.to_input();
+    input.status = Status::Unpublished;
+    queries::update(&t.app.db, &a, &input, a.version, t.app.now()).await.unwrap();
+    worker::run_pending(&t.app).await.unwrap();
+    assert!(
+        !t.get("/search?q=Hei%C3%9Fluftballon").await.body.contains("Erste Fassung"),
+        "unpublished articles leave the index"
+    );
+    assert_eq!(t.app.search.len(), 0);
+}
+
+async fn a_missing_index_is_rebuilt_from_the_database(t: TestApp) {
+    article(&t, "Bleibt auffindbar", "Über Leuchttürme.", &["Meer"]).await;
+    worker::run_pending(&t.app).await.unwrap();
+    let data_dir = t.app.config.data_dir.clone();
+    std::fs::remove_dir_all(data_dir.join(format!("search-v{}", newsdesk::search::index::SCHEMA_VERSION))).unwrap();
+    std::fs::create_dir_all(data_dir.join("search-v0")).unwrap();
+    let app = newsdesk::app::App::with_db(t.app.config.clone(), t.app.db.clone()).await.unwrap();
+    assert_eq!(app.search.len(), 1, "rebuilt from the database");
+    assert!(!data_dir.join("search-v0").exists(), "older versions are removed");
+}
