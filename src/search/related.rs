@@ -34,6 +34,11 @@ pub struct Index {
 impl Index {
     pub async fn build(db: &Db, now: i64) -> Result<Index, sqlx::Error> {
         let (articles, _) = queries::list_live(db, Listing::All, 1, u32::MAX / 2, now).await?;
+        Ok(Index::from_articles(&articles))
+    }
+
+    /// The index over `articles` (all assumed live).
+    pub fn from_articles(articles: &[Article]) -> Index {
         let texts: Vec<Vec<String>> = articles.iter().map(|a| terms(&article_text(a), a.language)).collect();
         let corpus = Corpus::from_documents(texts.iter().map(Vec::as_slice));
         let entries = articles
@@ -46,7 +51,7 @@ impl Index {
                 vector: Vector::from_terms(t, &corpus),
             })
             .collect();
-        Ok(Index { corpus, entries })
+        Index { corpus, entries }
     }
 
     fn score(a: &Entry, b: &Entry) -> f64 {

@@ -128,3 +128,75 @@ async fn a_missing_index_is_rebuilt_from_the_database(t: TestApp) {
     assert_eq!(app.search.len(), 1, "rebuilt from the database");
     assert!(!data_dir.join("search-v0").exists(), "older versions are removed");
 }
+
+/// The search evaluation set (`search-eval/`): 60 articles in 12 topic clusters, editors'
+/// judgements of related articles, and 32+ queries with the articles they should find. Prints
+/// precision@5 of related articles and recall@10 of search for BENCHMARKS.md, and fails when
+/// they drop below the recorded figures (minus a margin).
+#[tokio::test]
+async fn evaluation_set_related_precision_and_search_recall() {
+    use std::collections::{HashMap, HashSet};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("search-eval");
+    let t = TestApp::new(crate::common::Backend::Sqlite).await;
+    let mut ids: HashMap<String, i64> = HashMap::new();
+    for line in std::fs::read_to_string(dir.join("articles.jsonl")).unwrap().lines().filter(|l| !l.trim().is_empty()) {
+        let item: serde_json::Value = serde_json::from_str(line).unwrap();
+        let mut d = draft(item["title"].as_str().unwrap());
+        d.lead = item["lead"].as_str().unwrap().into();
+        d.body_md = item["body"].as_str().unwrap().into();
+        d.tags = item["tags"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+        d.places = vec![];
+        let article = t.create(d).await;
+        ids.insert(item["key"].as_str().unwrap().to_string(), article.id);
+        t.app.clock.advance(60);
+    }
+    worker::run_pending(&t.app).await.unwrap();
+    t.app.content_changed().await;
+    let keys: HashMap<i64, String> = ids.iter().map(|(k, v)| (*v, k.clone())).collect();
+
+    let judged: HashMap<String, Vec<String>> =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("related.json")).unwrap()).unwrap();
+    let index = t.app.search_index().await.unwrap();
+    let mut precision_sum = 0.0;
+    for (key, related) in &judged {
+        let wanted: HashSet<&String> = related.iter().collect();
+        let shown = index.related(ids[key], 5);
+        let hits = shown.iter().filter(|(id, _)| wanted.contains(&keys[id])).count();
+        precision_sum += hits as f64 / 5.0;
+    }
+    let precision_at_5 = precision_sum / judged.len() as f64;
+
+    let mut recall_sum = 0.0;
+    let mut queries = 0;
+    for line in std::fs::read_to_string(dir.join("queries.jsonl")).unwrap().lines().filter(|l| !l.trim().is_empty()) {
+        let item: serde_json::Value = serde_json::from_str(line).unwrap();
+        let relevant: HashSet<i64> =
+            item["relevant"].as_array().unwrap().iter().map(|k| ids[k.as_str().unwrap()]).collect();
+        let query =
+            newsdesk::search::index::SearchQuery { text: item["query"].as_str().unwrap().into(), ..Default::default() };
+        let (found, _) = t
+            .app
+            .search
+            .search(&query, newsdesk::config::Language::De, newsdesk::search::index::Sort::Relevance, 10, 0)
+            .unwrap();
+        let hits = found.iter().filter(|id| relevant.contains(id)).count();
+        let recall = hits as f64 / relevant.len() as f64;
+        if recall < 1.0 {
+            println!("query {:?}: recall {recall:.2}", item["query"]);
+        }
+        recall_sum += recall;
+        queries += 1;
+    }
+    let recall_at_10 = recall_sum / f64::from(queries);
+    println!(
+        "related precision@5 {precision_at_5:.3} over {} articles; search recall@10 {recall_at_10:.3} over {queries} queries",
+        judged.len()
+    );
+    assert!(judged.len() >= 60 && queries >= 30);
+    assert!(precision_at_5 >= MIN_PRECISION_AT_5, "related precision@5 {precision_at_5:.3}");
+    assert!(recall_at_10 >= MIN_RECALL_AT_10, "search recall@10 {recall_at_10:.3}");
+}
+
+/// The figures recorded in BENCHMARKS.md, minus a small margin.
+const MIN_PRECISION_AT_5: f64 = 0.55;
+const MIN_RECALL_AT_10: f64 = 0.93;

@@ -1,0 +1,193 @@
+//! Search at scale, for BENCHMARKS.md: `cargo bench --bench search [-- ARTICLES]`.
+//!
+//! Generates 100,000 articles (default) with realistic lengths (a 15-word title, a 35-word lead,
+//! a body of 250 to 700 words) from a vocabulary of about 6,000 German words drawn from the demo
+//! articles and made-up compounds, in 40 topics with their own frequent words. Then measures:
+//! indexing time and index size, query latency (p50, p99) over 1,000 queries of one to three
+//! words, related articles per article, and peak memory.
+
+use std::time::Instant;
+
+use newsdesk::articles::model::{Article, Label, Status};
+use newsdesk::config::Language;
+use newsdesk::search::index::{SearchIndex, SearchQuery, Sort};
+use newsdesk::search::related;
+
+/// A small, fast, deterministic generator (xorshift), so runs are comparable.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+fn vocabulary() -> Vec<String> {
+    let mut words: Vec<String> = newsdesk::embedded::DEMO
+        .iter()
+        .filter(|(p, _)| p.starts_with("articles/"))
+        .flat_map(|(_, bytes)| {
+            std::str::from_utf8(bytes)
+                .unwrap()
+                .split(|c: char| !c.is_alphabetic())
+                .filter(|w| w.len() > 3)
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    words.sort();
+    words.dedup();
+    let stems = [
+        "Daten", "Netz", "Strom", "Roboter", "Modell", "Markt", "Sensor", "Labor", "Chip", "Satellit", "Energie",
+        "Pflege",
+    ];
+    let tails = [
+        "zentrum",
+        "politik",
+        "forschung",
+        "betreiber",
+        "gesetz",
+        "technik",
+        "sicherheit",
+        "plattform",
+        "system",
+        "netzwerk",
+    ];
+    for stem in stems {
+        for tail in tails {
+            words.push(format!("{stem}{tail}"));
+        }
+    }
+    let mut rng = Rng(7);
+    while words.len() < 6_000 {
+        let a = words[rng.below(words.len())].clone();
+        let b = words[rng.below(words.len())].to_lowercase();
+        words.push(format!("{a}{b}"));
+    }
+    words
+}
+
+fn sentence(rng: &mut Rng, words: &[String], topic: &[String], n: usize) -> String {
+    (0..n)
+        .map(|_| {
+            if rng.below(4) == 0 {
+                topic[rng.below(topic.len())].clone()
+            } else {
+                words[rng.below(words.len())].clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn main() -> anyhow::Result<()> {
+    let count: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(100_000);
+    let words = vocabulary();
+    let mut rng = Rng(42);
+    let topics: Vec<Vec<String>> =
+        (0..40).map(|_| (0..60).map(|_| words[rng.below(words.len())].clone()).collect()).collect();
+    let started = Instant::now();
+    let articles: Vec<Article> = (0..count)
+        .map(|i| {
+            let topic = &topics[i % topics.len()];
+            let body_words = 250 + rng.below(450);
+            Article {
+                id: i as i64 + 1,
+                slug: format!("artikel-{i}"),
+                title: sentence(&mut rng, &words, topic, 15),
+                places: vec![],
+                lead: sentence(&mut rng, &words, topic, 35),
+                body_md: sentence(&mut rng, &words, topic, body_words),
+                body_html: String::new(),
+                hero: None,
+                language: Language::De,
+                status: Status::Published,
+                published_at: Some(1_700_000_000 + i as i64 * 600),
+                updated_at: None,
+                created_at: 1_700_000_000,
+                modified_at: 1_700_000_000,
+                version: 1,
+                tags: vec![Label {
+                    slug: format!("thema-{}", i % topics.len()),
+                    name: format!("Thema {}", i % topics.len()),
+                }],
+                authors: vec![],
+            }
+        })
+        .collect();
+    let avg_words = articles.iter().map(|a| a.body_md.split(' ').count()).sum::<usize>() / articles.len();
+    println!(
+        "generated {count} articles (body {avg_words} words on average) in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+
+    let dir = tempfile::tempdir()?;
+    let (index, _) = SearchIndex::open(dir.path())?;
+    let started = Instant::now();
+    index.rebuild(&articles, |_| {})?;
+    let indexing = started.elapsed();
+    let size: u64 = walk(dir.path());
+    println!(
+        "indexed in {:.1} s ({:.0} articles/s); index size {:.1} MiB",
+        indexing.as_secs_f64(),
+        count as f64 / indexing.as_secs_f64(),
+        size as f64 / 1_048_576.0
+    );
+
+    let mut latencies = Vec::new();
+    let mut hits = 0usize;
+    for q in 0..1_000 {
+        let topic = &topics[q % topics.len()];
+        let n = 1 + q % 3;
+        let text = (0..n).map(|_| topic[rng.below(topic.len())].clone()).collect::<Vec<_>>().join(" ");
+        let sort = if q % 5 == 0 { Sort::Newest } else { Sort::Relevance };
+        let started = Instant::now();
+        let (found, _) = index.search(&SearchQuery { text, ..Default::default() }, Language::De, sort, 20, 0)?;
+        latencies.push(started.elapsed());
+        hits += found.len();
+    }
+    latencies.sort();
+    println!(
+        "1,000 queries of 1-3 words: p50 {:.2} ms, p99 {:.2} ms ({} results on average)",
+        latencies[500].as_secs_f64() * 1000.0,
+        latencies[990].as_secs_f64() * 1000.0,
+        hits / 1_000
+    );
+
+    // The related-articles engine keeps every article's vector in memory and scans them all
+    // per article: measured on at most 20,000 articles (see BENCHMARKS.md).
+    let related_count = count.min(20_000);
+    let started = Instant::now();
+    let related_index = related::Index::from_articles(&articles[..related_count]);
+    println!("related-articles index over {related_count} articles built in {:.1} s", started.elapsed().as_secs_f64());
+    let started = Instant::now();
+    for i in 0..200 {
+        std::hint::black_box(related_index.related((i * 397 % related_count) as i64 + 1, 5));
+    }
+    println!("related articles: {:.1} ms per article (200 articles)", started.elapsed().as_secs_f64() * 1000.0 / 200.0);
+    let peak = std::fs::read_to_string("/proc/self/status")?
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .map(|l| l.split_whitespace().nth(1).unwrap_or("0").parse::<u64>().unwrap_or(0))
+        .unwrap_or(0);
+    println!("peak resident memory: {} MiB (the articles themselves included)", peak / 1024);
+    Ok(())
+}
+
+fn walk(path: &std::path::Path) -> u64 {
+    std::fs::read_dir(path)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| if e.path().is_dir() { walk(&e.path()) } else { e.metadata().map(|m| m.len()).unwrap_or(0) })
+                .sum()
+        })
+        .unwrap_or(0)
+}
