@@ -29,6 +29,9 @@ struct Entry {
 pub struct Index {
     pub corpus: Corpus,
     entries: Vec<Entry>,
+    /// Related lists already worked out, per article and length: a page view scans all
+    /// articles only the first time after a change.
+    cache: std::sync::Mutex<std::collections::HashMap<(i64, usize), Vec<(i64, f64)>>>,
 }
 
 impl Index {
@@ -51,7 +54,7 @@ impl Index {
                 vector: Vector::from_terms(t, &corpus),
             })
             .collect();
-        Index { corpus, entries }
+        Index { corpus, entries, cache: Default::default() }
     }
 
     fn score(a: &Entry, b: &Entry) -> f64 {
@@ -61,6 +64,15 @@ impl Index {
 
     /// The `n` articles most related to article `id`, best first, with their scores.
     pub fn related(&self, id: i64, n: usize) -> Vec<(i64, f64)> {
+        if let Some(found) = self.cache.lock().expect("related cache lock").get(&(id, n)) {
+            return found.clone();
+        }
+        let found = self.compute_related(id, n);
+        self.cache.lock().expect("related cache lock").insert((id, n), found.clone());
+        found
+    }
+
+    fn compute_related(&self, id: i64, n: usize) -> Vec<(i64, f64)> {
         let Some(target) = self.entries.iter().find(|e| e.id == id) else { return Vec::new() };
         let mut scored: Vec<(i64, f64)> = self
             .entries
