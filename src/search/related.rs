@@ -24,6 +24,9 @@ struct Entry {
     vector: Vector,
 }
 
+/// Article ids with their scores, best first.
+pub type Scored = Vec<(i64, f64)>;
+
 /// The live articles as vectors, with the term statistics they were weighed with.
 #[derive(Debug, Default)]
 pub struct Index {
@@ -31,7 +34,7 @@ pub struct Index {
     entries: Vec<Entry>,
     /// Related lists already worked out, per article and length: a page view scans all
     /// articles only the first time after a change.
-    cache: std::sync::Mutex<std::collections::HashMap<(i64, usize), Vec<(i64, f64)>>>,
+    cache: std::sync::Mutex<std::collections::HashMap<(i64, usize), Scored>>,
 }
 
 impl Index {
