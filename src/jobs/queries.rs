@@ -1,6 +1,6 @@
 //! Reading and writing job listings and the record of partner-feed imports.
 
-use sqlx::{AssertSqlSafe, Row as _, any::AnyRow};
+use sqlx::{AnyConnection, AssertSqlSafe, Row as _, any::AnyRow};
 
 use super::model::{Job, JobInput, Workplace};
 use crate::articles::markdown;
@@ -103,6 +103,15 @@ pub async fn all(db: &Db) -> Result<Vec<Job>, sqlx::Error> {
 
 /// Stores a new listing written in the admin area (or an imported one, with its feed id).
 pub async fn create(db: &Db, input: &JobInput, external_id: Option<&str>, now: i64) -> Result<i64, sqlx::Error> {
+    insert(&mut *db.pool.acquire().await?, input, external_id, now).await
+}
+
+async fn insert(
+    conn: &mut AnyConnection,
+    input: &JobInput,
+    external_id: Option<&str>,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO jobs (source, external_id, title, employer, location, workplace, kind, description_md, \
          description_html, apply_url, posted_at, expires_at, withdrawn_at, created_at, updated_at) \
@@ -121,12 +130,16 @@ pub async fn create(db: &Db, input: &JobInput, external_id: Option<&str>, now: i
     .bind(input.posted_at)
     .bind(input.expires_at)
     .bind(now)
-    .fetch_one(&db.pool)
+    .fetch_one(&mut *conn)
     .await
 }
 
 /// Replaces a listing's fields; a withdrawn listing that comes back is current again.
 pub async fn update(db: &Db, id: i64, input: &JobInput, now: i64) -> Result<bool, sqlx::Error> {
+    replace(&mut *db.pool.acquire().await?, id, input, now).await
+}
+
+async fn replace(conn: &mut AnyConnection, id: i64, input: &JobInput, now: i64) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE jobs SET title = $1, employer = $2, location = $3, workplace = $4, kind = $5, description_md = $6, \
          description_html = $7, apply_url = $8, posted_at = $9, expires_at = $10, withdrawn_at = NULL, withdrawn_by = NULL, \
@@ -144,7 +157,7 @@ pub async fn update(db: &Db, id: i64, input: &JobInput, now: i64) -> Result<bool
     .bind(input.expires_at)
     .bind(now)
     .bind(id)
-    .execute(&db.pool)
+    .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() > 0)
 }
@@ -230,50 +243,13 @@ pub async fn apply_feed(
             Some((_, Some(by))) if by == "editor" => continue,
             other => other.map(|(id, _)| id),
         };
-        let html = markdown::render(&input.description_md);
         match existing {
             Some(id) => {
-                sqlx::query(
-                    "UPDATE jobs SET title = $1, employer = $2, location = $3, workplace = $4, kind = $5, \
-                     description_md = $6, description_html = $7, apply_url = $8, posted_at = $9, expires_at = $10, \
-                     withdrawn_at = NULL, withdrawn_by = NULL, updated_at = $11 WHERE id = $12",
-                )
-                .bind(&input.title)
-                .bind(&input.employer)
-                .bind(&input.location)
-                .bind(input.workplace.as_str())
-                .bind(&input.kind)
-                .bind(&input.description_md)
-                .bind(html)
-                .bind(&input.apply_url)
-                .bind(input.posted_at)
-                .bind(input.expires_at)
-                .bind(now)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+                replace(&mut tx, id, input, now).await?;
                 updated += 1;
             }
             None => {
-                sqlx::query(
-                    "INSERT INTO jobs (source, external_id, title, employer, location, workplace, kind, description_md, \
-                     description_html, apply_url, posted_at, expires_at, withdrawn_at, created_at, updated_at) \
-                     VALUES ('feed', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12, $12)",
-                )
-                .bind(external_id)
-                .bind(&input.title)
-                .bind(&input.employer)
-                .bind(&input.location)
-                .bind(input.workplace.as_str())
-                .bind(&input.kind)
-                .bind(&input.description_md)
-                .bind(html)
-                .bind(&input.apply_url)
-                .bind(input.posted_at)
-                .bind(input.expires_at)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+                insert(&mut tx, input, Some(external_id), now).await?;
                 created += 1;
             }
         }
