@@ -92,25 +92,14 @@ impl Site {
     }
 }
 
-/// Removes characters XML 1.0 does not allow (most control characters), then escapes markup.
+/// Removes characters XML 1.0 does not allow (most control characters), then escapes markup
+/// as for HTML.
 pub fn xml_escape(text: &str) -> Cow<'_, str> {
-    let needs = text.chars().any(|c| matches!(c, '&' | '<' | '>' | '"' | '\'') || is_xml_invalid(c));
-    if !needs {
-        return Cow::Borrowed(text);
+    if !text.chars().any(is_xml_invalid) {
+        return crate::web::templates::escape_html(text);
     }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if is_xml_invalid(c) => {}
-            c => out.push(c),
-        }
-    }
-    Cow::Owned(out)
+    let valid: String = text.chars().filter(|c| !is_xml_invalid(*c)).collect();
+    Cow::Owned(crate::web::templates::escape_html(&valid).into_owned())
 }
 
 fn is_xml_invalid(c: char) -> bool {
@@ -139,6 +128,7 @@ mod tests {
     #[test]
     fn escapes_markup_and_drops_control_characters() {
         assert_eq!(xml_escape("KI & <Ethik> \"zitiert\" \u{1}ok"), "KI &amp; &lt;Ethik&gt; &quot;zitiert&quot; ok");
+        assert_eq!(xml_escape("it's"), "it&#39;s");
         assert!(matches!(xml_escape("Größe"), Cow::Borrowed(_)));
     }
 
