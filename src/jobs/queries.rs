@@ -106,32 +106,41 @@ pub async fn create(db: &Db, input: &JobInput, external_id: Option<&str>, now: i
     insert(&mut *db.pool.acquire().await?, input, external_id, now).await
 }
 
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+
+/// Binds a listing's fields as `$1` to `$10` and `now` as `$11`, for insert and update alike.
+fn bind_fields<'q>(query: AnyQuery<'q>, input: &JobInput, now: i64) -> AnyQuery<'q> {
+    query
+        .bind(input.title.clone())
+        .bind(input.employer.clone())
+        .bind(input.location.clone())
+        .bind(input.workplace.as_str())
+        .bind(input.kind.clone())
+        .bind(input.description_md.clone())
+        .bind(markdown::render(&input.description_md))
+        .bind(input.apply_url.clone())
+        .bind(input.posted_at)
+        .bind(input.expires_at)
+        .bind(now)
+}
+
 async fn insert(
     conn: &mut AnyConnection,
     input: &JobInput,
     external_id: Option<&str>,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO jobs (source, external_id, title, employer, location, workplace, kind, description_md, \
-         description_html, apply_url, posted_at, expires_at, withdrawn_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, $13, $13) RETURNING id",
-    )
-    .bind(if external_id.is_some() { "feed" } else { "manual" })
-    .bind(external_id)
-    .bind(&input.title)
-    .bind(&input.employer)
-    .bind(&input.location)
-    .bind(input.workplace.as_str())
-    .bind(&input.kind)
-    .bind(&input.description_md)
-    .bind(markdown::render(&input.description_md))
-    .bind(&input.apply_url)
-    .bind(input.posted_at)
-    .bind(input.expires_at)
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await
+    let query = sqlx::query(
+        "INSERT INTO jobs (title, employer, location, workplace, kind, description_md, description_html, apply_url, \
+         posted_at, expires_at, created_at, updated_at, source, external_id, withdrawn_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, NULL) RETURNING id",
+    );
+    let row = bind_fields(query, input, now)
+        .bind(if external_id.is_some() { "feed" } else { "manual" })
+        .bind(external_id.map(str::to_string))
+        .fetch_one(&mut *conn)
+        .await?;
+    row.try_get(0)
 }
 
 /// Replaces a listing's fields; a withdrawn listing that comes back is current again.
@@ -140,25 +149,12 @@ pub async fn update(db: &Db, id: i64, input: &JobInput, now: i64) -> Result<bool
 }
 
 async fn replace(conn: &mut AnyConnection, id: i64, input: &JobInput, now: i64) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let query = sqlx::query(
         "UPDATE jobs SET title = $1, employer = $2, location = $3, workplace = $4, kind = $5, description_md = $6, \
          description_html = $7, apply_url = $8, posted_at = $9, expires_at = $10, withdrawn_at = NULL, withdrawn_by = NULL, \
          updated_at = $11 WHERE id = $12",
-    )
-    .bind(&input.title)
-    .bind(&input.employer)
-    .bind(&input.location)
-    .bind(input.workplace.as_str())
-    .bind(&input.kind)
-    .bind(&input.description_md)
-    .bind(markdown::render(&input.description_md))
-    .bind(&input.apply_url)
-    .bind(input.posted_at)
-    .bind(input.expires_at)
-    .bind(now)
-    .bind(id)
-    .execute(&mut *conn)
-    .await?;
+    );
+    let done = bind_fields(query, input, now).bind(id).execute(&mut *conn).await?;
     Ok(done.rows_affected() > 0)
 }
 

@@ -186,46 +186,42 @@ pub async fn find(db: &Db, id: i64) -> Result<Option<Promotion>, sqlx::Error> {
     sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&db.pool).await?.as_ref().map(from_row).transpose()
 }
 
-/// Creates (`id` None) or replaces a promotion; returns its id.
-pub async fn save(db: &Db, id: Option<i64>, p: &PromotionInput, now: i64) -> Result<Option<i64>, sqlx::Error> {
-    match id {
-        None => sqlx::query_scalar(
-            "INSERT INTO promotions (kind, title, text, url, image_url, slot, position, sponsored, active_from, active_until, \
-             clicks, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $11) RETURNING id",
-        )
-        .bind(&p.kind)
-        .bind(&p.title)
-        .bind(&p.text)
-        .bind(&p.url)
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+
+/// Binds a promotion's fields as `$1` to `$10` and `now` as `$11`, for insert and update alike.
+fn bind_fields<'q>(query: AnyQuery<'q>, p: &PromotionInput, now: i64) -> AnyQuery<'q> {
+    query
+        .bind(p.kind.clone())
+        .bind(p.title.clone())
+        .bind(p.text.clone())
+        .bind(p.url.clone())
         .bind(p.image_url.clone())
-        .bind(&p.slot)
+        .bind(p.slot.clone())
         .bind(p.position)
         .bind(i64::from(p.sponsored))
         .bind(p.active_from)
         .bind(p.active_until)
         .bind(now)
-        .fetch_one(&db.pool)
-        .await
-        .map(Some),
+}
+
+/// Creates (`id` None) or replaces a promotion; returns its id.
+pub async fn save(db: &Db, id: Option<i64>, p: &PromotionInput, now: i64) -> Result<Option<i64>, sqlx::Error> {
+    match id {
+        None => {
+            let insert = sqlx::query(
+                "INSERT INTO promotions (kind, title, text, url, image_url, slot, position, sponsored, active_from, \
+                 active_until, clicks, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $11) RETURNING id",
+            );
+            let row = bind_fields(insert, p, now).fetch_one(&db.pool).await?;
+            Ok(Some(row.try_get(0)?))
+        }
         Some(id) => {
-            let done = sqlx::query(
+            let update = sqlx::query(
                 "UPDATE promotions SET kind = $1, title = $2, text = $3, url = $4, image_url = $5, slot = $6, position = $7, \
                  sponsored = $8, active_from = $9, active_until = $10, updated_at = $11 WHERE id = $12",
-            )
-            .bind(&p.kind)
-            .bind(&p.title)
-            .bind(&p.text)
-            .bind(&p.url)
-            .bind(p.image_url.clone())
-            .bind(&p.slot)
-            .bind(p.position)
-            .bind(i64::from(p.sponsored))
-            .bind(p.active_from)
-            .bind(p.active_until)
-            .bind(now)
-            .bind(id)
-            .execute(&db.pool)
-            .await?;
+            );
+            let done = bind_fields(update, p, now).bind(id).execute(&db.pool).await?;
             Ok((done.rows_affected() > 0).then_some(id))
         }
     }
