@@ -14,7 +14,6 @@ use crate::comments::moderation::Assessor;
 use crate::config::{Config, Language};
 use crate::db::Db;
 use crate::discovery::handlers::main_feed_links;
-use crate::search::related::Index;
 use crate::web::error::AppError;
 use crate::web::i18n::I18n;
 use crate::web::{assets, templates};
@@ -22,7 +21,6 @@ use crate::web::{assets, templates};
 /// How long the list of top topics in the navigation is reused before it is read again.
 const NAV_TAGS_TTL: Duration = Duration::from_secs(30);
 const NAV_TAGS: i64 = 6;
-const SEARCH_INDEX_TTL: Duration = Duration::from_secs(300);
 
 /// The time the application runs on. Tests move it forward to let scheduled articles go live.
 #[derive(Debug, Default)]
@@ -62,10 +60,10 @@ pub struct App {
     pub assessor: Assessor,
     /// The full-text index (tantivy) in the data folder.
     pub search: crate::search::index::SearchIndex,
+    /// Sends mail from the outbox.
+    pub mailer: crate::email::sender::Mailer,
     /// Bounds the password hashes computed at once (each takes tens of milliseconds of CPU).
     pub hashing: tokio::sync::Semaphore,
-    /// Term statistics of the live articles, for similarity; rebuilt after content changes.
-    related: RwLock<Option<(Instant, Arc<Index>)>>,
 }
 
 impl std::fmt::Debug for App {
@@ -124,6 +122,7 @@ impl App {
             tracing::info!(articles = articles.len(), "search index built");
         }
         let assessor = Assessor::new(&config.comments)?;
+        let mailer = crate::email::sender::Mailer::new(&config)?;
         let site = Value::from(minijinja::value::Serde(SiteView {
             name: config.site.name.clone(),
             description: config.site.description.clone(),
@@ -143,7 +142,7 @@ impl App {
             assessor,
             hashing: tokio::sync::Semaphore::new(2),
             search,
-            related: RwLock::new(None),
+            mailer,
         }))
     }
 
@@ -175,6 +174,12 @@ impl App {
         Ok(self.templates.get_template(template)?.render(context)?)
     }
 
+    /// Renders a template on its own, without the page's navigation (mail parts).
+    pub fn render_plain(&self, template: &str, page: Value) -> Result<String, AppError> {
+        let context = minijinja::context! { site => self.site.clone(), ..page };
+        Ok(self.templates.get_template(template)?.render(context)?)
+    }
+
     /// The most used topics among live articles, for the navigation; read at most every 30 s.
     /// No lock is held while reading, so a slow database never queues requests behind it.
     pub async fn nav_tags(&self) -> Result<Vec<Label>, sqlx::Error> {
@@ -191,21 +196,6 @@ impl App {
     /// Forgets cached navigation so the next page shows the current topics.
     pub async fn content_changed(&self) {
         *self.nav_tags.write().expect("nav lock") = None;
-        *self.related.write().expect("related lock") = None;
-    }
-
-    /// The similarity engine's index of live articles, built on first use, rebuilt after a
-    /// content change here and at the latest every five minutes (for changes made by another
-    /// process, such as `newsdesk article import`).
-    pub async fn search_index(&self) -> Result<Arc<Index>, sqlx::Error> {
-        if let Some((at, index)) = self.related.read().expect("related lock").as_ref()
-            && at.elapsed() < SEARCH_INDEX_TTL
-        {
-            return Ok(index.clone());
-        }
-        let index = Arc::new(Index::build(&self.db, self.now()).await?);
-        *self.related.write().expect("related lock") = Some((Instant::now(), index.clone()));
-        Ok(index)
     }
 
     /// Renders an admin page: the page's values plus the signed-in user and the CSRF token.

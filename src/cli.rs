@@ -68,6 +68,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The mail outbox: what is queued, sent and failed, and each campaign's progress.
+    Outbox {
+        #[command(subcommand)]
+        command: OutboxCommand,
+    },
+    /// Newsletter campaigns.
+    Newsletter {
+        #[command(subcommand)]
+        command: NewsletterCommand,
+    },
     /// Moderation tools for operators.
     Comments {
         #[command(subcommand)]
@@ -179,6 +189,65 @@ async fn open(config: &Config) -> anyhow::Result<Db> {
     Ok(db)
 }
 
+#[derive(Debug, Subcommand)]
+enum OutboxCommand {
+    /// Print totals, the last minute's rate and recent campaigns.
+    Status {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum NewsletterCommand {
+    /// Write a campaign from a Markdown file and send it to every newsletter subscriber (the
+    /// running server's sender delivers it).
+    Send {
+        #[arg(long)]
+        subject: String,
+        /// Markdown file with the text.
+        #[arg(long, value_name = "FILE")]
+        body_file: PathBuf,
+    },
+}
+
+async fn outbox_status(config: Config, json: bool) -> anyhow::Result<()> {
+    let db = open(&config).await?;
+    let status = crate::email::outbox::status(&db, crate::db::now(), 10).await?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&status)?);
+        return Ok(());
+    }
+    println!(
+        "queued {} (due now {}), sent {}, failed {}, dropped {}; sent in the last minute: {}",
+        status.queued, status.due, status.sent, status.failed, status.dropped, status.sent_last_minute
+    );
+    for c in &status.campaigns {
+        let done = c.sent + c.failed + c.dropped;
+        println!(
+            "campaign {:>4} {:<7} {:<8} {done:>7}/{:<7} sent {} failed {} dropped {}  {}",
+            c.id, c.kind, c.status, c.recipients, c.sent, c.failed, c.dropped, c.subject
+        );
+    }
+    Ok(())
+}
+
+async fn newsletter_send(config: Config, subject: &str, body_file: &std::path::Path) -> anyhow::Result<()> {
+    let body = std::fs::read_to_string(body_file).with_context(|| format!("cannot read {}", body_file.display()))?;
+    let i18n = crate::web::i18n::I18n::load()?;
+    let (subject, body) = crate::email::newsletter::check_campaign(subject, &body)
+        .map_err(|key| anyhow::anyhow!("{}", i18n.text(config.site.language, key, &[])))?;
+    let app = App::build(config).await?;
+    let now = app.now();
+    let id = crate::email::newsletter::save_draft(&app, None, subject, body, None, now)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the campaign was not saved"))?;
+    let recipients = crate::email::newsletter::start(&app, id, now).await?.unwrap_or(0);
+    println!("campaign {id} queued for {recipients} subscriber(s); `newsdesk outbox status` shows its progress");
+    Ok(())
+}
+
 async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
     match command {
         Command::Serve { demo, listen } => {
@@ -209,6 +278,10 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
         Command::Reindex => reindex(config).await,
         Command::Search { query, newest, json } => search(config, &query, newest, json).await,
         Command::Comments { command: CommentsCommand::Assess { article } } => assess(&article, config).await,
+        Command::Outbox { command: OutboxCommand::Status { json } } => outbox_status(config, json).await,
+        Command::Newsletter { command: NewsletterCommand::Send { subject, body_file } } => {
+            newsletter_send(config, &subject, &body_file).await
+        }
         Command::Backup { path } => {
             // Opening would create an empty database where none is: a typo in --data must not
             // produce an empty "backup".
@@ -271,8 +344,8 @@ async fn article(command: ArticleCommand, config: &Config) -> anyhow::Result<()>
             let article = queries::find_by_slug(&db, &slug)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("no article with slug {slug:?}"))?;
-            let index = crate::search::related::Index::build(&db, now).await?;
-            let scored = index.related(article.id, 5);
+            let app = App::build(config.clone()).await?;
+            let scored = app.search.related(article.id, 5)?;
             let related = crate::search::related::load(&db, &scored).await?;
             if json {
                 let list: Vec<serde_json::Value> = related
@@ -353,10 +426,9 @@ async fn assess(slug: &str, config: Config) -> anyhow::Result<()> {
     let app = App::build(config).await?;
     let article =
         queries::find_by_slug(&app.db, slug).await?.ok_or_else(|| anyhow::anyhow!("no article with slug {slug:?}"))?;
-    let index = app.search_index().await?;
-    let corpus = &index.corpus;
     let text = crate::search::similarity::article_text(&article);
-    let context = crate::comments::moderation::ArticleContext::new(&text, article.language, corpus);
+    let corpus = app.search.corpus_for(&crate::comments::moderation::terms_to_weigh(&text, &body, article.language));
+    let context = crate::comments::moderation::ArticleContext::new(&text, article.language, &corpus);
     let assessment = app.assessor.assess(&body, &context, &Default::default());
     println!("{}", serde_json::to_string_pretty(&assessment)?);
     Ok(())
@@ -371,10 +443,12 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     tracing::info!(address = %format!("http://{listen}"), "serving");
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let worker = tokio::spawn(crate::queue::worker::run(app.clone(), stop_rx));
+    let worker = tokio::spawn(crate::queue::worker::run(app.clone(), stop_rx.clone()));
+    let sender = tokio::spawn(crate::email::sender::run(app.clone(), stop_rx));
     let result = crate::web::serve(app, listener).await;
     let _ = stop_tx.send(true);
     let _ = worker.await;
+    let _ = sender.await;
     tracing::info!("stopped");
     result
 }

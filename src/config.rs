@@ -8,6 +8,7 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::str::FromStr as _;
 
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +28,7 @@ pub struct Config {
     pub comments: CommentsConfig,
     pub jobs: JobsConfig,
     pub promotions: PromotionsConfig,
+    pub email: EmailConfig,
     pub log: LogConfig,
 }
 
@@ -125,7 +127,7 @@ pub struct JobsConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct PromotionsConfig {
     /// The newsletter signup in the call-to-action list: a path on this site or a URL. Empty:
-    /// none (the email feature sets `/newsletter` here).
+    /// none.
     pub newsletter_url: String,
     pub newsletter_label: String,
     /// The support link in the call-to-action list (for example a Patreon page). Empty: none.
@@ -134,6 +136,62 @@ pub struct PromotionsConfig {
     /// An external job board in the call-to-action list. Empty: none.
     pub job_board_url: String,
     pub job_board_label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EmailConfig {
+    /// How mail leaves: "file" (each message an .eml file under `{data_dir}/mail`), "smtp", or
+    /// "memory" (kept in the process, for tests).
+    pub transport: MailTransport,
+    /// The sender, such as `Newsdesk <newsletter@example.org>`.
+    pub from: String,
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    /// "starttls", "tls" (TLS from the first byte, usually port 465) or "none" (local relays only).
+    pub smtp_security: SmtpSecurity,
+    pub smtp_username: String,
+    pub smtp_password: String,
+    /// SMTP connections kept open and messages sent at once.
+    pub connections: u32,
+    /// At most this many messages per second leave this node, across all its senders.
+    pub rate_per_second: u32,
+    /// After this many permanent failures (5xx) an address counts as bouncing and gets no more mail.
+    pub bounce_limit: u32,
+    /// The newsletter digest: "daily", "weekly" or "off".
+    pub digest: DigestSchedule,
+    /// Hour of the day (publication's time zone) the digest goes out.
+    pub digest_hour: u32,
+    /// For weekly digests: the day, 1 (Monday) to 7 (Sunday).
+    pub digest_weekday: u32,
+    /// Articles in a digest at most.
+    pub digest_articles: u32,
+    /// Similar-news alerts per subscriber per day; more go into the next day's summary.
+    pub alerts_per_day: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MailTransport {
+    File,
+    Smtp,
+    Memory,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurity {
+    Starttls,
+    Tls,
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DigestSchedule {
+    Daily,
+    Weekly,
+    Off,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -185,6 +243,7 @@ impl Default for Config {
             comments: CommentsConfig::default(),
             jobs: JobsConfig::default(),
             promotions: PromotionsConfig::default(),
+            email: EmailConfig::default(),
             log: LogConfig::default(),
         }
     }
@@ -261,12 +320,34 @@ impl Default for JobsConfig {
 impl Default for PromotionsConfig {
     fn default() -> Self {
         PromotionsConfig {
-            newsletter_url: String::new(),
+            newsletter_url: "/newsletter".into(),
             newsletter_label: "Die besten Nachrichten kostenlos per E-Mail".into(),
             support_url: String::new(),
             support_label: "Unterstützen Sie uns".into(),
             job_board_url: String::new(),
             job_board_label: "Aktuelle Jobs auf unserer Jobbörse".into(),
+        }
+    }
+}
+
+impl Default for EmailConfig {
+    fn default() -> Self {
+        EmailConfig {
+            transport: MailTransport::File,
+            from: "Newsdesk <newsletter@localhost>".into(),
+            smtp_host: "127.0.0.1".into(),
+            smtp_port: 587,
+            smtp_security: SmtpSecurity::Starttls,
+            smtp_username: String::new(),
+            smtp_password: String::new(),
+            connections: 4,
+            rate_per_second: 50,
+            bounce_limit: 3,
+            digest: DigestSchedule::Daily,
+            digest_hour: 7,
+            digest_weekday: 1,
+            digest_articles: 10,
+            alerts_per_day: 3,
         }
     }
 }
@@ -408,6 +489,31 @@ impl Config {
         }
         if !(100..=100_000).contains(&comments.max_length) {
             return Err(("comments.max_length", "must be between 100 and 100000".into()));
+        }
+        let email = &self.email;
+        if lettre::message::Mailbox::from_str(&email.from).is_err() {
+            return Err((
+                "email.from",
+                format!("{:?} is not an address such as \"Name <news@example.org>\"", email.from),
+            ));
+        }
+        if email.connections == 0 || email.connections > 64 {
+            return Err(("email.connections", "must be between 1 and 64".into()));
+        }
+        if email.rate_per_second == 0 {
+            return Err(("email.rate_per_second", "must be at least 1".into()));
+        }
+        if email.digest_hour > 23 {
+            return Err(("email.digest_hour", "must be between 0 and 23".into()));
+        }
+        if !(1..=7).contains(&email.digest_weekday) {
+            return Err(("email.digest_weekday", "must be between 1 (Monday) and 7 (Sunday)".into()));
+        }
+        if email.digest_articles == 0 || email.digest_articles > 50 {
+            return Err(("email.digest_articles", "must be between 1 and 50".into()));
+        }
+        if email.bounce_limit == 0 {
+            return Err(("email.bounce_limit", "must be at least 1".into()));
         }
         if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
             return Err(("log.level", format!("{:?} is not a log filter such as \"info\"", self.log.level)));

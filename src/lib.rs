@@ -11,6 +11,7 @@ pub mod comments;
 pub mod config;
 pub mod db;
 pub mod discovery;
+pub mod email;
 pub mod embedded;
 pub mod jobs;
 pub mod promos;

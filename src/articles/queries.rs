@@ -375,6 +375,9 @@ pub async fn create(db: &Db, input: &ArticleInput, now: i64) -> Result<Article, 
         pings::enqueue_changed(&mut tx, id, None, now).await?;
         crate::search::enqueue_reindex(&mut tx, id, now).await?;
     }
+    if let Some(at) = alert_time(None, input, now) {
+        crate::email::alerts::enqueue(&mut tx, id, at).await?;
+    }
     tx.commit().await?;
     find_by_slug(db, slug.as_str()).await?.ok_or(sqlx::Error::RowNotFound.into())
 }
@@ -454,8 +457,21 @@ pub async fn update(
         pings::enqueue_changed(&mut tx, current.id, Some(current), now).await?;
         crate::search::enqueue_reindex(&mut tx, current.id, now).await?;
     }
+    if let Some(at) = alert_time(Some(current), input, now) {
+        crate::email::alerts::enqueue(&mut tx, current.id, at).await?;
+    }
     tx.commit().await?;
     find_by_slug(db, slug.as_str()).await?.ok_or(sqlx::Error::RowNotFound.into())
+}
+
+/// When a save makes an article go live for the first time (now, or at a scheduled time), its
+/// similar-news alerts are due then. Edits of a live article alert no one again; a new
+/// schedule queues a new round (the round itself skips what is not live or already announced).
+fn alert_time(current: Option<&Article>, input: &ArticleInput, now: i64) -> Option<i64> {
+    let going_out = matches!(input.status, Status::Published | Status::Scheduled);
+    let was_out = current.is_some_and(|c| matches!(c.status, Status::Published | Status::Scheduled));
+    let rescheduled = current.is_some_and(|c| c.status == Status::Scheduled && c.published_at != input.published_at);
+    (going_out && (!was_out || rescheduled)).then(|| input.published_at.unwrap_or(now).max(now))
 }
 
 /// Publishes the article now, or keeps its earlier publication time if it had one.

@@ -25,6 +25,10 @@ pub const ADMIN_ROUTES: &[(&str, &str, &[Role])] = &[
     ("POST", "/admin/jobs/import", crate::jobs::admin::ROLES),
     ("POST", "/admin/jobs/1/withdraw", crate::jobs::admin::ROLES),
     ("POST", "/admin/promotions/1/delete", crate::promos::admin::ROLES),
+    ("GET", "/admin/newsletter", crate::email::admin::ROLES),
+    ("POST", "/admin/newsletter", crate::email::admin::ROLES),
+    ("POST", "/admin/newsletter/1/test", crate::email::admin::ROLES),
+    ("POST", "/admin/newsletter/1/send", crate::email::admin::ROLES),
     // Last: walking it ends the session.
     ("POST", "/admin/logout", &[Role::Editor, Role::Moderator]),
 ];

@@ -15,7 +15,7 @@ use serde::Serialize;
 use tracing::instrument;
 
 use super::model::{CommentError, NewComment, PublicComment, Status};
-use super::moderation::{ArticleContext, Signals};
+use super::moderation::{ArticleContext, Signals, terms_to_weigh};
 use super::queries::{self, Action};
 use crate::app::App;
 use crate::articles::handlers::parse_slug;
@@ -190,10 +190,9 @@ pub async fn submit(
         seconds_to_write: Some(now - issued),
         honeypot: false,
     };
-    let index = app.search_index().await?;
-    let corpus = &index.corpus;
     let text = article_text(&article);
-    let context = ArticleContext::new(&text, article.language, corpus);
+    let corpus = app.search.corpus_for(&terms_to_weigh(&text, &comment.body, article.language));
+    let context = ArticleContext::new(&text, article.language, &corpus);
     let assessment = app.assessor.assess(&comment.body, &context, &signals);
     let trusted = match &comment.email {
         Some(email) if app.config.comments.trust_approved_commenters => {

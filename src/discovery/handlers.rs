@@ -138,8 +138,8 @@ pub async fn archive_feed(
 pub async fn similar_feed(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Result<Response, AppError> {
     let slug = parse_slug(&slug)?;
     let article = queries::find_live(&app.db, slug.as_str(), app.now()).await?.ok_or(AppError::NotFound)?;
-    let index = app.search_index().await?;
-    let similar = crate::search::related::load(&app.db, &index.similar_after(article.id, FEED_SIZE as usize)).await?;
+    let similar =
+        crate::search::related::load(&app.db, &app.search.similar_after(article.id, FEED_SIZE as usize)?).await?;
     let title = app.i18n.text(app.language(), "similar-feed-title", &[("title", article.title.clone().into())]);
     let meta = FeedMeta {
         title: format!("{} – {title}", app.config.site.name),

@@ -1,5 +1,6 @@
 //! The background worker: publishes scheduled articles, reads the partner job feed when due,
-//! and does queued jobs, until stopped.
+//! starts the newsletter digest and the alert summaries when due, and does queued jobs, until
+//! stopped. (Mail itself leaves through `email::sender`, which runs beside it.)
 //! `newsdesk serve` runs it beside the web server.
 
 use std::sync::Arc;
@@ -19,6 +20,7 @@ async fn handle(app: &App, job: &Job) -> anyhow::Result<()> {
         pings::WEBSUB => pings::websub(app, job).await,
         pings::INDEXNOW => pings::indexnow(app, job).await,
         crate::search::REINDEX => crate::search::reindex(app, job).await,
+        crate::email::alerts::ALERTS => crate::email::alerts::run(app, job).await,
         other => anyhow::bail!("unknown job kind {other:?}"),
     }
 }
@@ -54,6 +56,9 @@ pub async fn run(app: Arc<App>, mut stop: tokio::sync::watch::Receiver<bool>) {
         }
         if let Err(e) = crate::jobs::import::run_if_due(&app).await {
             tracing::error!(error = format!("{e:#}"), "job feed round failed");
+        }
+        if let Err(e) = crate::email::newsletter::run_schedule(&app).await {
+            tracing::error!(error = format!("{e:#}"), "mail schedule round failed");
         }
         let ran = match run_pending(&app).await {
             Ok(n) => n,

@@ -10,6 +10,7 @@
 //! of an older schema, is built anew from the database; saves queue an update in their own
 //! transaction, and `newsdesk reindex` rebuilds it whole.
 
+use std::collections::HashMap;
 use std::ops::Bound;
 use std::path::Path;
 use std::sync::Mutex;
@@ -22,34 +23,41 @@ use tantivy::schema::{
 };
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term, doc};
 
+use super::related::{Profile, RelatedCache, encode_counts};
+use super::similarity::{Corpus, Vector, article_text, count_terms};
 use super::text::terms;
 use crate::articles::model::Article;
 use crate::config::Language;
 
 /// Bump when the fields change: the index is then rebuilt by itself.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 /// tantivy's smallest writer budget; a writer lives only for one update.
 const WRITER_MEMORY: usize = 15_000_000;
 /// Longest query taken, in characters.
 pub const MAX_QUERY: usize = 200;
+/// Terms of an article's vector kept in the index for the similarity engine.
+const VECTOR_TERMS: usize = 100;
 
-struct Fields {
-    id: Field,
-    published: Field,
-    tag: Field,
-    title: Field,
-    body: Field,
-    tags: Field,
-    authors: Field,
+pub(super) struct Fields {
+    pub id: Field,
+    pub published: Field,
+    pub tag: Field,
+    pub title: Field,
+    pub body: Field,
+    pub tags: Field,
+    pub authors: Field,
+    /// The article's TF-IDF vector, see [`super::related`].
+    pub vector: Field,
 }
 
 pub struct SearchIndex {
     index: Index,
-    reader: IndexReader,
+    pub(super) reader: IndexReader,
     /// One writer at a time in this process. A writer is opened per update, so another
     /// process (`newsdesk reindex` beside a running server) can write in between.
     writing: Mutex<()>,
-    fields: Fields,
+    pub(super) fields: Fields,
+    pub(super) related_cache: Mutex<RelatedCache>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -84,12 +92,13 @@ fn schema() -> (Schema, Fields) {
     );
     let fields = Fields {
         id: builder.add_u64_field("id", INDEXED | STORED | FAST),
-        published: builder.add_i64_field("published", INDEXED | FAST),
-        tag: builder.add_text_field("tag", STRING),
+        published: builder.add_i64_field("published", INDEXED | STORED | FAST),
+        tag: builder.add_text_field("tag", STRING | STORED),
         title: builder.add_text_field("title", analysed.clone()),
         body: builder.add_text_field("body", analysed.clone()),
         tags: builder.add_text_field("tags", analysed.clone()),
         authors: builder.add_text_field("authors", analysed),
+        vector: builder.add_bytes_field("vector", STORED),
     };
     (builder.build(), fields)
 }
@@ -124,12 +133,55 @@ impl SearchIndex {
                 }
             }
         }
-        Ok((SearchIndex { index, reader, writing: Mutex::new(()), fields }, fresh))
+        Ok((SearchIndex { index, reader, writing: Mutex::new(()), fields, related_cache: Default::default() }, fresh))
     }
 
-    fn document(&self, article: &Article) -> TantivyDocument {
+    /// Document frequencies of `terms` in the indexed articles' lead and body: the corpus for
+    /// weighing texts against what the publication has written.
+    pub fn corpus_for<'a>(&self, terms: impl IntoIterator<Item = &'a String>) -> Corpus {
+        let searcher = self.reader.searcher();
+        let mut doc_freq = HashMap::new();
+        for term in terms {
+            if !doc_freq.contains_key(term) {
+                let df = searcher.doc_freq(&Term::from_field_text(self.fields.body, term)).unwrap_or(0);
+                doc_freq.insert(term.clone(), u32::try_from(df).unwrap_or(u32::MAX));
+            }
+        }
+        Corpus::from_counts(u32::try_from(searcher.num_docs()).unwrap_or(u32::MAX), doc_freq)
+    }
+
+    /// The terms that set the article apart most, with their counts, for the similarity
+    /// engine: which ones are kept depends on the corpus of the day, their weights do not.
+    fn kept_terms(&self, article: &Article, corpus: Option<&Corpus>) -> Vec<(String, u32)> {
+        let compared = terms(&article_text(article), article.language);
+        let vector = match corpus {
+            Some(corpus) => Vector::from_terms(&compared, corpus),
+            None => Vector::from_terms(&compared, &self.corpus_for(&compared)),
+        };
+        let counts = count_terms(&compared);
+        vector
+            .heaviest(VECTOR_TERMS)
+            .into_iter()
+            .map(|(t, _)| (t.to_string(), counts.get(t).copied().unwrap_or(1)))
+            .collect()
+    }
+
+    /// What the similarity engine compares of an article, computed from the article itself (so
+    /// it works before the article reaches the index).
+    pub fn profile_of(&self, article: &Article) -> Profile {
+        Profile {
+            id: article.id,
+            published_at: article.published_at.unwrap_or(0),
+            tags: article.tags.iter().map(|t| t.slug.clone()).collect(),
+            counts: self.kept_terms(article, None),
+        }
+    }
+
+    fn document(&self, article: &Article, corpus: Option<&Corpus>) -> TantivyDocument {
         let f = &self.fields;
         let language = article.language;
+        let kept = self.kept_terms(article, corpus);
+        let kept: Vec<(&str, u32)> = kept.iter().map(|(t, n)| (t.as_str(), *n)).collect();
         let mut document = doc!(
             f.id => article.id as u64,
             f.published => article.published_at.unwrap_or(0),
@@ -141,6 +193,7 @@ impl SearchIndex {
         for tag in &article.tags {
             document.add_text(f.tag, &tag.slug);
         }
+        document.add_bytes(f.vector, &encode_counts(&kept));
         document
     }
 
@@ -154,7 +207,7 @@ impl SearchIndex {
         }
         for article in live {
             writer.delete_term(Term::from_field_u64(self.fields.id, article.id as u64));
-            writer.add_document(self.document(article))?;
+            writer.add_document(self.document(article, None))?;
         }
         writer.commit()?;
         self.reader.reload()?;
@@ -166,8 +219,21 @@ impl SearchIndex {
         let _writing = self.writing.lock().expect("search writer lock");
         let mut writer = self.writer()?;
         writer.delete_all_documents()?;
+        // Weigh every vector against the articles being indexed, not the index being replaced.
+        let corpus = {
+            let mut doc_freq: HashMap<String, u32> = HashMap::new();
+            for article in articles {
+                let mut seen = terms(&format!("{} {}", article.lead, article.body_md), article.language);
+                seen.sort_unstable();
+                seen.dedup();
+                for term in seen {
+                    *doc_freq.entry(term).or_default() += 1;
+                }
+            }
+            Corpus::from_counts(u32::try_from(articles.len()).unwrap_or(u32::MAX), doc_freq)
+        };
         for (i, article) in articles.iter().enumerate() {
-            writer.add_document(self.document(article))?;
+            writer.add_document(self.document(article, Some(&corpus)))?;
             progress(i + 1);
         }
         writer.commit()?;

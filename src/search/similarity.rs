@@ -37,6 +37,12 @@ impl Corpus {
         corpus
     }
 
+    /// A corpus of `docs` documents with the given document frequencies (those of the terms
+    /// at hand: other terms count as unseen).
+    pub fn from_counts(docs: u32, doc_freq: HashMap<String, u32>) -> Corpus {
+        Corpus { doc_freq, docs }
+    }
+
     /// Reads the terms of every live article.
     pub async fn load(db: &Db, now: i64) -> Result<Corpus, sqlx::Error> {
         let sql = format!("SELECT a.title, a.lead, a.body_md, a.language FROM articles a WHERE {LIVE}");
@@ -53,6 +59,16 @@ impl Corpus {
             documents.push(terms(&text, language));
         }
         Ok(Corpus::from_documents(documents.iter().map(Vec::as_slice)))
+    }
+
+    /// Whether the corpus knows how many documents have `term`.
+    pub fn knows(&self, term: &str) -> bool {
+        self.doc_freq.contains_key(term)
+    }
+
+    /// Records how many documents have `term`.
+    pub fn set_doc_freq(&mut self, term: &str, documents: u32) {
+        self.doc_freq.insert(term.to_string(), documents);
     }
 
     /// Inverse document frequency, smoothed so unseen terms weigh most but stay finite.
@@ -75,12 +91,13 @@ pub struct Vector {
 impl Vector {
     /// Weights each term by `(1 + ln tf) · idf`.
     pub fn from_terms(terms: &[String], corpus: &Corpus) -> Vector {
-        let mut counts: HashMap<&str, u32> = HashMap::new();
-        for term in terms {
-            *counts.entry(term).or_default() += 1;
-        }
+        Vector::from_counts(count_terms(terms).into_iter(), corpus)
+    }
+
+    /// The vector of terms with how often each occurs.
+    pub fn from_counts<'a>(counts: impl Iterator<Item = (&'a str, u32)>, corpus: &Corpus) -> Vector {
         let mut weights: HashMap<String, f64> =
-            counts.into_iter().map(|(t, n)| (t.to_string(), (1.0 + f64::from(n).ln()) * corpus.idf(t))).collect();
+            counts.map(|(t, n)| (t.to_string(), (1.0 + f64::from(n).ln()) * corpus.idf(t))).collect();
         let norm = weights.values().map(|w| w * w).sum::<f64>().sqrt();
         if norm > 0.0 {
             weights.values_mut().for_each(|w| *w /= norm);
@@ -96,6 +113,14 @@ impl Vector {
         self.weights.is_empty()
     }
 
+    /// The `n` heaviest terms with their weights, heaviest first.
+    pub fn heaviest(&self, n: usize) -> Vec<(&str, f64)> {
+        let mut terms: Vec<(&str, f64)> = self.weights.iter().map(|(t, w)| (t.as_str(), *w)).collect();
+        terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+        terms.truncate(n);
+        terms
+    }
+
     /// Cosine similarity, 0 (nothing shared) to 1 (the same terms in the same proportions).
     pub fn cosine(&self, other: &Vector) -> f64 {
         let (small, large) = if self.weights.len() <= other.weights.len() { (self, other) } else { (other, self) };
@@ -109,6 +134,15 @@ impl Vector {
         shared.sort_by(|a, b| b.1.total_cmp(&a.1));
         shared.into_iter().take(limit).map(|(t, _)| t.clone()).collect()
     }
+}
+
+/// How often each term occurs.
+pub fn count_terms(terms: &[String]) -> HashMap<&str, u32> {
+    let mut counts: HashMap<&str, u32> = HashMap::new();
+    for term in terms {
+        *counts.entry(term).or_default() += 1;
+    }
+    counts
 }
 
 /// The text an article is compared by: title (twice, as it names the topic), lead, body, tags.

@@ -29,6 +29,8 @@ use crate::auth::handlers as auth;
 use crate::comments::admin as comments_admin;
 use crate::comments::handlers as comments;
 use crate::discovery::handlers as discovery;
+use crate::email::admin as email_admin;
+use crate::email::handlers as email;
 use crate::jobs::admin as jobs_admin;
 use crate::jobs::handlers as jobs;
 use crate::promos::admin as promos_admin;
@@ -66,6 +68,17 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/news/{slug}/feed", get(comments::article_feed))
         .route("/news/{slug}/similar/feed", get(discovery::similar_feed))
         .route("/comments/feed", get(comments::all_feed))
+        .route("/newsletter", get(email::newsletter_page).post(email::newsletter_signup))
+        .route("/news/{slug}/alerts", post(email::alert_signup))
+        .route("/subscription/confirm/{token}", get(email::confirm_page).post(email::confirm))
+        .route("/subscription/{token}", get(email::preferences).post(email::save_preferences))
+        .route("/subscription/{token}/export", get(email::export))
+        .route("/subscription/{token}/erase", post(email::erase))
+        .route("/subscription/{token}/unsubscribe", get(email::unsubscribe_page).post(email::unsubscribe))
+        .route("/admin/newsletter", get(email_admin::list).post(email_admin::create))
+        .route("/admin/newsletter/{id}", get(email_admin::show).post(email_admin::update))
+        .route("/admin/newsletter/{id}/test", post(email_admin::test))
+        .route("/admin/newsletter/{id}/send", post(email_admin::send))
         .route("/admin", get(auth::dashboard))
         .route("/admin/login", get(auth::login_form).post(auth::login))
         .route("/admin/logout", post(auth::logout))

@@ -180,7 +180,7 @@ async fn sqlite_connections_use_wal_foreign_keys_and_busy_timeout() {
 
 async fn related_articles_and_similar_feed_follow_the_topic(t: TestApp) {
     import::load_demo(&t.app.db, t.app.language(), t.app.now()).await.unwrap();
-    t.app.content_changed().await;
+    newsdesk::queue::worker::run_pending(&t.app).await.unwrap();
     let page = t.get("/news/pflegeroboter-im-praxistest-augsburg").await.body;
     let start = page.find("id=\"related-heading\"").expect("related articles");
     let related = &page[start..start + page[start..].find("</section>").unwrap()];
@@ -189,7 +189,13 @@ async fn related_articles_and_similar_feed_follow_the_topic(t: TestApp) {
         related[first..].starts_with("<li><a href=\"/news/studie-zu-pflegerobotern"),
         "the other care-robot article comes first: {related}"
     );
-    assert_eq!(related.matches("<li>").count(), 5, "five related articles");
+    // The demo has four robot articles: the other three are related, nothing else is close
+    // enough to pad the list.
+    assert_eq!(related.matches("<li>").count(), 3, "the robot articles: {related}");
+    assert!(
+        related.contains("/news/roboterarm-lernt") && related.contains("/news/hamburg-erlaubt-lieferrobotern"),
+        "{related}"
+    );
     assert!(!related.contains("pflegeroboter-im-praxistest-augsburg"), "not itself");
 
     let response = t.get("/news/pflegeroboter-im-praxistest-augsburg/similar/feed").await;

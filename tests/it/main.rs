@@ -7,6 +7,8 @@ mod browser;
 mod cli;
 mod comments;
 mod discovery;
+mod email;
 mod jobs;
 mod pages;
 mod search;
+mod smtp;

@@ -156,11 +156,10 @@ async fn evaluation_set_related_precision_and_search_recall() {
 
     let judged: HashMap<String, Vec<String>> =
         serde_json::from_str(&std::fs::read_to_string(dir.join("related.json")).unwrap()).unwrap();
-    let index = t.app.search_index().await.unwrap();
     let mut precision_sum = 0.0;
     for (key, related) in &judged {
         let wanted: HashSet<&String> = related.iter().collect();
-        let shown = index.related(ids[key], 5);
+        let shown = t.app.search.related(ids[key], 5).unwrap();
         let hits = shown.iter().filter(|(id, _)| wanted.contains(&keys[id])).count();
         precision_sum += hits as f64 / 5.0;
     }

@@ -74,6 +74,13 @@ impl<'a> ArticleContext<'a> {
     }
 }
 
+/// The terms whose document frequencies assessing `body` against an article's text needs.
+pub fn terms_to_weigh(article_text: &str, body: &str, language: Language) -> Vec<String> {
+    let mut wanted = terms(article_text, language);
+    wanted.extend(terms(&strip_links(body), language));
+    wanted
+}
+
 pub struct Assessor {
     lexicon: Lexicon,
     thresholds: (f64, f64, f64),

@@ -1,0 +1,328 @@
+//! Readers' side of email: the newsletter signup (`/newsletter` and the compact form under each
+//! article), similar-news alerts (`POST /news/{slug}/alerts`), confirmation, and the
+//! preferences page behind each reader's link, with export, erasure and one-click unsubscribe.
+//!
+//! The signup forms sit on cached pages, so they carry no per-reader secret: an Origin check, a
+//! honeypot field and a limit per IP hash keep bots out. Every answer to a valid signup reads
+//! the same, whether or not the address was subscribed already.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use minijinja::context;
+use minijinja::value::Serde;
+use tracing::instrument;
+
+use super::subscribers::{self, Kind, Signup, Subscriber};
+use crate::app::App;
+use crate::articles::handlers::parse_slug;
+use crate::articles::model::Article;
+use crate::articles::queries as articles;
+use crate::web::client::{ClientIp, FormData, same_origin};
+use crate::web::error::AppError;
+
+/// Signups from one IP hash per hour at most.
+pub const SIGNUPS_PER_HOUR: i64 = 5;
+
+/// A page of this module, never cached and never leaking its URL (which holds a token).
+fn private(status: StatusCode, body: String) -> Response {
+    (
+        status,
+        [
+            (header::CACHE_CONTROL, "no-store"),
+            (header::REFERRER_POLICY, "no-referrer"),
+            (header::HeaderName::from_static("x-robots-tag"), "noindex, nofollow"),
+        ],
+        Html(body),
+    )
+        .into_response()
+}
+
+/// A short page: a heading, a text and a way on.
+async fn message(
+    app: &App,
+    status: StatusCode,
+    title_key: &str,
+    text_key: &str,
+    back: Option<(String, String)>,
+) -> Response {
+    let page = context! {
+        title => app.text(title_key),
+        text => app.text(text_key),
+        back_href => back.as_ref().map(|b| b.0.clone()),
+        back_label => back.map(|b| b.1),
+    };
+    match app.render("subscription/message.html", page).await {
+        Ok(body) => private(status, body),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `GET /newsletter`: the signup page.
+#[instrument(skip_all)]
+pub async fn newsletter_page(State(app): State<Arc<App>>) -> Result<Response, AppError> {
+    let body = app.render("subscription/newsletter.html", context! {}).await?;
+    Ok(Html(body).into_response())
+}
+
+/// `POST /newsletter`.
+#[instrument(skip_all)]
+pub async fn newsletter_signup(
+    State(app): State<Arc<App>>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    form: Result<FormData, AppError>,
+) -> Result<Response, AppError> {
+    let back = Some(("/newsletter".to_string(), app.text("newsletter-back")));
+    handle_signup(&app, ip, &headers, form, Kind::Newsletter, None, back).await
+}
+
+/// `POST /news/{slug}/alerts`.
+#[instrument(skip_all)]
+pub async fn alert_signup(
+    State(app): State<Arc<App>>,
+    Path(slug): Path<String>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    form: Result<FormData, AppError>,
+) -> Result<Response, AppError> {
+    let slug = parse_slug(&slug)?;
+    let article = articles::find_live(&app.db, slug.as_str(), app.now()).await?.ok_or(AppError::NotFound)?;
+    let back = Some((format!("/news/{}", article.slug), app.text("alert-back")));
+    handle_signup(&app, ip, &headers, form, Kind::Alert, Some(article), back).await
+}
+
+async fn handle_signup(
+    app: &App,
+    ip: Option<std::net::IpAddr>,
+    headers: &HeaderMap,
+    form: Result<FormData, AppError>,
+    kind: Kind,
+    article: Option<Article>,
+    back: Option<(String, String)>,
+) -> Result<Response, AppError> {
+    let refused = "signup-refused-title";
+    let refuse = |reason: &'static str| {
+        tracing::info!(kind = kind.as_str(), reason, "signup refused");
+    };
+    let form = match form {
+        Ok(form) => form,
+        Err(AppError::PayloadTooLarge) => {
+            refuse("too large");
+            return Ok(message(app, StatusCode::PAYLOAD_TOO_LARGE, refused, "signup-error-too-large", back).await);
+        }
+        Err(_) => {
+            refuse("not UTF-8");
+            return Ok(message(app, StatusCode::BAD_REQUEST, refused, "signup-error-email", back).await);
+        }
+    };
+    if !same_origin(headers, &app.config.site.base_url) {
+        refuse("origin");
+        return Ok(message(app, StatusCode::FORBIDDEN, refused, "signup-error-origin", back).await);
+    }
+    if !form.get("website").unwrap_or_default().is_empty() {
+        refuse("honeypot");
+        return Ok(message(app, StatusCode::BAD_REQUEST, refused, "signup-error-bot", back).await);
+    }
+    let raw = form.get("email").unwrap_or_default();
+    let Some(email) = (raw.len() <= 320).then(|| super::parse_address(raw)).flatten() else {
+        refuse("address");
+        return Ok(message(app, StatusCode::BAD_REQUEST, refused, "signup-error-email", back).await);
+    };
+    if form.get("consent") != Some("yes") {
+        refuse("no consent");
+        return Ok(message(app, StatusCode::BAD_REQUEST, refused, "signup-error-consent", back).await);
+    }
+    let now = app.now();
+    let ip_hash = app.keys.ip_hash(&app.db, ip, now).await?;
+    {
+        let mut tx = app.db.begin().await?;
+        crate::comments::queries::lock_sender(&mut tx, app.db.backend, &ip_hash).await?;
+        if subscribers::recent_signups(&mut tx, &ip_hash, now - 3600).await? >= SIGNUPS_PER_HOUR {
+            drop(tx);
+            refuse("rate limit");
+            return Ok(message(app, StatusCode::TOO_MANY_REQUESTS, refused, "signup-error-rate", back).await);
+        }
+    }
+    let (consent_key, form_name) = match (&article, form.get("form")) {
+        (Some(a), _) => ("alert-consent", format!("/news/{}/alerts", a.slug)),
+        (None, Some("article")) => ("newsletter-consent", "article-cta".to_string()),
+        (None, _) => ("newsletter-consent", "/newsletter".to_string()),
+    };
+    let consent_text = app.i18n.text(app.language(), consent_key, &[("site", app.config.site.name.clone().into())]);
+    let signup = Signup {
+        email,
+        kind,
+        article: article.as_ref().map(|a| (a.id, a.title.clone())),
+        consent_text,
+        form: form_name,
+        ip_hash,
+    };
+    let outcome = subscribers::signup(app, &signup, now).await?;
+    tracing::info!(kind = kind.as_str(), outcome = ?outcome, "signup received");
+    Ok(message(app, StatusCode::OK, "signup-check-title", "signup-check-text", back).await)
+}
+
+/// `GET /subscription/confirm/{token}`: a button, so mail scanners that open links confirm
+/// nothing.
+#[instrument(skip_all)]
+pub async fn confirm_page(State(app): State<Arc<App>>, Path(token): Path<String>) -> Result<Response, AppError> {
+    if super::parse_confirm_token(&app.keys, &token, app.now()).is_none() {
+        return Ok(message(&app, StatusCode::NOT_FOUND, "confirm-invalid-title", "confirm-invalid-text", None).await);
+    }
+    let body = app.render("subscription/confirm.html", context! { token => token }).await?;
+    Ok(private(StatusCode::OK, body))
+}
+
+/// `POST /subscription/confirm/{token}`.
+#[instrument(skip_all)]
+pub async fn confirm(
+    State(app): State<Arc<App>>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    if !same_origin(&headers, &app.config.site.base_url) {
+        return Ok(message(&app, StatusCode::FORBIDDEN, "signup-refused-title", "signup-error-origin", None).await);
+    }
+    let now = app.now();
+    let confirmed = match super::parse_confirm_token(&app.keys, &token, now) {
+        Some(subscription) => subscribers::confirm(&app, subscription, now).await?,
+        None => None,
+    };
+    let Some(subscriber) = confirmed else {
+        tracing::info!("confirmation refused: invalid, expired or erased");
+        return Ok(message(&app, StatusCode::NOT_FOUND, "confirm-invalid-title", "confirm-invalid-text", None).await);
+    };
+    tracing::info!(subscriber, "subscription confirmed");
+    let preferences = format!("/subscription/{}", super::subscriber_token(&app.keys, subscriber));
+    Ok(message(
+        &app,
+        StatusCode::OK,
+        "confirm-done-title",
+        "confirm-done-text",
+        Some((preferences, app.text("preferences-link"))),
+    )
+    .await)
+}
+
+async fn subscriber(app: &App, token: &str) -> Result<Option<Subscriber>, AppError> {
+    match super::parse_subscriber_token(&app.keys, token) {
+        Some(id) => Ok(subscribers::find(&app.db, id).await?),
+        None => Ok(None),
+    }
+}
+
+async fn unknown(app: &App) -> Response {
+    message(app, StatusCode::NOT_FOUND, "preferences-unknown-title", "preferences-unknown-text", None).await
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct PreferencesQuery {
+    saved: Option<String>,
+}
+
+/// `GET /subscription/{token}`: what the reader receives, with switches, export and erasure.
+#[instrument(skip_all)]
+pub async fn preferences(
+    State(app): State<Arc<App>>,
+    Path(token): Path<String>,
+    Query(query): Query<PreferencesQuery>,
+) -> Result<Response, AppError> {
+    let Some(subscriber) = subscriber(&app, &token).await? else { return Ok(unknown(&app).await) };
+    let body = app
+        .render(
+            "subscription/preferences.html",
+            context! { subscriber => Serde(&subscriber), token => token, saved => query.saved.is_some() },
+        )
+        .await?;
+    Ok(private(StatusCode::OK, body))
+}
+
+/// `POST /subscription/{token}`: switches subscriptions on and off.
+#[instrument(skip_all)]
+pub async fn save_preferences(
+    State(app): State<Arc<App>>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    form: FormData,
+) -> Result<Response, AppError> {
+    if !same_origin(&headers, &app.config.site.base_url) {
+        return Ok(message(&app, StatusCode::FORBIDDEN, "signup-refused-title", "signup-error-origin", None).await);
+    }
+    let Some(subscriber) = subscriber(&app, &token).await? else { return Ok(unknown(&app).await) };
+    let on: Vec<&str> = form.all("on").collect();
+    let wanted: Vec<(i64, bool)> = subscriber
+        .subscriptions
+        .iter()
+        .filter(|s| s.status != "pending")
+        .map(|s| (s.id, on.contains(&s.id.to_string().as_str())))
+        .collect();
+    subscribers::set_active(&app.db, subscriber.id, &wanted).await?;
+    tracing::info!(subscriber = subscriber.id, "preferences saved");
+    Ok(Redirect::to(&format!("/subscription/{token}?saved=1")).into_response())
+}
+
+/// `GET /subscription/{token}/export`: everything stored about the reader, as JSON.
+#[instrument(skip_all)]
+pub async fn export(State(app): State<Arc<App>>, Path(token): Path<String>) -> Result<Response, AppError> {
+    let Some(subscriber) = subscriber(&app, &token).await? else { return Ok(unknown(&app).await) };
+    let data = subscribers::export(&app.db, &subscriber).await?;
+    let body = serde_json::to_string_pretty(&data).map_err(|e| AppError::Internal(e.into()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"newsletter-data.json\""),
+            (header::CACHE_CONTROL, "no-store"),
+            (header::REFERRER_POLICY, "no-referrer"),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// `POST /subscription/{token}/erase`: deletes the reader, keeping a hash of the address on the
+/// suppression list.
+#[instrument(skip_all)]
+pub async fn erase(
+    State(app): State<Arc<App>>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    form: FormData,
+) -> Result<Response, AppError> {
+    if !same_origin(&headers, &app.config.site.base_url) {
+        return Ok(message(&app, StatusCode::FORBIDDEN, "signup-refused-title", "signup-error-origin", None).await);
+    }
+    let Some(subscriber) = subscriber(&app, &token).await? else { return Ok(unknown(&app).await) };
+    if form.get("confirm") != Some("yes") {
+        let back = Some((format!("/subscription/{token}"), app.text("preferences-link")));
+        return Ok(
+            message(&app, StatusCode::BAD_REQUEST, "erase-unconfirmed-title", "erase-unconfirmed-text", back).await
+        );
+    }
+    subscribers::erase(&app, &subscriber, app.now()).await?;
+    tracing::info!(subscriber = subscriber.id, "subscriber erased");
+    Ok(message(&app, StatusCode::OK, "erase-done-title", "erase-done-text", None).await)
+}
+
+/// `GET /subscription/{token}/unsubscribe`: a button (mail clients use the POST).
+#[instrument(skip_all)]
+pub async fn unsubscribe_page(State(app): State<Arc<App>>, Path(token): Path<String>) -> Result<Response, AppError> {
+    if subscriber(&app, &token).await?.is_none() {
+        return Ok(unknown(&app).await);
+    }
+    let body = app.render("subscription/unsubscribe.html", context! { token => token }).await?;
+    Ok(private(StatusCode::OK, body))
+}
+
+/// `POST /subscription/{token}/unsubscribe`: one click (RFC 8058). Mail providers post from
+/// their own servers, so there is no Origin check: the token is the proof.
+#[instrument(skip_all)]
+pub async fn unsubscribe(State(app): State<Arc<App>>, Path(token): Path<String>) -> Result<Response, AppError> {
+    let Some(subscriber) = subscriber(&app, &token).await? else { return Ok(unknown(&app).await) };
+    subscribers::unsubscribe_all(&app.db, subscriber.id).await?;
+    tracing::info!(subscriber = subscriber.id, "unsubscribed in one click");
+    let back = Some((format!("/subscription/{token}"), app.text("preferences-link")));
+    Ok(message(&app, StatusCode::OK, "unsubscribed-title", "unsubscribed-text", back).await)
+}

@@ -1,0 +1,444 @@
+//! Subscribers, what they subscribed to and the consent behind it: signup with double opt-in,
+//! confirmation, preferences, export, erasure, and the sweep of lapsed signups.
+
+use serde::Serialize;
+use sqlx::{AnyConnection, Row as _};
+
+use super::outbox::{self, NewMessage, kind};
+use crate::app::App;
+use crate::db::Db;
+
+/// A form cannot send more than one confirmation to an address this often.
+pub const REMAIL_SECS: i64 = 600;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Newsletter,
+    Alert,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Newsletter => "newsletter",
+            Kind::Alert => "alert",
+        }
+    }
+}
+
+/// A signup as a form sent it, parsed.
+#[derive(Debug, Clone)]
+pub struct Signup {
+    pub email: String,
+    pub kind: Kind,
+    /// For alerts: the article and its title (for the mail).
+    pub article: Option<(i64, String)>,
+    /// The exact consent text shown beside the form.
+    pub consent_text: String,
+    /// Which form: `/newsletter`, `article-cta` or `/news/{slug}/alerts`.
+    pub form: String,
+    pub ip_hash: String,
+}
+
+/// What a signup did; the reader is told the same in every case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignupOutcome {
+    /// A confirmation went to the address.
+    ConfirmationSent,
+    /// Already subscribed: a reminder with the preferences link went out.
+    ReminderSent,
+    /// A mail went to this address a moment ago; nothing more was sent.
+    Throttled,
+}
+
+async fn subscriber_id(conn: &mut AnyConnection, email: &str, now: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query("INSERT INTO subscribers (email, created_at) VALUES ($1, $2) ON CONFLICT (email) DO NOTHING")
+        .bind(email)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query_scalar("SELECT id FROM subscribers WHERE email = $1").bind(email).fetch_one(&mut *conn).await
+}
+
+/// Records a signup and queues its confirmation in one transaction. An address that is
+/// already subscribed gets a reminder with its preferences link instead; nothing tells the
+/// form which case it was.
+pub async fn signup(app: &App, signup: &Signup, now: i64) -> anyhow::Result<SignupOutcome> {
+    let mut tx = app.db.begin().await?;
+    let subscriber = subscriber_id(&mut tx, &signup.email, now).await?;
+    let article_id = signup.article.as_ref().map(|(id, _)| *id);
+    let existing = sqlx::query(
+        "SELECT id, status, mailed_at FROM subscriptions
+         WHERE subscriber_id = $1 AND kind = $2 AND COALESCE(article_id, 0) = $3",
+    )
+    .bind(subscriber)
+    .bind(signup.kind.as_str())
+    .bind(article_id.unwrap_or(0))
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (subscription, status) = match existing {
+        Some(row) => {
+            let mailed: Option<i64> = row.try_get(2)?;
+            if mailed.is_some_and(|t| now - t < REMAIL_SECS) {
+                return Ok(SignupOutcome::Throttled);
+            }
+            let id: i64 = row.try_get(0)?;
+            let status: String = row.try_get(1)?;
+            if status == "active" {
+                sqlx::query("UPDATE subscriptions SET mailed_at = $1 WHERE id = $2")
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            } else {
+                // Pending or switched off: a new consent, a new week to confirm it.
+                sqlx::query(
+                    "UPDATE subscriptions SET status = 'pending', expires_at = $1, mailed_at = $2, consent_text = $3,
+                        consent_form = $4, consent_ip_hash = $5, consent_at = $2 WHERE id = $6",
+                )
+                .bind(now + super::CONFIRM_VALID_SECS)
+                .bind(now)
+                .bind(&signup.consent_text)
+                .bind(&signup.form)
+                .bind(&signup.ip_hash)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            (id, status)
+        }
+        None => {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO subscriptions (subscriber_id, kind, article_id, status, created_at, expires_at, mailed_at,
+                    consent_text, consent_form, consent_ip_hash, consent_at)
+                 VALUES ($1, $2, $3, 'pending', $4, $5, $4, $6, $7, $8, $4) RETURNING id",
+            )
+            .bind(subscriber)
+            .bind(signup.kind.as_str())
+            .bind(article_id)
+            .bind(now)
+            .bind(now + super::CONFIRM_VALID_SECS)
+            .bind(&signup.consent_text)
+            .bind(&signup.form)
+            .bind(&signup.ip_hash)
+            .fetch_one(&mut *tx)
+            .await?;
+            (id, "pending".to_string())
+        }
+    };
+    let article_title = signup.article.as_ref().map(|(_, t)| t.clone()).unwrap_or_default();
+    let (outcome, template, message_kind) = if status == "active" {
+        (SignupOutcome::ReminderSent, "reminder", kind::REMINDER)
+    } else {
+        (SignupOutcome::ConfirmationSent, "confirm", kind::CONFIRM)
+    };
+    let confirm_url = format!(
+        "{}/subscription/confirm/{}",
+        app.config.site.base_url,
+        super::confirm_token(&app.keys, subscription, now)
+    );
+    let page = minijinja::context! {
+        kind => signup.kind.as_str(),
+        article_title => article_title,
+        confirm_url => confirm_url,
+        preferences_url => super::compose::PREFERENCES_URL,
+        unsubscribe_url => super::compose::UNSUBSCRIBE_URL,
+        valid_days => super::CONFIRM_VALID_SECS / 86_400,
+    };
+    let (text, html) = super::compose::render(app, template, page)?;
+    let subject = app.i18n.text(
+        app.language(),
+        &format!("mail-{template}-subject-{}", signup.kind.as_str()),
+        &[("site", app.config.site.name.clone().into())],
+    );
+    let message = NewMessage {
+        kind: message_kind,
+        subscriber_id: subscriber,
+        recipient: &signup.email,
+        subject: &subject,
+        text: &text,
+        html: &html,
+    };
+    outbox::enqueue(&mut tx, &message, now).await?;
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// Signups from one IP hash since `since`, for the rate limit.
+pub async fn recent_signups(conn: &mut AnyConnection, ip_hash: &str, since: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM subscriptions WHERE consent_ip_hash = $1 AND consent_at > $2")
+        .bind(ip_hash)
+        .bind(since)
+        .fetch_one(&mut *conn)
+        .await
+}
+
+/// Confirms a pending subscription; returns its subscriber, or `None` when there is nothing
+/// (any more) to confirm. Confirming again is harmless. A new confirmation takes the address
+/// off the suppression list: it signed up anew.
+pub async fn confirm(app: &App, subscription_id: i64, now: i64) -> Result<Option<i64>, sqlx::Error> {
+    let mut tx = app.db.begin().await?;
+    let row = sqlx::query(
+        "SELECT s.subscriber_id, s.status, s.expires_at, u.email FROM subscriptions s
+         JOIN subscribers u ON u.id = s.subscriber_id WHERE s.id = $1",
+    )
+    .bind(subscription_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let subscriber: i64 = row.try_get(0)?;
+    let status: String = row.try_get(1)?;
+    let expires: Option<i64> = row.try_get(2)?;
+    let email: String = row.try_get(3)?;
+    match status.as_str() {
+        "active" => return Ok(Some(subscriber)),
+        "pending" if expires.is_some_and(|t| t >= now) => {}
+        _ => return Ok(None),
+    }
+    sqlx::query("UPDATE subscriptions SET status = 'active', confirmed_at = $1, expires_at = NULL WHERE id = $2")
+        .bind(now)
+        .bind(subscription_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM suppressions WHERE email_hash = $1")
+        .bind(super::email_hash(&app.keys, &email))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Some(subscriber))
+}
+
+/// One subscription as the preferences page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SubscriptionView {
+    pub id: i64,
+    pub kind: Kind,
+    pub status: String,
+    pub article_title: Option<String>,
+    pub article_slug: Option<String>,
+    pub created_at: i64,
+    pub confirmed_at: Option<i64>,
+    pub consent_text: String,
+    pub consent_form: String,
+    pub consent_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Subscriber {
+    pub id: i64,
+    pub email: String,
+    pub created_at: i64,
+    pub bouncing: bool,
+    pub subscriptions: Vec<SubscriptionView>,
+}
+
+pub async fn find(db: &Db, id: i64) -> Result<Option<Subscriber>, sqlx::Error> {
+    let Some(row) = sqlx::query("SELECT id, email, created_at, bouncing_at FROM subscribers WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let rows = sqlx::query(
+        "SELECT s.id, s.kind, s.status, a.title, a.slug, s.created_at, s.confirmed_at, s.consent_text,
+                s.consent_form, s.consent_at
+         FROM subscriptions s LEFT JOIN articles a ON a.id = s.article_id
+         WHERE s.subscriber_id = $1 ORDER BY s.kind DESC, s.id",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    let subscriptions = rows
+        .iter()
+        .map(|r| {
+            let kind: String = r.try_get(1)?;
+            Ok(SubscriptionView {
+                id: r.try_get(0)?,
+                kind: if kind == "alert" { Kind::Alert } else { Kind::Newsletter },
+                status: r.try_get(2)?,
+                article_title: r.try_get(3)?,
+                article_slug: r.try_get(4)?,
+                created_at: r.try_get(5)?,
+                confirmed_at: r.try_get(6)?,
+                consent_text: r.try_get(7)?,
+                consent_form: r.try_get(8)?,
+                consent_at: r.try_get(9)?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(Some(Subscriber {
+        id: row.try_get(0)?,
+        email: row.try_get(1)?,
+        created_at: row.try_get(2)?,
+        bouncing: row.try_get::<Option<i64>, _>(3)?.is_some(),
+        subscriptions,
+    }))
+}
+
+/// Switches subscriptions on or off. Only subscriptions confirmed before can be switched on
+/// here; switching one off drops the mail queued for it.
+pub async fn set_active(db: &Db, subscriber_id: i64, wanted: &[(i64, bool)]) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    for (subscription, on) in wanted {
+        let (from, to) = if *on { ("off", "active") } else { ("active", "off") };
+        sqlx::query(
+            "UPDATE subscriptions SET status = $1 WHERE id = $2 AND subscriber_id = $3 AND status = $4
+               AND confirmed_at IS NOT NULL",
+        )
+        .bind(to)
+        .bind(subscription)
+        .bind(subscriber_id)
+        .bind(from)
+        .execute(&mut *tx)
+        .await?;
+    }
+    drop_unwanted(&mut tx, subscriber_id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Drops queued mail the subscriber no longer wants: campaigns without an active newsletter,
+/// alerts without an active alert.
+async fn drop_unwanted(conn: &mut AnyConnection, subscriber_id: i64) -> Result<(), sqlx::Error> {
+    let active: Vec<String> =
+        sqlx::query_scalar("SELECT DISTINCT kind FROM subscriptions WHERE subscriber_id = $1 AND status = 'active'")
+            .bind(subscriber_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    if !active.iter().any(|k| k == "newsletter") {
+        outbox::drop_queued(conn, subscriber_id, &[kind::CAMPAIGN]).await?;
+    }
+    if !active.iter().any(|k| k == "alert") {
+        outbox::drop_queued(conn, subscriber_id, &[kind::ALERT, kind::ALERT_SUMMARY]).await?;
+    }
+    Ok(())
+}
+
+/// One click from a mail: everything off.
+pub async fn unsubscribe_all(db: &Db, subscriber_id: i64) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    sqlx::query("UPDATE subscriptions SET status = 'off' WHERE subscriber_id = $1 AND status = 'active'")
+        .bind(subscriber_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM subscriptions WHERE subscriber_id = $1 AND status = 'pending'")
+        .bind(subscriber_id)
+        .execute(&mut *tx)
+        .await?;
+    drop_unwanted(&mut tx, subscriber_id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Everything stored about a subscriber, as JSON.
+pub async fn export(db: &Db, subscriber: &Subscriber) -> Result<serde_json::Value, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT kind, subject, status, created_at, sent_at FROM outbox WHERE subscriber_id = $1 ORDER BY id",
+    )
+    .bind(subscriber.id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut messages = Vec::with_capacity(rows.len());
+    for r in &rows {
+        messages.push(serde_json::json!({
+            "kind": r.try_get::<String, _>(0)?,
+            "subject": r.try_get::<Option<String>, _>(1)?,
+            "status": r.try_get::<String, _>(2)?,
+            "queued_at": r.try_get::<i64, _>(3)?,
+            "sent_at": r.try_get::<Option<i64>, _>(4)?,
+        }));
+    }
+    let alerts = sqlx::query(
+        "SELECT a.slug, d.day, d.deferred FROM alert_deliveries d JOIN articles a ON a.id = d.article_id
+         WHERE d.subscriber_id = $1 ORDER BY d.created_at",
+    )
+    .bind(subscriber.id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut announced = Vec::with_capacity(alerts.len());
+    for r in &alerts {
+        announced.push(serde_json::json!({
+            "article": r.try_get::<String, _>(0)?,
+            "day": r.try_get::<String, _>(1)?,
+            "in_summary": r.try_get::<i64, _>(2)? == 1,
+        }));
+    }
+    Ok(serde_json::json!({
+        "email": subscriber.email,
+        "created_at": subscriber.created_at,
+        "bouncing": subscriber.bouncing,
+        "subscriptions": subscriber.subscriptions,
+        "messages": messages,
+        "alerts_announced": announced,
+        "note": "Times are Unix seconds. IP addresses are stored only as a salted hash whose salt is deleted after two days.",
+    }))
+}
+
+/// Erases a subscriber and all that belongs to it, keeping only a keyed hash of the address on
+/// the suppression list.
+pub async fn erase(app: &App, subscriber: &Subscriber, now: i64) -> Result<(), sqlx::Error> {
+    let mut tx = app.db.begin().await?;
+    sqlx::query(
+        "INSERT INTO suppressions (email_hash, created_at) VALUES ($1, $2) ON CONFLICT (email_hash) DO NOTHING",
+    )
+    .bind(super::email_hash(&app.keys, &subscriber.email))
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    for sql in [
+        "DELETE FROM outbox WHERE subscriber_id = $1",
+        "DELETE FROM alert_deliveries WHERE subscriber_id = $1",
+        "DELETE FROM subscriptions WHERE subscriber_id = $1",
+        "DELETE FROM subscribers WHERE id = $1",
+    ] {
+        sqlx::query(sql).bind(subscriber.id).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Whether an address is on the suppression list.
+pub async fn is_suppressed(app: &App, email: &str) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM suppressions WHERE email_hash = $1")
+        .bind(super::email_hash(&app.keys, email))
+        .fetch_optional(&app.db.pool)
+        .await?;
+    Ok(found.is_some())
+}
+
+/// Deletes lapsed signups, then subscribers left with nothing subscribed and no mail waiting,
+/// then the record of messages sent more than 90 days ago.
+pub async fn sweep(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
+    let lapsed = sqlx::query("DELETE FROM subscriptions WHERE status = 'pending' AND expires_at < $1")
+        .bind(now)
+        .execute(&db.pool)
+        .await?
+        .rows_affected();
+    sqlx::query(
+        "DELETE FROM subscribers WHERE created_at < $1
+           AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.subscriber_id = subscribers.id)
+           AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.subscriber_id = subscribers.id AND o.status = 'queued')",
+    )
+    .bind(now - super::CONFIRM_VALID_SECS)
+    .execute(&db.pool)
+    .await?;
+    sqlx::query("DELETE FROM outbox WHERE status <> 'queued' AND created_at < $1")
+        .bind(now - 90 * 86_400)
+        .execute(&db.pool)
+        .await?;
+    Ok(lapsed)
+}
+
+/// Subscribers with an active newsletter subscription, and with any active alert.
+pub async fn counts(db: &Db) -> Result<(i64, i64), sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT COUNT(DISTINCT subscriber_id) FILTER (WHERE kind = 'newsletter'),
+                COUNT(DISTINCT subscriber_id) FILTER (WHERE kind = 'alert')
+         FROM subscriptions WHERE status = 'active'",
+    )
+    .fetch_one(&db.pool)
+    .await?;
+    Ok((row.try_get(0)?, row.try_get(1)?))
+}

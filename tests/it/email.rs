@@ -1,0 +1,414 @@
+//! Email: signup with double opt-in, confirmation, the newsletter, similar-news alerts,
+//! preferences, export, erasure, bad input, and a mail server that is down. Mail goes to the
+//! memory transport here; `smtp.rs` repeats the user's path against a real SMTP server.
+
+use axum::http::StatusCode;
+use newsdesk::config::MailTransport;
+use newsdesk::email::{newsletter, sender};
+use newsdesk::queue::worker;
+
+use crate::common::{READER_IP, TestApp, draft};
+
+crate::backend_tests!(
+    signup_confirm_newsletter_and_one_click_unsubscribe,
+    answers_never_tell_whether_an_address_is_subscribed,
+    bad_signups_are_refused_and_store_nothing,
+    unconfirmed_and_erased_addresses_get_nothing,
+    alerts_follow_similar_articles_with_a_daily_cap,
+    digest_goes_out_once_per_slot_with_the_new_articles,
+    forged_and_expired_links_are_refused,
+    a_mail_server_that_is_down_delays_mail_and_loses_none,
+    editors_write_preview_test_and_send_campaigns,
+);
+
+pub async fn app(backend: crate::common::Backend) -> TestApp {
+    TestApp::with_config(backend, |c| c.email.transport = MailTransport::Memory).await
+}
+
+/// A parsed message: headers and the decoded text part.
+pub struct Mail {
+    pub to: String,
+    pub headers: Vec<(String, String)>,
+    pub text: String,
+    pub html: String,
+}
+
+impl Mail {
+    pub fn parse(to: &str, bytes: &[u8]) -> Mail {
+        let parsed = mailparse::parse_mail(bytes).unwrap();
+        let headers = parsed.headers.iter().map(|h| (h.get_key(), h.get_value())).collect();
+        let part = |mime: &str| {
+            parsed.subparts.iter().find(|p| p.ctype.mimetype == mime).map(|p| p.get_body().unwrap()).unwrap_or_default()
+        };
+        Mail { to: to.into(), headers, text: part("text/plain"), html: part("text/html") }
+    }
+
+    pub fn header(&self, name: &str) -> &str {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str()).unwrap_or("")
+    }
+
+    /// The path of the first link in the text part that starts with `prefix` (after the host).
+    pub fn link(&self, prefix: &str) -> String {
+        let start = self
+            .text
+            .find(&format!("http://127.0.0.1:8080{prefix}"))
+            .unwrap_or_else(|| panic!("no {prefix} link in {}", self.text));
+        let url: String = self.text[start..].chars().take_while(|c| !c.is_whitespace()).collect();
+        url.trim_start_matches("http://127.0.0.1:8080").to_string()
+    }
+}
+
+/// Sends what is due and returns every message the memory transport holds.
+async fn sent(t: &TestApp) -> Vec<Mail> {
+    sender::send_pending(&t.app).await.unwrap();
+    t.app.mailer.transport.sent().iter().map(|m| Mail::parse(&m.to, &m.bytes)).collect()
+}
+
+async fn signup_newsletter(t: &TestApp, email: &str) -> crate::common::TestResponse {
+    t.post_form("/newsletter", &[("email", email), ("consent", "yes"), ("website", "")], &[]).await
+}
+
+/// Signs an address up and confirms it; returns the preferences path.
+async fn subscribe(t: &TestApp, email: &str) -> String {
+    assert_eq!(signup_newsletter(t, email).await.status, StatusCode::OK);
+    let mails = sent(t).await;
+    let confirm = mails.iter().rev().find(|m| m.to == email).expect("confirmation").link("/subscription/confirm/");
+    let done = t.post_form(&confirm, &[], &[]).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    let start = done.body.find("/subscription/").unwrap();
+    done.body[start..].split('"').next().unwrap().to_string()
+}
+
+/// Moves the test clock forward to the next `hour`:00 in the publication's time zone, so that
+/// tests about days and digest hours do not depend on when they run.
+fn advance_to_hour(t: &TestApp, hour: i8) {
+    let now = t.app.now();
+    let zoned = jiff::Timestamp::from_second(now).unwrap().to_zoned(t.app.time_zone.clone());
+    let mut target = zoned.date().at(hour, 0, 0, 0).to_zoned(t.app.time_zone.clone()).unwrap();
+    if target.timestamp().as_second() <= now {
+        target = target.tomorrow().unwrap();
+    }
+    t.app.clock.advance(target.timestamp().as_second() - now);
+}
+
+async fn count(t: &TestApp, sql: &'static str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(&t.app.db.pool).await.unwrap()
+}
+
+async fn campaign(t: &TestApp, subject: &str) -> u64 {
+    let now = t.app.now();
+    let id = newsletter::save_draft(&t.app, None, subject, "Hallo **Welt**", None, now).await.unwrap().unwrap();
+    newsletter::start(&t.app, id, now).await.unwrap().unwrap()
+}
+
+async fn signup_confirm_newsletter_and_one_click_unsubscribe(t: TestApp) {
+    let t = app(t.backend).await;
+    let page = t.get("/newsletter").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("name=\"consent\"") && page.body.contains("name=\"website\""));
+
+    let response = signup_newsletter(&t, "Leserin@Example.org").await;
+    assert_eq!(response.status, StatusCode::OK);
+    let mails = sent(&t).await;
+    assert_eq!(mails.len(), 1, "only the confirmation");
+    let confirmation = &mails[0];
+    assert_eq!(confirmation.to, "leserin@example.org");
+    assert!(!confirmation.html.is_empty() && !confirmation.text.is_empty(), "text and HTML parts");
+    assert!(confirmation.header("Message-ID").ends_with("@127.0.0.1>"));
+    assert!(!confirmation.header("Date").is_empty());
+
+    // Nothing but the confirmation goes to an unconfirmed address.
+    assert_eq!(campaign(&t, "Vor der Bestätigung").await, 0);
+
+    let link = confirmation.link("/subscription/confirm/");
+    let button = t.get(&link).await;
+    assert_eq!(button.status, StatusCode::OK);
+    assert!(button.body.contains(&format!("action=\"{link}\"")), "a button, so link scanners confirm nothing");
+    let preferences = subscribe_confirm(&t, &link).await;
+
+    assert_eq!(campaign(&t, "Die Woche").await, 1);
+    let mails = sent(&t).await;
+    let newsletter = mails.iter().find(|m| m.header("Subject") == "Die Woche").unwrap();
+    assert!(newsletter.html.contains("<strong>Welt</strong>"));
+    assert!(newsletter.header("List-Id").contains("<newsletter.127.0.0.1>"));
+    assert_eq!(newsletter.header("List-Unsubscribe-Post"), "List-Unsubscribe=One-Click");
+    let unsubscribe = newsletter.header("List-Unsubscribe").trim_matches(['<', '>']).to_string();
+    assert!(unsubscribe.starts_with("http://127.0.0.1:8080/subscription/"));
+    assert!(newsletter.text.contains(&format!("http://127.0.0.1:8080{preferences}")), "preferences link");
+
+    // A mail provider posts the one click from its own servers: no Origin header.
+    let path = unsubscribe.trim_start_matches("http://127.0.0.1:8080");
+    let body = b"List-Unsubscribe=One-Click".to_vec();
+    let done = t.post_raw(path, body, &[("origin", "https://mail.example")], READER_IP).await;
+    assert_eq!(done.status, StatusCode::OK);
+    assert_eq!(campaign(&t, "Nach dem Abmelden").await, 0, "no more newsletters");
+}
+
+async fn subscribe_confirm(t: &TestApp, link: &str) -> String {
+    let done = t.post_form(link, &[], &[]).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    let start = done.body.find("/subscription/").unwrap();
+    done.body[start..].split('"').next().unwrap().to_string()
+}
+
+async fn answers_never_tell_whether_an_address_is_subscribed(t: TestApp) {
+    let t = app(t.backend).await;
+    let fresh = signup_newsletter(&t, "neu@example.org").await;
+    subscribe(&t, "dabei@example.org").await;
+    t.app.clock.advance(3600);
+    let again = signup_newsletter(&t, "dabei@example.org").await;
+    assert_eq!(fresh.status, again.status);
+    assert_eq!(fresh.body, again.body, "the same page either way");
+    // The subscriber gets a reminder with the preferences link, not a second confirmation.
+    let mails = sent(&t).await;
+    let last = mails.iter().rev().find(|m| m.to == "dabei@example.org").unwrap();
+    assert!(last.text.contains("/subscription/") && !last.text.contains("/subscription/confirm/"));
+    // A form used to flood an inbox sends at most one mail per address in ten minutes.
+    let before = mails.len();
+    signup_newsletter(&t, "dabei@example.org").await;
+    assert_eq!(sent(&t).await.len(), before);
+}
+
+async fn bad_signups_are_refused_and_store_nothing(t: TestApp) {
+    let t = app(t.backend).await;
+    type Pairs<'a> = Vec<(&'a str, &'a str)>;
+    let cases: Vec<(Pairs, Pairs, StatusCode)> = vec![
+        (vec![("email", "keine-adresse"), ("consent", "yes")], vec![], StatusCode::BAD_REQUEST),
+        (vec![("email", "a@example.org\r\nBcc: b@example.org"), ("consent", "yes")], vec![], StatusCode::BAD_REQUEST),
+        (vec![("email", "a@example.org")], vec![], StatusCode::BAD_REQUEST),
+        (vec![("email", "a@example.org"), ("consent", "yes"), ("website", "spam")], vec![], StatusCode::BAD_REQUEST),
+        (
+            vec![("email", "a@example.org"), ("consent", "yes")],
+            vec![("origin", "https://evil.example")],
+            StatusCode::FORBIDDEN,
+        ),
+    ];
+    for (form, headers, status) in cases {
+        let response = t.post_form("/newsletter", &form, &headers).await;
+        assert_eq!(response.status, status, "{form:?}");
+        assert!(response.body.contains("<h1>"), "a page that says what was wrong");
+    }
+    let huge = format!("email={}%40example.org&consent=yes", "a".repeat(3_000_000));
+    let response = t.post_raw("/newsletter", huge.into_bytes(), &[], READER_IP).await;
+    assert_eq!(response.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM subscribers").await, 0);
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM outbox").await, 0);
+    assert!(sent(&t).await.is_empty());
+
+    // More than five signups an hour from one address: refused with 429.
+    for i in 0..5 {
+        let email = format!("leser{i}@example.org");
+        assert_eq!(signup_newsletter(&t, &email).await.status, StatusCode::OK);
+    }
+    assert_eq!(signup_newsletter(&t, "leser9@example.org").await.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+async fn unconfirmed_and_erased_addresses_get_nothing(t: TestApp) {
+    let t = app(t.backend).await;
+    signup_newsletter(&t, "unbestaetigt@example.org").await;
+    let preferences = subscribe(&t, "geht@example.org").await;
+    let export = t.get(&format!("{preferences}/export")).await;
+    assert_eq!(export.status, StatusCode::OK);
+    let data: serde_json::Value = serde_json::from_str(&export.body).unwrap();
+    assert_eq!(data["email"], "geht@example.org");
+    assert_eq!(data["subscriptions"][0]["consent_form"], "/newsletter");
+    assert!(data["subscriptions"][0]["consent_text"].as_str().unwrap().contains("Newsletter"));
+
+    let refused = t.post_form(&format!("{preferences}/erase"), &[], &[]).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "erasing needs the tick");
+    let erased = t.post_form(&format!("{preferences}/erase"), &[("confirm", "yes")], &[]).await;
+    assert_eq!(erased.status, StatusCode::OK);
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM subscribers WHERE email = 'geht@example.org'").await, 0);
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM suppressions").await, 1, "only a hash is left");
+    assert_eq!(t.get(&preferences).await.status, StatusCode::NOT_FOUND);
+    let before = sent(&t).await.len();
+    assert_eq!(campaign(&t, "An niemanden").await, 0);
+    assert_eq!(sent(&t).await.len(), before, "nothing to unconfirmed or erased addresses");
+
+    // Signing up anew (and confirming) takes the address off the suppression list.
+    t.app.clock.advance(3600);
+    subscribe(&t, "geht@example.org").await;
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM suppressions").await, 0);
+
+    // Unconfirmed signups lapse after a week.
+    t.app.clock.advance(8 * 86_400);
+    newsdesk::email::subscribers::sweep(&t.app.db, t.app.now()).await.unwrap();
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM subscribers WHERE email = 'unbestaetigt@example.org'").await, 0);
+}
+
+async fn alerts_follow_similar_articles_with_a_daily_cap(t: TestApp) {
+    let t = app(t.backend).await;
+    // Noon: the four alerts below fall on one day, and the next noon is past the digest hour.
+    advance_to_hour(&t, 12);
+    newsdesk::articles::import::load_demo(&t.app.db, t.app.language(), t.app.now()).await.unwrap();
+    worker::run_pending(&t.app).await.unwrap();
+    let response = t
+        .post_form(
+            "/news/pflegeroboter-im-praxistest-augsburg/alerts",
+            &[("email", "roboter@example.org"), ("consent", "yes"), ("website", "")],
+            &[],
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    let mails = sent(&t).await;
+    let link = mails.last().unwrap().link("/subscription/confirm/");
+    assert!(mails.last().unwrap().text.contains("Pflegeroboter"), "names the article");
+    subscribe_confirm(&t, &link).await;
+    let before = sent(&t).await.len();
+
+    let unrelated = |title: &str| {
+        let mut d = draft(title);
+        d.lead = "Astronomen messen die Atmosphäre eines fernen Planeten mit dem Teleskop.".into();
+        d.body_md = "Das Weltraumteleskop fand Wasserdampf, Methan und Wolken über dem Exoplaneten.".into();
+        d.tags = vec!["Weltraum".into()];
+        d
+    };
+    let similar = |title: &str| {
+        let mut d = draft(title);
+        d.lead = "Ein weiteres Pflegeheim testet Pflegeroboter, die Bewohner heben und Pflegekräfte entlasten.".into();
+        d.body_md = "Die Pflegeroboter helfen im Pflegeheim beim Heben, die Pflegekräfte berichten von Entlastung. \
+                     Bewohner und Angehörige sehen die Roboter in der Pflege skeptisch."
+            .into();
+        d.tags = vec!["Robotik".into()];
+        d
+    };
+    t.create(unrelated("Wasserdampf auf fernem Planeten")).await;
+    worker::run_pending(&t.app).await.unwrap();
+    assert_eq!(sent(&t).await.len(), before, "no alert for an unrelated article");
+
+    t.create(similar("Pflegeroboter auch in Köln im Einsatz")).await;
+    worker::run_pending(&t.app).await.unwrap();
+    let mails = sent(&t).await;
+    assert_eq!(mails.len(), before + 1, "one alert for a similar article");
+    let alert = mails.last().unwrap();
+    assert!(alert.header("Subject").contains("Pflegeroboter auch in Köln"), "{}", alert.header("Subject"));
+    assert!(alert.text.contains("/news/pflegeroboter-auch-in-koeln-im-einsatz"));
+    assert!(!alert.header("List-Unsubscribe").is_empty());
+
+    // Three alerts a day at most; the fourth waits for the next day's summary.
+    for city in ["Bremen", "Dresden", "Erfurt"] {
+        t.app.clock.advance(60);
+        t.create(similar(&format!("Pflegeroboter auch in {city} im Einsatz"))).await;
+        worker::run_pending(&t.app).await.unwrap();
+    }
+    let mails = sent(&t).await;
+    assert_eq!(mails.len(), before + 3, "capped at three a day");
+    newsletter::run_schedule(&t.app).await.unwrap();
+    assert_eq!(sent(&t).await.len(), before + 3, "no summary on the same day");
+    t.app.clock.advance(86_400);
+    worker::run_pending(&t.app).await.unwrap();
+    newsletter::run_schedule(&t.app).await.unwrap();
+    let mails = sent(&t).await;
+    let summary = mails.iter().find(|m| m.text.contains("Erfurt")).expect("summary with the held-back alert");
+    assert!(summary.header("Subject").contains('1'), "{}", summary.header("Subject"));
+}
+
+async fn digest_goes_out_once_per_slot_with_the_new_articles(t: TestApp) {
+    let t = app(t.backend).await;
+    advance_to_hour(&t, 12);
+    subscribe(&t, "leserin@example.org").await;
+    let before = sent(&t).await.len();
+    t.publish("Neuer Hafen für Rostock").await;
+    t.app.clock.advance(60);
+    t.publish("Stadtrat beschließt Radwege").await;
+    newsletter::run_schedule(&t.app).await.unwrap();
+    assert_eq!(sent(&t).await.len(), before, "this morning's digest had nothing new");
+
+    // Next morning at the digest hour (07:00 Berlin by default) the two articles go out.
+    advance_to_hour(&t, 7);
+    newsletter::run_schedule(&t.app).await.unwrap();
+    let mails = sent(&t).await;
+    assert_eq!(mails.len(), before + 1, "one digest");
+    let digest = mails.last().unwrap();
+    assert_eq!(digest.to, "leserin@example.org");
+    for slug in ["neuer-hafen-fuer-rostock", "stadtrat-beschliesst-radwege"] {
+        assert!(digest.text.contains(&format!("/news/{slug}")), "{slug} in\n{}", digest.text);
+        assert!(digest.html.contains(&format!("/news/{slug}")), "{slug} in the HTML part");
+    }
+    assert!(digest.text.find("Radwege") < digest.text.find("Rostock"), "newest first when no comments");
+    assert!(!digest.header("List-Unsubscribe").is_empty());
+
+    // The same slot never goes out twice; a slot with nothing new is skipped.
+    t.app.clock.advance(1800);
+    newsletter::run_schedule(&t.app).await.unwrap();
+    advance_to_hour(&t, 7);
+    newsletter::run_schedule(&t.app).await.unwrap();
+    assert_eq!(sent(&t).await.len(), before + 1);
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM campaigns WHERE kind = 'digest'").await, 1);
+}
+
+async fn forged_and_expired_links_are_refused(t: TestApp) {
+    let t = app(t.backend).await;
+    for path in ["/subscription/1-00", "/subscription/abc", "/subscription/confirm/1-1-00", "/subscription/1-00/export"]
+    {
+        assert_eq!(t.get(path).await.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    signup_newsletter(&t, "spaet@example.org").await;
+    let link = sent(&t).await[0].link("/subscription/confirm/");
+    t.app.clock.advance(8 * 86_400);
+    assert_eq!(t.post_form(&link, &[], &[]).await.status, StatusCode::NOT_FOUND, "expired after a week");
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM subscriptions WHERE status = 'active'").await, 0);
+}
+
+async fn a_mail_server_that_is_down_delays_mail_and_loses_none(t: TestApp) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let t = TestApp::with_config(t.backend, |c| {
+        c.email.transport = MailTransport::Smtp;
+        c.email.smtp_port = port;
+        c.email.smtp_security = newsdesk::config::SmtpSecurity::None;
+    })
+    .await;
+    let started = std::time::Instant::now();
+    assert_eq!(signup_newsletter(&t, "wartet@example.org").await.status, StatusCode::OK);
+    assert!(started.elapsed() < std::time::Duration::from_secs(2), "the request does not wait for the mail server");
+    sender::send_pending(&t.app).await.unwrap();
+    let queued = count(&t, "SELECT COUNT(*) FROM outbox WHERE status = 'queued' AND attempts = 1").await;
+    assert_eq!(queued, 1, "still queued, to be tried again later");
+    let error: String = sqlx::query_scalar("SELECT last_error FROM outbox").fetch_one(&t.app.db.pool).await.unwrap();
+    assert!(!error.is_empty());
+}
+
+async fn editors_write_preview_test_and_send_campaigns(t: TestApp) {
+    let t = app(t.backend).await;
+    subscribe(&t, "leser@example.org").await;
+    let cookie = t.sign_in(newsdesk::auth::users::Role::Editor).await;
+    let page = t.get_as("/admin/newsletter", &cookie).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let csrf = crate::common::hidden(&page.body, "csrf");
+    let with_cookie = [("cookie", cookie.as_str())];
+    let bad = t
+        .post_form(
+            "/admin/newsletter",
+            &[("csrf", &csrf), ("subject", "Zeile\r\nBcc: x@example.org"), ("body", "Text")],
+            &with_cookie,
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST, "header injection in the subject");
+    let created = t
+        .post_form(
+            "/admin/newsletter",
+            &[("csrf", &csrf), ("subject", "Sonderausgabe"), ("body", "# Neu\n\nEin *Text*.")],
+            &with_cookie,
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER);
+    let location = created.header("location").split('?').next().unwrap().to_string();
+    let preview = t.get_as(&location, &cookie).await;
+    assert!(preview.body.contains("<em>Text</em>"), "server-rendered preview");
+    let before = sent(&t).await.len();
+    let test = t
+        .post_form(&format!("{location}/test"), &[("csrf", &csrf), ("address", "redaktion@example.org")], &with_cookie)
+        .await;
+    assert_eq!(test.status, StatusCode::SEE_OTHER);
+    let mails = sent(&t).await;
+    assert_eq!(mails.len(), before + 1);
+    assert!(mails.last().unwrap().header("Subject").starts_with("[Test]"));
+    let send = t.post_form(&format!("{location}/send"), &[("csrf", &csrf)], &with_cookie).await;
+    assert_eq!(send.status, StatusCode::SEE_OTHER);
+    let again = t.post_form(&format!("{location}/send"), &[("csrf", &csrf)], &with_cookie).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "sent once only");
+    let mails = sent(&t).await;
+    assert_eq!(mails.iter().filter(|m| m.header("Subject") == "Sonderausgabe").count(), 1);
+    let progress = t.get_as(&location, &cookie).await;
+    assert!(progress.body.contains("1 von 1"), "progress shown");
+}
