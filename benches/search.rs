@@ -9,120 +9,19 @@
 
 use std::time::Instant;
 
-use newsdesk::articles::model::{Article, Label, Status};
+use newsdesk::articles::model::Article;
 use newsdesk::config::Language;
 use newsdesk::search::index::{SearchIndex, SearchQuery, Sort};
 use newsdesk::search::related;
 
-/// A small, fast, deterministic generator (xorshift), so runs are comparable.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
-fn vocabulary() -> Vec<String> {
-    let mut words: Vec<String> = newsdesk::embedded::DEMO
-        .iter()
-        .filter(|(p, _)| p.starts_with("articles/"))
-        .flat_map(|(_, bytes)| {
-            std::str::from_utf8(bytes)
-                .unwrap()
-                .split(|c: char| !c.is_alphabetic())
-                .filter(|w| w.len() > 3)
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    words.sort();
-    words.dedup();
-    let stems = [
-        "Daten", "Netz", "Strom", "Roboter", "Modell", "Markt", "Sensor", "Labor", "Chip", "Satellit", "Energie",
-        "Pflege",
-    ];
-    let tails = [
-        "zentrum",
-        "politik",
-        "forschung",
-        "betreiber",
-        "gesetz",
-        "technik",
-        "sicherheit",
-        "plattform",
-        "system",
-        "netzwerk",
-    ];
-    for stem in stems {
-        for tail in tails {
-            words.push(format!("{stem}{tail}"));
-        }
-    }
-    let mut rng = Rng(7);
-    while words.len() < 6_000 {
-        let a = words[rng.below(words.len())].clone();
-        let b = words[rng.below(words.len())].to_lowercase();
-        words.push(format!("{a}{b}"));
-    }
-    words
-}
-
-fn sentence(rng: &mut Rng, words: &[String], topic: &[String], n: usize) -> String {
-    (0..n)
-        .map(|_| {
-            if rng.below(4) == 0 {
-                topic[rng.below(topic.len())].clone()
-            } else {
-                words[rng.below(words.len())].clone()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+#[path = "support/corpus.rs"]
+mod corpus;
 
 fn main() -> anyhow::Result<()> {
     let count: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(100_000);
-    let words = vocabulary();
-    let mut rng = Rng(42);
-    let topics: Vec<Vec<String>> =
-        (0..40).map(|_| (0..60).map(|_| words[rng.below(words.len())].clone()).collect()).collect();
+    let mut corpus = corpus::Corpus::new();
     let started = Instant::now();
-    let articles: Vec<Article> = (0..count)
-        .map(|i| {
-            let topic = &topics[i % topics.len()];
-            let body_words = 250 + rng.below(450);
-            Article {
-                id: i as i64 + 1,
-                slug: format!("artikel-{i}"),
-                title: sentence(&mut rng, &words, topic, 15),
-                places: vec![],
-                lead: sentence(&mut rng, &words, topic, 35),
-                body_md: sentence(&mut rng, &words, topic, body_words),
-                body_html: String::new(),
-                hero: None,
-                language: Language::De,
-                status: Status::Published,
-                published_at: Some(1_700_000_000 + i as i64 * 600),
-                updated_at: None,
-                created_at: 1_700_000_000,
-                modified_at: 1_700_000_000,
-                version: 1,
-                tags: vec![Label {
-                    slug: format!("thema-{}", i % topics.len()),
-                    name: format!("Thema {}", i % topics.len()),
-                }],
-                authors: vec![],
-            }
-        })
-        .collect();
+    let articles: Vec<Article> = (0..count).map(|i| corpus.article(i, 1_700_000_000 + i as i64 * 600)).collect();
     let avg_words = articles.iter().map(|a| a.body_md.split(' ').count()).sum::<usize>() / articles.len();
     println!(
         "generated {count} articles (body {avg_words} words on average) in {:.1} s",
@@ -146,9 +45,7 @@ fn main() -> anyhow::Result<()> {
     let mut latencies = Vec::new();
     let mut hits = 0usize;
     for q in 0..1_000 {
-        let topic = &topics[q % topics.len()];
-        let n = 1 + q % 3;
-        let text = (0..n).map(|_| topic[rng.below(topic.len())].clone()).collect::<Vec<_>>().join(" ");
+        let text = corpus.query(corpus.topic_of(q), 1 + q % 3);
         let sort = if q % 5 == 0 { Sort::Newest } else { Sort::Relevance };
         let started = Instant::now();
         let (found, _) = index.search(&SearchQuery { text, ..Default::default() }, Language::De, sort, 20, 0)?;

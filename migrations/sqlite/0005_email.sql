@@ -105,3 +105,10 @@ CREATE TABLE mail_state (
     name            TEXT PRIMARY KEY,
     value           TEXT NOT NULL
 );
+
+-- The rate limit of all nodes together: messages granted to senders in each second of the clock.
+-- Rows older than a minute are swept.
+CREATE TABLE mail_rate (
+    at_second       INTEGER PRIMARY KEY,
+    taken           INTEGER NOT NULL
+);

@@ -342,6 +342,7 @@ pub async fn run_schedule(app: &App) -> anyhow::Result<()> {
     super::alerts::send_summaries_if_due(app, now).await?;
     if now - LAST_SWEEP.load(std::sync::atomic::Ordering::Relaxed) >= 3600 {
         LAST_SWEEP.store(now, std::sync::atomic::Ordering::Relaxed);
+        super::sender::SharedRate::sweep(&app.db, crate::db::now()).await?;
         let lapsed = super::subscribers::sweep(&app.db, now).await?;
         if lapsed > 0 {
             tracing::info!(lapsed, "unconfirmed signups expired");

@@ -1,7 +1,10 @@
-//! The sender: claims due messages from the outbox, sends them through the transport at most
-//! `email.rate_per_second` per node (one budget shared by all concurrent sends), and records
-//! the outcome. Marks are written in small batches, so a crash sends again at most the
+//! The sender: claims due messages from the outbox, sends them through the transport, and
+//! records the outcome. Marks are written in small batches, so a crash sends again at most the
 //! messages sent since the last mark plus those on the wire.
+//!
+//! The rate limit, `email.rate_per_second`, holds for all nodes together: each node paces its
+//! own sends with a token bucket, and takes its share of every second from a counter in the
+//! database, so two nodes do not send twice the rate.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -57,11 +60,67 @@ impl RateLimiter {
     }
 }
 
-/// The sending side of the app: transport, rate limit and what every message shares.
+/// The rate limit shared by all nodes: a row per second of the clock in `mail_rate` counts the
+/// messages granted in it. A node takes a chunk of it at a time (a tenth of the rate), and when
+/// the second is used up waits for the next one.
+#[derive(Debug)]
+pub struct SharedRate {
+    rate: i64,
+    chunk: i64,
+    /// The second of the last grant and what is left of it.
+    granted: tokio::sync::Mutex<(i64, i64)>,
+}
+
+impl SharedRate {
+    pub fn new(per_second: u32) -> SharedRate {
+        let rate = i64::from(per_second.max(1));
+        SharedRate { rate, chunk: (rate / 10).max(1), granted: tokio::sync::Mutex::new((0, 0)) }
+    }
+
+    /// Waits until this node may send one more message; returns the second it was granted in.
+    pub async fn acquire(&self, db: &crate::db::Db) -> Result<i64, sqlx::Error> {
+        let mut granted = self.granted.lock().await;
+        loop {
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+            let second = i64::try_from(now.as_secs()).unwrap_or(i64::MAX);
+            if granted.0 == second && granted.1 > 0 {
+                granted.1 -= 1;
+                return Ok(second);
+            }
+            let taken: i64 = sqlx::query_scalar(
+                "INSERT INTO mail_rate (at_second, taken) VALUES ($1, $2)
+                 ON CONFLICT (at_second) DO UPDATE SET taken = mail_rate.taken + excluded.taken
+                 RETURNING taken",
+            )
+            .bind(second)
+            .bind(self.chunk)
+            .fetch_one(&db.pool)
+            .await?;
+            let got = (self.rate - (taken - self.chunk)).clamp(0, self.chunk);
+            if got > 0 {
+                *granted = (second, got - 1);
+                return Ok(second);
+            }
+            tokio::time::sleep(Duration::from_nanos(u64::from(1_000_000_000 - now.subsec_nanos()))).await;
+        }
+    }
+
+    /// Forgets the counts of seconds more than a minute old.
+    pub async fn sweep(db: &crate::db::Db, now: i64) -> Result<u64, sqlx::Error> {
+        Ok(sqlx::query("DELETE FROM mail_rate WHERE at_second < $1")
+            .bind(now - 60)
+            .execute(&db.pool)
+            .await?
+            .rows_affected())
+    }
+}
+
+/// The sending side of the app: transport, rate limits and what every message shares.
 #[derive(Debug)]
 pub struct Mailer {
     pub transport: Transport,
     pub limiter: RateLimiter,
+    pub shared: SharedRate,
     pub site: MailSite,
     pub from: lettre::Address,
     /// Messages claimed at once: about ten seconds' worth, so a batch ends well inside its lease.
@@ -77,6 +136,7 @@ impl Mailer {
         Ok(Mailer {
             transport: Transport::from_config(config, &site.host)?,
             limiter: RateLimiter::new(rate),
+            shared: SharedRate::new(rate),
             site,
             from,
             batch: i64::from(rate.saturating_mul(10)).clamp(1, 500),
@@ -169,6 +229,7 @@ async fn deliver(app: &App, message: &Claimed, campaign: Option<&(String, String
     };
     let bytes = compose::format(&app.mailer.site, &parts, app.now()).map_err(SendError::Permanent)?;
     app.mailer.limiter.acquire().await;
+    app.mailer.shared.acquire(&app.db).await.map_err(|e| SendError::Transient(format!("rate limit: {e}")))?;
     let name = format!("{}.{}", message.created_at, message.id);
     app.mailer.transport.send(&app.mailer.from, &message.recipient, &name, &bytes).await
 }

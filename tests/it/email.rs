@@ -19,6 +19,7 @@ crate::backend_tests!(
     forged_and_expired_links_are_refused,
     a_mail_server_that_is_down_delays_mail_and_loses_none,
     editors_write_preview_test_and_send_campaigns,
+    the_rate_limit_holds_for_all_nodes_together,
 );
 
 pub async fn app(backend: crate::common::Backend) -> TestApp {
@@ -411,4 +412,28 @@ async fn editors_write_preview_test_and_send_campaigns(t: TestApp) {
     assert_eq!(mails.iter().filter(|m| m.header("Subject") == "Sonderausgabe").count(), 1);
     let progress = t.get_as(&location, &cookie).await;
     assert!(progress.body.contains("1 von 1"), "progress shown");
+}
+
+async fn the_rate_limit_holds_for_all_nodes_together(t: TestApp) {
+    // Two nodes' limiters on one database, each allowed 20 messages a second, send 30 each.
+    let t = app(t.backend).await;
+    let node = |limiter: sender::SharedRate| {
+        let db = t.app.db.clone();
+        async move {
+            let mut seconds = Vec::new();
+            for _ in 0..30 {
+                seconds.push(limiter.acquire(&db).await.unwrap());
+            }
+            seconds
+        }
+    };
+    let started = std::time::Instant::now();
+    let (a, b) = tokio::join!(node(sender::SharedRate::new(20)), node(sender::SharedRate::new(20)));
+    let mut per_second = std::collections::BTreeMap::new();
+    for second in a.into_iter().chain(b) {
+        *per_second.entry(second).or_insert(0) += 1;
+    }
+    assert!(per_second.values().all(|&n| n <= 20), "at most 20 a second in all: {per_second:?}");
+    assert!(per_second.len() >= 3, "60 messages take three seconds of the clock: {per_second:?}");
+    assert!(started.elapsed() >= std::time::Duration::from_secs(1));
 }
