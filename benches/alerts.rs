@@ -32,8 +32,7 @@ fn main() -> anyhow::Result<()> {
 
 async fn run(count: usize, subscriptions: usize) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let mut config = newsdesk::config::Config::default();
-    config.data_dir = dir.path().to_path_buf();
+    let mut config = newsdesk::config::Config { data_dir: dir.path().to_path_buf(), ..Default::default() };
     config.email.transport = newsdesk::config::MailTransport::Memory;
     let app = App::build(config).await?;
     let now = app.now();
