@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Sends a newsletter to N subscribers (default 100,000) through a local SMTP server and reports
+# Sends a newsletter through a local SMTP server, once per size given (default 10,000 then
+# 100,000 subscribers, so one run shows whether memory grows with the recipients), and reports
 # messages per second, Newsdesk's peak resident memory and its CPU time.
 #
-#   bench/mail.sh [N]
+#   bench/mail.sh [N...]
 #
 # Release build; SQLite in a temporary folder; the SMTP server is aiosmtpd (tests/smtp_sink.py,
 # logging each Message-ID only) on loopback; the rate limit is set far above what is reached,
@@ -10,19 +11,26 @@
 # server. Nothing leaves the machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N=${1:-100000}
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000)
 cargo build --release --quiet
 bin=$PWD/target/release/newsdesk
-work=$(mktemp -d /tmp/newsdesk-mail-bench.XXXXXX)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+works=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "${works[@]}"; }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+echo "$(nproc) cores, $(python3 -c 'import aiosmtpd; print("aiosmtpd", aiosmtpd.__version__)')"
 
+send() {
+N=$1
+work=$(mktemp -d /tmp/newsdesk-mail-bench.XXXXXX)
+works+=("$work")
 smtp_port=$(free_port)
 mkfifo "$work/sink-stdin"
 python3 tests/smtp_sink.py "$smtp_port" "$work/sink" --log-only < "$work/sink-stdin" > "$work/sink.out" &
-pids+=($!)
+sink=$!
+pids+=($sink)
 exec 3>"$work/sink-stdin"
 until grep -q ready "$work/sink.out" 2>/dev/null; do sleep 0.1; done
 
@@ -49,7 +57,6 @@ start=$(date +%s.%N)
 "$bin" --data "$work/data" serve --listen "127.0.0.1:$(free_port)" &
 pid=$!
 pids+=($pid)
-peak=0
 while :; do
   received=$(wc -l < "$work/sink/received.log" 2>/dev/null || echo 0)
   hwm=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
@@ -58,11 +65,18 @@ while :; do
   sleep 0.2
 done
 end=$(date +%s.%N)
+sink_cpu=$(awk '{print $14 + $15}' "/proc/$sink/stat")
 kill "$pid"
-python3 - "$N" "$start" "$end" "$hwm" "$cpu" "$clk" <<'PY'
+wait "$pid" 2>/dev/null || true
+python3 - "$N" "$start" "$end" "$hwm" "$cpu" "$clk" "$sink_cpu" <<'PY'
 import sys
-n, start, end, hwm, cpu, clk = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+n, start, end, hwm, cpu, clk, sink = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7])
 seconds = end - start
 print(f"{n} messages in {seconds:.1f} s: {n / seconds:,.0f} messages/s; "
-      f"Newsdesk peak resident memory {hwm / 1024:.0f} MiB, CPU {cpu / clk:.1f} s ({100 * cpu / clk / seconds:.0f}% of one core)")
+      f"Newsdesk peak resident memory {hwm / 1024:.0f} MiB, CPU {cpu / clk:.1f} s ({100 * cpu / clk / seconds:.0f}% of one core); "
+      f"SMTP server CPU {sink / clk:.1f} s ({100 * sink / clk / seconds:.0f}%)")
 PY
+exec 3>&-
+}
+
+for n in "${sizes[@]}"; do send "$n"; done

@@ -314,12 +314,15 @@ signup-error-too-large = Die Anfrage war zu groß.
 signup-check-title = Fast geschafft: Bitte prüfen Sie Ihr Postfach
 signup-check-text = Wir haben eine E-Mail an die angegebene Adresse geschickt. Erst wenn Sie den Link darin bestätigen, erhalten Sie weitere E-Mails. Der Link gilt sieben Tage.
 confirm-title = Anmeldung bestätigen
-confirm-text = Bitte bestätigen Sie mit einem Klick, dass Sie diese E-Mails erhalten möchten.
 confirm-button = Ja, ich möchte die E-Mails erhalten
 confirm-done-title = Danke, Ihre Anmeldung ist bestätigt
 confirm-done-text = Ab jetzt erhalten Sie unsere E-Mails. In den Einstellungen sehen und ändern Sie, was Sie bekommen.
 confirm-invalid-title = Dieser Link gilt nicht (mehr)
 confirm-invalid-text = Der Bestätigungslink ist abgelaufen oder ungültig. Melden Sie sich bitte einfach noch einmal an.
+confirm-sign-up-again = Noch einmal anmelden
+confirm-already = Diese Anmeldung ist schon bestätigt; Sie müssen nichts mehr tun.
+confirm-what-newsletter = Bitte bestätigen Sie mit einem Klick, dass { $email } den Newsletter von { $site } erhalten soll.
+confirm-what-alert = Bitte bestätigen Sie mit einem Klick, dass { $email } per E-Mail erfahren soll, wenn wir Neues wie „{ $title }“ veröffentlichen.
 preferences-link = Zu Ihren E-Mail-Einstellungen
 preferences-title = Ihre E-Mail-Einstellungen
 preferences-for = Einstellungen für { $email }
@@ -348,6 +351,7 @@ unsubscribe-button = Alle E-Mails abbestellen
 unsubscribed-title = Abbestellt
 unsubscribed-text = Sie erhalten keine E-Mails mehr von uns. In den Einstellungen können Sie das jederzeit rückgängig machen.
 mail-footer = Sie erhalten diese E-Mail, weil Sie sie bei uns bestellt haben.
+mail-footer-requested = Diese E-Mail ging an diese Adresse, weil sie auf { $site } in ein Formular eingetragen wurde.
 mail-preferences = Einstellungen
 mail-unsubscribe = Abbestellen
 mail-read-on = Weiterlesen
@@ -372,8 +376,18 @@ mail-digest-intro = Die wichtigsten Artikel seit dem letzten Newsletter:
 
 # Newsletter in der Verwaltung
 admin-newsletter = Newsletter
-newsletter-admin-subscribers = { $newsletter } Newsletter-Abonnenten, { $alerts } Leser mit Benachrichtigungen.
-newsletter-admin-schedule = Zusammenfassung: { $digest }, um { $hour } Uhr.
+newsletter-admin-subscribers = { $newsletter ->
+    [one] Ein Newsletter-Abonnent
+   *[other] { $newsletter } Newsletter-Abonnenten
+}, { $alerts ->
+    [one] ein Leser mit Benachrichtigungen.
+   *[other] { $alerts } Leser mit Benachrichtigungen.
+}
+newsletter-admin-schedule = Zusammenfassung: { $digest ->
+    [daily] täglich um { $hour } Uhr.
+    [weekly] wöchentlich um { $hour } Uhr.
+   *[off] ausgeschaltet.
+}
 newsletter-admin-outbox = Postausgang: { $queued } wartend ({ $due } fällig), { $sent } gesendet, { $failed } gescheitert, { $dropped } verworfen; { $rate } in der letzten Minute.
 newsletter-admin-new = Neue Aussendung
 newsletter-admin-campaigns = Aussendungen
@@ -385,12 +399,12 @@ newsletter-test-heading = Testversand
 newsletter-test-address = An Adresse
 newsletter-test-send = Test senden
 newsletter-send-heading = Versenden
-newsletter-send-button = Jetzt an alle senden
+newsletter-send-button = An { $count } Abonnenten senden
 newsletter-progress = { $done } von { $recipients } erledigt: { $sent } gesendet, { $failed } gescheitert, { $dropped } verworfen, { $queued } wartend.
 newsletter-kind-digest = Zusammenfassung
 newsletter-kind-oneoff = Aussendung
 newsletter-status-draft = Entwurf
-newsletter-status-sending = versendet
+newsletter-status-sending = wird versendet
 newsletter-none = Noch keine Aussendungen.
 newsletter-notice-saved = Entwurf gespeichert.
 newsletter-notice-tested = Testversand ist unterwegs.
@@ -402,3 +416,7 @@ newsletter-error-body-empty = Bitte schreiben Sie einen Text.
 newsletter-error-body-long = Der Text ist zu lang (höchstens 100.000 Zeichen).
 newsletter-error-not-draft = Diese Aussendung wurde schon versendet und lässt sich nicht mehr ändern.
 newsletter-error-address = Das ist keine gültige E-Mail-Adresse.
+newsletter-status-sent = versendet
+newsletter-progress-heading = Fortschritt
+newsletter-send-confirm = Ich habe die Testmail geprüft: an alle senden.
+newsletter-send-unconfirmed = Bitte bestätigen Sie vor dem Versand, dass Sie die Testmail geprüft haben.

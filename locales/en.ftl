@@ -314,12 +314,15 @@ signup-error-too-large = The request was too large.
 signup-check-title = Almost done: please check your inbox
 signup-check-text = We have sent an email to the address you gave. You will get nothing else until you confirm with the link in it. The link is valid for seven days.
 confirm-title = Confirm your signup
-confirm-text = Please confirm with one click that you want to receive these emails.
 confirm-button = Yes, send me these emails
 confirm-done-title = Thank you, your signup is confirmed
 confirm-done-text = From now on you will get our emails. Your preferences show and change what you receive.
 confirm-invalid-title = This link is not valid (any more)
 confirm-invalid-text = The confirmation link has expired or is not valid. Please simply sign up again.
+confirm-sign-up-again = Sign up again
+confirm-already = This signup is already confirmed; there is nothing more to do.
+confirm-what-newsletter = Please confirm with one click that { $email } should receive the newsletter of { $site }.
+confirm-what-alert = Please confirm with one click that { $email } should be emailed when we publish news like “{ $title }”.
 preferences-link = Your email preferences
 preferences-title = Your email preferences
 preferences-for = Preferences of { $email }
@@ -348,6 +351,7 @@ unsubscribe-button = Unsubscribe from all emails
 unsubscribed-title = Unsubscribed
 unsubscribed-text = You will get no more emails from us. You can undo this in your preferences at any time.
 mail-footer = You get this email because you asked us for it.
+mail-footer-requested = This email went to this address because it was entered in a form on { $site }.
 mail-preferences = Preferences
 mail-unsubscribe = Unsubscribe
 mail-read-on = Read on
@@ -372,8 +376,18 @@ mail-digest-intro = The most important articles since the last newsletter:
 
 # Newsletter in the admin area
 admin-newsletter = Newsletter
-newsletter-admin-subscribers = { $newsletter } newsletter subscribers, { $alerts } readers with alerts.
-newsletter-admin-schedule = Digest: { $digest }, at { $hour }:00.
+newsletter-admin-subscribers = { $newsletter ->
+    [one] One newsletter subscriber
+   *[other] { $newsletter } newsletter subscribers
+}, { $alerts ->
+    [one] one reader with alerts.
+   *[other] { $alerts } readers with alerts.
+}
+newsletter-admin-schedule = Digest: { $digest ->
+    [daily] daily at { $hour }:00.
+    [weekly] weekly at { $hour }:00.
+   *[off] off.
+}
 newsletter-admin-outbox = Outbox: { $queued } waiting ({ $due } due), { $sent } sent, { $failed } failed, { $dropped } dropped; { $rate } in the last minute.
 newsletter-admin-new = New campaign
 newsletter-admin-campaigns = Campaigns
@@ -385,12 +399,12 @@ newsletter-test-heading = Test send
 newsletter-test-address = To address
 newsletter-test-send = Send test
 newsletter-send-heading = Send
-newsletter-send-button = Send to everyone now
+newsletter-send-button = Send to { $count } subscribers
 newsletter-progress = { $done } of { $recipients } done: { $sent } sent, { $failed } failed, { $dropped } dropped, { $queued } waiting.
 newsletter-kind-digest = Digest
 newsletter-kind-oneoff = Campaign
 newsletter-status-draft = draft
-newsletter-status-sending = sent
+newsletter-status-sending = sending
 newsletter-none = No campaigns yet.
 newsletter-notice-saved = Draft saved.
 newsletter-notice-tested = The test copy is on its way.
@@ -402,3 +416,7 @@ newsletter-error-body-empty = Please write a text.
 newsletter-error-body-long = The text is too long (100,000 characters at most).
 newsletter-error-not-draft = This campaign has been sent and can no longer be changed.
 newsletter-error-address = That is not a valid email address.
+newsletter-status-sent = sent
+newsletter-progress-heading = Progress
+newsletter-send-confirm = I have checked the test email: send to everyone.
+newsletter-send-unconfirmed = Please confirm that you checked the test email before sending.

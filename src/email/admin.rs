@@ -109,6 +109,7 @@ async fn campaign_page(
         notice => notice_key(notice).map(|k| app.text(k)),
         error => error.map(|k| app.text(k)),
         staff_address => staff.email.clone(),
+        subscribers => super::subscribers::counts(&app.db).await?.0,
     };
     let body = app.render_admin("admin/newsletter/campaign.html", staff, page).await?;
     Ok((status, crate::web::admin_html(body)).into_response())
@@ -183,6 +184,10 @@ pub async fn send(
     staff.require(ROLES)?;
     staff.check_csrf(form.get("csrf").unwrap_or_default())?;
     let campaign = campaign(&app, &id).await?;
+    if form.get("checked") != Some("yes") {
+        let error = Some("newsletter-send-unconfirmed");
+        return campaign_page(&app, &staff, &campaign, StatusCode::BAD_REQUEST, None, error).await;
+    }
     if newsletter::start(&app, campaign.id, app.now()).await?.is_none() {
         return campaign_page(&app, &staff, &campaign, StatusCode::CONFLICT, None, Some("newsletter-error-not-draft"))
             .await;

@@ -145,7 +145,7 @@ pub async fn run(app: &App, job: &Job) -> anyhow::Result<()> {
                 app.i18n.text(app.language(), "mail-alert-subject", &[("title", article.title.clone().into())]);
             let message = NewMessage {
                 kind: kind::ALERT,
-                subscriber_id: m.subscriber_id,
+                subscriber_id: Some(m.subscriber_id),
                 recipient: &m.email,
                 subject: &subject,
                 text: &text,
@@ -209,7 +209,7 @@ pub async fn send_summaries_if_due(app: &App, now: i64) -> anyhow::Result<usize>
             );
             let message = NewMessage {
                 kind: kind::ALERT_SUMMARY,
-                subscriber_id: *subscriber,
+                subscriber_id: Some(*subscriber),
                 recipient: email,
                 subject: &subject,
                 text: &text,

@@ -66,6 +66,9 @@ pub struct Parts<'a> {
     pub html: &'a str,
     /// The reader's token for the preferences and unsubscribe links.
     pub token: &'a str,
+    /// Mail of a list (newsletter, alerts) carries List-Id and the one-click List-Unsubscribe;
+    /// a confirmation, a reminder or a test copy belongs to no list and unsubscribes no one.
+    pub list: bool,
 }
 
 /// Formats a message with its headers, replacing the link placeholders with the reader's links.
@@ -75,15 +78,19 @@ pub fn format(site: &MailSite, parts: &Parts<'_>, now: i64) -> Result<Vec<u8>, S
     let personal = |body: &str| body.replace(PREFERENCES_URL, &preferences).replace(UNSUBSCRIBE_URL, &unsubscribe);
     let to: Mailbox = parts.to.parse().map_err(|e| format!("bad recipient: {e}"))?;
     let header = |name: &'static str, value: String| HeaderValue::new(HeaderName::new_from_ascii_str(name), value);
-    let message = Message::builder()
+    let mut message = Message::builder()
         .from(site.from.clone())
         .to(to)
         .subject(parts.subject)
         .message_id(Some(format!("<{}.{}@{}>", parts.outbox_id, parts.created_at, site.host)))
-        .date(SystemTime::UNIX_EPOCH + Duration::from_secs(u64::try_from(now).unwrap_or(0)))
-        .raw_header(header("List-Id", site.list_id.clone()))
-        .raw_header(header("List-Unsubscribe", format!("<{unsubscribe}>")))
-        .raw_header(header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click".into()))
+        .date(SystemTime::UNIX_EPOCH + Duration::from_secs(u64::try_from(now).unwrap_or(0)));
+    if parts.list {
+        message = message
+            .raw_header(header("List-Id", site.list_id.clone()))
+            .raw_header(header("List-Unsubscribe", format!("<{unsubscribe}>")))
+            .raw_header(header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click".into()));
+    }
+    let message = message
         .multipart(MultiPart::alternative_plain_html(personal(parts.text), personal(parts.html)))
         .map_err(|e| format!("cannot build the message: {e}"))?;
     Ok(message.formatted())
@@ -146,6 +153,7 @@ mod tests {
             text: &format!("Einstellungen: {PREFERENCES_URL}"),
             html: &format!("<a href=\"{UNSUBSCRIBE_URL}\">Abmelden</a>"),
             token: "5-abc",
+            list: true,
         };
         let text = String::from_utf8(format(&site, &parts, 1_700_000_100).unwrap()).unwrap();
         assert!(text.contains("Message-ID: <7.1700000000@news.example>"), "{text}");
@@ -155,6 +163,10 @@ mod tests {
         assert!(text.contains("Date: "));
         assert!(text.contains("multipart/alternative"));
         assert!(!text.contains("%%"), "placeholders replaced");
+
+        let confirmation = Parts { list: false, ..parts };
+        let text = String::from_utf8(format(&site, &confirmation, 1_700_000_100).unwrap()).unwrap();
+        assert!(!text.contains("List-"), "a confirmation belongs to no list: {text}");
     }
 
     #[test]

@@ -169,10 +169,20 @@ async fn handle_signup(
 /// nothing.
 #[instrument(skip_all)]
 pub async fn confirm_page(State(app): State<Arc<App>>, Path(token): Path<String>) -> Result<Response, AppError> {
-    if super::parse_confirm_token(&app.keys, &token, app.now()).is_none() {
-        return Ok(message(&app, StatusCode::NOT_FOUND, "confirm-invalid-title", "confirm-invalid-text", None).await);
-    }
-    let body = app.render("subscription/confirm.html", context! { token => token }).await?;
+    let now = app.now();
+    let found = match super::parse_confirm_token(&app.keys, &token, now) {
+        Some(subscription) => subscribers::confirmable(&app.db, subscription, now).await?,
+        None => None,
+    };
+    let Some((email, kind, article_title, active)) = found else {
+        return Ok(invalid_confirmation(&app).await);
+    };
+    let body = app
+        .render(
+            "subscription/confirm.html",
+            context! { token => token, email => email, kind => kind, article_title => article_title, active => active },
+        )
+        .await?;
     Ok(private(StatusCode::OK, body))
 }
 
@@ -193,7 +203,7 @@ pub async fn confirm(
     };
     let Some(subscriber) = confirmed else {
         tracing::info!("confirmation refused: invalid, expired or erased");
-        return Ok(message(&app, StatusCode::NOT_FOUND, "confirm-invalid-title", "confirm-invalid-text", None).await);
+        return Ok(invalid_confirmation(&app).await);
     };
     tracing::info!(subscriber, "subscription confirmed");
     let preferences = format!("/subscription/{}", super::subscriber_token(&app.keys, subscriber));
@@ -205,6 +215,12 @@ pub async fn confirm(
         Some((preferences, app.text("preferences-link"))),
     )
     .await)
+}
+
+/// A confirmation link that no longer confirms anything, with the way to sign up again.
+async fn invalid_confirmation(app: &App) -> Response {
+    let again = Some(("/newsletter".to_string(), app.text("confirm-sign-up-again")));
+    message(app, StatusCode::NOT_FOUND, "confirm-invalid-title", "confirm-invalid-text", again).await
 }
 
 async fn subscriber(app: &App, token: &str) -> Result<Option<Subscriber>, AppError> {

@@ -107,10 +107,17 @@ fn render_digest(app: &App, articles: &[Article]) -> anyhow::Result<(String, Str
 pub async fn run_digest_if_due(app: &App, now: i64) -> anyhow::Result<Option<i64>> {
     let Some(slot) = last_slot(app, now) else { return Ok(None) };
     let last: Option<i64> = state(&app.db, "digest_slot").await?.and_then(|v| v.parse().ok());
-    if last.is_some_and(|l| l >= slot) {
+    let Some(last) = last else {
+        // A new site, or one that just turned the digest on, starts with the next slot rather
+        // than a digest sent at start-up.
+        let mut conn = app.db.pool.acquire().await?;
+        set_state(&mut conn, "digest_slot", &slot.to_string()).await?;
+        return Ok(None);
+    };
+    if last >= slot {
         return Ok(None);
     }
-    let from = last.unwrap_or(slot - period(app)).max(slot - period(app));
+    let from = last.max(slot - period(app));
     let articles = best_articles(app, from, slot).await?;
     let mut tx = app.db.begin().await?;
     // Another node may have taken this slot in between: the state row decides.
@@ -208,10 +215,11 @@ pub const MAX_BODY: usize = 100_000;
 
 /// Renders an editor's Markdown as a campaign's parts.
 fn render_campaign(app: &App, subject: &str, body_md: &str) -> anyhow::Result<(String, String)> {
+    let (body_html, body_text) = crate::articles::markdown::render_mail(body_md, &app.config.site.base_url);
     let page = minijinja::context! {
         subject => subject,
-        body_md => body_md,
-        body_html => minijinja::Value::from_safe_string(crate::articles::markdown::render(body_md)),
+        body_text => body_text,
+        body_html => minijinja::Value::from_safe_string(body_html),
         preferences_url => PREFERENCES_URL,
         unsubscribe_url => UNSUBSCRIBE_URL,
     };
@@ -301,17 +309,10 @@ pub async fn start(app: &App, id: i64, now: i64) -> anyhow::Result<Option<u64>> 
     Ok(recipients)
 }
 
-/// Sends one copy of a campaign to `email` (an editor's test). The address gets a subscriber
-/// record without subscriptions, so the message carries working preference links like any other.
+/// Sends one copy of a campaign to `email` (an editor's test). The address is not made a
+/// subscriber: the copy's own preference links lead nowhere, which its subject's "[Test]" says.
 pub async fn test_send(app: &App, campaign: &Campaign, email: &str, now: i64) -> anyhow::Result<()> {
     let mut tx = app.db.begin().await?;
-    sqlx::query("INSERT INTO subscribers (email, created_at) VALUES ($1, $2) ON CONFLICT (email) DO NOTHING")
-        .bind(email)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    let subscriber: i64 =
-        sqlx::query_scalar("SELECT id FROM subscribers WHERE email = $1").bind(email).fetch_one(&mut *tx).await?;
     let (subject, text, html): (String, String, String) = {
         let row = sqlx::query("SELECT subject, text_body, html_body FROM campaigns WHERE id = $1")
             .bind(campaign.id)
@@ -322,7 +323,7 @@ pub async fn test_send(app: &App, campaign: &Campaign, email: &str, now: i64) ->
     let subject = format!("[Test] {subject}");
     let message = NewMessage {
         kind: kind::TEST,
-        subscriber_id: subscriber,
+        subscriber_id: None,
         recipient: email,
         subject: &subject,
         text: &text,

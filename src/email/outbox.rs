@@ -29,7 +29,8 @@ pub mod kind {
 #[derive(Debug, Clone)]
 pub struct NewMessage<'a> {
     pub kind: &'a str,
-    pub subscriber_id: i64,
+    /// None for an editor's test copy, which goes to an address that subscribed to nothing.
+    pub subscriber_id: Option<i64>,
     pub recipient: &'a str,
     pub subject: &'a str,
     pub text: &'a str,

@@ -14,7 +14,7 @@ use sqlx::Row as _;
 use tokio::task::JoinSet;
 
 use super::compose::{self, MailSite, Parts};
-use super::outbox::{self, Claimed};
+use super::outbox::{self, Claimed, kind};
 use super::transport::{SendError, Transport};
 use crate::app::App;
 use crate::config::Config;
@@ -226,6 +226,7 @@ async fn deliver(app: &App, message: &Claimed, campaign: Option<&(String, String
         text,
         html,
         token: &token,
+        list: matches!(message.kind.as_str(), kind::CAMPAIGN | kind::ALERT | kind::ALERT_SUMMARY),
     };
     let bytes = compose::format(&app.mailer.site, &parts, app.now()).map_err(SendError::Permanent)?;
     app.mailer.limiter.acquire().await;

@@ -154,7 +154,7 @@ pub async fn signup(app: &App, signup: &Signup, now: i64) -> anyhow::Result<Sign
     );
     let message = NewMessage {
         kind: message_kind,
-        subscriber_id: subscriber,
+        subscriber_id: Some(subscriber),
         recipient: &signup.email,
         subject: &subject,
         text: &text,
@@ -207,6 +207,29 @@ pub async fn confirm(app: &App, subscription_id: i64, now: i64) -> Result<Option
         .await?;
     tx.commit().await?;
     Ok(Some(subscriber))
+}
+
+/// What a confirmation link would confirm, while it still can: the address, the kind, and the
+/// article of an alert. None when the subscription is gone, lapsed or switched off.
+pub async fn confirmable(
+    db: &crate::db::Db,
+    subscription_id: i64,
+    now: i64,
+) -> Result<Option<(String, String, Option<String>, bool)>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT u.email, s.kind, a.title, s.status, s.expires_at FROM subscriptions s
+         JOIN subscribers u ON u.id = s.subscriber_id LEFT JOIN articles a ON a.id = s.article_id WHERE s.id = $1",
+    )
+    .bind(subscription_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let status: String = row.try_get(3)?;
+    let expires: Option<i64> = row.try_get(4)?;
+    let usable = status == "active" || (status == "pending" && expires.is_some_and(|t| t >= now));
+    Ok(usable
+        .then(|| Ok::<_, sqlx::Error>((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, status == "active")))
+        .transpose()?)
 }
 
 /// One subscription as the preferences page shows it.

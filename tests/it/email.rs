@@ -117,6 +117,8 @@ async fn signup_confirm_newsletter_and_one_click_unsubscribe(t: TestApp) {
     assert!(!confirmation.html.is_empty() && !confirmation.text.is_empty(), "text and HTML parts");
     assert!(confirmation.header("Message-ID").ends_with("@127.0.0.1>"));
     assert!(!confirmation.header("Date").is_empty());
+    assert!(confirmation.header("List-Unsubscribe").is_empty(), "a confirmation unsubscribes no one");
+    assert!(!confirmation.text.contains("/unsubscribe"), "{}", confirmation.text);
 
     // Nothing but the confirmation goes to an unconfirmed address.
     assert_eq!(campaign(&t, "Vor der Bestätigung").await, 0);
@@ -347,6 +349,9 @@ async fn forged_and_expired_links_are_refused(t: TestApp) {
     signup_newsletter(&t, "spaet@example.org").await;
     let link = sent(&t).await[0].link("/subscription/confirm/");
     t.app.clock.advance(8 * 86_400);
+    let dead = t.get(&link).await;
+    assert_eq!(dead.status, StatusCode::NOT_FOUND);
+    assert!(dead.body.contains("href=\"/newsletter\"") && !dead.body.contains("<button"), "{}", dead.body);
     assert_eq!(t.post_form(&link, &[], &[]).await.status, StatusCode::NOT_FOUND, "expired after a week");
     assert_eq!(count(&t, "SELECT COUNT(*) FROM subscriptions WHERE status = 'active'").await, 0);
 }
@@ -388,7 +393,11 @@ async fn editors_write_preview_test_and_send_campaigns(t: TestApp) {
     let created = t
         .post_form(
             "/admin/newsletter",
-            &[("csrf", &csrf), ("subject", "Sonderausgabe"), ("body", "# Neu\n\nEin *Text*.")],
+            &[
+                ("csrf", &csrf),
+                ("subject", "Sonderausgabe"),
+                ("body", "# Neu\n\nEin *Text* über [den Hafen](/news/hafen)."),
+            ],
             &with_cookie,
         )
         .await;
@@ -404,12 +413,25 @@ async fn editors_write_preview_test_and_send_campaigns(t: TestApp) {
     let mails = sent(&t).await;
     assert_eq!(mails.len(), before + 1);
     assert!(mails.last().unwrap().header("Subject").starts_with("[Test]"));
-    let send = t.post_form(&format!("{location}/send"), &[("csrf", &csrf)], &with_cookie).await;
+    let testers =
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM subscribers WHERE email = 'redaktion@example.org'")
+            .fetch_one(&t.app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(testers, 0, "a test copy subscribes no one");
+    let unchecked = t.post_form(&format!("{location}/send"), &[("csrf", &csrf)], &with_cookie).await;
+    assert_eq!(unchecked.status, StatusCode::BAD_REQUEST, "sending asks for a confirmation");
+    let send_form = [("csrf", csrf.as_str()), ("checked", "yes")];
+    let send = t.post_form(&format!("{location}/send"), &send_form, &with_cookie).await;
     assert_eq!(send.status, StatusCode::SEE_OTHER);
-    let again = t.post_form(&format!("{location}/send"), &[("csrf", &csrf)], &with_cookie).await;
+    let again = t.post_form(&format!("{location}/send"), &send_form, &with_cookie).await;
     assert_eq!(again.status, StatusCode::CONFLICT, "sent once only");
     let mails = sent(&t).await;
     assert_eq!(mails.iter().filter(|m| m.header("Subject") == "Sonderausgabe").count(), 1);
+    let sent_campaign = mails.iter().find(|m| m.header("Subject") == "Sonderausgabe").unwrap();
+    assert!(sent_campaign.html.contains("href=\"http://127.0.0.1:8080/news/hafen\""), "absolute links in mail");
+    assert!(sent_campaign.text.contains("den Hafen (http://127.0.0.1:8080/news/hafen)"), "{}", sent_campaign.text);
+    assert!(!sent_campaign.text.contains('*'), "the text part is text, not Markdown");
     let progress = t.get_as(&location, &cookie).await;
     assert!(progress.body.contains("1 von 1"), "progress shown");
 }
