@@ -227,9 +227,10 @@ pub async fn confirmable(
     let status: String = row.try_get(3)?;
     let expires: Option<i64> = row.try_get(4)?;
     let usable = status == "active" || (status == "pending" && expires.is_some_and(|t| t >= now));
-    Ok(usable
-        .then(|| Ok::<_, sqlx::Error>((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, status == "active")))
-        .transpose()?)
+    if !usable {
+        return Ok(None);
+    }
+    Ok(Some((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, status == "active")))
 }
 
 /// One subscription as the preferences page shows it.
