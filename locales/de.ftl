@@ -333,6 +333,7 @@ preferences-newsletter = Newsletter
 preferences-alert = Ähnliche Nachrichten wie „{ $title }“
 preferences-pending = (wartet auf Ihre Bestätigung)
 preferences-consent = Eingewilligt am { $date }:
+preferences-withdrawn = Abbestellt am { $date }. Setzen Sie den Haken, um sie wieder zu erhalten.
 preferences-save = Speichern
 preferences-nothing = Sie haben derzeit nichts bestellt.
 preferences-data-heading = Ihre Daten

@@ -333,6 +333,7 @@ preferences-newsletter = Newsletter
 preferences-alert = News similar to “{ $title }”
 preferences-pending = (waiting for your confirmation)
 preferences-consent = Consent given on { $date }:
+preferences-withdrawn = Unsubscribed on { $date }. Tick the box to receive it again.
 preferences-save = Save
 preferences-nothing = You have not subscribed to anything.
 preferences-data-heading = Your data

@@ -32,7 +32,10 @@ CREATE TABLE subscriptions (
     consent_text    TEXT NOT NULL,
     consent_form    TEXT NOT NULL,
     consent_ip_hash TEXT NOT NULL,
-    consent_at      INTEGER NOT NULL
+    consent_at      INTEGER NOT NULL,
+    -- When the reader switched it off (the consent withdrawn); cleared when switched on again,
+    -- which records a new consent from the preferences page.
+    withdrawn_at    INTEGER
 );
 CREATE UNIQUE INDEX subscriptions_one ON subscriptions (subscriber_id, kind, COALESCE(article_id, 0));
 CREATE INDEX subscriptions_article ON subscriptions (article_id, status);

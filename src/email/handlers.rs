@@ -262,6 +262,7 @@ pub async fn save_preferences(
     State(app): State<Arc<App>>,
     Path(token): Path<String>,
     headers: HeaderMap,
+    ClientIp(ip): ClientIp,
     form: FormData,
 ) -> Result<Response, AppError> {
     if !same_origin(&headers, &app.config.site.base_url) {
@@ -269,13 +270,26 @@ pub async fn save_preferences(
     }
     let Some(subscriber) = subscriber(&app, &token).await? else { return Ok(unknown(&app).await) };
     let on: Vec<&str> = form.all("on").collect();
-    let wanted: Vec<(i64, bool)> = subscriber
+    let wanted: Vec<subscribers::Wanted> = subscriber
         .subscriptions
         .iter()
         .filter(|s| s.status != "pending")
-        .map(|s| (s.id, on.contains(&s.id.to_string().as_str())))
+        .map(|s| subscribers::Wanted {
+            subscription: s.id,
+            on: on.contains(&s.id.to_string().as_str()),
+            consent_text: match s.kind {
+                subscribers::Kind::Newsletter => app.text("preferences-newsletter"),
+                subscribers::Kind::Alert => app.i18n.text(
+                    app.language(),
+                    "preferences-alert",
+                    &[("title", s.article_title.clone().unwrap_or_default().into())],
+                ),
+            },
+        })
         .collect();
-    subscribers::set_active(&app.db, subscriber.id, &wanted).await?;
+    let now = app.now();
+    let ip_hash = app.keys.ip_hash(&app.db, ip, now).await?;
+    subscribers::set_active(&app.db, subscriber.id, &wanted, &ip_hash, now).await?;
     tracing::info!(subscriber = subscriber.id, "preferences saved");
     Ok(Redirect::to(&format!("/subscription/{token}?saved=1")).into_response())
 }
@@ -337,7 +351,7 @@ pub async fn unsubscribe_page(State(app): State<Arc<App>>, Path(token): Path<Str
 #[instrument(skip_all)]
 pub async fn unsubscribe(State(app): State<Arc<App>>, Path(token): Path<String>) -> Result<Response, AppError> {
     let Some(subscriber) = subscriber(&app, &token).await? else { return Ok(unknown(&app).await) };
-    subscribers::unsubscribe_all(&app.db, subscriber.id).await?;
+    subscribers::unsubscribe_all(&app.db, subscriber.id, app.now()).await?;
     tracing::info!(subscriber = subscriber.id, "unsubscribed in one click");
     let back = Some((format!("/subscription/{token}"), app.text("preferences-link")));
     Ok(message(&app, StatusCode::OK, "unsubscribed-title", "unsubscribed-text", back).await)

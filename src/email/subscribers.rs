@@ -246,6 +246,7 @@ pub struct SubscriptionView {
     pub consent_text: String,
     pub consent_form: String,
     pub consent_at: i64,
+    pub withdrawn_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -267,7 +268,7 @@ pub async fn find(db: &Db, id: i64) -> Result<Option<Subscriber>, sqlx::Error> {
     };
     let rows = sqlx::query(
         "SELECT s.id, s.kind, s.status, a.title, a.slug, s.created_at, s.confirmed_at, s.consent_text,
-                s.consent_form, s.consent_at
+                s.consent_form, s.consent_at, s.withdrawn_at
          FROM subscriptions s LEFT JOIN articles a ON a.id = s.article_id
          WHERE s.subscriber_id = $1 ORDER BY s.kind DESC, s.id",
     )
@@ -289,6 +290,7 @@ pub async fn find(db: &Db, id: i64) -> Result<Option<Subscriber>, sqlx::Error> {
                 consent_text: r.try_get(7)?,
                 consent_form: r.try_get(8)?,
                 consent_at: r.try_get(9)?,
+                withdrawn_at: r.try_get(10)?,
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
@@ -303,24 +305,48 @@ pub async fn find(db: &Db, id: i64) -> Result<Option<Subscriber>, sqlx::Error> {
 
 /// Switches subscriptions on or off. Only subscriptions confirmed before can be switched on
 /// here; switching one off drops the mail queued for it.
-pub async fn set_active(db: &Db, subscriber_id: i64, wanted: &[(i64, bool)]) -> Result<(), sqlx::Error> {
+pub async fn set_active(
+    db: &Db,
+    subscriber_id: i64,
+    wanted: &[Wanted],
+    ip_hash: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
-    for (subscription, on) in wanted {
-        let (from, to) = if *on { ("off", "active") } else { ("active", "off") };
-        sqlx::query(
-            "UPDATE subscriptions SET status = $1 WHERE id = $2 AND subscriber_id = $3 AND status = $4
-               AND confirmed_at IS NOT NULL",
-        )
-        .bind(to)
-        .bind(subscription)
+    for w in wanted {
+        if w.on {
+            // Switching on again is a new consent, given on the preferences page.
+            sqlx::query(
+                "UPDATE subscriptions SET status = 'active', withdrawn_at = NULL, consent_text = $1,
+                        consent_form = 'preferences', consent_ip_hash = $2, consent_at = $3
+                 WHERE id = $4 AND subscriber_id = $5 AND status = 'off' AND confirmed_at IS NOT NULL",
+            )
+            .bind(&w.consent_text)
+            .bind(ip_hash)
+            .bind(now)
+        } else {
+            sqlx::query(
+                "UPDATE subscriptions SET status = 'off', withdrawn_at = $1
+                 WHERE id = $2 AND subscriber_id = $3 AND status = 'active'",
+            )
+            .bind(now)
+        }
+        .bind(w.subscription)
         .bind(subscriber_id)
-        .bind(from)
         .execute(&mut *tx)
         .await?;
     }
     drop_unwanted(&mut tx, subscriber_id).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// One subscription's switch on the preferences page, with the words shown beside it.
+#[derive(Debug, Clone)]
+pub struct Wanted {
+    pub subscription: i64,
+    pub on: bool,
+    pub consent_text: String,
 }
 
 /// Drops queued mail the subscriber no longer wants: campaigns without an active newsletter,
@@ -341,12 +367,15 @@ async fn drop_unwanted(conn: &mut AnyConnection, subscriber_id: i64) -> Result<(
 }
 
 /// One click from a mail: everything off.
-pub async fn unsubscribe_all(db: &Db, subscriber_id: i64) -> Result<(), sqlx::Error> {
+pub async fn unsubscribe_all(db: &Db, subscriber_id: i64, now: i64) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
-    sqlx::query("UPDATE subscriptions SET status = 'off' WHERE subscriber_id = $1 AND status = 'active'")
-        .bind(subscriber_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE subscriptions SET status = 'off', withdrawn_at = $1 WHERE subscriber_id = $2 AND status = 'active'",
+    )
+    .bind(now)
+    .bind(subscriber_id)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query("DELETE FROM subscriptions WHERE subscriber_id = $1 AND status = 'pending'")
         .bind(subscriber_id)
         .execute(&mut *tx)
@@ -389,15 +418,34 @@ pub async fn export(db: &Db, subscriber: &Subscriber) -> Result<serde_json::Valu
             "in_summary": r.try_get::<i64, _>(2)? == 1,
         }));
     }
-    Ok(serde_json::json!({
+    let mut data = serde_json::json!({
         "email": subscriber.email,
         "created_at": subscriber.created_at,
         "bouncing": subscriber.bouncing,
         "subscriptions": subscriber.subscriptions,
         "messages": messages,
         "alerts_announced": announced,
-        "note": "Times are Unix seconds. IP addresses are stored only as a salted hash whose salt is deleted after two days.",
-    }))
+        "note": "Times are UTC. IP addresses are stored only as a salted hash whose salt is deleted after two days.",
+    });
+    readable_times(&mut data);
+    Ok(data)
+}
+
+/// Turns every `..._at` field holding Unix seconds into an RFC 3339 time, for people to read.
+fn readable_times(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, field) in map.iter_mut() {
+                let seconds = field.as_i64().filter(|_| key.ends_with("_at"));
+                match seconds.and_then(|s| jiff::Timestamp::from_second(s).ok()) {
+                    Some(time) => *field = serde_json::Value::String(time.to_string()),
+                    None => readable_times(field),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(readable_times),
+        _ => {}
+    }
 }
 
 /// Erases a subscriber and all that belongs to it, keeping only a keyed hash of the address on

@@ -216,6 +216,17 @@ async fn unconfirmed_and_erased_addresses_get_nothing(t: TestApp) {
     assert_eq!(data["email"], "geht@example.org");
     assert_eq!(data["subscriptions"][0]["consent_form"], "/newsletter");
     assert!(data["subscriptions"][0]["consent_text"].as_str().unwrap().contains("Newsletter"));
+    assert!(data["subscriptions"][0]["consent_at"].as_str().unwrap().ends_with('Z'), "times people can read");
+
+    // Switching the newsletter off records the withdrawal; switching it on again is a new consent.
+    assert_eq!(t.post_form(&preferences, &[], &[]).await.status, StatusCode::SEE_OTHER);
+    assert!(t.get(&preferences).await.body.contains("Abbestellt am"));
+    let id = data["subscriptions"][0]["id"].as_i64().unwrap().to_string();
+    assert_eq!(t.post_form(&preferences, &[("on", &id)], &[]).await.status, StatusCode::SEE_OTHER);
+    let data: serde_json::Value = serde_json::from_str(&t.get(&format!("{preferences}/export")).await.body).unwrap();
+    assert_eq!(data["subscriptions"][0]["status"], "active");
+    assert_eq!(data["subscriptions"][0]["consent_form"], "preferences");
+    assert!(data["subscriptions"][0]["withdrawn_at"].is_null());
 
     let refused = t.post_form(&format!("{preferences}/erase"), &[], &[]).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST, "erasing needs the tick");
