@@ -60,6 +60,37 @@ async fn message(
     }
 }
 
+/// A signup the reader can fix: the form again, filled in as sent, with what was wrong (400).
+async fn retry(
+    app: &App,
+    text_key: &str,
+    article: Option<&Article>,
+    form: &FormData,
+    back: Option<(String, String)>,
+) -> Response {
+    let site = app.config.site.name.clone();
+    let (action, consent, button) = match article {
+        Some(a) => (format!("/news/{}/alerts", a.slug), "alert-consent", "alert-submit"),
+        None => ("/newsletter".to_string(), "newsletter-consent", "newsletter-submit"),
+    };
+    let typed: String = form.get("email").unwrap_or_default().chars().take(254).collect();
+    let page = context! {
+        title => app.text("signup-refused-title"),
+        text => app.text(text_key),
+        action => action,
+        consent => app.i18n.text(app.language(), consent, &[("site", site.into())]),
+        button => app.text(button),
+        form_name => form.get("form").filter(|f| *f == "article").unwrap_or_default(),
+        email => typed,
+        back => back.as_ref().map(|b| b.0.clone()).unwrap_or_default(),
+        back_label => back.map(|b| b.1),
+    };
+    match app.render("subscription/retry.html", page).await {
+        Ok(body) => private(StatusCode::BAD_REQUEST, body),
+        Err(e) => e.into_response(),
+    }
+}
+
 /// `GET /newsletter`: the signup page.
 #[instrument(skip_all)]
 pub async fn newsletter_page(State(app): State<Arc<App>>) -> Result<Response, AppError> {
@@ -75,7 +106,14 @@ pub async fn newsletter_signup(
     headers: HeaderMap,
     form: Result<FormData, AppError>,
 ) -> Result<Response, AppError> {
-    let back = Some(("/newsletter".to_string(), app.text("newsletter-back")));
+    // The compact form under an article leads back to the article.
+    let article_path = form.as_ref().ok().and_then(|f| f.get("back")).filter(|path| {
+        path.strip_prefix("/news/").is_some_and(|slug| crate::articles::model::Slug::parse(slug).is_ok())
+    });
+    let back = match article_path {
+        Some(path) => Some((path.to_string(), app.text("alert-back"))),
+        None => Some(("/newsletter".to_string(), app.text("newsletter-back"))),
+    };
     handle_signup(&app, ip, &headers, form, Kind::Newsletter, None, back).await
 }
 
@@ -129,11 +167,11 @@ async fn handle_signup(
     let raw = form.get("email").unwrap_or_default();
     let Some(email) = (raw.len() <= 320).then(|| super::parse_address(raw)).flatten() else {
         refuse("address");
-        return Ok(message(app, StatusCode::BAD_REQUEST, refused, "signup-error-email", back).await);
+        return Ok(retry(app, "signup-error-email", article.as_ref(), &form, back).await);
     };
     if form.get("consent") != Some("yes") {
         refuse("no consent");
-        return Ok(message(app, StatusCode::BAD_REQUEST, refused, "signup-error-consent", back).await);
+        return Ok(retry(app, "signup-error-consent", article.as_ref(), &form, back).await);
     }
     let now = app.now();
     let ip_hash = app.keys.ip_hash(&app.db, ip, now).await?;

@@ -77,6 +77,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/subscription/{token}/unsubscribe", get(email::unsubscribe_page).post(email::unsubscribe))
         .route("/admin/newsletter", get(email_admin::list).post(email_admin::create))
         .route("/admin/newsletter/{id}", get(email_admin::show).post(email_admin::update))
+        .route("/admin/newsletter/{id}/preview", get(email_admin::preview))
         .route("/admin/newsletter/{id}/test", post(email_admin::test))
         .route("/admin/newsletter/{id}/send", post(email_admin::send))
         .route("/admin", get(auth::dashboard))
@@ -180,10 +181,16 @@ async fn security_headers(request: Request, next: Next) -> Response {
          frame-ancestors 'none'";
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    // A handler that sets its own policy (the mail preview, shown in a frame of the admin
+    // page) keeps it, and may be framed by this site only.
+    if headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"));
+    } else {
+        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    }
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(
         "permissions-policy",
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),

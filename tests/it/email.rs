@@ -174,6 +174,12 @@ async fn answers_never_tell_whether_an_address_is_subscribed(t: TestApp) {
 
 async fn bad_signups_are_refused_and_store_nothing(t: TestApp) {
     let t = app(t.backend).await;
+    newsdesk::articles::import::load_demo(&t.app.db, t.app.language(), t.app.now()).await.unwrap();
+    let article = "/news/pflegeroboter-im-praxistest-augsburg";
+    let from_article = [("email", "x"), ("consent", "yes"), ("website", ""), ("form", "article"), ("back", article)];
+    let response = t.post_form("/newsletter", &from_article, &[]).await;
+    assert_eq!(response.status, StatusCode::BAD_REQUEST);
+    assert!(response.body.contains(&format!("href=\"{article}\"")), "leads back to the article");
     type Pairs<'a> = Vec<(&'a str, &'a str)>;
     let cases: Vec<(Pairs, Pairs, StatusCode)> = vec![
         (vec![("email", "keine-adresse"), ("consent", "yes")], vec![], StatusCode::BAD_REQUEST),
@@ -190,6 +196,9 @@ async fn bad_signups_are_refused_and_store_nothing(t: TestApp) {
         let response = t.post_form("/newsletter", &form, &headers).await;
         assert_eq!(response.status, status, "{form:?}");
         assert!(response.body.contains("<h1>"), "a page that says what was wrong");
+        if form.len() == 1 {
+            assert!(response.body.contains("value=\"a@example.org\""), "the form again, as filled in");
+        }
     }
     let huge = format!("email={}%40example.org&consent=yes", "a".repeat(3_000_000));
     let response = t.post_raw("/newsletter", huge.into_bytes(), &[], READER_IP).await;
@@ -414,8 +423,15 @@ async fn editors_write_preview_test_and_send_campaigns(t: TestApp) {
         .await;
     assert_eq!(created.status, StatusCode::SEE_OTHER);
     let location = created.header("location").split('?').next().unwrap().to_string();
-    let preview = t.get_as(&location, &cookie).await;
+    let page = t.get_as(&location, &cookie).await;
+    assert!(page.body.contains(&format!("<iframe class=\"mail-preview\" src=\"{location}/preview\"")));
+    let preview = t.get_as(&format!("{location}/preview"), &cookie).await;
     assert!(preview.body.contains("<em>Text</em>"), "server-rendered preview");
+    assert!(preview.body.contains("style=\"max-width:38em"), "the mail's own styles");
+    let policy = preview.header("content-security-policy");
+    assert!(policy.contains("sandbox") && policy.contains("style-src 'unsafe-inline'") && !policy.contains("script"));
+    assert_eq!(preview.header("x-frame-options"), "SAMEORIGIN");
+    assert_eq!(t.get(&format!("{location}/preview")).await.status, StatusCode::SEE_OTHER, "editors only");
     let before = sent(&t).await.len();
     let test = t
         .post_form(&format!("{location}/test"), &[("csrf", &csrf), ("address", "redaktion@example.org")], &with_cookie)
