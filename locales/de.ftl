@@ -421,3 +421,89 @@ newsletter-status-sent = versendet
 newsletter-progress-heading = Fortschritt
 newsletter-send-confirm = Ich habe die Testmail geprüft: an alle senden.
 newsletter-send-unconfirmed = Bitte bestätigen Sie vor dem Versand, dass Sie die Testmail geprüft haben.
+
+# Newsroom: articles
+admin-articles = Artikel
+articles-new = Neuer Artikel
+articles-search = Titel oder Adresse enthält
+articles-any = alle
+articles-filter = Filtern
+articles-count = { $count ->
+    [one] Ein Artikel
+   *[other] { $count } Artikel
+}
+articles-changed = Geändert
+articles-none = Keine Artikel gefunden.
+page-previous = Zurück
+page-next = Weiter
+article-status-draft = Entwurf
+article-status-scheduled = geplant
+article-status-published = veröffentlicht
+article-status-unpublished = zurückgezogen
+article-field-title = Überschrift
+article-field-slug = Adresse (Slug)
+article-field-places = Ortsmarke
+article-field-lead = Vorspann
+article-field-body = Text (Markdown)
+article-field-hero = Aufmacherbild
+article-field-hero-url = Bildpfad auf dieser Website
+article-field-hero-alt = Alternativtext
+article-field-hero-credit = Bildnachweis
+article-field-tags = Themen
+article-field-authors = Autorinnen und Autoren
+article-field-language = Sprache
+article-field-status = Status
+article-field-publish-at = Veröffentlichung
+article-slug-help = Leer lassen, um sie aus der Überschrift zu bilden. Nur Kleinbuchstaben, Ziffern und Bindestriche.
+article-list-help = Mehrere durch Kommas trennen.
+article-publish-help = Datum und Uhrzeit in der Zeitzone { $zone }; zum Planen nötig.
+article-save = Speichern
+article-preview = Vorschau
+article-schedule = Planen
+article-publish = Jetzt veröffentlichen
+article-unpublish = Zurückziehen
+article-view = Auf der Website ansehen
+article-version = Version { $version }.
+article-saved-by = Gespeichert von { $who }.
+article-revisions = { $count ->
+    [0] Keine früheren Versionen
+    [one] Eine frühere Version
+   *[other] { $count } frühere Versionen
+}
+article-notice-saved = Gespeichert.
+article-notice-published = Veröffentlicht.
+article-notice-scheduled = Geplant.
+article-notice-unpublished = Zurückgezogen: Leser sehen den Artikel nicht mehr.
+article-notice-restored = Die frühere Fassung ist wiederhergestellt (als neue Version).
+article-conflict-heading = Das hat sich inzwischen geändert
+article-error-empty-title = Bitte geben Sie eine Überschrift ein.
+article-error-too-long = { $field } ist zu lang: { $len } Zeichen, höchstens { $max }.
+article-error-too-many = Zu viele Einträge bei { $field }: { $count }, höchstens { $max }.
+article-error-slug = Die Adresse „{ $slug }“ geht nicht: nur Kleinbuchstaben, Ziffern und einzelne Bindestriche.
+article-error-no-slug = Aus der Überschrift lässt sich keine Adresse bilden; bitte geben Sie eine ein.
+article-error-slug-taken = Die Adresse „{ $slug }“ hat schon ein anderer Artikel; bitte wählen Sie eine andere.
+article-error-no-author = Ein Artikel braucht mindestens eine Autorin oder einen Autor.
+article-error-schedule-time = Bitte geben Sie Datum und Uhrzeit der Veröffentlichung an.
+article-error-schedule-past = Der Zeitpunkt liegt nicht in der Zukunft. Wählen Sie einen späteren oder veröffentlichen Sie sofort.
+article-error-hero-url = Das Aufmacherbild muss auf dieser Website liegen (ein Pfad, der mit / beginnt).
+article-error-hero-alt = Das Aufmacherbild braucht einen Alternativtext.
+article-error-conflict = Jemand hat diesen Artikel gespeichert, während Sie ihn bearbeitet haben. Ihr Text steht unverändert im Formular; darüber sehen Sie, was die andere Fassung geändert hat. Wenn Sie jetzt speichern, gilt Ihre Fassung.
+article-error-invalid = Eine Angabe ist ungültig: { $detail }
+article-warning-slug = Dieser Artikel ist veröffentlicht. Ändern Sie seine Adresse, leitet die alte dauerhaft (301) auf die neue weiter. Bitte bestätigen Sie die Änderung.
+article-confirm-slug = Ja, die Adresse ändern; die alte leitet weiter.
+article-revisions-title = Versionen
+article-revision-version = Version
+article-revision-saved = Gespeichert
+article-revision-current = aktuell
+article-revision-replaced = ersetzt am
+article-revisions-none = Noch keine früheren Versionen.
+article-revision-heading = Von Version { $version } zur aktuellen Version { $current }
+article-revision-same = Diese Version gleicht der aktuellen.
+article-revision-restore = Diese Fassung wiederherstellen
+article-revision-restore-help = Text, Bild, Themen und Autoren dieser Version werden zur neuen aktuellen Version; Adresse, Status und Veröffentlichung bleiben.
+dashboard-subscribers = Newsletter-Abonnenten
+dashboard-alerts = Leser mit Benachrichtigungen
+dashboard-upcoming = Als Nächstes geplant
+dashboard-recent-drafts = Zuletzt bearbeitete Entwürfe
+dashboard-recent-sends = Letzte Aussendungen
+dashboard-none = Nichts.

@@ -421,3 +421,89 @@ newsletter-status-sent = sent
 newsletter-progress-heading = Progress
 newsletter-send-confirm = I have checked the test email: send to everyone.
 newsletter-send-unconfirmed = Please confirm that you checked the test email before sending.
+
+# Newsroom: articles
+admin-articles = Articles
+articles-new = New article
+articles-search = Title or address contains
+articles-any = any
+articles-filter = Filter
+articles-count = { $count ->
+    [one] One article
+   *[other] { $count } articles
+}
+articles-changed = Changed
+articles-none = No articles found.
+page-previous = Previous
+page-next = Next
+article-status-draft = draft
+article-status-scheduled = scheduled
+article-status-published = published
+article-status-unpublished = unpublished
+article-field-title = Headline
+article-field-slug = Address (slug)
+article-field-places = Dateline
+article-field-lead = Lead
+article-field-body = Text (Markdown)
+article-field-hero = Lead image
+article-field-hero-url = Image path on this site
+article-field-hero-alt = Alt text
+article-field-hero-credit = Credit
+article-field-tags = Topics
+article-field-authors = Authors
+article-field-language = Language
+article-field-status = Status
+article-field-publish-at = Publication
+article-slug-help = Leave empty to make it from the headline. Lowercase letters, digits and hyphens only.
+article-list-help = Separate several with commas.
+article-publish-help = Date and time in the { $zone } time zone; needed to schedule.
+article-save = Save
+article-preview = Preview
+article-schedule = Schedule
+article-publish = Publish now
+article-unpublish = Unpublish
+article-view = View on the site
+article-version = Version { $version }.
+article-saved-by = Saved by { $who }.
+article-revisions = { $count ->
+    [0] No earlier versions
+    [one] One earlier version
+   *[other] { $count } earlier versions
+}
+article-notice-saved = Saved.
+article-notice-published = Published.
+article-notice-scheduled = Scheduled.
+article-notice-unpublished = Unpublished: readers no longer see the article.
+article-notice-restored = The earlier text is restored (as a new version).
+article-conflict-heading = What changed in the meantime
+article-error-empty-title = Please enter a headline.
+article-error-too-long = { $field } is too long: { $len } characters, at most { $max }.
+article-error-too-many = Too many entries in { $field }: { $count }, at most { $max }.
+article-error-slug = The address “{ $slug }” will not do: lowercase letters, digits and single hyphens only.
+article-error-no-slug = The headline gives no address; please enter one.
+article-error-slug-taken = Another article has the address “{ $slug }”; please choose another.
+article-error-no-author = An article needs at least one author.
+article-error-schedule-time = Please enter the date and time of publication.
+article-error-schedule-past = That time is not in the future. Choose a later one or publish now.
+article-error-hero-url = The lead image must be on this site (a path starting with /).
+article-error-hero-alt = The lead image needs alt text.
+article-error-conflict = Someone saved this article while you were editing it. Your text is unchanged in the form; above it you see what the other version changed. If you save now, your version wins.
+article-error-invalid = Something is not valid: { $detail }
+article-warning-slug = This article is published. If you change its address, the old one redirects to the new one for good (301). Please confirm the change.
+article-confirm-slug = Yes, change the address; the old one redirects.
+article-revisions-title = Versions
+article-revision-version = Version
+article-revision-saved = Saved
+article-revision-current = current
+article-revision-replaced = replaced on
+article-revisions-none = No earlier versions yet.
+article-revision-heading = From version { $version } to the current version { $current }
+article-revision-same = This version is the same as the current one.
+article-revision-restore = Restore this text
+article-revision-restore-help = The text, image, topics and authors of this version become the new current version; address, status and publication stay.
+dashboard-subscribers = newsletter subscribers
+dashboard-alerts = readers with alerts
+dashboard-upcoming = Scheduled next
+dashboard-recent-drafts = Recently edited drafts
+dashboard-recent-sends = Recent sends
+dashboard-none = Nothing.

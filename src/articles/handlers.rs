@@ -149,7 +149,17 @@ async fn home_listing(app: &App, page: u32) -> Result<Response, AppError> {
 #[instrument(skip_all)]
 pub async fn show(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Result<Response, AppError> {
     let slug = parse_slug(&slug)?;
-    let article = queries::find_live(&app.db, slug.as_str(), app.now()).await?.ok_or(AppError::NotFound)?;
+    let Some(article) = queries::find_live(&app.db, slug.as_str(), app.now()).await? else {
+        // A renamed article answers at its old address.
+        return match queries::redirect_target(&app.db, slug.as_str(), app.now()).await? {
+            Some(current) => Ok((
+                axum::http::StatusCode::MOVED_PERMANENTLY,
+                [(axum::http::header::LOCATION, format!("/news/{current}"))],
+            )
+                .into_response()),
+            None => Err(AppError::NotFound),
+        };
+    };
     let show_updated = match (article.published_at, article.updated_at) {
         (Some(published), Some(updated)) => updated > published,
         _ => false,

@@ -132,7 +132,7 @@ impl std::fmt::Display for Slug {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Hero {
     pub url: String,
     pub alt: String,

@@ -335,6 +335,11 @@ async fn write_labels(tx: &mut Tx<'_>, article_id: i64, input: &ArticleInput) ->
 /// Stores a new article. Without an explicit slug, one is made from the title and made unique
 /// with a number; an explicit slug that is taken is refused.
 pub async fn create(db: &Db, input: &ArticleInput, now: i64) -> Result<Article, SaveError> {
+    create_by(db, input, now, None).await
+}
+
+/// [`create`], saved by the signed-in user `by`.
+pub async fn create_by(db: &Db, input: &ArticleInput, now: i64, by: Option<i64>) -> Result<Article, SaveError> {
     let mut tx = db.begin().await?;
     let slug = match &input.slug {
         Some(slug) => {
@@ -352,8 +357,8 @@ pub async fn create(db: &Db, input: &ArticleInput, now: i64) -> Result<Article, 
     let hero = input.hero.as_ref();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO articles (slug, title, places, lead, body_md, body_html, hero_url, hero_alt, \
-         hero_credit, language, status, published_at, updated_at, created_at, modified_at, version) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, $13, $13, 1) RETURNING id",
+         hero_credit, language, status, published_at, updated_at, created_at, modified_at, version, modified_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, $13, $13, 1, $14) RETURNING id",
     )
     .bind(slug.as_str())
     .bind(&input.title)
@@ -368,8 +373,11 @@ pub async fn create(db: &Db, input: &ArticleInput, now: i64) -> Result<Article, 
     .bind(input.status.as_str())
     .bind(input.published_at)
     .bind(now)
+    .bind(by)
     .fetch_one(&mut *tx)
     .await?;
+    // A new article that takes an old address of another one owns it from now on.
+    sqlx::query("DELETE FROM slug_redirects WHERE old_slug = $1").bind(slug.as_str()).execute(&mut *tx).await?;
     write_labels(&mut tx, id, input).await?;
     if input.is_live(now) {
         pings::enqueue_changed(&mut tx, id, None, now).await?;
@@ -394,6 +402,19 @@ pub async fn update(
     expected_version: i64,
     now: i64,
 ) -> Result<Article, SaveError> {
+    update_by(db, current, input, expected_version, now, None).await
+}
+
+/// [`update`], saved by the signed-in user `by`. A published article whose slug changes keeps
+/// answering at the old address with a 301.
+pub async fn update_by(
+    db: &Db,
+    current: &Article,
+    input: &ArticleInput,
+    expected_version: i64,
+    now: i64,
+    by: Option<i64>,
+) -> Result<Article, SaveError> {
     if current.version != expected_version {
         return Err(ArticleError::Conflict { expected: expected_version, found: current.version }.into());
     }
@@ -407,6 +428,11 @@ pub async fn update(
         }
         _ => Slug::parse(&current.slug)?,
     };
+    let saved_by: Option<i64> = sqlx::query_scalar("SELECT modified_by FROM articles WHERE id = $1")
+        .bind(current.id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .flatten();
     let material = current.is_live(now)
         && (current.title != input.title || current.lead != input.lead || current.body_md != input.body_md);
     let updated_at = if material { Some(now) } else { current.updated_at };
@@ -415,7 +441,7 @@ pub async fn update(
     let result = sqlx::query(
         "UPDATE articles SET slug = $1, title = $2, places = $3, lead = $4, body_md = $5, body_html = $6, \
          hero_url = $7, hero_alt = $8, hero_credit = $9, language = $10, status = $11, published_at = $12, \
-         updated_at = $13, modified_at = $14, version = version + 1 WHERE id = $15 AND version = $16",
+         updated_at = $13, modified_at = $14, version = version + 1, modified_by = $17 WHERE id = $15 AND version = $16",
     )
     .bind(slug.as_str())
     .bind(&input.title)
@@ -433,6 +459,7 @@ pub async fn update(
     .bind(now)
     .bind(current.id)
     .bind(expected_version)
+    .bind(by)
     .execute(&mut *tx)
     .await?;
     if result.rows_affected() == 0 {
@@ -444,13 +471,32 @@ pub async fn update(
     }
     // The guarded update succeeded, so `current` is the state it replaced: keep it.
     let snapshot = serde_json::to_string(&current.to_input()).expect("article input serialises");
-    sqlx::query("INSERT INTO article_revisions (article_id, version, snapshot, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(current.id)
-        .bind(current.version)
-        .bind(snapshot)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO article_revisions (article_id, version, snapshot, created_at, saved_at, saved_by)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(current.id)
+    .bind(current.version)
+    .bind(snapshot)
+    .bind(now)
+    .bind(current.modified_at)
+    .bind(saved_by)
+    .execute(&mut *tx)
+    .await?;
+    if slug.as_str() != current.slug {
+        sqlx::query("DELETE FROM slug_redirects WHERE old_slug = $1").bind(slug.as_str()).execute(&mut *tx).await?;
+        if current.published_at.is_some_and(|t| t <= now) && current.status != Status::Draft {
+            sqlx::query(
+                "INSERT INTO slug_redirects (old_slug, article_id, created_at) VALUES ($1, $2, $3)
+                 ON CONFLICT (old_slug) DO UPDATE SET article_id = excluded.article_id, created_at = excluded.created_at",
+            )
+            .bind(&current.slug)
+            .bind(current.id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
     write_labels(&mut tx, current.id, input).await?;
     // Feeds and search engines hear of it when readers could see the change.
     if current.is_live(now) || input.is_live(now) {
@@ -529,4 +575,132 @@ pub async fn revisions(db: &Db, article_id: i64) -> Result<Vec<(i64, ArticleInpu
             Ok((r.try_get(0)?, input))
         })
         .collect()
+}
+
+/// Where an article that was renamed lives now: its current slug, if it is live.
+pub async fn redirect_target(db: &Db, old_slug: &str, now: i64) -> Result<Option<String>, sqlx::Error> {
+    let sql = format!(
+        "SELECT a.slug FROM slug_redirects r JOIN articles a ON a.id = r.article_id WHERE {LIVE} AND r.old_slug = $2"
+    );
+    sqlx::query_scalar(AssertSqlSafe(sql)).bind(now).bind(old_slug).fetch_optional(&db.pool).await
+}
+
+/// What the newsroom's article list shows: words of the title or slug, a status, a tag and an
+/// author (by slug), each optional.
+#[derive(Debug, Default, Clone)]
+pub struct AdminFilter {
+    pub text: String,
+    pub status: Option<Status>,
+    pub tag: Option<String>,
+    pub author: Option<String>,
+}
+
+/// One page of every article matching `filter`, most recently changed first, and how many match.
+pub async fn list_admin(
+    db: &Db,
+    filter: &AdminFilter,
+    page: u32,
+    per_page: u32,
+) -> Result<(Vec<Article>, i64), sqlx::Error> {
+    let mut clauses: Vec<String> = Vec::new();
+    let mut values: Vec<String> = Vec::new();
+    let mut add = |clause: &str, value: String| {
+        values.push(value);
+        clauses.push(clause.replace("$N", &format!("${}", values.len())));
+    };
+    let text = filter.text.trim().to_lowercase();
+    if !text.is_empty() {
+        let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        add("(LOWER(a.title) LIKE $N ESCAPE '\\' OR a.slug LIKE $N ESCAPE '\\')", format!("%{escaped}%"));
+    }
+    if let Some(status) = filter.status {
+        add("a.status = $N", status.as_str().to_string());
+    }
+    if let Some(tag) = &filter.tag {
+        add(
+            "EXISTS (SELECT 1 FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE x.article_id = a.id AND t.slug = $N)",
+            tag.clone(),
+        );
+    }
+    if let Some(author) = &filter.author {
+        add(
+            "EXISTS (SELECT 1 FROM article_authors x JOIN authors u ON u.id = x.author_id
+                     WHERE x.article_id = a.id AND u.slug = $N)",
+            author.clone(),
+        );
+    }
+    let filter_sql = if clauses.is_empty() { "1 = 1".to_string() } else { clauses.join(" AND ") };
+    let count_sql = format!("SELECT COUNT(*) FROM articles a WHERE {filter_sql}");
+    let mut count = sqlx::query_scalar::<_, i64>(AssertSqlSafe(count_sql));
+    for v in &values {
+        count = count.bind(v.clone());
+    }
+    let total = count.fetch_one(&db.pool).await?;
+    let n = values.len();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM articles a WHERE {filter_sql} ORDER BY a.modified_at DESC, a.id DESC LIMIT ${} OFFSET ${}",
+        n + 1,
+        n + 2
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for v in &values {
+        query = query.bind(v.clone());
+    }
+    let offset = i64::from(page.saturating_sub(1)) * i64::from(per_page);
+    let rows = query.bind(i64::from(per_page)).bind(offset).fetch_all(&db.pool).await?;
+    let mut articles = rows.iter().map(article_from_row).collect::<Result<Vec<_>, _>>()?;
+    attach_labels(db, &mut articles).await?;
+    Ok((articles, total))
+}
+
+/// Every tag or author (`table` is "tags" or "authors"), by name, for pickers and filters.
+pub async fn all_labels(db: &Db, table: &'static str) -> Result<Vec<Label>, sqlx::Error> {
+    let sql = format!("SELECT slug, name FROM {table} ORDER BY LOWER(name), slug");
+    let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(&db.pool).await?;
+    rows.iter().map(|r| Ok(Label { slug: r.try_get(0)?, name: r.try_get(1)? })).collect()
+}
+
+/// An earlier version of an article, as the revision history shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Revision {
+    pub version: i64,
+    pub input: ArticleInput,
+    /// When this version was saved and by whom (unknown for versions older than the newsroom).
+    pub saved_at: Option<i64>,
+    pub saved_by: Option<String>,
+    /// When the next save replaced it.
+    pub replaced_at: i64,
+}
+
+/// The kept versions of an article, newest first; with `version`, only that one.
+pub async fn revision_list(db: &Db, article_id: i64, version: Option<i64>) -> Result<Vec<Revision>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT r.version, r.snapshot, r.saved_at, u.email, r.created_at FROM article_revisions r
+         LEFT JOIN users u ON u.id = r.saved_by
+         WHERE r.article_id = $1 AND ($2 = 0 OR r.version = $2) ORDER BY r.version DESC",
+    )
+    .bind(article_id)
+    .bind(version.unwrap_or(0))
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let snapshot: String = r.try_get(1)?;
+            Ok(Revision {
+                version: r.try_get(0)?,
+                input: serde_json::from_str(&snapshot).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+                saved_at: r.try_get(2)?,
+                saved_by: r.try_get(3)?,
+                replaced_at: r.try_get(4)?,
+            })
+        })
+        .collect()
+}
+
+/// Who saved the current version of an article, if known.
+pub async fn modified_by(db: &Db, article_id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT u.email FROM articles a JOIN users u ON u.id = a.modified_by WHERE a.id = $1")
+        .bind(article_id)
+        .fetch_optional(&db.pool)
+        .await
 }

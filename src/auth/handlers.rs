@@ -157,8 +157,17 @@ pub async fn logout(
 /// `/admin`: what needs attention.
 #[instrument(skip_all)]
 pub async fn dashboard(State(app): State<Arc<App>>, staff: Staff) -> Result<Response, AppError> {
+    use crate::articles::model::Status;
+    use crate::articles::queries::{self, AdminFilter};
     let pending = crate::comments::queries::count_pending(&app.db).await?;
-    let counts = crate::articles::queries::status_counts(&app.db).await?;
+    let counts = queries::status_counts(&app.db).await?;
+    let (newsletter, alerts) = crate::email::subscribers::counts(&app.db).await?;
+    let listed = |status| AdminFilter { status: Some(status), ..AdminFilter::default() };
+    let (mut upcoming, _) = queries::list_admin(&app.db, &listed(Status::Scheduled), 1, 50).await?;
+    upcoming.sort_by_key(|a| a.published_at);
+    upcoming.truncate(5);
+    let (drafts, _) = queries::list_admin(&app.db, &listed(Status::Draft), 1, 5).await?;
+    let sends = crate::email::outbox::status(&app.db, app.now(), 5).await?.campaigns;
     let body = app
         .render_admin(
             "admin/dashboard.html",
@@ -168,6 +177,12 @@ pub async fn dashboard(State(app): State<Arc<App>>, staff: Staff) -> Result<Resp
                 drafts => counts.0,
                 scheduled => counts.1,
                 published => counts.2,
+                newsletter_subscribers => newsletter,
+                alert_subscribers => alerts,
+                upcoming => minijinja::value::Serde(upcoming),
+                recent_drafts => minijinja::value::Serde(drafts),
+                recent_sends => minijinja::value::Serde(sends),
+                editor => staff.require(crate::articles::admin::ROLES).is_ok(),
             },
         )
         .await?;

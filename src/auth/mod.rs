@@ -14,6 +14,9 @@ use users::Role;
 /// Every admin route with the roles allowed in (admins are allowed everywhere).
 pub const ADMIN_ROUTES: &[(&str, &str, &[Role])] = &[
     ("GET", "/admin", &[Role::Editor, Role::Moderator]),
+    ("GET", "/admin/articles", crate::articles::admin::ROLES),
+    ("GET", "/admin/articles/new", crate::articles::admin::ROLES),
+    ("POST", "/admin/articles", crate::articles::admin::ROLES),
     ("GET", "/admin/comments", crate::comments::admin::ROLES),
     ("POST", "/admin/comments", crate::comments::admin::ROLES),
     ("GET", "/admin/jobs", crate::jobs::admin::ROLES),

@@ -24,6 +24,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::app::App;
+use crate::articles::admin as articles_admin;
 use crate::articles::handlers as articles;
 use crate::auth::handlers as auth;
 use crate::comments::admin as comments_admin;
@@ -80,6 +81,12 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/admin/newsletter/{id}/preview", get(email_admin::preview))
         .route("/admin/newsletter/{id}/test", post(email_admin::test))
         .route("/admin/newsletter/{id}/send", post(email_admin::send))
+        .route("/admin/articles", get(articles_admin::list).post(articles_admin::create))
+        .route("/admin/articles/new", get(articles_admin::new))
+        .route("/admin/articles/{id}", get(articles_admin::edit).post(articles_admin::save))
+        .route("/admin/articles/{id}/revisions", get(articles_admin::revisions))
+        .route("/admin/articles/{id}/revisions/{version}", get(articles_admin::revision_page))
+        .route("/admin/articles/{id}/revisions/{version}/restore", post(articles_admin::restore))
         .route("/admin", get(auth::dashboard))
         .route("/admin/login", get(auth::login_form).post(auth::login))
         .route("/admin/logout", post(auth::logout))

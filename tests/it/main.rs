@@ -9,6 +9,7 @@ mod comments;
 mod discovery;
 mod email;
 mod jobs;
+mod newsroom;
 mod pages;
 mod search;
 mod smtp;

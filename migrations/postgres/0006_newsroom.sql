@@ -1,0 +1,16 @@
+-- The newsroom in the browser: who saved what, and the old addresses of renamed articles.
+
+-- The user whose save made the current version (NULL for imports and the command line).
+ALTER TABLE articles ADD COLUMN modified_by BIGINT REFERENCES users (id) ON DELETE SET NULL;
+
+-- When each kept version was saved, and by whom.
+ALTER TABLE article_revisions ADD COLUMN saved_at BIGINT;
+ALTER TABLE article_revisions ADD COLUMN saved_by BIGINT REFERENCES users (id) ON DELETE SET NULL;
+
+-- A published article whose slug changed keeps answering at its old address with a 301.
+CREATE TABLE slug_redirects (
+    old_slug    TEXT PRIMARY KEY,
+    article_id  BIGINT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    created_at  BIGINT NOT NULL
+);
+CREATE INDEX slug_redirects_article ON slug_redirects (article_id);

@@ -1,0 +1,633 @@
+//! `/admin/articles`: the newsroom's articles. A list with search and filters; an editor for
+//! every field with a server-rendered preview; save, schedule, publish and unpublish; the
+//! revision history with a readable diff and restore.
+//!
+//! Two editors saving the same article: the form carries the version it was loaded at, the
+//! second save finds a newer one and is refused with 409, and the editor gets their own text
+//! back with what the other save changed (optimistic locking).
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::context;
+use minijinja::value::Serde;
+use serde::{Deserialize, Serialize};
+use tracing::instrument;
+
+use super::diff;
+use super::model::{Article, ArticleDraft, ArticleError, ArticleInput, Slug, Status};
+use super::queries::{self, AdminFilter, SaveError};
+use crate::app::App;
+use crate::auth::sessions::Staff;
+use crate::auth::users::Role;
+use crate::web::client::FormData;
+use crate::web::error::AppError;
+
+pub const ROLES: &[Role] = &[Role::Editor];
+const PER_PAGE: u32 = 30;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    q: Option<String>,
+    status: Option<String>,
+    tag: Option<String>,
+    author: Option<String>,
+    page: Option<u32>,
+}
+
+fn non_empty(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+}
+
+/// `GET /admin/articles`.
+#[instrument(skip_all)]
+pub async fn list(
+    State(app): State<Arc<App>>,
+    staff: Staff,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    staff.require(ROLES)?;
+    let filter = AdminFilter {
+        text: query.q.clone().unwrap_or_default().chars().take(200).collect(),
+        status: query.status.as_deref().and_then(Status::parse),
+        tag: non_empty(query.tag.clone()),
+        author: non_empty(query.author.clone()),
+    };
+    let link = {
+        let mut link = form_urlencoded::Serializer::new(String::new());
+        for (key, value) in [("q", filter.text.as_str()), ("status", query.status.as_deref().unwrap_or_default())] {
+            if !value.is_empty() {
+                link.append_pair(key, value);
+            }
+        }
+        for (key, value) in [("tag", &filter.tag), ("author", &filter.author)] {
+            if let Some(value) = value {
+                link.append_pair(key, value);
+            }
+        }
+        link.finish()
+    };
+    let page = query.page.unwrap_or(1).clamp(1, 100_000);
+    let (articles, total) = queries::list_admin(&app.db, &filter, page, PER_PAGE).await?;
+    let pages = u32::try_from((total + i64::from(PER_PAGE) - 1) / i64::from(PER_PAGE)).unwrap_or(1).max(1);
+    let page_ctx = context! {
+        articles => Serde(&articles),
+        total => total,
+        page => page,
+        pages => pages,
+        query => link,
+        q => filter.text,
+        status => filter.status.map(Status::as_str),
+        tag => filter.tag,
+        author => filter.author,
+        statuses => ["draft", "scheduled", "published", "unpublished"],
+        tags => Serde(queries::all_labels(&app.db, "tags").await?),
+        authors => Serde(queries::all_labels(&app.db, "authors").await?),
+        now => app.now(),
+    };
+    let body = app.render_admin("admin/articles/list.html", &staff, page_ctx).await?;
+    Ok(crate::web::admin_html(body))
+}
+
+/// The editor's fields as typed: what the form shows and sends back.
+#[derive(Debug, Clone, Default, Serialize)]
+struct Fields {
+    title: String,
+    slug: String,
+    places: String,
+    lead: String,
+    body: String,
+    hero_url: String,
+    hero_alt: String,
+    hero_credit: String,
+    tags: String,
+    authors: String,
+    language: String,
+    /// `YYYY-MM-DDTHH:MM` in the publication's time zone, as `<input type="datetime-local">` has it.
+    publish_at: String,
+    version: i64,
+}
+
+fn split_list(text: &str) -> Vec<String> {
+    text.split([',', ';', '\n']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+}
+
+impl Fields {
+    fn from_article(app: &App, article: &Article) -> Fields {
+        let hero = article.hero.clone().unwrap_or_default();
+        Fields {
+            title: article.title.clone(),
+            slug: article.slug.clone(),
+            places: article.places.join(", "),
+            lead: article.lead.clone(),
+            body: article.body_md.clone(),
+            hero_url: hero.url,
+            hero_alt: hero.alt,
+            hero_credit: hero.credit,
+            tags: article.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", "),
+            authors: article.authors.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", "),
+            language: article.language.code().to_string(),
+            publish_at: article.published_at.map(|t| local_input(app, t)).unwrap_or_default(),
+            version: article.version,
+        }
+    }
+
+    fn from_input(app: &App, input: &ArticleInput, version: i64) -> Fields {
+        let hero = input.hero.clone().unwrap_or_default();
+        Fields {
+            title: input.title.clone(),
+            slug: input.slug.as_ref().map(|s| s.as_str().to_string()).unwrap_or_default(),
+            places: input.places.join(", "),
+            lead: input.lead.clone(),
+            body: input.body_md.clone(),
+            hero_url: hero.url,
+            hero_alt: hero.alt,
+            hero_credit: hero.credit,
+            tags: input.tags.join(", "),
+            authors: input.authors.join(", "),
+            language: input.language.code().to_string(),
+            publish_at: input.published_at.map(|t| local_input(app, t)).unwrap_or_default(),
+            version,
+        }
+    }
+
+    fn from_form(form: &FormData) -> Fields {
+        let get = |name: &str| form.get(name).unwrap_or_default().to_string();
+        Fields {
+            title: get("title"),
+            slug: get("slug").trim().to_string(),
+            places: get("places"),
+            lead: get("lead"),
+            // Browsers send CRLF from text areas; the article keeps plain newlines.
+            body: get("body").replace("\r\n", "\n"),
+            hero_url: get("hero_url"),
+            hero_alt: get("hero_alt"),
+            hero_credit: get("hero_credit"),
+            tags: get("tags"),
+            authors: get("authors"),
+            language: get("language"),
+            publish_at: get("publish_at"),
+            version: form.get("version").and_then(|v| v.parse().ok()).unwrap_or(0),
+        }
+    }
+
+    fn draft(&self, status: Status, published_at: Option<i64>) -> ArticleDraft {
+        let text = |s: &str| Some(s.to_string()).filter(|s| !s.trim().is_empty());
+        ArticleDraft {
+            title: self.title.clone(),
+            slug: text(&self.slug),
+            places: split_list(&self.places),
+            lead: self.lead.clone(),
+            body_md: self.body.clone(),
+            hero_url: text(&self.hero_url),
+            hero_alt: text(&self.hero_alt),
+            hero_credit: text(&self.hero_credit),
+            tags: split_list(&self.tags),
+            authors: split_list(&self.authors),
+            language: text(&self.language),
+            status: Some(status.as_str().to_string()),
+            published_at,
+        }
+    }
+}
+
+/// A time as `<input type="datetime-local">` shows it, in the publication's time zone.
+fn local_input(app: &App, at: i64) -> String {
+    jiff::Timestamp::from_second(at)
+        .map(|t| t.to_zoned(app.time_zone.clone()).strftime("%Y-%m-%dT%H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// A `datetime-local` value read in the publication's time zone.
+fn parse_local(app: &App, text: &str) -> Option<i64> {
+    let text = text.trim();
+    let civil: jiff::civil::DateTime = text.parse().ok()?;
+    Some(civil.to_zoned(app.time_zone.clone()).ok()?.timestamp().as_second())
+}
+
+/// What the editor's buttons ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Save,
+    Publish,
+    Schedule,
+    Unpublish,
+    Preview,
+}
+
+impl Action {
+    fn parse(form: &FormData) -> Action {
+        match form.get("action") {
+            Some("publish") => Action::Publish,
+            Some("schedule") => Action::Schedule,
+            Some("unpublish") => Action::Unpublish,
+            Some("preview") => Action::Preview,
+            _ => Action::Save,
+        }
+    }
+
+    fn notice(self) -> &'static str {
+        match self {
+            Action::Publish => "published",
+            Action::Schedule => "scheduled",
+            Action::Unpublish => "unpublished",
+            Action::Save | Action::Preview => "saved",
+        }
+    }
+}
+
+/// A message for the editor, in the interface's language.
+struct Problem {
+    status: StatusCode,
+    text: String,
+}
+
+fn problem(app: &App, status: StatusCode, key: &str, args: &[(&str, fluent_bundle::FluentValue<'static>)]) -> Problem {
+    Problem { status, text: app.i18n.text(app.language(), key, args) }
+}
+
+fn field_name(app: &App, field: &str) -> String {
+    let key = match field {
+        "title" => "article-field-title",
+        "lead" => "article-field-lead",
+        "body" => "article-field-body",
+        "places" => "article-field-places",
+        "tags" => "article-field-tags",
+        "authors" => "article-field-authors",
+        _ => return field.to_string(),
+    };
+    app.text(key)
+}
+
+fn invalid(app: &App, error: &ArticleError) -> Problem {
+    let bad = StatusCode::BAD_REQUEST;
+    match error {
+        ArticleError::EmptyTitle => problem(app, bad, "article-error-empty-title", &[]),
+        ArticleError::TooLong { field, len, max } => problem(
+            app,
+            bad,
+            "article-error-too-long",
+            &[("field", field_name(app, field).into()), ("len", (*len as f64).into()), ("max", (*max as f64).into())],
+        ),
+        ArticleError::TooMany { field, count, max } => problem(
+            app,
+            bad,
+            "article-error-too-many",
+            &[
+                ("field", field_name(app, field).into()),
+                ("count", (*count as f64).into()),
+                ("max", (*max as f64).into()),
+            ],
+        ),
+        ArticleError::InvalidSlug(slug) => problem(app, bad, "article-error-slug", &[("slug", slug.clone().into())]),
+        ArticleError::NoSlug => problem(app, bad, "article-error-no-slug", &[]),
+        ArticleError::SlugTaken(slug) => {
+            problem(app, StatusCode::CONFLICT, "article-error-slug-taken", &[("slug", slug.clone().into())])
+        }
+        ArticleError::NoAuthor => problem(app, bad, "article-error-no-author", &[]),
+        ArticleError::ScheduleWithoutTime => problem(app, bad, "article-error-schedule-time", &[]),
+        ArticleError::HeroUrl(_) => problem(app, bad, "article-error-hero-url", &[]),
+        ArticleError::HeroAlt => problem(app, bad, "article-error-hero-alt", &[]),
+        ArticleError::Conflict { .. } => problem(app, StatusCode::CONFLICT, "article-error-conflict", &[]),
+        other => problem(app, bad, "article-error-invalid", &[("detail", other.to_string().into())]),
+    }
+}
+
+/// One field's changes, for the revision and conflict views.
+#[derive(Debug, Serialize)]
+struct FieldDiff {
+    label: String,
+    lines: Vec<diff::Line>,
+}
+
+fn field_diffs(app: &App, old: &ArticleInput, new: &ArticleInput) -> Vec<FieldDiff> {
+    let hero =
+        |i: &ArticleInput| i.hero.as_ref().map(|h| format!("{}\n{}\n{}", h.url, h.alt, h.credit)).unwrap_or_default();
+    let when = |i: &ArticleInput| i.published_at.map(|t| local_input(app, t)).unwrap_or_default();
+    let pairs = [
+        ("article-field-title", old.title.clone(), new.title.clone()),
+        ("article-field-slug", old.slug.as_ref().map(|s| s.as_str().to_string()).unwrap_or_default(), {
+            new.slug.as_ref().map(|s| s.as_str().to_string()).unwrap_or_default()
+        }),
+        ("article-field-places", old.places.join(", "), new.places.join(", ")),
+        ("article-field-lead", old.lead.clone(), new.lead.clone()),
+        ("article-field-body", old.body_md.clone(), new.body_md.clone()),
+        ("article-field-hero", hero(old), hero(new)),
+        ("article-field-tags", old.tags.join(", "), new.tags.join(", ")),
+        ("article-field-authors", old.authors.join(", "), new.authors.join(", ")),
+        ("article-field-language", old.language.code().to_string(), new.language.code().to_string()),
+        ("article-field-status", old.status.as_str().to_string(), new.status.as_str().to_string()),
+        ("article-field-publish-at", when(old), when(new)),
+    ];
+    pairs
+        .into_iter()
+        .filter_map(|(key, a, b)| {
+            let lines = diff::lines(&a, &b);
+            diff::changed(&lines).then(|| FieldDiff { label: app.text(key), lines })
+        })
+        .collect()
+}
+
+/// Everything the editor page can show besides the fields.
+#[derive(Default)]
+struct EditorExtras {
+    problem: Option<Problem>,
+    preview: Option<String>,
+    confirm_slug: bool,
+    conflict: Vec<FieldDiff>,
+}
+
+async fn editor_page(
+    app: &App,
+    staff: &Staff,
+    article: Option<&Article>,
+    fields: &Fields,
+    extras: EditorExtras,
+    notice: Option<&str>,
+) -> Result<Response, AppError> {
+    let status = extras.problem.as_ref().map_or(StatusCode::OK, |p| p.status);
+    let (revisions, saved_by) = match article {
+        Some(a) => (queries::revision_count(&app.db, a.id).await?, queries::modified_by(&app.db, a.id).await?),
+        None => (0, None),
+    };
+    let page = context! {
+        article => Serde(article),
+        fields => Serde(fields),
+        error => extras.problem.map(|p| p.text),
+        notice => notice.and_then(|n| {
+            ["saved", "published", "scheduled", "unpublished", "restored"]
+                .contains(&n)
+                .then(|| app.text(&format!("article-notice-{n}")))
+        }),
+        preview => extras.preview.map(minijinja::Value::from_safe_string),
+        confirm_slug => extras.confirm_slug,
+        conflict => Serde(extras.conflict),
+        live => article.is_some_and(|a| a.is_live(app.now())),
+        revisions => revisions,
+        saved_by => saved_by,
+        time_zone => app.config.site.time_zone.clone(),
+        tags => Serde(queries::all_labels(&app.db, "tags").await?),
+        authors => Serde(queries::all_labels(&app.db, "authors").await?),
+    };
+    let body = app.render_admin("admin/articles/edit.html", staff, page).await?;
+    Ok((status, crate::web::admin_html(body)).into_response())
+}
+
+/// `GET /admin/articles/new`.
+#[instrument(skip_all)]
+pub async fn new(State(app): State<Arc<App>>, staff: Staff) -> Result<Response, AppError> {
+    staff.require(ROLES)?;
+    let fields = Fields { language: app.language().code().to_string(), ..Fields::default() };
+    editor_page(&app, &staff, None, &fields, EditorExtras::default(), None).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Notice {
+    notice: Option<String>,
+}
+
+async fn article(app: &App, id: &str) -> Result<Article, AppError> {
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    queries::find_by_id(&app.db, id).await?.ok_or(AppError::NotFound)
+}
+
+/// `GET /admin/articles/{id}`.
+#[instrument(skip_all)]
+pub async fn edit(
+    State(app): State<Arc<App>>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Query(query): Query<Notice>,
+) -> Result<Response, AppError> {
+    staff.require(ROLES)?;
+    let article = article(&app, &id).await?;
+    let fields = Fields::from_article(&app, &article);
+    editor_page(&app, &staff, Some(&article), &fields, EditorExtras::default(), query.notice.as_deref()).await
+}
+
+/// The status and publication time an action gives, or why it cannot.
+fn resolve(
+    app: &App,
+    action: Action,
+    current: Option<&Article>,
+    fields: &Fields,
+) -> Result<(Status, Option<i64>), Problem> {
+    let now = app.now();
+    let typed = parse_local(app, &fields.publish_at);
+    if !fields.publish_at.trim().is_empty() && typed.is_none() {
+        return Err(problem(app, StatusCode::BAD_REQUEST, "article-error-schedule-time", &[]));
+    }
+    let previous = current.and_then(|a| a.published_at);
+    Ok(match action {
+        Action::Publish => (Status::Published, Some(previous.filter(|t| *t <= now).unwrap_or(now))),
+        Action::Unpublish => (Status::Unpublished, previous),
+        Action::Schedule => match typed {
+            None => return Err(problem(app, StatusCode::BAD_REQUEST, "article-error-schedule-time", &[])),
+            Some(t) if t <= now => {
+                return Err(problem(app, StatusCode::BAD_REQUEST, "article-error-schedule-past", &[]));
+            }
+            Some(t) => (Status::Scheduled, Some(t)),
+        },
+        Action::Save | Action::Preview => match current.map(|a| a.status) {
+            // A scheduled article keeps its schedule, moved to the time in the form.
+            Some(Status::Scheduled) => match typed {
+                Some(t) if t > now => (Status::Scheduled, Some(t)),
+                _ => return Err(problem(app, StatusCode::BAD_REQUEST, "article-error-schedule-past", &[])),
+            },
+            Some(status) => (status, previous),
+            None => (Status::Draft, None),
+        },
+    })
+}
+
+fn preview_html(fields: &Fields) -> String {
+    let escape = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    format!(
+        "<h1>{}</h1><p class=\"lead\">{}</p>{}",
+        escape(fields.title.trim()),
+        escape(fields.lead.trim()),
+        super::markdown::render(&fields.body)
+    )
+}
+
+/// `POST /admin/articles`: a new article.
+#[instrument(skip_all)]
+pub async fn create(State(app): State<Arc<App>>, staff: Staff, form: FormData) -> Result<Response, AppError> {
+    staff.require(ROLES)?;
+    staff.check_csrf(form.get("csrf").unwrap_or_default())?;
+    let fields = Fields::from_form(&form);
+    let action = Action::parse(&form);
+    let fail = |problem: Problem| EditorExtras { problem: Some(problem), ..EditorExtras::default() };
+    if action == Action::Preview {
+        let extras = EditorExtras { preview: Some(preview_html(&fields)), ..EditorExtras::default() };
+        return editor_page(&app, &staff, None, &fields, extras, None).await;
+    }
+    let (status, published_at) = match resolve(&app, action, None, &fields) {
+        Ok(resolved) => resolved,
+        Err(problem) => return editor_page(&app, &staff, None, &fields, fail(problem), None).await,
+    };
+    let input = match fields.draft(status, published_at).validate(app.language(), app.now()) {
+        Ok(input) => input,
+        Err(e) => return editor_page(&app, &staff, None, &fields, fail(invalid(&app, &e)), None).await,
+    };
+    match queries::create_by(&app.db, &input, app.now(), Some(staff.user_id)).await {
+        Ok(article) => {
+            app.content_changed().await;
+            tracing::info!(
+                article = article.id,
+                user = staff.user_id,
+                status = article.status.as_str(),
+                "article created"
+            );
+            Ok(Redirect::to(&format!("/admin/articles/{}?notice={}", article.id, action.notice())).into_response())
+        }
+        Err(SaveError::Invalid(e)) => editor_page(&app, &staff, None, &fields, fail(invalid(&app, &e)), None).await,
+        Err(SaveError::Db(e)) => Err(e.into()),
+    }
+}
+
+/// `POST /admin/articles/{id}`: saves, publishes, schedules or unpublishes; or previews.
+#[instrument(skip_all)]
+pub async fn save(
+    State(app): State<Arc<App>>,
+    staff: Staff,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    staff.require(ROLES)?;
+    staff.check_csrf(form.get("csrf").unwrap_or_default())?;
+    let current = article(&app, &id).await?;
+    let fields = Fields::from_form(&form);
+    let action = Action::parse(&form);
+    let page = |extras: EditorExtras| editor_page(&app, &staff, Some(&current), &fields, extras, None);
+    let fail = |problem: Problem| EditorExtras { problem: Some(problem), ..EditorExtras::default() };
+    if action == Action::Preview {
+        return page(EditorExtras { preview: Some(preview_html(&fields)), ..EditorExtras::default() }).await;
+    }
+    let (status, published_at) = match resolve(&app, action, Some(&current), &fields) {
+        Ok(resolved) => resolved,
+        Err(problem) => return page(fail(problem)).await,
+    };
+    let mut draft = fields.draft(status, published_at);
+    // An emptied slug field keeps the article's address.
+    draft.slug.get_or_insert_with(|| current.slug.clone());
+    let input = match draft.validate(app.language(), app.now()) {
+        Ok(input) => input,
+        Err(e) => return page(fail(invalid(&app, &e))).await,
+    };
+    let new_slug = input.slug.as_ref().map(Slug::as_str).unwrap_or(&current.slug);
+    if new_slug != current.slug && current.is_live(app.now()) && form.get("confirm_slug") != Some("yes") {
+        let problem = problem(&app, StatusCode::BAD_REQUEST, "article-warning-slug", &[]);
+        return page(EditorExtras { problem: Some(problem), confirm_slug: true, ..EditorExtras::default() }).await;
+    }
+    match queries::update_by(&app.db, &current, &input, fields.version, app.now(), Some(staff.user_id)).await {
+        Ok(article) => {
+            app.content_changed().await;
+            tracing::info!(article = article.id, user = staff.user_id, version = article.version, "article saved");
+            Ok(Redirect::to(&format!("/admin/articles/{}?notice={}", article.id, action.notice())).into_response())
+        }
+        Err(SaveError::Invalid(ArticleError::Conflict { expected, found })) => {
+            tracing::info!(article = current.id, user = staff.user_id, expected, found, "edit conflict");
+            // What the other save changed since this editor loaded the article.
+            let loaded = queries::revision_list(&app.db, current.id, Some(expected)).await?.pop();
+            let conflict = match loaded {
+                Some(loaded) => field_diffs(&app, &loaded.input, &current.to_input()),
+                None => Vec::new(),
+            };
+            // Saving again takes this editor's text over the other one, knowingly.
+            let fields = Fields { version: current.version, ..fields.clone() };
+            let extras = EditorExtras {
+                problem: Some(invalid(&app, &ArticleError::Conflict { expected, found })),
+                conflict,
+                ..EditorExtras::default()
+            };
+            editor_page(&app, &staff, Some(&current), &fields, extras, None).await
+        }
+        Err(SaveError::Invalid(e)) => page(fail(invalid(&app, &e))).await,
+        Err(SaveError::Db(e)) => Err(e.into()),
+    }
+}
+
+/// `GET /admin/articles/{id}/revisions`.
+#[instrument(skip_all)]
+pub async fn revisions(
+    State(app): State<Arc<App>>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    staff.require(ROLES)?;
+    let article = article(&app, &id).await?;
+    let revisions = queries::revision_list(&app.db, article.id, None).await?;
+    let page = context! {
+        article => Serde(&article),
+        saved_by => queries::modified_by(&app.db, article.id).await?,
+        revisions => Serde(revisions),
+    };
+    let body = app.render_admin("admin/articles/revisions.html", &staff, page).await?;
+    Ok(crate::web::admin_html(body))
+}
+
+async fn revision(app: &App, article: &Article, version: &str) -> Result<queries::Revision, AppError> {
+    let version: i64 = version.parse().map_err(|_| AppError::NotFound)?;
+    queries::revision_list(&app.db, article.id, Some(version)).await?.pop().ok_or(AppError::NotFound)
+}
+
+/// `GET /admin/articles/{id}/revisions/{version}`: what changed from that version to now.
+#[instrument(skip_all)]
+pub async fn revision_page(
+    State(app): State<Arc<App>>,
+    staff: Staff,
+    Path((id, version)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    staff.require(ROLES)?;
+    let article = article(&app, &id).await?;
+    let revision = revision(&app, &article, &version).await?;
+    let page = context! {
+        article => Serde(&article),
+        revision => Serde(&revision),
+        changes => Serde(field_diffs(&app, &revision.input, &article.to_input())),
+    };
+    let body = app.render_admin("admin/articles/revision.html", &staff, page).await?;
+    Ok(crate::web::admin_html(body))
+}
+
+/// `POST /admin/articles/{id}/revisions/{version}/restore`: the text of that version becomes
+/// a new version; the address, status and publication time stay as they are now.
+#[instrument(skip_all)]
+pub async fn restore(
+    State(app): State<Arc<App>>,
+    staff: Staff,
+    Path((id, version)): Path<(String, String)>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    staff.require(ROLES)?;
+    staff.check_csrf(form.get("csrf").unwrap_or_default())?;
+    let current = article(&app, &id).await?;
+    let revision = revision(&app, &current, &version).await?;
+    let expected: i64 = form.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let mut input = revision.input.clone();
+    input.slug = Slug::parse(&current.slug).ok();
+    input.status = current.status;
+    input.published_at = current.published_at;
+    match queries::update_by(&app.db, &current, &input, expected, app.now(), Some(staff.user_id)).await {
+        Ok(article) => {
+            app.content_changed().await;
+            tracing::info!(
+                article = article.id,
+                user = staff.user_id,
+                restored = revision.version,
+                "revision restored"
+            );
+            Ok(Redirect::to(&format!("/admin/articles/{}?notice=restored", article.id)).into_response())
+        }
+        Err(SaveError::Invalid(e)) => {
+            let problem = invalid(&app, &e);
+            let fields = Fields::from_input(&app, &input, current.version);
+            let extras = EditorExtras { problem: Some(problem), ..EditorExtras::default() };
+            editor_page(&app, &staff, Some(&current), &fields, extras, None).await
+        }
+        Err(SaveError::Db(e)) => Err(e.into()),
+    }
+}

@@ -1,0 +1,277 @@
+//! The newsroom in the browser: the article list, the editor with preview, publishing and
+//! scheduling, two editors saving at once, renaming a published article, the revision history,
+//! the dashboard, and bad input.
+
+use axum::http::StatusCode;
+use newsdesk::articles::{queries, scheduler};
+use newsdesk::auth::users::Role;
+
+use crate::common::{TestApp, TestResponse, hidden};
+
+crate::backend_tests!(
+    editors_preview_save_publish_and_find_articles,
+    scheduling_takes_a_future_time_and_goes_live_then,
+    a_stale_save_is_refused_and_keeps_the_editors_text,
+    renaming_a_published_article_redirects_its_old_address,
+    revisions_show_what_changed_and_restore,
+    bad_articles_are_refused_and_nothing_is_saved,
+    the_dashboard_shows_what_needs_doing,
+);
+
+/// An editor's session: the cookie and the CSRF token of the editor page.
+struct Editor {
+    cookie: String,
+    csrf: String,
+}
+
+impl Editor {
+    async fn sign_in(t: &TestApp, role: Role) -> Editor {
+        let cookie = t.sign_in(role).await;
+        let page = t.get_as("/admin/articles/new", &cookie).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let csrf = hidden(&page.body, "csrf");
+        Editor { cookie, csrf }
+    }
+
+    async fn post(&self, t: &TestApp, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        let mut pairs = vec![("csrf", self.csrf.as_str())];
+        pairs.extend_from_slice(fields);
+        t.post_form(path, &pairs, &[("cookie", self.cookie.as_str())]).await
+    }
+
+    async fn get(&self, t: &TestApp, path: &str) -> TestResponse {
+        t.get_as(path, &self.cookie).await
+    }
+}
+
+const ARTICLE: &[(&str, &str)] = &[
+    ("title", "Neuer Hafen für Rostock"),
+    ("places", "Rostock"),
+    ("lead", "Die Stadt baut den Überseehafen aus."),
+    ("body", "Der Ausbau kostet **viel Geld**.\r\n\r\nDie Arbeiten beginnen im Mai."),
+    ("tags", "Wirtschaft, Häfen"),
+    ("authors", "Ada Lovelace"),
+    ("language", "de"),
+];
+
+fn with<'a>(extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut fields: Vec<(&str, &str)> =
+        ARTICLE.iter().filter(|(k, _)| !extra.iter().any(|(e, _)| e == k)).copied().collect();
+    fields.extend_from_slice(extra);
+    fields
+}
+
+/// The id in a redirect to `/admin/articles/{id}?notice=...`.
+fn saved_id(response: &TestResponse) -> i64 {
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    let location = response.header("location");
+    location.trim_start_matches("/admin/articles/").split('?').next().unwrap().parse().unwrap()
+}
+
+async fn count_articles(t: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM articles").fetch_one(&t.app.db.pool).await.unwrap()
+}
+
+async fn editors_preview_save_publish_and_find_articles(t: TestApp) {
+    let editor = Editor::sign_in(&t, Role::Editor).await;
+    let preview = editor.post(&t, "/admin/articles", &with(&[("action", "preview")])).await;
+    assert_eq!(preview.status, StatusCode::OK);
+    assert!(preview.body.contains("<strong>viel Geld</strong>"), "server-rendered preview");
+    assert!(preview.body.contains("value=\"Neuer Hafen für Rostock\""), "the form keeps what was typed");
+    assert_eq!(count_articles(&t).await, 0, "a preview saves nothing");
+
+    let id = saved_id(&editor.post(&t, "/admin/articles", &with(&[("action", "save")])).await);
+    let article = queries::find_by_id(&t.app.db, id).await.unwrap().unwrap();
+    assert_eq!(article.slug, "neuer-hafen-fuer-rostock");
+    assert_eq!(article.status.as_str(), "draft");
+    assert_eq!(article.body_md, "Der Ausbau kostet **viel Geld**.\n\nDie Arbeiten beginnen im Mai.");
+    assert_eq!(article.tags.len(), 2);
+    assert_eq!(t.get("/news/neuer-hafen-fuer-rostock").await.status, StatusCode::NOT_FOUND, "drafts stay hidden");
+
+    let page = editor.get(&t, &format!("/admin/articles/{id}?notice=saved")).await;
+    assert!(page.body.contains("Gespeichert."), "{}", page.body);
+    assert!(page.body.contains("editor@example.org"), "who saved it");
+    let version = hidden(&page.body, "version");
+    let published =
+        editor.post(&t, &format!("/admin/articles/{id}"), &with(&[("action", "publish"), ("version", &version)])).await;
+    assert_eq!(saved_id(&published), id);
+    assert_eq!(t.get("/news/neuer-hafen-fuer-rostock").await.status, StatusCode::OK);
+
+    let found = editor.get(&t, "/admin/articles?q=HAFEN").await;
+    assert!(found.body.contains("Neuer Hafen für Rostock"));
+    let filtered = editor.get(&t, "/admin/articles?status=draft").await;
+    assert!(!filtered.body.contains("Neuer Hafen für Rostock"));
+    let by_tag = editor.get(&t, "/admin/articles?tag=wirtschaft&author=ada-lovelace").await;
+    assert!(by_tag.body.contains("Neuer Hafen für Rostock"), "{}", by_tag.body);
+    let other_tag = editor.get(&t, "/admin/articles?tag=sport").await;
+    assert!(other_tag.body.contains("Keine Artikel gefunden"));
+    let odd = editor.get(&t, "/admin/articles?q=%25_%5C").await;
+    assert_eq!(odd.status, StatusCode::OK, "LIKE wildcards are taken literally");
+    assert!(odd.body.contains("Keine Artikel gefunden"));
+
+    let unpublished =
+        editor.post(&t, &format!("/admin/articles/{id}"), &with(&[("action", "unpublish"), ("version", "2")])).await;
+    assert_eq!(saved_id(&unpublished), id);
+    assert_eq!(t.get("/news/neuer-hafen-fuer-rostock").await.status, StatusCode::NOT_FOUND);
+}
+
+/// The value `<input type="datetime-local">` sends for `secs` from now, in Berlin time.
+fn local_in(t: &TestApp, secs: i64) -> String {
+    let at = jiff::Timestamp::from_second(t.app.now() + secs).unwrap();
+    at.to_zoned(t.app.time_zone.clone()).strftime("%Y-%m-%dT%H:%M").to_string()
+}
+
+async fn scheduling_takes_a_future_time_and_goes_live_then(t: TestApp) {
+    let editor = Editor::sign_in(&t, Role::Editor).await;
+    let past = local_in(&t, -3600);
+    let refused = editor.post(&t, "/admin/articles", &with(&[("action", "schedule"), ("publish_at", &past)])).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.body.contains("nicht in der Zukunft"), "{}", refused.body);
+    let garbled = editor.post(&t, "/admin/articles", &with(&[("action", "schedule"), ("publish_at", "morgen")])).await;
+    assert_eq!(garbled.status, StatusCode::BAD_REQUEST);
+    assert_eq!(count_articles(&t).await, 0);
+
+    let soon = local_in(&t, 120);
+    let id =
+        saved_id(&editor.post(&t, "/admin/articles", &with(&[("action", "schedule"), ("publish_at", &soon)])).await);
+    let article = queries::find_by_id(&t.app.db, id).await.unwrap().unwrap();
+    assert_eq!(article.status.as_str(), "scheduled");
+    let expected = t.app.now() + 120;
+    assert!((expected - 60..=expected).contains(&article.published_at.unwrap()), "to the minute, in Berlin time");
+    assert!(!t.get("/").await.body.contains("Neuer Hafen für Rostock"));
+
+    t.app.clock.advance(180);
+    scheduler::run_once(&t.app).await.unwrap();
+    assert!(t.get("/").await.body.contains("Neuer Hafen für Rostock"), "on the home page when its time comes");
+}
+
+async fn a_stale_save_is_refused_and_keeps_the_editors_text(t: TestApp) {
+    let first = Editor::sign_in(&t, Role::Editor).await;
+    let second = Editor::sign_in(&t, Role::Admin).await;
+    let id = saved_id(&first.post(&t, "/admin/articles", &with(&[("action", "save")])).await);
+    let path = format!("/admin/articles/{id}");
+    // Both open the article at version 1.
+    let version = hidden(&first.get(&t, &path).await.body, "version");
+    assert_eq!(hidden(&second.get(&t, &path).await.body, "version"), version);
+
+    let theirs = with(&[("action", "save"), ("version", &version), ("lead", "Der Hafen wächst nach Osten.")]);
+    saved_id(&first.post(&t, &path, &theirs).await);
+    let mine = with(&[("action", "save"), ("version", &version), ("body", "Meine eigene, lange Fassung.")]);
+    let conflict = second.post(&t, &path, &mine).await;
+    assert_eq!(conflict.status, StatusCode::CONFLICT);
+    assert!(conflict.body.contains("Meine eigene, lange Fassung."), "the second editor's text is kept");
+    assert!(conflict.body.contains("<ins>+ Der Hafen wächst nach Osten.</ins>"), "what the other save changed");
+    let stored = queries::find_by_id(&t.app.db, id).await.unwrap().unwrap();
+    assert_eq!(stored.lead, "Der Hafen wächst nach Osten.", "the first save stands");
+
+    // Saving again from the conflict page takes the second editor's version, knowingly.
+    let fresh = hidden(&conflict.body, "version");
+    assert_eq!(fresh, stored.version.to_string());
+    let again = with(&[("action", "save"), ("version", &fresh), ("body", "Meine eigene, lange Fassung.")]);
+    saved_id(&second.post(&t, &path, &again).await);
+    let stored = queries::find_by_id(&t.app.db, id).await.unwrap().unwrap();
+    assert_eq!(stored.body_md, "Meine eigene, lange Fassung.");
+}
+
+async fn renaming_a_published_article_redirects_its_old_address(t: TestApp) {
+    let editor = Editor::sign_in(&t, Role::Editor).await;
+    let id = saved_id(&editor.post(&t, "/admin/articles", &with(&[("action", "publish")])).await);
+    t.publish("Anderer Artikel").await;
+    let path = format!("/admin/articles/{id}");
+    let version = hidden(&editor.get(&t, &path).await.body, "version");
+
+    let unconfirmed = with(&[("action", "save"), ("version", &version), ("slug", "hafen-rostock")]);
+    let warned = editor.post(&t, &path, &unconfirmed).await;
+    assert_eq!(warned.status, StatusCode::BAD_REQUEST);
+    assert!(warned.body.contains("name=\"confirm_slug\""), "asks to confirm");
+    let taken =
+        with(&[("action", "save"), ("version", &version), ("slug", "anderer-artikel"), ("confirm_slug", "yes")]);
+    let collision = editor.post(&t, &path, &taken).await;
+    assert_eq!(collision.status, StatusCode::CONFLICT);
+    assert!(collision.body.contains("anderer-artikel"));
+
+    let confirmed =
+        with(&[("action", "save"), ("version", &version), ("slug", "hafen-rostock"), ("confirm_slug", "yes")]);
+    saved_id(&editor.post(&t, &path, &confirmed).await);
+    assert_eq!(t.get("/news/hafen-rostock").await.status, StatusCode::OK);
+    let old = t.get("/news/neuer-hafen-fuer-rostock").await;
+    assert_eq!(old.status, StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(old.header("location"), "/news/hafen-rostock");
+
+    // A new article may take the old address; then it is that article's.
+    let reused = with(&[("action", "publish"), ("title", "Neuer Hafen für Rostock"), ("lead", "Ein anderer Text.")]);
+    let other = saved_id(&editor.post(&t, "/admin/articles", &reused).await);
+    assert_ne!(other, id);
+    assert_eq!(t.get("/news/neuer-hafen-fuer-rostock").await.status, StatusCode::OK);
+}
+
+async fn revisions_show_what_changed_and_restore(t: TestApp) {
+    let editor = Editor::sign_in(&t, Role::Editor).await;
+    let id = saved_id(&editor.post(&t, "/admin/articles", &with(&[("action", "save")])).await);
+    let path = format!("/admin/articles/{id}");
+    let second = with(&[
+        ("action", "save"),
+        ("version", "1"),
+        ("body", "Der Ausbau kostet **viel Geld**.\n\nDie Arbeiten beginnen im Juni."),
+    ]);
+    saved_id(&editor.post(&t, &path, &second).await);
+
+    let list = editor.get(&t, &format!("{path}/revisions")).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains(&format!("href=\"{path}/revisions/1\"")), "{}", list.body);
+    let diff = editor.get(&t, &format!("{path}/revisions/1")).await;
+    assert!(diff.body.contains("<del>- Die Arbeiten beginnen im Mai.</del>"), "{}", diff.body);
+    assert!(diff.body.contains("<ins>+ Die Arbeiten beginnen im Juni.</ins>"));
+    assert!(diff.body.contains("  Der Ausbau kostet **viel Geld**."), "unchanged lines for context");
+    assert_eq!(editor.get(&t, &format!("{path}/revisions/9")).await.status, StatusCode::NOT_FOUND);
+
+    let stale = editor.post(&t, &format!("{path}/revisions/1/restore"), &[("version", "1")]).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "a restore from a stale page is refused too");
+    saved_id(&editor.post(&t, &format!("{path}/revisions/1/restore"), &[("version", "2")]).await);
+    let article = queries::find_by_id(&t.app.db, id).await.unwrap().unwrap();
+    assert!(article.body_md.ends_with("im Mai."));
+    assert_eq!(article.version, 3, "a restore is a new version");
+    assert_eq!(queries::revision_count(&t.app.db, id).await.unwrap(), 2);
+}
+
+async fn bad_articles_are_refused_and_nothing_is_saved(t: TestApp) {
+    let editor = Editor::sign_in(&t, Role::Editor).await;
+    let long_title = "x".repeat(201);
+    let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
+        (with(&[("action", "save"), ("title", "  ")]), "Überschrift"),
+        (with(&[("action", "save"), ("title", &long_title)]), "zu lang"),
+        (with(&[("action", "save"), ("authors", "")]), "Autorin"),
+        (with(&[("action", "save"), ("slug", "Groß Buchstaben")]), "Kleinbuchstaben"),
+        (with(&[("action", "save"), ("hero_url", "https://tracker.example/a.jpg"), ("hero_alt", "Bild")]), "Website"),
+        (with(&[("action", "save"), ("hero_url", "/media/a.jpg")]), "Alternativtext"),
+    ];
+    for (fields, message) in cases {
+        let response = editor.post(&t, "/admin/articles", &fields).await;
+        assert_eq!(response.status, StatusCode::BAD_REQUEST, "{fields:?}");
+        assert!(response.body.contains(message), "{message}: {}", response.body);
+        assert!(response.body.contains("Die Arbeiten beginnen im Mai."), "the text is kept");
+    }
+    assert_eq!(count_articles(&t).await, 0);
+
+    let forged =
+        t.post_form("/admin/articles", &with(&[("csrf", "falsch")]), &[("cookie", editor.cookie.as_str())]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let moderator = t.sign_in(Role::Moderator).await;
+    assert_eq!(t.get_as("/admin/articles", &moderator).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(t.get("/admin/articles/new").await.status, StatusCode::SEE_OTHER, "signed-out readers go to sign-in");
+    assert_eq!(editor.get(&t, "/admin/articles/999").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(editor.get(&t, "/admin/articles/abc").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(count_articles(&t).await, 0);
+}
+
+async fn the_dashboard_shows_what_needs_doing(t: TestApp) {
+    let editor = Editor::sign_in(&t, Role::Editor).await;
+    let soon = local_in(&t, 3600);
+    editor.post(&t, "/admin/articles", &with(&[("action", "schedule"), ("publish_at", &soon)])).await;
+    editor.post(&t, "/admin/articles", &with(&[("action", "save"), ("title", "Entwurf zur Werft")])).await;
+    let page = editor.get(&t, "/admin").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Neuer Hafen für Rostock"), "scheduled next");
+    assert!(page.body.contains("Entwurf zur Werft"), "recent drafts");
+    assert!(page.body.contains("Newsletter-Abonnenten"), "subscribers");
+}
