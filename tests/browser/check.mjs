@@ -127,7 +127,8 @@ if (process.env.EDITOR_EMAIL) {
   await page.fill('#email', process.env.EDITOR_EMAIL);
   await page.fill('#password', process.env.EDITOR_PASSWORD);
   await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
-  for (const path of ['/admin/jobs', '/admin/jobs/new', '/admin/promotions', '/admin/promotions/new']) {
+  for (const path of ['/admin', '/admin/articles', '/admin/articles/new', '/admin/newsletter', '/admin/jobs',
+    '/admin/jobs/new', '/admin/promotions', '/admin/promotions/new']) {
     const response = await page.goto(new URL(path, base).href);
     if (response.status() !== 200) fail(`editor ${path}`, `status ${response.status()}`);
     pages.set(path, await page.content());
@@ -136,8 +137,39 @@ if (process.env.EDITOR_EMAIL) {
       window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
     for (const v of result.violations) fail(`editor ${path}`, `${v.id} (${v.impact}): ${v.help}`);
   }
-  await context.close();
   console.log('editor pages checked');
+
+  // An editor writes an article, previews it, schedules it a minute ahead (in the
+  // publication's time zone) and sees it on the home page when its time comes.
+  const title = 'Browsertest: Zweite Fähre nach Hiddensee';
+  await page.goto(new URL('/admin/articles/new', base).href);
+  await page.fill('#title', title);
+  await page.fill('#lead', 'Ab Juni fährt eine zweite Fähre.');
+  await page.fill('#body', 'Die Fähre fährt **stündlich**.\n\n## Fahrplan\n\nAb Stralsund um 8 Uhr.');
+  await page.fill('#tags', 'Verkehr');
+  await page.fill('#authors', 'Ada Lovelace');
+  await Promise.all([page.waitForNavigation(), page.click('button[value=preview]')]);
+  if (!(await page.content()).includes('<strong>stündlich</strong>')) fail('article', 'the preview is missing');
+  const berlin = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit',
+    day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
+  await page.fill('#publish_at', berlin.format(new Date(Date.now() + 60_000)).replace(' ', 'T'));
+  await Promise.all([page.waitForNavigation(), page.click('button[value=schedule]')]);
+  if (!page.url().includes('notice=scheduled')) fail('article', `scheduling landed on ${page.url()}`);
+  const editorPath = new URL(page.url()).pathname;
+  pages.set(editorPath, await page.content());
+  await page.evaluate(axeSource);
+  const editorResult = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
+  for (const v of editorResult.violations) fail(`editor ${editorPath}`, `${v.id} (${v.impact}): ${v.help}`);
+  let live = false;
+  for (let i = 0; i < 50 && !live; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await page.goto(new URL('/', base).href);
+    live = (await page.content()).includes(title);
+  }
+  if (!live) fail('article', 'the scheduled article did not reach the home page');
+  await context.close();
+  console.log('article flow checked: written, previewed, scheduled, live on the home page');
 }
 await browser.close();
 

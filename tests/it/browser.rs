@@ -33,4 +33,5 @@ fn pages_pass_browser_accessibility_and_html_checks() {
     assert!(stdout.contains("no failures"), "{stdout}");
     assert!(stdout.contains("comment flow checked"), "{stdout}");
     assert!(stdout.contains("editor pages checked"), "{stdout}");
+    assert!(stdout.contains("article flow checked"), "{stdout}");
 }
