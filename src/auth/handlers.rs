@@ -30,6 +30,7 @@ static DUMMY_HASH: LazyLock<String> =
 #[derive(Debug, Deserialize)]
 pub struct LoginQuery {
     next: Option<String>,
+    notice: Option<String>,
 }
 
 /// Only paths inside the admin area are followed after sign-in.
@@ -45,7 +46,19 @@ fn secure(app: &App) -> bool {
 }
 
 async fn login_page(app: &App, status: StatusCode, error: Option<&str>, email: &str, next: &str) -> Response {
+    login_page_with(app, status, error, email, next, None).await
+}
+
+async fn login_page_with(
+    app: &App,
+    status: StatusCode,
+    error: Option<&str>,
+    email: &str,
+    next: &str,
+    notice: Option<&str>,
+) -> Response {
     let page = context! {
+        notice => notice.map(|key| app.text(key)),
         error => error.map(|key| app.text(key)),
         email => email,
         next => next,
@@ -69,7 +82,8 @@ pub async fn login_form(
     {
         return Ok(Redirect::to(&next).into_response());
     }
-    Ok(login_page(&app, StatusCode::OK, None, "", &next).await)
+    let notice = (query.notice.as_deref() == Some("password")).then_some("password-notice-set");
+    Ok(login_page_with(&app, StatusCode::OK, None, "", &next, notice).await)
 }
 
 #[instrument(skip_all)]

@@ -4,6 +4,7 @@
 //! the role it needs with [`sessions::Staff::require`]; every admin form carries the session's
 //! CSRF token. [`ADMIN_ROUTES`] lists who may open what; a test walks it as every role.
 
+pub mod admin;
 pub mod handlers;
 pub mod keys;
 pub mod sessions;
@@ -32,6 +33,11 @@ pub const ADMIN_ROUTES: &[(&str, &str, &[Role])] = &[
     ("POST", "/admin/newsletter", crate::email::admin::ROLES),
     ("POST", "/admin/newsletter/1/test", crate::email::admin::ROLES),
     ("POST", "/admin/newsletter/1/send", crate::email::admin::ROLES),
+    ("GET", "/admin/users", admin::ROLES),
+    ("POST", "/admin/users", admin::ROLES),
+    ("POST", "/admin/users/1", admin::ROLES),
+    ("GET", "/admin/account", &[Role::Editor, Role::Moderator]),
+    ("POST", "/admin/account", &[Role::Editor, Role::Moderator]),
     // Last: walking it ends the session.
     ("POST", "/admin/logout", &[Role::Editor, Role::Moderator]),
 ];

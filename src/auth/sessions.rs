@@ -77,6 +77,11 @@ pub async fn lookup(db: &Db, token: &str, now: i64) -> Result<Option<Staff>, sql
     Ok(Some(Staff { user_id: row.try_get(0)?, email: row.try_get(1)?, role, csrf: row.try_get(3)? }))
 }
 
+/// The stored id of the session with cookie token `token`.
+pub fn token_hash(token: &str) -> String {
+    hash(token.as_bytes())
+}
+
 pub async fn delete(db: &Db, token: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE id = $1").bind(hash(token.as_bytes())).execute(&db.pool).await?;
     Ok(())

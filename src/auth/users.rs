@@ -8,7 +8,8 @@ use crate::db::{self, Db};
 pub const MIN_PASSWORD: usize = 10;
 pub const MAX_PASSWORD: usize = 1024;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Role {
     Admin,
     Editor,
@@ -148,6 +149,136 @@ pub async fn credentials(db: &Db, email: &Email) -> Result<Option<Credentials>, 
             .fetch_optional(&db.pool)
             .await?;
     Ok(row.and_then(|(id, password_hash, role)| Some(Credentials { id, password_hash, role: Role::parse(&role)? })))
+}
+
+/// A user as the admin's user list shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub role: Role,
+    pub disabled: bool,
+    pub created_at: i64,
+    /// Whether the user has set a password yet (an invited user has not).
+    pub has_password: bool,
+}
+
+fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
+    use sqlx::Row as _;
+    let role: String = row.try_get(2)?;
+    let hash: String = row.try_get(5)?;
+    Ok(User {
+        id: row.try_get(0)?,
+        email: row.try_get(1)?,
+        role: Role::parse(&role).unwrap_or(Role::Moderator),
+        disabled: row.try_get::<i64, _>(3)? != 0,
+        created_at: row.try_get(4)?,
+        has_password: hash != INVITED,
+    })
+}
+
+/// The password hash of a user who was invited and has not chosen a password: no password
+/// verifies against it.
+const INVITED: &str = "invited";
+
+/// Every user, by address.
+pub async fn list(db: &Db) -> Result<Vec<User>, sqlx::Error> {
+    let rows =
+        sqlx::query("SELECT id, email, role, disabled, created_at, password_hash FROM users ORDER BY lower(email)")
+            .fetch_all(&db.pool)
+            .await?;
+    rows.iter().map(user_from_row).collect()
+}
+
+/// One user and their password hash.
+pub async fn find(db: &Db, id: i64) -> Result<Option<(User, String)>, sqlx::Error> {
+    use sqlx::Row as _;
+    let row = sqlx::query("SELECT id, email, role, disabled, created_at, password_hash FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|r| Ok((user_from_row(&r)?, r.try_get(5)?))).transpose()
+}
+
+/// Adds a user who chooses their own password through an emailed link.
+pub async fn invite(db: &Db, email: &Email, role: Role, now: i64) -> Result<i64, UserError> {
+    let id = sqlx::query_scalar(
+        "INSERT INTO users (email, password_hash, role, disabled, created_at)
+         SELECT $1, $2, $3, 0, $4 WHERE NOT EXISTS (SELECT 1 FROM users WHERE lower(email) = lower($1))
+         RETURNING id",
+    )
+    .bind(email.as_str())
+    .bind(INVITED)
+    .bind(role.as_str())
+    .bind(now)
+    .fetch_optional(&db.pool)
+    .await?;
+    id.ok_or(UserError::Exists)
+}
+
+/// Changes a user's role and whether they may sign in. Disabling ends their sessions.
+pub async fn set_access(db: &Db, id: i64, role: Role, disabled: bool) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    sqlx::query("UPDATE users SET role = $1, disabled = $2 WHERE id = $3")
+        .bind(role.as_str())
+        .bind(i64::from(disabled))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    if disabled {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+    }
+    tx.commit().await
+}
+
+/// How many enabled admins there are besides `id`: the last one may not lock everyone out.
+pub async fn other_admins(db: &Db, id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0 AND id <> $1")
+        .bind(id)
+        .fetch_one(&db.pool)
+        .await
+}
+
+/// Sets a new password and ends every session of the user but `keep` (the one making the
+/// change, if it is theirs).
+pub async fn set_password(db: &Db, id: i64, password: &Password, keep: Option<&str>) -> Result<(), UserError> {
+    let hash = password.hash()?;
+    let mut tx = db.begin().await?;
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(hash).bind(id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+        .bind(id)
+        .bind(keep.map(super::sessions::token_hash).unwrap_or_default())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// How long a link to choose a password works.
+pub const PASSWORD_LINK_SECS: i64 = 3 * 86_400;
+
+/// A link token to choose a password: the user, the time, and a MAC over both and the current
+/// password hash, so the link stops working once it is used (or the password changes).
+pub fn password_token(keys: &super::keys::Keys, id: i64, hash: &str, issued_at: i64) -> String {
+    format!("{id}-{issued_at}-{}", keys.sign("password", &format!("{id}.{issued_at}.{hash}")))
+}
+
+/// The user a password link is for, if it is genuine, unused and fresh.
+pub async fn password_link_user(
+    db: &Db,
+    keys: &super::keys::Keys,
+    token: &str,
+    now: i64,
+) -> Result<Option<User>, sqlx::Error> {
+    let mut parts = token.splitn(3, '-');
+    let (Some(id), Some(issued), Some(mac)) = (parts.next(), parts.next(), parts.next()) else { return Ok(None) };
+    let (Ok(id), Ok(issued)) = (id.parse::<i64>(), issued.parse::<i64>()) else { return Ok(None) };
+    if issued > now || now - issued > PASSWORD_LINK_SECS {
+        return Ok(None);
+    }
+    let Some((user, hash)) = find(db, id).await? else { return Ok(None) };
+    let genuine = keys.verify("password", &format!("{id}.{issued}.{hash}"), mac);
+    Ok((genuine && !user.disabled).then_some(user))
 }
 
 #[cfg(test)]

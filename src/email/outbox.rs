@@ -22,6 +22,8 @@ pub mod kind {
     pub const CAMPAIGN: &str = "campaign";
     pub const ALERT: &str = "alert";
     pub const ALERT_SUMMARY: &str = "alert_summary";
+    /// A link for a staff member to choose a password.
+    pub const PASSWORD: &str = "password";
     pub const TEST: &str = "test";
 }
 

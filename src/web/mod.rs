@@ -26,6 +26,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use crate::app::App;
 use crate::articles::admin as articles_admin;
 use crate::articles::handlers as articles;
+use crate::auth::admin as auth_admin;
 use crate::auth::handlers as auth;
 use crate::comments::admin as comments_admin;
 use crate::comments::handlers as comments;
@@ -87,6 +88,10 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/admin/articles/{id}/revisions", get(articles_admin::revisions))
         .route("/admin/articles/{id}/revisions/{version}", get(articles_admin::revision_page))
         .route("/admin/articles/{id}/revisions/{version}/restore", post(articles_admin::restore))
+        .route("/admin/users", get(auth_admin::list).post(auth_admin::invite))
+        .route("/admin/users/{id}", post(auth_admin::change))
+        .route("/admin/account", get(auth_admin::account).post(auth_admin::change_password))
+        .route("/admin/password/{token}", get(auth_admin::password_form).post(auth_admin::set_password))
         .route("/admin", get(auth::dashboard))
         .route("/admin/login", get(auth::login_form).post(auth::login))
         .route("/admin/logout", post(auth::logout))

@@ -16,6 +16,8 @@ crate::backend_tests!(
     revisions_show_what_changed_and_restore,
     bad_articles_are_refused_and_nothing_is_saved,
     the_dashboard_shows_what_needs_doing,
+    admins_invite_users_who_choose_a_password,
+    staff_change_their_own_password,
 );
 
 /// An editor's session: the cookie and the CSRF token of the editor page.
@@ -274,4 +276,84 @@ async fn the_dashboard_shows_what_needs_doing(t: TestApp) {
     assert!(page.body.contains("Neuer Hafen für Rostock"), "scheduled next");
     assert!(page.body.contains("Entwurf zur Werft"), "recent drafts");
     assert!(page.body.contains("Newsletter-Abonnenten"), "subscribers");
+}
+
+/// Signs in through the form; the session cookie, or None when refused.
+async fn login(t: &TestApp, email: &str, password: &str) -> Option<String> {
+    let form = t.get("/admin/login").await;
+    let token = hidden(&form.body, "token");
+    let response =
+        t.post_form("/admin/login", &[("email", email), ("password", password), ("token", &token)], &[]).await;
+    (response.status == StatusCode::SEE_OTHER)
+        .then(|| response.header("set-cookie").split(';').next().unwrap().to_string())
+}
+
+async fn admins_invite_users_who_choose_a_password(t: TestApp) {
+    let t = crate::email::app(t.backend).await;
+    let admin = Editor::sign_in(&t, Role::Admin).await;
+    let page = admin.get(&t, "/admin/users").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        admin.post(&t, "/admin/users", &[("email", "kein-adresse"), ("role", "editor")]).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    let invited = admin.post(&t, "/admin/users", &[("email", "neu@example.org"), ("role", "editor")]).await;
+    assert_eq!(invited.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        admin.post(&t, "/admin/users", &[("email", "NEU@example.org"), ("role", "editor")]).await.status,
+        StatusCode::CONFLICT
+    );
+    assert!(login(&t, "neu@example.org", "").await.is_none(), "no password before the link is used");
+
+    newsdesk::email::sender::send_pending(&t.app).await.unwrap();
+    let sent = t.app.mailer.transport.sent();
+    let mail = sent.iter().find(|m| m.to == "neu@example.org").expect("the invitation");
+    let mail = crate::email::Mail::parse(&mail.to, &mail.bytes);
+    assert!(mail.header("List-Unsubscribe").is_empty());
+    let link = mail.link("/admin/password/");
+    let form = t.get(&link).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("neu@example.org"));
+    let differ =
+        t.post_form(&link, &[("password", "ein-neues-passwort"), ("repeat", "ein-anderes-passwort")], &[]).await;
+    assert_eq!(differ.status, StatusCode::BAD_REQUEST);
+    let short = t.post_form(&link, &[("password", "kurz"), ("repeat", "kurz")], &[]).await;
+    assert_eq!(short.status, StatusCode::BAD_REQUEST);
+    let set = t.post_form(&link, &[("password", "ein-neues-passwort"), ("repeat", "ein-neues-passwort")], &[]).await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER);
+    assert_eq!(t.get(&link).await.status, StatusCode::NOT_FOUND, "a link works once");
+    let cookie = login(&t, "neu@example.org", "ein-neues-passwort").await.expect("signs in");
+    assert_eq!(t.get_as("/admin/articles", &cookie).await.status, StatusCode::OK, "as an editor");
+    assert_eq!(t.get_as("/admin/users", &cookie).await.status, StatusCode::FORBIDDEN, "admins only");
+
+    // Disabling ends the user's sessions; the last admin cannot lock everyone out.
+    let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = 'neu@example.org'")
+        .fetch_one(&t.app.db.pool)
+        .await
+        .unwrap();
+    let disabled = admin
+        .post(&t, &format!("/admin/users/{id}"), &[("action", "save"), ("role", "moderator"), ("disabled", "yes")])
+        .await;
+    assert_eq!(disabled.status, StatusCode::SEE_OTHER);
+    assert_eq!(t.get_as("/admin", &cookie).await.status, StatusCode::SEE_OTHER, "signed out");
+    assert!(login(&t, "neu@example.org", "ein-neues-passwort").await.is_none());
+    let admin_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = 'admin@example.org'")
+        .fetch_one(&t.app.db.pool)
+        .await
+        .unwrap();
+    let lockout = admin.post(&t, &format!("/admin/users/{admin_id}"), &[("action", "save"), ("role", "editor")]).await;
+    assert_eq!(lockout.status, StatusCode::CONFLICT);
+}
+
+async fn staff_change_their_own_password(t: TestApp) {
+    let editor = Editor::sign_in(&t, Role::Editor).await;
+    let other = login(&t, "editor@example.org", "ein-langes-passwort").await.unwrap();
+    let form = [("current", "falsch-falsch"), ("password", "noch-ein-passwort"), ("repeat", "noch-ein-passwort")];
+    assert_eq!(editor.post(&t, "/admin/account", &form).await.status, StatusCode::BAD_REQUEST);
+    let form = [("current", "ein-langes-passwort"), ("password", "noch-ein-passwort"), ("repeat", "noch-ein-passwort")];
+    assert_eq!(editor.post(&t, "/admin/account", &form).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(editor.get(&t, "/admin/account").await.status, StatusCode::OK, "this session goes on");
+    assert_eq!(t.get_as("/admin", &other).await.status, StatusCode::SEE_OTHER, "the other session ended");
+    assert!(login(&t, "editor@example.org", "ein-langes-passwort").await.is_none());
+    assert!(login(&t, "editor@example.org", "noch-ein-passwort").await.is_some());
 }
