@@ -14,3 +14,15 @@ CREATE TABLE slug_redirects (
     created_at  BIGINT NOT NULL
 );
 CREATE INDEX slug_redirects_article ON slug_redirects (article_id);
+
+-- An author's picture: a path on this site.
+ALTER TABLE authors ADD COLUMN picture_url TEXT;
+
+-- Renamed or merged tags and authors keep answering at their old addresses with a 301.
+CREATE TABLE label_redirects (
+    kind        TEXT NOT NULL CHECK (kind IN ('tag', 'author')),
+    old_slug    TEXT NOT NULL,
+    target_id   BIGINT NOT NULL,
+    created_at  BIGINT NOT NULL,
+    PRIMARY KEY (kind, old_slug)
+);

@@ -9,6 +9,7 @@ use minijinja::value::Serde;
 use serde::Serialize;
 use tracing::instrument;
 
+use super::labels::{self, Kind};
 use super::model::Slug;
 use super::queries::{self, Listing};
 use crate::app::App;
@@ -43,6 +44,8 @@ struct ListingPage<'a> {
     base: String,
     heading: Option<String>,
     intro: Option<String>,
+    /// An author's picture, a path on this site.
+    picture: Option<String>,
     nav_current: &'a str,
     /// Home's first page shows its newest article large.
     lead_story: bool,
@@ -105,6 +108,7 @@ async fn render_listing(app: &App, view: ListingPage<'_>) -> Result<Response, Ap
                 base => view.base,
                 heading => view.heading,
                 intro => view.intro,
+                picture => view.picture,
                 count_text => count_text,
                 nav_current => view.nav_current,
                 canonical_path => canonical,
@@ -136,6 +140,7 @@ async fn home_listing(app: &App, page: u32) -> Result<Response, AppError> {
             base: String::new(),
             heading: None,
             intro: None,
+            picture: None,
             nav_current: if page == 1 { "home" } else { "" },
             lead_story: true,
             with_count: false,
@@ -218,7 +223,9 @@ pub async fn tag_page(
 
 async fn tag_listing(app: &App, slug: &str, page: u32) -> Result<Response, AppError> {
     let slug = parse_slug(slug)?;
-    let (id, tag) = queries::find_tag(&app.db, slug.as_str()).await?.ok_or(AppError::NotFound)?;
+    let Some((id, tag)) = queries::find_tag(&app.db, slug.as_str()).await? else {
+        return moved(app, Kind::Tag, slug.as_str(), &page_suffix(page)).await;
+    };
     let heading = app.i18n.text(app.language(), "tag-heading", &[("name", tag.name.clone().into())]);
     let current = format!("tag:{}", tag.slug);
     render_listing(
@@ -230,6 +237,7 @@ async fn tag_listing(app: &App, slug: &str, page: u32) -> Result<Response, AppEr
             feed_title: Some(format!("{} – {heading}", app.config.site.name)),
             heading: Some(heading),
             intro: None,
+            picture: None,
             nav_current: &current,
             lead_story: false,
             with_count: true,
@@ -257,7 +265,9 @@ pub async fn author_page(
 
 async fn author_listing(app: &App, slug: &str, page: u32) -> Result<Response, AppError> {
     let slug = parse_slug(slug)?;
-    let (id, author, bio) = queries::find_author(&app.db, slug.as_str()).await?.ok_or(AppError::NotFound)?;
+    let Some((id, author, bio, picture)) = queries::find_author(&app.db, slug.as_str()).await? else {
+        return moved(app, Kind::Author, slug.as_str(), &page_suffix(page)).await;
+    };
     let heading = app.i18n.text(app.language(), "author-heading", &[("name", author.name.clone().into())]);
     render_listing(
         app,
@@ -268,6 +278,7 @@ async fn author_listing(app: &App, slug: &str, page: u32) -> Result<Response, Ap
             feed_title: Some(format!("{} – {heading}", app.config.site.name)),
             heading: Some(heading),
             intro: Some(bio).filter(|b| !b.is_empty()),
+            picture,
             nav_current: "",
             lead_story: false,
             with_count: true,
@@ -275,6 +286,23 @@ async fn author_listing(app: &App, slug: &str, page: u32) -> Result<Response, Ap
         },
     )
     .await
+}
+
+fn page_suffix(page: u32) -> String {
+    if page > 1 { format!("/page/{page}") } else { String::new() }
+}
+
+/// A renamed or merged tag or author answers at its old address: a 301 to the same page at
+/// the new one.
+pub async fn moved(app: &App, kind: Kind, slug: &str, rest: &str) -> Result<Response, AppError> {
+    match labels::redirect(&app.db, kind, slug).await? {
+        Some(current) => Ok((
+            axum::http::StatusCode::MOVED_PERMANENTLY,
+            [(axum::http::header::LOCATION, format!("/{}/{current}{rest}", kind.as_str()))],
+        )
+            .into_response()),
+        None => Err(AppError::NotFound),
+    }
 }
 
 #[derive(Serialize)]
@@ -380,6 +408,7 @@ async fn month_listing(app: &App, year: &str, month: &str, page: u32) -> Result<
             feed_title: Some(format!("{} – {heading}", app.config.site.name)),
             heading: Some(heading),
             intro: None,
+            picture: None,
             nav_current: "archive",
             lead_story: false,
             with_count: true,

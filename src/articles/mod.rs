@@ -6,6 +6,8 @@ pub mod admin;
 pub mod diff;
 pub mod handlers;
 pub mod import;
+pub mod labels;
+pub mod labels_admin;
 pub mod markdown;
 pub mod model;
 pub mod queries;

@@ -224,12 +224,14 @@ pub async fn find_tag(db: &Db, slug: &str) -> Result<Option<(i64, Label)>, sqlx:
     find_label(db, "SELECT id, slug, name FROM tags WHERE slug = $1", slug).await
 }
 
-pub async fn find_author(db: &Db, slug: &str) -> Result<Option<(i64, Label, String)>, sqlx::Error> {
-    let row = sqlx::query("SELECT id, slug, name, bio FROM authors WHERE slug = $1")
+/// An author, their bio and their picture.
+pub async fn find_author(db: &Db, slug: &str) -> Result<Option<(i64, Label, String, Option<String>)>, sqlx::Error> {
+    let row = sqlx::query("SELECT id, slug, name, bio, picture_url FROM authors WHERE slug = $1")
         .bind(slug)
         .fetch_optional(&db.pool)
         .await?;
-    row.map(|r| Ok((r.try_get(0)?, Label { slug: r.try_get(1)?, name: r.try_get(2)? }, r.try_get(3)?))).transpose()
+    row.map(|r| Ok((r.try_get(0)?, Label { slug: r.try_get(1)?, name: r.try_get(2)? }, r.try_get(3)?, r.try_get(4)?)))
+        .transpose()
 }
 
 async fn find_label(db: &Db, sql: &'static str, slug: &str) -> Result<Option<(i64, Label)>, sqlx::Error> {
@@ -272,6 +274,16 @@ async fn author_id(tx: &mut Tx<'_>, name: &str, slug: Option<&str>) -> Result<i6
 
 async fn tag_id(tx: &mut Tx<'_>, name: &str) -> Result<i64, SaveError> {
     let slug = Slug::from_text(name).ok_or_else(|| ArticleError::InvalidSlug(name.to_string()))?;
+    // The name of a tag that was renamed or merged means the tag it became.
+    let moved: Option<i64> = sqlx::query_scalar(
+        "SELECT t.id FROM label_redirects r JOIN tags t ON t.id = r.target_id WHERE r.kind = 'tag' AND r.old_slug = $1",
+    )
+    .bind(slug.as_str())
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some(id) = moved {
+        return Ok(id);
+    }
     // Two saves may add the same new tag at once: the second insert does nothing.
     sqlx::query("INSERT INTO tags (slug, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (slug) DO NOTHING")
         .bind(slug.as_str())

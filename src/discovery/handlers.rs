@@ -11,6 +11,7 @@ use super::feeds::{self, FEED_SIZE, FeedMeta};
 use super::sitemaps::{self, Entry, Listings};
 use crate::app::App;
 use crate::articles::handlers::{parse_month, parse_slug};
+use crate::articles::labels::Kind;
 use crate::articles::model::Article;
 use crate::articles::queries::{self, Listing};
 use crate::web::conditional::http_date;
@@ -105,7 +106,9 @@ fn listing_meta(app: &App, heading: String, page_path: String) -> FeedMeta {
 
 pub async fn tag_feed(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Result<Response, AppError> {
     let slug = parse_slug(&slug)?;
-    let (id, tag) = queries::find_tag(&app.db, slug.as_str()).await?.ok_or(AppError::NotFound)?;
+    let Some((id, tag)) = queries::find_tag(&app.db, slug.as_str()).await? else {
+        return crate::articles::handlers::moved(&app, Kind::Tag, slug.as_str(), "/feed").await;
+    };
     let heading = app.i18n.text(app.language(), "tag-heading", &[("name", tag.name.into())]);
     let meta = listing_meta(&app, heading, format!("/tag/{}", tag.slug));
     feed(&app, Listing::Tag(id), meta, Format::Rss).await
@@ -113,7 +116,9 @@ pub async fn tag_feed(State(app): State<Arc<App>>, Path(slug): Path<String>) -> 
 
 pub async fn author_feed(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Result<Response, AppError> {
     let slug = parse_slug(&slug)?;
-    let (id, author, _) = queries::find_author(&app.db, slug.as_str()).await?.ok_or(AppError::NotFound)?;
+    let Some((id, author, _, _)) = queries::find_author(&app.db, slug.as_str()).await? else {
+        return crate::articles::handlers::moved(&app, Kind::Author, slug.as_str(), "/feed").await;
+    };
     let heading = app.i18n.text(app.language(), "author-heading", &[("name", author.name.into())]);
     let meta = listing_meta(&app, heading, format!("/author/{}", author.slug));
     feed(&app, Listing::Author(id), meta, Format::Rss).await

@@ -26,6 +26,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use crate::app::App;
 use crate::articles::admin as articles_admin;
 use crate::articles::handlers as articles;
+use crate::articles::labels_admin;
 use crate::auth::admin as auth_admin;
 use crate::auth::handlers as auth;
 use crate::comments::admin as comments_admin;
@@ -92,6 +93,10 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/admin/users/{id}", post(auth_admin::change))
         .route("/admin/account", get(auth_admin::account).post(auth_admin::change_password))
         .route("/admin/password/{token}", get(auth_admin::password_form).post(auth_admin::set_password))
+        .route("/admin/tags", get(labels_admin::tags).post(labels_admin::create_tag))
+        .route("/admin/tags/{id}", get(labels_admin::edit_tag).post(labels_admin::save_tag))
+        .route("/admin/authors", get(labels_admin::authors).post(labels_admin::create_author))
+        .route("/admin/authors/{id}", get(labels_admin::edit_author).post(labels_admin::save_author))
         .route("/admin", get(auth::dashboard))
         .route("/admin/login", get(auth::login_form).post(auth::login))
         .route("/admin/logout", post(auth::logout))

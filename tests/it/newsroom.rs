@@ -18,6 +18,7 @@ crate::backend_tests!(
     the_dashboard_shows_what_needs_doing,
     admins_invite_users_who_choose_a_password,
     staff_change_their_own_password,
+    tags_and_authors_are_renamed_merged_and_keep_their_addresses,
 );
 
 /// An editor's session: the cookie and the CSRF token of the editor page.
@@ -356,4 +357,76 @@ async fn staff_change_their_own_password(t: TestApp) {
     assert_eq!(t.get_as("/admin", &other).await.status, StatusCode::SEE_OTHER, "the other session ended");
     assert!(login(&t, "editor@example.org", "ein-langes-passwort").await.is_none());
     assert!(login(&t, "editor@example.org", "noch-ein-passwort").await.is_some());
+}
+
+async fn label_id(t: &TestApp, table: &str, slug: &str) -> i64 {
+    let sql = format!("SELECT id FROM {table} WHERE slug = '{slug}'");
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(&t.app.db.pool).await.unwrap()
+}
+
+async fn tags_and_authors_are_renamed_merged_and_keep_their_addresses(t: TestApp) {
+    let editor = Editor::sign_in(&t, Role::Editor).await;
+    t.publish("Roboter lernen laufen").await;
+    assert_eq!(editor.get(&t, "/admin/tags").await.status, StatusCode::OK);
+    let created = editor.post(&t, "/admin/tags", &[("name", "Verkehr"), ("slug", "")]).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER);
+    let twice = editor.post(&t, "/admin/tags", &[("name", "Verkehr!"), ("slug", "verkehr")]).await;
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+    assert!(twice.body.contains("value=\"Verkehr!\""), "the form keeps what was typed");
+
+    // Renaming a tag: its old address and feed redirect, and typing the old name finds it.
+    let ki = label_id(&t, "tags", "ki").await;
+    let renamed = editor
+        .post(
+            &t,
+            &format!("/admin/tags/{ki}"),
+            &[("action", "save"), ("name", "Künstliche Intelligenz"), ("slug", "kuenstliche-intelligenz")],
+        )
+        .await;
+    assert_eq!(renamed.status, StatusCode::SEE_OTHER, "{}", renamed.body);
+    let old = t.get("/tag/ki").await;
+    assert_eq!(old.status, StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(old.header("location"), "/tag/kuenstliche-intelligenz");
+    assert_eq!(t.get("/tag/ki/feed").await.header("location"), "/tag/kuenstliche-intelligenz/feed");
+    assert!(t.get("/news/roboter-lernen-laufen").await.body.contains("Künstliche Intelligenz"));
+    t.publish("Noch mehr Roboter").await;
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tags").fetch_one(&t.app.db.pool).await.unwrap();
+    assert_eq!(count, 2, "the old name \"KI\" meant the renamed tag, no new one");
+
+    // Merging Verkehr into it: the articles move, the address redirects.
+    let mut draft = crate::common::draft("Neue Fähre");
+    draft.tags = vec!["Verkehr".into()];
+    t.create(draft).await;
+    let verkehr = label_id(&t, "tags", "verkehr").await;
+    let same = editor
+        .post(&t, &format!("/admin/tags/{verkehr}"), &[("action", "merge"), ("into", &verkehr.to_string())])
+        .await;
+    assert_eq!(same.status, StatusCode::BAD_REQUEST, "not into itself");
+    let merged =
+        editor.post(&t, &format!("/admin/tags/{verkehr}"), &[("action", "merge"), ("into", &ki.to_string())]).await;
+    assert_eq!(merged.status, StatusCode::SEE_OTHER);
+    assert_eq!(t.get("/tag/verkehr").await.header("location"), "/tag/kuenstliche-intelligenz");
+    assert!(t.get("/tag/kuenstliche-intelligenz").await.body.contains("Neue Fähre"));
+
+    // An author's bio and picture show on the author's page; a foreign picture is refused.
+    let ada = label_id(&t, "authors", "ada-lovelace").await;
+    let path = format!("/admin/authors/{ada}");
+    let bad = [
+        ("name", "Ada Lovelace"),
+        ("slug", "ada-lovelace"),
+        ("bio", "Schreibt über Technik."),
+        ("picture_url", "https://tracker.example/ada.jpg"),
+    ];
+    assert_eq!(editor.post(&t, &path, &bad).await.status, StatusCode::BAD_REQUEST);
+    let good = [
+        ("name", "Ada Lovelace"),
+        ("slug", "ada"),
+        ("bio", "Schreibt über Technik."),
+        ("picture_url", "/media/ada.jpg"),
+    ];
+    assert_eq!(editor.post(&t, &path, &good).await.status, StatusCode::SEE_OTHER);
+    let page = t.get("/author/ada").await;
+    assert!(page.body.contains("Schreibt über Technik.") && page.body.contains("src=\"/media/ada.jpg\""));
+    assert_eq!(t.get("/author/ada-lovelace/page/2").await.header("location"), "/author/ada/page/2");
+    assert_eq!(editor.get(&t, "/admin/tags/999").await.status, StatusCode::NOT_FOUND);
 }
