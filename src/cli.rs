@@ -55,6 +55,11 @@ enum Command {
         #[command(subcommand)]
         command: ArticleCommand,
     },
+    /// Bring in an archive from another system, with a progress bar and a summary.
+    Import {
+        #[command(subcommand)]
+        source: ImportCommand,
+    },
     /// Rebuild the full-text search index from the database, with a progress bar.
     Reindex,
     /// Search the articles as the site's search page does.
@@ -101,6 +106,16 @@ enum UserCommand {
         password_stdin: bool,
         #[arg(value_name = "EMAIL")]
         email: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// A WordPress export (Tools → Export, WXR 1.1 or 1.2): posts, categories and tags,
+    /// authors, approved comments. A second run of the same file changes nothing.
+    Wordpress {
+        #[arg(value_name = "FILE.xml")]
+        file: PathBuf,
     },
 }
 
@@ -275,6 +290,7 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Article { command } => article(command, &config).await,
+        Command::Import { source: ImportCommand::Wordpress { file } } => import_wordpress(config, &file).await,
         Command::Reindex => reindex(config).await,
         Command::Search { query, newest, json } => search(config, &query, newest, json).await,
         Command::Comments { command: CommentsCommand::Assess { article } } => assess(&article, config).await,
@@ -367,6 +383,39 @@ async fn article(command: ArticleCommand, config: &Config) -> anyhow::Result<()>
             Ok(())
         }
     }
+}
+
+async fn import_wordpress(config: Config, file: &std::path::Path) -> anyhow::Result<()> {
+    let db = open(&config).await?;
+    let started = std::time::Instant::now();
+    let report =
+        crate::articles::wordpress::import(&db, file, config.site.language, crate::db::now(), |done, total| {
+            let filled = (done * 30).checked_div(total).unwrap_or(30).min(30) as usize;
+            eprint!("\r[{}{}] {} of {} KiB", "#".repeat(filled), "-".repeat(30 - filled), done / 1024, total / 1024);
+        })
+        .await?;
+    eprintln!();
+    let articles: u64 = report.articles.values().sum();
+    let by_status: Vec<String> = report.articles.iter().map(|(status, n)| format!("{n} {status}")).collect();
+    println!(
+        "imported {articles} article(s){} and {} comment(s) in {:.1} s",
+        if by_status.is_empty() { String::new() } else { format!(" ({})", by_status.join(", ")) },
+        report.comments,
+        started.elapsed().as_secs_f64()
+    );
+    for (reason, n) in &report.skipped {
+        println!("skipped {n}: {reason}");
+    }
+    if report.images_left_out > 0 {
+        println!(
+            "{} image(s) on other hosts were left out (pages load nothing from other hosts): upload them again",
+            report.images_left_out
+        );
+    }
+    if articles > 0 {
+        println!("the search index catches up in the background while the server runs (or run `newsdesk reindex`)");
+    }
+    Ok(())
 }
 
 async fn reindex(config: Config) -> anyhow::Result<()> {

@@ -26,3 +26,13 @@ CREATE TABLE label_redirects (
     created_at  BIGINT NOT NULL,
     PRIMARY KEY (kind, old_slug)
 );
+
+-- What an import brought in, so a second run of the same file changes nothing: the source
+-- (e.g. "wordpress:https://old.example"), the thing there ("post:12", "comment:40") and ours.
+CREATE TABLE import_map (
+    source      TEXT NOT NULL,
+    source_key  TEXT NOT NULL,
+    local_id    BIGINT NOT NULL,
+    created_at  BIGINT NOT NULL,
+    PRIMARY KEY (source, source_key)
+);

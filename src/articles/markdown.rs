@@ -39,6 +39,12 @@ pub fn render(markdown: &str) -> String {
     SANITIZER.clean(&raw).to_string()
 }
 
+/// Sanitises HTML from elsewhere (an imported post) as article bodies are: nothing that runs
+/// script, no images from other hosts.
+pub fn sanitize_html(html: &str) -> String {
+    SANITIZER.clean(html).to_string()
+}
+
 /// Makes a site-relative URL (`/news/a`) absolute against `base_url`; leaves others alone.
 fn absolute<'a>(url: &'a str, base_url: &str) -> Cow<'a, str> {
     if url.starts_with('/') && !url.starts_with("//") {

@@ -12,3 +12,4 @@ pub mod markdown;
 pub mod model;
 pub mod queries;
 pub mod scheduler;
+pub mod wordpress;

@@ -19,6 +19,8 @@ crate::backend_tests!(
     admins_invite_users_who_choose_a_password,
     staff_change_their_own_password,
     tags_and_authors_are_renamed_merged_and_keep_their_addresses,
+    a_wordpress_export_is_imported_once,
+    broken_and_hostile_exports_store_nothing,
 );
 
 /// An editor's session: the cookie and the CSRF token of the editor page.
@@ -429,4 +431,87 @@ async fn tags_and_authors_are_renamed_merged_and_keep_their_addresses(t: TestApp
     assert!(page.body.contains("Schreibt über Technik.") && page.body.contains("src=\"/media/ada.jpg\""));
     assert_eq!(t.get("/author/ada-lovelace/page/2").await.header("location"), "/author/ada/page/2");
     assert_eq!(editor.get(&t, "/admin/tags/999").await.status, StatusCode::NOT_FOUND);
+}
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+async fn a_wordpress_export_is_imported_once(t: TestApp) {
+    use newsdesk::articles::wordpress;
+    let file = fixture("wordpress.xml");
+    let report = wordpress::import(&t.app.db, &file, t.app.language(), t.app.now(), |_, _| {}).await.unwrap();
+    assert_eq!(report.articles.get("published"), Some(&2), "{report:?}");
+    assert_eq!(report.articles.get("draft"), Some(&1), "{report:?}");
+    assert_eq!(report.articles.get("scheduled"), Some(&1), "{report:?}");
+    assert_eq!(report.comments, 2, "approved comments only, no pingbacks: {report:?}");
+    assert_eq!(report.skipped.get("not a post (page)"), Some(&1), "{report:?}");
+    assert_eq!(report.skipped.get("not a post (attachment)"), Some(&1));
+    assert_eq!(report.skipped.get("status private"), Some(&1));
+    assert_eq!(report.images_left_out, 1, "the image on the old host");
+
+    let ferry = queries::find_by_slug(&t.app.db, "neue-faehre-nach-hiddensee").await.unwrap().unwrap();
+    assert_eq!(ferry.published_at, Some(1_709_285_400), "the original date, in UTC");
+    assert_eq!(ferry.authors[0].name, "Jana Meier", "display names for logins");
+    let tags: Vec<&str> = ferry.tags.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(tags, ["Verkehr", "Inseln"], "categories and tags, without Uncategorized");
+    assert_eq!(ferry.lead, "Eine zweite Fähre & ein neuer Fahrplan.");
+    for hostile in ["<script", "onclick", "onmouseover", "evil.example", "wp-content/uploads"] {
+        assert!(!ferry.body_md.contains(hostile), "{hostile} in {}", ferry.body_md);
+    }
+    let page = t.get("/news/neue-faehre-nach-hiddensee").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("<strong>zweite Fähre</strong>") && page.body.contains("Zweiter Absatz ohne Tags"));
+    assert!(page.body.contains("Endlich! Die alte Fähre war immer voll.") && page.body.contains("Danke, Lotte!"));
+    assert!(!page.body.contains("Billige Uhren"));
+    let reply_parent: Option<i64> = sqlx::query_scalar("SELECT parent_id FROM comments WHERE body = 'Danke, Lotte!'")
+        .fetch_one(&t.app.db.pool)
+        .await
+        .unwrap();
+    assert!(reply_parent.is_some(), "a reply stays a reply");
+
+    let kitchen = queries::find_by_slug(&t.app.db, "kueche-und-bad-sanierung").await.unwrap();
+    assert!(kitchen.is_some_and(|a| a.title == "Küche & Bad: Was die Sanierung kostet"), "percent-encoded slug");
+    let draft = queries::find_by_slug(&t.app.db, "entwurf-hafenfest").await.unwrap().unwrap();
+    assert_eq!(draft.status.as_str(), "draft");
+    assert_eq!(t.get("/news/ausblick-2099").await.status, StatusCode::NOT_FOUND, "scheduled stays hidden");
+
+    // The same file again changes nothing.
+    let before = count_articles(&t).await;
+    let again = wordpress::import(&t.app.db, &file, t.app.language(), t.app.now(), |_, _| {}).await.unwrap();
+    assert!(again.articles.is_empty() && again.comments == 0, "{again:?}");
+    assert_eq!(again.skipped.get("already imported"), Some(&4));
+    assert_eq!(count_articles(&t).await, before);
+}
+
+async fn broken_and_hostile_exports_store_nothing(t: TestApp) {
+    use newsdesk::articles::wordpress;
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read_to_string(fixture("wordpress.xml")).unwrap();
+    let cases = [
+        ("truncated.xml", good[..good.len() / 2].to_string()),
+        (
+            "entities.xml",
+            good.replacen("<rss", "<!DOCTYPE rss [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;\">]>\n<rss", 1),
+        ),
+        ("unknown-entity.xml", good.replace("Küche &amp; Bad", "Küche &nbsp; Bad")),
+        ("not-wordpress.xml", "<html><body>hallo</body></html>".to_string()),
+    ];
+    for (name, text) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let result = wordpress::import(&t.app.db, &path, t.app.language(), t.app.now(), |_, _| {}).await;
+        assert!(result.is_err(), "{name}: {result:?}");
+        assert_eq!(count_articles(&t).await, 0, "{name}: nothing half-saved");
+    }
+    // A post whose text is absurdly long is skipped; the rest comes in.
+    let huge = good.replace("Ein Ratgeber in drei Teilen.", &"Sehr lang. ".repeat(500_000));
+    let path = dir.path().join("huge.xml");
+    std::fs::write(&path, huge).unwrap();
+    let report = wordpress::import(&t.app.db, &path, t.app.language(), t.app.now(), |_, _| {}).await.unwrap();
+    assert_eq!(report.skipped.get("a field is longer than 4 MiB"), Some(&1), "{report:?}");
+    assert_eq!(report.articles.values().sum::<u64>(), 3);
+    let missing =
+        wordpress::import(&t.app.db, &dir.path().join("fehlt.xml"), t.app.language(), t.app.now(), |_, _| {}).await;
+    assert!(missing.unwrap_err().to_string().contains("fehlt.xml"));
 }
