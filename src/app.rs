@@ -43,21 +43,57 @@ struct SiteView {
     name: String,
     description: String,
     base_url: String,
+    logo_url: String,
+}
+
+/// What follows the settings admins change at run time (`/admin/settings`): the effective
+/// configuration and what is built from it. Swapped whole when the settings change.
+pub struct Live {
+    pub config: Arc<Config>,
+    pub time_zone: jiff::tz::TimeZone,
+    templates: minijinja::Environment<'static>,
+    site: Value,
+    pub assessor: Assessor,
+}
+
+impl Live {
+    fn build(config: Config, i18n: &Arc<I18n>) -> anyhow::Result<Live> {
+        let time_zone = config.time_zone();
+        let templates = templates::environment(
+            i18n.clone(),
+            config.site.language,
+            time_zone.clone(),
+            &[
+                ("css_url", Value::from(assets::url("style.css"))),
+                ("favicon_url", Value::from(assets::url("favicon.svg"))),
+                ("ui_lang", Value::from(config.site.language.code())),
+                ("main_feeds", Value::from(minijinja::value::Serde(main_feed_links(&config.site.name)))),
+            ],
+        )?;
+        let assessor = Assessor::new(&config.comments)?;
+        let site = Value::from(minijinja::value::Serde(SiteView {
+            name: config.site.name.clone(),
+            description: config.site.description.clone(),
+            base_url: config.site.base_url.clone(),
+            logo_url: config.site.logo_url.clone(),
+        }));
+        Ok(Live { config: Arc::new(config), time_zone, templates, site, assessor })
+    }
 }
 
 pub struct App {
-    pub config: Config,
+    /// The configuration from the file and the environment, before the stored settings.
+    pub base_config: Config,
+    live: RwLock<Arc<Live>>,
+    /// The stored settings' revision last applied.
+    settings_seen: std::sync::Mutex<i64>,
     pub db: Db,
     pub i18n: Arc<I18n>,
-    pub time_zone: jiff::tz::TimeZone,
     pub clock: Clock,
-    templates: minijinja::Environment<'static>,
-    site: Value,
     nav_tags: RwLock<Option<(Instant, Vec<Label>)>>,
     /// For pings to hubs and search engines.
     pub http: reqwest::Client,
     pub keys: Keys,
-    pub assessor: Assessor,
     /// The full-text index (tantivy) in the data folder.
     pub search: crate::search::index::SearchIndex,
     /// Sends mail from the outbox.
@@ -87,18 +123,6 @@ impl App {
     /// Builds the application on an open, migrated database.
     pub async fn with_db(config: Config, db: Db) -> anyhow::Result<Arc<App>> {
         let i18n = Arc::new(I18n::load()?);
-        let time_zone = config.time_zone();
-        let templates = templates::environment(
-            i18n.clone(),
-            config.site.language,
-            time_zone.clone(),
-            &[
-                ("css_url", Value::from(assets::url("style.css"))),
-                ("favicon_url", Value::from(assets::url("favicon.svg"))),
-                ("ui_lang", Value::from(config.site.language.code())),
-                ("main_feeds", Value::from(minijinja::value::Serde(main_feed_links(&config.site.name)))),
-            ],
-        )?;
         // rustls needs one process-wide crypto provider; ring is the one sqlx uses too.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
@@ -121,29 +145,54 @@ impl App {
             search.rebuild(&articles, |_| {})?;
             tracing::info!(articles = articles.len(), "search index built");
         }
-        let assessor = Assessor::new(&config.comments)?;
         let mailer = crate::email::sender::Mailer::new(&config)?;
-        let site = Value::from(minijinja::value::Serde(SiteView {
-            name: config.site.name.clone(),
-            description: config.site.description.clone(),
-            base_url: config.site.base_url.clone(),
-        }));
+        let (effective, seen) = crate::settings::effective(&db, &config).await?;
+        let live = Live::build(effective, &i18n)?;
         Ok(Arc::new(App {
-            config,
+            base_config: config,
+            live: RwLock::new(Arc::new(live)),
+            settings_seen: std::sync::Mutex::new(seen),
             db,
             i18n,
-            time_zone,
             clock: Clock::default(),
-            templates,
-            site,
             nav_tags: RwLock::new(None),
             http,
             keys,
-            assessor,
             hashing: tokio::sync::Semaphore::new(2),
             search,
             mailer,
         }))
+    }
+
+    /// The configuration in effect now: the file's, with the stored settings applied.
+    pub fn config(&self) -> Arc<Config> {
+        self.live().config.clone()
+    }
+
+    /// The effective settings and what is built from them.
+    pub fn live(&self) -> Arc<Live> {
+        self.live.read().expect("live settings lock").clone()
+    }
+
+    /// The publication's time zone.
+    pub fn time_zone(&self) -> jiff::tz::TimeZone {
+        self.live().time_zone.clone()
+    }
+
+    /// Applies the stored settings if they changed since they were last applied (here or on
+    /// another node); returns whether they did. Cheap: one small query.
+    pub async fn reload_settings(&self) -> anyhow::Result<bool> {
+        let revision = crate::settings::revision(&self.db).await?;
+        if *self.settings_seen.lock().expect("settings lock") == revision {
+            return Ok(false);
+        }
+        let (effective, revision) = crate::settings::effective(&self.db, &self.base_config).await?;
+        let live = Live::build(effective, &self.i18n)?;
+        *self.live.write().expect("live settings lock") = Arc::new(live);
+        *self.settings_seen.lock().expect("settings lock") = revision;
+        self.content_changed().await;
+        tracing::info!(revision, "settings applied");
+        Ok(true)
     }
 
     pub fn now(&self) -> i64 {
@@ -151,7 +200,7 @@ impl App {
     }
 
     pub fn language(&self) -> Language {
-        self.config.site.language
+        self.config().site.language
     }
 
     /// A UI text in the site's language.
@@ -166,18 +215,20 @@ impl App {
             tracing::warn!(error = %e, "cannot read the navigation topics");
             Vec::new()
         });
+        let live = self.live();
         let context = minijinja::context! {
-            site => self.site.clone(),
+            site => live.site.clone(),
             nav_tags => minijinja::value::Serde(nav_tags),
             ..page
         };
-        Ok(self.templates.get_template(template)?.render(context)?)
+        Ok(live.templates.get_template(template)?.render(context)?)
     }
 
     /// Renders a template on its own, without the page's navigation (mail parts).
     pub fn render_plain(&self, template: &str, page: Value) -> Result<String, AppError> {
-        let context = minijinja::context! { site => self.site.clone(), ..page };
-        Ok(self.templates.get_template(template)?.render(context)?)
+        let live = self.live();
+        let context = minijinja::context! { site => live.site.clone(), ..page };
+        Ok(live.templates.get_template(template)?.render(context)?)
     }
 
     /// The most used topics among live articles, for the navigation; read at most every 30 s.

@@ -478,7 +478,7 @@ async fn assess(slug: &str, config: Config) -> anyhow::Result<()> {
     let text = crate::search::similarity::article_text(&article);
     let corpus = app.search.corpus_for(&crate::comments::moderation::terms_to_weigh(&text, &body, article.language));
     let context = crate::comments::moderation::ArticleContext::new(&text, article.language, &corpus);
-    let assessment = app.assessor.assess(&body, &context, &Default::default());
+    let assessment = app.live().assessor.assess(&body, &context, &Default::default());
     println!("{}", serde_json::to_string_pretty(&assessment)?);
     Ok(())
 }

@@ -426,7 +426,7 @@ impl Config {
         Ok(config)
     }
 
-    fn validate(&self) -> Result<(), (&'static str, String)> {
+    pub fn validate(&self) -> Result<(), (&'static str, String)> {
         if jiff::tz::TimeZone::get(&self.site.time_zone).is_err() {
             return Err(("site.time_zone", format!("unknown time zone {:?}", self.site.time_zone)));
         }

@@ -17,4 +17,5 @@ pub mod jobs;
 pub mod promos;
 pub mod queue;
 pub mod search;
+pub mod settings;
 pub mod web;

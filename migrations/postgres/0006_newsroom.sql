@@ -36,3 +36,12 @@ CREATE TABLE import_map (
     created_at  BIGINT NOT NULL,
     PRIMARY KEY (source, source_key)
 );
+
+-- Settings changed in the browser, each a JSON value over the configuration file's; the row
+-- '#revision' counts the saves, so every node notices a change and applies it.
+CREATE TABLE settings (
+    name        TEXT PRIMARY KEY,
+    value       TEXT NOT NULL,
+    updated_at  BIGINT NOT NULL,
+    updated_by  BIGINT REFERENCES users (id) ON DELETE SET NULL
+);

@@ -196,7 +196,7 @@ impl Fields {
 /// A time as `<input type="datetime-local">` shows it, in the publication's time zone.
 fn local_input(app: &App, at: i64) -> String {
     jiff::Timestamp::from_second(at)
-        .map(|t| t.to_zoned(app.time_zone.clone()).strftime("%Y-%m-%dT%H:%M").to_string())
+        .map(|t| t.to_zoned(app.time_zone()).strftime("%Y-%m-%dT%H:%M").to_string())
         .unwrap_or_default()
 }
 
@@ -204,7 +204,7 @@ fn local_input(app: &App, at: i64) -> String {
 fn parse_local(app: &App, text: &str) -> Option<i64> {
     let text = text.trim();
     let civil: jiff::civil::DateTime = text.parse().ok()?;
-    Some(civil.to_zoned(app.time_zone.clone()).ok()?.timestamp().as_second())
+    Some(civil.to_zoned(app.time_zone()).ok()?.timestamp().as_second())
 }
 
 /// What the editor's buttons ask for.
@@ -367,7 +367,7 @@ async fn editor_page(
         live => article.is_some_and(|a| a.is_live(app.now())),
         revisions => revisions,
         saved_by => saved_by,
-        time_zone => app.config.site.time_zone.clone(),
+        time_zone => app.config().site.time_zone.clone(),
         tags => Serde(queries::all_labels(&app.db, "tags").await?),
         authors => Serde(queries::all_labels(&app.db, "authors").await?),
     };

@@ -60,12 +60,13 @@ fn middle(a: &[&str], b: &[&str]) -> Vec<Line> {
             out.push(Line { change: Change::Same, text: a[i].to_string() });
             i += 1;
             j += 1;
-        } else if j < m && (i == n || table[at(i, j + 1)] >= table[at(i + 1, j)]) {
-            out.push(Line { change: Change::Added, text: b[j].to_string() });
-            j += 1;
-        } else {
+        } else if i < n && (j == m || table[at(i + 1, j)] >= table[at(i, j + 1)]) {
+            // Removed lines first, then what replaced them, as readers expect.
             out.push(Line { change: Change::Removed, text: a[i].to_string() });
             i += 1;
+        } else {
+            out.push(Line { change: Change::Added, text: b[j].to_string() });
+            j += 1;
         }
     }
     out

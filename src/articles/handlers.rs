@@ -58,7 +58,7 @@ struct ListingPage<'a> {
 }
 
 async fn render_listing(app: &App, view: ListingPage<'_>) -> Result<Response, AppError> {
-    let per_page = app.config.site.per_page;
+    let per_page = app.config().site.per_page;
     let now = app.now();
     let (mut articles, total) = queries::list_live(&app.db, view.listing, view.page, per_page, now).await?;
     if view.hide_when_empty && total == 0 {
@@ -79,8 +79,8 @@ async fn render_listing(app: &App, view: ListingPage<'_>) -> Result<Response, Ap
     let count_text = view
         .with_count
         .then(|| app.i18n.text(app.language(), "tag-count", &[("count", fluent_bundle::FluentValue::from(total))]));
-    let site = Site::from_config(&app.config);
-    let mut feeds = main_feed_links(&app.config.site.name);
+    let site = Site::from_config(&app.config());
+    let mut feeds = main_feed_links(&app.config().site.name);
     if let Some(title) = &view.feed_title {
         feeds.push(listing_feed_link(title, &view.base));
     }
@@ -170,14 +170,14 @@ pub async fn show(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Resu
         _ => false,
     };
     let canonical = format!("/news/{}", article.slug);
-    let site = Site::from_config(&app.config);
-    let mut feeds = main_feed_links(&app.config.site.name);
+    let site = Site::from_config(&app.config());
+    let mut feeds = main_feed_links(&app.config().site.name);
     let tag_feeds = article_feed_links(&app, &article);
     feeds.extend(tag_feeds.iter().cloned());
     let comments_title =
         app.i18n.text(app.language(), "comments-feed-article", &[("title", article.title.clone().into())]);
     feeds.push(listing_feed_link(&comments_title, &format!("/news/{}", article.slug)));
-    let discovery = &app.config.discovery;
+    let discovery = &app.config().discovery;
     let comments = crate::comments::handlers::section(&app, &article).await?;
     let related = crate::search::related::load(&app.db, &app.search.related(article.id, 5)?).await?;
     let similar_title = app.i18n.text(app.language(), "similar-feed-title", &[("title", article.title.clone().into())]);
@@ -234,7 +234,7 @@ async fn tag_listing(app: &App, slug: &str, page: u32) -> Result<Response, AppEr
             listing: Listing::Tag(id),
             page,
             base: format!("/tag/{}", tag.slug),
-            feed_title: Some(format!("{} – {heading}", app.config.site.name)),
+            feed_title: Some(format!("{} – {heading}", app.config().site.name)),
             heading: Some(heading),
             intro: None,
             picture: None,
@@ -275,7 +275,7 @@ async fn author_listing(app: &App, slug: &str, page: u32) -> Result<Response, Ap
             listing: Listing::Author(id),
             page,
             base: format!("/author/{}", author.slug),
-            feed_title: Some(format!("{} – {heading}", app.config.site.name)),
+            feed_title: Some(format!("{} – {heading}", app.config().site.name)),
             heading: Some(heading),
             intro: Some(bio).filter(|b| !b.is_empty()),
             picture,
@@ -325,7 +325,7 @@ pub async fn archive_index(State(app): State<Arc<App>>) -> Result<Response, AppE
         let Ok(t) = jiff::Timestamp::from_second(ts) else {
             continue;
         };
-        let date = t.to_zoned(app.time_zone.clone()).date();
+        let date = t.to_zoned(app.time_zone()).date();
         match years.last_mut() {
             Some(y) if y.year == date.year() => match y.months.last_mut() {
                 Some(m) if m.month == date.month() => m.count += 1,
@@ -386,7 +386,7 @@ pub fn month_range(app: &App, year: i16, month: i8) -> Result<(i64, i64), AppErr
     let start = jiff::civil::date(year, month, 1);
     let end = start.checked_add(jiff::Span::new().months(1)).map_err(|e| AppError::Internal(e.into()))?;
     let second = |d: jiff::civil::Date| {
-        d.to_zoned(app.time_zone.clone()).map(|z| z.timestamp().as_second()).map_err(|e| AppError::Internal(e.into()))
+        d.to_zoned(app.time_zone()).map(|z| z.timestamp().as_second()).map_err(|e| AppError::Internal(e.into()))
     };
     Ok((second(start)?, second(end)?))
 }
@@ -405,7 +405,7 @@ async fn month_listing(app: &App, year: &str, month: &str, page: u32) -> Result<
             listing: Listing::Between(start, end),
             page,
             base: format!("/archive/{year}/{month}"),
-            feed_title: Some(format!("{} – {heading}", app.config.site.name)),
+            feed_title: Some(format!("{} – {heading}", app.config().site.name)),
             heading: Some(heading),
             intro: None,
             picture: None,

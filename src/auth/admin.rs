@@ -74,14 +74,14 @@ async fn send_password_link(app: &App, user: &User, hash: &str, reason: &str) ->
     let page = context! {
         reason => reason,
         role => app.text(&format!("role-{}", user.role.as_str())),
-        link => format!("{}/admin/password/{token}", app.config.site.base_url),
+        link => format!("{}/admin/password/{token}", app.config().site.base_url),
         valid_days => users::PASSWORD_LINK_SECS / 86_400,
     };
     let (text, html) = crate::email::compose::render(app, "password", page)?;
     let subject = app.i18n.text(
         app.language(),
         &format!("mail-password-subject-{reason}"),
-        &[("site", app.config.site.name.clone().into())],
+        &[("site", app.config().site.name.clone().into())],
     );
     let message = NewMessage {
         kind: outbox::kind::PASSWORD,

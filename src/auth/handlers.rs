@@ -42,7 +42,7 @@ fn safe_next(next: Option<&str>) -> String {
 }
 
 fn secure(app: &App) -> bool {
-    app.config.site.base_url.starts_with("https://")
+    app.config().site.base_url.starts_with("https://")
 }
 
 async fn login_page(app: &App, status: StatusCode, error: Option<&str>, email: &str, next: &str) -> Response {
@@ -100,7 +100,7 @@ pub async fn login(
         .keys
         .check_timed_token("login", form.get("token").unwrap_or_default())
         .is_some_and(|t| t <= now && now - t <= LOGIN_TOKEN_SECS);
-    if !same_origin(&headers, &app.config.site.base_url) || !token_ok {
+    if !same_origin(&headers, &app.config().site.base_url) || !token_ok {
         tracing::info!("sign-in refused: foreign origin or expired form");
         return Ok(login_page(&app, StatusCode::FORBIDDEN, Some("login-error-expired"), &email_raw, &next).await);
     }

@@ -37,6 +37,8 @@ pub const ADMIN_ROUTES: &[(&str, &str, &[Role])] = &[
     ("POST", "/admin/tags", crate::articles::labels_admin::ROLES),
     ("GET", "/admin/authors", crate::articles::labels_admin::ROLES),
     ("POST", "/admin/authors", crate::articles::labels_admin::ROLES),
+    ("GET", "/admin/settings", crate::settings::admin::ROLES),
+    ("POST", "/admin/settings", crate::settings::admin::ROLES),
     ("GET", "/admin/users", admin::ROLES),
     ("POST", "/admin/users", admin::ROLES),
     ("POST", "/admin/users/1", admin::ROLES),

@@ -62,9 +62,9 @@ pub async fn queue(
                 more => more,
                 log => Serde(log),
                 thresholds => Serde((
-                    app.config.comments.off_topic_threshold,
-                    app.config.comments.demeaning_threshold,
-                    app.config.comments.spam_threshold,
+                    app.config().comments.off_topic_threshold,
+                    app.config().comments.demeaning_threshold,
+                    app.config().comments.spam_threshold,
                 )),
             },
         )

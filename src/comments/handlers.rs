@@ -64,9 +64,9 @@ pub async fn section(app: &App, article: &Article) -> Result<CommentSection, App
     Ok(CommentSection {
         comments,
         count,
-        closed: queries::is_closed(article.published_at, app.config.comments.close_after_days, now),
+        closed: queries::is_closed(article.published_at, app.config().comments.close_after_days, now),
         token: app.keys.timed_token(&token_purpose(article.id), now - now.rem_euclid(TOKEN_GRANULARITY_SECS)),
-        max_length: app.config.comments.max_length,
+        max_length: app.config().comments.max_length,
     })
 }
 
@@ -90,7 +90,7 @@ fn canonical_body(body: &str) -> String {
 
 /// The status a new comment gets from the operator's rules.
 fn decide(app: &App, body: &str, flags: &[&str], trusted: bool) -> (Status, Option<String>) {
-    let rules = &app.config.comments;
+    let rules = &app.config().comments;
     let lower = body.to_lowercase();
     if let Some(word) = rules.reject_words.iter().find(|w| !w.is_empty() && lower.contains(&w.to_lowercase())) {
         return (Status::Rejected, Some(format!("reject word: {word}")));
@@ -144,7 +144,7 @@ pub async fn submit(
         (status, key)
     };
     let check = async {
-        if !same_origin(&headers, &app.config.site.base_url) {
+        if !same_origin(&headers, &app.config().site.base_url) {
             return Err(refuse(StatusCode::FORBIDDEN, "comment-error-origin"));
         }
         if !form.get("website").unwrap_or_default().is_empty() {
@@ -155,7 +155,7 @@ pub async fn submit(
             .check_timed_token(&token_purpose(article.id), form.get("token").unwrap_or_default())
             .filter(|t| *t <= now && now - t <= TOKEN_VALID_SECS)
             .ok_or_else(|| refuse(StatusCode::FORBIDDEN, "comment-error-token"))?;
-        if queries::is_closed(article.published_at, app.config.comments.close_after_days, now) {
+        if queries::is_closed(article.published_at, app.config().comments.close_after_days, now) {
             return Err(refuse(StatusCode::FORBIDDEN, "comment-error-closed"));
         }
         let comment = NewComment::parse(
@@ -163,7 +163,7 @@ pub async fn submit(
             form.get("email").unwrap_or_default(),
             form.get("text").unwrap_or_default(),
             form.get("parent").unwrap_or_default(),
-            app.config.comments.max_length,
+            app.config().comments.max_length,
         )
         .map_err(|e| refuse(StatusCode::BAD_REQUEST, e.message_key()))?;
         Ok((issued, comment))
@@ -193,9 +193,9 @@ pub async fn submit(
     let text = article_text(&article);
     let corpus = app.search.corpus_for(&terms_to_weigh(&text, &comment.body, article.language));
     let context = ArticleContext::new(&text, article.language, &corpus);
-    let assessment = app.assessor.assess(&comment.body, &context, &signals);
+    let assessment = app.live().assessor.assess(&comment.body, &context, &signals);
     let trusted = match &comment.email {
-        Some(email) if app.config.comments.trust_approved_commenters => {
+        Some(email) if app.config().comments.trust_approved_commenters => {
             queries::is_trusted(&app.db, email.as_str()).await?
         }
         _ => false,
@@ -253,7 +253,7 @@ pub async fn report(
     let now = app.now();
     let article = articles::find_live(&app.db, slug.as_str(), now).await?.ok_or(AppError::NotFound)?;
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
-    if !same_origin(&headers, &app.config.site.base_url) {
+    if !same_origin(&headers, &app.config().site.base_url) {
         return Ok(
             outcome(&app, &article, StatusCode::FORBIDDEN, "comment-refused-title", "comment-error-origin").await
         );
@@ -275,7 +275,7 @@ fn comments_rss(
     comments: &[queries::FeedComment],
 ) -> Response {
     use std::fmt::Write as _;
-    let site = Site::from_config(&app.config);
+    let site = Site::from_config(&app.config());
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" \
          xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<channel>\n",
@@ -337,6 +337,6 @@ pub async fn article_feed(State(app): State<Arc<App>>, Path(slug): Path<String>)
 /// `/comments/feed`: all approved comments.
 pub async fn all_feed(State(app): State<Arc<App>>) -> Result<Response, AppError> {
     let comments = queries::feed(&app.db, None, FEED_SIZE, app.now()).await?;
-    let title = app.i18n.text(app.language(), "comments-feed-all", &[("site", app.config.site.name.clone().into())]);
+    let title = app.i18n.text(app.language(), "comments-feed-all", &[("site", app.config().site.name.clone().into())]);
     Ok(comments_rss(&app, &title, "/comments/feed", "/", &comments))
 }

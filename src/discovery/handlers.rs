@@ -47,7 +47,7 @@ fn respond(
         headers.insert(header::LAST_MODIFIED, value);
     }
     if let Some(path) = self_path {
-        let site = Site::from_config(&app.config);
+        let site = Site::from_config(&app.config());
         let mut links = vec![format!("<{}>; rel=\"self\"", site.absolute(path))];
         if let Some(hub) = &site.hub {
             links.push(format!("<{hub}>; rel=\"hub\""));
@@ -61,7 +61,7 @@ fn respond(
 
 async fn feed(app: &App, listing: Listing, meta: FeedMeta, format: Format) -> Result<Response, AppError> {
     let (articles, _) = queries::list_live(&app.db, listing, 1, FEED_SIZE, app.now()).await?;
-    let site = Site::from_config(&app.config);
+    let site = Site::from_config(&app.config());
     let last_modified = feeds::last_modified(&articles);
     let (body, content_type) = match format {
         Format::Rss => (feeds::rss(&site, &meta, &articles), RSS),
@@ -73,8 +73,8 @@ async fn feed(app: &App, listing: Listing, meta: FeedMeta, format: Format) -> Re
 
 fn main_meta(app: &App, self_path: &str) -> FeedMeta {
     FeedMeta {
-        title: app.config.site.name.clone(),
-        description: app.config.site.description.clone(),
+        title: app.config().site.name.clone(),
+        description: app.config().site.description.clone(),
         page_path: "/".into(),
         self_path: self_path.into(),
         language: app.language(),
@@ -96,7 +96,7 @@ pub async fn json(State(app): State<Arc<App>>) -> Result<Response, AppError> {
 /// "Newsdesk – Thema: KI" and the like.
 fn listing_meta(app: &App, heading: String, page_path: String) -> FeedMeta {
     FeedMeta {
-        title: format!("{} – {heading}", app.config.site.name),
+        title: format!("{} – {heading}", app.config().site.name),
         description: heading,
         self_path: format!("{page_path}/feed"),
         page_path,
@@ -147,13 +147,13 @@ pub async fn similar_feed(State(app): State<Arc<App>>, Path(slug): Path<String>)
         crate::search::related::load(&app.db, &app.search.similar_after(article.id, FEED_SIZE as usize)?).await?;
     let title = app.i18n.text(app.language(), "similar-feed-title", &[("title", article.title.clone().into())]);
     let meta = FeedMeta {
-        title: format!("{} – {title}", app.config.site.name),
+        title: format!("{} – {title}", app.config().site.name),
         description: title,
         page_path: format!("/news/{}", article.slug),
         self_path: format!("/news/{}/similar/feed", article.slug),
         language: app.language(),
     };
-    let site = Site::from_config(&app.config);
+    let site = Site::from_config(&app.config());
     let body = feeds::rss(&site, &meta, &similar);
     Ok(respond(&app, body, RSS, feeds::last_modified(&similar), Some(&meta.self_path)))
 }
@@ -170,7 +170,7 @@ pub async fn sitemap_index(State(app): State<Arc<App>>) -> Result<Response, AppE
     for n in 1..=files.max(1) {
         entries.push(Entry { path: format!("/sitemap-articles-{n}.xml"), lastmod: newest });
     }
-    let body = sitemaps::index(&Site::from_config(&app.config), &entries);
+    let body = sitemaps::index(&Site::from_config(&app.config()), &entries);
     Ok(respond(&app, body, XML, newest, None))
 }
 
@@ -188,7 +188,7 @@ pub async fn sitemap_authors(State(app): State<Arc<App>>) -> Result<Response, Ap
 
 fn urlset_response(app: &App, entries: Vec<Entry>) -> Result<Response, AppError> {
     let newest = entries.iter().filter_map(|e| e.lastmod).max();
-    Ok(respond(app, sitemaps::urlset(&Site::from_config(&app.config), &entries), XML, newest, None))
+    Ok(respond(app, sitemaps::urlset(&Site::from_config(&app.config()), &entries), XML, newest, None))
 }
 
 /// A file number from a name such as `sitemap-articles-3.xml`: digits only, 1 or more.
@@ -208,14 +208,14 @@ async fn article_sitemap(app: &App, number: i64) -> Result<Response, AppError> {
     }
     let entries = sitemaps::article_entries(&app.db, number, now).await?;
     let newest = entries.iter().filter_map(|e| e.lastmod).max();
-    Ok(respond(app, sitemaps::urlset(&Site::from_config(&app.config), &entries), XML, newest, None))
+    Ok(respond(app, sitemaps::urlset(&Site::from_config(&app.config()), &entries), XML, newest, None))
 }
 
 /// The Google News sitemap: one file while the last two days hold at most 1,000 articles,
 /// otherwise an index over `/sitemap-news-{n}.xml`.
 pub async fn news_sitemap(State(app): State<Arc<App>>) -> Result<Response, AppError> {
     let now = app.now();
-    let site = Site::from_config(&app.config);
+    let site = Site::from_config(&app.config());
     let count = sitemaps::news_count(&app.db, now).await?;
     if count > sitemaps::NEWS_PER_FILE {
         let files = (count + sitemaps::NEWS_PER_FILE - 1) / sitemaps::NEWS_PER_FILE;
@@ -232,7 +232,7 @@ async fn numbered_news_sitemap(app: &App, number: i64) -> Result<Response, AppEr
     if (number - 1) * sitemaps::NEWS_PER_FILE >= count.max(1) {
         return Err(AppError::NotFound);
     }
-    news_file(app, &Site::from_config(&app.config), number, now).await
+    news_file(app, &Site::from_config(&app.config()), number, now).await
 }
 
 async fn news_file(app: &App, site: &Site, page: i64, now: i64) -> Result<Response, AppError> {
@@ -242,7 +242,7 @@ async fn news_file(app: &App, site: &Site, page: i64, now: i64) -> Result<Respon
 }
 
 pub async fn robots(State(app): State<Arc<App>>) -> Response {
-    let base = &app.config.site.base_url;
+    let base = &app.config().site.base_url;
     let body = format!(
         "User-agent: *\nDisallow: /admin\nDisallow: /go/\n\nSitemap: {base}/sitemap.xml\nSitemap: {base}/sitemap-news.xml\n"
     );
@@ -259,7 +259,7 @@ pub async fn root_file(State(app): State<Arc<App>>, Path(file): Path<String>) ->
     if let Some(n) = file_number(&file, "sitemap-news-") {
         return numbered_news_sitemap(&app, n).await;
     }
-    let key = &app.config.discovery.indexnow_key;
+    let key = &app.config().discovery.indexnow_key;
     if key.is_empty() || file.strip_suffix(".txt") != Some(key.as_str()) {
         return Err(AppError::NotFound);
     }
@@ -299,7 +299,7 @@ pub fn article_feed_links(app: &App, article: &Article) -> Vec<FeedLink> {
         .iter()
         .map(|t| {
             let title = app.i18n.text(app.language(), "tag-heading", &[("name", t.name.clone().into())]);
-            listing_feed_link(&format!("{} – {title}", app.config.site.name), &format!("/tag/{}", t.slug))
+            listing_feed_link(&format!("{} – {title}", app.config().site.name), &format!("/tag/{}", t.slug))
         })
         .collect()
 }

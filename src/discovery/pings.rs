@@ -60,7 +60,7 @@ fn parse<T: for<'de> Deserialize<'de>>(job: &Job) -> anyhow::Result<T> {
 /// configured now.
 pub async fn fan_out(app: &App, job: &Job) -> anyhow::Result<()> {
     let changed: Changed = parse(job)?;
-    let discovery = &app.config.discovery;
+    let discovery = &app.config().discovery;
     if discovery.websub_hub.is_empty() && discovery.indexnow_key.is_empty() {
         return Ok(());
     }
@@ -75,7 +75,7 @@ pub async fn fan_out(app: &App, job: &Job) -> anyhow::Result<()> {
     paths.dedup();
     feeds.sort();
     feeds.dedup();
-    let site = Site::from_config(&app.config);
+    let site = Site::from_config(&app.config());
     let now = app.now();
     let mut tx = app.db.begin().await?;
     if !discovery.websub_hub.is_empty() {
@@ -114,9 +114,9 @@ pub async fn websub(app: &App, job: &Job) -> anyhow::Result<()> {
 /// Submits changed URLs to IndexNow, with the key file's location as proof of ownership.
 pub async fn indexnow(app: &App, job: &Job) -> anyhow::Result<()> {
     let ping: IndexNowPing = parse(job)?;
-    let key = &app.config.discovery.indexnow_key;
+    let key = &app.config().discovery.indexnow_key;
     anyhow::ensure!(!key.is_empty(), "IndexNow is no longer configured");
-    let site = Site::from_config(&app.config);
+    let site = Site::from_config(&app.config());
     let body = serde_json::json!({
         "host": site.host,
         "key": key,

@@ -56,8 +56,8 @@ async fn list_page(
         error => error.map(|k| app.text(k)),
         subject => subject,
         body_md => body_md,
-        digest => format!("{:?}", app.config.email.digest).to_lowercase(),
-        digest_hour => app.config.email.digest_hour,
+        digest => format!("{:?}", app.config().email.digest).to_lowercase(),
+        digest_hour => app.config().email.digest_hour,
     };
     let body = app.render_admin("admin/newsletter/list.html", staff, page).await?;
     Ok((status, crate::web::admin_html(body)).into_response())
@@ -118,7 +118,7 @@ pub async fn preview(State(app): State<Arc<App>>, staff: Staff, Path(id): Path<S
         campaign.html_body.replace(super::compose::PREFERENCES_URL, "#").replace(super::compose::UNSUBSCRIBE_URL, "#");
     let policy = format!(
         "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' {}; frame-ancestors 'self'; sandbox",
-        app.config.site.base_url
+        app.config().site.base_url
     );
     let mut response = crate::web::admin_html(html);
     response.headers_mut().insert(

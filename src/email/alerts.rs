@@ -81,7 +81,7 @@ pub async fn matching(app: &App, article: &Article) -> anyhow::Result<Vec<Matche
 /// The publication's calendar day of `now`, as YYYY-MM-DD.
 pub fn local_day(app: &App, now: i64) -> String {
     jiff::Timestamp::from_second(now)
-        .map(|t| t.to_zoned(app.time_zone.clone()).date().to_string())
+        .map(|t| t.to_zoned(app.time_zone()).date().to_string())
         .unwrap_or_else(|_| "1970-01-01".into())
 }
 
@@ -96,7 +96,7 @@ pub async fn run(app: &App, job: &Job) -> anyhow::Result<()> {
     }
     let matched = matching(app, &article).await?;
     let day = local_day(app, now);
-    let cap = i64::from(app.config.email.alerts_per_day);
+    let cap = i64::from(app.config().email.alerts_per_day);
     let (mut sent, mut deferred) = (0, 0);
     for chunk in matched.chunks(CHUNK) {
         let mut tx = app.db.begin().await?;
@@ -135,7 +135,7 @@ pub async fn run(app: &App, job: &Job) -> anyhow::Result<()> {
             }
             let page = minijinja::context! {
                 article => minijinja::value::Serde(&article),
-                article_url => format!("{}/news/{}", app.config.site.base_url, article.slug),
+                article_url => format!("{}/news/{}", app.config().site.base_url, article.slug),
                 because => m.because.clone(),
                 preferences_url => super::compose::PREFERENCES_URL,
                 unsubscribe_url => super::compose::UNSUBSCRIBE_URL,
@@ -163,9 +163,9 @@ pub async fn run(app: &App, job: &Job) -> anyhow::Result<()> {
 /// Once a day at the digest hour: one summary per subscriber of the alerts held back on earlier
 /// days. Returns how many summaries were queued.
 pub async fn send_summaries_if_due(app: &App, now: i64) -> anyhow::Result<usize> {
-    let zoned = jiff::Timestamp::from_second(now)?.to_zoned(app.time_zone.clone());
+    let zoned = jiff::Timestamp::from_second(now)?.to_zoned(app.time_zone());
     let today = zoned.date().to_string();
-    if u32::try_from(zoned.hour()).unwrap_or(0) < app.config.email.digest_hour
+    if u32::try_from(zoned.hour()).unwrap_or(0) < app.config().email.digest_hour
         || super::newsletter::state(&app.db, "alert_summary_day").await?.as_deref() == Some(today.as_str())
     {
         return Ok(0);
@@ -189,7 +189,7 @@ pub async fn send_summaries_if_due(app: &App, now: i64) -> anyhow::Result<usize>
         entry.1.push(serde_json::json!({
             "title": row.try_get::<String, _>(2)?,
             "lead": row.try_get::<String, _>(4)?,
-            "url": format!("{}/news/{slug}", app.config.site.base_url),
+            "url": format!("{}/news/{slug}", app.config().site.base_url),
         }));
     }
     let subscribers: Vec<(i64, (String, Vec<serde_json::Value>))> = by_subscriber.into_iter().collect();

@@ -68,7 +68,7 @@ async fn retry(
     form: &FormData,
     back: Option<(String, String)>,
 ) -> Response {
-    let site = app.config.site.name.clone();
+    let site = app.config().site.name.clone();
     let (action, consent, button) = match article {
         Some(a) => (format!("/news/{}/alerts", a.slug), "alert-consent", "alert-submit"),
         None => ("/newsletter".to_string(), "newsletter-consent", "newsletter-submit"),
@@ -156,7 +156,7 @@ async fn handle_signup(
             return Ok(message(app, StatusCode::BAD_REQUEST, refused, "signup-error-email", back).await);
         }
     };
-    if !same_origin(headers, &app.config.site.base_url) {
+    if !same_origin(headers, &app.config().site.base_url) {
         refuse("origin");
         return Ok(message(app, StatusCode::FORBIDDEN, refused, "signup-error-origin", back).await);
     }
@@ -189,7 +189,7 @@ async fn handle_signup(
         (None, Some("article")) => ("newsletter-consent", "article-cta".to_string()),
         (None, _) => ("newsletter-consent", "/newsletter".to_string()),
     };
-    let consent_text = app.i18n.text(app.language(), consent_key, &[("site", app.config.site.name.clone().into())]);
+    let consent_text = app.i18n.text(app.language(), consent_key, &[("site", app.config().site.name.clone().into())]);
     let signup = Signup {
         email,
         kind,
@@ -231,7 +231,7 @@ pub async fn confirm(
     Path(token): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    if !same_origin(&headers, &app.config.site.base_url) {
+    if !same_origin(&headers, &app.config().site.base_url) {
         return Ok(message(&app, StatusCode::FORBIDDEN, "signup-refused-title", "signup-error-origin", None).await);
     }
     let now = app.now();
@@ -303,7 +303,7 @@ pub async fn save_preferences(
     ClientIp(ip): ClientIp,
     form: FormData,
 ) -> Result<Response, AppError> {
-    if !same_origin(&headers, &app.config.site.base_url) {
+    if !same_origin(&headers, &app.config().site.base_url) {
         return Ok(message(&app, StatusCode::FORBIDDEN, "signup-refused-title", "signup-error-origin", None).await);
     }
     let Some(subscriber) = subscriber(&app, &token).await? else { return Ok(unknown(&app).await) };
@@ -359,7 +359,7 @@ pub async fn erase(
     headers: HeaderMap,
     form: FormData,
 ) -> Result<Response, AppError> {
-    if !same_origin(&headers, &app.config.site.base_url) {
+    if !same_origin(&headers, &app.config().site.base_url) {
         return Ok(message(&app, StatusCode::FORBIDDEN, "signup-refused-title", "signup-error-origin", None).await);
     }
     let Some(subscriber) = subscriber(&app, &token).await? else { return Ok(unknown(&app).await) };

@@ -31,10 +31,10 @@ pub async fn set_state(conn: &mut AnyConnection, name: &str, value: &str) -> Res
 
 /// The latest digest time at or before `now` (Unix seconds), or `None` when digests are off.
 pub fn last_slot(app: &App, now: i64) -> Option<i64> {
-    let email = &app.config.email;
-    let zoned = jiff::Timestamp::from_second(now).ok()?.to_zoned(app.time_zone.clone());
+    let email = &app.config().email;
+    let zoned = jiff::Timestamp::from_second(now).ok()?.to_zoned(app.time_zone());
     let hour = i8::try_from(email.digest_hour).ok()?;
-    let mut slot = zoned.date().at(hour, 0, 0, 0).to_zoned(app.time_zone.clone()).ok()?;
+    let mut slot = zoned.date().at(hour, 0, 0, 0).to_zoned(app.time_zone()).ok()?;
     if slot.timestamp().as_second() > now {
         slot = slot.yesterday().ok()?;
     }
@@ -52,7 +52,7 @@ pub fn last_slot(app: &App, now: i64) -> Option<i64> {
 }
 
 fn period(app: &App) -> i64 {
-    match app.config.email.digest {
+    match app.config().email.digest {
         DigestSchedule::Weekly => 7 * 86_400,
         _ => 86_400,
     }
@@ -78,7 +78,7 @@ pub async fn best_articles(app: &App, from: i64, until: i64) -> anyhow::Result<V
         let count = |x: &Article| comments.get(&x.id).copied().unwrap_or(0);
         count(b).cmp(&count(a)).then(b.published_at.cmp(&a.published_at))
     });
-    articles.truncate(app.config.email.digest_articles as usize);
+    articles.truncate(app.config().email.digest_articles as usize);
     Ok(articles)
 }
 
@@ -90,7 +90,7 @@ fn render_digest(app: &App, articles: &[Article]) -> anyhow::Result<(String, Str
             serde_json::json!({
                 "title": a.title,
                 "lead": a.lead,
-                "url": format!("{}/news/{}", app.config.site.base_url, a.slug),
+                "url": format!("{}/news/{}", app.config().site.base_url, a.slug),
             })
         })
         .collect();
@@ -132,12 +132,12 @@ pub async fn run_digest_if_due(app: &App, now: i64) -> anyhow::Result<Option<i64
         return Ok(None);
     }
     let (text, html) = render_digest(app, &articles)?;
-    let date = jiff::Timestamp::from_second(slot)?.to_zoned(app.time_zone.clone()).date();
+    let date = jiff::Timestamp::from_second(slot)?.to_zoned(app.time_zone()).date();
     let subject = app.i18n.text(
         app.language(),
         "mail-digest-subject",
         &[
-            ("site", app.config.site.name.clone().into()),
+            ("site", app.config().site.name.clone().into()),
             ("date", format!("{}. {}", date.day(), app.i18n.month_name(app.language(), date.month())).into()),
         ],
     );
@@ -215,7 +215,7 @@ pub const MAX_BODY: usize = 100_000;
 
 /// Renders an editor's Markdown as a campaign's parts.
 fn render_campaign(app: &App, subject: &str, body_md: &str) -> anyhow::Result<(String, String)> {
-    let (body_html, body_text) = crate::articles::markdown::render_mail(body_md, &app.config.site.base_url);
+    let (body_html, body_text) = crate::articles::markdown::render_mail(body_md, &app.config().site.base_url);
     let page = minijinja::context! {
         subject => subject,
         body_text => body_text,

@@ -205,7 +205,7 @@ pub async fn send_batch(app: &Arc<App>) -> anyhow::Result<usize> {
             }
             Err(SendError::Permanent(error)) => {
                 tracing::warn!(message = message.id, error, "mail refused for good");
-                outbox::bounce(&app.db, &message, &error, now, app.config.email.bounce_limit).await?;
+                outbox::bounce(&app.db, &message, &error, now, app.config().email.bounce_limit).await?;
             }
         }
     }

@@ -135,7 +135,7 @@ pub async fn signup(app: &App, signup: &Signup, now: i64) -> anyhow::Result<Sign
     };
     let confirm_url = format!(
         "{}/subscription/confirm/{}",
-        app.config.site.base_url,
+        app.config().site.base_url,
         super::confirm_token(&app.keys, subscription, now)
     );
     let page = minijinja::context! {
@@ -150,7 +150,7 @@ pub async fn signup(app: &App, signup: &Signup, now: i64) -> anyhow::Result<Sign
     let subject = app.i18n.text(
         app.language(),
         &format!("mail-{template}-subject-{}", signup.kind.as_str()),
-        &[("site", app.config.site.name.clone().into())],
+        &[("site", app.config().site.name.clone().into())],
     );
     let message = NewMessage {
         kind: message_kind,

@@ -48,7 +48,7 @@ pub async fn list(State(app): State<Arc<App>>, staff: Staff) -> Result<Response,
             context! {
                 jobs => Serde(jobs),
                 last_import => Serde(queries::last_import(&app.db).await?),
-                feed_url => app.config.jobs.feed_url.clone(),
+                feed_url => app.config().jobs.feed_url.clone(),
             },
         )
         .await?;
@@ -72,7 +72,7 @@ async fn form_page(
 #[instrument(skip_all)]
 pub async fn new(State(app): State<Arc<App>>, staff: Staff) -> Result<Response, AppError> {
     staff.require(ROLES)?;
-    let zone = &app.time_zone;
+    let zone = &app.time_zone();
     let now = app.now();
     let values = serde_json::json!({
         "workplace": "onsite", "kind": "full-time",
@@ -86,7 +86,7 @@ pub async fn edit(State(app): State<Arc<App>>, staff: Staff, Path(id): Path<Stri
     staff.require(ROLES)?;
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     let job = queries::find(&app.db, id).await?.ok_or(AppError::NotFound)?;
-    let zone = &app.time_zone;
+    let zone = &app.time_zone();
     let values = serde_json::json!({
         "id": job.id, "title": job.title, "employer": job.employer, "location": job.location,
         "workplace": job.workplace.as_str(), "kind": job.kind, "description": job.description_md,
@@ -108,7 +108,7 @@ pub async fn save(State(app): State<Arc<App>>, staff: Staff, form: FormData) -> 
             .map(|k| (k.to_string(), serde_json::Value::String(get(k))))
             .collect::<serde_json::Map<_, _>>()
             .into();
-    let zone = &app.time_zone;
+    let zone = &app.time_zone();
     let refuse = |key: &str| app.text(key);
     let posted = match get("posted").trim() {
         "" => None,
@@ -187,7 +187,7 @@ pub async fn withdraw(
 pub async fn import_now(State(app): State<Arc<App>>, staff: Staff, form: FormData) -> Result<Response, AppError> {
     staff.require(ROLES)?;
     staff.check_csrf(form.get("csrf").unwrap_or_default())?;
-    if app.config.jobs.feed_url.is_empty() {
+    if app.config().jobs.feed_url.is_empty() {
         return Err(AppError::BadRequest("no_feed"));
     }
     super::import::run(&app).await?;

@@ -134,7 +134,7 @@ pub fn job_posting_json_ld(site: &Site, job: &Job) -> String {
 pub async fn show(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response, AppError> {
     let id: i64 = id.parse().ok().filter(|id| *id > 0).ok_or(AppError::NotFound)?;
     let job = queries::find(&app.db, id).await?.filter(|j| j.is_current(app.now())).ok_or(AppError::NotFound)?;
-    let site = Site::from_config(&app.config);
+    let site = Site::from_config(&app.config());
     let body = app
         .render(
             "jobs/show.html",

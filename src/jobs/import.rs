@@ -155,7 +155,7 @@ async fn fetch(url: &str) -> Result<Vec<u8>, String> {
 
 /// Fetches and applies the partner feed once, records the run, and returns it.
 pub async fn run(app: &App) -> anyhow::Result<ImportRun> {
-    let url = app.config.jobs.feed_url.clone();
+    let url = app.config().jobs.feed_url.clone();
     let now = app.now();
     let mut run = ImportRun { started_at: now, ..Default::default() };
     let outcome: Result<(), String> = async {
@@ -214,7 +214,7 @@ pub async fn run(app: &App) -> anyhow::Result<ImportRun> {
 
 /// Runs an import when a feed is configured and the last one is older than the interval.
 pub async fn run_if_due(app: &App) -> anyhow::Result<Option<ImportRun>> {
-    let jobs = &app.config.jobs;
+    let jobs = &app.config().jobs;
     if jobs.feed_url.is_empty() {
         return Ok(None);
     }

@@ -64,7 +64,7 @@ pub async fn edit(State(app): State<Arc<App>>, staff: Staff, Path(id): Path<Stri
     staff.require(ROLES)?;
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     let p = super::find(&app.db, id).await?.ok_or(AppError::NotFound)?;
-    let zone = &app.time_zone;
+    let zone = &app.time_zone();
     let values = serde_json::json!({
         "id": p.id, "kind": p.kind, "title": p.title, "text": p.text, "url": p.url,
         "image_url": p.image_url.unwrap_or_default(), "slot": p.slot, "position": p.position.to_string(),
@@ -86,7 +86,7 @@ pub async fn save(State(app): State<Arc<App>>, staff: Staff, form: FormData) -> 
             .collect();
     values.insert("sponsored".into(), serde_json::Value::Bool(form.get("sponsored").is_some()));
     let values = serde_json::Value::Object(values);
-    let zone = &app.time_zone;
+    let zone = &app.time_zone();
     let date = |name: &str, end: bool| -> Result<Option<i64>, ()> {
         match get(name).trim() {
             "" => Ok(None),

@@ -283,7 +283,7 @@ pub async fn placements(app: &App) -> Result<Placements, sqlx::Error> {
             rel: p.sponsored.then_some("sponsored noopener"),
         })
         .collect();
-    let links = &app.config.promotions;
+    let links = &app.config().promotions;
     if !links.newsletter_url.is_empty() {
         calls_to_action.push(CallToAction {
             text: links.newsletter_label.clone(),

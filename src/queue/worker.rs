@@ -51,6 +51,10 @@ pub async fn run_pending(app: &App) -> anyhow::Result<usize> {
 /// Runs rounds until `stop` turns true: scheduled articles first, then queued jobs.
 pub async fn run(app: Arc<App>, mut stop: tokio::sync::watch::Receiver<bool>) {
     loop {
+        // Settings saved on another node apply here within a round.
+        if let Err(e) = app.reload_settings().await {
+            tracing::error!(error = format!("{e:#}"), "settings round failed");
+        }
         if let Err(e) = scheduler::run_once(&app).await {
             tracing::error!(error = format!("{e:#}"), "scheduler round failed");
         }

@@ -108,7 +108,7 @@ pub async fn search(State(app): State<Arc<App>>, Query(params): Query<Params>) -
         "" => None,
         t => Some(Slug::parse(t).map_err(|_| AppError::BadRequest("bad_tag"))?.to_string()),
     };
-    let zone = &app.time_zone;
+    let zone = &app.time_zone();
     let from_raw = params.from.unwrap_or_default();
     let to_raw = params.to.unwrap_or_default();
     let from = match from_raw.trim() {

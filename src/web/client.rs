@@ -21,7 +21,7 @@ impl FromRequestParts<Arc<App>> for ClientIp {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<ClientIp, Self::Rejection> {
-        if app.config.server.trust_forwarded_for
+        if app.config().server.trust_forwarded_for
             && let Some(ip) = parts
                 .headers
                 .get("x-forwarded-for")
@@ -85,7 +85,7 @@ impl FromRequest<Arc<App>> for FormData {
     type Rejection = AppError;
 
     async fn from_request(request: Request, app: &Arc<App>) -> Result<FormData, AppError> {
-        let limit = app.config.server.max_body_bytes;
+        let limit = app.config().server.max_body_bytes;
         let bytes = axum::body::to_bytes(request.into_body(), limit).await.map_err(|_| AppError::PayloadTooLarge)?;
         FormData::parse(&bytes)
     }

@@ -41,7 +41,7 @@ use error::{AppError, ErrorPage};
 
 /// Every route of the site.
 pub fn router(app: Arc<App>) -> Router {
-    let max_body = app.config.server.max_body_bytes;
+    let max_body = app.config().server.max_body_bytes;
     Router::new()
         .route("/", get(articles::home))
         .route("/page/{page}", get(articles::home_page))
@@ -97,6 +97,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/admin/tags/{id}", get(labels_admin::edit_tag).post(labels_admin::save_tag))
         .route("/admin/authors", get(labels_admin::authors).post(labels_admin::create_author))
         .route("/admin/authors/{id}", get(labels_admin::edit_author).post(labels_admin::save_author))
+        .route("/admin/settings", get(crate::settings::admin::show).post(crate::settings::admin::save))
         .route("/admin", get(auth::dashboard))
         .route("/admin/login", get(auth::login_form).post(auth::login))
         .route("/admin/logout", post(auth::logout))
@@ -217,7 +218,7 @@ async fn security_headers(request: Request, next: Next) -> Response {
 }
 
 async fn timeout(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
-    let limit = Duration::from_secs(app.config.server.request_timeout_secs);
+    let limit = Duration::from_secs(app.config().server.request_timeout_secs);
     match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
         Err(_) => {
@@ -244,7 +245,7 @@ async fn log_requests(request: Request, next: Next) -> Response {
 
 /// Serves until SIGTERM or Ctrl-C, then lets requests in flight finish (up to the grace period).
 pub async fn serve(app: Arc<App>, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
-    let grace = Duration::from_secs(app.config.server.shutdown_grace_secs);
+    let grace = Duration::from_secs(app.config().server.shutdown_grace_secs);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let service = router(app).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let server = axum::serve(listener, service)

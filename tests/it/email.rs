@@ -84,8 +84,8 @@ async fn subscribe(t: &TestApp, email: &str) -> String {
 /// tests about days and digest hours do not depend on when they run.
 fn advance_to_hour(t: &TestApp, hour: i8) {
     let now = t.app.now();
-    let zoned = jiff::Timestamp::from_second(now).unwrap().to_zoned(t.app.time_zone.clone());
-    let mut target = zoned.date().at(hour, 0, 0, 0).to_zoned(t.app.time_zone.clone()).unwrap();
+    let zoned = jiff::Timestamp::from_second(now).unwrap().to_zoned(t.app.time_zone());
+    let mut target = zoned.date().at(hour, 0, 0, 0).to_zoned(t.app.time_zone()).unwrap();
     if target.timestamp().as_second() <= now {
         target = target.tomorrow().unwrap();
     }

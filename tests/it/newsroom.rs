@@ -21,6 +21,7 @@ crate::backend_tests!(
     tags_and_authors_are_renamed_merged_and_keep_their_addresses,
     a_wordpress_export_is_imported_once,
     broken_and_hostile_exports_store_nothing,
+    settings_apply_without_a_restart_on_every_node,
 );
 
 /// An editor's session: the cookie and the CSRF token of the editor page.
@@ -123,7 +124,7 @@ async fn editors_preview_save_publish_and_find_articles(t: TestApp) {
 /// The value `<input type="datetime-local">` sends for `secs` from now, in Berlin time.
 fn local_in(t: &TestApp, secs: i64) -> String {
     let at = jiff::Timestamp::from_second(t.app.now() + secs).unwrap();
-    at.to_zoned(t.app.time_zone.clone()).strftime("%Y-%m-%dT%H:%M").to_string()
+    at.to_zoned(t.app.time_zone()).strftime("%Y-%m-%dT%H:%M").to_string()
 }
 
 async fn scheduling_takes_a_future_time_and_goes_live_then(t: TestApp) {
@@ -514,4 +515,76 @@ async fn broken_and_hostile_exports_store_nothing(t: TestApp) {
     let missing =
         wordpress::import(&t.app.db, &dir.path().join("fehlt.xml"), t.app.language(), t.app.now(), |_, _| {}).await;
     assert!(missing.unwrap_err().to_string().contains("fehlt.xml"));
+}
+
+/// The settings form as it stands, with `changes` made.
+fn settings_form(t: &TestApp, changes: &[(&str, &str)]) -> Vec<(String, String)> {
+    let config = t.app.config();
+    let mut pairs = Vec::new();
+    for setting in newsdesk::settings::EDITABLE {
+        let id = setting.key.replace('.', "-");
+        let value = match newsdesk::settings::value_of(&config, setting.key) {
+            serde_json::Value::String(s) => s,
+            serde_json::Value::Bool(true) => "yes".into(),
+            serde_json::Value::Bool(false) => continue,
+            serde_json::Value::Array(items) => {
+                items.iter().map(|i| i.as_str().unwrap_or_default().to_string()).collect::<Vec<_>>().join("\n")
+            }
+            other => other.to_string(),
+        };
+        pairs.push((id, value));
+    }
+    for (id, value) in changes {
+        pairs.retain(|(k, _)| k != id);
+        pairs.push((id.to_string(), value.to_string()));
+    }
+    pairs
+}
+
+async fn settings_apply_without_a_restart_on_every_node(t: TestApp) {
+    let admin = Editor::sign_in(&t, Role::Admin).await;
+    assert_eq!(admin.get(&t, "/admin/settings").await.status, StatusCode::OK);
+    let editor = t.sign_in(Role::Editor).await;
+    assert_eq!(t.get_as("/admin/settings", &editor).await.status, StatusCode::FORBIDDEN, "admins only");
+    // A second node on the same database.
+    let other = newsdesk::app::App::with_db(t.app.base_config.clone(), t.app.db.clone()).await.unwrap();
+
+    for (id, value) in [
+        ("site-time_zone", "Mars/Olympus"),
+        ("email-digest_hour", "25"),
+        ("discovery-google_news_url", "javascript:alert(1)"),
+    ] {
+        let form = settings_form(&t, &[(id, value)]);
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let refused = admin.post(&t, "/admin/settings", &pairs).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{id}");
+        assert!(
+            refused.body.contains(&format!("value=\"{value}\"")) || refused.body.contains(value),
+            "{id}: typed value kept"
+        );
+    }
+    assert_eq!(t.app.config().site.name, "Newsdesk", "nothing saved");
+
+    let form = settings_form(
+        &t,
+        &[("site-name", "Nordblatt"), ("email-digest", "weekly"), ("comments-hold_words", "Gewinnspiel\nKredit")],
+    );
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let saved = admin.post(&t, "/admin/settings", &pairs).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert!(t.get("/").await.body.contains("Nordblatt"), "this node at once");
+    assert_eq!(t.app.config().comments.hold_words, ["Gewinnspiel", "Kredit"]);
+    assert_eq!(other.config().site.name, "Newsdesk");
+    assert!(other.reload_settings().await.unwrap(), "the other node's round applies it");
+    assert_eq!(other.config().site.name, "Nordblatt");
+    assert!(!other.reload_settings().await.unwrap(), "and only once");
+    let page = admin.get(&t, "/admin/settings").await;
+    assert!(page.body.contains("In der Konfigurationsdatei: Newsdesk"), "the file's value for reference");
+
+    // Back to the file's values: nothing stays stored but the revision.
+    let form = settings_form(&t, &[("site-name", "Newsdesk"), ("email-digest", "daily"), ("comments-hold_words", "")]);
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(admin.post(&t, "/admin/settings", &pairs).await.status, StatusCode::SEE_OTHER);
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM settings").fetch_one(&t.app.db.pool).await.unwrap();
+    assert_eq!(stored, 1);
 }

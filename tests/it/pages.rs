@@ -277,7 +277,7 @@ async fn demo_publication_fills_an_empty_site_only(t: TestApp) {
 }
 
 async fn oversized_request_body_is_refused(t: TestApp) {
-    let big = vec![b'x'; t.app.config.server.max_body_bytes + 1];
+    let big = vec![b'x'; t.app.config().server.max_body_bytes + 1];
     let request = axum::http::Request::builder()
         .method(Method::POST)
         .uri("/news/irgendwas")

@@ -121,10 +121,10 @@ async fn edits_and_unpublishing_reach_the_index(t: TestApp) {
 async fn a_missing_index_is_rebuilt_from_the_database(t: TestApp) {
     article(&t, "Bleibt auffindbar", "Über Leuchttürme.", &["Meer"]).await;
     worker::run_pending(&t.app).await.unwrap();
-    let data_dir = t.app.config.data_dir.clone();
+    let data_dir = t.app.config().data_dir.clone();
     std::fs::remove_dir_all(data_dir.join(format!("search-v{}", newsdesk::search::index::SCHEMA_VERSION))).unwrap();
     std::fs::create_dir_all(data_dir.join("search-v0")).unwrap();
-    let app = newsdesk::app::App::with_db(t.app.config.clone(), t.app.db.clone()).await.unwrap();
+    let app = newsdesk::app::App::with_db(t.app.base_config.clone(), t.app.db.clone()).await.unwrap();
     assert_eq!(app.search.len(), 1, "rebuilt from the database");
     assert!(!data_dir.join("search-v0").exists(), "older versions are removed");
 }
