@@ -127,8 +127,9 @@ if (process.env.EDITOR_EMAIL) {
   await page.fill('#email', process.env.EDITOR_EMAIL);
   await page.fill('#password', process.env.EDITOR_PASSWORD);
   await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
-  for (const path of ['/admin', '/admin/articles', '/admin/articles/new', '/admin/newsletter', '/admin/jobs',
-    '/admin/jobs/new', '/admin/promotions', '/admin/promotions/new']) {
+  for (const path of ['/admin', '/admin/articles', '/admin/articles/new', '/admin/tags', '/admin/authors',
+    '/admin/account', '/admin/newsletter', '/admin/jobs', '/admin/jobs/new', '/admin/promotions',
+    '/admin/promotions/new']) {
     const response = await page.goto(new URL(path, base).href);
     if (response.status() !== 200) fail(`editor ${path}`, `status ${response.status()}`);
     pages.set(path, await page.content());
@@ -170,6 +171,32 @@ if (process.env.EDITOR_EMAIL) {
   if (!live) fail('article', 'the scheduled article did not reach the home page');
   await context.close();
   console.log('article flow checked: written, previewed, scheduled, live on the home page');
+}
+// 2d. An admin changes a setting in the browser; the site shows it at once.
+if (process.env.OWNER_EMAIL) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') fail('admin', `console error: ${m.text()}`); });
+  await page.goto(new URL('/admin/login', base).href);
+  await page.fill('#email', process.env.OWNER_EMAIL);
+  await page.fill('#password', process.env.OWNER_PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  for (const path of ['/admin/users', '/admin/settings']) {
+    const response = await page.goto(new URL(path, base).href);
+    if (response.status() !== 200) fail(`admin ${path}`, `status ${response.status()}`);
+    pages.set(path, await page.content());
+    await page.evaluate(axeSource);
+    const result = await page.evaluate(() =>
+      window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
+    for (const v of result.violations) fail(`admin ${path}`, `${v.id} (${v.impact}): ${v.help}`);
+  }
+  await page.fill('#site-name', 'Nordblatt im Browsertest');
+  await Promise.all([page.waitForNavigation(), page.click('.settings-form button[type=submit]')]);
+  if (!page.url().includes('notice=saved')) fail('settings', `saving landed on ${page.url()}`);
+  await page.goto(new URL('/', base).href);
+  if (!(await page.title()).includes('Nordblatt im Browsertest')) fail('settings', `home title is ${await page.title()}`);
+  await context.close();
+  console.log('settings flow checked: changed in the browser, shown on the site');
 }
 await browser.close();
 

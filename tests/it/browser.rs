@@ -18,6 +18,7 @@ fn pages_pass_browser_accessibility_and_html_checks() {
     let server = DemoServer::start();
     server.add_user("moderator", "moderation@example.org", "ein-langes-passwort");
     server.add_user("editor", "redaktion@example.org", "ein-langes-passwort");
+    server.add_user("admin", "leitung@example.org", "ein-langes-passwort");
     let out = Command::new("node")
         .arg(checks.join("check.mjs"))
         .arg(server.url())
@@ -25,6 +26,8 @@ fn pages_pass_browser_accessibility_and_html_checks() {
         .env("ADMIN_PASSWORD", "ein-langes-passwort")
         .env("EDITOR_EMAIL", "redaktion@example.org")
         .env("EDITOR_PASSWORD", "ein-langes-passwort")
+        .env("OWNER_EMAIL", "leitung@example.org")
+        .env("OWNER_PASSWORD", "ein-langes-passwort")
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -34,4 +37,5 @@ fn pages_pass_browser_accessibility_and_html_checks() {
     assert!(stdout.contains("comment flow checked"), "{stdout}");
     assert!(stdout.contains("editor pages checked"), "{stdout}");
     assert!(stdout.contains("article flow checked"), "{stdout}");
+    assert!(stdout.contains("settings flow checked"), "{stdout}");
 }
