@@ -619,3 +619,25 @@ setting-option-en = English
 setting-option-daily = täglich
 setting-option-weekly = wöchentlich
 setting-option-off = aus
+
+# Media
+admin-media = Bilder
+media-upload = Bild hochladen
+media-file = Datei
+media-file-help = JPEG, PNG, WebP oder GIF, höchstens { $mib } MiB.
+media-alt = Alternativtext
+media-alt-help = Was auf dem Bild zu sehen ist, für Menschen, die es nicht sehen. Pflicht.
+media-credit = Bildnachweis
+media-upload-button = Hochladen
+media-library = Bibliothek
+media-none = Noch keine Bilder.
+media-notice-uploaded = Hochgeladen. Den Pfad für den Artikel finden Sie unten beim Bild.
+media-notice-known = Dieses Bild ist schon in der Bibliothek.
+media-error-empty = Bitte wählen Sie eine Datei.
+media-error-large = Die Datei ist zu groß.
+media-error-type = Das ist kein Bild in einem der erlaubten Formate (JPEG, PNG, WebP, GIF), gleich wie die Datei heißt.
+media-error-pixels = Das Bild ist zu groß (höchstens 12.000 Pixel je Seite).
+media-error-broken = Die Datei lässt sich nicht als Bild lesen; sie ist beschädigt oder unvollständig.
+media-error-alt = Bitte beschreiben Sie das Bild im Alternativtext.
+media-error-alt-long = Der Alternativtext ist zu lang (höchstens 500 Zeichen).
+article-hero-help = Ein Pfad auf dieser Website, etwa aus der Bilder-Bibliothek:

@@ -619,3 +619,25 @@ setting-option-en = English
 setting-option-daily = daily
 setting-option-weekly = weekly
 setting-option-off = off
+
+# Media
+admin-media = Pictures
+media-upload = Upload a picture
+media-file = File
+media-file-help = JPEG, PNG, WebP or GIF, at most { $mib } MiB.
+media-alt = Alt text
+media-alt-help = What the picture shows, for people who cannot see it. Required.
+media-credit = Credit
+media-upload-button = Upload
+media-library = Library
+media-none = No pictures yet.
+media-notice-uploaded = Uploaded. The path for an article is below, with the picture.
+media-notice-known = This picture is in the library already.
+media-error-empty = Please choose a file.
+media-error-large = The file is too large.
+media-error-type = This is not a picture in one of the allowed formats (JPEG, PNG, WebP, GIF), whatever the file is called.
+media-error-pixels = The picture is too large (at most 12,000 pixels a side).
+media-error-broken = The file cannot be read as a picture; it is damaged or incomplete.
+media-error-alt = Please describe the picture in the alt text.
+media-error-alt-long = The alt text is too long (at most 500 characters).
+article-hero-help = A path on this site, e.g. from the picture library:

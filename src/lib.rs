@@ -14,6 +14,7 @@ pub mod discovery;
 pub mod email;
 pub mod embedded;
 pub mod jobs;
+pub mod media;
 pub mod promos;
 pub mod queue;
 pub mod search;

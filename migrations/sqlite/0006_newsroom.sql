@@ -45,3 +45,19 @@ CREATE TABLE settings (
     updated_at  INTEGER NOT NULL,
     updated_by  INTEGER REFERENCES users (id) ON DELETE SET NULL
 );
+
+-- Uploaded pictures. The files live in the data folder under media/{id}/: the original and
+-- the variants pages, feeds and social cards use.
+CREATE TABLE media (
+    id            INTEGER PRIMARY KEY,
+    content_hash  TEXT NOT NULL UNIQUE,
+    file_name     TEXT NOT NULL,
+    format        TEXT NOT NULL CHECK (format IN ('jpeg', 'png', 'gif', 'webp')),
+    width         INTEGER NOT NULL,
+    height        INTEGER NOT NULL,
+    bytes         INTEGER NOT NULL,
+    alt           TEXT NOT NULL,
+    credit        TEXT NOT NULL DEFAULT '',
+    created_at    INTEGER NOT NULL,
+    created_by    INTEGER REFERENCES users (id) ON DELETE SET NULL
+);

@@ -370,6 +370,7 @@ async fn editor_page(
         time_zone => app.config().site.time_zone.clone(),
         tags => Serde(queries::all_labels(&app.db, "tags").await?),
         authors => Serde(queries::all_labels(&app.db, "authors").await?),
+        media => Serde(crate::media::list(&app.db, 100).await?),
     };
     let body = app.render_admin("admin/articles/edit.html", staff, page).await?;
     Ok((status, crate::web::admin_html(body)).into_response())

@@ -33,6 +33,7 @@ pub const ADMIN_ROUTES: &[(&str, &str, &[Role])] = &[
     ("POST", "/admin/newsletter", crate::email::admin::ROLES),
     ("POST", "/admin/newsletter/1/test", crate::email::admin::ROLES),
     ("POST", "/admin/newsletter/1/send", crate::email::admin::ROLES),
+    ("GET", "/admin/media", crate::media::admin::ROLES),
     ("GET", "/admin/tags", crate::articles::labels_admin::ROLES),
     ("POST", "/admin/tags", crate::articles::labels_admin::ROLES),
     ("GET", "/admin/authors", crate::articles::labels_admin::ROLES),

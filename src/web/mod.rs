@@ -98,6 +98,13 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/admin/authors", get(labels_admin::authors).post(labels_admin::create_author))
         .route("/admin/authors/{id}", get(labels_admin::edit_author).post(labels_admin::save_author))
         .route("/admin/settings", get(crate::settings::admin::show).post(crate::settings::admin::save))
+        .route(
+            "/admin/media",
+            get(crate::media::admin::list)
+                .post(crate::media::admin::upload)
+                .layer(DefaultBodyLimit::max(crate::media::MAX_UPLOAD + 64 * 1024)),
+        )
+        .route("/media/{id}/{file}", get(crate::media::serve))
         .route("/admin", get(auth::dashboard))
         .route("/admin/login", get(auth::login_form).post(auth::login))
         .route("/admin/logout", post(auth::logout))
@@ -122,12 +129,28 @@ pub fn router(app: Arc<App>) -> Router {
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(middleware::from_fn_with_state(app.clone(), timeout))
         .layer(DefaultBodyLimit::max(max_body))
-        // Refuses an oversized body on any route, by Content-Length before reading it.
-        .layer(RequestBodyLimitLayer::new(max_body))
+        // Refuses an oversized body by Content-Length before reading it: uploads to the media
+        // library may be larger than other requests.
+        .layer(middleware::from_fn_with_state(max_body, refuse_long_bodies))
+        .layer(RequestBodyLimitLayer::new(max_body.max(crate::media::MAX_UPLOAD + 64 * 1024)))
         .layer(middleware::from_fn_with_state(app.clone(), render_error_pages))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(log_requests))
         .with_state(app)
+}
+
+/// 413 for a declared body over the limit of its route.
+async fn refuse_long_bodies(State(max_body): State<usize>, request: Request, next: Next) -> Response {
+    let limit = if request.uri().path() == "/admin/media" { crate::media::MAX_UPLOAD + 64 * 1024 } else { max_body };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return AppError::PayloadTooLarge.into_response();
+    }
+    next.run(request).await
 }
 
 async fn not_found() -> AppError {

@@ -22,6 +22,7 @@ crate::backend_tests!(
     a_wordpress_export_is_imported_once,
     broken_and_hostile_exports_store_nothing,
     settings_apply_without_a_restart_on_every_node,
+    pictures_are_checked_resized_and_served_for_a_year,
 );
 
 /// An editor's session: the cookie and the CSRF token of the editor page.
@@ -587,4 +588,95 @@ async fn settings_apply_without_a_restart_on_every_node(t: TestApp) {
     assert_eq!(admin.post(&t, "/admin/settings", &pairs).await.status, StatusCode::SEE_OTHER);
     let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM settings").fetch_one(&t.app.db.pool).await.unwrap();
     assert_eq!(stored, 1);
+}
+
+/// A PNG of `width` × `height`, half transparent.
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let picture =
+        image::RgbaImage::from_fn(width, height, |x, y| image::Rgba([(x % 256) as u8, (y % 256) as u8, 90, 180]));
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgba8(picture)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+    out
+}
+
+/// POSTs a picture to the media library as a browser form does.
+async fn upload(t: &TestApp, editor: &Editor, file_name: &str, bytes: &[u8], alt: &str) -> TestResponse {
+    use tower::ServiceExt as _;
+    let boundary = "----newsdesk-test-boundary";
+    let mut body = Vec::new();
+    for (name, value) in [("csrf", editor.csrf.as_str()), ("alt", alt), ("credit", "Foto: Redaktion")] {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: image/jpeg\r\n\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let request = axum::http::Request::post("/admin/media")
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .header("cookie", &editor.cookie)
+        .header("origin", "http://127.0.0.1:8080")
+        .header("content-length", body.len())
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let response = t.router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+}
+
+async fn pictures_are_checked_resized_and_served_for_a_year(t: TestApp) {
+    let editor = Editor::sign_in(&t, Role::Editor).await;
+    assert_eq!(editor.get(&t, "/admin/media").await.status, StatusCode::OK);
+    let picture = png(1600, 900);
+    let no_alt = upload(&t, &editor, "hafen.png", &picture, "  ").await;
+    assert_eq!(no_alt.status, StatusCode::BAD_REQUEST);
+    assert!(no_alt.body.contains("Alternativtext"));
+    let fake = upload(&t, &editor, "hafen.jpg", b"<?php system($_GET['c']); ?>", "Hafen").await;
+    assert_eq!(fake.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "checked by content, not by name");
+    let mut broken = picture.clone();
+    broken.truncate(picture.len() / 3);
+    assert_eq!(upload(&t, &editor, "halb.png", &broken, "Hafen").await.status, StatusCode::BAD_REQUEST);
+    let huge = vec![0u8; newsdesk::media::MAX_UPLOAD + 1];
+    assert_eq!(upload(&t, &editor, "riesig.jpg", &huge, "Hafen").await.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM media").fetch_one(&t.app.db.pool).await.unwrap();
+    assert_eq!(stored, 0, "nothing stored from refused uploads");
+
+    let done = upload(&t, &editor, "hafen.png", &picture, "Containerschiffe im Hafen von Rostock").await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let id: i64 = sqlx::query_scalar("SELECT id FROM media").fetch_one(&t.app.db.pool).await.unwrap();
+    let again = upload(&t, &editor, "nochmal.png", &picture, "Dasselbe").await;
+    assert!(again.header("location").contains("notice=known"), "the same picture once");
+    for (variant, width, height) in [("page", 1200, 675), ("feed", 800, 450), ("card", 1200, 630), ("thumb", 320, 180)]
+    {
+        let request =
+            axum::http::Request::get(format!("/media/{id}/{variant}.jpg")).body(axum::body::Body::empty()).unwrap();
+        let response = tower::ServiceExt::oneshot(t.router.clone(), request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{variant}");
+        assert_eq!(response.headers()["content-type"], "image/jpeg");
+        assert!(response.headers()["cache-control"].to_str().unwrap().contains("max-age=31536000"));
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        let decoded = image::load_from_memory(&bytes).unwrap();
+        assert_eq!((decoded.width(), decoded.height()), (width, height), "{variant}");
+    }
+    assert_eq!(t.get(&format!("/media/{id}/original.png")).await.status, StatusCode::NOT_FOUND, "only the variants");
+    assert_eq!(t.get("/media/999/page.jpg").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(t.get("/media/..%2F..%2Fnewsdesk.db/page.jpg").await.status, StatusCode::NOT_FOUND);
+
+    // The picture as an article's lead image.
+    let path = format!("/media/{id}/page.jpg");
+    let fields = with(&[("action", "publish"), ("hero_url", &path), ("hero_alt", "Containerschiffe im Hafen")]);
+    saved_id(&editor.post(&t, "/admin/articles", &fields).await);
+    let page = t.get("/news/neuer-hafen-fuer-rostock").await;
+    assert!(page.body.contains(&format!("src=\"{path}\"")), "{}", page.body);
+    assert!(
+        editor.get(&t, "/admin/articles/new").await.body.contains(&format!("<option value=\"{path}\">")),
+        "the editor offers the library"
+    );
 }

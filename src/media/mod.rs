@@ -1,0 +1,327 @@
+//! Uploaded pictures: checked by their content (JPEG, PNG, WebP or GIF, decoded once), stored
+//! with resized variants for pages, feeds, social cards and the library's thumbnails, and
+//! served from `/media/{id}/{variant}.jpg` with long cache headers (the files never change).
+
+pub mod admin;
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::extract::{Path as UrlPath, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use image::{DynamicImage, ImageFormat, imageops::FilterType};
+use serde::Serialize;
+use sqlx::Row as _;
+
+use crate::app::App;
+use crate::db::Db;
+use crate::web::error::AppError;
+
+/// The largest upload accepted.
+pub const MAX_UPLOAD: usize = 20 * 1024 * 1024;
+/// The largest picture decoded, in pixels a side; beyond it a small file could still claim
+/// gigabytes once decoded.
+const MAX_SIDE: u32 = 12_000;
+
+/// The sizes every upload is turned into: name, width, and a height to crop to (social cards).
+pub const VARIANTS: &[(&str, u32, Option<u32>)] =
+    &[("page", 1200, None), ("feed", 800, None), ("card", 1200, Some(630)), ("thumb", 320, None)];
+
+/// A picture in the library.
+#[derive(Debug, Clone, Serialize)]
+pub struct Media {
+    pub id: i64,
+    pub file_name: String,
+    pub format: String,
+    pub width: i64,
+    pub height: i64,
+    pub bytes: i64,
+    pub alt: String,
+    pub credit: String,
+    pub created_at: i64,
+}
+
+impl Media {
+    /// The path of a variant, e.g. `/media/4/page.jpg`.
+    pub fn path(&self, variant: &str) -> String {
+        format!("/media/{}/{variant}.jpg", self.id)
+    }
+}
+
+/// Why an upload was refused; each maps to a message key.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refusal {
+    Empty,
+    TooLarge,
+    NotAnImage,
+    TooManyPixels,
+    Broken,
+    NoAlt,
+    AltTooLong,
+}
+
+impl Refusal {
+    pub fn key(&self) -> &'static str {
+        match self {
+            Refusal::Empty => "media-error-empty",
+            Refusal::TooLarge => "media-error-large",
+            Refusal::NotAnImage => "media-error-type",
+            Refusal::TooManyPixels => "media-error-pixels",
+            Refusal::Broken => "media-error-broken",
+            Refusal::NoAlt => "media-error-alt",
+            Refusal::AltTooLong => "media-error-alt-long",
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Refusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Refusal::NotAnImage => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            _ => StatusCode::BAD_REQUEST,
+        }
+    }
+}
+
+/// A decoded upload with its encoded variants, ready to store.
+pub struct Processed {
+    pub format: &'static str,
+    pub width: u32,
+    pub height: u32,
+    pub variants: Vec<(&'static str, Vec<u8>)>,
+}
+
+/// Checks the bytes by their content, decodes them with bounded memory and makes the variants.
+/// CPU-heavy: run it off the async threads.
+pub fn process(bytes: &[u8]) -> Result<Processed, Refusal> {
+    if bytes.is_empty() {
+        return Err(Refusal::Empty);
+    }
+    if bytes.len() > MAX_UPLOAD {
+        return Err(Refusal::TooLarge);
+    }
+    let reader = image::ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|_| Refusal::Broken)?;
+    let format = match reader.format() {
+        Some(ImageFormat::Jpeg) => "jpeg",
+        Some(ImageFormat::Png) => "png",
+        Some(ImageFormat::Gif) => "gif",
+        Some(ImageFormat::WebP) => "webp",
+        _ => return Err(Refusal::NotAnImage),
+    };
+    let (width, height) = image::ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()
+        .and_then(|r| r.into_dimensions().ok())
+        .ok_or(Refusal::Broken)?;
+    if width == 0 || height == 0 {
+        return Err(Refusal::Broken);
+    }
+    if width > MAX_SIDE || height > MAX_SIDE {
+        return Err(Refusal::TooManyPixels);
+    }
+    let mut reader = reader;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(1024 * 1024 * 1024);
+    reader.limits(limits);
+    let decoded = reader.decode().map_err(|_| Refusal::Broken)?;
+    let flat = flatten(&decoded);
+    let mut variants = Vec::new();
+    for &(name, max_width, crop_height) in VARIANTS {
+        let sized = match crop_height {
+            Some(h) => flat.resize_to_fill(max_width, h, FilterType::Triangle),
+            None if flat.width() > max_width => flat.resize(max_width, u32::MAX, FilterType::Triangle),
+            None => flat.clone(),
+        };
+        let mut out = Vec::new();
+        let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 82);
+        sized.to_rgb8().write_with_encoder(encoder).map_err(|_| Refusal::Broken)?;
+        variants.push((name, out));
+    }
+    Ok(Processed { format, width, height, variants })
+}
+
+/// The picture on a white background: JPEG variants have no transparency.
+fn flatten(image: &DynamicImage) -> DynamicImage {
+    if !image.color().has_alpha() {
+        return image.clone();
+    }
+    let rgba = image.to_rgba8();
+    let mut rgb = image::RgbImage::new(rgba.width(), rgba.height());
+    for (x, y, pixel) in rgba.enumerate_pixels() {
+        let [r, g, b, a] = pixel.0;
+        let blend = |c: u8| ((u16::from(c) * u16::from(a) + 255 * (255 - u16::from(a))) / 255) as u8;
+        rgb.put_pixel(x, y, image::Rgb([blend(r), blend(g), blend(b)]));
+    }
+    DynamicImage::ImageRgb8(rgb)
+}
+
+fn folder(data_dir: &Path, id: i64) -> PathBuf {
+    data_dir.join("media").join(id.to_string())
+}
+
+fn from_row(r: &sqlx::any::AnyRow) -> Result<Media, sqlx::Error> {
+    Ok(Media {
+        id: r.try_get(0)?,
+        file_name: r.try_get(1)?,
+        format: r.try_get(2)?,
+        width: r.try_get(3)?,
+        height: r.try_get(4)?,
+        bytes: r.try_get(5)?,
+        alt: r.try_get(6)?,
+        credit: r.try_get(7)?,
+        created_at: r.try_get(8)?,
+    })
+}
+
+const COLUMNS: &str = "id, file_name, format, width, height, bytes, alt, credit, created_at";
+
+/// The library, newest first.
+pub async fn list(db: &Db, limit: i64) -> Result<Vec<Media>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM media ORDER BY id DESC LIMIT $1");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(limit).fetch_all(&db.pool).await?;
+    rows.iter().map(from_row).collect()
+}
+
+pub async fn find(db: &Db, id: i64) -> Result<Option<Media>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM media WHERE id = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&db.pool).await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// What an editor uploads.
+pub struct Upload<'a> {
+    pub file_name: &'a str,
+    pub bytes: &'a [u8],
+    pub alt: &'a str,
+    pub credit: &'a str,
+}
+
+/// Checks, processes and stores an upload; the same picture uploaded again is the one already
+/// in the library. Returns its id and whether it is new.
+pub async fn store(
+    app: &App,
+    upload: &Upload<'_>,
+    user: Option<i64>,
+) -> Result<Result<(i64, bool), Refusal>, AppError> {
+    let alt = upload.alt.split_whitespace().collect::<Vec<_>>().join(" ");
+    if alt.is_empty() {
+        return Ok(Err(Refusal::NoAlt));
+    }
+    if alt.chars().count() > 500 {
+        return Ok(Err(Refusal::AltTooLong));
+    }
+    let hash = crate::auth::keys::hash(upload.bytes);
+    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM media WHERE content_hash = $1")
+        .bind(&hash)
+        .fetch_optional(&app.db.pool)
+        .await?;
+    if let Some(id) = existing {
+        return Ok(Ok((id, false)));
+    }
+    let bytes = upload.bytes.to_vec();
+    let processed = tokio::task::spawn_blocking(move || process(&bytes).map(|p| (p, bytes)))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let (processed, bytes) = match processed {
+        Ok(done) => done,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let name: String = upload.file_name.chars().filter(|c| !c.is_control()).take(200).collect();
+    let credit: String = upload.credit.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(200).collect();
+    let mut tx = app.db.begin().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO media (content_hash, file_name, format, width, height, bytes, alt, credit, created_at, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+    )
+    .bind(&hash)
+    .bind(&name)
+    .bind(processed.format)
+    .bind(i64::from(processed.width))
+    .bind(i64::from(processed.height))
+    .bind(bytes.len() as i64)
+    .bind(&alt)
+    .bind(&credit)
+    .bind(app.now())
+    .bind(user)
+    .fetch_one(&mut *tx)
+    .await?;
+    // The files first, then the row: a failed write leaves no row pointing at nothing.
+    let dir = folder(&app.config().data_dir, id);
+    let write = async {
+        tokio::fs::create_dir_all(&dir).await?;
+        tokio::fs::write(dir.join(format!("original.{}", processed.format)), &bytes).await?;
+        for (variant, data) in &processed.variants {
+            tokio::fs::write(dir.join(format!("{variant}.jpg")), data).await?;
+        }
+        Ok::<(), std::io::Error>(())
+    };
+    if let Err(e) = write.await {
+        let _ = tokio::fs::remove_dir_all(&dir).await;
+        return Err(AppError::Internal(anyhow::anyhow!("cannot write {}: {e}", dir.display())));
+    }
+    tx.commit().await?;
+    Ok(Ok((id, true)))
+}
+
+/// `GET /media/{id}/{variant}.jpg`: a variant, cacheable for a year.
+pub async fn serve(
+    State(app): State<Arc<App>>,
+    UrlPath((id, file)): UrlPath<(String, String)>,
+) -> Result<Response, AppError> {
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let variant = file.strip_suffix(".jpg").ok_or(AppError::NotFound)?;
+    if !VARIANTS.iter().any(|(name, _, _)| *name == variant) {
+        return Err(AppError::NotFound);
+    }
+    let path = folder(&app.config().data_dir, id).join(format!("{variant}.jpg"));
+    let data = tokio::fs::read(&path).await.map_err(|_| AppError::NotFound)?;
+    Ok(([(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "public, max-age=31536000, immutable")], data)
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::GenericImageView as _;
+
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        let image =
+            image::RgbaImage::from_fn(width, height, |x, y| image::Rgba([(x % 256) as u8, (y % 256) as u8, 90, 200]));
+        let mut out = Vec::new();
+        DynamicImage::ImageRgba8(image).write_to(&mut Cursor::new(&mut out), ImageFormat::Png).unwrap();
+        out
+    }
+
+    #[test]
+    fn variants_fit_their_sizes() {
+        let done = process(&png(2400, 1000)).unwrap();
+        assert_eq!((done.format, done.width, done.height), ("png", 2400, 1000));
+        let size = |name: &str| {
+            let data = &done.variants.iter().find(|(n, _)| *n == name).unwrap().1;
+            image::load_from_memory(data).unwrap().dimensions()
+        };
+        assert_eq!(size("page"), (1200, 500));
+        assert_eq!(size("feed"), (800, 333));
+        assert_eq!(size("card"), (1200, 630));
+        assert_eq!(size("thumb"), (320, 133));
+        // Small pictures are not blown up.
+        assert_eq!(
+            image::load_from_memory(&process(&png(300, 200)).unwrap().variants[0].1).unwrap().dimensions(),
+            (300, 200)
+        );
+    }
+
+    #[test]
+    fn only_real_pictures_pass() {
+        assert_eq!(process(b"").err(), Some(Refusal::Empty));
+        assert!(process(b"GIF89a but not really").is_err(), "a GIF signature alone is no picture");
+        assert_eq!(process(b"<svg xmlns='http://www.w3.org/2000/svg'/>").err(), Some(Refusal::NotAnImage));
+        assert_eq!(process(&png(13_000, 1)).err(), Some(Refusal::TooManyPixels), "checked before decoding");
+        let mut truncated = png(50, 50);
+        truncated.truncate(truncated.len() / 2);
+        assert_eq!(process(&truncated).err(), Some(Refusal::Broken));
+    }
+}
