@@ -45,7 +45,12 @@ fn content_html(site: &Site, article: &Article) -> String {
     }
     let _ = write!(html, "{}</p>", x(&article.lead));
     if let Some(hero) = &article.hero {
-        let _ = write!(html, "<figure><img src=\"{}\" alt=\"{}\">", x(&site.absolute(&hero.url)), x(&hero.alt));
+        let _ = write!(
+            html,
+            "<figure><img src=\"{}\" alt=\"{}\">",
+            x(&site.absolute(&crate::media::variant_of(&hero.url, "feed"))),
+            x(&hero.alt)
+        );
         if !hero.credit.is_empty() {
             let _ = write!(html, "<figcaption>{}</figcaption>", x(&hero.credit));
         }
@@ -112,7 +117,7 @@ pub fn rss(site: &Site, meta: &FeedMeta, articles: &[Article]) -> String {
             let _ = writeln!(out, "<category>{}</category>", x(&tag.name));
         }
         if let Some(hero) = &article.hero {
-            let url = site.absolute(&hero.url);
+            let url = site.absolute(&crate::media::variant_of(&hero.url, "feed"));
             let _ = writeln!(
                 out,
                 "<media:content url=\"{}\" medium=\"image\" type=\"{}\"><media:description type=\"plain\">{}</media:description>{}</media:content>",
@@ -185,7 +190,7 @@ pub fn atom(site: &Site, meta: &FeedMeta, articles: &[Article]) -> String {
         let _ = writeln!(out, "<summary type=\"text\">{}</summary>", x(&article.lead));
         let _ = writeln!(out, "<content type=\"html\">{}</content>", x(&content_html(site, article)));
         if let Some(hero) = &article.hero {
-            let url = site.absolute(&hero.url);
+            let url = site.absolute(&crate::media::variant_of(&hero.url, "feed"));
             let _ = writeln!(
                 out,
                 "<link rel=\"enclosure\" type=\"{}\" href=\"{}\" title=\"{}\"/>",
@@ -222,7 +227,7 @@ pub fn json_feed(site: &Site, meta: &FeedMeta, articles: &[Article]) -> String {
                 item["date_published"] = json!(rfc3339(published));
             }
             if let Some(hero) = &article.hero {
-                item["image"] = json!(site.absolute(&hero.url));
+                item["image"] = json!(site.absolute(&crate::media::variant_of(&hero.url, "feed")));
             }
             item
         })

@@ -121,10 +121,12 @@ pub fn article_meta(site: &Site, article: &Article) -> Vec<MetaTag> {
     }
     match &article.hero {
         Some(hero) => {
-            tags.push(meta("property", "og:image", site.absolute(&hero.url)));
+            // Social cards get the 1200 × 630 crop of a library picture.
+            let card = site.absolute(&crate::media::variant_of(&hero.url, "card"));
+            tags.push(meta("property", "og:image", card.clone()));
             tags.push(meta("property", "og:image:alt", hero.alt.clone()));
             tags.push(meta("name", "twitter:card", "summary_large_image"));
-            tags.push(meta("name", "twitter:image", site.absolute(&hero.url)));
+            tags.push(meta("name", "twitter:image", card));
             tags.push(meta("name", "twitter:image:alt", hero.alt.clone()));
         }
         None => tags.push(meta("name", "twitter:card", "summary")),

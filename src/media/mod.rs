@@ -29,6 +29,18 @@ const MAX_SIDE: u32 = 12_000;
 pub const VARIANTS: &[(&str, u32, Option<u32>)] =
     &[("page", 1200, None), ("feed", 800, None), ("card", 1200, Some(630)), ("thumb", 320, None)];
 
+/// The `variant` of a library picture given by the path of another of its variants
+/// (`/media/4/page.jpg` → `/media/4/card.jpg`); any other path as it is.
+pub fn variant_of(path: &str, variant: &str) -> String {
+    let library = path.strip_prefix("/media/").and_then(|rest| rest.split_once('/')).filter(|(id, file)| {
+        id.bytes().all(|b| b.is_ascii_digit()) && VARIANTS.iter().any(|(name, _, _)| format!("{name}.jpg") == *file)
+    });
+    match library {
+        Some((id, _)) => format!("/media/{id}/{variant}.jpg"),
+        None => path.to_string(),
+    }
+}
+
 /// A picture in the library.
 #[derive(Debug, Clone, Serialize)]
 pub struct Media {
@@ -312,6 +324,13 @@ mod tests {
             image::load_from_memory(&process(&png(300, 200)).unwrap().variants[0].1).unwrap().dimensions(),
             (300, 200)
         );
+    }
+
+    #[test]
+    fn variants_of_library_paths() {
+        assert_eq!(variant_of("/media/4/page.jpg", "card"), "/media/4/card.jpg");
+        assert_eq!(variant_of("/static/hafen.jpg", "card"), "/static/hafen.jpg");
+        assert_eq!(variant_of("/media/x/page.jpg", "card"), "/media/x/page.jpg");
     }
 
     #[test]

@@ -675,6 +675,9 @@ async fn pictures_are_checked_resized_and_served_for_a_year(t: TestApp) {
     saved_id(&editor.post(&t, "/admin/articles", &fields).await);
     let page = t.get("/news/neuer-hafen-fuer-rostock").await;
     assert!(page.body.contains(&format!("src=\"{path}\"")), "{}", page.body);
+    assert!(page.body.contains(&format!("/media/{id}/card.jpg\"")), "social cards get the crop");
+    let feed = t.get("/feed").await;
+    assert!(feed.body.contains(&format!("/media/{id}/feed.jpg")), "feeds get the feed size");
     assert!(
         editor.get(&t, "/admin/articles/new").await.body.contains(&format!("<option value=\"{path}\">")),
         "the editor offers the library"
