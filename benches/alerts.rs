@@ -57,8 +57,8 @@ async fn run(count: usize, subscriptions: usize) -> anyhow::Result<()> {
     for t in 0..NEW_ARTICLES {
         let generated = corpus.article(count + t * 40 + t, now);
         let draft = ArticleDraft {
-            title: clip(&generated.title, newsdesk::articles::model::MAX_TITLE),
-            lead: clip(&generated.lead, newsdesk::articles::model::MAX_LEAD),
+            title: newsdesk::articles::model::clip_words(&generated.title, newsdesk::articles::model::MAX_TITLE),
+            lead: newsdesk::articles::model::clip_words(&generated.lead, newsdesk::articles::model::MAX_LEAD),
             body_md: generated.body_md,
             tags: vec![generated.tags[0].name.clone()],
             authors: vec!["Redaktion".into()],
@@ -99,21 +99,6 @@ async fn run(count: usize, subscriptions: usize) -> anyhow::Result<()> {
         queued / NEW_ARTICLES as i64
     );
     Ok(())
-}
-
-/// The words of `text` that fit in `max` characters.
-fn clip(text: &str, max: usize) -> String {
-    let mut out = String::new();
-    for word in text.split(' ') {
-        if out.chars().count() + word.chars().count() + 1 > max {
-            break;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
 }
 
 /// The `percent`-th percentile of `times`, in milliseconds.

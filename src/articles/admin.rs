@@ -22,6 +22,7 @@ use super::queries::{self, AdminFilter, SaveError};
 use crate::app::App;
 use crate::auth::sessions::Staff;
 use crate::auth::users::Role;
+use crate::web::Notice;
 use crate::web::client::FormData;
 use crate::web::error::AppError;
 
@@ -382,11 +383,6 @@ pub async fn new(State(app): State<Arc<App>>, staff: Staff) -> Result<Response, 
     staff.require(ROLES)?;
     let fields = Fields { language: app.language().code().to_string(), ..Fields::default() };
     editor_page(&app, &staff, None, &fields, EditorExtras::default(), None).await
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct Notice {
-    notice: Option<String>,
 }
 
 async fn article(app: &App, id: &str) -> Result<Article, AppError> {

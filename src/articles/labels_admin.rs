@@ -16,15 +16,11 @@ use super::queries::SaveError;
 use crate::app::App;
 use crate::auth::sessions::Staff;
 use crate::auth::users::Role;
+use crate::web::Notice;
 use crate::web::client::FormData;
 use crate::web::error::AppError;
 
 pub const ROLES: &[Role] = &[Role::Editor];
-
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct Notice {
-    notice: Option<String>,
-}
 
 fn base(kind: Kind) -> &'static str {
     match kind {

@@ -206,6 +206,21 @@ pub enum ArticleError {
     NotFound(String),
 }
 
+/// The words of `text` that fit in `max` characters (for imported or generated text).
+pub fn clip_words(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for word in text.split(' ') {
+        if out.chars().count() + word.chars().count() + 1 > max {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
 fn check_len(field: &'static str, value: &str, max: usize) -> Result<(), ArticleError> {
     let len = value.chars().count();
     if len > max { Err(ArticleError::TooLong { field, len, max }) } else { Ok(()) }

@@ -273,6 +273,14 @@ async fn author_id(tx: &mut Tx<'_>, name: &str, slug: Option<&str>) -> Result<i6
 }
 
 async fn tag_id(tx: &mut Tx<'_>, name: &str) -> Result<i64, SaveError> {
+    // A tag is found by its name first: a renamed tag keeps its slug, or has one of its own.
+    let named: Option<i64> = sqlx::query_scalar("SELECT id FROM tags WHERE name = $1 ORDER BY id LIMIT 1")
+        .bind(name)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if let Some(id) = named {
+        return Ok(id);
+    }
     let slug = Slug::from_text(name).ok_or_else(|| ArticleError::InvalidSlug(name.to_string()))?;
     // The name of a tag that was renamed or merged means the tag it became.
     let moved: Option<i64> = sqlx::query_scalar(
@@ -362,7 +370,19 @@ pub async fn create_by(db: &Db, input: &ArticleInput, now: i64, by: Option<i64>)
         }
         None => {
             let base = Slug::from_text(&input.title).ok_or(ArticleError::NoSlug)?;
-            free_slug(&mut tx, "articles", &base).await?
+            // A made-up slug never takes the old address of a renamed article.
+            let mut candidate = free_slug(&mut tx, "articles", &base).await?;
+            for n in 2.. {
+                let redirected: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM slug_redirects WHERE old_slug = $1")
+                    .bind(candidate.as_str())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if redirected == 0 {
+                    break;
+                }
+                candidate = free_slug(&mut tx, "articles", &base.with_suffix(n)).await?;
+            }
+            candidate
         }
     };
     let body_html = markdown::render(&input.body_md);
@@ -388,8 +408,10 @@ pub async fn create_by(db: &Db, input: &ArticleInput, now: i64, by: Option<i64>)
     .bind(by)
     .fetch_one(&mut *tx)
     .await?;
-    // A new article that takes an old address of another one owns it from now on.
-    sqlx::query("DELETE FROM slug_redirects WHERE old_slug = $1").bind(slug.as_str()).execute(&mut *tx).await?;
+    // A new article given an old address of another one explicitly owns it from now on.
+    if input.slug.is_some() {
+        sqlx::query("DELETE FROM slug_redirects WHERE old_slug = $1").bind(slug.as_str()).execute(&mut *tx).await?;
+    }
     write_labels(&mut tx, id, input).await?;
     if input.is_live(now) {
         pings::enqueue_changed(&mut tx, id, None, now).await?;
@@ -620,7 +642,11 @@ pub async fn list_admin(
         values.push(value);
         clauses.push(clause.replace("$N", &format!("${}", values.len())));
     };
-    let text = filter.text.trim().to_lowercase();
+    // SQLite's LOWER folds ASCII only; PostgreSQL's folds every letter.
+    let text = match db.backend {
+        crate::db::Backend::Sqlite => filter.text.trim().to_ascii_lowercase(),
+        crate::db::Backend::Postgres => filter.text.trim().to_lowercase(),
+    };
     if !text.is_empty() {
         let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
         add("(LOWER(a.title) LIKE $N ESCAPE '\\' OR a.slug LIKE $N ESCAPE '\\')", format!("%{escaped}%"));
@@ -686,6 +712,9 @@ pub struct Revision {
 
 /// The kept versions of an article, newest first; with `version`, only that one.
 pub async fn revision_list(db: &Db, article_id: i64, version: Option<i64>) -> Result<Vec<Revision>, sqlx::Error> {
+    if version.is_some_and(|v| v < 1) {
+        return Ok(Vec::new());
+    }
     let rows = sqlx::query(
         "SELECT r.version, r.snapshot, r.saved_at, u.email, r.created_at FROM article_revisions r
          LEFT JOIN users u ON u.id = r.saved_by

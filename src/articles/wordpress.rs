@@ -23,6 +23,10 @@ use crate::db::Db;
 
 /// The longest text one field may hold (a post's content, say); longer ones skip their post.
 const MAX_FIELD: usize = 4 * 1024 * 1024;
+/// Comments, and categories and tags, kept per post; a post with more is skipped, so one hostile
+/// item cannot hold the whole file in memory.
+const MAX_COMMENTS: usize = 20_000;
+const MAX_TERMS: usize = 500;
 
 /// One `<item>` of the export.
 #[derive(Debug, Clone, Default)]
@@ -157,7 +161,11 @@ fn parse(reader: impl BufRead, mut emit: impl FnMut(Parsed) -> bool) -> Result<u
                         "wp:comment_parent" => c.parent = value,
                         "wp:comment" => {
                             if let (Some(item), Some(c)) = (item.as_mut(), comment.take()) {
-                                item.comments.push(c);
+                                if item.comments.len() < MAX_COMMENTS {
+                                    item.comments.push(c);
+                                } else {
+                                    item.broken = Some("more than 20,000 comments");
+                                }
                             }
                         }
                         _ => {}
@@ -176,7 +184,11 @@ fn parse(reader: impl BufRead, mut emit: impl FnMut(Parsed) -> bool) -> Result<u
                         "wp:post_date_gmt" => it.date_gmt = value,
                         "category" => {
                             if let Some((domain, nicename)) = term.take() {
-                                it.terms.push((domain, nicename, value));
+                                if it.terms.len() < MAX_TERMS {
+                                    it.terms.push((domain, nicename, value));
+                                } else {
+                                    it.broken = Some("more than 500 categories and tags");
+                                }
                             }
                         }
                         "item" => {
@@ -335,23 +347,15 @@ fn percent_decode(text: &str) -> String {
 /// Plain text of a bit of HTML (an excerpt), whitespace collapsed.
 fn plain(html: &str) -> String {
     let cleaned = ammonia::Builder::empty().clean(html).to_string();
-    let unescaped = cleaned.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"");
+    // `&amp;` last, so "&amp;lt;" stays "&lt;".
+    let unescaped = cleaned
+        .replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
     unescaped.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// The words of `text` that fit in `max` characters.
-fn clip(text: &str, max: usize) -> String {
-    let mut out = String::new();
-    for word in text.split(' ') {
-        if out.chars().count() + word.chars().count() + 1 > max {
-            break;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
 }
 
 async fn mapped(db: &Db, source: &str, key: &str) -> Result<Option<i64>, sqlx::Error> {
@@ -369,13 +373,16 @@ async fn remember(
     id: i64,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO import_map (source, source_key, local_id, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(source)
-        .bind(key)
-        .bind(id)
-        .bind(now)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO import_map (source, source_key, local_id, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (source, source_key) DO NOTHING",
+    )
+    .bind(source)
+    .bind(key)
+    .bind(id)
+    .bind(now)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -432,10 +439,10 @@ async fn import_item(
     let (body, dropped) = without_bare_images(&super::markdown::sanitize_html(&item.content));
     let author = authors.get(item.creator.trim()).cloned().unwrap_or_else(|| item.creator.trim().to_string());
     let draft = ArticleDraft {
-        title: clip(&plain(&item.title), super::model::MAX_TITLE),
+        title: super::model::clip_words(&plain(&item.title), super::model::MAX_TITLE),
         slug,
         places: vec![],
-        lead: clip(&plain(&item.excerpt), super::model::MAX_LEAD),
+        lead: super::model::clip_words(&plain(&item.excerpt), super::model::MAX_LEAD),
         body_md: body.clone(),
         hero_url: None,
         hero_alt: None,
@@ -493,7 +500,7 @@ async fn import_item(
         )
         .bind(article.id)
         .bind(parent)
-        .bind(clip(&plain(&c.author), 80))
+        .bind(super::model::clip_words(&plain(&c.author), 80))
         .bind(Some(c.email.trim().to_lowercase()).filter(|e| !e.is_empty()))
         .bind(&body)
         .bind(body_hash)
@@ -543,6 +550,7 @@ mod tests {
         assert_eq!(wp_time("2024-03-01 09:30:00"), Some(1_709_285_400));
         assert_eq!(wp_time("0000-00-00 00:00:00"), None);
         assert_eq!(plain("<p>Ein <b>kurzer</b>\n Text &amp; mehr</p>"), "Ein kurzer Text & mehr");
+        assert_eq!(plain("z.\u{a0}B. &amp;lt;b&amp;gt;"), "z. B. &lt;b&gt;");
         let (html, n) = without_bare_images("<p>a</p><img alt=\"x\"><img src=\"/media/b.png\" alt=\"y\">");
         assert_eq!((html.as_str(), n), ("<p>a</p><img src=\"/media/b.png\" alt=\"y\">", 1));
     }

@@ -15,16 +15,12 @@ use super::sessions::{self, Staff};
 use super::users::{self, Email, Password, Role, User, UserError};
 use crate::app::App;
 use crate::email::outbox::{self, NewMessage};
+use crate::web::Notice;
 use crate::web::client::FormData;
 use crate::web::error::AppError;
 
 /// Admins only: `Staff::require` lets admins in everywhere.
 pub const ROLES: &[Role] = &[];
-
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct Notice {
-    notice: Option<String>,
-}
 
 fn notice_text(app: &App, notice: Option<&str>) -> Option<String> {
     let key = match notice? {

@@ -231,12 +231,16 @@ pub async fn set_access(db: &Db, id: i64, role: Role, disabled: bool) -> Result<
     tx.commit().await
 }
 
-/// How many enabled admins there are besides `id`: the last one may not lock everyone out.
+/// How many enabled admins who can sign in there are besides `id`: the last one may not lock
+/// everyone out.
 pub async fn other_admins(db: &Db, id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0 AND id <> $1")
-        .bind(id)
-        .fetch_one(&db.pool)
-        .await
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0 AND id <> $1 AND password_hash <> $2",
+    )
+    .bind(id)
+    .bind(INVITED)
+    .fetch_one(&db.pool)
+    .await
 }
 
 /// Sets a new password and ends every session of the user but `keep` (the one making the

@@ -14,15 +14,11 @@ use super::newsletter::{self, Campaign};
 use crate::app::App;
 use crate::auth::sessions::Staff;
 use crate::auth::users::Role;
+use crate::web::Notice;
 use crate::web::client::FormData;
 use crate::web::error::AppError;
 
 pub const ROLES: &[Role] = &[Role::Editor];
-
-#[derive(Debug, serde::Deserialize)]
-pub struct Notice {
-    notice: Option<String>,
-}
 
 fn notice_key(notice: Option<&str>) -> Option<&'static str> {
     match notice? {

@@ -14,15 +14,10 @@ use super::{Refusal, Upload};
 use crate::app::App;
 use crate::auth::sessions::Staff;
 use crate::auth::users::Role;
+use crate::web::Notice;
 use crate::web::error::AppError;
 
 pub const ROLES: &[Role] = &[Role::Editor];
-
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct Notice {
-    notice: Option<String>,
-    id: Option<i64>,
-}
 
 async fn page(
     app: &App,

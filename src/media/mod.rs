@@ -24,6 +24,8 @@ pub const MAX_UPLOAD: usize = 20 * 1024 * 1024;
 /// The largest picture decoded, in pixels a side; beyond it a small file could still claim
 /// gigabytes once decoded.
 const MAX_SIDE: u32 = 12_000;
+/// The most pixels decoded (40 megapixels: a large camera's photo).
+const MAX_PIXELS: u64 = 40_000_000;
 
 /// The sizes every upload is turned into: name, width, and a height to crop to (social cards).
 pub const VARIANTS: &[(&str, u32, Option<u32>)] =
@@ -129,7 +131,7 @@ pub fn process(bytes: &[u8]) -> Result<Processed, Refusal> {
     if width == 0 || height == 0 {
         return Err(Refusal::Broken);
     }
-    if width > MAX_SIDE || height > MAX_SIDE {
+    if width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS {
         return Err(Refusal::TooManyPixels);
     }
     let mut reader = reader;
@@ -138,12 +140,17 @@ pub fn process(bytes: &[u8]) -> Result<Processed, Refusal> {
     limits.max_image_height = Some(MAX_SIDE);
     limits.max_alloc = Some(1024 * 1024 * 1024);
     reader.limits(limits);
-    let decoded = reader.decode().map_err(|_| Refusal::Broken)?;
+    let mut decoder = reader.into_decoder().map_err(|_| Refusal::Broken)?;
+    // Phones store photos sideways with an EXIF note on how to turn them.
+    let orientation =
+        image::ImageDecoder::orientation(&mut decoder).unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut decoded = DynamicImage::from_decoder(decoder).map_err(|_| Refusal::Broken)?;
+    decoded.apply_orientation(orientation);
     let flat = flatten(&decoded);
     let mut variants = Vec::new();
     for &(name, max_width, crop_height) in VARIANTS {
         let sized = match crop_height {
-            Some(h) => flat.resize_to_fill(max_width, h, FilterType::Triangle),
+            Some(h) => crop_to(&flat, max_width, h).resize_exact(max_width, h, FilterType::Triangle),
             None if flat.width() > max_width => flat.resize(max_width, u32::MAX, FilterType::Triangle),
             None => flat.clone(),
         };
@@ -153,6 +160,16 @@ pub fn process(bytes: &[u8]) -> Result<Processed, Refusal> {
         variants.push((name, out));
     }
     Ok(Processed { format, width, height, variants })
+}
+
+/// The largest centred part of `image` with the proportions of `width` × `height`. Cropping
+/// before scaling keeps a very thin picture from being blown up to an enormous one first.
+fn crop_to(image: &DynamicImage, width: u32, height: u32) -> DynamicImage {
+    let (w, h) = (u64::from(image.width()), u64::from(image.height()));
+    let (tw, th) = (u64::from(width), u64::from(height));
+    let (cw, ch) = if w * th > h * tw { ((h * tw / th).max(1), h) } else { (w, (w * th / tw).max(1)) };
+    let (x, y) = ((w - cw) / 2, (h - ch) / 2);
+    image.crop_imm(x as u32, y as u32, cw as u32, ch as u32)
 }
 
 /// The picture on a white background: JPEG variants have no transparency.
@@ -339,6 +356,10 @@ mod tests {
         assert!(process(b"GIF89a but not really").is_err(), "a GIF signature alone is no picture");
         assert_eq!(process(b"<svg xmlns='http://www.w3.org/2000/svg'/>").err(), Some(Refusal::NotAnImage));
         assert_eq!(process(&png(13_000, 1)).err(), Some(Refusal::TooManyPixels), "checked before decoding");
+        // A thin line makes a card without being blown up first.
+        let line = process(&png(12_000, 1)).unwrap();
+        let card = &line.variants.iter().find(|(n, _)| *n == "card").unwrap().1;
+        assert_eq!(image::load_from_memory(card).unwrap().dimensions(), (1200, 630));
         let mut truncated = png(50, 50);
         truncated.truncate(truncated.len() / 2);
         assert_eq!(process(&truncated).err(), Some(Refusal::Broken));

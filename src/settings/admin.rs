@@ -17,16 +17,12 @@ use super::{EDITABLE, Field};
 use crate::app::App;
 use crate::auth::sessions::Staff;
 use crate::auth::users::Role;
+use crate::web::Notice;
 use crate::web::client::FormData;
 use crate::web::error::AppError;
 
 /// Admins only.
 pub const ROLES: &[Role] = &[];
-
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct Notice {
-    notice: Option<String>,
-}
 
 /// One setting as the form shows it.
 #[derive(Debug, Serialize)]

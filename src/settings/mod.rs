@@ -202,6 +202,17 @@ pub async fn save(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
+    // Counting first takes the row's lock: concurrent saves follow one another, each counted.
+    sqlx::query(
+        "INSERT INTO settings (name, value, updated_at, updated_by) VALUES ($1, '1', $2, $3)
+         ON CONFLICT (name) DO UPDATE SET value = CAST(CAST(settings.value AS BIGINT) + 1 AS TEXT),
+                                          updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+    )
+    .bind(REVISION)
+    .bind(now)
+    .bind(user)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query("DELETE FROM settings WHERE name <> $1").bind(REVISION).execute(&mut *tx).await?;
     for (key, value) in values {
         if *value == value_of(base, key) {
@@ -215,22 +226,6 @@ pub async fn save(
             .execute(&mut *tx)
             .await?;
     }
-    let revision: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE name = $1")
-        .bind(REVISION)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let next = revision.and_then(|r| r.parse::<i64>().ok()).unwrap_or(0) + 1;
-    sqlx::query(
-        "INSERT INTO settings (name, value, updated_at, updated_by) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at,
-                                          updated_by = excluded.updated_by",
-    )
-    .bind(REVISION)
-    .bind(next.to_string())
-    .bind(now)
-    .bind(user)
-    .execute(&mut *tx)
-    .await?;
     tx.commit().await
 }
 

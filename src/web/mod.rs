@@ -316,6 +316,14 @@ async fn shutdown_signal() {
     }
 }
 
+/// The query of an admin page reached after a save: `?notice=saved`, and for some the id of
+/// what was saved.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Notice {
+    pub notice: Option<String>,
+    pub id: Option<i64>,
+}
+
 /// An admin page: never cached, never indexed.
 pub fn admin_html(body: String) -> Response {
     (

@@ -87,8 +87,9 @@ async fn material_update_shows_updated_date(t: TestApp) {
     // A corrected lead is.
     let mut input = article.to_input();
     input.lead = "Berichtigter Vorspann.".into();
-    let article = queries::update(&t.app.db, &article, &input, article.version, t.app.now()).await.unwrap();
-    assert_eq!(article.updated_at, Some(t.app.now()));
+    let now = t.app.now();
+    let article = queries::update(&t.app.db, &article, &input, article.version, now).await.unwrap();
+    assert_eq!(article.updated_at, Some(now));
     let page = t.get("/news/erstmeldung").await;
     assert!(page.body.contains("Aktualisiert:"), "updated date shown");
     assert!(page.body.contains("Berichtigter Vorspann."));

@@ -205,10 +205,15 @@ async fn renaming_a_published_article_redirects_its_old_address(t: TestApp) {
     assert_eq!(old.status, StatusCode::MOVED_PERMANENTLY);
     assert_eq!(old.header("location"), "/news/hafen-rostock");
 
-    // A new article may take the old address; then it is that article's.
-    let reused = with(&[("action", "publish"), ("title", "Neuer Hafen für Rostock"), ("lead", "Ein anderer Text.")]);
-    let other = saved_id(&editor.post(&t, "/admin/articles", &reused).await);
-    assert_ne!(other, id);
+    // A new article with the same title does not take the old address by accident ...
+    let same_title = with(&[("action", "publish"), ("lead", "Ein anderer Text.")]);
+    let other = saved_id(&editor.post(&t, "/admin/articles", &same_title).await);
+    assert_eq!(queries::find_by_id(&t.app.db, other).await.unwrap().unwrap().slug, "neuer-hafen-fuer-rostock-2");
+    assert_eq!(t.get("/news/neuer-hafen-fuer-rostock").await.status, StatusCode::MOVED_PERMANENTLY);
+    // ... but one given it on purpose owns it from then on.
+    let explicit =
+        with(&[("action", "publish"), ("title", "Hafen, zweiter Teil"), ("slug", "neuer-hafen-fuer-rostock")]);
+    saved_id(&editor.post(&t, "/admin/articles", &explicit).await);
     assert_eq!(t.get("/news/neuer-hafen-fuer-rostock").await.status, StatusCode::OK);
 }
 
@@ -231,6 +236,7 @@ async fn revisions_show_what_changed_and_restore(t: TestApp) {
     assert!(diff.body.contains("<ins>+ Die Arbeiten beginnen im Juni.</ins>"));
     assert!(diff.body.contains("  Der Ausbau kostet **viel Geld**."), "unchanged lines for context");
     assert_eq!(editor.get(&t, &format!("{path}/revisions/9")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(editor.get(&t, &format!("{path}/revisions/0")).await.status, StatusCode::NOT_FOUND);
 
     let stale = editor.post(&t, &format!("{path}/revisions/1/restore"), &[("version", "1")]).await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "a restore from a stale page is refused too");
@@ -394,8 +400,11 @@ async fn tags_and_authors_are_renamed_merged_and_keep_their_addresses(t: TestApp
     assert_eq!(t.get("/tag/ki/feed").await.header("location"), "/tag/kuenstliche-intelligenz/feed");
     assert!(t.get("/news/roboter-lernen-laufen").await.body.contains("Künstliche Intelligenz"));
     t.publish("Noch mehr Roboter").await;
+    let mut by_new_name = crate::common::draft("Roboter im Hafen");
+    by_new_name.tags = vec!["Künstliche Intelligenz".into()];
+    t.create(by_new_name).await;
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tags").fetch_one(&t.app.db.pool).await.unwrap();
-    assert_eq!(count, 2, "the old name \"KI\" meant the renamed tag, no new one");
+    assert_eq!(count, 2, "the old name \"KI\" and the new name both mean the renamed tag");
 
     // Merging Verkehr into it: the articles move, the address redirects.
     let mut draft = crate::common::draft("Neue Fähre");
