@@ -43,6 +43,9 @@ enum Command {
         #[arg(long, value_name = "ADDR:PORT")]
         listen: Option<SocketAddr>,
     },
+    /// Run the background work without the web server: scheduled articles, queued jobs (index
+    /// updates, pings, alerts), the mail schedule and sending. For deployments that split them.
+    Worker,
     /// Apply database migrations that are not yet applied.
     Migrate,
     /// Manage the users of the admin area.
@@ -275,6 +278,7 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             }
             serve(config, demo).await
         }
+        Command::Worker => worker(config).await,
         Command::Migrate => {
             let db = Db::connect(&config).await?;
             let applied = db.migrate().await?;
@@ -480,6 +484,21 @@ async fn assess(slug: &str, config: Config) -> anyhow::Result<()> {
     let context = crate::comments::moderation::ArticleContext::new(&text, article.language, &corpus);
     let assessment = app.live().assessor.assess(&body, &context, &Default::default());
     println!("{}", serde_json::to_string_pretty(&assessment)?);
+    Ok(())
+}
+
+async fn worker(config: Config) -> anyhow::Result<()> {
+    let app: Arc<App> = App::build(config).await?;
+    tracing::info!("worker running: scheduled articles, queued jobs and mail");
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(crate::queue::worker::run(app.clone(), stop_rx.clone()));
+    let sender = tokio::spawn(crate::email::sender::run(app, stop_rx));
+    crate::web::shutdown_signal().await;
+    tracing::info!("shutting down: finishing the work in hand");
+    let _ = stop_tx.send(true);
+    let _ = worker.await;
+    let _ = sender.await;
+    tracing::info!("stopped");
     Ok(())
 }
 

@@ -43,7 +43,7 @@ fn stderr(o: &Output) -> String {
 fn help_explains_every_subcommand() {
     let out = binary().arg("--help").output().unwrap();
     let help = stdout(&out);
-    for command in ["serve", "migrate", "user", "article", "backup", "--config", "--data"] {
+    for command in ["serve", "worker", "migrate", "user", "article", "import", "backup", "--config", "--data"] {
         assert!(help.contains(command), "--help mentions {command}:\n{help}");
     }
     let article = binary().args(["article", "--help"]).output().unwrap();
@@ -158,6 +158,38 @@ async fn operator_workflow(backend: Backend) {
     assert!(stdout(&newsdesk(&config, &["article", "list"])).contains("published"));
     let unknown = newsdesk(&config, &["article", "publish", "gibt-es-nicht"]);
     assert!(stderr(&unknown).contains("no article with slug"));
+
+    // `newsdesk worker` does the queued work (the index update and pings of that publish)
+    // without the web server, and stops cleanly on SIGTERM.
+    let store = newsdesk::db::Db::connect(&db.config).await.unwrap();
+    let pending = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM queue WHERE done_at IS NULL AND failed_at IS NULL")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap()
+    };
+    assert!(pending().await > 0, "publishing queued work");
+    let mut worker = binary()
+        .args(["--config", config.to_str().unwrap(), "worker"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while pending().await > 0 {
+        assert!(std::time::Instant::now() < deadline, "the worker did not do the queued work");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert!(Command::new("kill").args(["-TERM", &worker.id().to_string()]).status().unwrap().success());
+    let stopped = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = worker.try_wait().unwrap() {
+            break status;
+        }
+        assert!(std::time::Instant::now() < stopped, "the worker did not stop on SIGTERM");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert!(status.success(), "{status:?}");
 
     // The operator's view of the assessment.
     let mut assess = binary()
