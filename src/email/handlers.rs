@@ -269,7 +269,8 @@ async fn subscriber(app: &App, token: &str) -> Result<Option<Subscriber>, AppErr
 }
 
 async fn unknown(app: &App) -> Response {
-    message(app, StatusCode::NOT_FOUND, "preferences-unknown-title", "preferences-unknown-text", None).await
+    let signup = Some(("/newsletter".to_string(), app.text("confirm-sign-up-again")));
+    message(app, StatusCode::NOT_FOUND, "preferences-unknown-title", "preferences-unknown-text", signup).await
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -371,7 +372,14 @@ pub async fn erase(
     }
     subscribers::erase(&app, &subscriber, app.now()).await?;
     tracing::info!(subscriber = subscriber.id, "subscriber erased");
-    Ok(message(&app, StatusCode::OK, "erase-done-title", "erase-done-text", None).await)
+    Ok(message(
+        &app,
+        StatusCode::OK,
+        "erase-done-title",
+        "erase-done-text",
+        Some(("/".to_string(), app.text("nav-home"))),
+    )
+    .await)
 }
 
 /// `GET /subscription/{token}/unsubscribe`: a button (mail clients use the POST).
