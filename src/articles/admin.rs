@@ -20,7 +20,7 @@ use super::diff;
 use super::model::{Article, ArticleDraft, ArticleError, ArticleInput, Slug, Status};
 use super::queries::{self, AdminFilter, SaveError};
 use crate::app::App;
-use crate::auth::sessions::Staff;
+use crate::auth::sessions::{NotSignedIn, Staff};
 use crate::auth::users::Role;
 use crate::web::Notice;
 use crate::web::client::FormData;
@@ -420,6 +420,10 @@ fn resolve(
     Ok(match action {
         Action::Publish => (Status::Published, Some(previous.filter(|t| *t <= now).unwrap_or(now))),
         Action::Unpublish => (Status::Unpublished, previous),
+        // A live article is not taken offline by a schedule: it would vanish until then.
+        Action::Schedule if current.is_some_and(|a| a.is_live(now)) => {
+            return Err(problem(app, StatusCode::BAD_REQUEST, "article-error-schedule-live", &[]));
+        }
         Action::Schedule => match typed {
             None => return Err(problem(app, StatusCode::BAD_REQUEST, "article-error-schedule-time", &[])),
             Some(t) if t <= now => {
@@ -432,6 +436,16 @@ fn resolve(
             Some(Status::Scheduled) => match typed {
                 Some(t) if t > now => (Status::Scheduled, Some(t)),
                 _ => return Err(problem(app, StatusCode::BAD_REQUEST, "article-error-schedule-past", &[])),
+            },
+            // A published article's date may be corrected, but not moved into the future.
+            Some(Status::Published) => match typed {
+                Some(t) if t > now => {
+                    return Err(problem(app, StatusCode::BAD_REQUEST, "article-error-date-future", &[]));
+                }
+                Some(t) if previous.is_some_and(|p| local_input(app, p) != fields.publish_at.trim()) => {
+                    (Status::Published, Some(t))
+                }
+                _ => (Status::Published, previous),
             },
             Some(status) => (status, previous),
             None => (Status::Draft, None),
@@ -449,12 +463,36 @@ fn preview_html(fields: &Fields) -> String {
     )
 }
 
+/// The signed-in editor of a save, if the session is still good and the form is its own.
+fn signed_in(staff: Result<Staff, NotSignedIn>, form: &FormData) -> Result<Staff, ()> {
+    match staff {
+        Ok(staff) if staff.check_csrf(form.get("csrf").unwrap_or_default()).is_ok() => Ok(staff),
+        _ => Err(()),
+    }
+}
+
+/// A save that arrives after the session ended (or from a form of an earlier session): nothing
+/// is saved, and the text comes back so it is not lost (the editor's own page is `no-store`,
+/// so the browser's back button would not have it).
+async fn session_ended(app: &App, fields: &Fields) -> Result<Response, AppError> {
+    tracing::info!("article save without a valid session: text handed back");
+    let body = app.render("admin/articles/session_ended.html", context! { fields => Serde(fields) }).await?;
+    Ok((StatusCode::FORBIDDEN, crate::web::admin_html(body)).into_response())
+}
+
 /// `POST /admin/articles`: a new article.
 #[instrument(skip_all)]
-pub async fn create(State(app): State<Arc<App>>, staff: Staff, form: FormData) -> Result<Response, AppError> {
-    staff.require(ROLES)?;
-    staff.check_csrf(form.get("csrf").unwrap_or_default())?;
+pub async fn create(
+    State(app): State<Arc<App>>,
+    staff: Result<Staff, NotSignedIn>,
+    form: FormData,
+) -> Result<Response, AppError> {
     let fields = Fields::from_form(&form);
+    let staff = match signed_in(staff, &form) {
+        Ok(staff) => staff,
+        Err(()) => return session_ended(&app, &fields).await,
+    };
+    staff.require(ROLES)?;
     let action = Action::parse(&form);
     let fail = |problem: Problem| EditorExtras { problem: Some(problem), ..EditorExtras::default() };
     if action == Action::Preview {
@@ -489,19 +527,26 @@ pub async fn create(State(app): State<Arc<App>>, staff: Staff, form: FormData) -
 #[instrument(skip_all)]
 pub async fn save(
     State(app): State<Arc<App>>,
-    staff: Staff,
+    staff: Result<Staff, NotSignedIn>,
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, AppError> {
-    staff.require(ROLES)?;
-    staff.check_csrf(form.get("csrf").unwrap_or_default())?;
-    let current = article(&app, &id).await?;
     let fields = Fields::from_form(&form);
+    let staff = match signed_in(staff, &form) {
+        Ok(staff) => staff,
+        Err(()) => return session_ended(&app, &fields).await,
+    };
+    staff.require(ROLES)?;
+    let current = article(&app, &id).await?;
     let action = Action::parse(&form);
     let page = |extras: EditorExtras| editor_page(&app, &staff, Some(&current), &fields, extras, None);
     let fail = |problem: Problem| EditorExtras { problem: Some(problem), ..EditorExtras::default() };
     if action == Action::Preview {
         return page(EditorExtras { preview: Some(preview_html(&fields)), ..EditorExtras::default() }).await;
+    }
+    if action == Action::Unpublish && form.get("confirm_unpublish") != Some("yes") {
+        let problem = problem(&app, StatusCode::BAD_REQUEST, "article-error-unpublish-confirm", &[]);
+        return page(fail(problem)).await;
     }
     let (status, published_at) = match resolve(&app, action, Some(&current), &fields) {
         Ok(resolved) => resolved,
@@ -514,6 +559,10 @@ pub async fn save(
         Ok(input) => input,
         Err(e) => return page(fail(invalid(&app, &e))).await,
     };
+    if input == current.to_input() && fields.version == current.version {
+        // Nothing changed: no new version.
+        return Ok(Redirect::to(&format!("/admin/articles/{}?notice={}", current.id, action.notice())).into_response());
+    }
     let new_slug = input.slug.as_ref().map(Slug::as_str).unwrap_or(&current.slug);
     if new_slug != current.slug && current.is_live(app.now()) && form.get("confirm_slug") != Some("yes") {
         let problem = problem(&app, StatusCode::BAD_REQUEST, "article-warning-slug", &[]);

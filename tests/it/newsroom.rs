@@ -116,8 +116,19 @@ async fn editors_preview_save_publish_and_find_articles(t: TestApp) {
     assert_eq!(odd.status, StatusCode::OK, "LIKE wildcards are taken literally");
     assert!(odd.body.contains("Keine Artikel gefunden"));
 
+    let soon = local_in(&t, 3600);
+    let path = format!("/admin/articles/{id}");
+    let offline =
+        editor.post(&t, &path, &with(&[("action", "schedule"), ("version", "2"), ("publish_at", &soon)])).await;
+    assert_eq!(offline.status, StatusCode::BAD_REQUEST, "a live article is not scheduled away");
+    let unchanged = editor.post(&t, &path, &with(&[("action", "save"), ("version", "2")])).await;
+    assert_eq!(saved_id(&unchanged), id);
+    assert_eq!(queries::revision_count(&t.app.db, id).await.unwrap(), 1, "a save without changes makes no version");
+    let hasty = editor.post(&t, &path, &with(&[("action", "unpublish"), ("version", "2")])).await;
+    assert_eq!(hasty.status, StatusCode::BAD_REQUEST, "unpublishing asks for a tick");
+    assert_eq!(t.get("/news/neuer-hafen-fuer-rostock").await.status, StatusCode::OK);
     let unpublished =
-        editor.post(&t, &format!("/admin/articles/{id}"), &with(&[("action", "unpublish"), ("version", "2")])).await;
+        editor.post(&t, &path, &with(&[("action", "unpublish"), ("version", "2"), ("confirm_unpublish", "yes")])).await;
     assert_eq!(saved_id(&unpublished), id);
     assert_eq!(t.get("/news/neuer-hafen-fuer-rostock").await.status, StatusCode::NOT_FOUND);
 }
@@ -269,6 +280,13 @@ async fn bad_articles_are_refused_and_nothing_is_saved(t: TestApp) {
     let forged =
         t.post_form("/admin/articles", &with(&[("csrf", "falsch")]), &[("cookie", editor.cookie.as_str())]).await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert!(forged.body.contains("Die Arbeiten beginnen im Mai."), "a stale form gets its text back");
+    let signed_out = t.post_form("/admin/articles", &with(&[("csrf", "x"), ("action", "save")]), &[]).await;
+    assert_eq!(signed_out.status, StatusCode::FORBIDDEN);
+    assert!(
+        signed_out.body.contains("Ihre Anmeldung ist abgelaufen")
+            && signed_out.body.contains("Die Arbeiten beginnen im Mai.")
+    );
     let moderator = t.sign_in(Role::Moderator).await;
     assert_eq!(t.get_as("/admin/articles", &moderator).await.status, StatusCode::FORBIDDEN);
     assert_eq!(t.get("/admin/articles/new").await.status, StatusCode::SEE_OTHER, "signed-out readers go to sign-in");
