@@ -557,7 +557,7 @@ labels-name = Name
 labels-address = Address (slug)
 labels-bio = Short bio
 labels-picture = Picture (path on this site)
-labels-picture-help = For example /media/ada.jpg; leave empty for none.
+labels-picture-help = A path from the picture library, e.g. /media/12/thumb.jpg; leave empty for none.
 labels-create = Create
 labels-none = None yet.
 labels-rename-help = A new address redirects the old one for good (301).
@@ -571,10 +571,10 @@ labels-notice-merged = Merged.
 labels-error-name = Please enter a name.
 labels-error-name-long = The name is too long (at most 80 characters).
 labels-error-slug = The address will not do: lowercase letters, digits and single hyphens only.
-labels-error-taken = The address “{ $slug }” is taken.
+labels-error-taken = “{ $slug }” is taken. If both mean the same: merge them.
 labels-error-bio-long = The bio is too long (at most 2,000 characters).
 labels-error-picture = The picture must be on this site (a path starting with /).
-labels-error-merge = Please choose another topic to merge into.
+labels-error-merge = Please choose the topic to merge into and confirm with the tick.
 
 # Settings
 settings-title = Settings
@@ -648,3 +648,11 @@ article-error-schedule-live = This article is online. Scheduling would make it d
 article-error-date-future = A published article cannot have a date in the future. Unpublish it and schedule it anew.
 article-error-unpublish-confirm = Please confirm unpublishing with the tick.
 article-unpublish-confirm = Yes, readers should no longer see the article.
+
+labels-slug-help = Leave empty to make it from the name. Lowercase letters, digits and hyphens only.
+
+labels-merge-choose = – please choose –
+
+labels-merge-confirm = Yes, merge “{ $name }”; this cannot be undone.
+settings-error-config = Not valid ({ $detail }).
+users-error-disabled = This account is disabled; enable it first, then a link for a new password can be sent.

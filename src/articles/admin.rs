@@ -174,6 +174,28 @@ impl Fields {
         }
     }
 
+    /// Takes the alt text and credit of a library picture chosen as the lead image, where the
+    /// editor left them empty: they were typed at the upload.
+    async fn fill_from_library(&mut self, db: &crate::db::Db) -> Result<(), sqlx::Error> {
+        let id = self
+            .hero_url
+            .trim()
+            .strip_prefix("/media/")
+            .and_then(|rest| rest.split_once('/'))
+            .and_then(|(id, _)| id.parse::<i64>().ok());
+        if let Some(id) = id
+            && let Some(media) = crate::media::find(db, id).await?
+        {
+            if self.hero_alt.trim().is_empty() {
+                self.hero_alt = media.alt;
+            }
+            if self.hero_credit.trim().is_empty() {
+                self.hero_credit = media.credit;
+            }
+        }
+        Ok(())
+    }
+
     fn draft(&self, status: Status, published_at: Option<i64>) -> ArticleDraft {
         let text = |s: &str| Some(s.to_string()).filter(|s| !s.trim().is_empty());
         ArticleDraft {
@@ -487,12 +509,13 @@ pub async fn create(
     staff: Result<Staff, NotSignedIn>,
     form: FormData,
 ) -> Result<Response, AppError> {
-    let fields = Fields::from_form(&form);
+    let mut fields = Fields::from_form(&form);
     let staff = match signed_in(staff, &form) {
         Ok(staff) => staff,
         Err(()) => return session_ended(&app, &fields).await,
     };
     staff.require(ROLES)?;
+    fields.fill_from_library(&app.db).await?;
     let action = Action::parse(&form);
     let fail = |problem: Problem| EditorExtras { problem: Some(problem), ..EditorExtras::default() };
     if action == Action::Preview {
@@ -531,13 +554,14 @@ pub async fn save(
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, AppError> {
-    let fields = Fields::from_form(&form);
+    let mut fields = Fields::from_form(&form);
     let staff = match signed_in(staff, &form) {
         Ok(staff) => staff,
         Err(()) => return session_ended(&app, &fields).await,
     };
     staff.require(ROLES)?;
     let current = article(&app, &id).await?;
+    fields.fill_from_library(&app.db).await?;
     let action = Action::parse(&form);
     let page = |extras: EditorExtras| editor_page(&app, &staff, Some(&current), &fields, extras, None);
     let fail = |problem: Problem| EditorExtras { problem: Some(problem), ..EditorExtras::default() };

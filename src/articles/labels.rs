@@ -146,6 +146,13 @@ async fn slug_taken(tx: &mut Tx, kind: Kind, slug: &str, except: i64) -> Result<
     Ok(sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql)).bind(slug).bind(except).fetch_one(&mut **tx).await? > 0)
 }
 
+/// Whether another tag or author has this name: editors type names, so two of one name could
+/// not be told apart (a save would keep only one of them).
+async fn name_taken(tx: &mut Tx, kind: Kind, name: &str, except: i64) -> Result<bool, sqlx::Error> {
+    let sql = format!("SELECT COUNT(*) FROM {} WHERE LOWER(name) = LOWER($1) AND id <> $2", kind.table());
+    Ok(sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql)).bind(name).bind(except).fetch_one(&mut **tx).await? > 0)
+}
+
 /// Queues a search-index update for every article with the tag or author, whose pages and
 /// index entries show its name.
 async fn touch_articles(tx: &mut Tx, kind: Kind, id: i64, now: i64) -> Result<(), sqlx::Error> {
@@ -166,6 +173,9 @@ pub async fn create(db: &Db, kind: Kind, input: &LabelInput, now: i64) -> Result
     let mut tx = db.begin().await?;
     if slug_taken(&mut tx, kind, slug.as_str(), 0).await? {
         return Err(ArticleError::SlugTaken(slug.to_string()).into());
+    }
+    if name_taken(&mut tx, kind, &input.name, 0).await? {
+        return Err(ArticleError::SlugTaken(input.name.clone()).into());
     }
     let id: i64 = match kind {
         Kind::Tag => {
@@ -204,6 +214,9 @@ pub async fn update(db: &Db, kind: Kind, current: &LabelRow, input: &LabelInput,
     let mut tx = db.begin().await?;
     if slug_taken(&mut tx, kind, slug.as_str(), current.id).await? {
         return Err(ArticleError::SlugTaken(slug.to_string()).into());
+    }
+    if name_taken(&mut tx, kind, &input.name, current.id).await? {
+        return Err(ArticleError::SlugTaken(input.name.clone()).into());
     }
     let sql = match kind {
         Kind::Tag => "UPDATE tags SET slug = $1, name = $2 WHERE id = $3",

@@ -175,7 +175,8 @@ async fn save(app: Arc<App>, staff: Staff, kind: Kind, id: String, form: FormDat
     staff.check_csrf(form.get("csrf").unwrap_or_default())?;
     let current = label(&app, kind, &id).await?;
     if kind == Kind::Tag && form.get("action") == Some("merge") {
-        let into = form.get("into").and_then(|v| v.parse::<i64>().ok()).filter(|v| *v != current.id);
+        let confirmed = form.get("confirm_merge") == Some("yes");
+        let into = form.get("into").and_then(|v| v.parse::<i64>().ok()).filter(|v| *v != current.id && confirmed);
         let into = match into {
             Some(into) => labels::find(&app.db, kind, into).await?,
             None => None,

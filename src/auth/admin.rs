@@ -128,6 +128,9 @@ pub async fn change(
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     let (user, hash) = users::find(&app.db, id).await?.ok_or(AppError::NotFound)?;
     if form.get("action") == Some("reset") {
+        if user.disabled {
+            return users_page(&app, &staff, StatusCode::CONFLICT, None, Some("users-error-disabled"), "").await;
+        }
         send_password_link(&app, &user, &hash, "reset").await?;
         tracing::info!(user = id, by = staff.user_id, "password link sent");
         return Ok(Redirect::to("/admin/users?notice=sent").into_response());

@@ -137,7 +137,8 @@ pub async fn save(State(app): State<Arc<App>>, staff: Staff, form: FormData) -> 
         && let Err((key, message)) = super::apply(&app.base_config, &values)
     {
         let key = EDITABLE.iter().find(|s| s.key == key).map_or("site.name", |s| s.key);
-        errors.insert(key, message);
+        // The configuration's own checks speak English (the command line shows them too).
+        errors.insert(key, app.i18n.text(app.language(), "settings-error-config", &[("detail", message.into())]));
     }
     if !errors.is_empty() {
         tracing::info!(user = staff.user_id, fields = ?errors.keys().collect::<Vec<_>>(), "settings refused");

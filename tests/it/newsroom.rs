@@ -433,8 +433,24 @@ async fn tags_and_authors_are_renamed_merged_and_keep_their_addresses(t: TestApp
         .post(&t, &format!("/admin/tags/{verkehr}"), &[("action", "merge"), ("into", &verkehr.to_string())])
         .await;
     assert_eq!(same.status, StatusCode::BAD_REQUEST, "not into itself");
-    let merged =
+    let unconfirmed =
         editor.post(&t, &format!("/admin/tags/{verkehr}"), &[("action", "merge"), ("into", &ki.to_string())]).await;
+    assert_eq!(unconfirmed.status, StatusCode::BAD_REQUEST, "merging asks for a tick");
+    let clash = editor
+        .post(
+            &t,
+            &format!("/admin/tags/{verkehr}"),
+            &[("action", "save"), ("name", "künstliche intelligenz"), ("slug", "verkehr")],
+        )
+        .await;
+    assert_eq!(clash.status, StatusCode::CONFLICT, "two tags of one name cannot be told apart");
+    let merged = editor
+        .post(
+            &t,
+            &format!("/admin/tags/{verkehr}"),
+            &[("action", "merge"), ("into", &ki.to_string()), ("confirm_merge", "yes")],
+        )
+        .await;
     assert_eq!(merged.status, StatusCode::SEE_OTHER);
     assert_eq!(t.get("/tag/verkehr").await.header("location"), "/tag/kuenstliche-intelligenz");
     assert!(t.get("/tag/kuenstliche-intelligenz").await.body.contains("Neue Fähre"));
@@ -698,8 +714,14 @@ async fn pictures_are_checked_resized_and_served_for_a_year(t: TestApp) {
 
     // The picture as an article's lead image.
     let path = format!("/media/{id}/page.jpg");
-    let fields = with(&[("action", "publish"), ("hero_url", &path), ("hero_alt", "Containerschiffe im Hafen")]);
+    let fields = with(&[("action", "publish"), ("hero_url", &path)]);
     saved_id(&editor.post(&t, "/admin/articles", &fields).await);
+    let hero = queries::find_by_slug(&t.app.db, "neuer-hafen-fuer-rostock").await.unwrap().unwrap().hero.unwrap();
+    assert_eq!(
+        (hero.alt.as_str(), hero.credit.as_str()),
+        ("Containerschiffe im Hafen von Rostock", "Foto: Redaktion"),
+        "from the upload"
+    );
     let page = t.get("/news/neuer-hafen-fuer-rostock").await;
     assert!(page.body.contains(&format!("src=\"{path}\"")), "{}", page.body);
     assert!(page.body.contains(&format!("/media/{id}/card.jpg\"")), "social cards get the crop");
