@@ -656,3 +656,4 @@ labels-merge-choose = – bitte wählen –
 labels-merge-confirm = Ja, „{ $name }“ zusammenführen; das lässt sich nicht rückgängig machen.
 settings-error-config = Ungültig ({ $detail }).
 users-error-disabled = Dieser Zugang ist gesperrt; entsperren Sie ihn zuerst, dann kann ein Link für ein neues Passwort kommen.
+article-error-hero-missing = Dieses Bild gibt es in der Bibliothek nicht; wählen Sie einen Pfad aus der Liste.

@@ -656,3 +656,4 @@ labels-merge-choose = – please choose –
 labels-merge-confirm = Yes, merge “{ $name }”; this cannot be undone.
 settings-error-config = Not valid ({ $detail }).
 users-error-disabled = This account is disabled; enable it first, then a link for a new password can be sent.
+article-error-hero-missing = There is no such picture in the library; choose a path from the list.

@@ -476,13 +476,40 @@ fn resolve(
 }
 
 fn preview_html(fields: &Fields) -> String {
-    let escape = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
-    format!(
-        "<h1>{}</h1><p class=\"lead\">{}</p>{}",
-        escape(fields.title.trim()),
-        escape(fields.lead.trim()),
-        super::markdown::render(&fields.body)
-    )
+    let escape =
+        |s: &str| s.trim().replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    let mut html = String::new();
+    if !fields.places.trim().is_empty() {
+        html.push_str(&format!("<p class=\"dateline\">{}</p>", escape(&fields.places)));
+    }
+    html.push_str(&format!("<h1>{}</h1><p class=\"lead\">{}</p>", escape(&fields.title), escape(&fields.lead)));
+    // Only pictures on this site, as the article page shows them.
+    let hero = fields.hero_url.trim();
+    if hero.starts_with('/') && !hero.starts_with("//") && !hero.contains('\\') {
+        html.push_str(&format!(
+            "<figure><img src=\"{}\" alt=\"{}\"><figcaption>{}</figcaption></figure>",
+            escape(hero),
+            escape(&fields.hero_alt),
+            escape(&fields.hero_credit)
+        ));
+    }
+    if !fields.authors.trim().is_empty() {
+        html.push_str(&format!("<p class=\"byline\">{}</p>", escape(&fields.authors)));
+    }
+    html.push_str(&super::markdown::render(&fields.body));
+    html
+}
+
+/// A lead image from the library must be one that is there: a typo would show a broken image.
+async fn check_library_path(app: &App, path: &str) -> Result<(), Problem> {
+    let path = path.trim();
+    let Some(rest) = path.strip_prefix("/media/") else { return Ok(()) };
+    let variant = |file: &str| crate::media::VARIANTS.iter().any(|(name, _, _)| format!("{name}.jpg") == file);
+    let known = match rest.split_once('/').map(|(id, file)| (id.parse::<i64>(), file)) {
+        Some((Ok(id), file)) if variant(file) => crate::media::find(&app.db, id).await.ok().flatten().is_some(),
+        _ => false,
+    };
+    if known { Ok(()) } else { Err(problem(app, StatusCode::BAD_REQUEST, "article-error-hero-missing", &[])) }
 }
 
 /// The signed-in editor of a save, if the session is still good and the form is its own.
@@ -526,6 +553,9 @@ pub async fn create(
         Ok(resolved) => resolved,
         Err(problem) => return editor_page(&app, &staff, None, &fields, fail(problem), None).await,
     };
+    if let Err(problem) = check_library_path(&app, &fields.hero_url).await {
+        return editor_page(&app, &staff, None, &fields, fail(problem), None).await;
+    }
     let input = match fields.draft(status, published_at).validate(app.language(), app.now()) {
         Ok(input) => input,
         Err(e) => return editor_page(&app, &staff, None, &fields, fail(invalid(&app, &e)), None).await,
@@ -576,6 +606,9 @@ pub async fn save(
         Ok(resolved) => resolved,
         Err(problem) => return page(fail(problem)).await,
     };
+    if let Err(problem) = check_library_path(&app, &fields.hero_url).await {
+        return page(fail(problem)).await;
+    }
     let mut draft = fields.draft(status, published_at);
     // An emptied slug field keeps the article's address.
     draft.slug.get_or_insert_with(|| current.slug.clone());

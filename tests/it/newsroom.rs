@@ -714,6 +714,13 @@ async fn pictures_are_checked_resized_and_served_for_a_year(t: TestApp) {
 
     // The picture as an article's lead image.
     let path = format!("/media/{id}/page.jpg");
+    let typo = with(&[("action", "publish"), ("hero_url", "/media/999/page.jpg"), ("hero_alt", "Hafen")]);
+    assert_eq!(editor.post(&t, "/admin/articles", &typo).await.status, StatusCode::BAD_REQUEST, "no such picture");
+    let preview = editor.post(&t, "/admin/articles", &with(&[("action", "preview"), ("hero_url", &path)])).await;
+    assert!(
+        preview.body.contains(&format!("<img src=\"{path}\"")) && preview.body.contains("Ada Lovelace"),
+        "the preview shows picture and byline"
+    );
     let fields = with(&[("action", "publish"), ("hero_url", &path)]);
     saved_id(&editor.post(&t, "/admin/articles", &fields).await);
     let hero = queries::find_by_slug(&t.app.db, "neuer-hafen-fuer-rostock").await.unwrap().unwrap().hero.unwrap();
