@@ -705,8 +705,7 @@ pub async fn restore(
     Path((id, version)): Path<(String, String)>,
     form: FormData,
 ) -> Result<Response, AppError> {
-    staff.require(ROLES)?;
-    staff.check_csrf(form.get("csrf").unwrap_or_default())?;
+    staff.require_form(ROLES, &form)?;
     let current = article(&app, &id).await?;
     let revision = revision(&app, &current, &version).await?;
     let expected: i64 = form.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);

@@ -52,17 +52,28 @@ pub struct LabelRow {
 
 /// Every tag or author, by name.
 pub async fn list(db: &Db, kind: Kind) -> Result<Vec<LabelRow>, sqlx::Error> {
+    select(db, kind, None).await
+}
+
+pub async fn find(db: &Db, kind: Kind, id: i64) -> Result<Option<LabelRow>, sqlx::Error> {
+    if id < 1 {
+        return Ok(None);
+    }
+    Ok(select(db, kind, Some(id)).await?.pop())
+}
+
+async fn select(db: &Db, kind: Kind, id: Option<i64>) -> Result<Vec<LabelRow>, sqlx::Error> {
     let extra = match kind {
         Kind::Tag => "'' AS bio, NULL AS picture_url",
         Kind::Author => "l.bio, l.picture_url",
     };
     let sql = format!(
         "SELECT l.id, l.slug, l.name, (SELECT COUNT(*) FROM {links}) AS n, {extra} FROM {table} l
-         ORDER BY LOWER(l.name), l.slug",
+         WHERE $1 = 0 OR l.id = $1 ORDER BY LOWER(l.name), l.slug",
         links = kind.links(),
         table = kind.table()
     );
-    let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(&db.pool).await?;
+    let rows = sqlx::query(AssertSqlSafe(sql)).bind(id.unwrap_or(0)).fetch_all(&db.pool).await?;
     rows.iter()
         .map(|r| {
             Ok(LabelRow {
@@ -75,10 +86,6 @@ pub async fn list(db: &Db, kind: Kind) -> Result<Vec<LabelRow>, sqlx::Error> {
             })
         })
         .collect()
-}
-
-pub async fn find(db: &Db, kind: Kind, id: i64) -> Result<Option<LabelRow>, sqlx::Error> {
-    Ok(list(db, kind).await?.into_iter().find(|l| l.id == id))
 }
 
 /// The slug a renamed or merged tag or author has now.

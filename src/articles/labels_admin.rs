@@ -131,8 +131,7 @@ async fn list(app: Arc<App>, staff: Staff, kind: Kind, notice: Option<String>) -
 }
 
 async fn create(app: Arc<App>, staff: Staff, kind: Kind, form: FormData) -> Result<Response, AppError> {
-    staff.require(ROLES)?;
-    staff.check_csrf(form.get("csrf").unwrap_or_default())?;
+    staff.require_form(ROLES, &form)?;
     let typed = Typed::from_form(&form);
     let bad = |status, text| page(&app, &staff, kind, None, &typed, Outcome::error(status, text));
     let input = match typed.input() {
@@ -171,8 +170,7 @@ async fn edit(
 }
 
 async fn save(app: Arc<App>, staff: Staff, kind: Kind, id: String, form: FormData) -> Result<Response, AppError> {
-    staff.require(ROLES)?;
-    staff.check_csrf(form.get("csrf").unwrap_or_default())?;
+    staff.require_form(ROLES, &form)?;
     let current = label(&app, kind, &id).await?;
     if kind == Kind::Tag && form.get("action") == Some("merge") {
         let confirmed = form.get("confirm_merge") == Some("yes");

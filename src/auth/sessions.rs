@@ -41,6 +41,12 @@ impl Staff {
         if self.role == Role::Admin || roles.contains(&self.role) { Ok(()) } else { Err(AppError::Forbidden) }
     }
 
+    /// Both checks of an admin form: the role, and the form's CSRF token.
+    pub fn require_form(&self, roles: &[Role], form: &crate::web::client::FormData) -> Result<(), AppError> {
+        self.require(roles)?;
+        self.check_csrf(form.get("csrf").unwrap_or_default())
+    }
+
     /// Refuses with 403 unless `token` is this session's CSRF token.
     pub fn check_csrf(&self, token: &str) -> Result<(), AppError> {
         if constant_time_eq(&self.csrf, token) { Ok(()) } else { Err(AppError::Forbidden) }

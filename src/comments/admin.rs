@@ -76,8 +76,7 @@ pub async fn queue(
 /// `action=approve` with the ticked `ids`.
 #[instrument(skip_all)]
 pub async fn act(State(app): State<Arc<App>>, staff: Staff, form: FormData) -> Result<Response, AppError> {
-    staff.require(ROLES)?;
-    staff.check_csrf(form.get("csrf").unwrap_or_default())?;
+    staff.require_form(ROLES, &form)?;
     let (action, ids): (Action, Vec<i64>) = match form.get("one") {
         Some(one) => {
             let (action, id) = one.split_once(':').ok_or(AppError::BadRequest("bad_action"))?;

@@ -62,8 +62,7 @@ async fn list_page(
 /// `POST /admin/newsletter`: a new draft.
 #[instrument(skip_all)]
 pub async fn create(State(app): State<Arc<App>>, staff: Staff, form: FormData) -> Result<Response, AppError> {
-    staff.require(ROLES)?;
-    staff.check_csrf(form.get("csrf").unwrap_or_default())?;
+    staff.require_form(ROLES, &form)?;
     let (subject, body) = (form.get("subject").unwrap_or_default(), form.get("body").unwrap_or_default());
     match newsletter::check_campaign(subject, body) {
         Ok((subject, body)) => {
@@ -144,8 +143,7 @@ pub async fn update(
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, AppError> {
-    staff.require(ROLES)?;
-    staff.check_csrf(form.get("csrf").unwrap_or_default())?;
+    staff.require_form(ROLES, &form)?;
     let mut current = campaign(&app, &id).await?;
     let (subject, body) = (form.get("subject").unwrap_or_default(), form.get("body").unwrap_or_default());
     let error = match newsletter::check_campaign(subject, body) {
@@ -170,8 +168,7 @@ pub async fn test(
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, AppError> {
-    staff.require(ROLES)?;
-    staff.check_csrf(form.get("csrf").unwrap_or_default())?;
+    staff.require_form(ROLES, &form)?;
     let campaign = campaign(&app, &id).await?;
     let Some(address) = super::parse_address(form.get("address").unwrap_or_default()) else {
         return campaign_page(&app, &staff, &campaign, StatusCode::BAD_REQUEST, None, Some("newsletter-error-address"))
@@ -190,8 +187,7 @@ pub async fn send(
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, AppError> {
-    staff.require(ROLES)?;
-    staff.check_csrf(form.get("csrf").unwrap_or_default())?;
+    staff.require_form(ROLES, &form)?;
     let campaign = campaign(&app, &id).await?;
     if form.get("checked") != Some("yes") {
         let error = Some("newsletter-send-unconfirmed");

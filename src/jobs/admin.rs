@@ -99,8 +99,7 @@ pub async fn edit(State(app): State<Arc<App>>, staff: Staff, Path(id): Path<Stri
 
 #[instrument(skip_all)]
 pub async fn save(State(app): State<Arc<App>>, staff: Staff, form: FormData) -> Result<Response, AppError> {
-    staff.require(ROLES)?;
-    staff.check_csrf(form.get("csrf").unwrap_or_default())?;
+    staff.require_form(ROLES, &form)?;
     let get = |name: &str| form.get(name).unwrap_or_default().to_string();
     let values: serde_json::Value =
         ["id", "title", "employer", "location", "workplace", "kind", "description", "apply_url", "posted", "expires"]
@@ -175,8 +174,7 @@ pub async fn withdraw(
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, AppError> {
-    staff.require(ROLES)?;
-    staff.check_csrf(form.get("csrf").unwrap_or_default())?;
+    staff.require_form(ROLES, &form)?;
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     queries::withdraw(&app.db, id, app.now()).await?;
     Ok(Redirect::to("/admin/jobs").into_response())
@@ -185,8 +183,7 @@ pub async fn withdraw(
 /// Runs the partner feed's import now.
 #[instrument(skip_all)]
 pub async fn import_now(State(app): State<Arc<App>>, staff: Staff, form: FormData) -> Result<Response, AppError> {
-    staff.require(ROLES)?;
-    staff.check_csrf(form.get("csrf").unwrap_or_default())?;
+    staff.require_form(ROLES, &form)?;
     if app.config().jobs.feed_url.is_empty() {
         return Err(AppError::BadRequest("no_feed"));
     }

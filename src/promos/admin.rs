@@ -76,8 +76,7 @@ pub async fn edit(State(app): State<Arc<App>>, staff: Staff, Path(id): Path<Stri
 
 #[instrument(skip_all)]
 pub async fn save(State(app): State<Arc<App>>, staff: Staff, form: FormData) -> Result<Response, AppError> {
-    staff.require(ROLES)?;
-    staff.check_csrf(form.get("csrf").unwrap_or_default())?;
+    staff.require_form(ROLES, &form)?;
     let get = |name: &str| form.get(name).unwrap_or_default().to_string();
     let mut values: serde_json::Map<String, serde_json::Value> =
         ["id", "kind", "title", "text", "url", "image_url", "slot", "position", "active_from", "active_until"]
@@ -137,8 +136,7 @@ pub async fn delete(
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, AppError> {
-    staff.require(ROLES)?;
-    staff.check_csrf(form.get("csrf").unwrap_or_default())?;
+    staff.require_form(ROLES, &form)?;
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     super::delete(&app.db, id).await?;
     Ok(Redirect::to("/admin/promotions").into_response())

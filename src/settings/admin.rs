@@ -119,8 +119,7 @@ pub async fn show(
 /// checked; stores what differs from the file and applies it at once.
 #[instrument(skip_all)]
 pub async fn save(State(app): State<Arc<App>>, staff: Staff, form: FormData) -> Result<Response, AppError> {
-    staff.require(ROLES)?;
-    staff.check_csrf(form.get("csrf").unwrap_or_default())?;
+    staff.require_form(ROLES, &form)?;
     let mut values = BTreeMap::new();
     let mut errors: BTreeMap<&str, String> = BTreeMap::new();
     for setting in EDITABLE {
