@@ -100,6 +100,10 @@ pub struct App {
     pub mailer: crate::email::sender::Mailer,
     /// Bounds the password hashes computed at once (each takes tens of milliseconds of CPU).
     pub hashing: tokio::sync::Semaphore,
+    /// Public pages ready to send (`web::cache`).
+    pub page_cache: crate::web::cache::PageCache,
+    /// Where this process is in the change log (`changes`).
+    pub changes: tokio::sync::Mutex<crate::changes::Follower>,
 }
 
 impl std::fmt::Debug for App {
@@ -132,6 +136,18 @@ impl App {
             .build()?;
         let keys = Keys::load(&db).await?;
         let (search, fresh) = crate::search::index::SearchIndex::open(&config.data_dir)?;
+        let latest = crate::changes::latest(&db).await?;
+        let position = crate::changes::saved_position(&config.data_dir);
+        let oldest = crate::changes::oldest(&db).await?;
+        // An index that missed changes no longer in the log (or of unknown age) is built again.
+        let behind = match position {
+            Some(p) => oldest.is_some_and(|o| o > p + 1) || p > latest,
+            None => latest > 0,
+        };
+        if behind && !fresh {
+            tracing::warn!(position, latest, "the search index missed changes; building it again");
+        }
+        let fresh = fresh || behind;
         if fresh {
             // Derived data: a new (or newly versioned) index is filled from the database.
             let (articles, _) = crate::articles::queries::list_live(
@@ -144,10 +160,15 @@ impl App {
             .await?;
             search.rebuild(&articles, |_| {})?;
             tracing::info!(articles = articles.len(), "search index built");
+            crate::changes::save_position(&config.data_dir, latest)?;
         }
+        // A restarted node catches up from where its index stood.
+        let start = if fresh { latest } else { position.unwrap_or(latest) };
         let mailer = crate::email::sender::Mailer::new(&config)?;
         let (effective, seen) = crate::settings::effective(&db, &config).await?;
         let live = Live::build(effective, &i18n)?;
+        let page_cache = crate::web::cache::PageCache::new(&config.cache);
+        let changes = tokio::sync::Mutex::new(crate::changes::Follower::new(&config.data_dir, start));
         Ok(Arc::new(App {
             base_config: config,
             live: RwLock::new(Arc::new(live)),
@@ -161,6 +182,8 @@ impl App {
             hashing: tokio::sync::Semaphore::new(2),
             search,
             mailer,
+            page_cache,
+            changes,
         }))
     }
 
@@ -190,7 +213,8 @@ impl App {
         let live = Live::build(effective, &self.i18n)?;
         *self.live.write().expect("live settings lock") = Arc::new(live);
         *self.settings_seen.lock().expect("settings lock") = revision;
-        self.content_changed().await;
+        self.page_cache.invalidate(&["*".to_string()]);
+        self.forget_navigation();
         tracing::info!(revision, "settings applied");
         Ok(true)
     }
@@ -245,8 +269,17 @@ impl App {
     }
 
     /// Forgets cached navigation so the next page shows the current topics.
-    pub async fn content_changed(&self) {
+    pub fn forget_navigation(&self) {
         *self.nav_tags.write().expect("nav lock") = None;
+    }
+
+    /// Applies the change log after a write, in the request that committed it: the pages the
+    /// write touched leave the cache and the search index follows. (Other nodes do the same
+    /// within a second.) A failure is logged; the follower tries again.
+    pub async fn content_changed(&self) {
+        if let Err(e) = crate::changes::sync(self).await {
+            tracing::error!(error = format!("{e:#}"), "cannot apply the change log");
+        }
     }
 
     /// Renders an admin page: the page's values plus the signed-in user and the CSRF token.

@@ -425,6 +425,8 @@ async fn import_wordpress(config: Config, file: &std::path::Path) -> anyhow::Res
 async fn reindex(config: Config) -> anyhow::Result<()> {
     let db = open(&config).await?;
     let (index, _) = crate::search::index::SearchIndex::open(&config.data_dir)?;
+    // Changes from here on are applied again by a node that starts on this index.
+    let position = crate::changes::latest(&db).await?;
     let (articles, _) = queries::list_live(&db, queries::Listing::All, 1, u32::MAX / 2, crate::db::now()).await?;
     let total = articles.len().max(1);
     let started = std::time::Instant::now();
@@ -435,6 +437,7 @@ async fn reindex(config: Config) -> anyhow::Result<()> {
         }
     })?;
     eprintln!();
+    crate::changes::save_position(&config.data_dir, position)?;
     println!("indexed {} article(s) in {:.1} s", articles.len(), started.elapsed().as_secs_f64());
     Ok(())
 }
@@ -492,11 +495,13 @@ async fn worker(config: Config) -> anyhow::Result<()> {
     tracing::info!("worker running: scheduled articles, queued jobs and mail");
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(crate::queue::worker::run(app.clone(), stop_rx.clone()));
+    let follower = tokio::spawn(crate::changes::follow(app.clone(), stop_rx.clone()));
     let sender = tokio::spawn(crate::email::sender::run(app, stop_rx));
     crate::web::shutdown_signal().await;
     tracing::info!("shutting down: finishing the work in hand");
     let _ = stop_tx.send(true);
     let _ = worker.await;
+    let _ = follower.await;
     let _ = sender.await;
     tracing::info!("stopped");
     Ok(())
@@ -512,10 +517,12 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     tracing::info!(address = %format!("http://{listen}"), "serving");
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(crate::queue::worker::run(app.clone(), stop_rx.clone()));
+    let follower = tokio::spawn(crate::changes::follow(app.clone(), stop_rx.clone()));
     let sender = tokio::spawn(crate::email::sender::run(app.clone(), stop_rx));
     let result = crate::web::serve(app, listener).await;
     let _ = stop_tx.send(true);
     let _ = worker.await;
+    let _ = follower.await;
     let _ = sender.await;
     tracing::info!("stopped");
     result

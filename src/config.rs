@@ -29,6 +29,7 @@ pub struct Config {
     pub jobs: JobsConfig,
     pub promotions: PromotionsConfig,
     pub email: EmailConfig,
+    pub cache: CacheConfig,
     pub log: LogConfig,
 }
 
@@ -60,6 +61,25 @@ pub struct ServerConfig {
     pub shutdown_grace_secs: u64,
     /// Take the client's address from `X-Forwarded-For`: only behind a reverse proxy that sets it.
     pub trust_forwarded_for: bool,
+}
+
+/// The page cache in memory (`web::cache`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CacheConfig {
+    pub enabled: bool,
+    /// Memory for stored pages, in MiB; the least recently used leave first.
+    pub size_mb: usize,
+    /// A stored page is rendered again after this many seconds even when nothing changed it.
+    pub ttl_secs: u64,
+    /// How long a CDN or proxy in front may keep a public page (`s-maxage`); 0 leaves it out.
+    pub cdn_max_age_secs: u64,
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        CacheConfig { enabled: true, size_mb: 64, ttl_secs: 60, cdn_max_age_secs: 30 }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -244,6 +264,7 @@ impl Default for Config {
             jobs: JobsConfig::default(),
             promotions: PromotionsConfig::default(),
             email: EmailConfig::default(),
+            cache: CacheConfig::default(),
             log: LogConfig::default(),
         }
     }
@@ -517,6 +538,13 @@ impl Config {
         }
         if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
             return Err(("log.level", format!("{:?} is not a log filter such as \"info\"", self.log.level)));
+        }
+        // The comment form's time trap is valid for 12 hours: a stored page must be younger.
+        if !(1..=6 * 3600).contains(&self.cache.ttl_secs) {
+            return Err(("cache.ttl_secs", "must be between 1 and 21600".into()));
+        }
+        if self.cache.size_mb > 65_536 {
+            return Err(("cache.size_mb", "must be at most 65536".into()));
         }
         if self.database.max_connections == 0 {
             return Err(("database.max_connections", "must be at least 1".into()));

@@ -6,6 +6,7 @@
 pub mod app;
 pub mod articles;
 pub mod auth;
+pub mod changes;
 pub mod cli;
 pub mod comments;
 pub mod config;

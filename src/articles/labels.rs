@@ -160,16 +160,16 @@ async fn name_taken(tx: &mut Tx, kind: Kind, name: &str, except: i64) -> Result<
     Ok(sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql)).bind(name).bind(except).fetch_one(&mut **tx).await? > 0)
 }
 
-/// Queues a search-index update for every article with the tag or author, whose pages and
-/// index entries show its name.
-async fn touch_articles(tx: &mut Tx, kind: Kind, id: i64, now: i64) -> Result<(), sqlx::Error> {
+/// Records a change of every article with the tag or author, whose pages and index entries
+/// show its name.
+async fn touch_articles(tx: &mut Tx, kind: Kind, id: i64) -> Result<(), sqlx::Error> {
     let sql = match kind {
         Kind::Tag => "SELECT article_id FROM article_tags WHERE tag_id = $1",
         Kind::Author => "SELECT article_id FROM article_authors WHERE author_id = $1",
     };
     let ids: Vec<i64> = sqlx::query_scalar(sql).bind(id).fetch_all(&mut **tx).await?;
     for article in ids {
-        crate::search::enqueue_reindex(tx, article, now).await?;
+        crate::changes::record_article(tx, article, None).await?;
     }
     Ok(())
 }
@@ -243,8 +243,10 @@ pub async fn update(db: &Db, kind: Kind, current: &LabelRow, input: &LabelInput,
             .await?;
     }
     if slug.as_str() != current.slug || input.name != current.name {
-        touch_articles(&mut tx, kind, current.id, now).await?;
+        touch_articles(&mut tx, kind, current.id).await?;
     }
+    let (old_page, new_page) = (format!("{}:{}", kind.as_str(), current.slug), format!("{}:{}", kind.as_str(), slug.as_str()));
+    crate::changes::record(&mut tx, &[&old_page, &new_page, "sitemaps"]).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -267,7 +269,7 @@ async fn add_redirect(tx: &mut Tx, kind: Kind, old_slug: &str, target: i64, now:
 /// addresses that led to it redirect to `into`.
 pub async fn merge_tags(db: &Db, from: &LabelRow, into: &LabelRow, now: i64) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
-    touch_articles(&mut tx, Kind::Tag, from.id, now).await?;
+    touch_articles(&mut tx, Kind::Tag, from.id).await?;
     sqlx::query(
         "INSERT INTO article_tags (article_id, tag_id, position)
          SELECT x.article_id, $1, x.position FROM article_tags x WHERE x.tag_id = $2
@@ -285,5 +287,6 @@ pub async fn merge_tags(db: &Db, from: &LabelRow, into: &LabelRow, now: i64) -> 
         .await?;
     add_redirect(&mut tx, Kind::Tag, &from.slug, into.id, now).await?;
     sqlx::query("DELETE FROM tags WHERE id = $1").bind(from.id).execute(&mut *tx).await?;
+    crate::changes::record(&mut tx, &[&format!("tag:{}", from.slug), &format!("tag:{}", into.slug), "sitemaps"]).await?;
     tx.commit().await
 }

@@ -415,7 +415,7 @@ pub async fn create_by(db: &Db, input: &ArticleInput, now: i64, by: Option<i64>)
     write_labels(&mut tx, id, input).await?;
     if input.is_live(now) {
         pings::enqueue_changed(&mut tx, id, None, now).await?;
-        crate::search::enqueue_reindex(&mut tx, id, now).await?;
+        crate::changes::record_article(&mut tx, id, None).await?;
     }
     if let Some(at) = alert_time(None, input, now) {
         crate::email::alerts::enqueue(&mut tx, id, at).await?;
@@ -535,7 +535,7 @@ pub async fn update_by(
     // Feeds and search engines hear of it when readers could see the change.
     if current.is_live(now) || input.is_live(now) {
         pings::enqueue_changed(&mut tx, current.id, Some(current), now).await?;
-        crate::search::enqueue_reindex(&mut tx, current.id, now).await?;
+        crate::changes::record_article(&mut tx, current.id, Some(current)).await?;
     }
     if let Some(at) = alert_time(Some(current), input, now) {
         crate::email::alerts::enqueue(&mut tx, current.id, at).await?;

@@ -22,7 +22,7 @@ pub async fn insert(
     now: i64,
 ) -> Result<i64, sqlx::Error> {
     let details = serde_json::to_string(assessment).expect("an assessment serialises");
-    sqlx::query_scalar(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO comments (article_id, parent_id, author_name, author_email, body, body_hash, status, ip_hash, \
          off_topic, demeaning, spam, risk, assessment, reports, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14) RETURNING id",
@@ -42,7 +42,11 @@ pub async fn insert(
     .bind(details)
     .bind(now)
     .fetch_one(&mut *conn)
-    .await
+    .await?;
+    if status == Status::Approved {
+        crate::changes::record_comments(conn, article_id).await?;
+    }
+    Ok(id)
 }
 
 /// Takes a lock that serialises comment posts from one IP hash until the transaction ends, so
@@ -351,6 +355,12 @@ pub async fn moderate(
             sqlx::query("DELETE FROM comments WHERE id = $1").bind(id).execute(&mut *tx).await?;
         }
         done.push((id, article_id));
+    }
+    let mut articles: Vec<i64> = done.iter().map(|(_, article)| *article).collect();
+    articles.sort_unstable();
+    articles.dedup();
+    for article in articles {
+        crate::changes::record_comments(&mut tx, article).await?;
     }
     tx.commit().await?;
     Ok(done)

@@ -103,7 +103,11 @@ pub async fn all(db: &Db) -> Result<Vec<Job>, sqlx::Error> {
 
 /// Stores a new listing written in the admin area (or an imported one, with its feed id).
 pub async fn create(db: &Db, input: &JobInput, external_id: Option<&str>, now: i64) -> Result<i64, sqlx::Error> {
-    insert(&mut *db.pool.acquire().await?, input, external_id, now).await
+    let mut tx = db.begin().await?;
+    let id = insert(&mut tx, input, external_id, now).await?;
+    crate::changes::record(&mut tx, &["jobs"]).await?;
+    tx.commit().await?;
+    Ok(id)
 }
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
@@ -145,7 +149,11 @@ async fn insert(
 
 /// Replaces a listing's fields; a withdrawn listing that comes back is current again.
 pub async fn update(db: &Db, id: i64, input: &JobInput, now: i64) -> Result<bool, sqlx::Error> {
-    replace(&mut *db.pool.acquire().await?, id, input, now).await
+    let mut tx = db.begin().await?;
+    let done = replace(&mut tx, id, input, now).await?;
+    crate::changes::record(&mut tx, &["jobs"]).await?;
+    tx.commit().await?;
+    Ok(done)
 }
 
 async fn replace(conn: &mut AnyConnection, id: i64, input: &JobInput, now: i64) -> Result<bool, sqlx::Error> {
@@ -166,6 +174,7 @@ pub async fn withdraw(db: &Db, id: i64, now: i64) -> Result<bool, sqlx::Error> {
         .bind(id)
         .execute(&db.pool)
         .await?;
+    crate::changes::record_now(db, &["jobs"]).await?;
     Ok(done.rows_affected() > 0)
 }
 
@@ -265,6 +274,9 @@ pub async fn apply_feed(
                 .await?;
             withdrawn += 1;
         }
+    }
+    if created + updated + withdrawn > 0 {
+        crate::changes::record(&mut tx, &["jobs"]).await?;
     }
     tx.commit().await?;
     Ok((created, updated, withdrawn))

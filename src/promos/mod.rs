@@ -214,6 +214,7 @@ pub async fn save(db: &Db, id: Option<i64>, p: &PromotionInput, now: i64) -> Res
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $11) RETURNING id",
             );
             let row = bind_fields(insert, p, now).fetch_one(&db.pool).await?;
+            crate::changes::record_now(db, &["*"]).await?;
             Ok(Some(row.try_get(0)?))
         }
         Some(id) => {
@@ -222,6 +223,7 @@ pub async fn save(db: &Db, id: Option<i64>, p: &PromotionInput, now: i64) -> Res
                  sponsored = $8, active_from = $9, active_until = $10, updated_at = $11 WHERE id = $12",
             );
             let done = bind_fields(update, p, now).bind(id).execute(&db.pool).await?;
+            crate::changes::record_now(db, &["*"]).await?;
             Ok((done.rows_affected() > 0).then_some(id))
         }
     }
@@ -229,6 +231,7 @@ pub async fn save(db: &Db, id: Option<i64>, p: &PromotionInput, now: i64) -> Res
 
 pub async fn delete(db: &Db, id: i64) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM promotions WHERE id = $1").bind(id).execute(&db.pool).await?;
+    crate::changes::record_now(db, &["*"]).await?;
     Ok(())
 }
 

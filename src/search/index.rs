@@ -104,10 +104,15 @@ fn schema() -> (Schema, Fields) {
 }
 
 impl SearchIndex {
+    /// The index's folder in `data_dir` (named by schema version: a new schema starts afresh).
+    pub fn folder(data_dir: &Path) -> std::path::PathBuf {
+        data_dir.join(format!("search-v{SCHEMA_VERSION}"))
+    }
+
     /// Opens the index in `data_dir`, creating it when missing. Returns whether it is new (and
     /// so must be filled from the database).
     pub fn open(data_dir: &Path) -> anyhow::Result<(SearchIndex, bool)> {
-        let dir = data_dir.join(format!("search-v{SCHEMA_VERSION}"));
+        let dir = SearchIndex::folder(data_dir);
         let (schema, fields) = schema();
         let fresh = !dir.join("meta.json").exists();
         std::fs::create_dir_all(&dir)

@@ -10,16 +10,11 @@ pub mod text;
 use crate::app::App;
 use crate::queue::Job;
 
-/// Queue kind of an article's index update.
+/// Queue kind of an article's index update, from before index updates followed the change
+/// log (`changes`): jobs of this kind left in a queue are still done.
 pub const REINDEX: &str = "search.reindex";
 
-/// Queues an index update for an article, inside the save's transaction.
-pub async fn enqueue_reindex(conn: &mut sqlx::AnyConnection, article_id: i64, now: i64) -> Result<(), sqlx::Error> {
-    crate::queue::enqueue(conn, REINDEX, &serde_json::json!({ "article_id": article_id }), now).await?;
-    Ok(())
-}
-
-/// The worker's side: puts the article's current state into the index, or takes it out.
+/// Puts the article's current state into the index, or takes it out.
 pub async fn reindex(app: &App, job: &Job) -> anyhow::Result<()> {
     let id = job.payload["article_id"].as_i64().ok_or_else(|| anyhow::anyhow!("job {} has no article_id", job.id))?;
     match crate::articles::queries::find_by_id(&app.db, id).await? {

@@ -226,6 +226,7 @@ pub async fn save(
             .execute(&mut *tx)
             .await?;
     }
+    crate::changes::record(&mut tx, &["settings"]).await?;
     tx.commit().await
 }
 

@@ -2,6 +2,7 @@
 //! headers, error pages, panics), and the server with graceful shutdown.
 
 pub mod assets;
+pub mod cache;
 pub mod client;
 pub mod conditional;
 pub mod error;
@@ -126,6 +127,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/static/{*path}", get(assets::serve))
         .fallback(not_found)
         .layer(middleware::from_fn(conditional::conditional_get))
+        .layer(middleware::from_fn_with_state(app.clone(), apply_changes))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(middleware::from_fn_with_state(app.clone(), timeout))
         .layer(DefaultBodyLimit::max(max_body))
@@ -135,8 +137,21 @@ pub fn router(app: Arc<App>) -> Router {
         .layer(RequestBodyLimitLayer::new(max_body.max(crate::media::MAX_UPLOAD + 64 * 1024)))
         .layer(middleware::from_fn_with_state(app.clone(), render_error_pages))
         .layer(middleware::from_fn(security_headers))
+        // Outside the rest: a stored page already carries every header they add.
+        .layer(middleware::from_fn_with_state(app.clone(), cache::serve_cached))
         .layer(middleware::from_fn(log_requests))
         .with_state(app)
+}
+
+/// After a request that may have written: applies the change log before the answer goes out,
+/// so the writer's next page (and everyone's) shows the change.
+async fn apply_changes(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    let writes = !matches!(*request.method(), axum::http::Method::GET | axum::http::Method::HEAD);
+    let response = next.run(request).await;
+    if writes {
+        app.content_changed().await;
+    }
+    response
 }
 
 /// 413 for a declared body over the limit of its route.

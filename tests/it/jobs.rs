@@ -325,6 +325,8 @@ async fn promotions_fill_their_slots_and_count_clicks(t: TestApp) {
         .execute(&t.app.db.pool)
         .await
         .unwrap();
+    // Time alone ends it: a stored page shows it until the cache's lifetime has passed.
+    t.app.clock.advance(t.app.config().cache.ttl_secs as i64);
     assert!(!t.get("/news/mit-promotion").await.body.contains("Das KI-Buch"));
     assert_eq!(t.get(&format!("/go/{id}")).await.status, StatusCode::NOT_FOUND, "an ended promotion does not redirect");
 }

@@ -1,0 +1,324 @@
+//! The change log: how every node learns what changed, whichever node (or command) wrote it.
+//!
+//! A write that changes what readers see adds a row to `changes` in its own transaction: the
+//! article it touched and the page-cache scopes of the state before the write (an old slug, a
+//! removed tag). Each process follows the log ([`follow`]): it drops the cached pages the change
+//! touched and brings its own search index up to date from the database. The node that wrote
+//! applies the change at once, in the request that committed it ([`sync`]); the others learn of
+//! it through PostgreSQL's NOTIFY, or by polling every second (SQLite, or a lost listener).
+//!
+//! Applying a row is idempotent, so a row is looked at again while it is young: on PostgreSQL
+//! a transaction that took an id earlier may commit after a later one was already seen.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use sqlx::{AnyConnection, Row as _};
+
+use crate::app::App;
+use crate::articles::model::Article;
+use crate::db::{Backend, Db};
+
+/// The NOTIFY channel on PostgreSQL.
+pub const CHANNEL: &str = "newsdesk_changes";
+/// Rows this young are read again at each round, whatever their id.
+const RECENT_SECS: i64 = 60;
+/// Rows older than this are removed.
+const KEEP_SECS: i64 = 86_400;
+/// How often a node polls when no notification comes.
+const POLL: Duration = Duration::from_secs(1);
+const BATCH: i64 = 2000;
+
+/// The page-cache scopes an article's pages appear in. `at:{time}` stands for the archive month
+/// of that time, which depends on the publication's time zone ([`expand`]).
+pub fn article_scopes(article: &Article) -> Vec<String> {
+    let mut scopes = vec![
+        format!("news:{}", article.slug),
+        "home".to_string(),
+        "archive".to_string(),
+        "sitemaps".to_string(),
+        "search".to_string(),
+    ];
+    if let Some(at) = article.published_at {
+        scopes.push(format!("at:{at}"));
+    }
+    scopes.extend(article.tags.iter().map(|t| format!("tag:{}", t.slug)));
+    scopes.extend(article.authors.iter().map(|a| format!("author:{}", a.slug)));
+    scopes
+}
+
+/// Turns `at:{time}` into the archive month's scope.
+fn expand(scope: String, tz: &jiff::tz::TimeZone) -> String {
+    let Some(at) = scope.strip_prefix("at:").and_then(|t| t.parse::<i64>().ok()) else {
+        return scope;
+    };
+    match jiff::Timestamp::from_second(at) {
+        Ok(t) => {
+            let date = t.to_zoned(tz.clone()).date();
+            crate::web::cache::archive_scope(i32::from(date.year()), date.month() as u8)
+        }
+        Err(_) => "archive".to_string(),
+    }
+}
+
+async fn insert(conn: &mut AnyConnection, article_id: Option<i64>, scopes: &[String]) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO changes (article_id, scopes, created_at) VALUES ($1, $2, $3)")
+        .bind(article_id)
+        .bind(scopes.join(" "))
+        .bind(crate::db::now())
+        .execute(&mut *conn)
+        .await?;
+    if conn.backend_name() == "PostgreSQL" {
+        // Delivered when the transaction commits, and not at all when it rolls back.
+        sqlx::query("SELECT pg_notify($1, '')").bind(CHANNEL).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Records that article `article_id` changed, in the write's transaction; `before` is its state
+/// before the write, whose pages change too.
+pub async fn record_article(
+    conn: &mut AnyConnection,
+    article_id: i64,
+    before: Option<&Article>,
+) -> Result<(), sqlx::Error> {
+    insert(conn, Some(article_id), &before.map(article_scopes).unwrap_or_default()).await
+}
+
+/// Records a change of the pages in `scopes` (`*` for all of them), in the write's transaction.
+pub async fn record(conn: &mut AnyConnection, scopes: &[&str]) -> Result<(), sqlx::Error> {
+    insert(conn, None, &scopes.iter().map(|s| s.to_string()).collect::<Vec<_>>()).await
+}
+
+/// Records a change of the pages in `scopes` after a write outside a transaction.
+pub async fn record_now(db: &Db, scopes: &[&str]) -> Result<(), sqlx::Error> {
+    record(&mut *db.pool.acquire().await?, scopes).await
+}
+
+/// The comments of an article changed: its page and the comment feeds.
+pub async fn record_comments(conn: &mut AnyConnection, article_id: i64) -> Result<(), sqlx::Error> {
+    let slug: Option<String> = sqlx::query_scalar("SELECT slug FROM articles WHERE id = $1")
+        .bind(article_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    match slug {
+        Some(slug) => record(conn, &[&format!("news:{slug}"), "comments"]).await,
+        None => Ok(()),
+    }
+}
+
+/// Where a process is in the log.
+#[derive(Debug, Default)]
+pub struct Follower {
+    /// The highest id applied.
+    last: i64,
+    /// Young rows applied, by id, with their time: skipped when read again.
+    seen: HashMap<i64, i64>,
+    pruned_at: Option<Instant>,
+    /// The file that keeps `last` beside the search index, so a restarted node catches up.
+    position_file: PathBuf,
+}
+
+impl Follower {
+    pub fn new(data_dir: &Path, last: i64) -> Follower {
+        Follower { last, position_file: position_file(data_dir), ..Follower::default() }
+    }
+}
+
+fn position_file(data_dir: &Path) -> PathBuf {
+    crate::search::index::SearchIndex::folder(data_dir).join("changes.position")
+}
+
+/// The position the search index in `data_dir` was last brought up to, if it is known.
+pub fn saved_position(data_dir: &Path) -> Option<i64> {
+    std::fs::read_to_string(position_file(data_dir)).ok()?.trim().parse().ok()
+}
+
+/// Remembers that the search index in `data_dir` holds every change up to `id`.
+pub fn save_position(data_dir: &Path, id: i64) -> std::io::Result<()> {
+    write_position(&position_file(data_dir), id)
+}
+
+fn write_position(file: &Path, id: i64) -> std::io::Result<()> {
+    let temporary = file.with_extension("tmp");
+    std::fs::write(&temporary, format!("{id}\n"))?;
+    std::fs::rename(temporary, file)
+}
+
+/// The newest id in the log (0 when it is empty).
+pub async fn latest(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM changes").fetch_one(&db.pool).await
+}
+
+/// The oldest id still in the log, if any.
+pub async fn oldest(db: &Db) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT MIN(id) FROM changes").fetch_one(&db.pool).await
+}
+
+/// Applies the rows not yet applied here: drops the pages they touched, updates the search
+/// index. Returns how many rows were new.
+pub async fn sync(app: &App) -> anyhow::Result<usize> {
+    let mut follower = app.changes.lock().await;
+    let now = crate::db::now();
+    let rows = sqlx::query(
+        "SELECT id, article_id, scopes, created_at FROM changes WHERE id > $1 OR created_at >= $2 ORDER BY id LIMIT $3",
+    )
+    .bind(follower.last)
+    .bind(now - RECENT_SECS)
+    .bind(BATCH)
+    .fetch_all(&app.db.pool)
+    .await?;
+    let mut fresh = Vec::new();
+    for row in &rows {
+        let id: i64 = row.try_get(0)?;
+        if follower.seen.contains_key(&id) {
+            continue;
+        }
+        let article_id: Option<i64> = row.try_get(1)?;
+        let scopes: String = row.try_get(2)?;
+        let created_at: i64 = row.try_get(3)?;
+        fresh.push((id, article_id, scopes, created_at));
+    }
+    if fresh.is_empty() {
+        prune(app, &mut follower, now).await;
+        return Ok(0);
+    }
+
+    let mut scopes: BTreeSet<String> = BTreeSet::new();
+    let mut articles: BTreeSet<i64> = BTreeSet::new();
+    for (_, article_id, row_scopes, _) in &fresh {
+        scopes.extend(row_scopes.split_whitespace().map(str::to_string));
+        articles.extend(article_id);
+    }
+    let mut live = Vec::new();
+    let mut gone = Vec::new();
+    let at = app.now();
+    for id in articles {
+        match crate::articles::queries::find_by_id(&app.db, id).await? {
+            Some(article) => {
+                scopes.extend(article_scopes(&article));
+                if article.is_live(at) { live.push(article) } else { gone.push(id) }
+            }
+            None => gone.push(id),
+        }
+    }
+    // The pages go whatever happens to the index: a failed index update is tried again at the
+    // next round, since its rows are not marked as applied.
+    // One article at a time: each is weighed against the index as it stands, with the ones
+    // before it (as a batch into a young index, they would all be weighed against too little).
+    let indexed = (|| {
+        if !gone.is_empty() {
+            app.search.update(&[], &gone)?;
+        }
+        for article in &live {
+            app.search.update(&[article], &[])?;
+        }
+        anyhow::Ok(())
+    })();
+    let settings = if scopes.remove("settings") { app.reload_settings().await.map(|_| ()) } else { Ok(()) };
+    let tz = app.time_zone();
+    let scopes: Vec<String> = scopes.into_iter().map(|s| expand(s, &tz)).collect();
+    app.page_cache.invalidate(&scopes);
+    app.forget_navigation();
+    indexed?;
+    settings?;
+
+    let count = fresh.len();
+    for (id, _, _, created_at) in fresh {
+        follower.last = follower.last.max(id);
+        follower.seen.insert(id, created_at);
+    }
+    follower.seen.retain(|_, created_at| *created_at >= now - 2 * RECENT_SECS);
+    if let Err(e) = write_position(&follower.position_file, follower.last) {
+        tracing::warn!(error = %e, "cannot save the change log position");
+    }
+    tracing::debug!(rows = count, last = follower.last, "changes applied");
+    prune(app, &mut follower, now).await;
+    Ok(count)
+}
+
+/// Removes rows older than a day, once an hour.
+async fn prune(app: &App, follower: &mut Follower, now: i64) {
+    if follower.pruned_at.is_some_and(|t| t.elapsed() < Duration::from_secs(3600)) {
+        return;
+    }
+    follower.pruned_at = Some(Instant::now());
+    if let Err(e) = sqlx::query("DELETE FROM changes WHERE created_at < $1").bind(now - KEEP_SECS).execute(&app.db.pool).await
+    {
+        tracing::warn!(error = %e, "cannot prune the change log");
+    }
+}
+
+/// Follows the log until `stop` turns true: at once on a notification (PostgreSQL), else every
+/// second. A database that goes away is waited for; the node goes on when it is back.
+pub async fn follow(app: Arc<App>, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let mut listener = None;
+    let mut failing = false;
+    loop {
+        if app.db.backend == Backend::Postgres && listener.is_none() {
+            listener = listen(&app).await;
+        }
+        let notified = async {
+            match listener.as_mut() {
+                Some(l) => l.recv().await.map(|_| ()),
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            result = notified => {
+                if let Err(e) = result {
+                    tracing::warn!(error = %e, "change notifications lost; polling until they are back");
+                    listener = None;
+                }
+            }
+            _ = tokio::time::sleep(POLL) => {}
+            _ = stop.wait_for(|s| *s) => return,
+        }
+        match sync(&app).await {
+            Ok(_) if failing => {
+                tracing::info!("change log readable again");
+                failing = false;
+            }
+            Ok(_) => {}
+            Err(e) if !failing => {
+                tracing::error!(error = format!("{e:#}"), "cannot follow the change log");
+                failing = true;
+            }
+            Err(_) => {}
+        }
+    }
+}
+
+async fn listen(app: &App) -> Option<sqlx::postgres::PgListener> {
+    let url = app.config().database_url();
+    let mut listener = match sqlx::postgres::PgListener::connect(&url).await {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::debug!(error = %e, "cannot listen for changes yet");
+            return None;
+        }
+    };
+    match listener.listen(CHANNEL).await {
+        Ok(()) => Some(listener),
+        Err(e) => {
+            tracing::debug!(error = %e, "cannot listen for changes yet");
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn archive_months_follow_the_time_zone() {
+        let berlin = jiff::tz::TimeZone::get("Europe/Berlin").unwrap();
+        // 2026-10-31 23:30 UTC is already November in Berlin.
+        assert_eq!(expand("at:1793489400".into(), &berlin), "archive:2026/11");
+        assert_eq!(expand("at:1793489400".into(), &jiff::tz::TimeZone::UTC), "archive:2026/10");
+        assert_eq!(expand("tag:ki".into(), &berlin), "tag:ki");
+    }
+}

@@ -1,0 +1,578 @@
+//! The page cache: public pages and feeds kept in memory, ready to send.
+//!
+//! A page rendered for an anonymous reader is stored once with its headers, its ETag and its
+//! body three ways (plain, gzip, brotli); a hit picks the encoding the reader accepts and sends
+//! the stored bytes, or a bare 304 when the reader's copy is current. Each entry carries the
+//! scopes it shows ([`scopes_of`]): `news:{slug}`, `home`, `tag:{slug}`, `author:{slug}`,
+//! `archive`, `archive:{year}/{month}`, `sitemaps`, `search`, `comments`, `jobs`, `site`. A write
+//! names the scopes it changed ([`crate::changes`]) and exactly those entries go. Memory is
+//! bounded by `cache.size_mb`: the least recently used entries leave first. Entries also expire
+//! after `cache.ttl_secs`, for what changes with time alone (related articles, promotions that
+//! start or end, job listings that lapse).
+//!
+//! Nothing tied to a session is ever stored: admin pages are not in the scope table, a request
+//! with a session cookie bypasses the cache, and a response that sets a cookie or says
+//! `no-store`/`private` is passed through.
+
+use std::collections::HashMap;
+use std::hash::{Hash as _, Hasher as _};
+use std::io::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::conditional::parse_http_date;
+use crate::app::App;
+use crate::config::CacheConfig;
+
+/// Tells operators (and tests) whether a page came from the cache.
+const X_CACHE: header::HeaderName = header::HeaderName::from_static("x-cache");
+/// A body larger than this is sent without being stored.
+const MAX_ENTRY: usize = 4 * 1024 * 1024;
+/// Bodies smaller than this are not worth compressing.
+const MIN_COMPRESS: usize = 512;
+const BROTLI_QUALITY: u32 = 6;
+const BROTLI_WINDOW: u32 = 22;
+
+/// The scopes a public path shows, or `None` when the path is never cached.
+pub fn scopes_of(path: &str) -> Option<Vec<String>> {
+    let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let scopes = match parts.as_slice() {
+        [""] | ["page", _] | ["feed"] | ["feed", "atom"] | ["feed.json"] => vec!["home".to_string()],
+        ["news", slug] | ["news", slug, "feed"] | ["news", slug, "similar", "feed"] => vec![format!("news:{slug}")],
+        ["tag", slug] | ["tag", slug, "page", _] | ["tag", slug, "feed"] => vec![format!("tag:{slug}")],
+        ["author", slug] | ["author", slug, "page", _] | ["author", slug, "feed"] => vec![format!("author:{slug}")],
+        ["archive"] => vec!["archive".to_string()],
+        ["archive", year, month] | ["archive", year, month, "page", _] | ["archive", year, month, "feed"] => {
+            let (year, month) = (year.parse::<i32>().ok()?, month.parse::<u8>().ok()?);
+            vec![archive_scope(year, month)]
+        }
+        ["comments", "feed"] => vec!["comments".to_string()],
+        ["search"] => vec!["search".to_string()],
+        ["jobs"] | ["jobs", _] => vec!["jobs".to_string()],
+        ["newsletter"] | ["robots.txt"] => vec!["site".to_string()],
+        [file] if file.starts_with("sitemap") && file.ends_with(".xml") => vec!["sitemaps".to_string()],
+        _ => return None,
+    };
+    Some(scopes)
+}
+
+/// The scope of one month's archive pages.
+pub fn archive_scope(year: i32, month: u8) -> String {
+    format!("archive:{year}/{month}")
+}
+
+/// One stored page.
+pub struct Entry {
+    scopes: Vec<String>,
+    /// When it was rendered, on the application's clock.
+    stored: i64,
+    last_used: AtomicU64,
+    /// The response's headers, without length and encoding.
+    headers: HeaderMap,
+    /// The ETag of the plain body; the compressed bodies have `-gz` and `-br` added inside the
+    /// quotes.
+    etag: String,
+    plain: Bytes,
+    gzip: Option<Bytes>,
+    brotli: Option<Bytes>,
+}
+
+impl Entry {
+    fn size(&self, key: &str) -> usize {
+        let headers: usize = self.headers.iter().map(|(n, v)| n.as_str().len() + v.len() + 32).sum();
+        key.len()
+            + headers
+            + self.plain.len()
+            + self.gzip.as_ref().map_or(0, Bytes::len)
+            + self.brotli.as_ref().map_or(0, Bytes::len)
+            + 256
+    }
+
+    fn variant_etag(&self, suffix: &str) -> String {
+        if suffix.is_empty() {
+            return self.etag.clone();
+        }
+        format!("{}-{suffix}\"", self.etag.trim_end_matches('"'))
+    }
+}
+
+#[derive(Default)]
+struct Inner {
+    entries: HashMap<String, (Arc<Entry>, usize)>,
+    bytes: usize,
+}
+
+/// What the cache did for a request, for the log and the `X-Cache` header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Hit,
+    Miss,
+    Bypass,
+}
+
+pub struct PageCache {
+    config: CacheConfig,
+    clock: AtomicU64,
+    /// Counts invalidations: a page rendered while one happened is not stored, since it may
+    /// show the state from before.
+    epoch: AtomicU64,
+    inner: RwLock<Inner>,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+impl std::fmt::Debug for PageCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PageCache").field("config", &self.config).finish_non_exhaustive()
+    }
+}
+
+/// Counts for `newsdesk` logs and tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stats {
+    pub entries: usize,
+    pub bytes: usize,
+    pub hits: u64,
+    pub misses: u64,
+}
+
+impl PageCache {
+    pub fn new(config: &CacheConfig) -> PageCache {
+        PageCache {
+            config: config.clone(),
+            clock: AtomicU64::new(0),
+            epoch: AtomicU64::new(0),
+            inner: RwLock::new(Inner::default()),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        }
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.config.enabled && self.config.size_mb > 0
+    }
+
+    fn max_bytes(&self) -> usize {
+        self.config.size_mb * 1024 * 1024
+    }
+
+    pub fn stats(&self) -> Stats {
+        let inner = self.inner.read().expect("page cache lock");
+        Stats {
+            entries: inner.entries.len(),
+            bytes: inner.bytes,
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+        }
+    }
+
+    fn get(&self, key: &str, now: i64) -> Option<Arc<Entry>> {
+        let inner = self.inner.read().expect("page cache lock");
+        let (entry, _) = inner.entries.get(key)?;
+        if now - entry.stored >= self.config.ttl_secs as i64 || now < entry.stored {
+            return None;
+        }
+        entry.last_used.store(self.clock.fetch_add(1, Ordering::Relaxed), Ordering::Relaxed);
+        Some(entry.clone())
+    }
+
+    /// Stores `entry` unless an invalidation happened since `epoch` was read; then makes room by
+    /// dropping the least recently used entries.
+    fn put(&self, key: String, entry: Arc<Entry>, epoch: u64) {
+        let size = entry.size(&key);
+        if size > self.max_bytes() / 4 {
+            return;
+        }
+        let mut inner = self.inner.write().expect("page cache lock");
+        if self.epoch.load(Ordering::Acquire) != epoch {
+            return;
+        }
+        if let Some((_, old)) = inner.entries.insert(key, (entry, size)) {
+            inner.bytes -= old;
+        }
+        inner.bytes += size;
+        if inner.bytes > self.max_bytes() {
+            // Down to 90 % at once, so a full cache does not sort on every store.
+            let goal = self.max_bytes() / 10 * 9;
+            let mut by_age: Vec<(u64, String, usize)> = inner
+                .entries
+                .iter()
+                .map(|(k, (e, size))| (e.last_used.load(Ordering::Relaxed), k.clone(), *size))
+                .collect();
+            by_age.sort_unstable_by_key(|(used, _, _)| *used);
+            for (_, key, size) in by_age {
+                if inner.bytes <= goal {
+                    break;
+                }
+                inner.entries.remove(&key);
+                inner.bytes -= size;
+            }
+        }
+    }
+
+    /// Drops every entry that shows one of `scopes`; `*` drops everything.
+    pub fn invalidate(&self, scopes: &[String]) {
+        if scopes.is_empty() {
+            return;
+        }
+        let mut inner = self.inner.write().expect("page cache lock");
+        self.epoch.fetch_add(1, Ordering::AcqRel);
+        if scopes.iter().any(|s| s == "*") {
+            inner.entries.clear();
+            inner.bytes = 0;
+            return;
+        }
+        let mut freed = 0;
+        inner.entries.retain(|_, (entry, size)| {
+            let hit = entry.scopes.iter().any(|s| scopes.contains(s));
+            if hit {
+                freed += *size;
+            }
+            !hit
+        });
+        inner.bytes -= freed;
+    }
+
+    /// The `Cache-Control` of a stored page: the handler's, with a shared-cache lifetime added
+    /// for a CDN in front.
+    fn cache_control(&self, handler: Option<&HeaderValue>) -> HeaderValue {
+        let base = handler.and_then(|v| v.to_str().ok()).unwrap_or("public, max-age=0, must-revalidate");
+        if base.contains("s-maxage") || self.config.cdn_max_age_secs == 0 {
+            return HeaderValue::from_str(base).unwrap_or(HeaderValue::from_static("public, max-age=0"));
+        }
+        let value = format!("{base}, s-maxage={}", self.config.cdn_max_age_secs);
+        HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static("public, max-age=0"))
+    }
+
+    fn build(&self, scopes: Vec<String>, mut headers: HeaderMap, plain: Bytes, now: i64) -> Entry {
+        headers.remove(header::CONTENT_LENGTH);
+        headers.remove(header::CONTENT_ENCODING);
+        headers.remove(header::ETAG);
+        let control = self.cache_control(headers.get(header::CACHE_CONTROL));
+        headers.insert(header::CACHE_CONTROL, control);
+        headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+        let (gzip, brotli) = if plain.len() >= MIN_COMPRESS {
+            (compress_gzip(&plain).filter(|c| c.len() < plain.len()), compress_brotli(&plain).filter(|c| c.len() < plain.len()))
+        } else {
+            (None, None)
+        };
+        Entry {
+            scopes,
+            stored: now,
+            last_used: AtomicU64::new(self.clock.fetch_add(1, Ordering::Relaxed)),
+            headers,
+            etag: etag_of(&plain),
+            plain,
+            gzip,
+            brotli,
+        }
+    }
+}
+
+fn etag_of(bytes: &[u8]) -> String {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    format!("\"{:016x}\"", hasher.finish())
+}
+
+fn compress_gzip(bytes: &[u8]) -> Option<Bytes> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 3), flate2::Compression::new(6));
+    encoder.write_all(bytes).ok()?;
+    encoder.finish().ok().map(Bytes::from)
+}
+
+fn compress_brotli(bytes: &[u8]) -> Option<Bytes> {
+    let mut out = Vec::with_capacity(bytes.len() / 3);
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, BROTLI_QUALITY, BROTLI_WINDOW);
+        writer.write_all(bytes).ok()?;
+    }
+    Some(Bytes::from(out))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Encoding {
+    Identity,
+    Gzip,
+    Brotli,
+}
+
+/// The best encoding the reader accepts: brotli, then gzip, then none. `q=0` refuses one.
+fn accepted(headers: &HeaderMap) -> (bool, bool) {
+    let mut br = false;
+    let mut gzip = false;
+    for value in headers.get_all(header::ACCEPT_ENCODING) {
+        let Ok(value) = value.to_str() else { continue };
+        for item in value.split(',') {
+            let mut parts = item.split(';');
+            let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+            let refused = parts.any(|p| {
+                let p = p.trim();
+                p.strip_prefix("q=").or_else(|| p.strip_prefix("Q=")).and_then(|q| q.trim().parse::<f32>().ok()) == Some(0.0)
+            });
+            match name.as_str() {
+                "br" => br = !refused,
+                "gzip" | "x-gzip" => gzip = !refused,
+                "*" if !refused => {
+                    br = true;
+                    gzip = true;
+                }
+                _ => {}
+            }
+        }
+    }
+    (br, gzip)
+}
+
+/// Whether an `If-None-Match` value names one of `tags` (weak comparison, as for GET).
+fn none_match(value: &str, tags: &[String]) -> bool {
+    value.split(',').map(|t| t.trim().trim_start_matches("W/")).any(|t| t == "*" || tags.iter().any(|tag| tag == t))
+}
+
+/// Sends a stored page: the encoding the request accepts, or 304 when its copy is current.
+fn respond(entry: &Entry, request_headers: &HeaderMap, head: bool) -> Response {
+    let (br, gzip) = accepted(request_headers);
+    let (encoding, body) = match (&entry.brotli, &entry.gzip) {
+        (Some(b), _) if br => (Encoding::Brotli, b.clone()),
+        (_, Some(g)) if gzip => (Encoding::Gzip, g.clone()),
+        _ => (Encoding::Identity, entry.plain.clone()),
+    };
+    let suffix = match encoding {
+        Encoding::Identity => "",
+        Encoding::Gzip => "gz",
+        Encoding::Brotli => "br",
+    };
+    let etag = entry.variant_etag(suffix);
+    let current = match request_headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
+        Some(value) => {
+            none_match(value, &[entry.etag.clone(), entry.variant_etag("gz"), entry.variant_etag("br")])
+        }
+        None => request_headers
+            .get(header::IF_MODIFIED_SINCE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_http_date)
+            .zip(entry.headers.get(header::LAST_MODIFIED).and_then(|v| v.to_str().ok()).and_then(parse_http_date))
+            .is_some_and(|(since, modified)| modified <= since),
+    };
+    let mut response = if current {
+        let mut response = StatusCode::NOT_MODIFIED.into_response();
+        let headers = response.headers_mut();
+        for name in [header::CACHE_CONTROL, header::VARY, header::LAST_MODIFIED, header::LINK] {
+            if let Some(value) = entry.headers.get(&name) {
+                headers.insert(name, value.clone());
+            }
+        }
+        response
+    } else {
+        let length = body.len();
+        let mut response = if head { Response::new(Body::empty()) } else { Response::new(Body::from(body)) };
+        let headers = response.headers_mut();
+        headers.clone_from(&entry.headers);
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+        match encoding {
+            Encoding::Identity => {}
+            Encoding::Gzip => {
+                headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            }
+            Encoding::Brotli => {
+                headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
+            }
+        }
+        response
+    };
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    response
+}
+
+/// Whether the request may be answered from (and stored in) the shared cache.
+fn anonymous(headers: &HeaderMap) -> bool {
+    crate::auth::sessions::cookie(headers, crate::auth::sessions::COOKIE).is_none()
+        && !headers.contains_key(header::AUTHORIZATION)
+}
+
+/// Whether a response may be stored for every reader.
+fn storable(response: &Response) -> bool {
+    if response.status() != StatusCode::OK || response.headers().contains_key(header::SET_COOKIE) {
+        return false;
+    }
+    let control = response.headers().get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()).unwrap_or("");
+    !(control.contains("no-store") || control.contains("private"))
+}
+
+/// The middleware: answers from the cache, or renders, stores and answers.
+pub async fn serve_cached(State(app): State<Arc<App>>, mut request: Request, next: Next) -> Response {
+    let cache = &app.page_cache;
+    let method = request.method().clone();
+    let scopes = match (&method, cache.enabled()) {
+        (&Method::GET | &Method::HEAD, true) if anonymous(request.headers()) => scopes_of(request.uri().path()),
+        _ => None,
+    };
+    let Some(scopes) = scopes else {
+        return next.run(request).await;
+    };
+    let key = match request.uri().query() {
+        Some(query) => format!("{}?{query}", request.uri().path()),
+        None => request.uri().path().to_string(),
+    };
+    let head = method == Method::HEAD;
+    let now = app.now();
+    if let Some(entry) = cache.get(&key, now) {
+        cache.hits.fetch_add(1, Ordering::Relaxed);
+        let mut response = respond(&entry, request.headers(), head);
+        response.headers_mut().insert(X_CACHE, HeaderValue::from_static("hit"));
+        response.extensions_mut().insert(Outcome::Hit);
+        return response;
+    }
+    if head {
+        // A HEAD response has no body to keep: rendered as it comes.
+        return next.run(request).await;
+    }
+    cache.misses.fetch_add(1, Ordering::Relaxed);
+    // The reader's conditions are answered from the entry; the page itself is rendered whole.
+    let conditions = request.headers().clone();
+    request.headers_mut().remove(header::IF_NONE_MATCH);
+    request.headers_mut().remove(header::IF_MODIFIED_SINCE);
+    let epoch = cache.epoch.load(Ordering::Acquire);
+    let response = next.run(request).await;
+    if !storable(&response) {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let bytes = match axum::body::to_bytes(body, MAX_ENTRY).await {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot buffer a page for the cache");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    // Compressing a page takes a millisecond or two: off the async threads.
+    let app2 = app.clone();
+    let built = tokio::task::spawn_blocking(move || app2.page_cache.build(scopes, parts.headers, bytes, now)).await;
+    let entry = match built {
+        Ok(entry) => Arc::new(entry),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot compress a page");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let mut response = respond(&entry, &conditions, false);
+    cache.put(key, entry, epoch);
+    response.headers_mut().insert(X_CACHE, HeaderValue::from_static("miss"));
+    response.extensions_mut().insert(Outcome::Miss);
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(size_mb: usize) -> CacheConfig {
+        CacheConfig { enabled: true, size_mb, ttl_secs: 60, cdn_max_age_secs: 30 }
+    }
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(*name, HeaderValue::from_str(value).unwrap());
+        }
+        map
+    }
+
+    fn page(cache: &PageCache, scopes: &[&str], body: &str) -> Arc<Entry> {
+        let mut h = HeaderMap::new();
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+        Arc::new(cache.build(scopes.iter().map(|s| s.to_string()).collect(), h, Bytes::from(body.to_string()), 1000))
+    }
+
+    #[test]
+    fn public_paths_have_scopes_and_private_ones_none() {
+        assert_eq!(scopes_of("/"), Some(vec!["home".to_string()]));
+        assert_eq!(scopes_of("/feed.json"), Some(vec!["home".to_string()]));
+        assert_eq!(scopes_of("/news/ki-gesetz"), Some(vec!["news:ki-gesetz".to_string()]));
+        assert_eq!(scopes_of("/news/ki-gesetz/similar/feed"), Some(vec!["news:ki-gesetz".to_string()]));
+        assert_eq!(scopes_of("/tag/ki/page/2"), Some(vec!["tag:ki".to_string()]));
+        assert_eq!(scopes_of("/archive/2026/03"), Some(vec!["archive:2026/3".to_string()]));
+        assert_eq!(scopes_of("/sitemap-articles-2.xml"), Some(vec!["sitemaps".to_string()]));
+        assert_eq!(scopes_of("/archive/x/3"), None);
+        for private in ["/admin", "/admin/articles", "/subscription/abc", "/media/1/page.jpg", "/healthz", "/go/3"] {
+            assert_eq!(scopes_of(private), None, "{private}");
+        }
+    }
+
+    #[test]
+    fn picks_the_encoding_the_reader_accepts() {
+        assert_eq!(accepted(&headers(&[("accept-encoding", "gzip, deflate, br")])), (true, true));
+        assert_eq!(accepted(&headers(&[("accept-encoding", "gzip")])), (false, true));
+        assert_eq!(accepted(&headers(&[("accept-encoding", "br;q=0, gzip;q=0.5")])), (false, true));
+        assert_eq!(accepted(&headers(&[])), (false, false));
+        let cache = PageCache::new(&config(8));
+        let entry = page(&cache, &["home"], &"Nachrichten über Robotik. ".repeat(200));
+        let br = respond(&entry, &headers(&[("accept-encoding", "gzip, br")]), false);
+        assert_eq!(br.headers()[header::CONTENT_ENCODING], "br");
+        let gz = respond(&entry, &headers(&[("accept-encoding", "gzip")]), false);
+        assert_eq!(gz.headers()[header::CONTENT_ENCODING], "gzip");
+        let plain = respond(&entry, &headers(&[]), false);
+        assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
+        assert_ne!(br.headers()[header::ETAG], plain.headers()[header::ETAG]);
+        assert_eq!(plain.headers()[header::VARY], "Accept-Encoding");
+        assert!(plain.headers()[header::CACHE_CONTROL].to_str().unwrap().contains("s-maxage=30"));
+        // Any variant's tag answers 304, whatever encoding is asked now.
+        let tag = gz.headers()[header::ETAG].to_str().unwrap().to_string();
+        let again = respond(&entry, &headers(&[("if-none-match", &tag), ("accept-encoding", "br")]), false);
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    }
+
+    #[test]
+    fn invalidates_exactly_the_named_scopes() {
+        let cache = PageCache::new(&config(8));
+        for (key, scope) in [("/", "home"), ("/news/a", "news:a"), ("/news/b", "news:b"), ("/tag/ki", "tag:ki")] {
+            let epoch = cache.epoch.load(Ordering::Acquire);
+            cache.put(key.into(), page(&cache, &[scope], key), epoch);
+        }
+        cache.invalidate(&["news:a".into(), "home".into()]);
+        assert!(cache.get("/", 1000).is_none());
+        assert!(cache.get("/news/a", 1000).is_none());
+        assert!(cache.get("/news/b", 1000).is_some());
+        assert!(cache.get("/tag/ki", 1000).is_some());
+        assert!(cache.get("/tag/ki", 1060).is_none(), "older than the TTL");
+        cache.invalidate(&["*".into()]);
+        assert_eq!(cache.stats().entries, 0);
+        assert_eq!(cache.stats().bytes, 0);
+    }
+
+    #[test]
+    fn a_page_rendered_across_an_invalidation_is_not_stored() {
+        let cache = PageCache::new(&config(8));
+        let epoch = cache.epoch.load(Ordering::Acquire);
+        cache.invalidate(&["news:a".into()]);
+        cache.put("/news/a".into(), page(&cache, &["news:a"], "alt"), epoch);
+        assert!(cache.get("/news/a", 1000).is_none());
+    }
+
+    #[test]
+    fn memory_is_bounded_and_the_least_recently_used_leave_first() {
+        let cache = PageCache::new(&config(1));
+        let body = "x".repeat(100 * 1024);
+        for i in 0..5 {
+            cache.put(format!("/news/{i}"), page(&cache, &["home"], &format!("{body}{i}")), 0);
+        }
+        // Read the first page so the second is now the oldest.
+        assert!(cache.get("/news/0", 1000).is_some());
+        for i in 5..12 {
+            cache.put(format!("/news/{i}"), page(&cache, &["home"], &format!("{body}{i}")), 0);
+        }
+        let stats = cache.stats();
+        assert!(stats.bytes <= 1024 * 1024, "{stats:?}");
+        assert!(cache.get("/news/0", 1000).is_some(), "recently read");
+        assert!(cache.get("/news/1", 1000).is_none(), "least recently used");
+        assert!(cache.get("/news/11", 1000).is_some(), "newest");
+    }
+}
