@@ -245,7 +245,8 @@ async fn prune(app: &App, follower: &mut Follower, now: i64) {
         return;
     }
     follower.pruned_at = Some(Instant::now());
-    if let Err(e) = sqlx::query("DELETE FROM changes WHERE created_at < $1").bind(now - KEEP_SECS).execute(&app.db.pool).await
+    if let Err(e) =
+        sqlx::query("DELETE FROM changes WHERE created_at < $1").bind(now - KEEP_SECS).execute(&app.db.pool).await
     {
         tracing::warn!(error = %e, "cannot prune the change log");
     }

@@ -245,7 +245,8 @@ pub async fn update(db: &Db, kind: Kind, current: &LabelRow, input: &LabelInput,
     if slug.as_str() != current.slug || input.name != current.name {
         touch_articles(&mut tx, kind, current.id).await?;
     }
-    let (old_page, new_page) = (format!("{}:{}", kind.as_str(), current.slug), format!("{}:{}", kind.as_str(), slug.as_str()));
+    let (old_page, new_page) =
+        (format!("{}:{}", kind.as_str(), current.slug), format!("{}:{}", kind.as_str(), slug.as_str()));
     crate::changes::record(&mut tx, &[&old_page, &new_page, "sitemaps"]).await?;
     tx.commit().await?;
     Ok(())
@@ -287,6 +288,7 @@ pub async fn merge_tags(db: &Db, from: &LabelRow, into: &LabelRow, now: i64) -> 
         .await?;
     add_redirect(&mut tx, Kind::Tag, &from.slug, into.id, now).await?;
     sqlx::query("DELETE FROM tags WHERE id = $1").bind(from.id).execute(&mut *tx).await?;
-    crate::changes::record(&mut tx, &[&format!("tag:{}", from.slug), &format!("tag:{}", into.slug), "sitemaps"]).await?;
+    crate::changes::record(&mut tx, &[&format!("tag:{}", from.slug), &format!("tag:{}", into.slug), "sitemaps"])
+        .await?;
     tx.commit().await
 }

@@ -258,7 +258,10 @@ impl PageCache {
         headers.insert(header::CACHE_CONTROL, control);
         headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
         let (gzip, brotli) = if plain.len() >= MIN_COMPRESS {
-            (compress_gzip(&plain).filter(|c| c.len() < plain.len()), compress_brotli(&plain).filter(|c| c.len() < plain.len()))
+            (
+                compress_gzip(&plain).filter(|c| c.len() < plain.len()),
+                compress_brotli(&plain).filter(|c| c.len() < plain.len()),
+            )
         } else {
             (None, None)
         };
@@ -314,7 +317,8 @@ fn accepted(headers: &HeaderMap) -> (bool, bool) {
             let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
             let refused = parts.any(|p| {
                 let p = p.trim();
-                p.strip_prefix("q=").or_else(|| p.strip_prefix("Q=")).and_then(|q| q.trim().parse::<f32>().ok()) == Some(0.0)
+                p.strip_prefix("q=").or_else(|| p.strip_prefix("Q=")).and_then(|q| q.trim().parse::<f32>().ok())
+                    == Some(0.0)
             });
             match name.as_str() {
                 "br" => br = !refused,
@@ -350,9 +354,7 @@ fn respond(entry: &Entry, request_headers: &HeaderMap, head: bool) -> Response {
     };
     let etag = entry.variant_etag(suffix);
     let current = match request_headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
-        Some(value) => {
-            none_match(value, &[entry.etag.clone(), entry.variant_etag("gz"), entry.variant_etag("br")])
-        }
+        Some(value) => none_match(value, &[entry.etag.clone(), entry.variant_etag("gz"), entry.variant_etag("br")]),
         None => request_headers
             .get(header::IF_MODIFIED_SINCE)
             .and_then(|v| v.to_str().ok())

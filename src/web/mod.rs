@@ -275,6 +275,9 @@ async fn log_requests(request: Request, next: Next) -> Response {
     let micros = started.elapsed().as_micros() as u64;
     if status >= 500 {
         tracing::warn!(%method, path, status, micros, "request");
+    } else if response.extensions().get::<cache::Outcome>() == Some(&cache::Outcome::Hit) {
+        // Pages sent from the cache are the bulk of a busy site's traffic: logged at debug.
+        tracing::debug!(%method, path, status, micros, "request (cached)");
     } else {
         tracing::info!(%method, path, status, micros, "request");
     }

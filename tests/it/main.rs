@@ -4,7 +4,9 @@ mod common;
 
 mod articles;
 mod browser;
+mod cache;
 mod cli;
+mod cluster;
 mod comments;
 mod discovery;
 mod email;
