@@ -2,7 +2,7 @@
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use minijinja::Value;
 use serde::Serialize;
@@ -18,8 +18,9 @@ use crate::web::error::AppError;
 use crate::web::i18n::I18n;
 use crate::web::{assets, templates};
 
-/// How long the list of top topics in the navigation is reused before it is read again.
-const NAV_TAGS_TTL: Duration = Duration::from_secs(30);
+/// How long the parts every page shows (the navigation's top topics, the jobs box, the
+/// promotions) are reused before they are read again; a change in the log drops them sooner.
+const SHARED_PARTS_TTL: i64 = 30;
 const NAV_TAGS: i64 = 6;
 
 /// The time the application runs on. Tests move it forward to let scheduled articles go live.
@@ -81,6 +82,40 @@ impl Live {
     }
 }
 
+/// A value read from the database that every page shows, reused for [`SHARED_PARTS_TTL`]
+/// seconds of the application's clock. No lock is held while reading, so a slow database never
+/// queues requests behind it.
+pub struct Memo<T> {
+    slot: RwLock<Option<(i64, T)>>,
+}
+
+impl<T: Clone> Memo<T> {
+    fn new() -> Memo<T> {
+        Memo { slot: RwLock::new(None) }
+    }
+
+    /// The value, read again with `read` when it is older than the TTL.
+    pub async fn get<E, F: Future<Output = Result<T, E>>>(&self, now: i64, read: impl FnOnce() -> F) -> Result<T, E> {
+        if let Some((at, value)) = self.slot.read().expect("memo lock").as_ref()
+            && (0..SHARED_PARTS_TTL).contains(&(now - at))
+        {
+            return Ok(value.clone());
+        }
+        let value = read().await?;
+        *self.slot.write().expect("memo lock") = Some((now, value.clone()));
+        Ok(value)
+    }
+
+    /// The value last read, however old.
+    fn last(&self) -> Option<T> {
+        self.slot.read().expect("memo lock").as_ref().map(|(_, v)| v.clone())
+    }
+
+    fn clear(&self) {
+        *self.slot.write().expect("memo lock") = None;
+    }
+}
+
 pub struct App {
     /// The configuration from the file and the environment, before the stored settings.
     pub base_config: Config,
@@ -90,7 +125,11 @@ pub struct App {
     pub db: Db,
     pub i18n: Arc<I18n>,
     pub clock: Clock,
-    nav_tags: RwLock<Option<(Instant, Vec<Label>)>>,
+    nav_tags: Memo<Vec<Label>>,
+    /// The jobs box beside articles.
+    pub jobs_box: Memo<crate::jobs::handlers::JobsBox>,
+    /// The promotions pages show.
+    pub promotions: Memo<crate::promos::Placements>,
     /// For pings to hubs and search engines.
     pub http: reqwest::Client,
     pub keys: Keys,
@@ -176,7 +215,9 @@ impl App {
             db,
             i18n,
             clock: Clock::default(),
-            nav_tags: RwLock::new(None),
+            nav_tags: Memo::new(),
+            jobs_box: Memo::new(),
+            promotions: Memo::new(),
             http,
             keys,
             hashing: tokio::sync::Semaphore::new(2),
@@ -214,7 +255,7 @@ impl App {
         *self.live.write().expect("live settings lock") = Arc::new(live);
         *self.settings_seen.lock().expect("settings lock") = revision;
         self.page_cache.invalidate(&["*".to_string()]);
-        self.forget_navigation();
+        self.forget_shared_parts();
         tracing::info!(revision, "settings applied");
         Ok(true)
     }
@@ -239,6 +280,17 @@ impl App {
             tracing::warn!(error = %e, "cannot read the navigation topics");
             Vec::new()
         });
+        self.render_with(template, page, nav_tags)
+    }
+
+    /// Renders a page with the navigation topics last read, without asking the database: for
+    /// error pages, which must not wait for a database that is down.
+    pub fn render_offline(&self, template: &str, page: Value) -> Result<String, AppError> {
+        let nav_tags = self.nav_tags.last().unwrap_or_default();
+        self.render_with(template, page, nav_tags)
+    }
+
+    fn render_with(&self, template: &str, page: Value, nav_tags: Vec<Label>) -> Result<String, AppError> {
         let live = self.live();
         let context = minijinja::context! {
             site => live.site.clone(),
@@ -255,22 +307,18 @@ impl App {
         Ok(live.templates.get_template(template)?.render(context)?)
     }
 
-    /// The most used topics among live articles, for the navigation; read at most every 30 s.
-    /// No lock is held while reading, so a slow database never queues requests behind it.
+    /// The most used topics among live articles, for the navigation.
     pub async fn nav_tags(&self) -> Result<Vec<Label>, sqlx::Error> {
-        if let Some((at, tags)) = self.nav_tags.read().expect("nav lock").as_ref()
-            && at.elapsed() < NAV_TAGS_TTL
-        {
-            return Ok(tags.clone());
-        }
-        let tags = crate::articles::queries::top_tags(&self.db, self.now(), NAV_TAGS).await?;
-        *self.nav_tags.write().expect("nav lock") = Some((Instant::now(), tags.clone()));
-        Ok(tags)
+        let now = self.now();
+        self.nav_tags.get(now, || crate::articles::queries::top_tags(&self.db, now, NAV_TAGS)).await
     }
 
-    /// Forgets cached navigation so the next page shows the current topics.
-    pub fn forget_navigation(&self) {
-        *self.nav_tags.write().expect("nav lock") = None;
+    /// Forgets the parts every page shares (navigation, jobs box, promotions), so the next
+    /// page reads them again.
+    pub fn forget_shared_parts(&self) {
+        self.nav_tags.clear();
+        self.jobs_box.clear();
+        self.promotions.clear();
     }
 
     /// Applies the change log after a write, in the request that committed it: the pages the

@@ -221,7 +221,7 @@ pub async fn sync(app: &App) -> anyhow::Result<usize> {
     let tz = app.time_zone();
     let scopes: Vec<String> = scopes.into_iter().map(|s| expand(s, &tz)).collect();
     app.page_cache.invalidate(&scopes);
-    app.forget_navigation();
+    app.forget_shared_parts();
     indexed?;
     settings?;
 

@@ -179,7 +179,7 @@ pub async fn show(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Resu
     feeds.push(listing_feed_link(&comments_title, &format!("/news/{}", article.slug)));
     let discovery = &app.config().discovery;
     let comments = crate::comments::handlers::section(&app, &article).await?;
-    let related = crate::search::related::load(&app.db, &app.search.related(article.id, 5)?).await?;
+    let related = crate::search::related::links(&app.db, &app.search.related(article.id, 5)?).await?;
     let similar_title = app.i18n.text(app.language(), "similar-feed-title", &[("title", article.title.clone().into())]);
     feeds.push(listing_feed_link(&similar_title, &format!("/news/{}/similar", article.slug)));
     let body = app

@@ -120,6 +120,23 @@ pub async fn find_by_id(db: &Db, id: i64) -> Result<Option<Article>, sqlx::Error
     }
 }
 
+/// The articles with these ids, in the order given (those that do not exist left out): two
+/// queries, whatever the number.
+pub async fn find_by_ids(db: &Db, ids: &[i64]) -> Result<Vec<Article>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!("SELECT {COLUMNS} FROM articles a WHERE a.id IN ({})", db::placeholders(0, ids.len()));
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for id in ids {
+        query = query.bind(*id);
+    }
+    let mut articles = query.fetch_all(&db.pool).await?.iter().map(article_from_row).collect::<Result<Vec<_>, _>>()?;
+    attach_labels(db, &mut articles).await?;
+    articles.sort_by_key(|a| ids.iter().position(|id| *id == a.id));
+    Ok(articles)
+}
+
 /// The article with `slug` if readers can see it at `now`.
 pub async fn find_live(db: &Db, slug: &str, now: i64) -> Result<Option<Article>, sqlx::Error> {
     Ok(find_by_slug(db, slug).await?.filter(|a| a.is_live(now)))

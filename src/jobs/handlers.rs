@@ -31,14 +31,18 @@ pub struct JobsQuery {
 }
 
 /// The sidebar box: the newest current listings.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct JobsBox {
     pub jobs: Vec<Job>,
 }
 
 pub async fn jobs_box(app: &App) -> Result<JobsBox, AppError> {
-    let (jobs, _) = queries::current(&app.db, &Filter::default(), 1, BOX_SIZE, app.now()).await?;
-    Ok(JobsBox { jobs })
+    let now = app.now();
+    let read = || async move {
+        let (jobs, _) = queries::current(&app.db, &Filter::default(), 1, BOX_SIZE, now).await?;
+        Ok::<_, sqlx::Error>(JobsBox { jobs })
+    };
+    Ok(app.jobs_box.get(now, read).await?)
 }
 
 #[instrument(skip_all)]

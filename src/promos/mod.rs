@@ -276,6 +276,10 @@ pub struct Placements {
 }
 
 pub async fn placements(app: &App) -> Result<Placements, sqlx::Error> {
+    app.promotions.get(app.now(), || read_placements(app)).await
+}
+
+async fn read_placements(app: &App) -> Result<Placements, sqlx::Error> {
     let now = app.now();
     let mut calls_to_action: Vec<CallToAction> = active(&app.db, "cta", now)
         .await?

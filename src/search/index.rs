@@ -246,10 +246,22 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// A writer for one update. The lock of the previous one can outlive it for a moment (its
+    /// segment merges finish in the background), and another process may be writing: a busy
+    /// lock is waited for, up to five seconds.
     fn writer(&self) -> anyhow::Result<IndexWriter> {
-        self.index
-            .writer_with_num_threads(1, WRITER_MEMORY)
-            .context("cannot open the search index for writing (is another process writing it?)")
+        let mut waited = 0;
+        loop {
+            match self.index.writer_with_num_threads(1, WRITER_MEMORY) {
+                Err(tantivy::TantivyError::LockFailure(_, _)) if waited < 250 => {
+                    waited += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                result => {
+                    return result.context("cannot open the search index for writing (is another process writing it?)");
+                }
+            }
+        }
     }
 
     pub fn len(&self) -> u64 {

@@ -275,12 +275,33 @@ impl SearchIndex {
 }
 
 /// The articles behind ids, in the ids' order.
-pub async fn load(db: &Db, ids: &[(i64, f64)]) -> Result<Vec<Article>, sqlx::Error> {
-    let mut articles = Vec::with_capacity(ids.len());
-    for (id, _) in ids {
-        if let Some(article) = queries::find_by_id(db, *id).await? {
-            articles.push(article);
-        }
+/// What the list under an article shows of each related one.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Link {
+    pub slug: String,
+    pub title: String,
+    pub published_at: Option<i64>,
+}
+
+/// The links of the list under an article, in the order given: one query.
+pub async fn links(db: &Db, ids: &[(i64, f64)]) -> Result<Vec<Link>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(articles)
+    let sql = format!(
+        "SELECT id, slug, title, published_at FROM articles WHERE id IN ({})",
+        crate::db::placeholders(0, ids.len())
+    );
+    let mut query = sqlx::query_as::<_, (i64, String, String, Option<i64>)>(sqlx::AssertSqlSafe(sql));
+    for (id, _) in ids {
+        query = query.bind(*id);
+    }
+    let mut rows = query.fetch_all(&db.pool).await?;
+    rows.sort_by_key(|(id, ..)| ids.iter().position(|(i, _)| i == id));
+    Ok(rows.into_iter().map(|(_, slug, title, published_at)| Link { slug, title, published_at }).collect())
+}
+
+pub async fn load(db: &Db, ids: &[(i64, f64)]) -> Result<Vec<Article>, sqlx::Error> {
+    let ids: Vec<i64> = ids.iter().map(|(id, _)| *id).collect();
+    queries::find_by_ids(db, &ids).await
 }

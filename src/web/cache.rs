@@ -72,33 +72,38 @@ pub struct Entry {
     scopes: Vec<String>,
     /// When it was rendered, on the application's clock.
     stored: i64,
+    /// When it was last sent (seconds of the application's clock), for the LRU order.
     last_used: AtomicU64,
-    /// The response's headers, without length and encoding.
+    /// `Last-Modified` of the page, for `If-Modified-Since`.
+    last_modified: Option<i64>,
+    /// The page plain, gzip and brotli (the last two when they are smaller), each with the
+    /// whole set of headers it is sent with.
+    plain: Variant,
+    gzip: Option<Variant>,
+    brotli: Option<Variant>,
+    /// The headers of a 304.
+    not_modified: HeaderMap,
+}
+
+struct Variant {
+    body: Bytes,
     headers: HeaderMap,
-    /// The ETag of the plain body; the compressed bodies have `-gz` and `-br` added inside the
-    /// quotes.
     etag: String,
-    plain: Bytes,
-    gzip: Option<Bytes>,
-    brotli: Option<Bytes>,
 }
 
 impl Entry {
     fn size(&self, key: &str) -> usize {
-        let headers: usize = self.headers.iter().map(|(n, v)| n.as_str().len() + v.len() + 32).sum();
+        let variant =
+            |v: &Variant| v.body.len() + v.headers.iter().map(|(n, v)| n.as_str().len() + v.len() + 32).sum::<usize>();
         key.len()
-            + headers
-            + self.plain.len()
-            + self.gzip.as_ref().map_or(0, Bytes::len)
-            + self.brotli.as_ref().map_or(0, Bytes::len)
-            + 256
+            + variant(&self.plain)
+            + self.gzip.as_ref().map_or(0, variant)
+            + self.brotli.as_ref().map_or(0, variant)
+            + 512
     }
 
-    fn variant_etag(&self, suffix: &str) -> String {
-        if suffix.is_empty() {
-            return self.etag.clone();
-        }
-        format!("{}-{suffix}\"", self.etag.trim_end_matches('"'))
+    fn variants(&self) -> impl Iterator<Item = &Variant> + Clone {
+        std::iter::once(&self.plain).chain(self.gzip.as_ref()).chain(self.brotli.as_ref())
     }
 }
 
@@ -118,11 +123,13 @@ pub enum Outcome {
 
 pub struct PageCache {
     config: CacheConfig,
-    clock: AtomicU64,
     /// Counts invalidations: a page rendered while one happened is not stored, since it may
     /// show the state from before.
     epoch: AtomicU64,
     inner: RwLock<Inner>,
+    /// Pages being rendered now: a reader who misses a page another is already rendering waits
+    /// for that one instead of rendering it again (a story that spreads brings many at once).
+    rendering: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     hits: AtomicU64,
     misses: AtomicU64,
 }
@@ -146,9 +153,9 @@ impl PageCache {
     pub fn new(config: &CacheConfig) -> PageCache {
         PageCache {
             config: config.clone(),
-            clock: AtomicU64::new(0),
             epoch: AtomicU64::new(0),
             inner: RwLock::new(Inner::default()),
+            rendering: std::sync::Mutex::new(HashMap::new()),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
         }
@@ -178,7 +185,7 @@ impl PageCache {
         if now - entry.stored >= self.config.ttl_secs as i64 || now < entry.stored {
             return None;
         }
-        entry.last_used.store(self.clock.fetch_add(1, Ordering::Relaxed), Ordering::Relaxed);
+        entry.last_used.store(now as u64, Ordering::Relaxed);
         Some(entry.clone())
     }
 
@@ -257,10 +264,34 @@ impl PageCache {
         let control = self.cache_control(headers.get(header::CACHE_CONTROL));
         headers.insert(header::CACHE_CONTROL, control);
         headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+        headers.insert(X_CACHE, HeaderValue::from_static("hit"));
+        let last_modified = headers.get(header::LAST_MODIFIED).and_then(|v| v.to_str().ok()).and_then(parse_http_date);
+        let mut not_modified = HeaderMap::new();
+        for name in [header::CACHE_CONTROL, header::VARY, header::LAST_MODIFIED, header::LINK, X_CACHE] {
+            if let Some(value) = headers.get(&name) {
+                not_modified.insert(name, value.clone());
+            }
+        }
+        let etag = etag_of(&plain);
+        let variant = |body: Bytes, encoding: Option<&'static str>| {
+            let tag = match encoding {
+                None => etag.clone(),
+                Some(e) => format!("{}-{}\"", etag.trim_end_matches('"'), if e == "gzip" { "gz" } else { e }),
+            };
+            let mut headers = headers.clone();
+            headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+            if let Some(e) = encoding {
+                headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(e));
+            }
+            if let Ok(value) = HeaderValue::from_str(&tag) {
+                headers.insert(header::ETAG, value);
+            }
+            Variant { body, headers, etag: tag }
+        };
         let (gzip, brotli) = if plain.len() >= MIN_COMPRESS {
             (
-                compress_gzip(&plain).filter(|c| c.len() < plain.len()),
-                compress_brotli(&plain).filter(|c| c.len() < plain.len()),
+                compress_gzip(&plain).filter(|c| c.len() < plain.len()).map(|b| variant(b, Some("gzip"))),
+                compress_brotli(&plain).filter(|c| c.len() < plain.len()).map(|b| variant(b, Some("br"))),
             )
         } else {
             (None, None)
@@ -268,12 +299,12 @@ impl PageCache {
         Entry {
             scopes,
             stored: now,
-            last_used: AtomicU64::new(self.clock.fetch_add(1, Ordering::Relaxed)),
-            headers,
-            etag: etag_of(&plain),
-            plain,
+            last_used: AtomicU64::new(now as u64),
+            last_modified,
+            plain: variant(plain, None),
             gzip,
             brotli,
+            not_modified,
         }
     }
 }
@@ -297,13 +328,6 @@ fn compress_brotli(bytes: &[u8]) -> Option<Bytes> {
         writer.write_all(bytes).ok()?;
     }
     Some(Bytes::from(out))
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Encoding {
-    Identity,
-    Gzip,
-    Brotli,
 }
 
 /// The best encoding the reader accepts: brotli, then gzip, then none. `q=0` refuses one.
@@ -335,62 +359,38 @@ fn accepted(headers: &HeaderMap) -> (bool, bool) {
 }
 
 /// Whether an `If-None-Match` value names one of `tags` (weak comparison, as for GET).
-fn none_match(value: &str, tags: &[String]) -> bool {
-    value.split(',').map(|t| t.trim().trim_start_matches("W/")).any(|t| t == "*" || tags.iter().any(|tag| tag == t))
+fn none_match<'a>(value: &str, tags: impl Iterator<Item = &'a str> + Clone) -> bool {
+    value.split(',').map(|t| t.trim().trim_start_matches("W/")).any(|t| t == "*" || tags.clone().any(|tag| tag == t))
 }
 
 /// Sends a stored page: the encoding the request accepts, or 304 when its copy is current.
 fn respond(entry: &Entry, request_headers: &HeaderMap, head: bool) -> Response {
     let (br, gzip) = accepted(request_headers);
-    let (encoding, body) = match (&entry.brotli, &entry.gzip) {
-        (Some(b), _) if br => (Encoding::Brotli, b.clone()),
-        (_, Some(g)) if gzip => (Encoding::Gzip, g.clone()),
-        _ => (Encoding::Identity, entry.plain.clone()),
+    let variant = match (&entry.brotli, &entry.gzip) {
+        (Some(b), _) if br => b,
+        (_, Some(g)) if gzip => g,
+        _ => &entry.plain,
     };
-    let suffix = match encoding {
-        Encoding::Identity => "",
-        Encoding::Gzip => "gz",
-        Encoding::Brotli => "br",
-    };
-    let etag = entry.variant_etag(suffix);
     let current = match request_headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
-        Some(value) => none_match(value, &[entry.etag.clone(), entry.variant_etag("gz"), entry.variant_etag("br")]),
+        Some(value) => none_match(value, entry.variants().map(|v| v.etag.as_str())),
         None => request_headers
             .get(header::IF_MODIFIED_SINCE)
             .and_then(|v| v.to_str().ok())
             .and_then(parse_http_date)
-            .zip(entry.headers.get(header::LAST_MODIFIED).and_then(|v| v.to_str().ok()).and_then(parse_http_date))
+            .zip(entry.last_modified)
             .is_some_and(|(since, modified)| modified <= since),
     };
-    let mut response = if current {
+    if current {
         let mut response = StatusCode::NOT_MODIFIED.into_response();
-        let headers = response.headers_mut();
-        for name in [header::CACHE_CONTROL, header::VARY, header::LAST_MODIFIED, header::LINK] {
-            if let Some(value) = entry.headers.get(&name) {
-                headers.insert(name, value.clone());
-            }
+        *response.headers_mut() = entry.not_modified.clone();
+        if let Some(etag) = variant.headers.get(header::ETAG) {
+            response.headers_mut().insert(header::ETAG, etag.clone());
         }
-        response
-    } else {
-        let length = body.len();
-        let mut response = if head { Response::new(Body::empty()) } else { Response::new(Body::from(body)) };
-        let headers = response.headers_mut();
-        headers.clone_from(&entry.headers);
-        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
-        match encoding {
-            Encoding::Identity => {}
-            Encoding::Gzip => {
-                headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-            }
-            Encoding::Brotli => {
-                headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
-            }
-        }
-        response
-    };
-    if let Ok(value) = HeaderValue::from_str(&etag) {
-        response.headers_mut().insert(header::ETAG, value);
+        return response;
     }
+    let mut response =
+        if head { Response::new(Body::empty()) } else { Response::new(Body::from(variant.body.clone())) };
+    *response.headers_mut() = variant.headers.clone();
     response
 }
 
@@ -410,33 +410,63 @@ fn storable(response: &Response) -> bool {
 }
 
 /// The middleware: answers from the cache, or renders, stores and answers.
-pub async fn serve_cached(State(app): State<Arc<App>>, mut request: Request, next: Next) -> Response {
+pub async fn serve_cached(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     let cache = &app.page_cache;
-    let method = request.method().clone();
-    let scopes = match (&method, cache.enabled()) {
-        (&Method::GET | &Method::HEAD, true) if anonymous(request.headers()) => scopes_of(request.uri().path()),
-        _ => None,
+    let head = match *request.method() {
+        Method::GET => false,
+        Method::HEAD => true,
+        _ => return next.run(request).await,
     };
-    let Some(scopes) = scopes else {
+    if !cache.enabled() || !anonymous(request.headers()) {
         return next.run(request).await;
+    }
+    // Only cacheable paths are ever stored, so the lookup comes first: a hit never parses the path.
+    let key: std::borrow::Cow<str> = match request.uri().query() {
+        Some(query) => format!("{}?{query}", request.uri().path()).into(),
+        None => request.uri().path().into(),
     };
-    let key = match request.uri().query() {
-        Some(query) => format!("{}?{query}", request.uri().path()),
-        None => request.uri().path().to_string(),
-    };
-    let head = method == Method::HEAD;
-    let now = app.now();
-    if let Some(entry) = cache.get(&key, now) {
+    if let Some(entry) = cache.get(&key, app.now()) {
         cache.hits.fetch_add(1, Ordering::Relaxed);
         let mut response = respond(&entry, request.headers(), head);
-        response.headers_mut().insert(X_CACHE, HeaderValue::from_static("hit"));
         response.extensions_mut().insert(Outcome::Hit);
         return response;
     }
+    let Some(scopes) = scopes_of(request.uri().path()) else {
+        return next.run(request).await;
+    };
+    let key = key.into_owned();
     if head {
         // A HEAD response has no body to keep: rendered as it comes.
         return next.run(request).await;
     }
+    let turn = cache.rendering.lock().expect("rendering lock").entry(key.clone()).or_default().clone();
+    let _rendering = turn.lock().await;
+    if let Some(entry) = cache.get(&key, app.now()) {
+        // Rendered by the reader before us while we waited.
+        cache.hits.fetch_add(1, Ordering::Relaxed);
+        let mut response = respond(&entry, request.headers(), false);
+        response.extensions_mut().insert(Outcome::Hit);
+        return response;
+    }
+    let response = render_and_store(&app, key.clone(), scopes, request, next).await;
+    let mut rendering = cache.rendering.lock().expect("rendering lock");
+    // The last one out (the map's own reference aside) removes the entry.
+    if Arc::strong_count(&turn) <= 2 {
+        rendering.remove(&key);
+    }
+    response
+}
+
+/// Renders a missed page, stores it if it may be kept, and answers the reader.
+async fn render_and_store(
+    app: &Arc<App>,
+    key: String,
+    scopes: Vec<String>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let cache = &app.page_cache;
+    let now = app.now();
     cache.misses.fetch_add(1, Ordering::Relaxed);
     // The reader's conditions are answered from the entry; the page itself is rendered whole.
     let conditions = request.headers().clone();
@@ -563,18 +593,24 @@ mod tests {
     fn memory_is_bounded_and_the_least_recently_used_leave_first() {
         let cache = PageCache::new(&config(1));
         let body = "x".repeat(100 * 1024);
+        let at = |cache: &PageCache, i: i64, now: i64| {
+            let mut h = HeaderMap::new();
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+            Arc::new(cache.build(vec!["home".into()], h, Bytes::from(format!("{body}{i}")), now))
+        };
+        // One page a second.
         for i in 0..5 {
-            cache.put(format!("/news/{i}"), page(&cache, &["home"], &format!("{body}{i}")), 0);
+            cache.put(format!("/news/{i}"), at(&cache, i, 1000 + i), 0);
         }
         // Read the first page so the second is now the oldest.
-        assert!(cache.get("/news/0", 1000).is_some());
+        assert!(cache.get("/news/0", 1005).is_some());
         for i in 5..12 {
-            cache.put(format!("/news/{i}"), page(&cache, &["home"], &format!("{body}{i}")), 0);
+            cache.put(format!("/news/{i}"), at(&cache, i, 1000 + i), 0);
         }
         let stats = cache.stats();
         assert!(stats.bytes <= 1024 * 1024, "{stats:?}");
-        assert!(cache.get("/news/0", 1000).is_some(), "recently read");
-        assert!(cache.get("/news/1", 1000).is_none(), "least recently used");
-        assert!(cache.get("/news/11", 1000).is_some(), "newest");
+        assert!(cache.get("/news/0", 1012).is_some(), "recently read");
+        assert!(cache.get("/news/1", 1012).is_none(), "least recently used");
+        assert!(cache.get("/news/11", 1012).is_some(), "newest");
     }
 }

@@ -21,11 +21,25 @@ pub enum AppError {
     PayloadTooLarge,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+    /// The database cannot be reached (restarting, say): 503, try again shortly.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
 }
 
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
-        AppError::Internal(anyhow::Error::new(e).context("database query failed"))
+        // PostgreSQL going away shows as a timeout waiting for a connection, a broken socket,
+        // or on a connection in use an error of class 08 (connection) or 57 (shutting down).
+        let gone = match &e {
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) => true,
+            sqlx::Error::Database(db) => db.code().is_some_and(|c| c.starts_with("08") || c.starts_with("57")),
+            _ => false,
+        };
+        if gone {
+            AppError::Unavailable(e.to_string())
+        } else {
+            AppError::Internal(anyhow::Error::new(e).context("database query failed"))
+        }
     }
 }
 
@@ -47,6 +61,7 @@ impl AppError {
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -57,6 +72,7 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::Internal(_) => "internal",
+            AppError::Unavailable(_) => "unavailable",
         }
     }
 }
@@ -65,9 +81,13 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         match &self {
             AppError::Internal(e) => tracing::error!(error = format!("{e:#}"), "request failed"),
+            AppError::Unavailable(e) => tracing::warn!(error = e, "request failed: database unavailable"),
             other => tracing::debug!(code = other.code(), "client error"),
         }
         let mut response = (self.status(), self.code()).into_response();
+        if matches!(self, AppError::Unavailable(_)) {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("5"));
+        }
         response.extensions_mut().insert(ErrorPage);
         response
     }

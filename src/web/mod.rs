@@ -40,8 +40,18 @@ use crate::jobs::handlers as jobs;
 use crate::promos::admin as promos_admin;
 use error::{AppError, ErrorPage};
 
-/// Every route of the site.
+/// The whole site: the request log and the page cache in front of the routes. They sit
+/// outside the routes' own stack, so a page sent from the cache costs a lookup and a copy, not
+/// the routing and the layers every rendered page passes.
 pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .fallback_service(routes(app.clone()))
+        .layer(middleware::from_fn_with_state(app, cache::serve_cached))
+        .layer(middleware::from_fn(log_requests))
+}
+
+/// Every route of the site, with the middleware of rendered responses.
+fn routes(app: Arc<App>) -> Router {
     let max_body = app.config().server.max_body_bytes;
     Router::new()
         .route("/", get(articles::home))
@@ -137,9 +147,6 @@ pub fn router(app: Arc<App>) -> Router {
         .layer(RequestBodyLimitLayer::new(max_body.max(crate::media::MAX_UPLOAD + 64 * 1024)))
         .layer(middleware::from_fn_with_state(app.clone(), render_error_pages))
         .layer(middleware::from_fn(security_headers))
-        // Outside the rest: a stored page already carries every header they add.
-        .layer(middleware::from_fn_with_state(app.clone(), cache::serve_cached))
-        .layer(middleware::from_fn(log_requests))
         .with_state(app)
 }
 
@@ -215,7 +222,12 @@ async fn render_error_pages(State(app): State<Arc<App>>, request: Request, next:
         text => app.text(&format!("error-{key}-text")),
     };
     let (mut parts, _) = response.into_parts();
-    match app.render("errors/error.html", page).await {
+    let rendered = if status.is_server_error() {
+        app.render_offline("errors/error.html", page)
+    } else {
+        app.render("errors/error.html", page).await
+    };
+    match rendered {
         Ok(html) => {
             parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
             parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -269,8 +281,10 @@ async fn timeout(State(app): State<Arc<App>>, request: Request, next: Next) -> R
 async fn log_requests(request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
-    let path = request.uri().path().to_string();
+    // A cheap copy (shared bytes): the path is read only if the line is written.
+    let uri = request.uri().clone();
     let response = next.run(request).await;
+    let path = uri.path();
     let status = response.status().as_u16();
     let micros = started.elapsed().as_micros() as u64;
     if status >= 500 {

@@ -51,7 +51,7 @@ impl Reply {
 impl Node {
     fn request(&self, method: &str, path: &str, cookie: Option<&str>, form: Option<&[(&str, &str)]>) -> Reply {
         let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(40))).unwrap();
         let body = form.map(|pairs| form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish());
         let mut head = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n", self.port);
         if let Some(cookie) = cookie {
@@ -81,6 +81,10 @@ impl Node {
     }
 }
 
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
 fn command(db_url: &str, data: &Path, sink_port: u16) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_newsdesk"));
     for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("NEWSDESK_")) {
@@ -105,9 +109,16 @@ fn command(db_url: &str, data: &Path, sink_port: u16) -> Command {
 }
 
 fn start_node(db_url: &str, data: &Path, sink_port: u16) -> Node {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let child =
-        command(db_url, data, sink_port).args(["serve", "--listen", &format!("127.0.0.1:{port}")]).spawn().unwrap();
+    start_node_with(db_url, data, sink_port, &[])
+}
+
+fn start_node_with(db_url: &str, data: &Path, sink_port: u16, extra: &[&str]) -> Node {
+    let port = free_port();
+    let child = command(db_url, data, sink_port)
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .args(extra)
+        .spawn()
+        .unwrap();
     let node = Node { child, port };
     let started = Instant::now();
     loop {
@@ -258,4 +269,151 @@ async fn two_nodes_share_one_postgresql() {
     assert_eq!(counts.len(), MESSAGES, "every message arrived");
     assert!(duplicates <= in_flight, "{duplicates} duplicates: more than node A can have had in flight");
     drop(b);
+}
+
+/// A PostgreSQL server of the test's own, which it can stop and start.
+struct OwnPostgres {
+    bin: std::path::PathBuf,
+    dir: tempfile::TempDir,
+    port: u16,
+}
+
+fn running_as_root() -> bool {
+    Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+impl OwnPostgres {
+    fn pg(&self, tool: &str) -> Command {
+        let program = self.bin.join(tool);
+        let mut command = if running_as_root() {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(program);
+            c
+        } else {
+            Command::new(program)
+        };
+        command.stdout(Stdio::null()).stderr(Stdio::null());
+        command
+    }
+
+    fn start() -> OwnPostgres {
+        let bin = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+            .filter(|p| p.join("initdb").exists())
+            .max()
+            .expect("this test runs its own PostgreSQL: Debian's postgresql package (scripts/test installs it)");
+        let dir = tempfile::tempdir().unwrap();
+        if running_as_root() {
+            assert!(Command::new("chown").arg("postgres").arg(dir.path()).status().unwrap().success());
+        }
+        let server = OwnPostgres { bin, port: free_port(), dir };
+        let data = server.dir.path().join("data");
+        let init =
+            server.pg("initdb").arg("-D").arg(&data).args(["-U", "postgres", "--auth=trust", "--no-sync"]).status();
+        assert!(init.unwrap().success(), "initdb");
+        server.up();
+        server
+    }
+
+    fn up(&self) {
+        let options =
+            format!("-c listen_addresses=127.0.0.1 -p {} -k {} -c fsync=off", self.port, self.dir.path().display());
+        let started = self
+            .pg("pg_ctl")
+            .arg("-D")
+            .arg(self.dir.path().join("data"))
+            .arg("-l")
+            .arg(self.dir.path().join("log"))
+            .args(["-w", "-o", &options, "start"])
+            .status();
+        assert!(started.unwrap().success(), "pg_ctl start");
+    }
+
+    fn down(&self) {
+        let stopped =
+            self.pg("pg_ctl").arg("-D").arg(self.dir.path().join("data")).args(["-m", "fast", "-w", "stop"]).status();
+        assert!(stopped.unwrap().success(), "pg_ctl stop");
+    }
+
+    fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+}
+
+impl Drop for OwnPostgres {
+    fn drop(&mut self) {
+        let _ =
+            self.pg("pg_ctl").arg("-D").arg(self.dir.path().join("data")).args(["-m", "immediate", "stop"]).status();
+    }
+}
+
+/// PostgreSQL stops for twelve seconds under a steady load and comes back. Meanwhile requests
+/// succeed (cached pages), wait for the database (those that started less than the pool's ten
+/// seconds before it came back) or fail cleanly with 503; afterwards the node serves and writes
+/// again without a restart.
+#[test]
+fn a_node_rides_out_a_postgresql_restart() {
+    let postgres = OwnPostgres::start();
+    let data = tempfile::tempdir().unwrap();
+    let node = std::sync::Arc::new(start_node_with(&postgres.url(), data.path(), 9, &["--demo"]));
+    let cached = "/news/pflegeroboter-im-praxistest-augsburg";
+    assert_eq!(node.get(cached).status, 200);
+    assert_eq!(node.get(cached).header("x-cache"), Some("hit"));
+
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let load = {
+        let (node, stop) = (node.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut seen = Vec::new();
+            let mut i = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                i += 1;
+                for path in [cached.to_string(), format!("/search?q=roboter&n={i}"), format!("/tag/robotik?n={i}")] {
+                    let started = Instant::now();
+                    let status = node.get(&path).status;
+                    seen.push((path, status, started.elapsed()));
+                }
+            }
+            seen
+        })
+    };
+    std::thread::sleep(Duration::from_millis(500));
+    postgres.down();
+    std::thread::sleep(Duration::from_secs(12));
+    postgres.up();
+    let back = Instant::now();
+    while node.get("/healthz").status != 200 {
+        assert!(back.elapsed() < Duration::from_secs(30), "the node did not recover");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let seen = load.join().unwrap();
+
+    let failed: Vec<_> = seen.iter().filter(|(_, status, _)| *status != 200).collect();
+    println!(
+        "{} requests around the restart, {} failed; healthy {:?} after PostgreSQL was back",
+        seen.len(),
+        failed.len(),
+        back.elapsed()
+    );
+    assert!(seen.iter().all(|(_, status, _)| [200, 503].contains(status)), "only 200 or 503: {failed:?}");
+    assert!(!failed.is_empty(), "some requests met the database down");
+    assert!(seen.iter().all(|(_, _, took)| *took < Duration::from_secs(15)), "no request hangs: {seen:?}");
+    assert!(
+        seen.iter().filter(|(p, _, _)| p == cached).all(|(_, status, _)| *status == 200),
+        "cached pages kept coming"
+    );
+    // Reads and writes work again, in the same process.
+    assert_eq!(node.get("/search?q=roboter&n=after").status, 200);
+    let signup = node.request(
+        "POST",
+        "/newsletter",
+        None,
+        Some(&[("email", "nach-dem-neustart@example.org"), ("consent", "yes")]),
+    );
+    assert_eq!(signup.status, 200, "{}", signup.body);
 }
