@@ -74,7 +74,7 @@ declare -A files=([article]=article.html [home]=home.html [feed]=feed.xml [tag]=
 
 measure() { # label url -> "rps p50 p99"
   wrk -t"$threads" -c"$connections" -d2s "$2" >/dev/null
-  wrk -t"$threads" -c"$connections" -d"${duration}s" --latency "$2" >"$work/$1.wrk"
+  wrk -t"$threads" -c"$connections" -d"${duration}s" --timeout 10s --latency "$2" >"$work/$1.wrk"
   if grep -q "Non-2xx" "$work/$1.wrk"; then say "$1 answered errors"; cat "$work/$1.wrk" >&2; exit 1; fi
   echo "$(awk '/^Requests\/sec:/ {print $2}' "$work/$1.wrk") $(awk '$1 == "50%" {print $2}' "$work/$1.wrk") $(awk '$1 == "99%" {print $2}' "$work/$1.wrk")"
 }

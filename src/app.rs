@@ -83,23 +83,40 @@ impl Live {
 }
 
 /// A value read from the database that every page shows, reused for [`SHARED_PARTS_TTL`]
-/// seconds of the application's clock. No lock is held while reading, so a slow database never
-/// queues requests behind it.
+/// seconds of the application's clock. One reader reads it again at a time; meanwhile the others
+/// use the value before (or, when there is none yet, wait for it), so a busy site never sends
+/// the same slow query many times at once. No lock is held across the read but that one.
 pub struct Memo<T> {
     slot: RwLock<Option<(i64, T)>>,
+    reading: tokio::sync::Mutex<()>,
 }
 
 impl<T: Clone> Memo<T> {
     fn new() -> Memo<T> {
-        Memo { slot: RwLock::new(None) }
+        Memo { slot: RwLock::new(None), reading: tokio::sync::Mutex::new(()) }
+    }
+
+    fn fresh(&self, now: i64) -> Option<T> {
+        match self.slot.read().expect("memo lock").as_ref() {
+            Some((at, value)) if (0..SHARED_PARTS_TTL).contains(&(now - at)) => Some(value.clone()),
+            _ => None,
+        }
     }
 
     /// The value, read again with `read` when it is older than the TTL.
     pub async fn get<E, F: Future<Output = Result<T, E>>>(&self, now: i64, read: impl FnOnce() -> F) -> Result<T, E> {
-        if let Some((at, value)) = self.slot.read().expect("memo lock").as_ref()
-            && (0..SHARED_PARTS_TTL).contains(&(now - at))
-        {
-            return Ok(value.clone());
+        if let Some(value) = self.fresh(now) {
+            return Ok(value);
+        }
+        let _reading = match self.reading.try_lock() {
+            Ok(guard) => guard,
+            Err(_) => match self.last() {
+                Some(stale) => return Ok(stale),
+                None => self.reading.lock().await,
+            },
+        };
+        if let Some(value) = self.fresh(now) {
+            return Ok(value);
         }
         let value = read().await?;
         *self.slot.write().expect("memo lock") = Some((now, value.clone()));

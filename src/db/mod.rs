@@ -83,6 +83,10 @@ impl Db {
         };
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
+            // A SQLite connection is a file handle that cannot break; pinging it before each use
+            // costs a round trip to its thread. A PostgreSQL connection can be stale after a
+            // server restart, so it is checked.
+            .test_before_acquire(backend == Backend::Postgres)
             .acquire_timeout(Duration::from_secs(10))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {

@@ -15,7 +15,6 @@
 //! `no-store`/`private` is passed through.
 
 use std::collections::HashMap;
-use std::hash::{Hash as _, Hasher as _};
 use std::io::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
@@ -26,7 +25,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::conditional::parse_http_date;
+use super::conditional::{etag_of, parse_http_date};
 use crate::app::App;
 use crate::config::CacheConfig;
 
@@ -307,12 +306,6 @@ impl PageCache {
             not_modified,
         }
     }
-}
-
-fn etag_of(bytes: &[u8]) -> String {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut hasher);
-    format!("\"{:016x}\"", hasher.finish())
 }
 
 fn compress_gzip(bytes: &[u8]) -> Option<Bytes> {

@@ -1,9 +1,6 @@
 //! Conditional GET for every page, feed and sitemap: an ETag from the body, `Last-Modified`
 //! where the handler knows it, and `304 Not Modified` for `If-None-Match` / `If-Modified-Since`.
 
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash as _, Hasher as _};
-
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderValue, Method, StatusCode, header};
@@ -26,10 +23,25 @@ pub fn parse_http_date(value: &str) -> Option<i64> {
     jiff::fmt::rfc2822::DateTimeParser::new().parse_timestamp(value.trim()).ok().map(|t| t.as_second())
 }
 
-fn etag_of(bytes: &[u8]) -> String {
-    let mut hasher = DefaultHasher::new();
-    bytes.hash(&mut hasher);
-    format!("\"{:016x}\"", hasher.finish())
+/// The ETag of a body: a 64-bit hash of it, quoted. Not cryptographic (it need not be: a reader
+/// only ever compares the tag of their own copy), but it reads eight bytes a step, several times
+/// faster than SipHash over a page.
+pub fn etag_of(bytes: &[u8]) -> String {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut hash = bytes.len() as u64 ^ K;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        hash = (hash.rotate_left(23) ^ word).wrapping_mul(K);
+    }
+    for &byte in chunks.remainder() {
+        hash = (hash.rotate_left(23) ^ u64::from(byte)).wrapping_mul(K);
+    }
+    // A final mix, so that every input bit reaches every output bit.
+    hash ^= hash >> 33;
+    hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    hash ^= hash >> 33;
+    format!("\"{hash:016x}\"")
 }
 
 /// Whether an `If-None-Match` value names `etag` (weak comparison, as RFC 9110 asks for GET).
@@ -96,6 +108,17 @@ mod tests {
         assert_eq!(parse_http_date("Tue, 03 Nov 2026 08:15:00 GMT"), Some(1_793_693_700));
         assert_eq!(parse_http_date("gestern"), None);
         assert_eq!(parse_http_date(""), None);
+    }
+
+    #[test]
+    fn etags_differ_when_a_byte_does() {
+        let page = "<p>Seite</p>".repeat(500);
+        let mut changed = page.clone().into_bytes();
+        changed[2_001] ^= 1;
+        assert_ne!(etag_of(page.as_bytes()), etag_of(&changed));
+        assert_ne!(etag_of(b"abc"), etag_of(b"abd"));
+        assert_eq!(etag_of(page.as_bytes()), etag_of(page.as_bytes()));
+        assert_eq!(etag_of(b"").len(), 18);
     }
 
     #[test]
