@@ -10,6 +10,8 @@
 # Prints a Markdown table for BENCHMARKS.md. Everything stops by itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/nginx.sh
+. bench/nginx.sh
 duration=${1:-15}
 connections=64
 threads=2
@@ -46,30 +48,7 @@ curl -fs "$url" -o "$work/www/article.html"
 bytes=$(wc -c <"$work/www/article.html")
 
 ng_port=$(free_port)
-cat >"$work/nginx.conf" <<CONF
-worker_processes auto;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_requests 100000;
-  client_body_temp_path $work/tmp;
-  proxy_temp_path $work/tmp;
-  fastcgi_temp_path $work/tmp;
-  uwsgi_temp_path $work/tmp;
-  scgi_temp_path $work/tmp;
-  server {
-    listen 127.0.0.1:$ng_port;
-    root $work/www;
-    default_type "text/html; charset=utf-8";
-  }
-}
-CONF
-mkdir -p "$work/tmp"
-nginx -c "$work/nginx.conf" -e "$work/nginx-error.log"
+start_nginx "$work" "$ng_port"
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$ng_port/article.html" >/dev/null && break; sleep 0.1; done
 cmp -s <(curl -fs "http://127.0.0.1:$ng_port/article.html") <(curl -fs "$url") || { echo "bench: bodies differ" >&2; exit 1; }
 

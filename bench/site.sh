@@ -12,6 +12,8 @@
 # server's peak resident memory (VmHWM). Everything it starts stops by itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/nginx.sh
+. bench/nginx.sh
 duration=${1:-10}
 articles=${ARTICLES:-100000}
 comments=${COMMENTS:-1000000}
@@ -88,29 +90,7 @@ for name in "${names[@]}"; do
 done
 
 ng_port=$(free_port)
-cat >"$work/nginx.conf" <<CONF
-worker_processes auto;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_requests 100000;
-  client_body_temp_path $work/tmp;
-  proxy_temp_path $work/tmp;
-  fastcgi_temp_path $work/tmp;
-  uwsgi_temp_path $work/tmp;
-  scgi_temp_path $work/tmp;
-  types { text/html html; application/rss+xml xml; }
-  server {
-    listen 127.0.0.1:$ng_port;
-    root $work/www;
-  }
-}
-CONF
-nginx -c "$work/nginx.conf" -e "$work/nginx-error.log"
+start_nginx "$work" "$ng_port"
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$ng_port/home.html" >/dev/null && break; sleep 0.1; done
 
 declare -A result

@@ -159,25 +159,7 @@ async fn two_nodes_share_one_postgresql() {
         .unwrap();
     add.stdin.take().unwrap().write_all(b"ein-langes-passwort\n").unwrap();
     assert!(add.wait().unwrap().success());
-    let pool = newsdesk::db::Db::connect(&db.config).await.unwrap();
-    let mut tx = pool.begin().await.unwrap();
-    for i in 0..MESSAGES {
-        let id: i64 = sqlx::query_scalar("INSERT INTO subscribers (email, created_at) VALUES ($1, 1) RETURNING id")
-            .bind(format!("leserin{i}@example.org"))
-            .fetch_one(&mut *tx)
-            .await
-            .unwrap();
-        sqlx::query(
-            "INSERT INTO subscriptions (subscriber_id, kind, status, created_at, confirmed_at, consent_text,
-                consent_form, consent_ip_hash, consent_at) VALUES ($1, 'newsletter', 'active', 1, 1, 'ja', 'test', 'x', 1)",
-        )
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    }
-    tx.commit().await.unwrap();
-    pool.pool.close().await;
+    crate::common::add_newsletter_readers(&db.config, MESSAGES).await;
 
     let a = start_node(&url, &data_a, sink.port);
     let b = start_node(&url, &data_b, sink.port);

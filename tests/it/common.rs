@@ -353,3 +353,27 @@ pub fn hidden(html: &str, name: &str) -> String {
     let start = html.find(&needle).unwrap_or_else(|| panic!("no hidden {name} in page")) + needle.len();
     html[start..start + html[start..].find('"').unwrap()].to_string()
 }
+
+/// Adds `count` confirmed newsletter readers (`leser{i}@example.org`) straight into the database
+/// of `config`, in one transaction.
+pub async fn add_newsletter_readers(config: &Config, count: usize) {
+    let db = Db::connect(config).await.unwrap();
+    let mut tx = db.begin().await.unwrap();
+    for i in 0..count {
+        let id: i64 = sqlx::query_scalar("INSERT INTO subscribers (email, created_at) VALUES ($1, 1) RETURNING id")
+            .bind(format!("leser{i}@example.org"))
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO subscriptions (subscriber_id, kind, status, created_at, confirmed_at, consent_text,
+                consent_form, consent_ip_hash, consent_at) VALUES ($1, 'newsletter', 'active', 1, 1, 'ja', 'test', 'x', 1)",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    db.pool.close().await;
+}

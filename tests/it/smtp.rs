@@ -199,25 +199,7 @@ async fn a_crash_mid_send_loses_nothing() {
 
     // 10,000 confirmed newsletter subscribers, written straight into the database.
     let config = newsdesk::config::Config { data_dir: data.path().to_path_buf(), ..Default::default() };
-    let db = newsdesk::db::Db::connect(&config).await.unwrap();
-    let mut tx = db.begin().await.unwrap();
-    for i in 0..MESSAGES {
-        let id: i64 = sqlx::query_scalar("INSERT INTO subscribers (email, created_at) VALUES ($1, 1) RETURNING id")
-            .bind(format!("leser{i}@example.org"))
-            .fetch_one(&mut *tx)
-            .await
-            .unwrap();
-        sqlx::query(
-            "INSERT INTO subscriptions (subscriber_id, kind, status, created_at, confirmed_at, consent_text,
-                consent_form, consent_ip_hash, consent_at) VALUES ($1, 'newsletter', 'active', 1, 1, 'ja', 'test', 'x', 1)",
-        )
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    }
-    tx.commit().await.unwrap();
-    db.pool.close().await;
+    crate::common::add_newsletter_readers(&config, MESSAGES).await;
 
     let body = data.path().join("text.md");
     std::fs::write(&body, "Eine Ausgabe für den Absturztest.").unwrap();
