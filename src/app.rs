@@ -89,11 +89,13 @@ impl Live {
 pub struct Memo<T> {
     slot: RwLock<Option<(i64, T)>>,
     reading: tokio::sync::Mutex<()>,
+    /// Counts clears: a value read across one is not kept, since it may be from before.
+    generation: std::sync::atomic::AtomicU64,
 }
 
 impl<T: Clone> Memo<T> {
     fn new() -> Memo<T> {
-        Memo { slot: RwLock::new(None), reading: tokio::sync::Mutex::new(()) }
+        Memo { slot: RwLock::new(None), reading: tokio::sync::Mutex::new(()), generation: Default::default() }
     }
 
     fn fresh(&self, now: i64) -> Option<T> {
@@ -118,8 +120,12 @@ impl<T: Clone> Memo<T> {
         if let Some(value) = self.fresh(now) {
             return Ok(value);
         }
+        let generation = self.generation.load(Ordering::Acquire);
         let value = read().await?;
-        *self.slot.write().expect("memo lock") = Some((now, value.clone()));
+        let mut slot = self.slot.write().expect("memo lock");
+        if self.generation.load(Ordering::Acquire) == generation {
+            *slot = Some((now, value.clone()));
+        }
         Ok(value)
     }
 
@@ -129,7 +135,9 @@ impl<T: Clone> Memo<T> {
     }
 
     fn clear(&self) {
-        *self.slot.write().expect("memo lock") = None;
+        let mut slot = self.slot.write().expect("memo lock");
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        *slot = None;
     }
 }
 
@@ -151,7 +159,7 @@ pub struct App {
     pub http: reqwest::Client,
     pub keys: Keys,
     /// The full-text index (tantivy) in the data folder.
-    pub search: crate::search::index::SearchIndex,
+    pub search: Arc<crate::search::index::SearchIndex>,
     /// Sends mail from the outbox.
     pub mailer: crate::email::sender::Mailer,
     /// Bounds the password hashes computed at once (each takes tens of milliseconds of CPU).
@@ -238,7 +246,7 @@ impl App {
             http,
             keys,
             hashing: tokio::sync::Semaphore::new(2),
-            search,
+            search: Arc::new(search),
             mailer,
             page_cache,
             changes,

@@ -23,8 +23,11 @@ use crate::db::{Backend, Db};
 
 /// The NOTIFY channel on PostgreSQL.
 pub const CHANNEL: &str = "newsdesk_changes";
-/// Rows this young are read again at each round, whatever their id.
-const RECENT_SECS: i64 = 60;
+/// Rows this young are read again at each round, whatever their id (a transaction can commit
+/// after a later one; nodes' clocks may differ a little).
+const RECENT_SECS: i64 = 300;
+/// Up to this many articles are indexed one commit each.
+const ONE_BY_ONE: usize = 50;
 /// Rows older than this are removed.
 const KEEP_SECS: i64 = 86_400;
 /// How often a node polls when no notification comes.
@@ -116,6 +119,8 @@ pub struct Follower {
     last: i64,
     /// Young rows applied, by id, with their time: skipped when read again.
     seen: HashMap<i64, i64>,
+    /// Articles whose index update failed, tried again at the next round.
+    retry: BTreeSet<i64>,
     pruned_at: Option<Instant>,
     /// The file that keeps `last` beside the search index, so a restarted node catches up.
     position_file: PathBuf,
@@ -147,9 +152,14 @@ fn write_position(file: &Path, id: i64) -> std::io::Result<()> {
     std::fs::rename(temporary, file)
 }
 
-/// The newest id in the log (0 when it is empty).
+/// The last id the log handed out (0 before the first), from its sequence: the rows may all
+/// have been pruned.
 pub async fn latest(db: &Db) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM changes").fetch_one(&db.pool).await
+    let sql = match db.backend {
+        Backend::Sqlite => "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0)",
+        Backend::Postgres => "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM changes_id_seq",
+    };
+    sqlx::query_scalar(sql).fetch_one(&db.pool).await
 }
 
 /// The oldest id still in the log, if any.
@@ -162,14 +172,21 @@ pub async fn oldest(db: &Db) -> Result<Option<i64>, sqlx::Error> {
 pub async fn sync(app: &App) -> anyhow::Result<usize> {
     let mut follower = app.changes.lock().await;
     let now = crate::db::now();
-    let rows = sqlx::query(
-        "SELECT id, article_id, scopes, created_at FROM changes WHERE id > $1 OR created_at >= $2 ORDER BY id LIMIT $3",
-    )
-    .bind(follower.last)
-    .bind(now - RECENT_SECS)
-    .bind(BATCH)
-    .fetch_all(&app.db.pool)
-    .await?;
+    // New rows, then the young ones at or below the position: on PostgreSQL a transaction
+    // that took its id earlier may have committed since they were last read.
+    let mut rows =
+        sqlx::query("SELECT id, article_id, scopes, created_at FROM changes WHERE id > $1 ORDER BY id LIMIT $2")
+            .bind(follower.last)
+            .bind(BATCH)
+            .fetch_all(&app.db.pool)
+            .await?;
+    rows.extend(
+        sqlx::query("SELECT id, article_id, scopes, created_at FROM changes WHERE id <= $1 AND created_at >= $2")
+            .bind(follower.last)
+            .bind(now - RECENT_SECS)
+            .fetch_all(&app.db.pool)
+            .await?,
+    );
     let mut fresh = Vec::new();
     for row in &rows {
         let id: i64 = row.try_get(0)?;
@@ -181,13 +198,13 @@ pub async fn sync(app: &App) -> anyhow::Result<usize> {
         let created_at: i64 = row.try_get(3)?;
         fresh.push((id, article_id, scopes, created_at));
     }
-    if fresh.is_empty() {
+    if fresh.is_empty() && follower.retry.is_empty() {
         prune(app, &mut follower, now).await;
         return Ok(0);
     }
 
     let mut scopes: BTreeSet<String> = BTreeSet::new();
-    let mut articles: BTreeSet<i64> = BTreeSet::new();
+    let mut articles: BTreeSet<i64> = std::mem::take(&mut follower.retry);
     for (_, article_id, row_scopes, _) in &fresh {
         scopes.extend(row_scopes.split_whitespace().map(str::to_string));
         articles.extend(article_id);
@@ -195,35 +212,29 @@ pub async fn sync(app: &App) -> anyhow::Result<usize> {
     let mut live = Vec::new();
     let mut gone = Vec::new();
     let at = app.now();
-    for id in articles {
-        match crate::articles::queries::find_by_id(&app.db, id).await? {
+    for id in &articles {
+        match crate::articles::queries::find_by_id(&app.db, *id).await? {
             Some(article) => {
                 scopes.extend(article_scopes(&article));
-                if article.is_live(at) { live.push(article) } else { gone.push(id) }
+                if article.is_live(at) { live.push(article) } else { gone.push(*id) }
             }
-            None => gone.push(id),
+            None => gone.push(*id),
         }
     }
-    // The pages go whatever happens to the index: a failed index update is tried again at the
-    // next round, since its rows are not marked as applied.
-    // One article at a time: each is weighed against the index as it stands, with the ones
-    // before it (as a batch into a young index, they would all be weighed against too little).
-    let indexed = (|| {
-        if !gone.is_empty() {
-            app.search.update(&[], &gone)?;
-        }
-        for article in &live {
-            app.search.update(&[article], &[])?;
-        }
-        anyhow::Ok(())
-    })();
-    let settings = if scopes.remove("settings") { app.reload_settings().await.map(|_| ()) } else { Ok(()) };
+    if scopes.remove("settings")
+        && let Err(e) = app.reload_settings().await
+    {
+        tracing::error!(
+            error = format!("{e:#}"),
+            "cannot apply the changed settings; the next worker round tries again"
+        );
+    }
+    // The parts every page shares first, then the pages: a page rendered in between would
+    // otherwise be stored with the parts from before.
+    app.forget_shared_parts();
     let tz = app.time_zone();
     let scopes: Vec<String> = scopes.into_iter().map(|s| expand(s, &tz)).collect();
     app.page_cache.invalidate(&scopes);
-    app.forget_shared_parts();
-    indexed?;
-    settings?;
 
     let count = fresh.len();
     for (id, _, _, created_at) in fresh {
@@ -231,8 +242,42 @@ pub async fn sync(app: &App) -> anyhow::Result<usize> {
         follower.seen.insert(id, created_at);
     }
     follower.seen.retain(|_, created_at| *created_at >= now - 2 * RECENT_SECS);
-    if let Err(e) = write_position(&follower.position_file, follower.last) {
-        tracing::warn!(error = %e, "cannot save the change log position");
+
+    // The index, off the async threads. One article at a time when they are few: each is
+    // weighed against the index as it stands, with the ones before it. Many (an import, a
+    // renamed tag) go in one commit.
+    let search = app.search.clone();
+    let indexed = tokio::task::spawn_blocking(move || {
+        if !gone.is_empty() {
+            search.update(&[], &gone)?;
+        }
+        if live.len() <= ONE_BY_ONE {
+            for article in &live {
+                search.update(&[article], &[])?;
+            }
+        } else {
+            search.update(&live.iter().collect::<Vec<_>>(), &[])?;
+        }
+        anyhow::Ok(())
+    })
+    .await
+    .map_err(anyhow::Error::from)
+    .and_then(|r| r);
+    match indexed {
+        Ok(()) => {
+            // The index holds every change up to here: a restart goes on from this position.
+            if let Err(e) = write_position(&follower.position_file, follower.last) {
+                tracing::warn!(error = %e, "cannot save the change log position");
+            }
+        }
+        Err(e) => {
+            tracing::warn!(
+                error = format!("{e:#}"),
+                articles = articles.len(),
+                "search index update failed; tried again next round"
+            );
+            follower.retry = articles;
+        }
     }
     tracing::debug!(rows = count, last = follower.last, "changes applied");
     prune(app, &mut follower, now).await;

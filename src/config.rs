@@ -543,6 +543,10 @@ impl Config {
         if !(1..=6 * 3600).contains(&self.cache.ttl_secs) {
             return Err(("cache.ttl_secs", "must be between 1 and 21600".into()));
         }
+        // A CDN adds its own lifetime on top of ours: together still within the time trap.
+        if self.cache.ttl_secs + self.cache.cdn_max_age_secs > 6 * 3600 {
+            return Err(("cache.cdn_max_age_secs", "together with cache.ttl_secs must be at most 21600".into()));
+        }
         if self.cache.size_mb > 65_536 {
             return Err(("cache.size_mb", "must be at most 65536".into()));
         }

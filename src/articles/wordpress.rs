@@ -513,6 +513,9 @@ async fn import_item(
         comment_ids.insert(c.id.trim(), id);
         report.comments += 1;
     }
+    if !comment_ids.is_empty() {
+        crate::changes::record_comments(&mut tx, article.id).await?;
+    }
     tx.commit().await?;
     *report.articles.entry(article.status.as_str()).or_default() += 1;
     report.images_left_out += dropped;

@@ -101,11 +101,15 @@ pub async fn all(db: &Db) -> Result<Vec<Job>, sqlx::Error> {
     sqlx::query(AssertSqlSafe(sql)).fetch_all(&db.pool).await?.iter().map(job_from_row).collect()
 }
 
+/// What a change of listings touches: the job pages, and the jobs box beside articles and on
+/// the home page, so every page.
+const JOB_PAGES: &[&str] = &["*"];
+
 /// Stores a new listing written in the admin area (or an imported one, with its feed id).
 pub async fn create(db: &Db, input: &JobInput, external_id: Option<&str>, now: i64) -> Result<i64, sqlx::Error> {
     let mut tx = db.begin().await?;
     let id = insert(&mut tx, input, external_id, now).await?;
-    crate::changes::record(&mut tx, &["jobs"]).await?;
+    crate::changes::record(&mut tx, JOB_PAGES).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -151,7 +155,7 @@ async fn insert(
 pub async fn update(db: &Db, id: i64, input: &JobInput, now: i64) -> Result<bool, sqlx::Error> {
     let mut tx = db.begin().await?;
     let done = replace(&mut tx, id, input, now).await?;
-    crate::changes::record(&mut tx, &["jobs"]).await?;
+    crate::changes::record(&mut tx, JOB_PAGES).await?;
     tx.commit().await?;
     Ok(done)
 }
@@ -174,7 +178,7 @@ pub async fn withdraw(db: &Db, id: i64, now: i64) -> Result<bool, sqlx::Error> {
         .bind(id)
         .execute(&db.pool)
         .await?;
-    crate::changes::record_now(db, &["jobs"]).await?;
+    crate::changes::record_now(db, JOB_PAGES).await?;
     Ok(done.rows_affected() > 0)
 }
 
@@ -276,7 +280,7 @@ pub async fn apply_feed(
         }
     }
     if created + updated + withdrawn > 0 {
-        crate::changes::record(&mut tx, &["jobs"]).await?;
+        crate::changes::record(&mut tx, JOB_PAGES).await?;
     }
     tx.commit().await?;
     Ok((created, updated, withdrawn))

@@ -143,6 +143,8 @@ impl std::fmt::Debug for PageCache {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stats {
     pub entries: usize,
+    /// Pages being rendered now for readers who missed them.
+    pub rendering: usize,
     pub bytes: usize,
     pub hits: u64,
     pub misses: u64,
@@ -172,6 +174,7 @@ impl PageCache {
         let inner = self.inner.read().expect("page cache lock");
         Stats {
             entries: inner.entries.len(),
+            rendering: self.rendering.lock().expect("rendering lock").len(),
             bytes: inner.bytes,
             hits: self.hits.load(Ordering::Relaxed),
             misses: self.misses.load(Ordering::Relaxed),
@@ -325,8 +328,9 @@ fn compress_brotli(bytes: &[u8]) -> Option<Bytes> {
 
 /// The best encoding the reader accepts: brotli, then gzip, then none. `q=0` refuses one.
 fn accepted(headers: &HeaderMap) -> (bool, bool) {
-    let mut br = false;
-    let mut gzip = false;
+    // Explicit entries win over `*`, whatever their order.
+    let (mut br, mut gzip): (Option<bool>, Option<bool>) = (None, None);
+    let mut any = false;
     for value in headers.get_all(header::ACCEPT_ENCODING) {
         let Ok(value) = value.to_str() else { continue };
         for item in value.split(',') {
@@ -338,17 +342,14 @@ fn accepted(headers: &HeaderMap) -> (bool, bool) {
                     == Some(0.0)
             });
             match name.as_str() {
-                "br" => br = !refused,
-                "gzip" | "x-gzip" => gzip = !refused,
-                "*" if !refused => {
-                    br = true;
-                    gzip = true;
-                }
+                "br" => br = Some(!refused),
+                "gzip" | "x-gzip" => gzip = Some(!refused),
+                "*" => any = !refused,
                 _ => {}
             }
         }
     }
-    (br, gzip)
+    (br.unwrap_or(any), gzip.unwrap_or(any))
 }
 
 /// Whether an `If-None-Match` value names one of `tags` (weak comparison, as for GET).
@@ -393,6 +394,15 @@ fn anonymous(headers: &HeaderMap) -> bool {
         && !headers.contains_key(header::AUTHORIZATION)
 }
 
+/// Whether a body is larger than a stored page may be (a full article sitemap is several
+/// megabytes): such a response is sent as it is.
+fn body_too_large(response: &Response, limit: usize) -> bool {
+    use axum::body::HttpBody as _;
+    let hint = response.body().size_hint();
+    let upper = hint.upper().unwrap_or(u64::MAX);
+    upper > MAX_ENTRY.min(limit) as u64
+}
+
 /// Whether a response may be stored for every reader.
 fn storable(response: &Response) -> bool {
     if response.status() != StatusCode::OK || response.headers().contains_key(header::SET_COOKIE) {
@@ -424,7 +434,7 @@ pub async fn serve_cached(State(app): State<Arc<App>>, request: Request, next: N
         response.extensions_mut().insert(Outcome::Hit);
         return response;
     }
-    let Some(scopes) = scopes_of(request.uri().path()) else {
+    let Some(scopes) = storable_request(request.uri()) else {
         return next.run(request).await;
     };
     let key = key.into_owned();
@@ -432,22 +442,68 @@ pub async fn serve_cached(State(app): State<Arc<App>>, request: Request, next: N
         // A HEAD response has no body to keep: rendered as it comes.
         return next.run(request).await;
     }
-    let turn = cache.rendering.lock().expect("rendering lock").entry(key.clone()).or_default().clone();
-    let _rendering = turn.lock().await;
-    if let Some(entry) = cache.get(&key, app.now()) {
-        // Rendered by the reader before us while we waited.
-        cache.hits.fetch_add(1, Ordering::Relaxed);
-        let mut response = respond(&entry, request.headers(), false);
-        response.extensions_mut().insert(Outcome::Hit);
-        return response;
-    }
-    let response = render_and_store(&app, key.clone(), scopes, request, next).await;
-    let mut rendering = cache.rendering.lock().expect("rendering lock");
-    // The last one out (the map's own reference aside) removes the entry.
-    if Arc::strong_count(&turn) <= 2 {
-        rendering.remove(&key);
-    }
+    // One render at a time per page: who comes while it runs waits for it (a while at most)
+    // and then takes the stored page, or renders on their own when it could not be stored.
+    let turn = Turn::take(cache, &key);
+    let first = match turn.lock.try_lock() {
+        Ok(guard) => Some(guard),
+        Err(_) => {
+            let waited = tokio::time::timeout(WAIT_FOR_RENDER, turn.lock.lock()).await;
+            drop(waited);
+            if let Some(entry) = cache.get(&key, app.now()) {
+                cache.hits.fetch_add(1, Ordering::Relaxed);
+                let mut response = respond(&entry, request.headers(), false);
+                response.extensions_mut().insert(Outcome::Hit);
+                return response;
+            }
+            None
+        }
+    };
+    let response = render_and_store(&app, key, scopes, request, next).await;
+    drop(first);
     response
+}
+
+/// How long a reader waits for another's render of the same page before rendering it too.
+const WAIT_FOR_RENDER: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// A reader's place among those who missed one page at the same time. The page's entry in
+/// `rendering` goes with the last of them, however they leave (a reader who disconnects too).
+struct Turn<'a> {
+    cache: &'a PageCache,
+    key: String,
+    lock: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl<'a> Turn<'a> {
+    fn take(cache: &'a PageCache, key: &str) -> Turn<'a> {
+        let lock = cache.rendering.lock().expect("rendering lock").entry(key.to_string()).or_default().clone();
+        Turn { cache, key: key.to_string(), lock }
+    }
+}
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        let mut rendering = self.cache.rendering.lock().expect("rendering lock");
+        // The map's reference and ours: nobody else is waiting.
+        if Arc::strong_count(&self.lock) <= 2 {
+            rendering.remove(&self.key);
+        }
+    }
+}
+
+/// The scopes of a request whose page may be stored: a public path, written plainly (a
+/// percent-encoded one would be stored under a scope no write names), and with a query only
+/// where the page depends on it (search, job filters); other queries would only fill the cache.
+fn storable_request(uri: &axum::http::Uri) -> Option<Vec<String>> {
+    let path = uri.path();
+    if path.contains('%') {
+        return None;
+    }
+    if uri.query().is_some() && !(path == "/search" || path == "/jobs") {
+        return None;
+    }
+    scopes_of(path)
 }
 
 /// Renders a missed page, stores it if it may be kept, and answers the reader.
@@ -467,7 +523,7 @@ async fn render_and_store(
     request.headers_mut().remove(header::IF_MODIFIED_SINCE);
     let epoch = cache.epoch.load(Ordering::Acquire);
     let response = next.run(request).await;
-    if !storable(&response) {
+    if !storable(&response) || body_too_large(&response, cache.max_bytes() / 4) {
         return response;
     }
     let (parts, body) = response.into_parts();
@@ -538,6 +594,8 @@ mod tests {
         assert_eq!(accepted(&headers(&[("accept-encoding", "gzip")])), (false, true));
         assert_eq!(accepted(&headers(&[("accept-encoding", "br;q=0, gzip;q=0.5")])), (false, true));
         assert_eq!(accepted(&headers(&[])), (false, false));
+        assert_eq!(accepted(&headers(&[("accept-encoding", "br;q=0, *")])), (false, true));
+        assert_eq!(accepted(&headers(&[("accept-encoding", "*, gzip;q=0")])), (true, false));
         let cache = PageCache::new(&config(8));
         let entry = page(&cache, &["home"], &"Nachrichten über Robotik. ".repeat(200));
         let br = respond(&entry, &headers(&[("accept-encoding", "gzip, br")]), false);

@@ -155,7 +155,8 @@ fn routes(app: Arc<App>) -> Router {
 async fn apply_changes(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     let writes = !matches!(*request.method(), axum::http::Method::GET | axum::http::Method::HEAD);
     let response = next.run(request).await;
-    if writes {
+    // Refused requests wrote nothing.
+    if writes && (response.status().is_success() || response.status().is_redirection()) {
         app.content_changed().await;
     }
     response

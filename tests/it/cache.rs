@@ -99,6 +99,15 @@ async fn pages_are_stored_compressed_and_revalidated(t: TestApp) {
     fetch(&t, "GET", "/news/gibt-es-nicht", &[]).await;
     assert_eq!(fetch(&t, "GET", "/news/gibt-es-nicht", &[]).await.status, StatusCode::NOT_FOUND);
     assert_eq!(fetch(&t, "GET", "/news/gibt-es-nicht", &[]).await.header("x-cache"), "");
+    // A query the page does not read, or a percent-encoded path, is served but not kept: either
+    // would be a copy no write names.
+    for path in ["/news/roboter-im-einsatz?utm_source=x", "/news/roboter%2Dim-einsatz"] {
+        let page = fetch(&t, "GET", path, &[]).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert_eq!(page.header("x-cache"), "", "{path}");
+    }
+    let stats = t.app.page_cache.stats();
+    assert_eq!(stats.rendering, 0, "no render left behind: {stats:?}");
 }
 
 async fn signed_in_editor(t: &TestApp) -> (String, String) {
