@@ -562,7 +562,6 @@ pub async fn create(
     };
     match queries::create_by(&app.db, &input, app.now(), Some(staff.user_id)).await {
         Ok(article) => {
-            app.content_changed().await;
             tracing::info!(
                 article = article.id,
                 user = staff.user_id,
@@ -627,7 +626,6 @@ pub async fn save(
     }
     match queries::update_by(&app.db, &current, &input, fields.version, app.now(), Some(staff.user_id)).await {
         Ok(article) => {
-            app.content_changed().await;
             tracing::info!(article = article.id, user = staff.user_id, version = article.version, "article saved");
             Ok(Redirect::to(&format!("/admin/articles/{}?notice={}", article.id, action.notice())).into_response())
         }
@@ -715,7 +713,6 @@ pub async fn restore(
     input.published_at = current.published_at;
     match queries::update_by(&app.db, &current, &input, expected, app.now(), Some(staff.user_id)).await {
         Ok(article) => {
-            app.content_changed().await;
             tracing::info!(
                 article = article.id,
                 user = staff.user_id,

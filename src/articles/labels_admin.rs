@@ -140,7 +140,6 @@ async fn create(app: Arc<App>, staff: Staff, kind: Kind, form: FormData) -> Resu
     };
     match labels::create(&app.db, kind, &input, app.now()).await {
         Ok(id) => {
-            app.content_changed().await;
             tracing::info!(kind = kind.as_str(), id, user = staff.user_id, "label created");
             Ok(Redirect::to(&format!("{}?notice=created", base(kind))).into_response())
         }
@@ -184,7 +183,6 @@ async fn save(app: Arc<App>, staff: Staff, kind: Kind, id: String, form: FormDat
             return page(&app, &staff, kind, Some(&current), &Typed::from_row(&current), outcome).await;
         };
         labels::merge_tags(&app.db, &current, &into, app.now()).await?;
-        app.content_changed().await;
         tracing::info!(from = current.id, into = into.id, user = staff.user_id, "tags merged");
         return Ok(Redirect::to(&format!("/admin/tags/{}?notice=merged", into.id)).into_response());
     }
@@ -196,7 +194,6 @@ async fn save(app: Arc<App>, staff: Staff, kind: Kind, id: String, form: FormDat
     };
     match labels::update(&app.db, kind, &current, &input, app.now()).await {
         Ok(()) => {
-            app.content_changed().await;
             tracing::info!(kind = kind.as_str(), id = current.id, user = staff.user_id, "label saved");
             Ok(Redirect::to(&format!("{}/{}?notice=saved", base(kind), current.id)).into_response())
         }

@@ -151,7 +151,8 @@ fn routes(app: Arc<App>) -> Router {
 }
 
 /// After a request that may have written: applies the change log before the answer goes out,
-/// so the writer's next page (and everyone's) shows the change.
+/// so the writer's next page (and everyone's) shows the change. Handlers need not do it
+/// themselves; work outside a request (the scheduler) calls `App::content_changed`.
 async fn apply_changes(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     let writes = !matches!(*request.method(), axum::http::Method::GET | axum::http::Method::HEAD);
     let response = next.run(request).await;
