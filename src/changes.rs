@@ -229,23 +229,10 @@ pub async fn sync(app: &App) -> anyhow::Result<usize> {
             "cannot apply the changed settings; the next worker round tries again"
         );
     }
-    // The parts every page shares first, then the pages: a page rendered in between would
-    // otherwise be stored with the parts from before.
-    app.forget_shared_parts();
-    let tz = app.time_zone();
-    let scopes: Vec<String> = scopes.into_iter().map(|s| expand(s, &tz)).collect();
-    app.page_cache.invalidate(&scopes);
-
-    let count = fresh.len();
-    for (id, _, _, created_at) in fresh {
-        follower.last = follower.last.max(id);
-        follower.seen.insert(id, created_at);
-    }
-    follower.seen.retain(|_, created_at| *created_at >= now - 2 * RECENT_SECS);
-
-    // The index, off the async threads. One article at a time when they are few: each is
-    // weighed against the index as it stands, with the ones before it. Many (an import, a
-    // renamed tag) go in one commit.
+    // The index first, off the async threads: pages that show search results or related
+    // articles, rendered after the pages are dropped below, must find it up to date. One
+    // article at a time when they are few: each is weighed against the index as it stands,
+    // with the ones before it. Many (an import, a renamed tag) go in one commit.
     let search = app.search.clone();
     let indexed = tokio::task::spawn_blocking(move || {
         if !gone.is_empty() {
@@ -263,6 +250,20 @@ pub async fn sync(app: &App) -> anyhow::Result<usize> {
     .await
     .map_err(anyhow::Error::from)
     .and_then(|r| r);
+    // Then the parts every page shares, then the pages (whatever became of the index): a page
+    // rendered in between would otherwise be stored with the parts from before.
+    app.forget_shared_parts();
+    let tz = app.time_zone();
+    let scopes: Vec<String> = scopes.into_iter().map(|s| expand(s, &tz)).collect();
+    app.page_cache.invalidate(&scopes);
+
+    let count = fresh.len();
+    for (id, _, _, created_at) in fresh {
+        follower.last = follower.last.max(id);
+        follower.seen.insert(id, created_at);
+    }
+    follower.seen.retain(|_, created_at| *created_at >= now - 2 * RECENT_SECS);
+
     match indexed {
         Ok(()) => {
             // The index holds every change up to here: a restart goes on from this position.

@@ -342,6 +342,13 @@ fn a_node_rides_out_a_postgresql_restart() {
     let data = tempfile::tempdir().unwrap();
     let node = std::sync::Arc::new(start_node_with(&postgres.url(), data.path(), 9, &["--demo"]));
     let cached = "/news/pflegeroboter-im-praxistest-augsburg";
+    // The demo is written after start-up; the node's follower then applies it (dropping pages,
+    // filling the index). Once search finds it, that is done and the page below stays stored.
+    let started = Instant::now();
+    while !node.get("/search?q=Pflegeroboter").body.contains(cached) {
+        assert!(started.elapsed() < Duration::from_secs(60), "the demo never reached the search index");
+        std::thread::sleep(Duration::from_millis(200));
+    }
     assert_eq!(node.get(cached).status, 200);
     assert_eq!(node.get(cached).header("x-cache"), Some("hit"));
 
