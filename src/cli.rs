@@ -1,6 +1,6 @@
 //! The command line: every subcommand acts on the site that `--config` and `--data` name.
 
-use std::io::{BufRead as _, IsTerminal as _};
+use std::io::{BufRead as _, IsTerminal as _, Read as _};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,6 +14,54 @@ use crate::articles::{import, queries};
 use crate::auth::users::{self, Email, Password, Role};
 use crate::config::{Config, LogFormat};
 use crate::db::Db;
+
+/// `println!` for the commands' output, returning an error instead of panicking. A closed pipe
+/// (`newsdesk article list | head -n 1`) becomes [`OutputClosed`], which ends the command
+/// quietly and successfully: the reader has what it wanted.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout(), $($arg)*).map_err($crate::cli::output_error)
+    }};
+}
+
+/// `eprintln!` for messages and progress on standard error. Errors are ignored: with standard
+/// error closed there is nowhere to report them, and the exit code still tells the outcome.
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `eprint!` without the newline (progress bars); see [`errln!`].
+macro_rules! err {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let mut stderr = std::io::stderr();
+        let _ = write!(stderr, $($arg)*);
+        let _ = stderr.flush();
+    }};
+}
+
+/// Standard output was closed by its reader.
+#[derive(Debug, thiserror::Error)]
+#[error("standard output was closed")]
+pub struct OutputClosed;
+
+#[doc(hidden)]
+pub fn output_error(error: std::io::Error) -> anyhow::Error {
+    if error.kind() == std::io::ErrorKind::BrokenPipe {
+        anyhow::Error::new(OutputClosed)
+    } else {
+        anyhow::Error::new(error).context("cannot write to standard output")
+    }
+}
+
+/// The largest text file a command reads (a campaign's Markdown).
+const MAX_TEXT_FILE: u64 = 1024 * 1024;
+/// The most read from standard input for a password.
+const MAX_PASSWORD_LINE: u64 = 4096;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -139,7 +187,9 @@ enum ArticleCommand {
         #[arg(value_name = "PATH", required = true)]
         paths: Vec<PathBuf>,
     },
-    /// List all articles with status, date and slug.
+    /// List all articles with status, date, slug and title, newest first: by publication time
+    /// (scheduled articles by the time they are planned for; drafts and others never published
+    /// by their last change, the time shown for them), then by slug.
     List,
     /// Print the articles related to one, as the site shows them under it.
     Related {
@@ -167,7 +217,7 @@ pub fn main() -> ExitCode {
             config
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return ExitCode::from(2);
         }
     };
@@ -175,14 +225,15 @@ pub fn main() -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            errln!("error: cannot start the async runtime: {e}");
             return ExitCode::FAILURE;
         }
     };
     match runtime.block_on(run(cli.command, config)) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.chain().any(|cause| cause.is::<OutputClosed>()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            errln!("error: {e:#}");
             ExitCode::FAILURE
         }
     }
@@ -232,27 +283,43 @@ enum NewsletterCommand {
 
 async fn outbox_status(config: Config, json: bool) -> anyhow::Result<()> {
     let db = open(&config).await?;
-    let status = crate::email::outbox::status(&db, crate::db::now(), 10).await?;
+    let mut status = crate::email::outbox::status(&db, crate::db::now(), 10).await?;
+    for c in &mut status.campaigns {
+        c.status = c.state().to_string();
+    }
     if json {
-        println!("{}", serde_json::to_string_pretty(&status)?);
+        outln!("{}", serde_json::to_string_pretty(&status)?)?;
         return Ok(());
     }
-    println!(
+    outln!(
         "queued {} (due now {}), sent {}, failed {}, dropped {}; sent in the last minute: {}",
-        status.queued, status.due, status.sent, status.failed, status.dropped, status.sent_last_minute
-    );
+        status.queued,
+        status.due,
+        status.sent,
+        status.failed,
+        status.dropped,
+        status.sent_last_minute
+    )?;
     for c in &status.campaigns {
         let done = c.sent + c.failed + c.dropped;
-        println!(
+        outln!(
             "campaign {:>4} {:<7} {:<8} {done:>7}/{:<7} sent {} failed {} dropped {}  {}",
-            c.id, c.kind, c.status, c.recipients, c.sent, c.failed, c.dropped, c.subject
-        );
+            c.id,
+            c.kind,
+            c.status,
+            c.recipients,
+            c.sent,
+            c.failed,
+            c.dropped,
+            c.subject
+        )?;
     }
     Ok(())
 }
 
 async fn newsletter_send(config: Config, subject: &str, body_file: &std::path::Path) -> anyhow::Result<()> {
-    let body = std::fs::read_to_string(body_file).with_context(|| format!("cannot read {}", body_file.display()))?;
+    let body = import::read_limited_text(body_file, MAX_TEXT_FILE)
+        .with_context(|| format!("cannot use {} as the campaign's text", body_file.display()))?;
     let i18n = crate::web::i18n::I18n::load()?;
     let (subject, body) = crate::email::newsletter::check_campaign(subject, &body)
         .map_err(|key| anyhow::anyhow!("{}", i18n.text(config.site.language, key, &[])))?;
@@ -262,11 +329,55 @@ async fn newsletter_send(config: Config, subject: &str, body_file: &std::path::P
         .await?
         .ok_or_else(|| anyhow::anyhow!("the campaign was not saved"))?;
     let recipients = crate::email::newsletter::start(&app, id, now).await?.unwrap_or(0);
-    println!("campaign {id} queued for {recipients} subscriber(s); `newsdesk outbox status` shows its progress");
+    outln!("campaign {id} queued for {recipients} subscriber(s); `newsdesk outbox status` shows its progress")?;
     Ok(())
 }
 
-async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
+/// Runs a command, then folds SQLite's write-ahead log into the database file.
+///
+/// Every command may have written (opening the database applies migrations), and without the
+/// checkpoint what it wrote would sit only in `newsdesk.db-wal`: a copy of `newsdesk.db` alone
+/// would miss it. This is the one place all commands pass through, so none can forget it; it
+/// runs after a failed command too, which may have written part of its work.
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    let url = config.database_url();
+    let busy_timeout = config.database.busy_timeout_ms;
+    let result = dispatch(command, config).await;
+    if crate::db::Backend::of_url(&url) == crate::db::Backend::Sqlite
+        && let Err(e) = checkpoint_sqlite(&url, busy_timeout).await
+    {
+        tracing::warn!(error = format!("{e:#}"), "could not fold the write-ahead log into the database file");
+    }
+    result
+}
+
+/// `PRAGMA wal_checkpoint(TRUNCATE)` on a connection of its own: the command's pool is gone by
+/// now. Never creates a database (a command may have refused to, like `backup` with a mistyped
+/// `--data`). When a running server reads at the same moment the checkpoint may stay partial;
+/// the server then folds the log in itself.
+async fn checkpoint_sqlite(url: &str, busy_timeout_ms: u64) -> anyhow::Result<()> {
+    use sqlx::ConnectOptions as _;
+    use std::str::FromStr as _;
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)?
+        .create_if_missing(false)
+        .busy_timeout(std::time::Duration::from_millis(busy_timeout_ms))
+        .disable_statement_logging();
+    let mut conn = match options.connect().await {
+        Ok(conn) => conn,
+        // No database file: nothing was written.
+        Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("14") => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    let (busy, log, done): (i64, i64, i64) =
+        sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(&mut conn).await?;
+    if busy != 0 {
+        tracing::debug!(log, done, "the write-ahead log is in use; it was folded in as far as possible");
+    }
+    sqlx::Connection::close(conn).await?;
+    Ok(())
+}
+
+async fn dispatch(command: Command, mut config: Config) -> anyhow::Result<()> {
     match command {
         Command::Serve { demo, listen } => {
             if let Some(listen) = listen {
@@ -282,7 +393,7 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
         Command::Migrate => {
             let db = Db::connect(&config).await?;
             let applied = db.migrate().await?;
-            println!("{applied} migration(s) applied; the database is up to date");
+            outln!("{applied} migration(s) applied; the database is up to date")?;
             Ok(())
         }
         Command::User { command: UserCommand::Add { role, password_stdin, email } } => {
@@ -290,7 +401,7 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             let password = Password::parse(read_password(password_stdin)?)?;
             let db = open(&config).await?;
             users::add(&db, &email, role, &password).await?;
-            println!("added {} as {}", email.as_str(), role.as_str());
+            outln!("added {} as {}", email.as_str(), role.as_str())?;
             Ok(())
         }
         Command::Article { command } => article(command, &config).await,
@@ -313,7 +424,7 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             );
             let db = Db::connect(&config).await?;
             db.backup(&path).await?;
-            println!("backup written to {}", path.display());
+            outln!("backup written to {}", path.display())?;
             Ok(())
         }
     }
@@ -322,7 +433,11 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
 fn read_password(from_stdin: bool) -> anyhow::Result<String> {
     if from_stdin || !std::io::stdin().is_terminal() {
         let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line).context("cannot read the password from standard input")?;
+        std::io::stdin()
+            .lock()
+            .take(MAX_PASSWORD_LINE)
+            .read_line(&mut line)
+            .context("cannot read the password from standard input")?;
         return Ok(line.trim_end_matches(['\r', '\n']).to_string());
     }
     let first = rpassword::prompt_password("Password: ").context("cannot read the password")?;
@@ -338,25 +453,27 @@ async fn article(command: ArticleCommand, config: &Config) -> anyhow::Result<()>
         ArticleCommand::Import { paths } => {
             let report = import::import_paths(&db, &paths, config.site.language, now).await;
             for (path, slug) in &report.imported {
-                println!("imported {} as /news/{slug}", path.display());
+                outln!("imported {} as /news/{slug}", path.display())?;
             }
             for (path, error) in &report.failed {
-                eprintln!("failed   {}: {error}", path.display());
+                errln!("failed   {}: {error}", path.display());
             }
-            println!("{} imported, {} failed", report.imported.len(), report.failed.len());
+            outln!("{} imported, {} failed", report.imported.len(), report.failed.len())?;
             anyhow::ensure!(report.failed.is_empty(), "{} file(s) could not be imported", report.failed.len());
             Ok(())
         }
         ArticleCommand::List => {
             let tz = config.time_zone();
-            println!("{:<12} {:<17} {:<50} TITLE", "STATUS", "PUBLISHED", "SLUG");
-            for a in queries::list_all(&db).await? {
-                let when = a
-                    .published_at
-                    .and_then(|t| jiff::Timestamp::from_second(t).ok())
+            let mut articles = queries::list_all(&db).await?;
+            // The order `--help` promises: what the DATE column shows, newest first, then slug.
+            let date = |a: &crate::articles::model::Article| a.published_at.unwrap_or(a.modified_at);
+            articles.sort_by(|a, b| date(b).cmp(&date(a)).then_with(|| a.slug.cmp(&b.slug)));
+            outln!("{:<12} {:<17} {:<50} TITLE", "STATUS", "DATE", "SLUG")?;
+            for a in &articles {
+                let when = jiff::Timestamp::from_second(date(a))
                     .map(|t| t.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string())
-                    .unwrap_or_else(|| "-".into());
-                println!("{:<12} {:<17} {:<50} {}", a.status.as_str(), when, a.slug, a.title);
+                    .unwrap_or_else(|_| "-".into());
+                outln!("{:<12} {:<17} {:<50} {}", a.status.as_str(), when, a.slug, a.title)?;
             }
             Ok(())
         }
@@ -373,17 +490,17 @@ async fn article(command: ArticleCommand, config: &Config) -> anyhow::Result<()>
                     .zip(&scored)
                     .map(|(a, (_, score))| serde_json::json!({ "slug": a.slug, "title": a.title, "score": (score * 1000.0).round() / 1000.0 }))
                     .collect();
-                println!("{}", serde_json::to_string_pretty(&list)?);
+                outln!("{}", serde_json::to_string_pretty(&list)?)?;
             } else {
                 for (a, (_, score)) in related.iter().zip(&scored) {
-                    println!("{score:.3}  {:<60} {}", a.slug, a.title);
+                    outln!("{score:.3}  {:<60} {}", a.slug, a.title)?;
                 }
             }
             Ok(())
         }
         ArticleCommand::Publish { slug } => {
             let article = queries::publish(&db, &slug, now).await?;
-            println!("published /news/{}", article.slug);
+            outln!("published /news/{}", article.slug)?;
             Ok(())
         }
     }
@@ -395,29 +512,29 @@ async fn import_wordpress(config: Config, file: &std::path::Path) -> anyhow::Res
     let report =
         crate::articles::wordpress::import(&db, file, config.site.language, crate::db::now(), |done, total| {
             let filled = (done * 30).checked_div(total).unwrap_or(30).min(30) as usize;
-            eprint!("\r[{}{}] {} of {} KiB", "#".repeat(filled), "-".repeat(30 - filled), done / 1024, total / 1024);
+            err!("\r[{}{}] {} of {} KiB", "#".repeat(filled), "-".repeat(30 - filled), done / 1024, total / 1024);
         })
         .await?;
-    eprintln!();
+    errln!();
     let articles: u64 = report.articles.values().sum();
     let by_status: Vec<String> = report.articles.iter().map(|(status, n)| format!("{n} {status}")).collect();
-    println!(
+    outln!(
         "imported {articles} article(s){} and {} comment(s) in {:.1} s",
         if by_status.is_empty() { String::new() } else { format!(" ({})", by_status.join(", ")) },
         report.comments,
         started.elapsed().as_secs_f64()
-    );
+    )?;
     for (reason, n) in &report.skipped {
-        println!("skipped {n}: {reason}");
+        outln!("skipped {n}: {reason}")?;
     }
     if report.images_left_out > 0 {
-        println!(
+        outln!(
             "{} image(s) on other hosts were left out (pages load nothing from other hosts): upload them again",
             report.images_left_out
-        );
+        )?;
     }
     if articles > 0 {
-        println!("the search index catches up in the background while the server runs (or run `newsdesk reindex`)");
+        outln!("the search index catches up in the background while the server runs (or run `newsdesk reindex`)")?;
     }
     Ok(())
 }
@@ -433,12 +550,12 @@ async fn reindex(config: Config) -> anyhow::Result<()> {
     index.rebuild(&articles, |done| {
         if done == articles.len() || done % 100 == 0 {
             let filled = done * 30 / total;
-            eprint!("\r[{}{}] {done}/{}", "#".repeat(filled), "-".repeat(30 - filled), articles.len());
+            err!("\r[{}{}] {done}/{}", "#".repeat(filled), "-".repeat(30 - filled), articles.len());
         }
     })?;
-    eprintln!();
+    errln!();
     crate::changes::save_position(&config.data_dir, position)?;
-    println!("indexed {} article(s) in {:.1} s", articles.len(), started.elapsed().as_secs_f64());
+    outln!("indexed {} article(s) in {:.1} s", articles.len(), started.elapsed().as_secs_f64())?;
     Ok(())
 }
 
@@ -461,18 +578,17 @@ async fn search(config: Config, text: &str, newest: bool, json: bool) -> anyhow:
             .iter()
             .map(|a| serde_json::json!({ "slug": a.slug, "title": a.title, "published_at": a.published_at }))
             .collect();
-        println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "total": total, "results": list }))?);
+        outln!("{}", serde_json::to_string_pretty(&serde_json::json!({ "total": total, "results": list }))?)?;
     } else {
-        println!("{total} result(s)");
+        outln!("{total} result(s)")?;
         for a in &found {
-            println!("{:<60} {}", a.slug, a.title);
+            outln!("{:<60} {}", a.slug, a.title)?;
         }
     }
     Ok(())
 }
 
 async fn assess(slug: &str, config: Config) -> anyhow::Result<()> {
-    use std::io::Read as _;
     let mut body = String::new();
     std::io::stdin()
         .take(1024 * 1024)
@@ -486,7 +602,7 @@ async fn assess(slug: &str, config: Config) -> anyhow::Result<()> {
     let corpus = app.search.corpus_for(&crate::comments::moderation::terms_to_weigh(&text, &body, article.language));
     let context = crate::comments::moderation::ArticleContext::new(&text, article.language, &corpus);
     let assessment = app.live().assessor.assess(&body, &context, &Default::default());
-    println!("{}", serde_json::to_string_pretty(&assessment)?);
+    outln!("{}", serde_json::to_string_pretty(&assessment)?)?;
     Ok(())
 }
 

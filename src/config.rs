@@ -6,7 +6,7 @@
 //! Its value is read as a TOML value when it parses as one (`8080`, `true`, `["a"]`) and as a
 //! string otherwise.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::str::FromStr as _;
 
@@ -59,8 +59,85 @@ pub struct ServerConfig {
     pub request_timeout_secs: u64,
     /// On SIGTERM, in-flight requests get this long to finish.
     pub shutdown_grace_secs: u64,
+    /// A connection that has not sent a request's whole header this long after it opened, or
+    /// after its last answer, is closed (slow clients would otherwise hold it for ever).
+    pub header_timeout_secs: u64,
+    /// Open connections one client address may hold; further ones are closed at once. Proxies
+    /// we trust (see `trusted_proxies`) are not capped. 0: no cap.
+    pub max_connections_per_client: usize,
     /// Take the client's address from `X-Forwarded-For`: only behind a reverse proxy that sets it.
     pub trust_forwarded_for: bool,
+    /// With `trust_forwarded_for`: the networks of the proxies in front (a load balancer, then a
+    /// CDN's edge, say). The client is the right-most `X-Forwarded-For` entry outside them, and a
+    /// request from a peer outside them is taken at its own address. Empty: the one proxy we
+    /// talk to is trusted and the last entry is the client.
+    pub trusted_proxies: Vec<IpNet>,
+}
+
+/// A network such as `10.0.0.0/8` or `2001:db8::/32`, or one address (`192.0.2.7`), parsed when
+/// the config is loaded so a typo stops the start with the key's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IpNet {
+    network: IpAddr,
+    prefix: u8,
+}
+
+impl IpNet {
+    /// Whether `ip` lies in this network; an IPv4 address mapped into IPv6 counts as IPv4.
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        match (self.network, ip.to_canonical()) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+impl std::str::FromStr for IpNet {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<IpNet, String> {
+        let bad = || format!("{text:?} is not an address or a network such as \"10.0.0.0/8\"");
+        let (addr, prefix) = match text.trim().split_once('/') {
+            Some((addr, prefix)) => (addr, Some(prefix)),
+            None => (text.trim(), None),
+        };
+        let network: IpAddr = addr.parse().map_err(|_| bad())?;
+        let max = if network.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            None => max,
+            Some(p) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => {
+                p.parse::<u8>().ok().filter(|p| *p <= max).ok_or_else(bad)?
+            }
+            Some(_) => return Err(bad()),
+        };
+        Ok(IpNet { network: network.to_canonical(), prefix })
+    }
+}
+
+impl std::fmt::Display for IpNet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.network, self.prefix)
+    }
+}
+
+impl Serialize for IpNet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for IpNet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<IpNet, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
 }
 
 /// The page cache in memory (`web::cache`).
@@ -291,7 +368,10 @@ impl Default for ServerConfig {
             max_body_bytes: 1024 * 1024,
             request_timeout_secs: 30,
             shutdown_grace_secs: 20,
+            header_timeout_secs: 10,
+            max_connections_per_client: 64,
             trust_forwarded_for: false,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -469,6 +549,10 @@ impl Config {
         {
             return Err(("database.url", "must start with sqlite: or postgres://".into()));
         }
+        if !self.server.trusted_proxies.is_empty() && !self.server.trust_forwarded_for {
+            // Naming proxies without trusting their header is surely a half-done setup.
+            return Err(("server.trusted_proxies", "is set, but server.trust_forwarded_for is false".into()));
+        }
         let discovery = &self.discovery;
         for (key, url) in [
             ("discovery.websub_hub", &discovery.websub_hub),
@@ -644,6 +728,31 @@ mod tests {
         let err =
             Config::from_sources(None, Some("[site]\ntime_zone = \"Mars/Olympus\"\n"), &[]).unwrap_err().to_string();
         assert!(err.contains("site.time_zone"), "{err}");
+    }
+
+    #[test]
+    fn trusted_proxies_are_parsed_at_load() {
+        let text = "[server]\ntrust_forwarded_for = true\ntrusted_proxies = [\"10.0.0.0/8\", \"2001:db8::/32\", \"192.0.2.7\"]\n";
+        let config = Config::from_sources(None, Some(text), &[]).unwrap();
+        let [private, v6, one] = config.server.trusted_proxies[..] else { panic!("three networks") };
+        assert!(private.contains("10.200.3.4".parse().unwrap()));
+        assert!(private.contains("::ffff:10.0.0.1".parse().unwrap()), "IPv4 mapped into IPv6");
+        assert!(!private.contains("11.0.0.1".parse().unwrap()));
+        assert!(v6.contains("2001:db8:1::5".parse().unwrap()));
+        assert!(!v6.contains("2001:db9::5".parse().unwrap()));
+        assert!(!v6.contains("10.0.0.1".parse().unwrap()));
+        assert!(one.contains("192.0.2.7".parse().unwrap()) && !one.contains("192.0.2.8".parse().unwrap()));
+        assert!("0.0.0.0/0".parse::<IpNet>().unwrap().contains("203.0.113.9".parse().unwrap()));
+
+        for bad in ["10.0.0.0/33", "10.0.0/8", "10.0.0.0/", "10.0.0.0/+8", "proxy.internal"] {
+            let text = format!("[server]\ntrust_forwarded_for = true\ntrusted_proxies = [\"{bad}\"]\n");
+            let err = Config::from_sources(None, Some(&text), &[]).unwrap_err().to_string();
+            assert!(err.contains("trusted_proxies") && err.contains(bad), "{bad}: {err}");
+        }
+        let err = Config::from_sources(None, Some("[server]\ntrusted_proxies = [\"10.0.0.0/8\"]\n"), &[])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("trust_forwarded_for"), "{err}");
     }
 
     /// The example config lists every key with its default value, so operators can trust it.

@@ -52,18 +52,69 @@ struct FrontMatter {
     hero_credit: Option<String>,
 }
 
+/// Why a file named on the command line was not read.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    #[error("cannot read the file: {0}")]
+    Read(#[from] std::io::Error),
+    #[error("not a regular file (a folder, device, FIFO or socket): give a plain file")]
+    NotAFile,
+    #[error("the file is larger than {0} bytes")]
+    TooLarge(u64),
+}
+
+/// Opens a regular file for reading and refuses anything else. The type is checked before the
+/// file is opened, because opening a FIFO waits for a writer, and again on the open file, in
+/// case the path was swapped in between. Devices such as `/dev/zero` and FIFOs also report a
+/// length of 0, so only a regular file's length can be trusted for a size check.
+pub fn open_regular(path: &Path) -> Result<(std::fs::File, u64), FileError> {
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(FileError::NotAFile);
+    }
+    let file = std::fs::File::open(path)?;
+    let metadata = file.metadata()?;
+    if !metadata.is_file() {
+        return Err(FileError::NotAFile);
+    }
+    Ok((file, metadata.len()))
+}
+
+/// Reads a regular file of at most `limit` bytes. At most `limit + 1` bytes are read whatever
+/// the file claims, so a file that grows while it is read is refused rather than followed.
+pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
+    use std::io::Read as _;
+    let (file, len) = open_regular(path)?;
+    if len > limit {
+        return Err(FileError::TooLarge(limit));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(FileError::TooLarge(limit));
+    }
+    Ok(bytes)
+}
+
+/// [`read_limited`] for a text file.
+pub fn read_limited_text(path: &Path, limit: u64) -> Result<String, FileError> {
+    String::from_utf8(read_limited(path, limit)?)
+        .map_err(|e| FileError::Read(std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error())))
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     #[error("cannot read the file: {0}")]
     Read(#[from] std::io::Error),
-    #[error("the file is larger than {MAX_FILE} bytes")]
-    TooLarge,
+    #[error(transparent)]
+    File(#[from] FileError),
     #[error("the file does not start with a +++ front matter block")]
     NoFrontMatter,
     #[error("the front matter block is not closed with +++")]
     Unclosed,
     #[error("bad front matter: {0}")]
     FrontMatter(String),
+    #[error("the file holds a NUL character (U+0000), which no article may contain")]
+    Nul,
     #[error("published_at {0:?} is not an RFC 3339 time such as 2026-11-03T08:15:00Z")]
     Time(String),
     #[error("an article with slug {0:?} exists already")]
@@ -87,14 +138,21 @@ impl From<SaveError> for ImportError {
 pub fn parse(text: &str) -> Result<ArticleDraft, ImportError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let rest = text.strip_prefix("+++\n").or_else(|| text.strip_prefix("+++\r\n")).ok_or(ImportError::NoFrontMatter)?;
-    let end = rest
-        .match_indices("+++")
-        .find(|(i, _)| *i == 0 || rest[..*i].ends_with('\n'))
-        .map(|(i, _)| i)
+    // The block ends at the first line that is `+++` alone, so that a line of a multi-line value
+    // that merely starts with it ("+++ Eilmeldung +++") does not cut the block short.
+    let (end, after) = rest
+        .split_inclusive('\n')
+        .scan(0, |start, line| {
+            let at = *start;
+            *start += line.len();
+            Some((at, *start, line))
+        })
+        .find(|(_, _, line)| line.trim_end() == "+++")
+        .map(|(at, after, _)| (at, after))
         .ok_or(ImportError::Unclosed)?;
     let front: FrontMatter =
         toml::from_str(&rest[..end]).map_err(|e| ImportError::FrontMatter(e.to_string().trim_end().to_string()))?;
-    let body = rest[end + 3..].trim_start_matches(['\r', '\n']).to_string();
+    let body = rest[after..].trim_start_matches(['\r', '\n']).to_string();
     let published_at = match front.published_at {
         None => None,
         Some(value) => {
@@ -107,7 +165,7 @@ pub fn parse(text: &str) -> Result<ArticleDraft, ImportError> {
             Some(ts.as_second())
         }
     };
-    Ok(ArticleDraft {
+    let draft = ArticleDraft {
         title: front.title,
         slug: front.slug,
         places: front.places,
@@ -121,7 +179,16 @@ pub fn parse(text: &str) -> Result<ArticleDraft, ImportError> {
         language: front.language,
         status: Some(front.status.unwrap_or_else(|| "published".into())),
         published_at,
-    })
+    };
+    // PostgreSQL cannot store U+0000 in text: refused here, whether it came as a byte or as a
+    // TOML escape, rather than as a database error on one backend only.
+    let optional = [&draft.slug, &draft.hero_url, &draft.hero_alt, &draft.hero_credit, &draft.language, &draft.status];
+    let nul = [&draft.title, &draft.lead, &draft.body_md]
+        .into_iter()
+        .chain(optional.into_iter().flatten())
+        .chain(draft.places.iter().chain(&draft.tags).chain(&draft.authors))
+        .any(|text| text.contains('\0'));
+    if nul { Err(ImportError::Nul) } else { Ok(draft) }
 }
 
 /// Imports one parsed draft. A draft whose explicit slug exists is refused rather than
@@ -180,10 +247,7 @@ fn expand(paths: &[PathBuf], report: &mut ImportReport) -> Vec<PathBuf> {
 }
 
 async fn import_file(db: &Db, path: &Path, language: Language, now: i64) -> Result<String, ImportError> {
-    if std::fs::metadata(path)?.len() > MAX_FILE {
-        return Err(ImportError::TooLarge);
-    }
-    let text = std::fs::read_to_string(path)?;
+    let text = read_limited_text(path, MAX_FILE)?;
     let draft = parse(&text)?;
     import_draft(db, &draft, language, now).await
 }
@@ -325,12 +389,23 @@ mod tests {
     }
 
     #[test]
+    fn only_a_line_of_plus_signs_alone_closes_the_block() {
+        // Found by tests/it/fuzz.rs: a multi-line lead with a ticker line ended the block there.
+        let draft =
+            parse("+++\ntitle = \"T\"\nlead = \"\"\"Neu:\n+++ Eilmeldung +++\"\"\"\n+++  \r\n\nText +++\n").unwrap();
+        assert_eq!(draft.lead, "Neu:\n+++ Eilmeldung +++");
+        assert_eq!(draft.body_md, "Text +++\n");
+    }
+
+    #[test]
     fn refuses_bad_front_matter() {
         assert!(matches!(parse("# kein Front Matter"), Err(ImportError::NoFrontMatter)));
         assert!(matches!(parse("+++\ntitle = \"x\"\n"), Err(ImportError::Unclosed)));
         assert!(matches!(parse("+++\ntitle = \n+++\n"), Err(ImportError::FrontMatter(_))));
         assert!(matches!(parse("+++\ntitle = \"x\"\nfoo = 1\n+++\n"), Err(ImportError::FrontMatter(_))));
         assert!(matches!(parse("+++\ntitle = \"x\"\npublished_at = \"gestern\"\n+++\n"), Err(ImportError::Time(_))));
+        assert!(matches!(parse("+++\ntitle = \"a\\u0000b\"\n+++\n"), Err(ImportError::Nul)));
+        assert!(matches!(parse("+++\ntitle = \"x\"\n+++\nText\0"), Err(ImportError::Nul)));
     }
 
     #[test]

@@ -27,6 +27,9 @@ const MAX_FIELD: usize = 4 * 1024 * 1024;
 /// item cannot hold the whole file in memory.
 const MAX_COMMENTS: usize = 20_000;
 const MAX_TERMS: usize = 500;
+/// The largest export read. The file is streamed, so this bounds the time an import takes, not
+/// memory; exports of large sites run to a few hundred megabytes.
+const MAX_EXPORT: u64 = 4 * 1024 * 1024 * 1024;
 
 /// One `<item>` of the export.
 #[derive(Debug, Clone, Default)]
@@ -73,6 +76,8 @@ enum Parsed {
 pub enum WxrError {
     #[error("cannot read {0}: {1}")]
     Io(String, std::io::Error),
+    #[error("cannot import {0}: {1}")]
+    File(String, super::import::FileError),
     #[error("not well-formed XML at byte {position}: {message}")]
     Xml { position: u64, message: String },
     #[error("the file declares a DOCTYPE; WordPress exports have none, and entity declarations are refused")]
@@ -279,16 +284,29 @@ pub async fn import(
     now: i64,
     progress: impl Fn(u64, u64) + Send + 'static,
 ) -> Result<Report, WxrError> {
-    let open = || std::fs::File::open(path).map_err(|e| WxrError::Io(path.display().to_string(), e));
-    let size = open()?.metadata().map(|m| m.len()).unwrap_or(0);
+    // Only a regular file, and at most MAX_EXPORT + 1 bytes of it on either pass: a device such
+    // as /dev/zero never ends, and a FIFO could not be read twice anyway.
+    let refused = |e| WxrError::File(path.display().to_string(), e);
+    let too_large = || refused(super::import::FileError::TooLarge(MAX_EXPORT));
+    let open = || super::import::open_regular(path).map_err(refused);
+    let (_, size) = open()?;
+    if size > MAX_EXPORT {
+        return Err(too_large());
+    }
     // First pass: the whole file must be well-formed before anything is stored.
-    let file = open()?;
-    tokio::task::spawn_blocking(move || parse(BufReader::new(file), |_| true))
+    let checked = Arc::new(AtomicU64::new(0));
+    let file = Counting { inner: open()?.0.take(MAX_EXPORT + 1), read: checked.clone() };
+    let first = tokio::task::spawn_blocking(move || parse(BufReader::new(file), |_| true))
         .await
-        .map_err(|e| WxrError::Io("parser".into(), std::io::Error::other(e)))??;
+        .map_err(|e| WxrError::Io("parser".into(), std::io::Error::other(e)))?;
+    // A file that grew past the limit was cut short, which the parser would call broken XML.
+    if checked.load(Ordering::Relaxed) > MAX_EXPORT {
+        return Err(too_large());
+    }
+    first?;
 
     let read = Arc::new(AtomicU64::new(0));
-    let reader = BufReader::new(Counting { inner: open()?, read: read.clone() });
+    let reader = BufReader::new(Counting { inner: open()?.0.take(MAX_EXPORT + 1), read: read.clone() });
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Parsed>(64);
     let parser = tokio::task::spawn_blocking(move || parse(reader, |p| tx.blocking_send(p).is_ok()));
     let mut report = Report::default();
@@ -309,7 +327,11 @@ pub async fn import(
             }
         }
     }
-    parser.await.map_err(|e| WxrError::Io("parser".into(), std::io::Error::other(e)))??;
+    let second = parser.await.map_err(|e| WxrError::Io("parser".into(), std::io::Error::other(e)))?;
+    if read.load(Ordering::Relaxed) > MAX_EXPORT {
+        return Err(too_large());
+    }
+    second?;
     progress(size, size);
     Ok(report)
 }

@@ -105,15 +105,23 @@ pub async fn login(
         return Ok(login_page(&app, StatusCode::FORBIDDEN, Some("login-error-expired"), &email_raw, &next).await);
     }
     let account: String = email_raw.to_lowercase().chars().take(254).collect();
-    let ip_hash = app.keys.ip_hash(&app.db, ip, now).await?;
-    if sessions::throttled(&app.db, &account, &ip_hash, now).await? {
-        tracing::warn!("sign-in throttled");
-        return Ok(
-            login_page(&app, StatusCode::TOO_MANY_REQUESTS, Some("login-error-throttled"), &email_raw, &next).await
-        );
-    }
+    let client = match cookie(&headers, sessions::DEVICE_COOKIE) {
+        Some(device) if sessions::known_device(&app.keys, &account, device, now) => {
+            sessions::Client::KnownDevice(device.to_string())
+        }
+        _ => sessions::Client::Address(app.keys.ip_hash(&app.db, ip, now).await?),
+    };
     // The attempt counts before the slow check, so parallel guesses all meet the limit.
-    let attempt = sessions::record_failure(&app.db, &account, &ip_hash, now).await?;
+    let attempt = match sessions::begin_attempt(&app.db, &account, &client, now).await? {
+        sessions::Attempt::Allowed { id } => id,
+        sessions::Attempt::Throttled { retry_after } => {
+            tracing::warn!(retry_after, "sign-in throttled");
+            let mut page =
+                login_page(&app, StatusCode::TOO_MANY_REQUESTS, Some("login-error-throttled"), &email_raw, &next).await;
+            page.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+            return Ok(page);
+        }
+    };
     let password = Password::parse(form.get("password").unwrap_or_default().to_string());
     let user = match Email::parse(&email_raw) {
         Ok(email) => users::credentials(&app.db, &email).await?,
@@ -135,7 +143,7 @@ pub async fn login(
         return Ok(login_page(&app, StatusCode::UNAUTHORIZED, Some("login-error-wrong"), &email_raw, &next).await);
     };
     sessions::forget_failure(&app.db, attempt).await?;
-    sessions::clear_failures(&app.db, &account).await?;
+    sessions::clear_failures(&app.db, &account, &client).await?;
     // A new sign-in ends the session the browser had before.
     if let Some(old) = cookie(&headers, COOKIE) {
         sessions::delete(&app.db, old).await?;
@@ -143,8 +151,11 @@ pub async fn login(
     let token = sessions::create(&app.db, user.id, now).await?;
     tracing::info!(user = user.id, "signed in");
     let mut response = Redirect::to(&next).into_response();
-    if let Ok(value) = HeaderValue::from_str(&sessions::session_cookie(&token, secure(&app))) {
-        response.headers_mut().insert(header::SET_COOKIE, value);
+    let device = sessions::device_cookie(&app.keys, &account, now, secure(&app));
+    for cookie in [sessions::session_cookie(&token, secure(&app)), device] {
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
     }
     Ok(response)
 }

@@ -18,12 +18,19 @@ use crate::web::error::AppError;
 pub const COOKIE: &str = "nd_admin";
 /// A session ends this long after sign-in.
 pub const SESSION_SECS: i64 = 12 * 3600;
-/// Failed sign-ins counted over this window...
+/// Failed sign-ins are counted over this window (see [`begin_attempt`]).
 pub const FAILURE_WINDOW_SECS: i64 = 15 * 60;
-/// ...lock an account after this many...
-pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-/// ...and an IP address after this many (on any accounts).
+/// Failures of one account from one client that cost no wait.
+pub const FREE_TRIES: i64 = 3;
+/// Failures of one account from many clients before those without a device cookie wait.
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 10;
+/// How many clients failing on one account make a spread-out guesser.
+pub const DISTRIBUTED_CLIENTS: i64 = 5;
+/// Failures from one client address, on any accounts, that stop it for the window.
 pub const MAX_FAILURES_PER_IP: i64 = 20;
+/// The cookie that marks a browser which signed in before, and how long it is good for.
+pub const DEVICE_COOKIE: &str = "nd_device";
+pub const DEVICE_SECS: i64 = 365 * 86_400;
 
 /// A signed-in member of staff.
 #[derive(Debug, Clone)]
@@ -116,41 +123,133 @@ pub fn clear_cookie(secure: bool) -> String {
     format!("{COOKIE}=; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=0{secure}")
 }
 
-/// Whether sign-in for `account` or from `ip_hash` is locked for now.
-pub async fn throttled(db: &Db, account: &str, ip_hash: &str, now: i64) -> Result<bool, sqlx::Error> {
+/// A sign-in attempt that may go ahead, already counted as failed until [`forget_failure`]
+/// takes it back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempt {
+    Allowed {
+        id: i64,
+    },
+    /// Too many failures lately: try again in this many seconds.
+    Throttled {
+        retry_after: i64,
+    },
+}
+
+/// Who is trying to sign in, for the throttle: a salted IP hash, or a browser that signed in
+/// to this account before (its device cookie), which others' failures never slow down.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Client {
+    Address(String),
+    KnownDevice(String),
+}
+
+impl Client {
+    fn key(&self) -> String {
+        match self {
+            Client::Address(ip_hash) => ip_hash.clone(),
+            Client::KnownDevice(cookie) => format!("device:{}", &hash(cookie.as_bytes())[..32]),
+        }
+    }
+}
+
+/// The wait before the next try after `failures` failures, where the first `free` cost
+/// nothing: 5 s, then doubling, at most `cap`.
+fn backoff(failures: i64, free: i64, cap: i64) -> i64 {
+    if failures < free { 0 } else { (5_i64 << (failures - free).min(20)).min(cap) }
+}
+
+/// Decides whether a sign-in attempt may go ahead and, if so, counts it as failed, in one
+/// transaction that sign-ins take in turn (so parallel guesses all meet the limit).
+///
+/// Throttling slows a guesser without locking out the owner:
+/// - per account and client together, the first [`FREE_TRIES`] failures cost nothing, then
+///   each try waits for a delay that doubles from 5 s up to the failure window;
+/// - per client address, [`MAX_FAILURES_PER_IP`] failures on any accounts stop it for the
+///   window (a guesser's own address);
+/// - per account, when failures come from [`DISTRIBUTED_CLIENTS`] or more clients (a guesser
+///   spread over many addresses), clients without a device cookie wait between tries, up to a
+///   minute; a browser that signed in to the account before is not slowed by others.
+pub async fn begin_attempt(db: &Db, account: &str, client: &Client, now: i64) -> Result<Attempt, sqlx::Error> {
+    let key = client.key();
+    let since = now - FAILURE_WINDOW_SECS;
+    let mut tx = db.begin().await?;
+    if db.backend == crate::db::Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock(7262430717)").execute(&mut *tx).await?;
+    }
     let row = sqlx::query(
-        "SELECT COUNT(*) FILTER (WHERE account = $1), COUNT(*) FILTER (WHERE ip_hash = $2) \
+        "SELECT COUNT(*) FILTER (WHERE account = $1 AND ip_hash = $2),
+                MAX(at) FILTER (WHERE account = $1 AND ip_hash = $2),
+                COUNT(*) FILTER (WHERE ip_hash = $2),
+                COUNT(*) FILTER (WHERE account = $1 AND ip_hash NOT LIKE 'device:%'),
+                COUNT(DISTINCT ip_hash) FILTER (WHERE account = $1 AND ip_hash NOT LIKE 'device:%'),
+                MAX(at) FILTER (WHERE account = $1 AND ip_hash NOT LIKE 'device:%')
          FROM login_failures WHERE at > $3 AND (account = $1 OR ip_hash = $2)",
     )
     .bind(account)
-    .bind(ip_hash)
-    .bind(now - FAILURE_WINDOW_SECS)
-    .fetch_one(&db.pool)
+    .bind(&key)
+    .bind(since)
+    .fetch_one(&mut *tx)
     .await?;
-    let (by_account, by_ip): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
-    Ok(by_account >= MAX_FAILURES_PER_ACCOUNT || by_ip >= MAX_FAILURES_PER_IP)
-}
-
-/// Counts a sign-in attempt as failed until [`forget_failure`] takes it back; returns its id.
-pub async fn record_failure(db: &Db, account: &str, ip_hash: &str, now: i64) -> Result<i64, sqlx::Error> {
+    let pair: i64 = row.try_get(0)?;
+    let pair_last: Option<i64> = row.try_get(1)?;
+    let by_client: i64 = row.try_get(2)?;
+    let by_account: i64 = row.try_get(3)?;
+    let clients: i64 = row.try_get(4)?;
+    let account_last: Option<i64> = row.try_get(5)?;
+    let mut wait = pair_last.map_or(0, |last| last + backoff(pair, FREE_TRIES, FAILURE_WINDOW_SECS) - now);
+    if matches!(client, Client::Address(_)) {
+        if by_client >= MAX_FAILURES_PER_IP {
+            wait = wait.max(FAILURE_WINDOW_SECS);
+        }
+        if clients >= DISTRIBUTED_CLIENTS {
+            let spread = account_last.map_or(0, |last| last + backoff(by_account, MAX_FAILURES_PER_ACCOUNT, 60) - now);
+            wait = wait.max(spread);
+        }
+    }
+    if wait > 0 {
+        return Ok(Attempt::Throttled { retry_after: wait });
+    }
     let id = sqlx::query_scalar("INSERT INTO login_failures (account, ip_hash, at) VALUES ($1, $2, $3) RETURNING id")
         .bind(account)
-        .bind(ip_hash)
+        .bind(&key)
         .bind(now)
-        .fetch_one(&db.pool)
+        .fetch_one(&mut *tx)
         .await?;
-    sqlx::query("DELETE FROM login_failures WHERE at < $1").bind(now - FAILURE_WINDOW_SECS).execute(&db.pool).await?;
-    Ok(id)
+    sqlx::query("DELETE FROM login_failures WHERE at < $1").bind(since).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(Attempt::Allowed { id })
 }
 
-/// Takes back an attempt counted by [`record_failure`] that succeeded.
+/// The device cookie a browser gets when it signs in: it proves later that this browser knew
+/// the account's password before, so a guesser elsewhere does not slow it down.
+pub fn device_cookie(keys: &super::keys::Keys, account: &str, now: i64, secure: bool) -> String {
+    let value = format!("{now}.{}", keys.sign("device", &format!("{account}.{now}")));
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{DEVICE_COOKIE}={value}; Path=/admin/login; HttpOnly; SameSite=Strict; Max-Age={DEVICE_SECS}{secure}")
+}
+
+/// Whether a device cookie was given to a browser that signed in to `account`, within a year.
+pub fn known_device(keys: &super::keys::Keys, account: &str, cookie: &str, now: i64) -> bool {
+    let Some((issued, mac)) = cookie.split_once('.') else { return false };
+    let Ok(at) = issued.parse::<i64>() else { return false };
+    at <= now && now - at <= DEVICE_SECS && keys.verify("device", &format!("{account}.{issued}"), mac)
+}
+
+/// Takes back an attempt counted by [`begin_attempt`] that succeeded.
 pub async fn forget_failure(db: &Db, id: i64) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM login_failures WHERE id = $1").bind(id).execute(&db.pool).await?;
     Ok(())
 }
 
-pub async fn clear_failures(db: &Db, account: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM login_failures WHERE account = $1").bind(account).execute(&db.pool).await?;
+/// Forgets the failures of this account from this client, after it signed in. A guesser's
+/// failures elsewhere stay counted: the owner's sign-in must not reset their wait.
+pub async fn clear_failures(db: &Db, account: &str, client: &Client) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_failures WHERE account = $1 AND ip_hash = $2")
+        .bind(account)
+        .bind(client.key())
+        .execute(&db.pool)
+        .await?;
     Ok(())
 }
 

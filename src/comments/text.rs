@@ -60,39 +60,60 @@ mod tests {
 
 /// Marks each occurrence of `terms` (case-insensitive) in rendered comment HTML with `<mark>`,
 /// outside tags, so moderators see what triggered a flag.
+///
+/// Matching folds case one character at a time and never slices a lower-cased copy: lower-casing
+/// changes byte lengths for some letters (the Kelvin sign, a capital I with a dot), so offsets
+/// into a lower-cased copy are not offsets into the text.
 pub fn highlight(html: &str, terms: &[String]) -> String {
-    let needles: Vec<String> =
-        terms.iter().map(|t| escape_html(&t.to_lowercase()).into_owned()).filter(|t| t.len() >= 2).collect();
+    let needles: Vec<Vec<char>> = terms
+        .iter()
+        .map(|t| escape_html(&t.to_lowercase()).chars().collect::<Vec<char>>())
+        .filter(|t| t.len() >= 2)
+        .collect();
     if needles.is_empty() {
-        return html.to_string();
-    }
-    let lower = html.to_lowercase();
-    // Lower-casing may change byte lengths (rare letters); then leave the text as it is.
-    if lower.len() != html.len() {
         return html.to_string();
     }
     let mut out = String::with_capacity(html.len() + 32);
     let mut i = 0;
     let mut in_tag = false;
-    while i < html.len() {
-        let c = html[i..].chars().next().expect("i is on a char boundary");
+    while let Some(c) = html[i..].chars().next() {
         if in_tag || c == '<' {
             in_tag = c != '>';
             out.push(c);
             i += c.len_utf8();
             continue;
         }
-        if let Some(needle) =
-            needles.iter().find(|n| lower[i..].starts_with(n.as_str()) && !html[i..i + n.len()].contains('<'))
-        {
-            let _ = write!(out, "<mark>{}</mark>", &html[i..i + needle.len()]);
-            i += needle.len();
+        if let Some(len) = needles.iter().find_map(|n| folded_match(&html[i..], n)) {
+            let _ = write!(out, "<mark>{}</mark>", &html[i..i + len]);
+            i += len;
         } else {
             out.push(c);
             i += c.len_utf8();
         }
     }
     out
+}
+
+/// The byte length of the prefix of `text` whose lower-cased characters are exactly `needle`,
+/// if there is one and it crosses no tag.
+fn folded_match(text: &str, needle: &[char]) -> Option<usize> {
+    let mut wanted = needle.iter();
+    let mut len = 0;
+    for c in text.chars() {
+        if c == '<' {
+            return None;
+        }
+        for lower in c.to_lowercase() {
+            if wanted.next() != Some(&lower) {
+                return None;
+            }
+        }
+        len += c.len_utf8();
+        if wanted.as_slice().is_empty() {
+            return Some(len);
+        }
+    }
+    None
 }
 
 /// The words an assessment's reasons quote (`insult: "Vollidiot" (idiot)`), for [`highlight`].
@@ -119,5 +140,19 @@ mod highlight_tests {
         assert!(marked.starts_with("<p>Du <mark>Vollidiot</mark>,"), "{marked}");
         assert!(marked.contains("href=\"https://vollidiot.example\""), "attributes untouched: {marked}");
         assert_eq!(quoted_terms(&["insult: \"Depp\" (dep)".into(), "attack on a person: \"du *\"".into()]), ["Depp"]);
+    }
+
+    #[test]
+    fn letters_whose_lower_case_changes_length_do_not_break_marking() {
+        // The Kelvin sign shrinks from three bytes to one when lower-cased, a capital I with a
+        // dot grows from two to three: together the lengths agree but the offsets do not.
+        let html = render("\u{212A}\u{130}\u{130} Du Vollidiot \u{212A}elvin \u{130}diot");
+        let marked = highlight(&html, &["Vollidiot".to_string(), "kelvin".to_string(), "i\u{307}diot".to_string()]);
+        assert!(marked.contains("<mark>Vollidiot</mark>"), "{marked}");
+        assert!(marked.contains("<mark>\u{212A}elvin</mark>"), "folded letters match too: {marked}");
+        assert!(marked.contains("<mark>\u{130}diot</mark>"), "{marked}");
+        for text in ["\u{212A}", "\u{130}", "\u{212A}\u{130}\u{130}x", "\u{130}\u{130}\u{212A}<b>"] {
+            let _ = highlight(&render(text), &["x".repeat(2), "i\u{307}".into(), "kk".into()]);
+        }
     }
 }

@@ -9,11 +9,16 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, AssertSqlSafe, ConnectOptions as _};
+use sqlx::{AnyPool, AssertSqlSafe, ConnectOptions as _, Connection as _};
 
 use crate::config::Config;
 
 pub type Pool = AnyPool;
+
+/// How long a request waits for a connection before it answers 503. Long enough for a burst of
+/// requests to queue behind the pool; short enough that readers and load balancers hear of a
+/// database outage within seconds (each retry of a lost server also happens within it).
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -87,7 +92,27 @@ impl Db {
             // costs a round trip to its thread. A PostgreSQL connection can be stale after a
             // server restart, so it is checked.
             .test_before_acquire(backend == Backend::Postgres)
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            // A connection must come back outside any transaction. A transaction that failed
+            // to commit or roll back (SQLite rolls back by itself when the disk is full, so the
+            // later ROLLBACK fails) leaves the driver counting one open; reused, that connection
+            // would refuse every BEGIN until the process restarts. Such a connection is closed
+            // and the pool opens a fresh one.
+            .after_release(|conn, _meta| {
+                Box::pin(async move {
+                    if !conn.is_in_transaction() {
+                        return Ok(true);
+                    }
+                    // A dropped transaction's rollback is queued on the connection: let it run
+                    // before deciding.
+                    sqlx::Connection::ping(&mut *conn).await?;
+                    let clean = !conn.is_in_transaction();
+                    if !clean {
+                        tracing::warn!("closing a database connection left inside a failed transaction");
+                    }
+                    Ok(clean)
+                })
+            })
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if conn.backend_name() == "SQLite" {
@@ -146,17 +171,18 @@ impl Db {
                 continue;
             }
             let sql = std::str::from_utf8(sql).with_context(|| format!("migration {name} is not UTF-8"))?;
-            let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-            sqlx::raw_sql(AssertSqlSafe(sql))
-                .execute(&mut *tx)
-                .await
-                .with_context(|| format!("migration {name} failed"))?;
-            sqlx::query("INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)")
-                .bind(*name)
-                .bind(now())
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
+            // Rebuilding a table on SQLite (the only way to change a key) drops the old one,
+            // which with foreign keys on would cascade into every table that references it.
+            // Such a migration asks for them off; SQLite allows that only outside a transaction.
+            let keys_off = self.backend == Backend::Sqlite && sql.starts_with(FOREIGN_KEYS_OFF);
+            if keys_off {
+                sqlx::raw_sql("PRAGMA foreign_keys = OFF").execute(&mut *conn).await?;
+            }
+            let applied = apply(conn, name, sql, keys_off).await;
+            if keys_off {
+                sqlx::raw_sql("PRAGMA foreign_keys = ON").execute(&mut *conn).await?;
+            }
+            applied?;
             tracing::info!(migration = name, "applied migration");
             count += 1;
         }
@@ -178,6 +204,26 @@ impl Db {
             .with_context(|| format!("cannot write the backup to {target}"))?;
         Ok(())
     }
+}
+
+/// The first line of a SQLite migration that must run with foreign keys off.
+const FOREIGN_KEYS_OFF: &str = "-- newsdesk: foreign keys off";
+
+/// Runs one migration in its own transaction and records it.
+async fn apply(conn: &mut sqlx::AnyConnection, name: &str, sql: &str, check_keys: bool) -> anyhow::Result<()> {
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut *tx).await.with_context(|| format!("migration {name} failed"))?;
+    if check_keys {
+        let broken = sqlx::raw_sql("PRAGMA foreign_key_check").fetch_all(&mut *tx).await?;
+        anyhow::ensure!(broken.is_empty(), "migration {name} would leave {} broken references", broken.len());
+    }
+    sqlx::query("INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)")
+        .bind(name)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The current time as Unix seconds, the form every timestamp is stored in.

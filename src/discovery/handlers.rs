@@ -59,8 +59,15 @@ fn respond(
     response
 }
 
+/// A listing's feed. Its articles and its existence follow the listing's HTML page: both come
+/// from [`queries::list_live`], and a tag's or author's feed, like its page, is 404 while no live
+/// article carries the label (one used only by drafts or scheduled articles would otherwise name
+/// an embargoed topic or author).
 async fn feed(app: &App, listing: Listing, meta: FeedMeta, format: Format) -> Result<Response, AppError> {
-    let (articles, _) = queries::list_live(&app.db, listing, 1, FEED_SIZE, app.now()).await?;
+    let (articles, live) = queries::list_live(&app.db, listing, 1, FEED_SIZE, app.now()).await?;
+    if live == 0 && matches!(listing, Listing::Tag(_) | Listing::Author(_)) {
+        return Err(AppError::NotFound);
+    }
     let site = Site::from_config(&app.config());
     let last_modified = feeds::last_modified(&articles);
     let (body, content_type) = match format {

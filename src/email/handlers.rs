@@ -15,16 +15,14 @@ use minijinja::context;
 use minijinja::value::Serde;
 use tracing::instrument;
 
-use super::subscribers::{self, Kind, Signup, Subscriber};
+use super::subscribers::{self, Kind, Signup, SignupOutcome, Subscriber};
+use super::{ConfirmToken, SubscriberToken};
 use crate::app::App;
 use crate::articles::handlers::parse_slug;
 use crate::articles::model::Article;
 use crate::articles::queries as articles;
 use crate::web::client::{ClientIp, FormData, same_origin};
 use crate::web::error::AppError;
-
-/// Signups from one IP hash per hour at most.
-pub const SIGNUPS_PER_HOUR: i64 = 5;
 
 /// A page of this module, never cached and never leaking its URL (which holds a token).
 fn private(status: StatusCode, body: String) -> Response {
@@ -175,15 +173,6 @@ async fn handle_signup(
     }
     let now = app.now();
     let ip_hash = app.keys.ip_hash(&app.db, ip, now).await?;
-    {
-        let mut tx = app.db.begin().await?;
-        crate::comments::queries::lock_sender(&mut tx, app.db.backend, &ip_hash).await?;
-        if subscribers::recent_signups(&mut tx, &ip_hash, now - 3600).await? >= SIGNUPS_PER_HOUR {
-            drop(tx);
-            refuse("rate limit");
-            return Ok(message(app, StatusCode::TOO_MANY_REQUESTS, refused, "signup-error-rate", back).await);
-        }
-    }
     let (consent_key, form_name) = match (&article, form.get("form")) {
         (Some(a), _) => ("alert-consent", format!("/news/{}/alerts", a.slug)),
         (None, Some("article")) => ("newsletter-consent", "article-cta".to_string()),
@@ -199,6 +188,10 @@ async fn handle_signup(
         ip_hash,
     };
     let outcome = subscribers::signup(app, &signup, now).await?;
+    if outcome == SignupOutcome::RateLimited {
+        refuse("rate limit");
+        return Ok(message(app, StatusCode::TOO_MANY_REQUESTS, refused, "signup-error-rate", back).await);
+    }
     tracing::info!(kind = kind.as_str(), outcome = ?outcome, "signup received");
     Ok(message(app, StatusCode::OK, "signup-check-title", "signup-check-text", back).await)
 }
@@ -208,8 +201,8 @@ async fn handle_signup(
 #[instrument(skip_all)]
 pub async fn confirm_page(State(app): State<Arc<App>>, Path(token): Path<String>) -> Result<Response, AppError> {
     let now = app.now();
-    let found = match super::parse_confirm_token(&app.keys, &token, now) {
-        Some(subscription) => subscribers::confirmable(&app.db, subscription, now).await?,
+    let found = match ConfirmToken::parse(&token, now) {
+        Some(parsed) => subscribers::confirmable(&app.db, &app.keys, &parsed, now).await?,
         None => None,
     };
     let Some((email, kind, article_title, active)) = found else {
@@ -235,16 +228,16 @@ pub async fn confirm(
         return Ok(message(&app, StatusCode::FORBIDDEN, "signup-refused-title", "signup-error-origin", None).await);
     }
     let now = app.now();
-    let confirmed = match super::parse_confirm_token(&app.keys, &token, now) {
-        Some(subscription) => subscribers::confirm(&app, subscription, now).await?,
+    let confirmed = match ConfirmToken::parse(&token, now) {
+        Some(parsed) => subscribers::confirm(&app, &parsed, now).await?,
         None => None,
     };
-    let Some(subscriber) = confirmed else {
+    let Some(preferences_token) = confirmed else {
         tracing::info!("confirmation refused: invalid, expired or erased");
         return Ok(invalid_confirmation(&app).await);
     };
-    tracing::info!(subscriber, "subscription confirmed");
-    let preferences = format!("/subscription/{}", super::subscriber_token(&app.keys, subscriber));
+    tracing::info!("subscription confirmed");
+    let preferences = format!("/subscription/{preferences_token}");
     Ok(message(
         &app,
         StatusCode::OK,
@@ -262,8 +255,8 @@ async fn invalid_confirmation(app: &App) -> Response {
 }
 
 async fn subscriber(app: &App, token: &str) -> Result<Option<Subscriber>, AppError> {
-    match super::parse_subscriber_token(&app.keys, token) {
-        Some(id) => Ok(subscribers::find(&app.db, id).await?),
+    match SubscriberToken::parse(token) {
+        Some(parsed) => Ok(subscribers::find(&app.db, &app.keys, &parsed).await?),
         None => Ok(None),
     }
 }

@@ -11,7 +11,8 @@
 //! - `alerts`: when an article is published, the readers who asked for news like an earlier one.
 //!
 //! Readers are known by a capability link, `/subscription/{token}`, where the token is the
-//! subscriber's id signed with the site key: it needs no storage and cannot be guessed.
+//! subscriber's id and its row's random key signed with the site key: it cannot be guessed,
+//! and it names one row for good (an id given out again would not match the key).
 
 pub mod admin;
 pub mod alerts;
@@ -28,36 +29,80 @@ use crate::auth::keys::Keys;
 /// A pending signup lapses after this long.
 pub const CONFIRM_VALID_SECS: i64 = 7 * 86_400;
 
-/// The token in a subscriber's links: `{id}-{mac}`.
-pub fn subscriber_token(keys: &Keys, subscriber_id: i64) -> String {
-    format!("{subscriber_id}-{}", keys.sign("subscriber", &subscriber_id.to_string()))
+/// The token in a subscriber's links: `{id}-{mac}`, the MAC over the id and the row's own
+/// random key. The key ties a link to one row for good: ids are never given out twice, and
+/// even if one were, an old link would not name the new row. Rows from before the keys existed
+/// have an empty key and keep the links already mailed to them.
+pub fn subscriber_token(keys: &Keys, subscriber_id: i64, token_key: &str) -> String {
+    format!("{subscriber_id}-{}", keys.sign("subscriber", &keyed_payload(subscriber_id, token_key)))
 }
 
-/// The subscriber a token stands for, or `None` for a forged or malformed one.
-pub fn parse_subscriber_token(keys: &Keys, token: &str) -> Option<i64> {
-    let (id, mac) = token.split_once('-')?;
-    if id.is_empty() || id.len() > 18 || !id.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
+fn keyed_payload(id: i64, token_key: &str) -> String {
+    if token_key.is_empty() { id.to_string() } else { format!("{id}.{token_key}") }
+}
+
+/// A subscriber token as it came in: the id it claims and its MAC, not yet checked against the
+/// row's key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubscriberToken {
+    pub id: i64,
+    mac: String,
+}
+
+impl SubscriberToken {
+    /// Reads a token's form; `None` for anything that is not `{digits}-{hex}`.
+    pub fn parse(token: &str) -> Option<SubscriberToken> {
+        let (id, mac) = token.split_once('-')?;
+        if id.is_empty() || id.len() > 18 || !id.bytes().all(|b| b.is_ascii_digit()) || mac.len() > 64 {
+            return None;
+        }
+        Some(SubscriberToken { id: id.parse().ok()?, mac: mac.to_string() })
     }
-    keys.verify("subscriber", id, mac).then(|| id.parse().ok()).flatten()
+
+    /// Whether the token was issued for the row with this id and key.
+    pub fn matches(&self, keys: &Keys, token_key: &str) -> bool {
+        keys.verify("subscriber", &keyed_payload(self.id, token_key), &self.mac)
+    }
 }
 
-/// The token of a confirmation link: `{subscription id}-{issued at}-{mac}`.
-pub fn confirm_token(keys: &Keys, subscription_id: i64, issued_at: i64) -> String {
-    let payload = format!("{subscription_id}.{issued_at}");
+/// The token of a confirmation link: `{subscription id}-{issued at}-{mac}`, the MAC over both
+/// and the subscription row's own key.
+pub fn confirm_token(keys: &Keys, subscription_id: i64, token_key: &str, issued_at: i64) -> String {
+    let payload = confirm_payload(subscription_id, token_key, issued_at);
     format!("{subscription_id}-{issued_at}-{}", keys.sign("confirm", &payload))
 }
 
-/// The subscription a confirmation token confirms, if it is genuine and not older than a week.
-pub fn parse_confirm_token(keys: &Keys, token: &str, now: i64) -> Option<i64> {
-    let mut parts = token.splitn(3, '-');
-    let (id, issued, mac) = (parts.next()?, parts.next()?, parts.next()?);
-    let digits = |s: &str| !s.is_empty() && s.len() <= 18 && s.bytes().all(|b| b.is_ascii_digit());
-    if !digits(id) || !digits(issued) || !keys.verify("confirm", &format!("{id}.{issued}"), mac) {
-        return None;
+fn confirm_payload(id: i64, token_key: &str, issued_at: i64) -> String {
+    if token_key.is_empty() { format!("{id}.{issued_at}") } else { format!("{id}.{issued_at}.{token_key}") }
+}
+
+/// A confirmation token as it came in, not older than a week; checked against its row with
+/// [`ConfirmToken::matches`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfirmToken {
+    pub subscription: i64,
+    issued_at: i64,
+    mac: String,
+}
+
+impl ConfirmToken {
+    pub fn parse(token: &str, now: i64) -> Option<ConfirmToken> {
+        let mut parts = token.splitn(3, '-');
+        let (id, issued, mac) = (parts.next()?, parts.next()?, parts.next()?);
+        let digits = |s: &str| !s.is_empty() && s.len() <= 18 && s.bytes().all(|b| b.is_ascii_digit());
+        if !digits(id) || !digits(issued) || mac.len() > 64 {
+            return None;
+        }
+        let issued_at: i64 = issued.parse().ok()?;
+        if issued_at > now || now - issued_at > CONFIRM_VALID_SECS {
+            return None;
+        }
+        Some(ConfirmToken { subscription: id.parse().ok()?, issued_at, mac: mac.to_string() })
     }
-    let issued: i64 = issued.parse().ok()?;
-    (issued <= now && now - issued <= CONFIRM_VALID_SECS).then(|| id.parse().ok()).flatten()
+
+    pub fn matches(&self, keys: &Keys, token_key: &str) -> bool {
+        keys.verify("confirm", &confirm_payload(self.subscription, token_key, self.issued_at), &self.mac)
+    }
 }
 
 /// The keyed hash an erased address leaves on the suppression list.
@@ -80,16 +125,30 @@ mod tests {
     #[test]
     fn tokens_verify_and_forgeries_fail() {
         let keys = Keys::fixed([3; 32]);
-        let token = subscriber_token(&keys, 42);
-        assert_eq!(parse_subscriber_token(&keys, &token), Some(42));
-        assert_eq!(parse_subscriber_token(&keys, &token.replacen("42", "43", 1)), None);
-        assert_eq!(parse_subscriber_token(&keys, "42"), None);
-        assert_eq!(parse_subscriber_token(&Keys::fixed([4; 32]), &token), None);
-        let confirm = confirm_token(&keys, 7, 1_000);
-        assert_eq!(parse_confirm_token(&keys, &confirm, 1_000 + 3600), Some(7));
-        assert_eq!(parse_confirm_token(&keys, &confirm, 1_000 + CONFIRM_VALID_SECS + 1), None, "expired");
-        assert_eq!(parse_confirm_token(&keys, &confirm.replace("-1000-", "-2000-"), 3000), None);
-        assert_eq!(parse_confirm_token(&keys, &token, 1_000), None, "a subscriber token does not confirm");
+        let token = subscriber_token(&keys, 42, "k1");
+        let parsed = SubscriberToken::parse(&token).unwrap();
+        assert_eq!(parsed.id, 42);
+        assert!(parsed.matches(&keys, "k1"));
+        assert!(!parsed.matches(&keys, "k2"), "another row with the same id does not match");
+        assert!(!parsed.matches(&keys, ""), "nor a row from before the keys");
+        assert!(!SubscriberToken::parse(&token.replacen("42", "43", 1)).unwrap().matches(&keys, "k1"));
+        assert_eq!(SubscriberToken::parse("42"), None);
+        assert!(!parsed.matches(&Keys::fixed([4; 32]), "k1"));
+        let legacy = subscriber_token(&keys, 42, "");
+        assert!(SubscriberToken::parse(&legacy).unwrap().matches(&keys, ""), "old links keep working");
+        assert!(!SubscriberToken::parse(&legacy).unwrap().matches(&keys, "k1"), "but not for a new row");
+
+        let confirm = confirm_token(&keys, 7, "c1", 1_000);
+        let parsed = ConfirmToken::parse(&confirm, 1_000 + 3600).unwrap();
+        assert_eq!(parsed.subscription, 7);
+        assert!(parsed.matches(&keys, "c1") && !parsed.matches(&keys, "c2"));
+        assert_eq!(ConfirmToken::parse(&confirm, 1_000 + CONFIRM_VALID_SECS + 1), None, "expired");
+        let moved = ConfirmToken::parse(&confirm.replace("-1000-", "-2000-"), 3000).unwrap();
+        assert!(!moved.matches(&keys, "c1"), "the issue time is signed");
+        assert!(
+            ConfirmToken::parse(&token, 1_000).is_none_or(|t| !t.matches(&keys, "k1")),
+            "a subscriber token does not confirm"
+        );
     }
 
     #[test]

@@ -155,6 +155,35 @@ pub async fn retry_later(db: &Db, message: &Claimed, error: &str, now: i64) -> R
     Ok(())
 }
 
+/// A try that found the mail server unavailable: the message is due again at once, as the
+/// sender holds all mail until the server answers. It counts as a try, so a message that
+/// meets outage after outage still ends after [`MAX_ATTEMPTS`].
+pub async fn hold(db: &Db, message: &Claimed, error: &str, now: i64) -> Result<(), sqlx::Error> {
+    let error: String = error.chars().take(1000).collect();
+    if message.attempts >= MAX_ATTEMPTS {
+        return fail(db, message, &error, now).await;
+    }
+    sqlx::query("UPDATE outbox SET run_at = $1, locked_until = NULL, last_error = $2 WHERE id = $3")
+        .bind(now)
+        .bind(error)
+        .bind(message.id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Puts claimed messages back untried: free for the next claim, their try not counted.
+pub async fn release(db: &Db, ids: &[i64]) -> Result<(), sqlx::Error> {
+    for chunk in ids.chunks(500) {
+        let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let sql = format!(
+            "UPDATE outbox SET locked_until = NULL, attempts = attempts - 1 WHERE status = 'queued' AND id IN ({list})"
+        );
+        sqlx::query(AssertSqlSafe(sql)).execute(&db.pool).await?;
+    }
+    Ok(())
+}
+
 async fn fail(db: &Db, message: &Claimed, error: &str, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE outbox SET status = 'failed', sent_at = $1, locked_until = NULL, last_error = $2 WHERE id = $3",
@@ -236,6 +265,8 @@ pub struct CampaignProgress {
     pub id: i64,
     pub kind: String,
     pub subject: String,
+    /// As stored: `draft` or `sending` (which stays once started); [`Self::state`] tells
+    /// whether the sending is over.
     pub status: String,
     pub created_at: i64,
     pub started_at: Option<i64>,
@@ -244,6 +275,18 @@ pub struct CampaignProgress {
     pub sent: i64,
     pub failed: i64,
     pub dropped: i64,
+}
+
+impl CampaignProgress {
+    /// `draft`, `sending` while any of its messages is queued, then `finished`: every message
+    /// was sent, failed or dropped. The table keeps `sending` for good once a campaign started.
+    pub fn state(&self) -> &'static str {
+        match self.status.as_str() {
+            "draft" => "draft",
+            _ if self.queued > 0 => "sending",
+            _ => "finished",
+        }
+    }
 }
 
 pub async fn status(db: &Db, now: i64, campaigns: i64) -> Result<Status, sqlx::Error> {

@@ -1,6 +1,14 @@
 //! The sender: claims due messages from the outbox, sends them through the transport, and
-//! records the outcome. Marks are written in small batches, so a crash sends again at most the
-//! messages sent since the last mark plus those on the wire.
+//! records the outcome. Each accepted message is marked sent as soon as the send loop sees it
+//! (together with any others that finished meanwhile), before the loop starts another send. So
+//! the messages accepted but not yet marked are always among the `email.connections` being
+//! sent or marked, and a crash (SIGKILL, power loss) sends again at most that many.
+//!
+//! A mail server that cannot be reached (connection refused, no answer, a failed greeting or
+//! sign-in) is an outage, not the fault of the messages tried: it is logged once when it begins
+//! and once when it ends, the messages tried wait without backoff, the rest of the batch is
+//! put back untried, and the sender only probes the server (one connection, no message and no
+//! rate-limit slot) every few seconds until it answers.
 //!
 //! The rate limit, `email.rate_per_second`, holds for all nodes together: each node paces its
 //! own sends with a token bucket, and takes its share of every second from a counter in the
@@ -19,9 +27,16 @@ use super::transport::{SendError, Transport};
 use crate::app::App;
 use crate::config::Config;
 
-/// Sent messages are marked in groups of this size (or when a batch ends).
-pub const MARK_EVERY: usize = 25;
+/// Messages a crash can leave accepted but unmarked beyond the `email.connections` in flight:
+/// none, as each is marked as soon as the send loop sees it. Kept under its old name (marks were
+/// once written 25 at a time) for the tests that add it to the number of connections.
+pub const MARK_EVERY: usize = 0;
 const IDLE: Duration = Duration::from_secs(1);
+/// The first wait before probing a mail server that cannot be reached; it doubles up to
+/// [`MAX_PROBE_DELAY`]. The cap is short so that mail flows within seconds of the server's
+/// return: a probe costs one connection attempt, nothing else.
+const FIRST_PROBE_DELAY: Duration = Duration::from_millis(500);
+const MAX_PROBE_DELAY: Duration = Duration::from_secs(2);
 
 /// A token bucket: `rate` tokens per second, holding at most one second's worth.
 #[derive(Debug)]
@@ -57,6 +72,12 @@ impl RateLimiter {
                 Some(wait) => tokio::time::sleep(wait).await,
             }
         }
+    }
+
+    /// Returns the token of a send that never reached the server.
+    pub fn give_back(&self) {
+        let mut state = self.state.lock().expect("rate limiter lock");
+        state.0 = (state.0 + 1.0).min(self.rate.max(1.0));
     }
 }
 
@@ -105,6 +126,15 @@ impl SharedRate {
         }
     }
 
+    /// Returns the grant of a send that never reached the server, if its second is still the
+    /// current grant's: the next send takes it. (A grant of a past second is worthless anyway.)
+    pub async fn give_back(&self, second: i64) {
+        let mut granted = self.granted.lock().await;
+        if granted.0 == second {
+            granted.1 += 1;
+        }
+    }
+
     /// Forgets the counts of seconds more than a minute old.
     pub async fn sweep(db: &crate::db::Db, now: i64) -> Result<u64, sqlx::Error> {
         Ok(sqlx::query("DELETE FROM mail_rate WHERE at_second < $1")
@@ -115,12 +145,92 @@ impl SharedRate {
     }
 }
 
+/// A mail server that cannot be reached, from the first failed attempt until a probe gets
+/// through.
+#[derive(Debug, Default)]
+pub struct Outage {
+    state: std::sync::Mutex<Option<OutageState>>,
+}
+
+#[derive(Debug)]
+struct OutageState {
+    began: Instant,
+    /// Messages tried in vain.
+    failed: u64,
+    /// Probes that found the server still unavailable.
+    probes: u64,
+    delay: Duration,
+    next_probe: Instant,
+}
+
+impl Outage {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<OutageState>> {
+        self.state.lock().expect("outage lock")
+    }
+
+    /// Whether the mail server is taken to be unavailable.
+    pub fn is_active(&self) -> bool {
+        self.lock().is_some()
+    }
+
+    /// Counts a message that found the server unavailable; the first begins the outage and
+    /// is the one logged.
+    fn message_failed(&self, error: &str) {
+        let mut state = self.lock();
+        match &mut *state {
+            Some(outage) => {
+                outage.failed += 1;
+                tracing::debug!(error, "mail server still unavailable");
+            }
+            None => {
+                tracing::warn!(error, "mail server unavailable: mail waits until it answers again");
+                let now = Instant::now();
+                *state = Some(OutageState {
+                    began: now,
+                    failed: 1,
+                    probes: 0,
+                    delay: FIRST_PROBE_DELAY,
+                    next_probe: now + FIRST_PROBE_DELAY,
+                });
+            }
+        }
+    }
+
+    fn probe_due(&self) -> bool {
+        self.lock().as_ref().is_some_and(|outage| Instant::now() >= outage.next_probe)
+    }
+
+    fn probe_failed(&self, error: &str) {
+        if let Some(outage) = self.lock().as_mut() {
+            outage.probes += 1;
+            outage.delay = (outage.delay * 2).min(MAX_PROBE_DELAY);
+            outage.next_probe = Instant::now() + outage.delay;
+            tracing::debug!(error, next_probe_in = ?outage.delay, "mail server still unavailable");
+        }
+    }
+
+    fn end(&self) {
+        if let Some(outage) = self.lock().take() {
+            let seconds = outage.began.elapsed().as_secs();
+            tracing::warn!(
+                seconds,
+                failed_attempts = outage.failed,
+                failed_probes = outage.probes,
+                "mail server available again after {seconds} s ({} message attempt(s) and {} probe(s) failed); sending resumes",
+                outage.failed,
+                outage.probes,
+            );
+        }
+    }
+}
+
 /// The sending side of the app: transport, rate limits and what every message shares.
 #[derive(Debug)]
 pub struct Mailer {
     pub transport: Transport,
     pub limiter: RateLimiter,
     pub shared: SharedRate,
+    pub outage: Outage,
     pub site: MailSite,
     pub from: lettre::Address,
     /// Messages claimed at once: about ten seconds' worth, so a batch ends well inside its lease.
@@ -137,6 +247,7 @@ impl Mailer {
             transport: Transport::from_config(config, &site.host)?,
             limiter: RateLimiter::new(rate),
             shared: SharedRate::new(rate),
+            outage: Outage::default(),
             site,
             from,
             batch: i64::from(rate.saturating_mul(10)).clamp(1, 500),
@@ -165,8 +276,30 @@ async fn campaign_parts(
     Ok(Some(parts))
 }
 
-/// Claims one batch and sends it; returns how many messages were claimed.
+/// Whether mail may go: yes, unless the mail server is in an outage. Then a probe, when one is
+/// due, tells whether the outage is over.
+async fn server_ready(app: &App) -> bool {
+    if !app.mailer.outage.probe_due() {
+        return !app.mailer.outage.is_active();
+    }
+    match app.mailer.transport.probe().await {
+        Ok(()) => {
+            app.mailer.outage.end();
+            true
+        }
+        Err(SendError::Unavailable(error) | SendError::Transient(error) | SendError::Permanent(error)) => {
+            app.mailer.outage.probe_failed(&error);
+            false
+        }
+    }
+}
+
+/// Claims one batch and sends it; returns how many messages were claimed (none while the mail
+/// server is unavailable).
 pub async fn send_batch(app: &Arc<App>) -> anyhow::Result<usize> {
+    if !server_ready(app).await {
+        return Ok(0);
+    }
     let claimed = outbox::claim(&app.db, app.now(), app.mailer.batch).await?;
     let count = claimed.len();
     if count == 0 {
@@ -174,10 +307,12 @@ pub async fn send_batch(app: &Arc<App>) -> anyhow::Result<usize> {
     }
     let mut campaigns: HashMap<i64, CampaignParts> = HashMap::new();
     let mut tasks: JoinSet<(Claimed, Result<(), SendError>)> = JoinSet::new();
-    let mut sent: Vec<i64> = Vec::new();
     let mut queue = claimed.into_iter();
+    let mut unavailable = false;
     loop {
-        while tasks.len() < app.mailer.concurrency {
+        // No new sends while marks are written: what was accepted but is not yet marked stays
+        // within the sends in flight.
+        while !unavailable && tasks.len() < app.mailer.concurrency {
             let Some(message) = queue.next() else { break };
             let campaign = match message.campaign_id {
                 Some(id) => campaign_parts(app, &mut campaigns, id).await?,
@@ -189,27 +324,40 @@ pub async fn send_batch(app: &Arc<App>) -> anyhow::Result<usize> {
                 (message, result)
             });
         }
-        let Some(done) = tasks.join_next().await else { break };
-        let (message, result) = done?;
+        let Some(first) = tasks.join_next().await else { break };
+        let mut finished = Vec::new();
+        for done in std::iter::once(first).chain(std::iter::from_fn(|| tasks.try_join_next())) {
+            match done {
+                Ok(done) => finished.push(done),
+                // Its message stays leased and goes again when the lease runs out.
+                Err(e) => tracing::error!(error = %e, "a mail send task failed"),
+            }
+        }
         let now = app.now();
-        match result {
-            Ok(()) => {
-                sent.push(message.id);
-                if sent.len() >= MARK_EVERY {
-                    outbox::mark_sent(&app.db, &std::mem::take(&mut sent), now).await?;
+        let accepted: Vec<i64> = finished.iter().filter(|(_, result)| result.is_ok()).map(|(m, _)| m.id).collect();
+        outbox::mark_sent(&app.db, &accepted, now).await?;
+        for (message, result) in finished {
+            match result {
+                Ok(()) => {}
+                Err(SendError::Unavailable(error)) => {
+                    unavailable = true;
+                    app.mailer.outage.message_failed(&error);
+                    outbox::hold(&app.db, &message, &error, now).await?;
                 }
-            }
-            Err(SendError::Transient(error)) => {
-                tracing::warn!(message = message.id, attempt = message.attempts, error, "mail delayed");
-                outbox::retry_later(&app.db, &message, &error, now).await?;
-            }
-            Err(SendError::Permanent(error)) => {
-                tracing::warn!(message = message.id, error, "mail refused for good");
-                outbox::bounce(&app.db, &message, &error, now, app.config().email.bounce_limit).await?;
+                Err(SendError::Transient(error)) => {
+                    tracing::warn!(message = message.id, attempt = message.attempts, error, "mail delayed");
+                    outbox::retry_later(&app.db, &message, &error, now).await?;
+                }
+                Err(SendError::Permanent(error)) => {
+                    tracing::warn!(message = message.id, error, "mail refused for good");
+                    outbox::bounce(&app.db, &message, &error, now, app.config().email.bounce_limit).await?;
+                }
             }
         }
     }
-    outbox::mark_sent(&app.db, &sent, app.now()).await?;
+    if unavailable {
+        outbox::release(&app.db, &queue.map(|m| m.id).collect::<Vec<_>>()).await?;
+    }
     Ok(count)
 }
 
@@ -217,7 +365,14 @@ async fn deliver(app: &App, message: &Claimed, campaign: Option<&(String, String
     let Some((subject, text, html)) = compose::parts_of(message, campaign) else {
         return Err(SendError::Permanent(format!("message {} has no content", message.id)));
     };
-    let token = super::subscriber_token(&app.keys, message.subscriber_id.unwrap_or(0));
+    let token = match message.subscriber_id {
+        Some(id) => super::subscribers::link_token(&app.db, &app.keys, id)
+            .await
+            .map_err(|e| SendError::Transient(format!("reading the subscriber: {e}")))?
+            .ok_or_else(|| SendError::Permanent(format!("subscriber {id} is gone")))?,
+        // Mail to staff (invitations, password links) has no reader's links to fill in.
+        None => String::new(),
+    };
     let parts = Parts {
         outbox_id: message.id,
         created_at: message.created_at,
@@ -230,9 +385,16 @@ async fn deliver(app: &App, message: &Claimed, campaign: Option<&(String, String
     };
     let bytes = compose::format(&app.mailer.site, &parts, app.now()).map_err(SendError::Permanent)?;
     app.mailer.limiter.acquire().await;
-    app.mailer.shared.acquire(&app.db).await.map_err(|e| SendError::Transient(format!("rate limit: {e}")))?;
+    let second =
+        app.mailer.shared.acquire(&app.db).await.map_err(|e| SendError::Transient(format!("rate limit: {e}")))?;
     let name = format!("{}.{}", message.created_at, message.id);
-    app.mailer.transport.send(&app.mailer.from, &message.recipient, &name, &bytes).await
+    let result = app.mailer.transport.send(&app.mailer.from, &message.recipient, &name, &bytes).await;
+    if matches!(result, Err(SendError::Unavailable(_))) {
+        // Nothing reached the server: the slot goes to a message that will.
+        app.mailer.limiter.give_back();
+        app.mailer.shared.give_back(second).await;
+    }
+    result
 }
 
 /// Sends everything due now; tests call it to make mail deterministic. Returns how many
@@ -241,8 +403,8 @@ pub async fn send_pending(app: &Arc<App>) -> anyhow::Result<usize> {
     let mut total = 0;
     loop {
         let n = send_batch(app).await?;
-        if n == 0 {
-            return Ok(total);
+        if n == 0 || app.mailer.outage.is_active() {
+            return Ok(total + n);
         }
         total += n;
     }
@@ -283,5 +445,48 @@ mod tests {
         }
         let elapsed = started.elapsed();
         assert!(elapsed >= Duration::from_millis(450), "{elapsed:?}");
+    }
+
+    #[tokio::test]
+    async fn a_send_that_never_reached_the_server_gives_its_token_back() {
+        let limiter = RateLimiter::new(10);
+        let tokens = |l: &RateLimiter| l.state.lock().unwrap().0;
+        limiter.acquire().await;
+        assert!(tokens(&limiter) < 1.0, "the one token was taken");
+        limiter.give_back();
+        assert!(tokens(&limiter) >= 1.0, "and is there again for the next message");
+    }
+
+    #[tokio::test]
+    async fn a_grant_given_back_in_its_second_goes_to_the_next_send() {
+        let shared = SharedRate::new(50);
+        *shared.granted.lock().await = (1_000, 2);
+        shared.give_back(1_000).await;
+        assert_eq!(*shared.granted.lock().await, (1_000, 3));
+        shared.give_back(999).await;
+        assert_eq!(*shared.granted.lock().await, (1_000, 3), "a past second's grant is worth nothing");
+    }
+
+    #[test]
+    fn an_outage_begins_once_backs_off_and_ends_once() {
+        let outage = Outage::default();
+        assert!(!outage.is_active() && !outage.probe_due());
+        outage.message_failed("connection refused");
+        outage.message_failed("connection refused");
+        assert!(outage.is_active());
+        let delay = |o: &Outage| o.lock().as_ref().unwrap().delay;
+        assert_eq!(delay(&outage), FIRST_PROBE_DELAY);
+        for _ in 0..10 {
+            outage.probe_failed("connection refused");
+        }
+        assert_eq!(delay(&outage), MAX_PROBE_DELAY, "the wait doubles up to its cap");
+        assert!(!outage.probe_due(), "no probe before the wait is over");
+        {
+            let state = outage.lock();
+            let state = state.as_ref().unwrap();
+            assert_eq!((state.failed, state.probes), (2, 10));
+        }
+        outage.end();
+        assert!(!outage.is_active());
     }
 }

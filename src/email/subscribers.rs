@@ -5,11 +5,20 @@ use serde::Serialize;
 use sqlx::{AnyConnection, Row as _};
 
 use super::outbox::{self, NewMessage, kind};
+use super::{ConfirmToken, SubscriberToken};
 use crate::app::App;
+use crate::auth::keys::{Keys, random_hex};
 use crate::db::Db;
 
 /// A form cannot send more than one confirmation to an address this often.
 pub const REMAIL_SECS: i64 = 600;
+
+/// Confirmations and reminders that signup forms may send one address in a day, whatever was
+/// signed up for: a form must not become a way to mail someone over and over.
+pub const MAILS_PER_ADDRESS_PER_DAY: i64 = 3;
+
+/// Confirmations and reminders one client (salted IP hash) may cause in an hour.
+pub const MAILS_PER_CLIENT_PER_HOUR: i64 = 5;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -48,28 +57,59 @@ pub enum SignupOutcome {
     ConfirmationSent,
     /// Already subscribed: a reminder with the preferences link went out.
     ReminderSent,
-    /// A mail went to this address a moment ago; nothing more was sent.
+    /// A mail went to this address a moment ago, or too many today; nothing more was sent.
     Throttled,
+    /// This client caused too many signup mails in the last hour; nothing was stored or sent.
+    RateLimited,
 }
 
 async fn subscriber_id(conn: &mut AnyConnection, email: &str, now: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query("INSERT INTO subscribers (email, created_at) VALUES ($1, $2) ON CONFLICT (email) DO NOTHING")
-        .bind(email)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO subscribers (email, created_at, token_key) VALUES ($1, $2, $3) ON CONFLICT (email) DO NOTHING",
+    )
+    .bind(email)
+    .bind(now)
+    .bind(random_hex(16))
+    .execute(&mut *conn)
+    .await?;
     sqlx::query_scalar("SELECT id FROM subscribers WHERE email = $1").bind(email).fetch_one(&mut *conn).await
 }
 
 /// Records a signup and queues its confirmation in one transaction. An address that is
 /// already subscribed gets a reminder with its preferences link instead; nothing tells the
 /// form which case it was.
+///
+/// The limits per client and per address are counted and the mail recorded in this same
+/// transaction, and signups take their turn (SQLite's write lock, an advisory lock on
+/// PostgreSQL), so parallel requests cannot all pass a check that none has counted yet.
 pub async fn signup(app: &App, signup: &Signup, now: i64) -> anyhow::Result<SignupOutcome> {
     let mut tx = app.db.begin().await?;
+    if app.db.backend == crate::db::Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock(7262430716)").execute(&mut *tx).await?;
+    }
+    let by_client: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM signup_mails WHERE ip_hash = $1 AND at > $2")
+        .bind(&signup.ip_hash)
+        .bind(now - 3600)
+        .fetch_one(&mut *tx)
+        .await?;
+    if by_client >= MAILS_PER_CLIENT_PER_HOUR {
+        return Ok(SignupOutcome::RateLimited);
+    }
     let subscriber = subscriber_id(&mut tx, &signup.email, now).await?;
+    let to_address: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM signup_mails WHERE subscriber_id = $1 AND at > $2")
+        .bind(subscriber)
+        .bind(now - 86_400)
+        .fetch_one(&mut *tx)
+        .await?;
+    // An address erased before gets one confirmation a day at most, until it confirms.
+    let limit = if is_suppressed(&mut tx, &app.keys, &signup.email).await? { 1 } else { MAILS_PER_ADDRESS_PER_DAY };
+    if to_address >= limit {
+        // Dropping the transaction forgets a subscriber row made just now.
+        return Ok(SignupOutcome::Throttled);
+    }
     let article_id = signup.article.as_ref().map(|(id, _)| *id);
     let existing = sqlx::query(
-        "SELECT id, status, mailed_at FROM subscriptions
+        "SELECT id, status, mailed_at, token_key FROM subscriptions
          WHERE subscriber_id = $1 AND kind = $2 AND COALESCE(article_id, 0) = $3",
     )
     .bind(subscriber)
@@ -77,7 +117,7 @@ pub async fn signup(app: &App, signup: &Signup, now: i64) -> anyhow::Result<Sign
     .bind(article_id.unwrap_or(0))
     .fetch_optional(&mut *tx)
     .await?;
-    let (subscription, status) = match existing {
+    let (subscription, status, token_key) = match existing {
         Some(row) => {
             let mailed: Option<i64> = row.try_get(2)?;
             if mailed.is_some_and(|t| now - t < REMAIL_SECS) {
@@ -85,6 +125,7 @@ pub async fn signup(app: &App, signup: &Signup, now: i64) -> anyhow::Result<Sign
             }
             let id: i64 = row.try_get(0)?;
             let status: String = row.try_get(1)?;
+            let token_key: String = row.try_get(3)?;
             if status == "active" {
                 sqlx::query("UPDATE subscriptions SET mailed_at = $1 WHERE id = $2")
                     .bind(now)
@@ -106,13 +147,14 @@ pub async fn signup(app: &App, signup: &Signup, now: i64) -> anyhow::Result<Sign
                 .execute(&mut *tx)
                 .await?;
             }
-            (id, status)
+            (id, status, token_key)
         }
         None => {
+            let token_key = random_hex(16);
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO subscriptions (subscriber_id, kind, article_id, status, created_at, expires_at, mailed_at,
-                    consent_text, consent_form, consent_ip_hash, consent_at)
-                 VALUES ($1, $2, $3, 'pending', $4, $5, $4, $6, $7, $8, $4) RETURNING id",
+                    consent_text, consent_form, consent_ip_hash, consent_at, token_key)
+                 VALUES ($1, $2, $3, 'pending', $4, $5, $4, $6, $7, $8, $4, $9) RETURNING id",
             )
             .bind(subscriber)
             .bind(signup.kind.as_str())
@@ -122,11 +164,18 @@ pub async fn signup(app: &App, signup: &Signup, now: i64) -> anyhow::Result<Sign
             .bind(&signup.consent_text)
             .bind(&signup.form)
             .bind(&signup.ip_hash)
+            .bind(&token_key)
             .fetch_one(&mut *tx)
             .await?;
-            (id, "pending".to_string())
+            (id, "pending".to_string(), token_key)
         }
     };
+    sqlx::query("INSERT INTO signup_mails (ip_hash, subscriber_id, at) VALUES ($1, $2, $3)")
+        .bind(&signup.ip_hash)
+        .bind(subscriber)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
     let article_title = signup.article.as_ref().map(|(_, t)| t.clone()).unwrap_or_default();
     let (outcome, template, message_kind) = if status == "active" {
         (SignupOutcome::ReminderSent, "reminder", kind::REMINDER)
@@ -136,7 +185,7 @@ pub async fn signup(app: &App, signup: &Signup, now: i64) -> anyhow::Result<Sign
     let confirm_url = format!(
         "{}/subscription/confirm/{}",
         app.config().site.base_url,
-        super::confirm_token(&app.keys, subscription, now)
+        super::confirm_token(&app.keys, subscription, &token_key, now)
     );
     let page = minijinja::context! {
         kind => signup.kind.as_str(),
@@ -165,34 +214,31 @@ pub async fn signup(app: &App, signup: &Signup, now: i64) -> anyhow::Result<Sign
     Ok(outcome)
 }
 
-/// Signups from one IP hash since `since`, for the rate limit.
-pub async fn recent_signups(conn: &mut AnyConnection, ip_hash: &str, since: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM subscriptions WHERE consent_ip_hash = $1 AND consent_at > $2")
-        .bind(ip_hash)
-        .bind(since)
-        .fetch_one(&mut *conn)
-        .await
-}
-
-/// Confirms a pending subscription; returns its subscriber, or `None` when there is nothing
-/// (any more) to confirm. Confirming again is harmless. A new confirmation takes the address
-/// off the suppression list: it signed up anew.
-pub async fn confirm(app: &App, subscription_id: i64, now: i64) -> Result<Option<i64>, sqlx::Error> {
+/// Confirms a pending subscription; returns the preferences token of its subscriber, or `None`
+/// when there is nothing (any more) to confirm or the token was not issued for this row.
+/// Confirming again is harmless. A new confirmation takes the address off the suppression
+/// list: it signed up anew.
+pub async fn confirm(app: &App, token: &ConfirmToken, now: i64) -> Result<Option<String>, sqlx::Error> {
+    let subscription_id = token.subscription;
     let mut tx = app.db.begin().await?;
     let row = sqlx::query(
-        "SELECT s.subscriber_id, s.status, s.expires_at, u.email FROM subscriptions s
+        "SELECT s.subscriber_id, s.status, s.expires_at, u.email, s.token_key, u.token_key FROM subscriptions s
          JOIN subscribers u ON u.id = s.subscriber_id WHERE s.id = $1",
     )
     .bind(subscription_id)
     .fetch_optional(&mut *tx)
     .await?;
     let Some(row) = row else { return Ok(None) };
+    if !token.matches(&app.keys, &row.try_get::<String, _>(4)?) {
+        return Ok(None);
+    }
     let subscriber: i64 = row.try_get(0)?;
     let status: String = row.try_get(1)?;
     let expires: Option<i64> = row.try_get(2)?;
     let email: String = row.try_get(3)?;
+    let preferences = super::subscriber_token(&app.keys, subscriber, &row.try_get::<String, _>(5)?);
     match status.as_str() {
-        "active" => return Ok(Some(subscriber)),
+        "active" => return Ok(Some(preferences)),
         "pending" if expires.is_some_and(|t| t >= now) => {}
         _ => return Ok(None),
     }
@@ -206,24 +252,28 @@ pub async fn confirm(app: &App, subscription_id: i64, now: i64) -> Result<Option
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok(Some(subscriber))
+    Ok(Some(preferences))
 }
 
 /// What a confirmation link would confirm, while it still can: the address, the kind, and the
 /// article of an alert. None when the subscription is gone, lapsed or switched off.
 pub async fn confirmable(
     db: &crate::db::Db,
-    subscription_id: i64,
+    keys: &Keys,
+    token: &ConfirmToken,
     now: i64,
 ) -> Result<Option<(String, String, Option<String>, bool)>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT u.email, s.kind, a.title, s.status, s.expires_at FROM subscriptions s
+        "SELECT u.email, s.kind, a.title, s.status, s.expires_at, s.token_key FROM subscriptions s
          JOIN subscribers u ON u.id = s.subscriber_id LEFT JOIN articles a ON a.id = s.article_id WHERE s.id = $1",
     )
-    .bind(subscription_id)
+    .bind(token.subscription)
     .fetch_optional(&db.pool)
     .await?;
     let Some(row) = row else { return Ok(None) };
+    if !token.matches(keys, &row.try_get::<String, _>(5)?) {
+        return Ok(None);
+    }
     let status: String = row.try_get(3)?;
     let expires: Option<i64> = row.try_get(4)?;
     let usable = status == "active" || (status == "pending" && expires.is_some_and(|t| t >= now));
@@ -258,14 +308,20 @@ pub struct Subscriber {
     pub subscriptions: Vec<SubscriptionView>,
 }
 
-pub async fn find(db: &Db, id: i64) -> Result<Option<Subscriber>, sqlx::Error> {
-    let Some(row) = sqlx::query("SELECT id, email, created_at, bouncing_at FROM subscribers WHERE id = $1")
+/// The subscriber a link's token was issued for; `None` when there is none or the row with
+/// that id is not the one the token was made for.
+pub async fn find(db: &Db, keys: &Keys, token: &SubscriberToken) -> Result<Option<Subscriber>, sqlx::Error> {
+    let id = token.id;
+    let Some(row) = sqlx::query("SELECT id, email, created_at, bouncing_at, token_key FROM subscribers WHERE id = $1")
         .bind(id)
         .fetch_optional(&db.pool)
         .await?
     else {
         return Ok(None);
     };
+    if !token.matches(keys, &row.try_get::<String, _>(4)?) {
+        return Ok(None);
+    }
     let rows = sqlx::query(
         "SELECT s.id, s.kind, s.status, a.title, a.slug, s.created_at, s.confirmed_at, s.consent_text,
                 s.consent_form, s.consent_at, s.withdrawn_at
@@ -471,11 +527,21 @@ pub async fn erase(app: &App, subscriber: &Subscriber, now: i64) -> Result<(), s
     Ok(())
 }
 
-/// Whether an address is on the suppression list.
-pub async fn is_suppressed(app: &App, email: &str) -> Result<bool, sqlx::Error> {
+/// The token of a subscriber's links in a mail, read with the row's key; `None` when the
+/// subscriber is gone.
+pub async fn link_token(db: &Db, keys: &Keys, subscriber_id: i64) -> Result<Option<String>, sqlx::Error> {
+    let key: Option<String> = sqlx::query_scalar("SELECT token_key FROM subscribers WHERE id = $1")
+        .bind(subscriber_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(key.map(|key| super::subscriber_token(keys, subscriber_id, &key)))
+}
+
+/// Whether an address is on the suppression list (erased, and not confirmed anew since).
+pub async fn is_suppressed(conn: &mut AnyConnection, keys: &Keys, email: &str) -> Result<bool, sqlx::Error> {
     let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM suppressions WHERE email_hash = $1")
-        .bind(super::email_hash(&app.keys, email))
-        .fetch_optional(&app.db.pool)
+        .bind(super::email_hash(keys, email))
+        .fetch_optional(&mut *conn)
         .await?;
     Ok(found.is_some())
 }
@@ -496,6 +562,7 @@ pub async fn sweep(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
     .bind(now - super::CONFIRM_VALID_SECS)
     .execute(&db.pool)
     .await?;
+    sqlx::query("DELETE FROM signup_mails WHERE at < $1").bind(now - 2 * 86_400).execute(&db.pool).await?;
     sqlx::query("DELETE FROM outbox WHERE status <> 'queued' AND created_at < $1")
         .bind(now - 90 * 86_400)
         .execute(&db.pool)

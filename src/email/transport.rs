@@ -36,7 +36,12 @@ impl SentMail {
 /// Why a message did not go out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SendError {
-    /// Try again later: the server is down, busy or answered 4xx.
+    /// No session with the mail server: it refused the connection, did not answer in time, or
+    /// failed the greeting, TLS or sign-in. Nothing of the message reached it, and the next
+    /// message would fare no better: the sender treats this as an outage, not as the message's
+    /// fault.
+    Unavailable(String),
+    /// Try again later: the server was busy with this message or answered it 4xx.
     Transient(String),
     /// The server refused the message for good (5xx): the address counts a bounce.
     Permanent(String),
@@ -72,6 +77,20 @@ impl Transport {
         match self {
             Transport::Memory(sent) => sent.lock().expect("memory transport lock").clone(),
             _ => Vec::new(),
+        }
+    }
+
+    /// Checks that a session with the mail server can be opened, without sending anything; the
+    /// sender calls it during an outage. An SMTP session opened here is kept for the next
+    /// message.
+    pub async fn probe(&self) -> Result<(), SendError> {
+        match self {
+            Transport::Smtp(pool) => {
+                let connection = pool.connect().await?;
+                pool.keep_idle(connection);
+                Ok(())
+            }
+            Transport::Files(_) | Transport::Memory(_) => Ok(()),
         }
     }
 
@@ -175,12 +194,16 @@ impl SmtpPool {
             Err(_) => return Err(SendError::Transient(format!("no answer from {} within {TIMEOUT:?}", self.host))),
         };
         if !connection.has_broken() {
-            let mut idle = self.idle.lock().expect("smtp pool lock");
-            if idle.len() < self.keep {
-                idle.push((connection, Instant::now()));
-            }
+            self.keep_idle(connection);
         }
         result
+    }
+
+    fn keep_idle(&self, connection: AsyncSmtpConnection) {
+        let mut idle = self.idle.lock().expect("smtp pool lock");
+        if idle.len() < self.keep {
+            idle.push((connection, Instant::now()));
+        }
     }
 
     fn take_idle(&self) -> Option<AsyncSmtpConnection> {
@@ -189,39 +212,44 @@ impl SmtpPool {
         idle.pop().map(|(connection, _)| connection)
     }
 
+    /// Opens and prepares a session. Every failure here is [`SendError::Unavailable`], a
+    /// refusal at the greeting or sign-in included: it says nothing about any one message, so
+    /// it must not count a bounce against the recipient.
     async fn connect(&self) -> Result<AsyncSmtpConnection, SendError> {
         let server = format!("{}:{}", self.host, self.port);
+        let down = |what: &str, e: &dyn std::fmt::Display| SendError::Unavailable(format!("{what} {server}: {e}"));
         let connecting = async {
             let tcp = tokio::net::TcpStream::connect((self.host.as_str(), self.port))
                 .await
-                .map_err(|e| SendError::Transient(format!("cannot connect to {server}: {e}")))?;
-            tcp.set_nodelay(true).map_err(|e| SendError::Transient(format!("{server}: {e}")))?;
+                .map_err(|e| down("cannot connect to", &e))?;
+            tcp.set_nodelay(true).map_err(|e| down("cannot set up the connection to", &e))?;
             let stream: Box<dyn AsyncTokioStream> = match &self.tls {
                 Some(tls) => {
                     let name = rustls::pki_types::ServerName::try_from(self.host.clone())
-                        .map_err(|e| SendError::Permanent(format!("bad SMTP host name {}: {e}", self.host)))?;
-                    let tls = tls
-                        .connect(name, tcp)
-                        .await
-                        .map_err(|e| SendError::Transient(format!("TLS with {server} failed: {e}")))?;
+                        .map_err(|e| down("bad SMTP host name in", &e))?;
+                    let tls = tls.connect(name, tcp).await.map_err(|e| down("TLS failed with", &e))?;
                     Box::new(TlsSocket(tls))
                 }
                 None => Box::new(tcp),
             };
-            let mut connection =
-                AsyncSmtpConnection::connect_with_transport(stream, &self.hello).await.map_err(classify)?;
+            let mut connection = AsyncSmtpConnection::connect_with_transport(stream, &self.hello)
+                .await
+                .map_err(|e| down("no SMTP greeting from", &e))?;
             if self.security == SmtpSecurity::Starttls {
-                let tls = TlsParameters::new(self.host.clone()).map_err(classify)?;
-                connection.starttls(tls, &self.hello).await.map_err(classify)?;
+                let tls = TlsParameters::new(self.host.clone()).map_err(|e| down("STARTTLS failed with", &e))?;
+                connection.starttls(tls, &self.hello).await.map_err(|e| down("STARTTLS failed with", &e))?;
             }
             if let Some(credentials) = &self.credentials {
-                connection.auth(&[Mechanism::Plain, Mechanism::Login], credentials).await.map_err(classify)?;
+                connection
+                    .auth(&[Mechanism::Plain, Mechanism::Login], credentials)
+                    .await
+                    .map_err(|e| down("cannot sign in to", &e))?;
             }
             Ok(connection)
         };
         tokio::time::timeout(TIMEOUT, connecting)
             .await
-            .unwrap_or_else(|_| Err(SendError::Transient(format!("connecting to {server} timed out"))))
+            .unwrap_or_else(|_| Err(SendError::Unavailable(format!("connecting to {server} timed out"))))
     }
 }
 

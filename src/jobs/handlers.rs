@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tracing::instrument;
 
+use super::country::{self, Country};
 use super::model::{Job, KINDS, Workplace};
 use super::queries::{self, Filter};
 use crate::app::App;
@@ -109,8 +110,14 @@ fn employment_type(kind: &str) -> &'static str {
     }
 }
 
-/// schema.org JobPosting as Google for Jobs reads it.
-pub fn job_posting_json_ld(site: &Site, job: &Job) -> String {
+/// schema.org JobPosting as Google for Jobs reads it. `home` is the publication's country:
+/// the one a remote job is open to unless its location names another.
+///
+/// Google requires a place for every posting: `jobLocation` for an office, and for a fully
+/// remote job (`jobLocationType` TELECOMMUTE) `applicantLocationRequirements`, the country or
+/// region applicants must live in. A remote job whose location names a town keeps that town as
+/// its office.
+pub fn job_posting_json_ld(site: &Site, job: &Job, home: Country) -> String {
     let mut posting = json!({
         "@context": "https://schema.org",
         "@type": "JobPosting",
@@ -123,13 +130,20 @@ pub fn job_posting_json_ld(site: &Site, job: &Job) -> String {
         "url": site.absolute(&format!("/jobs/{}", job.id)),
         "directApply": false,
     });
+    let office = json!({
+        "@type": "Place",
+        "address": { "@type": "PostalAddress", "addressLocality": job.location },
+    });
     if job.workplace == Workplace::Remote {
         posting["jobLocationType"] = json!("TELECOMMUTE");
+        let named = country::named_in(&job.location);
+        let open_to = named.unwrap_or(home);
+        posting["applicantLocationRequirements"] = json!({ "@type": "Country", "name": open_to.name });
+        if named.is_none() && !country::is_no_place(&job.location) {
+            posting["jobLocation"] = office;
+        }
     } else {
-        posting["jobLocation"] = json!({
-            "@type": "Place",
-            "address": { "@type": "PostalAddress", "addressLocality": job.location },
-        });
+        posting["jobLocation"] = office;
     }
     script_json(&posting)
 }
@@ -138,12 +152,14 @@ pub fn job_posting_json_ld(site: &Site, job: &Job) -> String {
 pub async fn show(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response, AppError> {
     let id: i64 = id.parse().ok().filter(|id| *id > 0).ok_or(AppError::NotFound)?;
     let job = queries::find(&app.db, id).await?.filter(|j| j.is_current(app.now())).ok_or(AppError::NotFound)?;
-    let site = Site::from_config(&app.config());
+    let config = app.config();
+    let site = Site::from_config(&config);
+    let home = country::of_site(&config.site.time_zone, config.site.language);
     let body = app
         .render(
             "jobs/show.html",
             context! {
-                json_ld => job_posting_json_ld(&site, &job),
+                json_ld => job_posting_json_ld(&site, &job, home),
                 canonical_path => format!("/jobs/{}", job.id),
                 job => Serde(job),
                 nav_current => "jobs",

@@ -41,6 +41,12 @@ fn text(value: &Value) -> String {
     }
 }
 
+fn has_nul(id: &str, d: &JobDraft) -> bool {
+    [id, &d.title, &d.employer, &d.location, &d.workplace, &d.kind, &d.description_md, &d.apply_url]
+        .iter()
+        .any(|text| text.contains('\0'))
+}
+
 fn parse_json(body: &[u8]) -> Result<Vec<(String, JobDraft)>, String> {
     let value: Value = serde_json::from_slice(body).map_err(|e| format!("not valid JSON: {e}"))?;
     let list = match &value {
@@ -174,8 +180,10 @@ pub async fn run(app: &App) -> anyhow::Result<ImportRun> {
         for (id, draft) in items {
             let id = id.trim().to_string();
             match (id.is_empty(), draft.validate(now, DEFAULT_DAYS)) {
-                (false, Ok(input)) if id.len() <= 500 => valid.push((id, input)),
                 (true, _) => refused.push("an entry without id".to_string()),
+                // PostgreSQL cannot store U+0000 in text: one such entry must not fail the feed.
+                _ if has_nul(&id, &draft) => refused.push("an entry with a NUL character".to_string()),
+                (false, Ok(input)) if id.len() <= 500 => valid.push((id, input)),
                 (false, Err(e)) => refused.push(format!("{id}: {e}")),
                 (false, Ok(_)) => refused.push("an id longer than 500 characters".to_string()),
             }
@@ -204,7 +212,8 @@ pub async fn run(app: &App) -> anyhow::Result<ImportRun> {
             run.message = format!("feed {reason}");
         }
     }
-    run.message = run.message.chars().take(2000).collect();
+    // The reason may quote the feed, NUL characters included, which PostgreSQL cannot store.
+    run.message = run.message.chars().filter(|c| *c != '\0').take(2000).collect();
     queries::record_import(&app.db, &run).await?;
     if run.ok {
         tracing::info!(created = run.created, updated = run.updated, withdrawn = run.withdrawn, "job feed imported");

@@ -3,6 +3,7 @@
 //! the partner feed they can be imported from.
 
 pub mod admin;
+pub mod country;
 pub mod handlers;
 pub mod import;
 pub mod model;

@@ -29,8 +29,12 @@ async fn page(
     uploaded: Option<i64>,
 ) -> Result<Response, AppError> {
     let media = super::list(&app.db, 200).await?;
+    let uploaded = match uploaded {
+        Some(id) => super::find(&app.db, id).await?.map(|m| m.path("page")),
+        None => None,
+    };
     let context = context! {
-        uploaded => uploaded.map(|id| format!("/media/{id}/page.jpg")),
+        uploaded => uploaded,
         media => Serde(&media),
         notice => notice.map(|k| app.text(k)),
         error => error.map(|k| app.text(k)),
@@ -111,6 +115,9 @@ pub async fn upload(
                     .chars()
                     .take(2_000)
                     .collect();
+                if value.contains('\0') {
+                    return Err(AppError::BadRequest("form_nul"));
+                }
                 match name.as_str() {
                     "csrf" => csrf = value,
                     "alt" => alt = value,

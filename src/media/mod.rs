@@ -1,6 +1,24 @@
-//! Uploaded pictures: checked by their content (JPEG, PNG, WebP or GIF, decoded once), stored
-//! with resized variants for pages, feeds, social cards and the library's thumbnails, and
-//! served from `/media/{id}/{variant}.jpg` with long cache headers (the files never change).
+//! Uploaded pictures: checked by their content (JPEG, PNG, WebP or GIF), decoded once with
+//! bounded memory, stored with resized variants for pages, feeds, social cards and the library's
+//! thumbnails, and served with long cache headers (the files never change).
+//!
+//! A picture's public address is `/media/{key}/{variant}.jpg`, where `key` is a random number
+//! drawn at upload (62 bits, in `[2^62, 2^63)`): a picture uploaded for a story under embargo
+//! cannot be found by counting. The sequential id stays internal (the files lie under
+//! `{data_dir}/media/{id}/`).
+//!
+//! Addresses by id (`/media/{id}/...`), which pages used before keys, may still be in
+//! articles' bodies and lead-image fields. Such an address answers with a 301 to the key's
+//! address only while something public uses it (a live article's lead image or body, the
+//! picture of an author with a live article, an active promotion, the site's logo); otherwise it
+//! is 404, exactly as for an id that does not exist. So old pages keep their pictures, and a
+//! walk over ids finds nothing that is not already public. Answering an old address costs a scan
+//! of live articles; only ids of existing pictures get that far.
+//!
+//! Decoding is where memory goes (a 150 KB PNG can claim 6600 × 6000 pixels). The header's
+//! dimensions and the decoded size are checked before anything is allocated, the decoder itself
+//! is limited, the full-size picture is reduced to what the variants need right after decoding,
+//! and one picture is decoded at a time, so parallel uploads queue rather than add up.
 
 pub mod admin;
 
@@ -16,6 +34,7 @@ use serde::Serialize;
 use sqlx::Row as _;
 
 use crate::app::App;
+use crate::articles::queries::LIVE;
 use crate::db::Db;
 use crate::web::error::AppError;
 
@@ -26,27 +45,59 @@ pub const MAX_UPLOAD: usize = 20 * 1024 * 1024;
 const MAX_SIDE: u32 = 12_000;
 /// The most pixels decoded (40 megapixels: a large camera's photo).
 const MAX_PIXELS: u64 = 40_000_000;
+/// The most memory a decoded picture may take: 40 megapixels of 8-bit RGBA. A picture within
+/// the pixel cap but with deeper colour (16 bits a channel) is refused by this.
+const MAX_DECODED_BYTES: u64 = MAX_PIXELS * 4;
+/// What the decoder may allocate besides the picture (row buffers, a PNG's compressed chunks).
+const DECODER_SLACK: u64 = 32 * 1024 * 1024;
+/// Public keys lie in `[KEY_FLOOR, i64::MAX]`; ids are far below.
+const KEY_FLOOR: i64 = 1 << 62;
+
+/// Pictures decoded at once. What it guards is the process's memory, which every `App` in the
+/// process shares, so it is one for the process rather than a field of `App`.
+static DECODING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
 
 /// The sizes every upload is turned into: name, width, and a height to crop to (social cards).
 pub const VARIANTS: &[(&str, u32, Option<u32>)] =
     &[("page", 1200, None), ("feed", 800, None), ("card", 1200, Some(630)), ("thumb", 320, None)];
 
 /// The `variant` of a library picture given by the path of another of its variants
-/// (`/media/4/page.jpg` → `/media/4/card.jpg`); any other path as it is.
+/// (`/media/4611686018427387904/page.jpg` → `.../card.jpg`); any other path as it is.
 pub fn variant_of(path: &str, variant: &str) -> String {
-    let library = path.strip_prefix("/media/").and_then(|rest| rest.split_once('/')).filter(|(id, file)| {
-        id.bytes().all(|b| b.is_ascii_digit()) && VARIANTS.iter().any(|(name, _, _)| format!("{name}.jpg") == *file)
-    });
-    match library {
-        Some((id, _)) => format!("/media/{id}/{variant}.jpg"),
+    match library_path(path) {
+        Some((number, _)) => format!("/media/{number}/{variant}.jpg"),
         None => path.to_string(),
     }
+}
+
+/// The number (key or old id) and variant of a library path such as `/media/{key}/page.jpg`.
+fn library_path(path: &str) -> Option<(i64, &str)> {
+    let (number, file) = path.strip_prefix("/media/")?.split_once('/')?;
+    let variant = file.strip_suffix(".jpg").filter(|v| VARIANTS.iter().any(|(name, _, _)| name == v))?;
+    Some((parse_number(number)?, variant))
+}
+
+/// A path segment of digits only (no sign, no spaces), as an id or key.
+fn parse_number(segment: &str) -> Option<i64> {
+    if segment.is_empty() || segment.len() > 19 || !segment.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    segment.parse().ok()
+}
+
+/// A new public key: random, from the operating system.
+fn new_key() -> Result<i64, getrandom::Error> {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes)?;
+    Ok(KEY_FLOOR | (i64::from_le_bytes(bytes) & (KEY_FLOOR - 1)))
 }
 
 /// A picture in the library.
 #[derive(Debug, Clone, Serialize)]
 pub struct Media {
     pub id: i64,
+    /// The random number in the picture's public address.
+    pub key: i64,
     pub file_name: String,
     pub format: String,
     pub width: i64,
@@ -58,9 +109,9 @@ pub struct Media {
 }
 
 impl Media {
-    /// The path of a variant, e.g. `/media/4/page.jpg`.
+    /// The public path of a variant, e.g. `/media/5786254888073952268/page.jpg`.
     pub fn path(&self, variant: &str) -> String {
-        format!("/media/{}/{variant}.jpg", self.id)
+        format!("/media/{}/{variant}.jpg", self.key)
     }
 }
 
@@ -107,7 +158,7 @@ pub struct Processed {
 }
 
 /// Checks the bytes by their content, decodes them with bounded memory and makes the variants.
-/// CPU-heavy: run it off the async threads.
+/// CPU-heavy: run it off the async threads, and through [`DECODING`] (as [`store`] does).
 pub fn process(bytes: &[u8]) -> Result<Processed, Refusal> {
     if bytes.is_empty() {
         return Err(Refusal::Empty);
@@ -115,7 +166,8 @@ pub fn process(bytes: &[u8]) -> Result<Processed, Refusal> {
     if bytes.len() > MAX_UPLOAD {
         return Err(Refusal::TooLarge);
     }
-    let reader = image::ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|_| Refusal::Broken)?;
+    let open = || image::ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|_| Refusal::Broken);
+    let mut reader = open()?;
     let format = match reader.format() {
         Some(ImageFormat::Jpeg) => "jpeg",
         Some(ImageFormat::Png) => "png",
@@ -123,30 +175,30 @@ pub fn process(bytes: &[u8]) -> Result<Processed, Refusal> {
         Some(ImageFormat::WebP) => "webp",
         _ => return Err(Refusal::NotAnImage),
     };
-    let (width, height) = image::ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .ok()
-        .and_then(|r| r.into_dimensions().ok())
-        .ok_or(Refusal::Broken)?;
+    // The header alone: nothing of the picture is allocated before it passes.
+    let (width, height) = open()?.into_dimensions().map_err(|_| Refusal::Broken)?;
     if width == 0 || height == 0 {
         return Err(Refusal::Broken);
     }
     if width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS {
         return Err(Refusal::TooManyPixels);
     }
-    let mut reader = reader;
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(1024 * 1024 * 1024);
+    limits.max_alloc = Some(MAX_DECODED_BYTES + DECODER_SLACK);
     reader.limits(limits);
-    let mut decoder = reader.into_decoder().map_err(|_| Refusal::Broken)?;
+    let mut decoder = reader.into_decoder().map_err(refusal)?;
+    if image::ImageDecoder::total_bytes(&decoder) > MAX_DECODED_BYTES {
+        return Err(Refusal::TooManyPixels);
+    }
     // Phones store photos sideways with an EXIF note on how to turn them.
     let orientation =
         image::ImageDecoder::orientation(&mut decoder).unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut decoded = DynamicImage::from_decoder(decoder).map_err(|_| Refusal::Broken)?;
-    decoded.apply_orientation(orientation);
-    let flat = flatten(&decoded);
+    let decoded = DynamicImage::from_decoder(decoder).map_err(refusal)?;
+    let mut working = reduce(decoded, orientation);
+    working.apply_orientation(orientation);
+    let flat = flatten(working);
     let mut variants = Vec::new();
     for &(name, max_width, crop_height) in VARIANTS {
         let sized = match crop_height {
@@ -162,6 +214,34 @@ pub fn process(bytes: &[u8]) -> Result<Processed, Refusal> {
     Ok(Processed { format, width, height, variants })
 }
 
+/// A decoding error as a refusal: over a limit is too many pixels, anything else is broken.
+fn refusal(error: image::ImageError) -> Refusal {
+    match error {
+        image::ImageError::Limits(_) => Refusal::TooManyPixels,
+        _ => Refusal::Broken,
+    }
+}
+
+/// The decoded picture scaled down, straight away, to the least the variants need: as wide as
+/// the widest and as tall as the tallest crop, where the picture is that large. Box averaging
+/// needs no buffer beyond its result, and the full-size picture is dropped here, before the
+/// variants' filters (whose intermediate buffers grow with the input) run.
+fn reduce(decoded: DynamicImage, orientation: image::metadata::Orientation) -> DynamicImage {
+    use image::metadata::Orientation::{Rotate90, Rotate90FlipH, Rotate270, Rotate270FlipH};
+    let need_width = VARIANTS.iter().map(|(_, w, _)| *w).max().unwrap_or(1);
+    let need_height = VARIANTS.iter().filter_map(|(_, _, h)| *h).max().unwrap_or(1);
+    let turned = matches!(orientation, Rotate90 | Rotate270 | Rotate90FlipH | Rotate270FlipH);
+    // Sizes as the picture will stand once turned.
+    let (w, h) = if turned { (decoded.height(), decoded.width()) } else { (decoded.width(), decoded.height()) };
+    let scale = f64::max(f64::from(need_width) / f64::from(w), f64::from(need_height) / f64::from(h));
+    if scale >= 1.0 {
+        return decoded;
+    }
+    let fit = |side: u32| ((f64::from(side) * scale).round() as u32).clamp(1, side);
+    let (tw, th) = if turned { (fit(h), fit(w)) } else { (fit(w), fit(h)) };
+    decoded.thumbnail_exact(tw, th)
+}
+
 /// The largest centred part of `image` with the proportions of `width` × `height`. Cropping
 /// before scaling keeps a very thin picture from being blown up to an enormous one first.
 fn crop_to(image: &DynamicImage, width: u32, height: u32) -> DynamicImage {
@@ -173,11 +253,11 @@ fn crop_to(image: &DynamicImage, width: u32, height: u32) -> DynamicImage {
 }
 
 /// The picture on a white background: JPEG variants have no transparency.
-fn flatten(image: &DynamicImage) -> DynamicImage {
+fn flatten(image: DynamicImage) -> DynamicImage {
     if !image.color().has_alpha() {
-        return image.clone();
+        return image;
     }
-    let rgba = image.to_rgba8();
+    let rgba = image.into_rgba8();
     let mut rgb = image::RgbImage::new(rgba.width(), rgba.height());
     for (x, y, pixel) in rgba.enumerate_pixels() {
         let [r, g, b, a] = pixel.0;
@@ -194,18 +274,19 @@ fn folder(data_dir: &Path, id: i64) -> PathBuf {
 fn from_row(r: &sqlx::any::AnyRow) -> Result<Media, sqlx::Error> {
     Ok(Media {
         id: r.try_get(0)?,
-        file_name: r.try_get(1)?,
-        format: r.try_get(2)?,
-        width: r.try_get(3)?,
-        height: r.try_get(4)?,
-        bytes: r.try_get(5)?,
-        alt: r.try_get(6)?,
-        credit: r.try_get(7)?,
-        created_at: r.try_get(8)?,
+        key: r.try_get(1)?,
+        file_name: r.try_get(2)?,
+        format: r.try_get(3)?,
+        width: r.try_get(4)?,
+        height: r.try_get(5)?,
+        bytes: r.try_get(6)?,
+        alt: r.try_get(7)?,
+        credit: r.try_get(8)?,
+        created_at: r.try_get(9)?,
     })
 }
 
-const COLUMNS: &str = "id, file_name, format, width, height, bytes, alt, credit, created_at";
+const COLUMNS: &str = "id, public_key, file_name, format, width, height, bytes, alt, credit, created_at";
 
 /// The library, newest first.
 pub async fn list(db: &Db, limit: i64) -> Result<Vec<Media>, sqlx::Error> {
@@ -214,10 +295,21 @@ pub async fn list(db: &Db, limit: i64) -> Result<Vec<Media>, sqlx::Error> {
     rows.iter().map(from_row).collect()
 }
 
-pub async fn find(db: &Db, id: i64) -> Result<Option<Media>, sqlx::Error> {
-    let sql = format!("SELECT {COLUMNS} FROM media WHERE id = $1");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&db.pool).await?;
+/// The picture a library path's number names, for the newsroom: its key, or the id that older
+/// paths carry (an article saved before keys keeps its lead image).
+pub async fn find(db: &Db, number: i64) -> Result<Option<Media>, sqlx::Error> {
+    let column = if number >= KEY_FLOOR { "public_key" } else { "id" };
+    let sql = format!("SELECT {COLUMNS} FROM media WHERE {column} = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(number).fetch_optional(&db.pool).await?;
     row.as_ref().map(from_row).transpose()
+}
+
+/// The picture a library path (`/media/{key or id}/{variant}.jpg`) names, if it is one.
+pub async fn find_by_path(db: &Db, path: &str) -> Result<Option<Media>, sqlx::Error> {
+    match library_path(path.trim()) {
+        Some((number, _)) => find(db, number).await,
+        None => Ok(None),
+    }
 }
 
 /// What an editor uploads.
@@ -251,19 +343,27 @@ pub async fn store(
         return Ok(Ok((id, false)));
     }
     let bytes = upload.bytes.to_vec();
-    let processed = tokio::task::spawn_blocking(move || process(&bytes).map(|p| (p, bytes)))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let permit = DECODING.acquire().await.map_err(|e| AppError::Internal(e.into()))?;
+    // The permit goes with the work: a request given up on (timed out) still holds it until
+    // its decode has ended.
+    let processed = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        process(&bytes).map(|p| (p, bytes))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))?;
     let (processed, bytes) = match processed {
         Ok(done) => done,
         Err(refusal) => return Ok(Err(refusal)),
     };
     let name: String = upload.file_name.chars().filter(|c| !c.is_control()).take(200).collect();
     let credit: String = upload.credit.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(200).collect();
+    let key = new_key().map_err(|e| AppError::Internal(anyhow::anyhow!("no randomness for a media key: {e}")))?;
     let mut tx = app.db.begin().await?;
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO media (content_hash, file_name, format, width, height, bytes, alt, credit, created_at, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        "INSERT INTO media (content_hash, file_name, format, width, height, bytes, alt, credit, created_at, created_by,
+            public_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
     .bind(&hash)
     .bind(&name)
@@ -275,6 +375,7 @@ pub async fn store(
     .bind(&credit)
     .bind(app.now())
     .bind(user)
+    .bind(key)
     .fetch_one(&mut *tx)
     .await?;
     // The files first, then the row: a failed write leaves no row pointing at nothing.
@@ -295,20 +396,61 @@ pub async fn store(
     Ok(Ok((id, true)))
 }
 
-/// `GET /media/{id}/{variant}.jpg`: a variant, cacheable for a year.
+/// `GET /media/{key}/{variant}.jpg`: a variant, cacheable for a year. An old address by id is
+/// redirected while something public uses the picture (see the module's notes).
 pub async fn serve(
     State(app): State<Arc<App>>,
-    UrlPath((id, file)): UrlPath<(String, String)>,
+    UrlPath((number, file)): UrlPath<(String, String)>,
 ) -> Result<Response, AppError> {
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let number = parse_number(&number).ok_or(AppError::NotFound)?;
     let variant = file.strip_suffix(".jpg").ok_or(AppError::NotFound)?;
     if !VARIANTS.iter().any(|(name, _, _)| *name == variant) {
         return Err(AppError::NotFound);
     }
-    let path = folder(&app.config().data_dir, id).join(format!("{variant}.jpg"));
+    let media = find(&app.db, number).await?.ok_or(AppError::NotFound)?;
+    if number < KEY_FLOOR {
+        if !used_publicly(&app, media.id).await? {
+            return Err(AppError::NotFound);
+        }
+        // Not for a year: the picture may stop being public, and the redirect with it.
+        let location = media.path(variant);
+        return Ok((
+            StatusCode::MOVED_PERMANENTLY,
+            [(header::LOCATION, location.as_str()), (header::CACHE_CONTROL, "public, max-age=3600")],
+        )
+            .into_response());
+    }
+    let path = folder(&app.config().data_dir, media.id).join(format!("{variant}.jpg"));
     let data = tokio::fs::read(&path).await.map_err(|_| AppError::NotFound)?;
     Ok(([(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "public, max-age=31536000, immutable")], data)
         .into_response())
+}
+
+/// Whether a page anyone can see shows the picture by its old address `/media/{id}/...`: a
+/// live article's lead image or body, the picture of an author who has a live article, an
+/// active promotion, or the site's logo.
+async fn used_publicly(app: &App, id: i64) -> Result<bool, sqlx::Error> {
+    // Digits and slashes only: nothing in the pattern is special to LIKE.
+    let pattern = format!("%/media/{id}/%");
+    if app.config().site.logo_url.contains(&pattern[1..pattern.len() - 1]) {
+        return Ok(true);
+    }
+    let sql = format!(
+        "SELECT a.id FROM articles a WHERE {LIVE} AND (a.hero_url LIKE $2 OR a.body_md LIKE $2)
+         UNION ALL
+         SELECT au.id FROM authors au WHERE au.picture_url LIKE $2 AND EXISTS (SELECT 1 FROM article_authors x
+             JOIN articles a ON a.id = x.article_id WHERE x.author_id = au.id AND {LIVE})
+         UNION ALL
+         SELECT p.id FROM promotions p WHERE p.image_url LIKE $2
+             AND (p.active_from IS NULL OR p.active_from <= $1) AND (p.active_until IS NULL OR p.active_until > $1)
+         LIMIT 1"
+    );
+    let user: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(app.now())
+        .bind(&pattern)
+        .fetch_optional(&app.db.pool)
+        .await?;
+    Ok(user.is_some())
 }
 
 #[cfg(test)]
@@ -346,8 +488,18 @@ mod tests {
     #[test]
     fn variants_of_library_paths() {
         assert_eq!(variant_of("/media/4/page.jpg", "card"), "/media/4/card.jpg");
+        assert_eq!(variant_of("/media/5786254888073952268/page.jpg", "feed"), "/media/5786254888073952268/feed.jpg");
         assert_eq!(variant_of("/static/hafen.jpg", "card"), "/static/hafen.jpg");
         assert_eq!(variant_of("/media/x/page.jpg", "card"), "/media/x/page.jpg");
+        assert_eq!(variant_of("/media/+4/page.jpg", "card"), "/media/+4/page.jpg");
+    }
+
+    #[test]
+    fn keys_are_random_and_above_every_id() {
+        let keys: Vec<i64> = (0..100).map(|_| new_key().unwrap()).collect();
+        assert!(keys.iter().all(|k| *k >= KEY_FLOOR));
+        let distinct: std::collections::HashSet<_> = keys.iter().collect();
+        assert_eq!(distinct.len(), keys.len());
     }
 
     #[test]

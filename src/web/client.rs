@@ -10,10 +10,10 @@ use axum::http::{HeaderMap, header};
 
 use super::error::AppError;
 use crate::app::App;
+use crate::config::ServerConfig;
 
-/// The client's address: the TCP peer, or with `server.trust_forwarded_for` the last address of
-/// `X-Forwarded-For`, the one the reverse proxy in front of us added (earlier entries come from
-/// the client and can say anything).
+/// The client's address: the TCP peer, or with `server.trust_forwarded_for` the address the
+/// proxies in front of us recorded in `X-Forwarded-For` (see [`client_address`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp(pub Option<IpAddr>);
 
@@ -21,18 +21,49 @@ impl FromRequestParts<Arc<App>> for ClientIp {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<ClientIp, Self::Rejection> {
-        if app.config().server.trust_forwarded_for
-            && let Some(ip) = parts
-                .headers
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.rsplit(',').next())
-                .and_then(|v| v.trim().parse().ok())
-        {
-            return Ok(ClientIp(Some(ip)));
-        }
-        Ok(ClientIp(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())))
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        Ok(ClientIp(client_address(&parts.headers, peer, &app.config().server)))
     }
+}
+
+/// Who sent a request. Each proxy appends the address it was connected from to
+/// `X-Forwarded-For`, so the entries on the right were written by proxies we trust and those
+/// further left by whoever came before them, the client included, who can write anything. Walking
+/// from the right past our own proxies, the first address outside them is the client's.
+///
+/// With no `trusted_proxies` listed, the peer is taken to be the one proxy and its entry (the
+/// last) is the client's. With a list, a peer outside it reached us around the proxies and its
+/// header is ignored. An entry that is no address ends the walk at the hop to its right.
+pub fn client_address(headers: &HeaderMap, peer: Option<IpAddr>, server: &ServerConfig) -> Option<IpAddr> {
+    let peer = peer.map(|ip| ip.to_canonical());
+    if !server.trust_forwarded_for {
+        return peer;
+    }
+    let trusted = |ip: IpAddr| server.trusted_proxies.iter().any(|net| net.contains(ip));
+    if !server.trusted_proxies.is_empty() && !peer.is_some_and(trusted) {
+        return peer;
+    }
+    // Several headers count as one list, in order (RFC 9110, section 5.3).
+    let entries: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .collect();
+    let mut nearest = peer;
+    for entry in entries.iter().rev() {
+        let Ok(ip) = entry.parse::<IpAddr>().map(|ip| ip.to_canonical()) else {
+            return nearest;
+        };
+        if server.trusted_proxies.is_empty() || !trusted(ip) {
+            return Some(ip);
+        }
+        nearest = Some(ip);
+    }
+    // Every entry was one of our proxies: the left-most is as close to the client as we know.
+    nearest
 }
 
 /// Whether a state-changing request came from a page of this site: its `Origin` (or, lacking
@@ -77,6 +108,11 @@ impl FormData {
         if pairs.iter().any(|(k, v)| k.contains('\u{fffd}') || v.contains('\u{fffd}')) {
             return Err(AppError::BadRequest("form_not_utf8"));
         }
+        // No text a form carries may hold U+0000: PostgreSQL cannot store it, and no reader or
+        // editor types it. Refused here once, for every form.
+        if pairs.iter().any(|(k, v)| k.contains('\0') || v.contains('\0')) {
+            return Err(AppError::BadRequest("form_nul"));
+        }
         Ok(FormData(pairs))
     }
 }
@@ -114,6 +150,41 @@ mod tests {
         assert!(same_origin(&headers(&[("referer", "https://news.example/news/a")]), base));
         assert!(!same_origin(&headers(&[("referer", "https://news.example.evil/x")]), base));
         assert!(!same_origin(&headers(&[]), base), "neither header: refused");
+    }
+
+    #[test]
+    fn client_is_the_right_most_address_outside_the_trusted_proxies() {
+        let peer: IpAddr = "10.0.0.2".parse().unwrap();
+        let server = |trust: bool, proxies: &[&str]| ServerConfig {
+            trust_forwarded_for: trust,
+            trusted_proxies: proxies.iter().map(|p| p.parse().unwrap()).collect(),
+            ..ServerConfig::default()
+        };
+        let ip = |s: &str| Some(s.parse::<IpAddr>().unwrap());
+        let forwarded = headers(&[("x-forwarded-for", "6.6.6.6, 203.0.113.9, 172.16.0.5, 10.0.0.7")]);
+        let address = |server: &ServerConfig, headers: &HeaderMap| client_address(headers, Some(peer), server);
+
+        assert_eq!(address(&server(false, &[]), &forwarded), ip("10.0.0.2"), "not trusted: the peer");
+        assert_eq!(address(&server(true, &[]), &forwarded), ip("10.0.0.7"), "one proxy: the last entry");
+        let chain = server(true, &["10.0.0.0/8", "172.16.0.0/12"]);
+        assert_eq!(address(&chain, &forwarded), ip("203.0.113.9"), "past both proxies, not the forged entry");
+        assert_eq!(
+            client_address(&forwarded, ip("198.51.100.1"), &chain),
+            ip("198.51.100.1"),
+            "a peer outside the proxies is taken at its word for nothing"
+        );
+        assert_eq!(address(&chain, &headers(&[])), ip("10.0.0.2"), "no header: the peer");
+        let all_ours = headers(&[("x-forwarded-for", "172.16.0.9, 10.0.0.7")]);
+        assert_eq!(address(&chain, &all_ours), ip("172.16.0.9"));
+        let garbage = headers(&[("x-forwarded-for", "203.0.113.9, unknown, 10.0.0.7")]);
+        assert_eq!(address(&chain, &garbage), ip("10.0.0.7"), "no address: the hop that wrote it");
+        let mut split = HeaderMap::new();
+        split.append("x-forwarded-for", HeaderValue::from_static("203.0.113.9"));
+        split.append("x-forwarded-for", HeaderValue::from_static("172.16.0.5"));
+        assert_eq!(address(&chain, &split), ip("203.0.113.9"), "several headers are one list");
+        let v6 = server(true, &["2001:db8::/32"]);
+        let mapped = headers(&[("x-forwarded-for", "::ffff:192.0.2.1, 2001:db8::1")]);
+        assert_eq!(client_address(&mapped, ip("2001:db8::2"), &v6), ip("192.0.2.1"), "IPv4 mapped into IPv6");
     }
 
     #[test]

@@ -20,26 +20,56 @@ pub enum AppError {
     #[error("payload too large")]
     PayloadTooLarge,
     #[error(transparent)]
-    Internal(#[from] anyhow::Error),
-    /// The database cannot be reached (restarting, say): 503, try again shortly.
+    Internal(anyhow::Error),
+    /// The database cannot serve (restarting, unreachable, disk full or read-only): 503, try
+    /// again shortly.
     #[error("database unavailable: {0}")]
     Unavailable(String),
 }
 
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
-        // PostgreSQL going away shows as a timeout waiting for a connection, a broken socket,
-        // or on a connection in use an error of class 08 (connection) or 57 (shutting down).
-        let gone = match &e {
-            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) => true,
-            sqlx::Error::Database(db) => db.code().is_some_and(|c| c.starts_with("08") || c.starts_with("57")),
-            _ => false,
-        };
-        if gone {
+        if storage_unavailable(&e) {
             AppError::Unavailable(e.to_string())
         } else {
             AppError::Internal(anyhow::Error::new(e).context("database query failed"))
         }
+    }
+}
+
+impl From<anyhow::Error> for AppError {
+    /// Work written with `anyhow` keeps its database error in the chain: a full disk there is
+    /// still a 503, not a 500.
+    fn from(e: anyhow::Error) -> Self {
+        match e.chain().find_map(|cause| cause.downcast_ref::<sqlx::Error>()) {
+            Some(db) if storage_unavailable(db) => AppError::Unavailable(format!("{e:#}")),
+            _ => AppError::Internal(e),
+        }
+    }
+}
+
+/// Whether a database error means the storage cannot serve for now, not that the request or
+/// the code is wrong: the server is unreachable, restarting or out of resources, or the disk
+/// is full or read-only. Such errors answer 503 with `Retry-After`; nothing was written.
+pub fn storage_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        // PostgreSQL going away shows as a timeout waiting for a connection or a broken socket.
+        sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(db) => {
+            let Some(code) = db.code() else { return false };
+            if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                // SQLite's extended result codes carry the primary code in the low byte.
+                let primary = code.parse::<i32>().map_or(0, |c| c & 0xff);
+                // BUSY (after the busy timeout), READONLY, IOERR, FULL, CANTOPEN.
+                matches!(primary, 5 | 8 | 10 | 13 | 14)
+            } else {
+                // PostgreSQL: class 08 (connection), 53 (insufficient resources, disk full
+                // among them), 57 (operator intervention, shutting down), 25006 (read-only
+                // transaction, a standby).
+                code.starts_with("08") || code.starts_with("53") || code.starts_with("57") || code == "25006"
+            }
+        }
+        _ => false,
     }
 }
 

@@ -8,6 +8,7 @@ pub mod conditional;
 pub mod error;
 pub mod i18n;
 pub mod links;
+pub mod server;
 pub mod templates;
 
 use std::sync::Arc;
@@ -144,9 +145,10 @@ fn routes(app: Arc<App>) -> Router {
         // Refuses an oversized body by Content-Length before reading it: uploads to the media
         // library may be larger than other requests.
         .layer(middleware::from_fn_with_state(max_body, refuse_long_bodies))
+        .layer(middleware::from_fn(refuse_nul_in_address))
         .layer(RequestBodyLimitLayer::new(max_body.max(crate::media::MAX_UPLOAD + 64 * 1024)))
         .layer(middleware::from_fn_with_state(app.clone(), render_error_pages))
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(app.clone(), security_headers))
         .with_state(app)
 }
 
@@ -161,6 +163,18 @@ async fn apply_changes(State(app): State<Arc<App>>, request: Request, next: Next
         app.content_changed().await;
     }
     response
+}
+
+/// 400 for an address whose path or query carries an encoded U+0000. No page has one, and
+/// PostgreSQL cannot store or compare text holding it; refused here once, before any extractor
+/// decodes it (forms are checked by `FormData::parse`).
+async fn refuse_nul_in_address(request: Request, next: Next) -> Response {
+    let has_nul = |s: &str| s.as_bytes().windows(3).any(|w| w == b"%00");
+    let uri = request.uri();
+    if has_nul(uri.path()) || uri.query().is_some_and(has_nul) {
+        return AppError::BadRequest("address_nul").into_response();
+    }
+    next.run(request).await
 }
 
 /// 413 for a declared body over the limit of its route.
@@ -181,15 +195,22 @@ async fn not_found() -> AppError {
     AppError::NotFound
 }
 
+/// `GET /healthz`: 200 when the database answers within a second, else 503 at once, so a load
+/// balancer's check sees the outage instead of timing out on the pool's wait.
 async fn healthz(State(app): State<Arc<App>>) -> Response {
-    match sqlx::query("SELECT 1").execute(&app.db.pool).await {
-        Ok(_) => (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], "ok\n").into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "health check: database unreachable");
-            (StatusCode::SERVICE_UNAVAILABLE, [(header::CACHE_CONTROL, "no-store")], "database unreachable\n")
-                .into_response()
-        }
-    }
+    let check = tokio::time::timeout(Duration::from_secs(1), sqlx::query("SELECT 1").execute(&app.db.pool)).await;
+    let error = match check {
+        Ok(Ok(_)) => return (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], "ok\n").into_response(),
+        Ok(Err(e)) => e.to_string(),
+        Err(_) => "no answer within a second".to_string(),
+    };
+    tracing::error!(error, "health check: database unreachable");
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::CACHE_CONTROL, "no-store"), (header::RETRY_AFTER, "5")],
+        "database unreachable\n",
+    )
+        .into_response()
 }
 
 fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
@@ -244,8 +265,9 @@ async fn render_error_pages(State(app): State<Arc<App>>, request: Request, next:
     }
 }
 
-/// Headers that keep pages from being framed, sniffed or made to run foreign script.
-async fn security_headers(request: Request, next: Next) -> Response {
+/// Headers that keep pages from being framed, sniffed or made to run foreign script, and, on a
+/// site served over https, that keep browsers from ever trying it over plain http.
+async fn security_headers(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
          font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'self'; object-src 'none'; \
          frame-ancestors 'none'";
@@ -266,6 +288,12 @@ async fn security_headers(request: Request, next: Next) -> Response {
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
     );
     headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    // Browsers heed it only over https, and the base URL says whether readers come that way (a
+    // proxy may end TLS in front of us). A year, the usual span; subdomains are left out, as
+    // they may be other people's sites that still speak http.
+    if app.config().site.base_url.starts_with("https://") {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
     response
 }
 
@@ -302,25 +330,15 @@ async fn log_requests(request: Request, next: Next) -> Response {
 
 /// Serves until SIGTERM or Ctrl-C, then lets requests in flight finish (up to the grace period).
 pub async fn serve(app: Arc<App>, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
-    let grace = Duration::from_secs(app.config().server.shutdown_grace_secs);
+    let config = app.config().server.clone();
+    let grace = Duration::from_secs(config.shutdown_grace_secs);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let service = router(app).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let server = axum::serve(listener, service)
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            tracing::info!("shutting down: finishing requests in flight");
-            let _ = stop_tx.send(true);
-        })
-        .into_future();
-    let mut stop_rx = stop_rx;
-    tokio::select! {
-        result = server => result?,
-        _ = async {
-            let _ = stop_rx.wait_for(|stopped| *stopped).await;
-            tokio::time::sleep(grace).await;
-        } => tracing::warn!("grace period over; closing remaining connections"),
-    }
-    Ok(())
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down: finishing requests in flight");
+        let _ = stop_tx.send(true);
+    });
+    server::run(router(app), listener, config, stop_rx, grace).await
 }
 
 /// Waits for Ctrl-C or SIGTERM.

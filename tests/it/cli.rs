@@ -242,3 +242,183 @@ fn serve_demo_and_stop_on_sigterm() {
     let status = server.stop();
     assert!(status.success(), "clean exit after SIGTERM: {status:?}");
 }
+
+/// Writes Markdown files for `article import` into a folder of the test's own.
+fn article_files(db: &TestDb, files: &[(&str, &str)]) -> std::path::PathBuf {
+    let folder = db.dir.path().join("dateien");
+    std::fs::create_dir_all(&folder).unwrap();
+    for (name, text) in files {
+        std::fs::write(folder.join(name), text).unwrap();
+    }
+    folder
+}
+
+fn article(title: &str, extra: &str) -> String {
+    format!("+++\ntitle = \"{title}\"\nauthors = [\"Ida\"]\n{extra}+++\nText über {title}.\n")
+}
+
+/// `article list` is newest first (drafts by their last change), then by slug; and a reader
+/// that closes the pipe early (`| head -n 1`) ends the command quietly and successfully.
+async fn list_is_sorted_and_a_closed_pipe_is_no_error(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let config = config_file(&db);
+    let folder = article_files(
+        &db,
+        &[
+            ("1.md", &article("Alt", "published_at = \"2025-01-01T08:00:00Z\"\n")),
+            ("2.md", &article("Gleich B", "published_at = \"2026-01-01T08:00:00Z\"\n")),
+            ("3.md", &article("Neu", "published_at = \"2026-02-01T08:00:00Z\"\n")),
+            ("4.md", &article("Gleich A", "published_at = \"2026-01-01T08:00:00Z\"\n")),
+            ("5.md", &article("Entwurf", "status = \"draft\"\n")),
+        ],
+    );
+    let import = newsdesk(&config, &["article", "import", folder.to_str().unwrap()]);
+    assert!(import.status.success(), "{}", stderr(&import));
+
+    let list = newsdesk(&config, &["article", "list"]);
+    assert!(list.status.success(), "{}", stderr(&list));
+    let slugs: Vec<String> = stdout(&list)
+        .lines()
+        .skip(1)
+        .map(|line| line.split_whitespace().nth(3).unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(slugs, ["entwurf", "neu", "gleich-a", "gleich-b", "alt"], "{}", stdout(&list));
+    let help = stdout(&binary().args(["article", "list", "--help"]).output().unwrap());
+    assert!(help.contains("newest first") && help.contains("slug"), "--help documents the order: {help}");
+
+    // A pipe whose reader has gone: every write fails with EPIPE, from the first on.
+    for args in [&["article", "list"][..], &["migrate"][..], &["outbox", "status", "--json"][..]] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out =
+            binary().arg("--config").arg(&config).args(args).env_remove("RUST_LOG").stdout(writer).output().unwrap();
+        assert!(!stderr(&out).contains("panicked"), "{args:?}: {}", stderr(&out));
+        assert!(out.status.success(), "{args:?}: {:?} {}", out.status, stderr(&out));
+    }
+}
+
+#[tokio::test]
+async fn list_is_sorted_and_a_closed_pipe_is_no_error_sqlite() {
+    list_is_sorted_and_a_closed_pipe_is_no_error(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn list_is_sorted_and_a_closed_pipe_is_no_error_postgres() {
+    list_is_sorted_and_a_closed_pipe_is_no_error(Backend::Postgres).await;
+}
+
+/// What a command wrote is in `newsdesk.db` itself when it exits, not only in the write-ahead
+/// log: copying the one file is a complete copy.
+#[tokio::test]
+async fn a_copy_of_the_database_file_alone_has_what_a_command_wrote() {
+    let db = TestDb::new(Backend::Sqlite).await;
+    let config = config_file(&db);
+    let folder = article_files(&db, &[("1.md", &article("Frisch geschrieben", ""))]);
+    let import = newsdesk(&config, &["article", "import", folder.to_str().unwrap()]);
+    assert!(import.status.success(), "{}", stderr(&import));
+    let copy = db.dir.path().join("kopie");
+    std::fs::create_dir_all(&copy).unwrap();
+    std::fs::copy(db.config.data_dir.join("newsdesk.db"), copy.join("newsdesk.db")).unwrap();
+    let copy_config = db.dir.path().join("kopie.toml");
+    std::fs::write(&copy_config, format!("[database]\nurl = \"sqlite://{}\"\n", copy.join("newsdesk.db").display()))
+        .unwrap();
+    let list = newsdesk(&copy_config, &["article", "list"]);
+    assert!(stdout(&list).contains("frisch-geschrieben"), "{}{}", stdout(&list), stderr(&list));
+
+    // A mistyped --data still gets no empty database from the checkpoint.
+    let typo = db.dir.path().join("vertippt");
+    std::fs::create_dir_all(&typo).unwrap();
+    let backup = binary().arg("--data").arg(&typo).args(["backup", "/tmp/nie.db"]).output().unwrap();
+    assert!(!backup.status.success());
+    assert!(!typo.join("newsdesk.db").exists(), "no database was made where there was none");
+}
+
+/// Runs the binary and waits at most 30 s for it: a command that blocks on a FIFO fails the
+/// test instead of hanging it.
+fn newsdesk_within(config: &Path, args: &[&str]) -> Output {
+    let mut child = binary()
+        .arg("--config")
+        .arg(config)
+        .args(args)
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("`newsdesk {}` still runs after 30 s", args.join(" "));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// Devices, FIFOs and files over the limit are refused with a message, never read without end.
+#[tokio::test]
+async fn imports_refuse_what_is_not_a_plain_file_of_sane_size() {
+    let db = TestDb::new(Backend::Sqlite).await;
+    let config = config_file(&db);
+    assert!(newsdesk(&config, &["migrate"]).status.success());
+    let fifo = db.dir.path().join("fifo");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let fifo = fifo.to_str().unwrap();
+    for source in ["/dev/zero", fifo] {
+        let article = newsdesk_within(&config, &["article", "import", source]);
+        assert_eq!(article.status.code(), Some(1), "{source}");
+        assert!(stderr(&article).contains("not a regular file"), "{source}: {}", stderr(&article));
+        let wordpress = newsdesk_within(&config, &["import", "wordpress", source]);
+        assert_eq!(wordpress.status.code(), Some(1), "{source}");
+        assert!(stderr(&wordpress).contains("not a regular file"), "{source}: {}", stderr(&wordpress));
+        let campaign = newsdesk_within(&config, &["newsletter", "send", "--subject", "Test", "--body-file", source]);
+        assert_eq!(campaign.status.code(), Some(1), "{source}");
+        assert!(stderr(&campaign).contains("not a regular file"), "{source}: {}", stderr(&campaign));
+    }
+    let big = db.dir.path().join("gross.md");
+    let mut text = article("Zu lang", "");
+    text.push_str(&"x".repeat(1024 * 1024));
+    std::fs::write(&big, text).unwrap();
+    let article = newsdesk_within(&config, &["article", "import", big.to_str().unwrap()]);
+    assert_eq!(article.status.code(), Some(1));
+    assert!(stderr(&article).contains("larger than 1048576 bytes"), "{}", stderr(&article));
+}
+
+/// `outbox status` calls a campaign finished once none of its messages is queued any more.
+async fn outbox_status_shows_a_finished_campaign(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let config = config_file(&db);
+    assert!(newsdesk(&config, &["migrate"]).status.success());
+    crate::common::add_newsletter_readers(&db.config, 3).await;
+    let body = db.dir.path().join("text.md");
+    std::fs::write(&body, "Eine Ausgabe.").unwrap();
+    let send =
+        newsdesk(&config, &["newsletter", "send", "--subject", "Ausgabe", "--body-file", body.to_str().unwrap()]);
+    assert!(send.status.success(), "{}", stderr(&send));
+    let campaign = |json: &serde_json::Value| json["campaigns"][0]["status"].as_str().unwrap_or_default().to_string();
+    let status = |args: &[&str]| stdout(&newsdesk(&config, args));
+    let json: serde_json::Value = serde_json::from_str(&status(&["outbox", "status", "--json"])).unwrap();
+    assert_eq!(campaign(&json), "sending");
+
+    let app = newsdesk::app::App::build(db.config.clone()).await.unwrap();
+    newsdesk::email::sender::send_pending(&app).await.unwrap();
+    app.db.pool.close().await;
+    let json: serde_json::Value = serde_json::from_str(&status(&["outbox", "status", "--json"])).unwrap();
+    assert_eq!(campaign(&json), "finished", "{json}");
+    assert_eq!(json["campaigns"][0]["sent"], 3);
+    let text = status(&["outbox", "status"]);
+    let line = text.lines().find(|l| l.starts_with("campaign")).unwrap();
+    assert!(line.contains("finished") && line.contains("3/3"), "{text}");
+}
+
+#[tokio::test]
+async fn outbox_status_shows_a_finished_campaign_sqlite() {
+    outbox_status_shows_a_finished_campaign(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn outbox_status_shows_a_finished_campaign_postgres() {
+    outbox_status_shows_a_finished_campaign(Backend::Postgres).await;
+}

@@ -25,7 +25,7 @@ const ARTICLE: &str = "/news/pflegeroboter-im-heim";
 /// Form fields or headers.
 type Pairs<'a> = Vec<(&'a str, &'a str)>;
 
-async fn article(t: &TestApp) {
+pub async fn article(t: &TestApp) {
     let mut d = draft("Pflegeroboter im Heim");
     d.lead = "Ein Pflegeheim setzt Roboter beim Heben von Bewohnern ein.".into();
     d.body_md =
@@ -34,13 +34,13 @@ async fn article(t: &TestApp) {
 }
 
 /// The article page's form token, then time passes as a reader writes.
-async fn token(t: &TestApp) -> String {
+pub async fn token(t: &TestApp) -> String {
     let page = t.get(ARTICLE).await;
     t.app.clock.advance(20);
     hidden(&page.body, "token")
 }
 
-async fn post_comment(t: &TestApp, name: &str, text: &str) -> crate::common::TestResponse {
+pub async fn post_comment(t: &TestApp, name: &str, text: &str) -> crate::common::TestResponse {
     let token = token(t).await;
     t.post_form(&format!("{ARTICLE}/comments"), &[("name", name), ("text", text), ("token", &token)], &[]).await
 }

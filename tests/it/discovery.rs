@@ -16,6 +16,7 @@ backend_tests!(
     main_feeds_parse_with_full_content_and_stable_ids,
     feeds_escape_titles_and_survive_bare_articles,
     tag_and_author_feeds_filter_and_unknown_ones_404,
+    feeds_of_labels_only_drafts_use_are_404_like_their_pages,
     conditional_get_answers_304,
     sitemaps_are_well_formed_and_list_live_articles,
     news_sitemap_keeps_only_the_last_two_days,
@@ -127,6 +128,43 @@ async fn tag_and_author_feeds_filter_and_unknown_ones_404(t: TestApp) {
     for path in ["/tag/gibt-es-nicht/feed", "/author/niemand/feed", "/archive/2026/13/feed"] {
         assert_eq!(t.get(path).await.status, StatusCode::NOT_FOUND, "{path}");
     }
+}
+
+async fn feeds_of_labels_only_drafts_use_are_404_like_their_pages(t: TestApp) {
+    t.publish("Sichtbar").await;
+    let mut embargoed = draft("Fusion unter Embargo");
+    embargoed.status = Some("draft".into());
+    embargoed.tags = vec!["Geheimfusion".into()];
+    embargoed.authors = vec!["Erika Vorab".into()];
+    t.create(embargoed).await;
+    let mut scheduled = draft("Morgen erst");
+    scheduled.tags = vec!["Zukunftsthema".into()];
+    scheduled.authors = vec!["Erika Vorab".into()];
+    scheduled.published_at = Some(t.app.now() + 86_400);
+    scheduled.status = Some("scheduled".into());
+    t.create(scheduled).await;
+    let hidden = ["/tag/geheimfusion", "/tag/zukunftsthema", "/author/erika-vorab"];
+    for page in hidden {
+        assert_eq!(t.get(page).await.status, StatusCode::NOT_FOUND, "{page}");
+        let feed = t.get(&format!("{page}/feed")).await;
+        assert_eq!(feed.status, StatusCode::NOT_FOUND, "{page}/feed names a label only drafts use");
+        assert!(!feed.body.contains("Fusion") && !feed.body.contains("Erika"), "{}", feed.body);
+    }
+    let sitemaps = t.get("/sitemap-tags.xml").await.body + &t.get("/sitemap-authors.xml").await.body;
+    assert!(!sitemaps.contains("geheimfusion") && !sitemaps.contains("erika-vorab"), "{sitemaps}");
+
+    queries::publish(&t.app.db, "fusion-unter-embargo", t.app.now()).await.unwrap();
+    for page in ["/tag/geheimfusion", "/author/erika-vorab"] {
+        assert_eq!(t.get(page).await.status, StatusCode::OK, "{page}");
+        let feed = t.get(&format!("{page}/feed")).await;
+        assert_eq!(feed.status, StatusCode::OK, "{page}/feed once published");
+        let entries = parse_feed(&feed.body).entries;
+        let titles: Vec<_> = entries.iter().map(|e| e.title.as_ref().unwrap().content.as_str()).collect();
+        assert_eq!(titles, ["Fusion unter Embargo"], "{page}: the scheduled article is not in it yet");
+    }
+    assert_eq!(t.get("/tag/zukunftsthema/feed").await.status, StatusCode::NOT_FOUND);
+    t.app.clock.advance(86_401);
+    assert_eq!(t.get("/tag/zukunftsthema/feed").await.status, StatusCode::OK, "live once its time has come");
 }
 
 async fn conditional_get_answers_304(t: TestApp) {

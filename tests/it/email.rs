@@ -60,17 +60,17 @@ impl Mail {
 }
 
 /// Sends what is due and returns every message the memory transport holds.
-async fn sent(t: &TestApp) -> Vec<Mail> {
+pub async fn sent(t: &TestApp) -> Vec<Mail> {
     sender::send_pending(&t.app).await.unwrap();
     t.app.mailer.transport.sent().iter().map(|m| Mail::parse(&m.to, &m.bytes)).collect()
 }
 
-async fn signup_newsletter(t: &TestApp, email: &str) -> crate::common::TestResponse {
+pub async fn signup_newsletter(t: &TestApp, email: &str) -> crate::common::TestResponse {
     t.post_form("/newsletter", &[("email", email), ("consent", "yes"), ("website", "")], &[]).await
 }
 
 /// Signs an address up and confirms it; returns the preferences path.
-async fn subscribe(t: &TestApp, email: &str) -> String {
+pub async fn subscribe(t: &TestApp, email: &str) -> String {
     assert_eq!(signup_newsletter(t, email).await.status, StatusCode::OK);
     let mails = sent(t).await;
     let confirm = mails.iter().rev().find(|m| m.to == email).expect("confirmation").link("/subscription/confirm/");

@@ -13,6 +13,7 @@ use crate::common::{TestApp, hidden};
 backend_tests!(
     jobs_page_filters_and_hides_expired_listings,
     job_page_has_job_posting_json_ld,
+    remote_job_postings_have_what_google_requires,
     sidebar_box_shows_the_four_newest,
     editors_manage_listings_and_bad_input_is_refused,
     partner_feed_upserts_withdraws_and_survives_breakage,
@@ -88,6 +89,50 @@ async fn job_page_has_job_posting_json_ld(t: TestApp) {
     assert_eq!(t.get("/jobs/abc").await.status, StatusCode::NOT_FOUND);
     t.app.clock.advance(31 * 86_400);
     assert_eq!(t.get(&format!("/jobs/{onsite}")).await.status, StatusCode::NOT_FOUND, "expired");
+}
+
+/// The JobPosting block of a job's page, parsed.
+async fn job_posting(t: &TestApp, id: i64) -> serde_json::Value {
+    let page = t.get(&format!("/jobs/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let start = page.body.find("application/ld+json\">").unwrap() + 21;
+    let end = start + page.body[start..].find("</script>").unwrap();
+    serde_json::from_str(&page.body[start..end]).unwrap()
+}
+
+/// Google for Jobs requires title, description, datePosted, hiringOrganization and a place:
+/// for a fully remote job (TELECOMMUTE) the country applicants must live in.
+async fn remote_job_postings_have_what_google_requires(t: TestApp) {
+    let with_office = listing(&t, "Rust remote", "Darmstadt", "remote", "part-time", 30).await;
+    let anywhere = listing(&t, "Daten remote", "Remote", "remote", "full-time", 30).await;
+    let austria = listing(&t, "Redaktion Wien remote", "Österreich", "remote", "full-time", 30).await;
+    for id in [with_office, anywhere, austria] {
+        let posting = job_posting(&t, id).await;
+        assert_eq!(posting["@type"], "JobPosting");
+        for field in ["title", "description"] {
+            assert!(!posting[field].as_str().unwrap_or_default().is_empty(), "{field}: {posting}");
+        }
+        for field in ["datePosted", "validThrough"] {
+            assert!(posting[field].as_str().unwrap().parse::<jiff::Timestamp>().is_ok(), "{field}: {posting}");
+        }
+        assert_eq!(posting["hiringOrganization"]["@type"], "Organization");
+        assert_eq!(posting["hiringOrganization"]["name"], "Beispiel GmbH");
+        assert_eq!(posting["jobLocationType"], "TELECOMMUTE");
+        assert_eq!(posting["applicantLocationRequirements"]["@type"], "Country", "{posting}");
+    }
+    // A town is the employer's office and stays; applicants are sought in the publication's
+    // country (its time zone is Europe/Berlin).
+    let posting = job_posting(&t, with_office).await;
+    assert_eq!(posting["applicantLocationRequirements"]["name"], "Germany");
+    assert_eq!(posting["jobLocation"]["address"]["addressLocality"], "Darmstadt");
+    // "Remote" names no place: no office.
+    let posting = job_posting(&t, anywhere).await;
+    assert_eq!(posting["applicantLocationRequirements"]["name"], "Germany");
+    assert!(posting.get("jobLocation").is_none(), "{posting}");
+    // A country as the location is where applicants must live.
+    let posting = job_posting(&t, austria).await;
+    assert_eq!(posting["applicantLocationRequirements"]["name"], "Austria");
+    assert!(posting.get("jobLocation").is_none(), "{posting}");
 }
 
 async fn sidebar_box_shows_the_four_newest(t: TestApp) {

@@ -10,6 +10,8 @@ mod cluster;
 mod comments;
 mod discovery;
 mod email;
+mod fuzz;
+mod hardening;
 mod jobs;
 mod newsroom;
 mod pages;

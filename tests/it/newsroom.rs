@@ -23,6 +23,8 @@ crate::backend_tests!(
     broken_and_hostile_exports_store_nothing,
     settings_apply_without_a_restart_on_every_node,
     pictures_are_checked_resized_and_served_for_a_year,
+    pictures_cannot_be_found_by_counting,
+    pictures_of_too_many_pixels_are_refused_before_decoding,
 );
 
 /// An editor's session: the cookie and the CSRF token of the editor page.
@@ -693,7 +695,9 @@ async fn pictures_are_checked_resized_and_served_for_a_year(t: TestApp) {
 
     let done = upload(&t, &editor, "hafen.png", &picture, "Containerschiffe im Hafen von Rostock").await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
-    let id: i64 = sqlx::query_scalar("SELECT id FROM media").fetch_one(&t.app.db.pool).await.unwrap();
+    let id: i64 = sqlx::query_scalar("SELECT public_key FROM media").fetch_one(&t.app.db.pool).await.unwrap();
+    assert!(done.header("location").contains("notice=uploaded"));
+    assert!(editor.get(&t, done.header("location")).await.body.contains(&format!("<code>/media/{id}/page.jpg</code>")));
     let again = upload(&t, &editor, "nochmal.png", &picture, "Dasselbe").await;
     assert!(again.header("location").contains("notice=known"), "the same picture once");
     for (variant, width, height) in [("page", 1200, 675), ("feed", 800, 450), ("card", 1200, 630), ("thumb", 320, 180)]
@@ -738,4 +742,121 @@ async fn pictures_are_checked_resized_and_served_for_a_year(t: TestApp) {
         editor.get(&t, "/admin/articles/new").await.body.contains(&format!("<option value=\"{path}\">")),
         "the editor offers the library"
     );
+}
+
+/// The status and `Location` of a GET whose body may be a picture (not text).
+async fn fetch(t: &TestApp, path: &str) -> (StatusCode, String) {
+    let request = axum::http::Request::get(path).body(axum::body::Body::empty()).unwrap();
+    let response = tower::ServiceExt::oneshot(t.router.clone(), request).await.unwrap();
+    let location = response.headers().get("location").map(|v| v.to_str().unwrap().to_string());
+    (response.status(), location.unwrap_or_default())
+}
+
+/// The internal id and the public key of the picture uploaded with `alt`.
+async fn media_row(t: &TestApp, alt: &str) -> (i64, i64) {
+    let row: (i64, i64) = sqlx::query_as("SELECT id, public_key FROM media WHERE alt = $1")
+        .bind(alt)
+        .fetch_one(&t.app.db.pool)
+        .await
+        .unwrap();
+    row
+}
+
+async fn pictures_cannot_be_found_by_counting(t: TestApp) {
+    let editor = Editor::sign_in(&t, Role::Editor).await;
+    for (width, alt) in [(1300, "Werft"), (1400, "Unbenutzt"), (1500, "Alt im Text")] {
+        assert_eq!(upload(&t, &editor, "bild.png", &png(width, 700), alt).await.status, StatusCode::SEE_OTHER);
+    }
+    let (hero_id, hero_key) = media_row(&t, "Werft").await;
+    let (unused_id, unused_key) = media_row(&t, "Unbenutzt").await;
+    let (old_id, old_key) = media_row(&t, "Alt im Text").await;
+    for key in [hero_key, unused_key, old_key] {
+        assert!(key >= 1 << 62, "keys are large random numbers, not ids: {key}");
+    }
+
+    // A draft under embargo uses two pictures: one by its key, one by an old id address.
+    let hero = format!("/media/{hero_key}/page.jpg");
+    let body = format!("Die Werft wird verkauft.\n\n![Werft](/media/{old_id}/page.jpg)");
+    let fields = with(&[("action", "save"), ("title", "Werft verkauft"), ("hero_url", &hero), ("body", &body)]);
+    let article = saved_id(&editor.post(&t, "/admin/articles", &fields).await);
+    let preview = editor.post(&t, "/admin/articles", &with(&[("action", "preview"), ("hero_url", &hero)])).await;
+    assert!(preview.body.contains(&format!("<img src=\"{hero}\"")), "the newsroom uses the key's address");
+    assert_eq!(fetch(&t, &hero).await.0, StatusCode::OK, "the key's address works");
+
+    // Counting through ids finds nothing, used by a draft or by nothing at all.
+    for id in 1..=(old_id + 3) {
+        for variant in ["page", "card", "thumb"] {
+            let walked = fetch(&t, &format!("/media/{id}/{variant}.jpg")).await;
+            assert_eq!(walked, (StatusCode::NOT_FOUND, String::new()), "/media/{id}/{variant}.jpg");
+        }
+    }
+    let guessed = fetch(&t, &format!("/media/{}/page.jpg", hero_key ^ 1)).await;
+    assert_eq!(guessed.0, StatusCode::NOT_FOUND, "a near key is no key");
+
+    // Once the article is live, its old address leads to the picture; the others stay hidden.
+    let version = hidden(&editor.get(&t, &format!("/admin/articles/{article}")).await.body, "version");
+    let publish = with(&[
+        ("action", "publish"),
+        ("title", "Werft verkauft"),
+        ("hero_url", &hero),
+        ("body", &body),
+        ("version", &version),
+    ]);
+    let published = editor.post(&t, &format!("/admin/articles/{article}"), &publish).await;
+    assert_eq!(published.status, StatusCode::SEE_OTHER, "{}", published.body);
+    let page = t.get("/news/werft-verkauft").await;
+    assert!(page.body.contains(&format!("src=\"{hero}\"")), "{}", page.body);
+    let moved = fetch(&t, &format!("/media/{old_id}/card.jpg")).await;
+    assert_eq!(moved, (StatusCode::MOVED_PERMANENTLY, format!("/media/{old_key}/card.jpg")));
+    assert_eq!(fetch(&t, &moved.1).await.0, StatusCode::OK);
+    for id in [hero_id, unused_id] {
+        assert_eq!(fetch(&t, &format!("/media/{id}/page.jpg")).await.0, StatusCode::NOT_FOUND, "{id}");
+    }
+}
+
+/// A PNG that says it is `width` × `height` with `depth` bits a channel of RGBA, and holds no
+/// picture at all: decoding it would fail, so a refusal for its size shows the header was read
+/// and nothing else.
+fn png_header_only(width: u32, height: u32, depth: u8) -> Vec<u8> {
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = u32::MAX;
+        for &byte in bytes {
+            crc ^= u32::from(byte);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            }
+        }
+        !crc
+    }
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    for (kind, data) in [
+        (&b"IHDR"[..], [&width.to_be_bytes()[..], &height.to_be_bytes(), &[depth, 6, 0, 0, 0]].concat()),
+        (b"IDAT", b"\x78\x9c\x03\x00".to_vec()),
+        (b"IEND", Vec::new()),
+    ] {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let chunk = [kind, &data].concat();
+        out.extend_from_slice(&chunk);
+        out.extend_from_slice(&crc32(&chunk).to_be_bytes());
+    }
+    out
+}
+
+async fn pictures_of_too_many_pixels_are_refused_before_decoding(t: TestApp) {
+    let editor = Editor::sign_in(&t, Role::Editor).await;
+    // 64 megapixels in under a hundred bytes; and 6600 × 6000 at 16 bits a channel, within the
+    // pixel count but 317 MB once decoded.
+    for (width, height, depth) in [(8000, 8000, 8), (6600, 6000, 16), (20_000, 100, 8)] {
+        let bomb = png_header_only(width, height, depth);
+        assert!(bomb.len() < 100);
+        let refused = upload(&t, &editor, "klein.png", &bomb, "Bombe").await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{width}×{height}×{depth}");
+        assert!(refused.body.contains("Das Bild ist zu groß"), "{width}×{height}: {}", refused.body);
+        assert!(!refused.body.contains("beschädigt"), "refused for its size, not after a failed decode");
+    }
+    // The same header at a modest size is read further, and found to hold nothing.
+    let small = upload(&t, &editor, "klein.png", &png_header_only(64, 64, 8), "Klein").await;
+    assert!(small.body.contains("beschädigt"), "{}", small.body);
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM media").fetch_one(&t.app.db.pool).await.unwrap();
+    assert_eq!(stored, 0);
 }

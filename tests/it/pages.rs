@@ -17,6 +17,8 @@ backend_tests!(
     drafts_and_unpublished_articles_stay_hidden,
     tag_author_and_archive_pages_list_articles,
     pages_carry_security_headers,
+    https_sites_send_hsts,
+    client_address_comes_from_behind_the_trusted_proxies,
     head_requests_work,
     healthz_answers,
     static_assets_are_cached_long,
@@ -195,6 +197,58 @@ async fn pages_carry_security_headers(t: TestApp) {
             assert!(!page.body.contains(foreign), "{path}: nothing loads from another host ({foreign})");
         }
     }
+}
+
+async fn https_sites_send_hsts(t: TestApp) {
+    t.publish("Sicher").await;
+    for path in ["/", "/news/sicher", "/feed", "/nirgends"] {
+        assert_eq!(t.get(path).await.header("strict-transport-security"), "", "{path}: not over plain http");
+    }
+    let https = TestApp::with_config(t.db_backend(), |c| c.site.base_url = "https://news.example".into()).await;
+    https.publish("Sicher").await;
+    for path in ["/", "/news/sicher", "/feed", "/nirgends", "/static/style.css"] {
+        let first = https.get(path).await;
+        assert_eq!(first.header("strict-transport-security"), "max-age=31536000", "{path}");
+        // From the page cache too.
+        assert_eq!(https.get(path).await.header("strict-transport-security"), "max-age=31536000", "{path}");
+    }
+}
+
+async fn client_address_comes_from_behind_the_trusted_proxies(t: TestApp) {
+    use crate::comments::{article, token};
+    let t = TestApp::with_config(t.db_backend(), |c| {
+        c.server.trust_forwarded_for = true;
+        c.server.trusted_proxies = vec!["10.0.0.0/8".parse().unwrap(), "172.16.0.0/12".parse().unwrap()];
+    })
+    .await;
+    article(&t).await;
+    let token = token(&t).await;
+    let path = "/news/pflegeroboter-im-heim/comments";
+    // The load balancer (10.0.0.2) talks to us; before it a CDN edge (172.16.0.5) added the
+    // reader's address, and before that the reader wrote whatever it liked.
+    let send = |text: &'static str, forwarded: &'static str, peer: [u8; 4]| {
+        let (t, token) = (&t, token.clone());
+        async move {
+            let form = [("name", "Flut"), ("text", text), ("token", token.as_str())];
+            t.post_form_from(path, &form, &[("x-forwarded-for", forwarded)], peer).await.status
+        }
+    };
+    let balancer = [10, 0, 0, 2];
+    assert_eq!(send("Erster Beitrag", "6.6.6.6, 203.0.113.9, 172.16.0.5", balancer).await, StatusCode::OK);
+    assert_eq!(
+        send("Sofort noch einer", "7.7.7.7, 203.0.113.9, 172.16.0.5", balancer).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the same reader, whatever it puts in front"
+    );
+    assert_eq!(
+        send("Eine andere Leserin", "203.0.113.10, 172.16.0.5", balancer).await,
+        StatusCode::OK,
+        "another reader behind the same proxies is not the proxy"
+    );
+    // A peer outside the proxies is taken at its own address, not at its header's word.
+    let outsider = [198, 51, 100, 7];
+    assert_eq!(send("Von draußen", "203.0.113.20", outsider).await, StatusCode::OK);
+    assert_eq!(send("Wieder von draußen", "203.0.113.21", outsider).await, StatusCode::TOO_MANY_REQUESTS);
 }
 
 async fn head_requests_work(t: TestApp) {

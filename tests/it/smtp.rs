@@ -24,8 +24,14 @@ pub struct SmtpSink {
 
 impl SmtpSink {
     pub fn start() -> SmtpSink {
-        let dir = tempfile::tempdir().unwrap();
+        // The listener only finds a free port: it must be closed before the sink binds it.
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        SmtpSink::start_on(port)
+    }
+
+    /// On a given port: a test can point Newsdesk at it before the server is up.
+    pub fn start_on(port: u16) -> SmtpSink {
+        let dir = tempfile::tempdir().unwrap();
         let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/smtp_sink.py");
         let mut child = Command::new("python3")
             .arg(script)
@@ -168,7 +174,8 @@ async fn a_permanent_refusal_marks_the_address_bouncing() {
 }
 
 /// A send of 10,000 messages; the sending server is killed with SIGKILL in the middle and
-/// started again. Every message arrives; duplicates are at most those in flight at the kill.
+/// started again. Every message arrives; duplicates are at most those in flight at the kill:
+/// one per connection, as each accepted message is marked before the next send starts.
 #[tokio::test]
 async fn a_crash_mid_send_loses_nothing() {
     const MESSAGES: usize = 10_000;
@@ -250,4 +257,89 @@ async fn a_crash_mid_send_loses_nothing() {
 
 fn run_ok(mut command: Command) -> bool {
     command.status().unwrap().success()
+}
+
+/// The mail server is down when a campaign starts and comes up a few seconds later. The outage
+/// is logged once when it begins and once when it ends, with the failed attempts; no message
+/// is logged as delayed, none waits for a retry backoff, and all arrive once the server answers.
+#[tokio::test]
+async fn an_outage_is_logged_once_and_mail_flows_when_the_server_returns() {
+    const MESSAGES: usize = 300;
+    let data = tempfile::tempdir().unwrap();
+    let smtp_port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let web_port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let connections = 4;
+    let command = |args: &[&str]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_newsdesk"));
+        for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("NEWSDESK_")) {
+            command.env_remove(key);
+        }
+        command
+            .envs([
+                ("NEWSDESK_EMAIL__TRANSPORT", "smtp".to_string()),
+                ("NEWSDESK_EMAIL__SMTP_PORT", smtp_port.to_string()),
+                ("NEWSDESK_EMAIL__SMTP_SECURITY", "none".to_string()),
+                ("NEWSDESK_EMAIL__RATE_PER_SECOND", "200".to_string()),
+                ("NEWSDESK_EMAIL__CONNECTIONS", connections.to_string()),
+                ("NEWSDESK_EMAIL__DIGEST", "off".to_string()),
+                ("RUST_LOG", "warn".to_string()),
+            ])
+            .arg("--data")
+            .arg(data.path())
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        command
+    };
+    assert!(command(&["migrate"]).status().unwrap().success());
+    let config = newsdesk::config::Config { data_dir: data.path().to_path_buf(), ..Default::default() };
+    crate::common::add_newsletter_readers(&config, MESSAGES).await;
+    let body = data.path().join("text.md");
+    std::fs::write(&body, "Eine Ausgabe während einer Störung.").unwrap();
+    let send = command(&["newsletter", "send", "--subject", "Störung", "--body-file", body.to_str().unwrap()]);
+    assert!(run_ok(send), "the campaign was queued");
+
+    let log_path = data.path().join("serve.log");
+    let mut serve = command(&["serve", "--listen", &format!("127.0.0.1:{web_port}")]);
+    serve.stderr(std::fs::File::create(&log_path).unwrap());
+    let mut server = serve.spawn().unwrap();
+    // The outage: nothing listens on the SMTP port yet.
+    std::thread::sleep(Duration::from_secs(4));
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    assert_eq!(log.matches("mail server unavailable").count(), 1, "the outage began once:\n{log}");
+
+    let sink = SmtpSink::start_on(smtp_port);
+    let started = Instant::now();
+    while sink.received().len() < MESSAGES {
+        assert!(started.elapsed() < Duration::from_secs(60), "only {} of {MESSAGES} arrived", sink.received().len());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap().success());
+    assert!(server.wait().unwrap().success());
+
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    assert_eq!(log.matches("mail server unavailable").count(), 1, "{log}");
+    assert_eq!(log.matches("mail server available again").count(), 1, "the outage ended once:\n{log}");
+    assert!(
+        log.contains("failed_attempts") && log.contains("attempt(s)"),
+        "the end says how many attempts failed:\n{log}"
+    );
+    assert!(!log.contains("mail delayed"), "no line per message:\n{log}");
+    let received = sink.received();
+    assert_eq!(received.iter().collect::<std::collections::HashSet<_>>().len(), MESSAGES, "every message arrived once");
+    assert_eq!(received.len(), MESSAGES, "no duplicates");
+
+    // Only the messages in flight when the outage was noticed were tried during it.
+    let db = newsdesk::db::Db::connect(&config).await.unwrap();
+    let (sent, tried_twice, most): (i64, i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*) FILTER (WHERE status = 'sent'), COUNT(*) FILTER (WHERE attempts > 1), MAX(attempts) FROM outbox",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(sent, MESSAGES as i64);
+    assert!(
+        tried_twice <= connections as i64 && most <= 2,
+        "{tried_twice} messages tried more than once, at most {most}"
+    );
 }
