@@ -15,6 +15,7 @@ crate::backend_tests!(
     an_address_gets_a_few_signup_mails_a_day_whatever_is_signed_up_for,
     letters_that_change_length_when_lower_cased_do_not_break_the_queue,
     a_nul_character_anywhere_is_a_400_not_a_500,
+    readers_of_an_existing_database_keep_their_data_and_links,
 );
 
 async fn status_of(t: &TestApp, sql: &str, id: i64) -> String {
@@ -212,6 +213,102 @@ async fn a_nul_character_anywhere_is_a_400_not_a_500(t: TestApp) {
     }
     let articles: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM articles").fetch_one(&t.app.db.pool).await.unwrap();
     assert_eq!(articles, 1);
+}
+
+/// The migration that gives readers' rows their keys (and, on SQLite, rebuilds the tables so
+/// ids are never given out again) keeps every reader, subscription, queued mail and link.
+async fn readers_of_an_existing_database_keep_their_data_and_links(t: TestApp) {
+    use newsdesk::db::Db;
+    // A database as the previous version left it: every migration before 0009.
+    let mut config = (*t.app.config()).clone();
+    config.data_dir = t.app.config().data_dir.join("older");
+    if t.backend == Backend::Postgres {
+        let admin = crate::common::pg_admin_url();
+        let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin).await.unwrap();
+        let name = format!("nd_test_older_{}", std::process::id());
+        let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}"))).execute(&mut conn).await;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.unwrap();
+        config.database.url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+    }
+    let db = Db::connect(&config).await.unwrap();
+    let folder = match t.backend {
+        Backend::Sqlite => newsdesk::embedded::MIGRATIONS_SQLITE,
+        Backend::Postgres => newsdesk::embedded::MIGRATIONS_POSTGRES,
+    };
+    sqlx::raw_sql("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    for (name, sql) in folder.iter().filter(|(name, _)| *name < "0009") {
+        let sql = std::str::from_utf8(sql).unwrap().to_string();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&db.pool).await.unwrap();
+        sqlx::query("INSERT INTO schema_migrations (name, applied_at) VALUES ($1, 0)")
+            .bind(*name)
+            .execute(&db.pool)
+            .await
+            .unwrap();
+    }
+    for sql in [
+        "INSERT INTO subscribers (id, email, created_at) VALUES (1, 'alt@example.org', 1), (3, 'neu@example.org', 2)",
+        "INSERT INTO subscriptions (id, subscriber_id, kind, status, created_at, consent_text, consent_form,
+            consent_ip_hash, consent_at) VALUES (5, 1, 'newsletter', 'active', 1, 'Ja', '/newsletter', 'h', 1),
+            (6, 3, 'newsletter', 'pending', 2, 'Ja', '/newsletter', 'h', 2)",
+        "INSERT INTO outbox (kind, subscriber_id, recipient, subject, text_body, html_body, status, run_at, created_at)
+            VALUES ('digest', 1, 'alt@example.org', 'S', 'T', 'H', 'queued', 1, 1)",
+    ] {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&db.pool).await.unwrap();
+    }
+    if t.backend == Backend::Postgres {
+        // Rows inserted with their ids, as a restored dump would: the identity follows.
+        for table in ["subscribers", "subscriptions"] {
+            let sql = format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))");
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&db.pool).await.unwrap();
+        }
+    }
+    assert_eq!(db.migrate().await.unwrap(), folder.len() - 8, "the new migrations apply");
+
+    let count = |sql: &'static str| {
+        let pool = db.pool.clone();
+        async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.unwrap() }
+    };
+    assert_eq!(count("SELECT COUNT(*) FROM subscribers").await, 2);
+    assert_eq!(count("SELECT COUNT(*) FROM subscriptions WHERE status = 'active' AND subscriber_id = 1").await, 1);
+    assert_eq!(count("SELECT COUNT(*) FROM outbox WHERE subscriber_id = 1").await, 1, "queued mail kept");
+    if t.backend == Backend::Sqlite {
+        let broken = sqlx::raw_sql("PRAGMA foreign_key_check").fetch_all(&db.pool).await.unwrap();
+        assert!(broken.is_empty(), "references intact");
+        let on: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(&db.pool).await.unwrap();
+        assert_eq!(on, 1, "foreign keys are on again");
+    }
+    // Erasing the newest reader no longer frees its id.
+    sqlx::query("DELETE FROM subscribers WHERE id = 3").execute(&db.pool).await.unwrap();
+    sqlx::query("INSERT INTO subscribers (email, created_at, token_key) VALUES ('b@example.org', 3, 'k')")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    assert!(count("SELECT MAX(id) FROM subscribers").await > 3, "a new reader gets a new id");
+    // Deleting a reader still takes their subscriptions with them.
+    sqlx::query("DELETE FROM subscribers WHERE id = 1").execute(&db.pool).await.unwrap();
+    assert_eq!(count("SELECT COUNT(*) FROM subscriptions WHERE subscriber_id = 1").await, 0);
+    db.pool.close().await;
+    if t.backend == Backend::Postgres {
+        let admin = crate::common::pg_admin_url();
+        let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin).await.unwrap();
+        let name = config.database.url.rsplit_once('/').unwrap().1.to_string();
+        let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(drop)).execute(&mut conn).await.unwrap();
+    }
+
+    // The links already mailed to readers from before keep working.
+    let t = crate::email::app(t.backend).await;
+    sqlx::query("INSERT INTO subscribers (id, email, created_at) VALUES (40, 'alt@example.org', 1)")
+        .execute(&t.app.db.pool)
+        .await
+        .unwrap();
+    let old_link = format!("/subscription/{}", newsdesk::email::subscriber_token(&t.app.keys, 40, ""));
+    let page = t.get(&old_link).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("alt@example.org"));
 }
 
 /// A tmpfs the test mounts (as root) and unmounts when dropped.
