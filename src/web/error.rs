@@ -122,3 +122,32 @@ impl IntoResponse for AppError {
         response
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlx::{ConnectOptions as _, Connection as _};
+
+    /// Real errors from a real SQLite file: read-only is the storage's state (503), a wrong
+    /// query is a bug (500).
+    #[tokio::test]
+    async fn a_read_only_database_is_unavailable_and_a_bad_query_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.db");
+        let url = format!("sqlite://{}", path.display());
+        let options: sqlx::sqlite::SqliteConnectOptions = url.parse().unwrap();
+        let mut conn = options.create_if_missing(true).connect().await.unwrap();
+        sqlx::raw_sql("CREATE TABLE t (x INTEGER)").execute(&mut conn).await.unwrap();
+        conn.close().await.unwrap();
+
+        let mut read_only = sqlx::SqliteConnection::connect(&format!("{url}?mode=ro")).await.unwrap();
+        let write = sqlx::raw_sql("INSERT INTO t VALUES (1)").execute(&mut read_only).await.unwrap_err();
+        assert!(storage_unavailable(&write), "{write}");
+        assert_eq!(AppError::from(write).status(), StatusCode::SERVICE_UNAVAILABLE);
+        let typo = sqlx::raw_sql("SELEKT 1").execute(&mut read_only).await.unwrap_err();
+        assert!(!storage_unavailable(&typo), "{typo}");
+        let wrapped = anyhow::Error::new(typo).context("saving");
+        assert_eq!(AppError::from(wrapped).status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(storage_unavailable(&sqlx::Error::PoolTimedOut));
+    }
+}
