@@ -351,9 +351,10 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     result
 }
 
-/// `PRAGMA wal_checkpoint(TRUNCATE)` on a connection of its own: the command's pool is gone by
-/// now. Never creates a database (a command may have refused to, like `backup` with a mistyped
-/// `--data`). When a running server reads at the same moment the checkpoint may stay partial;
+/// `PRAGMA wal_checkpoint(PASSIVE)` on a connection of its own: the command's pool is gone by
+/// now. Passive, so that a server running on the same file is never held up by it (a truncating
+/// checkpoint would stop its writers until it is done). Never creates a database (a command may
+/// have refused to, like `backup` with a mistyped `--data`). When a running server reads at the same moment the checkpoint may stay partial;
 /// the server then folds the log in itself.
 async fn checkpoint_sqlite(url: &str, busy_timeout_ms: u64) -> anyhow::Result<()> {
     use sqlx::ConnectOptions as _;
@@ -369,7 +370,7 @@ async fn checkpoint_sqlite(url: &str, busy_timeout_ms: u64) -> anyhow::Result<()
         Err(e) => return Err(e.into()),
     };
     let (busy, log, done): (i64, i64, i64) =
-        sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(&mut conn).await?;
+        sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(&mut conn).await?;
     if busy != 0 {
         tracing::debug!(log, done, "the write-ahead log is in use; it was folded in as far as possible");
     }

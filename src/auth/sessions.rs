@@ -22,7 +22,8 @@ pub const SESSION_SECS: i64 = 12 * 3600;
 pub const FAILURE_WINDOW_SECS: i64 = 15 * 60;
 /// Failures of one account from one client that cost no wait.
 pub const FREE_TRIES: i64 = 3;
-/// Failures of one account from many clients before those without a device cookie wait.
+/// Failures of one account from many clients before clients without a device cookie lose
+/// their free tries.
 pub const MAX_FAILURES_PER_ACCOUNT: i64 = 10;
 /// How many clients failing on one account make a spread-out guesser.
 pub const DISTRIBUTED_CLIENTS: i64 = 5;
@@ -168,8 +169,9 @@ fn backoff(failures: i64, free: i64, cap: i64) -> i64 {
 /// - per client address, [`MAX_FAILURES_PER_IP`] failures on any accounts stop it for the
 ///   window (a guesser's own address);
 /// - per account, when failures come from [`DISTRIBUTED_CLIENTS`] or more clients (a guesser
-///   spread over many addresses), clients without a device cookie wait between tries, up to a
-///   minute; a browser that signed in to the account before is not slowed by others.
+///   spread over many addresses), clients without a device cookie lose their free tries: after
+///   one failure each waits, from its own last failure. A browser that signed in to the
+///   account before is not slowed by others at all.
 pub async fn begin_attempt(db: &Db, account: &str, client: &Client, now: i64) -> Result<Attempt, sqlx::Error> {
     let key = client.key();
     let since = now - FAILURE_WINDOW_SECS;
@@ -182,8 +184,7 @@ pub async fn begin_attempt(db: &Db, account: &str, client: &Client, now: i64) ->
                 MAX(at) FILTER (WHERE account = $1 AND ip_hash = $2),
                 COUNT(*) FILTER (WHERE ip_hash = $2),
                 COUNT(*) FILTER (WHERE account = $1 AND ip_hash NOT LIKE 'device:%'),
-                COUNT(DISTINCT ip_hash) FILTER (WHERE account = $1 AND ip_hash NOT LIKE 'device:%'),
-                MAX(at) FILTER (WHERE account = $1 AND ip_hash NOT LIKE 'device:%')
+                COUNT(DISTINCT ip_hash) FILTER (WHERE account = $1 AND ip_hash NOT LIKE 'device:%')
          FROM login_failures WHERE at > $3 AND (account = $1 OR ip_hash = $2)",
     )
     .bind(account)
@@ -196,15 +197,17 @@ pub async fn begin_attempt(db: &Db, account: &str, client: &Client, now: i64) ->
     let by_client: i64 = row.try_get(2)?;
     let by_account: i64 = row.try_get(3)?;
     let clients: i64 = row.try_get(4)?;
-    let account_last: Option<i64> = row.try_get(5)?;
     let mut wait = pair_last.map_or(0, |last| last + backoff(pair, FREE_TRIES, FAILURE_WINDOW_SECS) - now);
     if matches!(client, Client::Address(_)) {
         if by_client >= MAX_FAILURES_PER_IP {
             wait = wait.max(FAILURE_WINDOW_SECS);
         }
-        if clients >= DISTRIBUTED_CLIENTS {
-            let spread = account_last.map_or(0, |last| last + backoff(by_account, MAX_FAILURES_PER_ACCOUNT, 60) - now);
-            wait = wait.max(spread);
+        // Under a spread-out attack a client's free tries are gone: each waits from its own
+        // last failure, so the guessers' tries never use up the owner's turn, and a browser that
+        // has not failed yet (the owner on a new device) still gets its try at once.
+        if clients >= DISTRIBUTED_CLIENTS && by_account >= MAX_FAILURES_PER_ACCOUNT {
+            let own = pair_last.map_or(0, |last| last + backoff(pair, 1, FAILURE_WINDOW_SECS) - now);
+            wait = wait.max(own);
         }
     }
     if wait > 0 {

@@ -161,7 +161,13 @@ struct OutageState {
     probes: u64,
     delay: Duration,
     next_probe: Instant,
+    /// When the outage was last logged at warning level: it is repeated every few minutes, so a
+    /// lasting one (a wrong password, say) does not stall mail with a single line to show.
+    logged: Instant,
 }
+
+/// How often a lasting outage is logged again.
+const OUTAGE_REMINDER: Duration = Duration::from_secs(300);
 
 impl Outage {
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<OutageState>> {
@@ -191,6 +197,7 @@ impl Outage {
                     probes: 0,
                     delay: FIRST_PROBE_DELAY,
                     next_probe: now + FIRST_PROBE_DELAY,
+                    logged: now,
                 });
             }
         }
@@ -205,7 +212,13 @@ impl Outage {
             outage.probes += 1;
             outage.delay = (outage.delay * 2).min(MAX_PROBE_DELAY);
             outage.next_probe = Instant::now() + outage.delay;
-            tracing::debug!(error, next_probe_in = ?outage.delay, "mail server still unavailable");
+            if outage.logged.elapsed() >= OUTAGE_REMINDER {
+                outage.logged = Instant::now();
+                let seconds = outage.began.elapsed().as_secs();
+                tracing::warn!(error, seconds, "mail server still unavailable after {seconds} s: mail waits");
+            } else {
+                tracing::debug!(error, next_probe_in = ?outage.delay, "mail server still unavailable");
+            }
         }
     }
 

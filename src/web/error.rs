@@ -59,9 +59,10 @@ pub fn storage_unavailable(e: &sqlx::Error) -> bool {
             let Some(code) = db.code() else { return false };
             if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
                 // SQLite's extended result codes carry the primary code in the low byte.
-                let primary = code.parse::<i32>().map_or(0, |c| c & 0xff);
-                // BUSY (after the busy timeout), READONLY, IOERR, FULL, CANTOPEN.
-                matches!(primary, 5 | 8 | 10 | 13 | 14)
+                let extended = code.parse::<i32>().unwrap_or(0);
+                // BUSY (after the busy timeout), READONLY, IOERR, FULL, CANTOPEN; but not
+                // BUSY_SNAPSHOT (517), a transaction that read before it wrote: a bug to fix.
+                extended != 517 && matches!(extended & 0xff, 5 | 8 | 10 | 13 | 14)
             } else {
                 // PostgreSQL: class 08 (connection), 53 (insufficient resources, disk full
                 // among them), 57 (operator intervention, shutting down), 25006 (read-only

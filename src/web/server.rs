@@ -6,6 +6,7 @@
 //!   file descriptor, for ever; a few hundred of them stopped the site for everyone.
 //! - A cap on open connections per client address (`server.max_connections_per_client`),
 //!   counted per IPv4 address or IPv6 /64, except for the proxies the site trusts.
+//! - HTTP/1.1 only, so that the header timeout covers a connection from its first byte.
 //! - Graceful shutdown: on the signal, listening stops, idle connections close, and requests in
 //!   flight get the grace period to finish.
 
@@ -17,8 +18,8 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::ConnectInfo;
 use hyper::body::Incoming;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto::Builder;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 
@@ -66,7 +67,9 @@ impl ClientConnections {
 }
 
 /// The key a client's connections are counted under: its IPv4 address, or its IPv6 /64 (one
-/// subscriber usually holds a whole /64). `None`: not counted (a trusted proxy, or no cap).
+/// subscriber usually holds a whole /64). `None`: not counted (a trusted proxy, or no cap). A
+/// proxy in front must be declared (`trust_forwarded_for`), as for every per-client limit:
+/// undeclared, all readers look like one client.
 fn client_key(config: &ServerConfig, peer: IpAddr) -> Option<IpAddr> {
     let peer = peer.to_canonical();
     let trusted = config.trust_forwarded_for
@@ -93,11 +96,11 @@ pub async fn run(
     grace: Duration,
 ) -> anyhow::Result<()> {
     let clients = Arc::new(ClientConnections::default());
-    let mut builder = Builder::new(TokioExecutor::new());
-    builder
-        .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(Duration::from_secs(config.header_timeout_secs.max(1)));
+    // HTTP/1.1 only: browsers speak HTTP/2 only over TLS, which a proxy or CDN in front ends, and
+    // hyper's header timeout covers HTTP/1 alone. Serving HTTP/1 from the first byte (no sniffing
+    // for an HTTP/2 preface, which has no timeout) puts every connection under it.
+    let mut builder = http1::Builder::new();
+    builder.timer(TokioTimer::new()).header_read_timeout(Duration::from_secs(config.header_timeout_secs.max(1)));
     // Each connection's task holds a sender: when all are gone, every connection has ended.
     let (alive, mut all_done) = mpsc::channel::<()>(1);
     let mut refused_logged = HashMap::<IpAddr, i64>::new();
@@ -137,10 +140,8 @@ pub async fn run(
         tokio::spawn(async move {
             let _slot = slot;
             let _alive = alive;
-            let connection = builder.serve_connection_with_upgrades(
-                TokioIo::new(stream),
-                hyper_util::service::TowerToHyperService::new(service),
-            );
+            let connection =
+                builder.serve_connection(TokioIo::new(stream), hyper_util::service::TowerToHyperService::new(service));
             tokio::pin!(connection);
             tokio::select! {
                 result = connection.as_mut() => {
