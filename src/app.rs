@@ -155,6 +155,8 @@ pub struct App {
     pub jobs_box: Memo<crate::jobs::handlers::JobsBox>,
     /// The promotions pages show.
     pub promotions: Memo<crate::promos::Placements>,
+    /// Library pictures that public pages still show by their old numbered address.
+    pub old_media: Memo<Arc<std::collections::HashSet<i64>>>,
     /// For pings to hubs and search engines.
     pub http: reqwest::Client,
     pub keys: Keys,
@@ -243,6 +245,7 @@ impl App {
             nav_tags: Memo::new(),
             jobs_box: Memo::new(),
             promotions: Memo::new(),
+            old_media: Memo::new(),
             http,
             keys,
             hashing: tokio::sync::Semaphore::new(2),
@@ -338,12 +341,13 @@ impl App {
         self.nav_tags.get(now, || crate::articles::queries::top_tags(&self.db, now, NAV_TAGS)).await
     }
 
-    /// Forgets the parts every page shares (navigation, jobs box, promotions), so the next
-    /// page reads them again.
+    /// Forgets the parts every page shares (navigation, jobs box, promotions, the pictures shown
+    /// by old addresses), so the next page reads them again.
     pub fn forget_shared_parts(&self) {
         self.nav_tags.clear();
         self.jobs_box.clear();
         self.promotions.clear();
+        self.old_media.clear();
     }
 
     /// Applies the change log after a write, in the request that committed it: the pages the

@@ -428,29 +428,42 @@ pub async fn serve(
 
 /// Whether a page anyone can see shows the picture by its old address `/media/{id}/...`: a
 /// live article's lead image or body, the picture of an author who has a live article, an
-/// active promotion, or the site's logo.
+/// active promotion, or the site's logo. The set of such ids is read in one pass and kept for
+/// a minute (`App::old_media`): asking for old addresses costs no scan per request.
 async fn used_publicly(app: &App, id: i64) -> Result<bool, sqlx::Error> {
-    // Digits and slashes only: nothing in the pattern is special to LIKE.
-    let pattern = format!("%/media/{id}/%");
-    if app.config().site.logo_url.contains(&pattern[1..pattern.len() - 1]) {
-        return Ok(true);
-    }
+    let in_use = app.old_media.get(app.now(), || old_addresses_in_use(app)).await?;
+    Ok(in_use.contains(&id))
+}
+
+async fn old_addresses_in_use(app: &App) -> Result<Arc<std::collections::HashSet<i64>>, sqlx::Error> {
     let sql = format!(
-        "SELECT a.id FROM articles a WHERE {LIVE} AND (a.hero_url LIKE $2 OR a.body_md LIKE $2)
+        "SELECT a.hero_url FROM articles a WHERE {LIVE} AND a.hero_url LIKE '%/media/%'
          UNION ALL
-         SELECT au.id FROM authors au WHERE au.picture_url LIKE $2 AND EXISTS (SELECT 1 FROM article_authors x
-             JOIN articles a ON a.id = x.article_id WHERE x.author_id = au.id AND {LIVE})
+         SELECT a.body_md FROM articles a WHERE {LIVE} AND a.body_md LIKE '%/media/%'
          UNION ALL
-         SELECT p.id FROM promotions p WHERE p.image_url LIKE $2
-             AND (p.active_from IS NULL OR p.active_from <= $1) AND (p.active_until IS NULL OR p.active_until > $1)
-         LIMIT 1"
+         SELECT au.picture_url FROM authors au WHERE au.picture_url LIKE '%/media/%' AND EXISTS (
+             SELECT 1 FROM article_authors x JOIN articles a ON a.id = x.article_id WHERE x.author_id = au.id AND {LIVE})
+         UNION ALL
+         SELECT p.image_url FROM promotions p WHERE p.image_url LIKE '%/media/%'
+             AND (p.active_from IS NULL OR p.active_from <= $1) AND (p.active_until IS NULL OR p.active_until > $1)"
     );
-    let user: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-        .bind(app.now())
-        .bind(&pattern)
-        .fetch_optional(&app.db.pool)
-        .await?;
-    Ok(user.is_some())
+    let texts: Vec<Option<String>> =
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(app.now()).fetch_all(&app.db.pool).await?;
+    let logo = app.config().site.logo_url.clone();
+    let mut ids = std::collections::HashSet::new();
+    for text in texts.iter().flatten().chain(std::iter::once(&logo)) {
+        ids.extend(old_ids_in(text));
+    }
+    Ok(Arc::new(ids))
+}
+
+/// The ids in the old picture addresses `/media/{id}/` a text holds.
+fn old_ids_in(text: &str) -> impl Iterator<Item = i64> + '_ {
+    text.match_indices("/media/").filter_map(|(at, needle)| {
+        let rest = &text[at + needle.len()..];
+        let digits = rest.find(|c: char| !c.is_ascii_digit())?;
+        (digits > 0 && rest[digits..].starts_with('/')).then(|| rest[..digits].parse::<i64>().ok()).flatten()
+    })
 }
 
 #[cfg(test)]
@@ -464,6 +477,12 @@ mod tests {
         let mut out = Vec::new();
         DynamicImage::ImageRgba8(image).write_to(&mut Cursor::new(&mut out), ImageFormat::Png).unwrap();
         out
+    }
+
+    #[test]
+    fn old_addresses_are_found_in_text() {
+        let text = "![a](/media/12/page.jpg) and /media/7/thumb.jpg, not /media/x/ or /media/9 or /media//";
+        assert_eq!(old_ids_in(text).collect::<Vec<_>>(), [12, 7]);
     }
 
     #[test]
