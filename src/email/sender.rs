@@ -319,6 +319,9 @@ pub async fn send_batch(app: &Arc<App>) -> anyhow::Result<usize> {
         return Ok(0);
     }
     let mut campaigns: HashMap<i64, CampaignParts> = HashMap::new();
+    // The readers' link tokens of the whole batch, in one query.
+    let readers: Vec<i64> = claimed.iter().filter_map(|m| m.subscriber_id).collect();
+    let tokens = super::subscribers::link_tokens(&app.db, &app.keys, &readers).await?;
     let mut tasks: JoinSet<(Claimed, Result<(), SendError>)> = JoinSet::new();
     let mut queue = claimed.into_iter();
     let mut unavailable = false;
@@ -331,9 +334,17 @@ pub async fn send_batch(app: &Arc<App>) -> anyhow::Result<usize> {
                 Some(id) => campaign_parts(app, &mut campaigns, id).await?,
                 None => None,
             };
+            // Mail to staff (invitations, password links) has no reader's links to fill in.
+            let token = match message.subscriber_id {
+                Some(id) => tokens.get(&id).cloned(),
+                None => Some(String::new()),
+            };
             let app = app.clone();
             tasks.spawn(async move {
-                let result = deliver(&app, &message, campaign.as_deref()).await;
+                let result = match token {
+                    Some(token) => deliver(&app, &message, campaign.as_deref(), &token).await,
+                    None => Err(SendError::Permanent(format!("message {}: its reader is gone", message.id))),
+                };
                 (message, result)
             });
         }
@@ -374,17 +385,14 @@ pub async fn send_batch(app: &Arc<App>) -> anyhow::Result<usize> {
     Ok(count)
 }
 
-async fn deliver(app: &App, message: &Claimed, campaign: Option<&(String, String, String)>) -> Result<(), SendError> {
+async fn deliver(
+    app: &App,
+    message: &Claimed,
+    campaign: Option<&(String, String, String)>,
+    token: &str,
+) -> Result<(), SendError> {
     let Some((subject, text, html)) = compose::parts_of(message, campaign) else {
         return Err(SendError::Permanent(format!("message {} has no content", message.id)));
-    };
-    let token = match message.subscriber_id {
-        Some(id) => super::subscribers::link_token(&app.db, &app.keys, id)
-            .await
-            .map_err(|e| SendError::Transient(format!("reading the subscriber: {e}")))?
-            .ok_or_else(|| SendError::Permanent(format!("subscriber {id} is gone")))?,
-        // Mail to staff (invitations, password links) has no reader's links to fill in.
-        None => String::new(),
     };
     let parts = Parts {
         outbox_id: message.id,
@@ -393,7 +401,7 @@ async fn deliver(app: &App, message: &Claimed, campaign: Option<&(String, String
         subject,
         text,
         html,
-        token: &token,
+        token,
         list: matches!(message.kind.as_str(), kind::CAMPAIGN | kind::ALERT | kind::ALERT_SUMMARY),
     };
     let bytes = compose::format(&app.mailer.site, &parts, app.now()).map_err(SendError::Permanent)?;

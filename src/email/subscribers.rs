@@ -1,6 +1,8 @@
 //! Subscribers, what they subscribed to and the consent behind it: signup with double opt-in,
 //! confirmation, preferences, export, erasure, and the sweep of lapsed signups.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use sqlx::{AnyConnection, Row as _};
 
@@ -527,14 +529,23 @@ pub async fn erase(app: &App, subscriber: &Subscriber, now: i64) -> Result<(), s
     Ok(())
 }
 
-/// The token of a subscriber's links in a mail, read with the row's key; `None` when the
-/// subscriber is gone.
-pub async fn link_token(db: &Db, keys: &Keys, subscriber_id: i64) -> Result<Option<String>, sqlx::Error> {
-    let key: Option<String> = sqlx::query_scalar("SELECT token_key FROM subscribers WHERE id = $1")
-        .bind(subscriber_id)
-        .fetch_optional(&db.pool)
-        .await?;
-    Ok(key.map(|key| super::subscriber_token(keys, subscriber_id, &key)))
+/// The tokens of the links in the mail to these subscribers, read with each row's key; a
+/// subscriber that is gone has none.
+pub async fn link_tokens(db: &Db, keys: &Keys, ids: &[i64]) -> Result<HashMap<i64, String>, sqlx::Error> {
+    let mut tokens = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let sql =
+            format!("SELECT id, token_key FROM subscribers WHERE id IN ({})", crate::db::placeholders(0, chunk.len()));
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        for row in query.fetch_all(&db.pool).await? {
+            let id: i64 = row.try_get(0)?;
+            tokens.insert(id, super::subscriber_token(keys, id, &row.try_get::<String, _>(1)?));
+        }
+    }
+    Ok(tokens)
 }
 
 /// Whether an address is on the suppression list (erased, and not confirmed anew since).

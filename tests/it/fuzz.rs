@@ -1156,16 +1156,19 @@ const XML_TOKENS: &[&str] = &[
     ":",
 ];
 
+/// A site with one article of its own, which no refused import may change.
+async fn app_with_own_article(backend: Backend) -> (TestApp, newsdesk::articles::model::Article) {
+    let t = TestApp::new(backend).await;
+    let own = t.publish("Eigener Artikel").await;
+    (t, own)
+}
+
 /// The WordPress import on mutated exports: a report or an error, never the parser's panic; a
 /// refused file stores nothing; what was stored before stays.
 fn wordpress_import(backend: Backend) {
     let rt = runtime();
     let dir = tempfile::tempdir().unwrap();
-    let (t, own) = rt.block_on(async {
-        let t = TestApp::new(backend).await;
-        let own = t.publish("Eigener Artikel").await;
-        (t, own)
-    });
+    let (t, own) = rt.block_on(app_with_own_article(backend));
     let own_state = rt.block_on(article_state(&t, own.id));
     let case = std::sync::atomic::AtomicU32::new(0);
     check("wordpress import", 120, mutated(vec![fixture("wordpress.xml")], XML_TOKENS, 6), |input| {
@@ -1197,11 +1200,7 @@ fn wordpress_import(backend: Backend) {
 fn markdown_import(backend: Backend) {
     let rt = runtime();
     let dir = tempfile::tempdir().unwrap();
-    let (t, own) = rt.block_on(async {
-        let t = TestApp::new(backend).await;
-        let own = t.publish("Eigener Artikel").await;
-        (t, own)
-    });
+    let (t, own) = rt.block_on(app_with_own_article(backend));
     // Each file as it is must import, or its mutations would test only the refusals.
     for (i, text) in front_matter_fixtures().iter().enumerate() {
         let path = dir.path().join(format!("fixture-{i}.md"));
