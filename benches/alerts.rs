@@ -16,7 +16,6 @@ use std::time::{Duration, Instant};
 use newsdesk::app::App;
 use newsdesk::articles::model::{Article, ArticleDraft};
 use newsdesk::email::alerts;
-use newsdesk::queue::Job;
 
 #[path = "support/corpus.rs"]
 mod corpus;
@@ -73,14 +72,8 @@ async fn run(count: usize, subscriptions: usize) -> anyhow::Result<()> {
         matching.push(started.elapsed());
 
         let before = outbox_rows(&app).await?;
-        let job = Job {
-            id: 0,
-            kind: alerts::ALERTS.into(),
-            payload: serde_json::json!({ "article_id": article.id }),
-            attempts: 1,
-        };
         let started = Instant::now();
-        alerts::run(&app, &job).await?;
+        alerts::run(&app, alerts::Round { article_id: article.id }).await?;
         rounds.push(started.elapsed());
         queued += outbox_rows(&app).await? - before;
     }

@@ -1,7 +1,9 @@
 //! The application value: built once from the config and handed to every handler and worker.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, RwLock};
+
+use parking_lot::RwLock;
 use std::time::Duration;
 
 use minijinja::Value;
@@ -99,7 +101,7 @@ impl<T: Clone> Memo<T> {
     }
 
     fn fresh(&self, now: i64) -> Option<T> {
-        match self.slot.read().expect("memo lock").as_ref() {
+        match self.slot.read().as_ref() {
             Some((at, value)) if (0..SHARED_PARTS_TTL).contains(&(now - at)) => Some(value.clone()),
             _ => None,
         }
@@ -122,7 +124,7 @@ impl<T: Clone> Memo<T> {
         }
         let generation = self.generation.load(Ordering::Acquire);
         let value = read().await?;
-        let mut slot = self.slot.write().expect("memo lock");
+        let mut slot = self.slot.write();
         if self.generation.load(Ordering::Acquire) == generation {
             *slot = Some((now, value.clone()));
         }
@@ -131,11 +133,11 @@ impl<T: Clone> Memo<T> {
 
     /// The value last read, however old.
     fn last(&self) -> Option<T> {
-        self.slot.read().expect("memo lock").as_ref().map(|(_, v)| v.clone())
+        self.slot.read().as_ref().map(|(_, v)| v.clone())
     }
 
     fn clear(&self) {
-        let mut slot = self.slot.write().expect("memo lock");
+        let mut slot = self.slot.write();
         self.generation.fetch_add(1, Ordering::AcqRel);
         *slot = None;
     }
@@ -146,7 +148,7 @@ pub struct App {
     pub base_config: Config,
     live: RwLock<Arc<Live>>,
     /// The stored settings' revision last applied.
-    settings_seen: std::sync::Mutex<i64>,
+    settings_seen: parking_lot::Mutex<i64>,
     pub db: Db,
     pub i18n: Arc<I18n>,
     pub clock: Clock,
@@ -170,6 +172,8 @@ pub struct App {
     pub page_cache: crate::web::cache::PageCache,
     /// Where this process is in the change log (`changes`).
     pub changes: tokio::sync::Mutex<crate::changes::Follower>,
+    /// The handler of every kind of background job (`root::jobs`).
+    pub jobs: Arc<crate::root::Jobs>,
 }
 
 impl std::fmt::Debug for App {
@@ -238,7 +242,7 @@ impl App {
         Ok(Arc::new(App {
             base_config: config,
             live: RwLock::new(Arc::new(live)),
-            settings_seen: std::sync::Mutex::new(seen),
+            settings_seen: parking_lot::Mutex::new(seen),
             db,
             i18n,
             clock: Clock::default(),
@@ -253,6 +257,7 @@ impl App {
             mailer,
             page_cache,
             changes,
+            jobs: Arc::new(crate::root::jobs()),
         }))
     }
 
@@ -263,7 +268,7 @@ impl App {
 
     /// The effective settings and what is built from them.
     pub fn live(&self) -> Arc<Live> {
-        self.live.read().expect("live settings lock").clone()
+        self.live.read().clone()
     }
 
     /// The publication's time zone.
@@ -275,14 +280,14 @@ impl App {
     /// another node); returns whether they did. Cheap: one small query.
     pub async fn reload_settings(&self) -> anyhow::Result<bool> {
         let revision = crate::settings::revision(&self.db).await?;
-        if *self.settings_seen.lock().expect("settings lock") == revision {
+        if *self.settings_seen.lock() == revision {
             return Ok(false);
         }
         let (effective, revision) = crate::settings::effective(&self.db, &self.base_config).await?;
         let live = Live::build(effective, &self.i18n)?;
-        *self.live.write().expect("live settings lock") = Arc::new(live);
-        *self.settings_seen.lock().expect("settings lock") = revision;
-        self.page_cache.invalidate(&["*".to_string()]);
+        *self.live.write() = Arc::new(live);
+        *self.settings_seen.lock() = revision;
+        self.page_cache.invalidate(&[crate::changes::Scope::All]);
         self.forget_shared_parts();
         tracing::info!(revision, "settings applied");
         Ok(true)

@@ -1,8 +1,10 @@
 //! The change log: how every node learns what changed, whichever node (or command) wrote it.
 //!
-//! A write that changes what readers see adds a row to `changes` in its own transaction: the
-//! article it touched and the page-cache scopes of the state before the write (an old slug, a
-//! removed tag). Each process follows the log ([`follow`]): it drops the cached pages the change
+//! A write records an [`Event`] in its own transaction ([`record`]). When it changes what
+//! readers see, that adds a row to `changes`: the article it touched and the page-cache
+//! [`Scope`]s of the state before the write (an old slug, a removed tag). Every event also
+//! queues one [`Dispatch`] job, which hands it to the consumers the composition root lists
+//! (`root`), once per site. Each process follows the log ([`follow`]): it drops the cached pages the change
 //! touched and brings its own search index up to date from the database. The node that wrote
 //! applies the change at once, in the request that committed it ([`sync`]); the others learn of
 //! it through PostgreSQL's NOTIFY, or by polling every second (SQLite, or a lost listener).
@@ -15,10 +17,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row as _};
 
 use crate::app::App;
-use crate::articles::model::Article;
+use crate::articles::model::{Article, Status};
 use crate::db::{Backend, Db};
 
 /// The NOTIFY channel on PostgreSQL.
@@ -34,42 +37,181 @@ const KEEP_SECS: i64 = 86_400;
 const POLL: Duration = Duration::from_secs(1);
 const BATCH: i64 = 2000;
 
-/// The page-cache scopes an article's pages appear in. `at:{time}` stands for the archive month
-/// of that time, which depends on the publication's time zone ([`expand`]).
-pub fn article_scopes(article: &Article) -> Vec<String> {
-    let mut scopes = vec![
-        format!("news:{}", article.slug),
-        "home".to_string(),
-        "archive".to_string(),
-        "sitemaps".to_string(),
-        "search".to_string(),
-    ];
-    if let Some(at) = article.published_at {
-        scopes.push(format!("at:{at}"));
-    }
-    scopes.extend(article.tags.iter().map(|t| format!("tag:{}", t.slug)));
-    scopes.extend(article.authors.iter().map(|a| format!("author:{}", a.slug)));
-    scopes
+/// A part of the site the page cache stores pages of; a write names the parts it changed and
+/// exactly their pages leave the cache. Written into the log as words (`news:{slug}`, `*`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Scope {
+    /// Every page: what every page shows changed (the jobs box, the promotions).
+    All,
+    /// The front page, its pages and the main feeds.
+    Home,
+    /// An article's page and its feeds.
+    News(String),
+    Tag(String),
+    Author(String),
+    /// The archive's index of months.
+    Archive,
+    /// One month of the archive.
+    ArchiveMonth(i32, u8),
+    /// The archive month a time falls in, in the publication's time zone: a write knows the
+    /// time, the node that applies the change knows the zone ([`Scope::resolve`]).
+    MonthOf(i64),
+    Sitemaps,
+    Search,
+    /// The comment feeds.
+    Comments,
+    /// The job listings.
+    Jobs,
+    /// Pages that show only the site's settings (newsletter form, robots.txt).
+    Site,
+    /// Not pages: the stored settings changed, so each node applies them (and drops every page).
+    Settings,
 }
 
-/// Turns `at:{time}` into the archive month's scope.
-fn expand(scope: String, tz: &jiff::tz::TimeZone) -> String {
-    let Some(at) = scope.strip_prefix("at:").and_then(|t| t.parse::<i64>().ok()) else {
-        return scope;
-    };
-    match jiff::Timestamp::from_second(at) {
-        Ok(t) => {
-            let date = t.to_zoned(tz.clone()).date();
-            crate::web::cache::archive_scope(i32::from(date.year()), date.month() as u8)
+impl Scope {
+    /// The scope as the cache compares it: `MonthOf` becomes its month in `tz`.
+    pub fn resolve(self, tz: &jiff::tz::TimeZone) -> Scope {
+        let Scope::MonthOf(at) = self else { return self };
+        match jiff::Timestamp::from_second(at) {
+            Ok(t) => {
+                let date = t.to_zoned(tz.clone()).date();
+                Scope::ArchiveMonth(i32::from(date.year()), date.month() as u8)
+            }
+            Err(_) => Scope::Archive,
         }
-        Err(_) => "archive".to_string(),
     }
 }
 
-async fn insert(conn: &mut AnyConnection, article_id: Option<i64>, scopes: &[String]) -> Result<(), sqlx::Error> {
+impl std::fmt::Display for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Scope::All => f.write_str("*"),
+            Scope::Home => f.write_str("home"),
+            Scope::News(slug) => write!(f, "news:{slug}"),
+            Scope::Tag(slug) => write!(f, "tag:{slug}"),
+            Scope::Author(slug) => write!(f, "author:{slug}"),
+            Scope::Archive => f.write_str("archive"),
+            Scope::ArchiveMonth(year, month) => write!(f, "archive:{year}/{month}"),
+            Scope::MonthOf(at) => write!(f, "at:{at}"),
+            Scope::Sitemaps => f.write_str("sitemaps"),
+            Scope::Search => f.write_str("search"),
+            Scope::Comments => f.write_str("comments"),
+            Scope::Jobs => f.write_str("jobs"),
+            Scope::Site => f.write_str("site"),
+            Scope::Settings => f.write_str("settings"),
+        }
+    }
+}
+
+impl std::str::FromStr for Scope {
+    type Err = String;
+
+    fn from_str(word: &str) -> Result<Scope, String> {
+        let scope = match word.split_once(':') {
+            None => match word {
+                "*" => Scope::All,
+                "home" => Scope::Home,
+                "archive" => Scope::Archive,
+                "sitemaps" => Scope::Sitemaps,
+                "search" => Scope::Search,
+                "comments" => Scope::Comments,
+                "jobs" => Scope::Jobs,
+                "site" => Scope::Site,
+                "settings" => Scope::Settings,
+                _ => return Err(format!("unknown scope {word:?}")),
+            },
+            Some(("news", slug)) => Scope::News(slug.to_string()),
+            Some(("tag", slug)) => Scope::Tag(slug.to_string()),
+            Some(("author", slug)) => Scope::Author(slug.to_string()),
+            Some(("at", at)) => Scope::MonthOf(at.parse().map_err(|_| format!("bad time in {word:?}"))?),
+            Some(("archive", month)) => {
+                let parsed = month.split_once('/').and_then(|(y, m)| Some((y.parse().ok()?, m.parse().ok()?)));
+                let (year, month) = parsed.ok_or_else(|| format!("bad month in {word:?}"))?;
+                Scope::ArchiveMonth(year, month)
+            }
+            Some(_) => return Err(format!("unknown scope {word:?}")),
+        };
+        Ok(scope)
+    }
+}
+
+/// What the consumers of an article's events need to know of one of its states: where its
+/// pages are, and when readers see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleState {
+    pub slug: String,
+    pub status: Status,
+    pub published_at: Option<i64>,
+    /// Slugs.
+    pub tags: Vec<String>,
+    pub authors: Vec<String>,
+}
+
+impl ArticleState {
+    pub fn of(article: &Article) -> ArticleState {
+        ArticleState {
+            slug: article.slug.clone(),
+            status: article.status,
+            published_at: article.published_at,
+            tags: article.tags.iter().map(|t| t.slug.clone()).collect(),
+            authors: article.authors.iter().map(|a| a.slug.clone()).collect(),
+        }
+    }
+
+    /// Whether readers can see it at `now`.
+    pub fn is_live(&self, now: i64) -> bool {
+        match self.status {
+            Status::Published => true,
+            Status::Scheduled => self.published_at.is_some_and(|t| t <= now),
+            _ => false,
+        }
+    }
+
+    /// The page-cache scopes its pages appear in.
+    pub fn scopes(&self) -> Vec<Scope> {
+        let mut scopes =
+            vec![Scope::News(self.slug.clone()), Scope::Home, Scope::Archive, Scope::Sitemaps, Scope::Search];
+        scopes.extend(self.published_at.map(Scope::MonthOf));
+        scopes.extend(self.tags.iter().map(|t| Scope::Tag(t.clone())));
+        scopes.extend(self.authors.iter().map(|a| Scope::Author(a.clone())));
+        scopes
+    }
+}
+
+/// What a write changed, recorded in the write's own transaction ([`record`]). Each node
+/// applies it to its page cache and search index ([`sync`]); once per site, the composition
+/// root hands it to every consumer that acts on it (hub pings, mail alerts), through the queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// An article was created (`before` is None) or saved, at time `at`.
+    ArticleSaved { article_id: i64, before: Option<ArticleState>, after: ArticleState, at: i64 },
+    /// An article shows something that changed elsewhere (a renamed tag): its pages and its
+    /// index entry are made again.
+    ArticleTouched { article_id: i64 },
+    /// An article's published comments changed.
+    CommentsChanged { article_id: i64 },
+    /// Pages changed that are no article's: the job listings, the promotions, a tag's page.
+    PagesChanged { scopes: Vec<Scope> },
+    /// The stored settings changed.
+    SettingsChanged,
+}
+
+/// The queue job that hands an event to its consumers, once per site.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Dispatch {
+    pub event: Event,
+}
+
+impl crate::queue::Kind for Dispatch {
+    const NAME: &'static str = "events.dispatch";
+}
+
+async fn insert(conn: &mut AnyConnection, article_id: Option<i64>, scopes: &[Scope]) -> Result<(), sqlx::Error> {
+    let words: Vec<String> = scopes.iter().map(Scope::to_string).collect();
     sqlx::query("INSERT INTO changes (article_id, scopes, created_at) VALUES ($1, $2, $3)")
         .bind(article_id)
-        .bind(scopes.join(" "))
+        .bind(words.join(" "))
         .bind(crate::db::now())
         .execute(&mut *conn)
         .await?;
@@ -80,36 +222,32 @@ async fn insert(conn: &mut AnyConnection, article_id: Option<i64>, scopes: &[Str
     Ok(())
 }
 
-/// Records that article `article_id` changed, in the write's transaction; `before` is its state
-/// before the write, whose pages change too.
-pub async fn record_article(
-    conn: &mut AnyConnection,
-    article_id: i64,
-    before: Option<&Article>,
-) -> Result<(), sqlx::Error> {
-    insert(conn, Some(article_id), &before.map(article_scopes).unwrap_or_default()).await
-}
-
-/// Records a change of the pages in `scopes` (`*` for all of them), in the write's transaction.
-pub async fn record(conn: &mut AnyConnection, scopes: &[&str]) -> Result<(), sqlx::Error> {
-    insert(conn, None, &scopes.iter().map(|s| s.to_string()).collect::<Vec<_>>()).await
-}
-
-/// Records a change of the pages in `scopes` after a write outside a transaction.
-pub async fn record_now(db: &Db, scopes: &[&str]) -> Result<(), sqlx::Error> {
-    record(&mut *db.pool.acquire().await?, scopes).await
-}
-
-/// The comments of an article changed: its page and the comment feeds.
-pub async fn record_comments(conn: &mut AnyConnection, article_id: i64) -> Result<(), sqlx::Error> {
-    let slug: Option<String> = sqlx::query_scalar("SELECT slug FROM articles WHERE id = $1")
-        .bind(article_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    match slug {
-        Some(slug) => record(conn, &[&format!("news:{slug}"), "comments"]).await,
-        None => Ok(()),
+/// Records `event` in the write's transaction: a row of the log for every node's cache and
+/// index when readers see the change, and the job that hands it to the consumers. Never after
+/// the commit: a write and its event stand or fall together.
+pub async fn record(conn: &mut AnyConnection, event: Event) -> Result<(), sqlx::Error> {
+    match &event {
+        Event::ArticleSaved { article_id, before, after, at } => {
+            // Feeds, pages and the index change when readers could see the article, before
+            // the save or after it; a draft's save changes nothing they see.
+            if before.as_ref().is_some_and(|b| b.is_live(*at)) || after.is_live(*at) {
+                insert(conn, Some(*article_id), &before.as_ref().map(ArticleState::scopes).unwrap_or_default()).await?;
+            }
+        }
+        Event::ArticleTouched { article_id } => insert(conn, Some(*article_id), &[]).await?,
+        Event::CommentsChanged { article_id } => {
+            let slug: Option<String> = sqlx::query_scalar("SELECT slug FROM articles WHERE id = $1")
+                .bind(article_id)
+                .fetch_optional(&mut *conn)
+                .await?;
+            let Some(slug) = slug else { return Ok(()) };
+            insert(conn, None, &[Scope::News(slug), Scope::Comments]).await?;
+        }
+        Event::PagesChanged { scopes } => insert(conn, None, scopes).await?,
+        Event::SettingsChanged => insert(conn, None, &[Scope::Settings]).await?,
     }
+    crate::queue::enqueue(conn, &Dispatch { event }, crate::db::now()).await?;
+    Ok(())
 }
 
 /// Where a process is in the log.
@@ -203,10 +341,21 @@ pub async fn sync(app: &App) -> anyhow::Result<usize> {
         return Ok(0);
     }
 
-    let mut scopes: BTreeSet<String> = BTreeSet::new();
+    let mut scopes: BTreeSet<Scope> = BTreeSet::new();
     let mut articles: BTreeSet<i64> = std::mem::take(&mut follower.retry);
-    for (_, article_id, row_scopes, _) in &fresh {
-        scopes.extend(row_scopes.split_whitespace().map(str::to_string));
+    for (id, article_id, row_scopes, _) in &fresh {
+        for word in row_scopes.split_whitespace() {
+            match word.parse() {
+                Ok(scope) => {
+                    scopes.insert(scope);
+                }
+                // Written by a newer version: every page goes, to be safe.
+                Err(e) => {
+                    tracing::warn!(row = id, error = e, "a change names an unknown scope; dropping every page");
+                    scopes.insert(Scope::All);
+                }
+            }
+        }
         articles.extend(article_id);
     }
     let mut live = Vec::new();
@@ -215,13 +364,13 @@ pub async fn sync(app: &App) -> anyhow::Result<usize> {
     for id in &articles {
         match crate::articles::queries::find_by_id(&app.db, *id).await? {
             Some(article) => {
-                scopes.extend(article_scopes(&article));
+                scopes.extend(ArticleState::of(&article).scopes());
                 if article.is_live(at) { live.push(article) } else { gone.push(*id) }
             }
             None => gone.push(*id),
         }
     }
-    if scopes.remove("settings")
+    if scopes.remove(&Scope::Settings)
         && let Err(e) = app.reload_settings().await
     {
         tracing::error!(
@@ -254,7 +403,7 @@ pub async fn sync(app: &App) -> anyhow::Result<usize> {
     // rendered in between would otherwise be stored with the parts from before.
     app.forget_shared_parts();
     let tz = app.time_zone();
-    let scopes: Vec<String> = scopes.into_iter().map(|s| expand(s, &tz)).collect();
+    let scopes: Vec<Scope> = scopes.into_iter().map(|s| s.resolve(&tz)).collect();
     app.page_cache.invalidate(&scopes);
 
     let count = fresh.len();
@@ -364,8 +513,32 @@ mod tests {
     fn archive_months_follow_the_time_zone() {
         let berlin = jiff::tz::TimeZone::get("Europe/Berlin").unwrap();
         // 2026-10-31 23:30 UTC is already November in Berlin.
-        assert_eq!(expand("at:1793489400".into(), &berlin), "archive:2026/11");
-        assert_eq!(expand("at:1793489400".into(), &jiff::tz::TimeZone::UTC), "archive:2026/10");
-        assert_eq!(expand("tag:ki".into(), &berlin), "tag:ki");
+        assert_eq!(Scope::MonthOf(1793489400).resolve(&berlin), Scope::ArchiveMonth(2026, 11));
+        assert_eq!(Scope::MonthOf(1793489400).resolve(&jiff::tz::TimeZone::UTC), Scope::ArchiveMonth(2026, 10));
+        assert_eq!(Scope::Tag("ki".into()).resolve(&berlin), Scope::Tag("ki".into()));
+    }
+
+    #[test]
+    fn scopes_read_back_as_written() {
+        let all = [
+            Scope::All,
+            Scope::Home,
+            Scope::News("a-b".into()),
+            Scope::Tag("ki".into()),
+            Scope::Author("ada".into()),
+            Scope::Archive,
+            Scope::ArchiveMonth(2026, 3),
+            Scope::MonthOf(1793489400),
+            Scope::Sitemaps,
+            Scope::Search,
+            Scope::Comments,
+            Scope::Jobs,
+            Scope::Site,
+            Scope::Settings,
+        ];
+        for scope in all {
+            assert_eq!(scope.to_string().parse::<Scope>(), Ok(scope.clone()), "{scope}");
+        }
+        assert!("news".parse::<Scope>().is_err() && "archive:2026".parse::<Scope>().is_err());
     }
 }

@@ -610,16 +610,10 @@ async fn assess(slug: &str, config: Config) -> anyhow::Result<()> {
 async fn worker(config: Config) -> anyhow::Result<()> {
     let app: Arc<App> = App::build(config).await?;
     tracing::info!("worker running: scheduled articles, queued jobs and mail");
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let worker = tokio::spawn(crate::queue::worker::run(app.clone(), stop_rx.clone()));
-    let follower = tokio::spawn(crate::changes::follow(app.clone(), stop_rx.clone()));
-    let sender = tokio::spawn(crate::email::sender::run(app, stop_rx));
+    let tasks = crate::root::background(&app);
     crate::web::shutdown_signal().await;
     tracing::info!("shutting down: finishing the work in hand");
-    let _ = stop_tx.send(true);
-    let _ = worker.await;
-    let _ = follower.await;
-    let _ = sender.await;
+    tasks.stop().await;
     tracing::info!("stopped");
     Ok(())
 }
@@ -632,15 +626,9 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     }
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     tracing::info!(address = %format!("http://{listen}"), "serving");
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let worker = tokio::spawn(crate::queue::worker::run(app.clone(), stop_rx.clone()));
-    let follower = tokio::spawn(crate::changes::follow(app.clone(), stop_rx.clone()));
-    let sender = tokio::spawn(crate::email::sender::run(app.clone(), stop_rx));
+    let tasks = crate::root::background(&app);
     let result = crate::web::serve(app, listener).await;
-    let _ = stop_tx.send(true);
-    let _ = worker.await;
-    let _ = follower.await;
-    let _ = sender.await;
+    tasks.stop().await;
     tracing::info!("stopped");
     result
 }

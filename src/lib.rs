@@ -18,6 +18,8 @@ pub mod jobs;
 pub mod media;
 pub mod promos;
 pub mod queue;
+pub mod root;
 pub mod search;
 pub mod settings;
+pub mod tasks;
 pub mod web;

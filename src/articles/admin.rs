@@ -49,7 +49,6 @@ pub async fn list(
     staff: Staff,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    staff.require(ROLES)?;
     let filter = AdminFilter {
         text: query.q.clone().unwrap_or_default().chars().take(200).collect(),
         status: query.status.as_deref().and_then(Status::parse),
@@ -402,7 +401,6 @@ async fn editor_page(
 /// `GET /admin/articles/new`.
 #[instrument(skip_all)]
 pub async fn new(State(app): State<Arc<App>>, staff: Staff) -> Result<Response, AppError> {
-    staff.require(ROLES)?;
     let fields = Fields { language: app.language().code().to_string(), ..Fields::default() };
     editor_page(&app, &staff, None, &fields, EditorExtras::default(), None).await
 }
@@ -420,7 +418,6 @@ pub async fn edit(
     Path(id): Path<String>,
     Query(query): Query<Notice>,
 ) -> Result<Response, AppError> {
-    staff.require(ROLES)?;
     let article = article(&app, &id).await?;
     let fields = Fields::from_article(&app, &article);
     editor_page(&app, &staff, Some(&article), &fields, EditorExtras::default(), query.notice.as_deref()).await
@@ -541,7 +538,6 @@ pub async fn create(
         Ok(staff) => staff,
         Err(()) => return session_ended(&app, &fields).await,
     };
-    staff.require(ROLES)?;
     fields.fill_from_library(&app.db).await?;
     let action = Action::parse(&form);
     let fail = |problem: Problem| EditorExtras { problem: Some(problem), ..EditorExtras::default() };
@@ -588,7 +584,6 @@ pub async fn save(
         Ok(staff) => staff,
         Err(()) => return session_ended(&app, &fields).await,
     };
-    staff.require(ROLES)?;
     let current = article(&app, &id).await?;
     fields.fill_from_library(&app.db).await?;
     let action = Action::parse(&form);
@@ -658,7 +653,6 @@ pub async fn revisions(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    staff.require(ROLES)?;
     let article = article(&app, &id).await?;
     let revisions = queries::revision_list(&app.db, article.id, None).await?;
     let page = context! {
@@ -682,7 +676,6 @@ pub async fn revision_page(
     staff: Staff,
     Path((id, version)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    staff.require(ROLES)?;
     let article = article(&app, &id).await?;
     let revision = revision(&app, &article, &version).await?;
     let page = context! {
@@ -703,7 +696,7 @@ pub async fn restore(
     Path((id, version)): Path<(String, String)>,
     form: FormData,
 ) -> Result<Response, AppError> {
-    staff.require_form(ROLES, &form)?;
+    staff.check_form(&form)?;
     let current = article(&app, &id).await?;
     let revision = revision(&app, &current, &version).await?;
     let expected: i64 = form.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);

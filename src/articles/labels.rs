@@ -6,6 +6,7 @@ use sqlx::{AssertSqlSafe, Row as _};
 
 use super::model::{ArticleError, Slug};
 use super::queries::SaveError;
+use crate::changes::{Event, Scope};
 use crate::db::Db;
 
 /// Tags or authors: the table, the redirect kind, and the URL prefix of their pages.
@@ -27,6 +28,14 @@ impl Kind {
         match self {
             Kind::Tag => "tag",
             Kind::Author => "author",
+        }
+    }
+
+    /// The page-cache scope of the tag's or author's pages.
+    fn scope(self, slug: &str) -> Scope {
+        match self {
+            Kind::Tag => Scope::Tag(slug.to_string()),
+            Kind::Author => Scope::Author(slug.to_string()),
         }
     }
 
@@ -169,7 +178,7 @@ async fn touch_articles(tx: &mut Tx, kind: Kind, id: i64) -> Result<(), sqlx::Er
     };
     let ids: Vec<i64> = sqlx::query_scalar(sql).bind(id).fetch_all(&mut **tx).await?;
     for article in ids {
-        crate::changes::record_article(tx, article, None).await?;
+        crate::changes::record(tx, Event::ArticleTouched { article_id: article }).await?;
     }
     Ok(())
 }
@@ -245,9 +254,8 @@ pub async fn update(db: &Db, kind: Kind, current: &LabelRow, input: &LabelInput,
     if slug.as_str() != current.slug || input.name != current.name {
         touch_articles(&mut tx, kind, current.id).await?;
     }
-    let (old_page, new_page) =
-        (format!("{}:{}", kind.as_str(), current.slug), format!("{}:{}", kind.as_str(), slug.as_str()));
-    crate::changes::record(&mut tx, &[&old_page, &new_page, "sitemaps"]).await?;
+    let scopes = vec![kind.scope(&current.slug), kind.scope(slug.as_str()), Scope::Sitemaps];
+    crate::changes::record(&mut tx, Event::PagesChanged { scopes }).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -288,7 +296,7 @@ pub async fn merge_tags(db: &Db, from: &LabelRow, into: &LabelRow, now: i64) -> 
         .await?;
     add_redirect(&mut tx, Kind::Tag, &from.slug, into.id, now).await?;
     sqlx::query("DELETE FROM tags WHERE id = $1").bind(from.id).execute(&mut *tx).await?;
-    crate::changes::record(&mut tx, &[&format!("tag:{}", from.slug), &format!("tag:{}", into.slug), "sitemaps"])
-        .await?;
+    let scopes = vec![Scope::Tag(from.slug.clone()), Scope::Tag(into.slug.clone()), Scope::Sitemaps];
+    crate::changes::record(&mut tx, Event::PagesChanged { scopes }).await?;
     tx.commit().await
 }

@@ -126,12 +126,11 @@ fn save_error(app: &App, error: &SaveError) -> Option<(StatusCode, String)> {
 }
 
 async fn list(app: Arc<App>, staff: Staff, kind: Kind, notice: Option<String>) -> Result<Response, AppError> {
-    staff.require(ROLES)?;
     page(&app, &staff, kind, None, &Typed::default(), Outcome::ok(notice.as_deref())).await
 }
 
 async fn create(app: Arc<App>, staff: Staff, kind: Kind, form: FormData) -> Result<Response, AppError> {
-    staff.require_form(ROLES, &form)?;
+    staff.check_form(&form)?;
     let typed = Typed::from_form(&form);
     let bad = |status, text| page(&app, &staff, kind, None, &typed, Outcome::error(status, text));
     let input = match typed.input() {
@@ -162,14 +161,13 @@ async fn edit(
     id: String,
     notice: Option<String>,
 ) -> Result<Response, AppError> {
-    staff.require(ROLES)?;
     let label = label(&app, kind, &id).await?;
     let typed = Typed::from_row(&label);
     page(&app, &staff, kind, Some(&label), &typed, Outcome::ok(notice.as_deref())).await
 }
 
 async fn save(app: Arc<App>, staff: Staff, kind: Kind, id: String, form: FormData) -> Result<Response, AppError> {
-    staff.require_form(ROLES, &form)?;
+    staff.check_form(&form)?;
     let current = label(&app, kind, &id).await?;
     if kind == Kind::Tag && form.get("action") == Some("merge") {
         let confirmed = form.get("confirm_merge") == Some("yes");

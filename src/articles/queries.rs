@@ -6,9 +6,9 @@ use sqlx::{AssertSqlSafe, Row as _, any::AnyRow};
 
 use super::markdown;
 use super::model::{Article, ArticleError, ArticleInput, Hero, Label, Slug, Status};
+use crate::changes::{ArticleState, Event};
 use crate::config::Language;
 use crate::db::{self, Db};
-use crate::discovery::pings;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SaveError {
@@ -337,6 +337,34 @@ async fn free_slug(tx: &mut Tx<'_>, table: &str, base: &Slug) -> Result<Slug, sq
     Ok(candidate)
 }
 
+/// The article as its save left it, read in the save's transaction, for the save's event.
+async fn saved_state(tx: &mut Tx<'_>, id: i64) -> Result<ArticleState, sqlx::Error> {
+    let row = sqlx::query("SELECT slug, status, published_at FROM articles WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+    let status: String = row.try_get("status")?;
+    let slugs = |sql: &'static str| sqlx::query_scalar::<_, String>(sql).bind(id);
+    let tags = slugs(
+        "SELECT t.slug FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE x.article_id = $1 ORDER BY x.position",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    let authors = slugs(
+        "SELECT a.slug FROM article_authors x JOIN authors a ON a.id = x.author_id WHERE x.article_id = $1 ORDER BY x.position",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(ArticleState {
+        slug: row.try_get("slug")?,
+        status: Status::parse(&status)
+            .ok_or_else(|| sqlx::Error::Decode(format!("unknown status {status:?}").into()))?,
+        published_at: row.try_get("published_at")?,
+        tags,
+        authors,
+    })
+}
+
 async fn write_labels(tx: &mut Tx<'_>, article_id: i64, input: &ArticleInput) -> Result<(), SaveError> {
     sqlx::query("DELETE FROM article_tags WHERE article_id = $1").bind(article_id).execute(&mut **tx).await?;
     sqlx::query("DELETE FROM article_authors WHERE article_id = $1").bind(article_id).execute(&mut **tx).await?;
@@ -432,13 +460,8 @@ pub async fn create_by(db: &Db, input: &ArticleInput, now: i64, by: Option<i64>)
         sqlx::query("DELETE FROM slug_redirects WHERE old_slug = $1").bind(slug.as_str()).execute(&mut *tx).await?;
     }
     write_labels(&mut tx, id, input).await?;
-    if input.is_live(now) {
-        pings::enqueue_changed(&mut tx, id, None, now).await?;
-        crate::changes::record_article(&mut tx, id, None).await?;
-    }
-    if let Some(at) = alert_time(None, input, now) {
-        crate::email::alerts::enqueue(&mut tx, id, at).await?;
-    }
+    let after = saved_state(&mut tx, id).await?;
+    crate::changes::record(&mut tx, Event::ArticleSaved { article_id: id, before: None, after, at: now }).await?;
     tx.commit().await?;
     find_by_slug(db, slug.as_str()).await?.ok_or(sqlx::Error::RowNotFound.into())
 }
@@ -551,26 +574,15 @@ pub async fn update_by(
         }
     }
     write_labels(&mut tx, current.id, input).await?;
-    // Feeds and search engines hear of it when readers could see the change.
-    if current.is_live(now) || input.is_live(now) {
-        pings::enqueue_changed(&mut tx, current.id, Some(current), now).await?;
-        crate::changes::record_article(&mut tx, current.id, Some(current)).await?;
-    }
-    if let Some(at) = alert_time(Some(current), input, now) {
-        crate::email::alerts::enqueue(&mut tx, current.id, at).await?;
-    }
+    let event = Event::ArticleSaved {
+        article_id: current.id,
+        before: Some(ArticleState::of(current)),
+        after: saved_state(&mut tx, current.id).await?,
+        at: now,
+    };
+    crate::changes::record(&mut tx, event).await?;
     tx.commit().await?;
     find_by_slug(db, slug.as_str()).await?.ok_or(sqlx::Error::RowNotFound.into())
-}
-
-/// When a save makes an article go live for the first time (now, or at a scheduled time), its
-/// similar-news alerts are due then. Edits of a live article alert no one again; a new
-/// schedule queues a new round (the round itself skips what is not live or already announced).
-fn alert_time(current: Option<&Article>, input: &ArticleInput, now: i64) -> Option<i64> {
-    let going_out = matches!(input.status, Status::Published | Status::Scheduled);
-    let was_out = current.is_some_and(|c| matches!(c.status, Status::Published | Status::Scheduled));
-    let rescheduled = current.is_some_and(|c| c.status == Status::Scheduled && c.published_at != input.published_at);
-    (going_out && (!was_out || rescheduled)).then(|| input.published_at.unwrap_or(now).max(now))
 }
 
 /// Publishes the article now, or keeps its earlier publication time if it had one.

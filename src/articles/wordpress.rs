@@ -536,7 +536,7 @@ async fn import_item(
         report.comments += 1;
     }
     if !comment_ids.is_empty() {
-        crate::changes::record_comments(&mut tx, article.id).await?;
+        crate::changes::record(&mut tx, crate::changes::Event::CommentsChanged { article_id: article.id }).await?;
     }
     tx.commit().await?;
     *report.articles.entry(article.status.as_str()).or_default() += 1;

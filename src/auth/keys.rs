@@ -4,8 +4,8 @@
 
 use blake2::digest::{FixedOutput as _, Mac as _};
 use blake2::{Blake2s256, Blake2sMac256, Digest as _};
+use parking_lot::Mutex;
 use std::net::IpAddr;
-use std::sync::Mutex;
 
 use crate::db::{self, Db};
 
@@ -104,7 +104,7 @@ impl Keys {
     /// so the hash links requests of one day (for flood guards) and nothing beyond.
     pub async fn ip_hash(&self, db: &Db, ip: Option<IpAddr>, now: i64) -> Result<String, sqlx::Error> {
         let day = now.div_euclid(86_400);
-        let cached = self.salt.lock().expect("salt lock").as_ref().filter(|(d, _)| *d == day).map(|(_, s)| s.clone());
+        let cached = self.salt.lock().as_ref().filter(|(d, _)| *d == day).map(|(_, s)| s.clone());
         let salt = match cached {
             Some(salt) => salt,
             None => {
@@ -118,7 +118,7 @@ impl Keys {
                     .bind(day)
                     .fetch_one(&db.pool)
                     .await?;
-                *self.salt.lock().expect("salt lock") = Some((day, salt.clone()));
+                *self.salt.lock() = Some((day, salt.clone()));
                 salt
             }
         };

@@ -44,14 +44,14 @@ pub struct Staff {
 }
 
 impl Staff {
-    /// Refuses with 403 unless the user has one of `roles`. Admins may do everything.
-    pub fn require(&self, roles: &[Role]) -> Result<(), AppError> {
-        if self.role == Role::Admin || roles.contains(&self.role) { Ok(()) } else { Err(AppError::Forbidden) }
+    /// Whether the user has one of `roles`. Admins may do everything. Routes are guarded by
+    /// role where they are added (`web::routes`); handlers ask only to show or hide parts.
+    pub fn may(&self, roles: &[Role]) -> bool {
+        self.role == Role::Admin || roles.contains(&self.role)
     }
 
-    /// Both checks of an admin form: the role, and the form's CSRF token.
-    pub fn require_form(&self, roles: &[Role], form: &crate::web::client::FormData) -> Result<(), AppError> {
-        self.require(roles)?;
+    /// Refuses an admin form with 403 unless it carries the session's CSRF token.
+    pub fn check_form(&self, form: &crate::web::client::FormData) -> Result<(), AppError> {
         self.check_csrf(form.get("csrf").unwrap_or_default())
     }
 
@@ -282,6 +282,10 @@ impl FromRequestParts<Arc<App>> for Staff {
     type Rejection = NotSignedIn;
 
     async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Staff, NotSignedIn> {
+        // Already looked up by the route's guard (`web::routes`).
+        if let Some(staff) = parts.extensions.get::<Staff>() {
+            return Ok(staff.clone());
+        }
         let staff = match cookie(&parts.headers, COOKIE).filter(|t| t.len() == 64) {
             Some(token) => lookup(&app.db, token, app.now()).await.map_err(|e| NotSignedIn::Error(e.into()))?,
             None => None,

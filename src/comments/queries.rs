@@ -44,7 +44,7 @@ pub async fn insert(
     .fetch_one(&mut *conn)
     .await?;
     if status == Status::Approved {
-        crate::changes::record_comments(conn, article_id).await?;
+        crate::changes::record(conn, crate::changes::Event::CommentsChanged { article_id }).await?;
     }
     Ok(id)
 }
@@ -360,7 +360,7 @@ pub async fn moderate(
     articles.sort_unstable();
     articles.dedup();
     for article in articles {
-        crate::changes::record_comments(&mut tx, article).await?;
+        crate::changes::record(&mut tx, crate::changes::Event::CommentsChanged { article_id: article }).await?;
     }
     tx.commit().await?;
     Ok(done)

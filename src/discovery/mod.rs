@@ -111,13 +111,13 @@ pub fn rfc3339(ts: i64) -> String {
     jiff::Timestamp::from_second(ts).map(|t| t.to_string()).unwrap_or_default()
 }
 
-/// The site paths whose content changes when `article` changes: its page and the feeds that
+/// The site paths whose content changes when an article changes: its page and the feeds that
 /// list it. Pings use them.
-pub fn affected_paths(article: &Article) -> (Vec<String>, Vec<String>) {
+pub fn affected_paths(article: &crate::changes::ArticleState) -> (Vec<String>, Vec<String>) {
     let pages = vec![format!("/news/{}", article.slug)];
     let mut feeds = vec!["/feed".to_string(), "/feed/atom".to_string(), "/feed.json".to_string()];
-    feeds.extend(article.tags.iter().map(|t| format!("/tag/{}/feed", t.slug)));
-    feeds.extend(article.authors.iter().map(|a| format!("/author/{}/feed", a.slug)));
+    feeds.extend(article.tags.iter().map(|t| format!("/tag/{t}/feed")));
+    feeds.extend(article.authors.iter().map(|a| format!("/author/{a}/feed")));
     (pages, feeds)
 }
 

@@ -1,65 +1,69 @@
 //! Telling the outside world about a change: WebSub hubs (for feed readers) and IndexNow (for
 //! Bing and other search engines).
 //!
-//! Saving a live article (or taking one offline) queues one `content_changed` job in the same
-//! transaction. The worker turns it into a WebSub ping per affected feed and one IndexNow
-//! submission, each its own job, so a failing hub is retried with backoff on its own and never
-//! blocks or breaks publishing.
+//! A consumer of the change events ([`on_event`]): when a save changes what readers could see,
+//! it queues a WebSub ping per affected feed and one IndexNow submission, each its own job, so
+//! a failing hub is retried with backoff on its own and never blocks or breaks publishing.
 
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
 
 use super::{Site, affected_paths};
 use crate::app::App;
-use crate::articles::model::Article;
-use crate::queue::{self, Job};
+use crate::changes::Event;
+use crate::config::Config;
+use crate::queue::{self, Kind};
 
-pub const CONTENT_CHANGED: &str = "discovery.content_changed";
-pub const WEBSUB: &str = "discovery.websub";
-pub const INDEXNOW: &str = "discovery.indexnow";
-
+/// Tells a WebSub hub that a feed changed.
 #[derive(Debug, Serialize, Deserialize)]
-struct Changed {
+pub struct WebSubPing {
+    hub: String,
+    feed: String,
+}
+
+impl Kind for WebSubPing {
+    const NAME: &'static str = "discovery.websub";
+}
+
+/// Submits changed URLs to IndexNow.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct IndexNowPing {
+    endpoint: String,
+    urls: Vec<String>,
+}
+
+impl Kind for IndexNowPing {
+    const NAME: &'static str = "discovery.indexnow";
+}
+
+/// A save's pings as queued before pings followed the change events: such jobs left in a
+/// queue are still done.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Changed {
     article_id: i64,
-    /// Pages and feeds of the article's state before the save (an old slug, removed tags).
     #[serde(default)]
     paths: Vec<String>,
     #[serde(default)]
     feeds: Vec<String>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-struct WebSubPing {
-    hub: String,
-    feed: String,
+impl Kind for Changed {
+    const NAME: &'static str = "discovery.content_changed";
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-struct IndexNowPing {
-    endpoint: String,
-    urls: Vec<String>,
-}
-
-/// Queues the pings for a save of article `article_id`, inside the save's transaction.
-pub async fn enqueue_changed(
-    conn: &mut AnyConnection,
-    article_id: i64,
-    before: Option<&Article>,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    let (paths, feeds) = before.map(affected_paths).unwrap_or_default();
-    queue::enqueue(conn, CONTENT_CHANGED, &Changed { article_id, paths, feeds }, now).await?;
-    Ok(())
-}
-
-fn parse<T: for<'de> Deserialize<'de>>(job: &Job) -> anyhow::Result<T> {
-    serde_json::from_value(job.payload.clone()).map_err(|e| anyhow::anyhow!("bad payload of job {}: {e}", job.id))
+/// The consumer of change events: a save that readers could see, before or after it, pings
+/// the hubs of the feeds that list the article (as it was and as it is) and submits its pages.
+pub async fn on_event(app: &App, event: &Event) -> anyhow::Result<()> {
+    let Event::ArticleSaved { article_id, before, after, at } = event else { return Ok(()) };
+    if !(before.as_ref().is_some_and(|b| b.is_live(*at)) || after.is_live(*at)) {
+        return Ok(());
+    }
+    let (paths, feeds) = before.as_ref().map(affected_paths).unwrap_or_default();
+    fan_out(app, Changed { article_id: *article_id, paths, feeds }).await
 }
 
 /// Splits a change into one job per hub ping and one IndexNow submission, for what is
 /// configured now.
-pub async fn fan_out(app: &App, job: &Job) -> anyhow::Result<()> {
-    let changed: Changed = parse(job)?;
+pub async fn fan_out(app: &App, changed: Changed) -> anyhow::Result<()> {
     let discovery = &app.config().discovery;
     if discovery.websub_hub.is_empty() && discovery.indexnow_key.is_empty() {
         return Ok(());
@@ -67,7 +71,7 @@ pub async fn fan_out(app: &App, job: &Job) -> anyhow::Result<()> {
     let mut paths = changed.paths;
     let mut feeds = changed.feeds;
     if let Some(article) = crate::articles::queries::find_by_id(&app.db, changed.article_id).await? {
-        let (now_paths, now_feeds) = affected_paths(&article);
+        let (now_paths, now_feeds) = affected_paths(&crate::changes::ArticleState::of(&article));
         paths.extend(now_paths);
         feeds.extend(now_feeds);
     }
@@ -81,7 +85,7 @@ pub async fn fan_out(app: &App, job: &Job) -> anyhow::Result<()> {
     if !discovery.websub_hub.is_empty() {
         for feed in &feeds {
             let ping = WebSubPing { hub: discovery.websub_hub.clone(), feed: site.absolute(feed) };
-            queue::enqueue(&mut tx, WEBSUB, &ping, now).await?;
+            queue::enqueue(&mut tx, &ping, now).await?;
         }
     }
     if !discovery.indexnow_key.is_empty() && !paths.is_empty() {
@@ -89,17 +93,15 @@ pub async fn fan_out(app: &App, job: &Job) -> anyhow::Result<()> {
             endpoint: discovery.indexnow_endpoint.clone(),
             urls: paths.iter().map(|p| site.absolute(p)).collect(),
         };
-        queue::enqueue(&mut tx, INDEXNOW, &ping, now).await?;
+        queue::enqueue(&mut tx, &ping, now).await?;
     }
     tx.commit().await?;
     Ok(())
 }
 
 /// Tells a WebSub hub that a feed changed (`hub.mode=publish`).
-pub async fn websub(app: &App, job: &Job) -> anyhow::Result<()> {
-    let ping: WebSubPing = parse(job)?;
-    let response = app
-        .http
+pub async fn websub(http: &reqwest::Client, ping: WebSubPing) -> anyhow::Result<()> {
+    let response = http
         .post(&ping.hub)
         .form(&[("hub.mode", "publish"), ("hub.url", ping.feed.as_str())])
         .send()
@@ -112,19 +114,17 @@ pub async fn websub(app: &App, job: &Job) -> anyhow::Result<()> {
 }
 
 /// Submits changed URLs to IndexNow, with the key file's location as proof of ownership.
-pub async fn indexnow(app: &App, job: &Job) -> anyhow::Result<()> {
-    let ping: IndexNowPing = parse(job)?;
-    let key = &app.config().discovery.indexnow_key;
+pub async fn indexnow(http: &reqwest::Client, config: &Config, ping: IndexNowPing) -> anyhow::Result<()> {
+    let key = &config.discovery.indexnow_key;
     anyhow::ensure!(!key.is_empty(), "IndexNow is no longer configured");
-    let site = Site::from_config(&app.config());
+    let site = Site::from_config(config);
     let body = serde_json::json!({
         "host": site.host,
         "key": key,
         "keyLocation": site.absolute(&format!("/{key}.txt")),
         "urlList": ping.urls,
     });
-    let response = app
-        .http
+    let response = http
         .post(&ping.endpoint)
         .header("content-type", "application/json; charset=utf-8")
         .body(body.to_string())

@@ -5,16 +5,23 @@
 
 use std::collections::BTreeMap;
 
-use sqlx::{AnyConnection, AssertSqlSafe, Row as _};
+use sqlx::{AssertSqlSafe, Row as _};
 
 use super::outbox::{self, NewMessage, kind};
 use crate::app::App;
-use crate::articles::model::Article;
-use crate::queue::Job;
+use crate::articles::model::{Article, Status};
+use crate::changes::{ArticleState, Event};
 use crate::search::related::{Among, MIN_SIMILAR};
 
-/// Queue kind of an article's alert round.
-pub const ALERTS: &str = "mail.alerts";
+/// An article's alert round, due when it goes live.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct Round {
+    pub article_id: i64,
+}
+
+impl crate::queue::Kind for Round {
+    const NAME: &'static str = "mail.alerts";
+}
 /// An article older than this when its round runs is not announced (an archive being imported
 /// is not news).
 const FRESH_SECS: i64 = 2 * 86_400;
@@ -23,10 +30,26 @@ const SIMILAR_CANDIDATES: usize = 1_000;
 /// Subscribers handled per transaction.
 const CHUNK: usize = 200;
 
-/// Queues the alert round of an article for when it goes live, inside the save's transaction.
-pub async fn enqueue(conn: &mut AnyConnection, article_id: i64, run_at: i64) -> Result<(), sqlx::Error> {
-    crate::queue::enqueue(conn, ALERTS, &serde_json::json!({ "article_id": article_id }), run_at).await?;
+/// The consumer of change events: a save that sends an article out for the first time (now,
+/// or at a scheduled time) queues its alert round for then.
+pub async fn on_event(app: &App, event: &Event) -> anyhow::Result<()> {
+    let Event::ArticleSaved { article_id, before, after, at } = event else { return Ok(()) };
+    let Some(run_at) = alert_time(before.as_ref(), after, *at) else { return Ok(()) };
+    let mut tx = app.db.begin().await?;
+    crate::queue::enqueue(&mut tx, &Round { article_id: *article_id }, run_at).await?;
+    tx.commit().await?;
     Ok(())
+}
+
+/// When a save makes an article go live for the first time (now, or at a scheduled time), its
+/// similar-news alerts are due then. Edits of a live article alert no one again; a new
+/// schedule queues a new round (the round itself skips what is not live or already announced).
+fn alert_time(before: Option<&ArticleState>, after: &ArticleState, now: i64) -> Option<i64> {
+    let out = |s: &ArticleState| matches!(s.status, Status::Published | Status::Scheduled);
+    let going_out = out(after);
+    let was_out = before.is_some_and(out);
+    let rescheduled = before.is_some_and(|b| b.status == Status::Scheduled && b.published_at != after.published_at);
+    (going_out && (!was_out || rescheduled)).then(|| after.published_at.unwrap_or(now).max(now))
 }
 
 /// A subscriber to tell, with the subscribed articles that make the new one relevant.
@@ -85,9 +108,9 @@ pub fn local_day(app: &App, now: i64) -> String {
         .unwrap_or_else(|_| "1970-01-01".into())
 }
 
-/// The worker's side of [`ALERTS`]: tells every matching subscriber about the article, once.
-pub async fn run(app: &App, job: &Job) -> anyhow::Result<()> {
-    let id = job.payload["article_id"].as_i64().ok_or_else(|| anyhow::anyhow!("job {} has no article_id", job.id))?;
+/// The worker's side of a [`Round`]: tells every matching subscriber about the article, once.
+pub async fn run(app: &App, round: Round) -> anyhow::Result<()> {
+    let id = round.article_id;
     let now = app.now();
     let Some(article) = crate::articles::queries::find_by_id(&app.db, id).await? else { return Ok(()) };
     // Not live (any more, or yet: a later schedule queued its own round), or old news.

@@ -42,20 +42,20 @@ const MAX_PROBE_DELAY: Duration = Duration::from_secs(2);
 #[derive(Debug)]
 pub struct RateLimiter {
     rate: f64,
-    state: std::sync::Mutex<(f64, Instant)>,
+    state: parking_lot::Mutex<(f64, Instant)>,
 }
 
 impl RateLimiter {
     pub fn new(per_second: u32) -> RateLimiter {
         let rate = f64::from(per_second.max(1));
-        RateLimiter { rate, state: std::sync::Mutex::new((1.0, Instant::now())) }
+        RateLimiter { rate, state: parking_lot::Mutex::new((1.0, Instant::now())) }
     }
 
     /// Waits until one more message may go.
     pub async fn acquire(&self) {
         loop {
             let wait = {
-                let mut state = self.state.lock().expect("rate limiter lock");
+                let mut state = self.state.lock();
                 let now = Instant::now();
                 let refill = now.duration_since(state.1).as_secs_f64() * self.rate;
                 state.0 = (state.0 + refill).min(self.rate.max(1.0));
@@ -76,7 +76,7 @@ impl RateLimiter {
 
     /// Returns the token of a send that never reached the server.
     pub fn give_back(&self) {
-        let mut state = self.state.lock().expect("rate limiter lock");
+        let mut state = self.state.lock();
         state.0 = (state.0 + 1.0).min(self.rate.max(1.0));
     }
 }
@@ -149,7 +149,7 @@ impl SharedRate {
 /// through.
 #[derive(Debug, Default)]
 pub struct Outage {
-    state: std::sync::Mutex<Option<OutageState>>,
+    state: parking_lot::Mutex<Option<OutageState>>,
 }
 
 #[derive(Debug)]
@@ -170,8 +170,8 @@ struct OutageState {
 const OUTAGE_REMINDER: Duration = Duration::from_secs(300);
 
 impl Outage {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<OutageState>> {
-        self.state.lock().expect("outage lock")
+    fn lock(&self) -> parking_lot::MutexGuard<'_, Option<OutageState>> {
+        self.state.lock()
     }
 
     /// Whether the mail server is taken to be unavailable.
@@ -471,7 +471,7 @@ mod tests {
     #[tokio::test]
     async fn a_send_that_never_reached_the_server_gives_its_token_back() {
         let limiter = RateLimiter::new(10);
-        let tokens = |l: &RateLimiter| l.state.lock().unwrap().0;
+        let tokens = |l: &RateLimiter| l.state.lock().0;
         limiter.acquire().await;
         assert!(tokens(&limiter) < 1.0, "the one token was taken");
         limiter.give_back();

@@ -3,7 +3,9 @@
 
 use std::path::PathBuf;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
@@ -75,7 +77,7 @@ impl Transport {
     /// The messages the memory transport has kept (empty for the others).
     pub fn sent(&self) -> Vec<SentMail> {
         match self {
-            Transport::Memory(sent) => sent.lock().expect("memory transport lock").clone(),
+            Transport::Memory(sent) => sent.lock().clone(),
             _ => Vec::new(),
         }
     }
@@ -115,9 +117,7 @@ impl Transport {
                 write.await.map_err(|e| SendError::Transient(format!("cannot write {}: {e}", path.display())))
             }
             Transport::Memory(sent) => {
-                sent.lock()
-                    .expect("memory transport lock")
-                    .push(SentMail { to: to.to_string(), bytes: bytes.to_vec() });
+                sent.lock().push(SentMail { to: to.to_string(), bytes: bytes.to_vec() });
                 Ok(())
             }
         }
@@ -200,14 +200,14 @@ impl SmtpPool {
     }
 
     fn keep_idle(&self, connection: AsyncSmtpConnection) {
-        let mut idle = self.idle.lock().expect("smtp pool lock");
+        let mut idle = self.idle.lock();
         if idle.len() < self.keep {
             idle.push((connection, Instant::now()));
         }
     }
 
     fn take_idle(&self) -> Option<AsyncSmtpConnection> {
-        let mut idle = self.idle.lock().expect("smtp pool lock");
+        let mut idle = self.idle.lock();
         idle.retain(|(_, since)| since.elapsed() < MAX_IDLE);
         idle.pop().map(|(connection, _)| connection)
     }

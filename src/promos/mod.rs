@@ -213,8 +213,10 @@ pub async fn save(db: &Db, id: Option<i64>, p: &PromotionInput, now: i64) -> Res
                  active_until, clicks, created_at, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $11) RETURNING id",
             );
-            let row = bind_fields(insert, p, now).fetch_one(&db.pool).await?;
-            crate::changes::record_now(db, &["*"]).await?;
+            let mut tx = db.begin().await?;
+            let row = bind_fields(insert, p, now).fetch_one(&mut *tx).await?;
+            crate::changes::record(&mut tx, every_page()).await?;
+            tx.commit().await?;
             Ok(Some(row.try_get(0)?))
         }
         Some(id) => {
@@ -222,17 +224,29 @@ pub async fn save(db: &Db, id: Option<i64>, p: &PromotionInput, now: i64) -> Res
                 "UPDATE promotions SET kind = $1, title = $2, text = $3, url = $4, image_url = $5, slot = $6, position = $7, \
                  sponsored = $8, active_from = $9, active_until = $10, updated_at = $11 WHERE id = $12",
             );
-            let done = bind_fields(update, p, now).bind(id).execute(&db.pool).await?;
-            crate::changes::record_now(db, &["*"]).await?;
+            let mut tx = db.begin().await?;
+            let done = bind_fields(update, p, now).bind(id).execute(&mut *tx).await?;
+            if done.rows_affected() > 0 {
+                crate::changes::record(&mut tx, every_page()).await?;
+            }
+            tx.commit().await?;
             Ok((done.rows_affected() > 0).then_some(id))
         }
     }
 }
 
 pub async fn delete(db: &Db, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM promotions WHERE id = $1").bind(id).execute(&db.pool).await?;
-    crate::changes::record_now(db, &["*"]).await?;
-    Ok(())
+    let mut tx = db.begin().await?;
+    let done = sqlx::query("DELETE FROM promotions WHERE id = $1").bind(id).execute(&mut *tx).await?;
+    if done.rows_affected() > 0 {
+        crate::changes::record(&mut tx, every_page()).await?;
+    }
+    tx.commit().await
+}
+
+/// Promotions show beside articles and on the home page: a change touches every page.
+fn every_page() -> crate::changes::Event {
+    crate::changes::Event::PagesChanged { scopes: vec![crate::changes::Scope::All] }
 }
 
 /// `/go/{id}`: counts the click and sends the reader on. No cookie is set and nothing about the

@@ -1,5 +1,5 @@
-//! The durable work queue. A write that must cause work elsewhere (ping a hub, send a mail,
-//! update the search index) adds a row here in its own transaction; a worker claims due rows
+//! The durable work queue. A write that must cause work elsewhere records an event
+//! (`changes`), and the event's consumers add jobs here in one transaction; a worker claims due rows
 //! with a lease, does the work and marks the row done, or schedules a retry with backoff. A
 //! crash loses nothing: an expired lease makes the row claimable again, and every job is
 //! idempotent, so doing one twice is harmless.
@@ -9,7 +9,12 @@
 
 pub mod worker;
 
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use sqlx::{AnyConnection, AssertSqlSafe, Row as _};
 
 use crate::db::{Backend, Db};
@@ -28,14 +33,19 @@ pub struct Job {
     pub attempts: i64,
 }
 
+/// Done jobs are kept this long (for operators looking into what happened), then removed.
+const KEEP_DONE_SECS: i64 = 7 * 86_400;
+
+/// A kind of job: its payload is the value, `NAME` its kind in the queue table. Each kind is
+/// registered once with its handler ([`Registry`]).
+pub trait Kind: Serialize + DeserializeOwned + Send + 'static {
+    const NAME: &'static str;
+}
+
 /// Adds a job, inside the caller's transaction.
-pub async fn enqueue(
-    conn: &mut AnyConnection,
-    kind: &str,
-    payload: &impl Serialize,
-    run_at: i64,
-) -> Result<i64, sqlx::Error> {
-    let payload = serde_json::to_string(payload).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+pub async fn enqueue<K: Kind>(conn: &mut AnyConnection, job: &K, run_at: i64) -> Result<i64, sqlx::Error> {
+    let kind = K::NAME;
+    let payload = serde_json::to_string(job).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     sqlx::query_scalar(
         "INSERT INTO queue (kind, payload, run_at, attempts, created_at) VALUES ($1, $2, $3, 0, $4) RETURNING id",
     )
@@ -113,6 +123,63 @@ pub async fn fail(db: &Db, job: &Job, error: &str, now: i64) -> Result<(), sqlx:
     Ok(())
 }
 
+/// Removes done jobs older than a week; failed ones stay for operators to look into.
+pub async fn prune(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM queue WHERE done_at IS NOT NULL AND done_at < $1")
+        .bind(now - KEEP_DONE_SECS)
+        .execute(&db.pool)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+type Handler<C> =
+    Box<dyn Fn(C, serde_json::Value) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>> + Send + Sync>;
+
+/// The handler of every job kind, registered once by the composition root; `C` is what the
+/// handlers are given to work with.
+pub struct Registry<C> {
+    handlers: HashMap<&'static str, Handler<C>>,
+}
+
+impl<C> Default for Registry<C> {
+    fn default() -> Self {
+        Registry { handlers: HashMap::new() }
+    }
+}
+
+impl<C: Clone + Send + 'static> Registry<C> {
+    /// Registers the handler of kind `K`. A kind registered twice is a programming error.
+    pub fn register<K, F, Fut>(&mut self, handler: F) -> &mut Self
+    where
+        K: Kind,
+        F: Fn(C, K) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = anyhow::Result<()>> + Send + 'static,
+    {
+        let boxed: Handler<C> = Box::new(move |context, payload| match serde_json::from_value::<K>(payload) {
+            Ok(job) => Box::pin(handler(context, job)),
+            Err(e) => Box::pin(async move { Err(anyhow::anyhow!("bad payload of a {} job: {e}", K::NAME)) }),
+        });
+        let earlier = self.handlers.insert(K::NAME, boxed);
+        assert!(earlier.is_none(), "job kind {} registered twice", K::NAME);
+        self
+    }
+
+    /// Does one claimed job with the handler of its kind.
+    pub async fn run(&self, context: C, job: &Job) -> anyhow::Result<()> {
+        match self.handlers.get(job.kind.as_str()) {
+            Some(handler) => handler(context, job.payload.clone()).await,
+            None => anyhow::bail!("unknown job kind {:?}", job.kind),
+        }
+    }
+
+    /// The registered kinds, sorted.
+    pub fn kinds(&self) -> Vec<&'static str> {
+        let mut kinds: Vec<_> = self.handlers.keys().copied().collect();
+        kinds.sort_unstable();
+        kinds
+    }
+}
+
 /// Counts of jobs by state, for operators and tests.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -121,14 +188,14 @@ pub struct Counts {
     pub failed: i64,
 }
 
-pub async fn counts(db: &Db, kind: &str) -> Result<Counts, sqlx::Error> {
+pub async fn counts<K: Kind>(db: &Db) -> Result<Counts, sqlx::Error> {
     let row = sqlx::query(
         "SELECT COUNT(*) FILTER (WHERE done_at IS NULL AND failed_at IS NULL),
                 COUNT(*) FILTER (WHERE done_at IS NOT NULL),
                 COUNT(*) FILTER (WHERE failed_at IS NOT NULL)
          FROM queue WHERE kind = $1",
     )
-    .bind(kind)
+    .bind(K::NAME)
     .fetch_one(&db.pool)
     .await?;
     Ok(Counts { pending: row.try_get(0)?, done: row.try_get(1)?, failed: row.try_get(2)? })

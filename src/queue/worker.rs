@@ -6,28 +6,23 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Job, claim, complete, fail};
+use super::{claim, complete, fail};
 use crate::app::App;
 use crate::articles::scheduler;
-use crate::discovery::pings;
+use crate::root::Jobs;
 
 const IDLE: Duration = Duration::from_secs(2);
 const BATCH: i64 = 20;
-
-async fn handle(app: &App, job: &Job) -> anyhow::Result<()> {
-    match job.kind.as_str() {
-        pings::CONTENT_CHANGED => pings::fan_out(app, job).await,
-        pings::WEBSUB => pings::websub(app, job).await,
-        pings::INDEXNOW => pings::indexnow(app, job).await,
-        crate::search::REINDEX => crate::search::reindex(app, job).await,
-        crate::email::alerts::ALERTS => crate::email::alerts::run(app, job).await,
-        other => anyhow::bail!("unknown job kind {other:?}"),
-    }
-}
+/// How often done jobs are cleared out.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
 /// Does every job that is due now, including those that due jobs add; returns how many ran.
 /// Tests call it to make background work deterministic.
-pub async fn run_pending(app: &App) -> anyhow::Result<usize> {
+pub async fn run_pending(app: &Arc<App>) -> anyhow::Result<usize> {
+    run_pending_with(app, &app.jobs).await
+}
+
+async fn run_pending_with(app: &Arc<App>, registry: &Jobs) -> anyhow::Result<usize> {
     if let Err(e) = crate::changes::sync(app).await {
         tracing::warn!(error = format!("{e:#}"), "cannot apply the change log; the queue goes on");
     }
@@ -39,7 +34,7 @@ pub async fn run_pending(app: &App) -> anyhow::Result<usize> {
         }
         for job in jobs {
             ran += 1;
-            match handle(app, &job).await {
+            match registry.run(app.clone(), &job).await {
                 Ok(()) => complete(&app.db, job.id, app.now()).await?,
                 Err(e) => {
                     let error = format!("{e:#}");
@@ -52,7 +47,8 @@ pub async fn run_pending(app: &App) -> anyhow::Result<usize> {
 }
 
 /// Runs rounds until `stop` turns true: scheduled articles first, then queued jobs.
-pub async fn run(app: Arc<App>, mut stop: tokio::sync::watch::Receiver<bool>) {
+pub async fn run(app: Arc<App>, jobs: Arc<Jobs>, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let mut pruned = std::time::Instant::now();
     loop {
         // Settings saved on another node apply here within a round.
         if let Err(e) = app.reload_settings().await {
@@ -67,7 +63,13 @@ pub async fn run(app: Arc<App>, mut stop: tokio::sync::watch::Receiver<bool>) {
         if let Err(e) = crate::email::newsletter::run_schedule(&app).await {
             tracing::error!(error = format!("{e:#}"), "mail schedule round failed");
         }
-        let ran = match run_pending(&app).await {
+        if pruned.elapsed() >= PRUNE_EVERY {
+            pruned = std::time::Instant::now();
+            if let Err(e) = super::prune(&app.db, app.now()).await {
+                tracing::warn!(error = %e, "cannot clear out done jobs");
+            }
+        }
+        let ran = match run_pending_with(&app, &jobs).await {
             Ok(n) => n,
             Err(e) => {
                 tracing::error!(error = format!("{e:#}"), "worker round failed");

@@ -10,10 +10,10 @@
 //! of an older schema, is built anew from the database; saves queue an update in their own
 //! transaction, and `newsdesk reindex` rebuilds it whole.
 
+use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::ops::Bound;
 use std::path::Path;
-use std::sync::Mutex;
 
 use anyhow::Context as _;
 use tantivy::collector::{Count, TopDocs};
@@ -205,7 +205,7 @@ impl SearchIndex {
     /// Puts articles in the index (replacing earlier versions) or takes them out when they are
     /// no longer live, and makes the change visible to searches.
     pub fn update(&self, live: &[&Article], removed: &[i64]) -> anyhow::Result<()> {
-        let _writing = self.writing.lock().expect("search writer lock");
+        let _writing = self.writing.lock();
         let mut writer = self.writer()?;
         for id in removed {
             writer.delete_term(Term::from_field_u64(self.fields.id, *id as u64));
@@ -221,7 +221,7 @@ impl SearchIndex {
 
     /// Replaces the whole index with `articles`, reporting progress after each.
     pub fn rebuild(&self, articles: &[Article], mut progress: impl FnMut(usize)) -> anyhow::Result<()> {
-        let _writing = self.writing.lock().expect("search writer lock");
+        let _writing = self.writing.lock();
         let mut writer = self.writer()?;
         writer.delete_all_documents()?;
         // Weigh every vector against the articles being indexed, not the index being replaced.

@@ -116,9 +116,9 @@ pub struct RelatedCache {
 
 impl SearchIndex {
     /// The cache, emptied first when the index has changed since it was filled.
-    fn cache(&self, searcher: &Searcher) -> std::sync::MutexGuard<'_, RelatedCache> {
+    fn cache(&self, searcher: &Searcher) -> parking_lot::MutexGuard<'_, RelatedCache> {
         let generation = searcher.generation().generation_id();
-        let mut cache = self.related_cache.lock().expect("related cache lock");
+        let mut cache = self.related_cache.lock();
         if cache.generation != generation {
             let documents = u32::try_from(searcher.num_docs()).unwrap_or(u32::MAX);
             *cache = RelatedCache {
@@ -256,7 +256,7 @@ impl SearchIndex {
             .take(n)
             .map(|m| (m.id, m.score))
             .collect();
-        let mut cache = self.related_cache.lock().expect("related cache lock");
+        let mut cache = self.related_cache.lock();
         if cache.generation == generation {
             cache.lists.insert((id, n), found.clone());
         }

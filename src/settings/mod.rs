@@ -226,7 +226,7 @@ pub async fn save(
             .execute(&mut *tx)
             .await?;
     }
-    crate::changes::record(&mut tx, &["settings"]).await?;
+    crate::changes::record(&mut tx, crate::changes::Event::SettingsChanged).await?;
     tx.commit().await
 }
 

@@ -3,9 +3,8 @@
 //! A page rendered for an anonymous reader is stored once with its headers, its ETag and its
 //! body three ways (plain, gzip, brotli); a hit picks the encoding the reader accepts and sends
 //! the stored bytes, or a bare 304 when the reader's copy is current. Each entry carries the
-//! scopes it shows ([`scopes_of`]): `news:{slug}`, `home`, `tag:{slug}`, `author:{slug}`,
-//! `archive`, `archive:{year}/{month}`, `sitemaps`, `search`, `comments`, `jobs`, `site`. A write
-//! names the scopes it changed ([`crate::changes`]) and exactly those entries go. Memory is
+//! [`Scope`]s it shows ([`scopes_of`]). A write names the scopes it changed
+//! ([`crate::changes`]) and exactly those entries go. Memory is
 //! bounded by `cache.size_mb`: the least recently used entries leave first. Entries also expire
 //! after `cache.ttl_secs`, for what changes with time alone (related articles, promotions that
 //! start or end, job listings that lapse).
@@ -16,8 +15,10 @@
 
 use std::collections::HashMap;
 use std::io::Write as _;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+
+use parking_lot::RwLock;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -27,6 +28,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::conditional::{etag_of, parse_http_date};
 use crate::app::App;
+use crate::changes::Scope;
 use crate::config::CacheConfig;
 
 /// Tells operators (and tests) whether a page came from the cache.
@@ -39,36 +41,30 @@ const BROTLI_QUALITY: u32 = 6;
 const BROTLI_WINDOW: u32 = 22;
 
 /// The scopes a public path shows, or `None` when the path is never cached.
-pub fn scopes_of(path: &str) -> Option<Vec<String>> {
+pub fn scopes_of(path: &str) -> Option<Vec<Scope>> {
     let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    let scopes = match parts.as_slice() {
-        [""] | ["page", _] | ["feed"] | ["feed", "atom"] | ["feed.json"] => vec!["home".to_string()],
-        ["news", slug] | ["news", slug, "feed"] | ["news", slug, "similar", "feed"] => vec![format!("news:{slug}")],
-        ["tag", slug] | ["tag", slug, "page", _] | ["tag", slug, "feed"] => vec![format!("tag:{slug}")],
-        ["author", slug] | ["author", slug, "page", _] | ["author", slug, "feed"] => vec![format!("author:{slug}")],
-        ["archive"] => vec!["archive".to_string()],
+    let scope = match parts.as_slice() {
+        [""] | ["page", _] | ["feed"] | ["feed", "atom"] | ["feed.json"] => Scope::Home,
+        ["news", slug] | ["news", slug, "feed"] | ["news", slug, "similar", "feed"] => Scope::News(slug.to_string()),
+        ["tag", slug] | ["tag", slug, "page", _] | ["tag", slug, "feed"] => Scope::Tag(slug.to_string()),
+        ["author", slug] | ["author", slug, "page", _] | ["author", slug, "feed"] => Scope::Author(slug.to_string()),
+        ["archive"] => Scope::Archive,
         ["archive", year, month] | ["archive", year, month, "page", _] | ["archive", year, month, "feed"] => {
-            let (year, month) = (year.parse::<i32>().ok()?, month.parse::<u8>().ok()?);
-            vec![archive_scope(year, month)]
+            Scope::ArchiveMonth(year.parse().ok()?, month.parse().ok()?)
         }
-        ["comments", "feed"] => vec!["comments".to_string()],
-        ["search"] => vec!["search".to_string()],
-        ["jobs"] | ["jobs", _] => vec!["jobs".to_string()],
-        ["newsletter"] | ["robots.txt"] => vec!["site".to_string()],
-        [file] if file.starts_with("sitemap") && file.ends_with(".xml") => vec!["sitemaps".to_string()],
+        ["comments", "feed"] => Scope::Comments,
+        ["search"] => Scope::Search,
+        ["jobs"] | ["jobs", _] => Scope::Jobs,
+        ["newsletter"] | ["robots.txt"] => Scope::Site,
+        [file] if file.starts_with("sitemap") && file.ends_with(".xml") => Scope::Sitemaps,
         _ => return None,
     };
-    Some(scopes)
-}
-
-/// The scope of one month's archive pages.
-pub fn archive_scope(year: i32, month: u8) -> String {
-    format!("archive:{year}/{month}")
+    Some(vec![scope])
 }
 
 /// One stored page.
 pub struct Entry {
-    scopes: Vec<String>,
+    scopes: Vec<Scope>,
     /// When it was rendered, on the application's clock.
     stored: i64,
     /// When it was last sent (seconds of the application's clock), for the LRU order.
@@ -128,7 +124,7 @@ pub struct PageCache {
     inner: RwLock<Inner>,
     /// Pages being rendered now: a reader who misses a page another is already rendering waits
     /// for that one instead of rendering it again (a story that spreads brings many at once).
-    rendering: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    rendering: parking_lot::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     hits: AtomicU64,
     misses: AtomicU64,
 }
@@ -156,7 +152,7 @@ impl PageCache {
             config: config.clone(),
             epoch: AtomicU64::new(0),
             inner: RwLock::new(Inner::default()),
-            rendering: std::sync::Mutex::new(HashMap::new()),
+            rendering: parking_lot::Mutex::new(HashMap::new()),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
         }
@@ -171,10 +167,10 @@ impl PageCache {
     }
 
     pub fn stats(&self) -> Stats {
-        let inner = self.inner.read().expect("page cache lock");
+        let inner = self.inner.read();
         Stats {
             entries: inner.entries.len(),
-            rendering: self.rendering.lock().expect("rendering lock").len(),
+            rendering: self.rendering.lock().len(),
             bytes: inner.bytes,
             hits: self.hits.load(Ordering::Relaxed),
             misses: self.misses.load(Ordering::Relaxed),
@@ -182,7 +178,7 @@ impl PageCache {
     }
 
     fn get(&self, key: &str, now: i64) -> Option<Arc<Entry>> {
-        let inner = self.inner.read().expect("page cache lock");
+        let inner = self.inner.read();
         let (entry, _) = inner.entries.get(key)?;
         if now - entry.stored >= self.config.ttl_secs as i64 || now < entry.stored {
             return None;
@@ -198,7 +194,7 @@ impl PageCache {
         if size > self.max_bytes() / 4 {
             return;
         }
-        let mut inner = self.inner.write().expect("page cache lock");
+        let mut inner = self.inner.write();
         if self.epoch.load(Ordering::Acquire) != epoch {
             return;
         }
@@ -225,14 +221,14 @@ impl PageCache {
         }
     }
 
-    /// Drops every entry that shows one of `scopes`; `*` drops everything.
-    pub fn invalidate(&self, scopes: &[String]) {
+    /// Drops every entry that shows one of `scopes`; [`Scope::All`] drops everything.
+    pub fn invalidate(&self, scopes: &[Scope]) {
         if scopes.is_empty() {
             return;
         }
-        let mut inner = self.inner.write().expect("page cache lock");
+        let mut inner = self.inner.write();
         self.epoch.fetch_add(1, Ordering::AcqRel);
-        if scopes.iter().any(|s| s == "*") {
+        if scopes.contains(&Scope::All) {
             inner.entries.clear();
             inner.bytes = 0;
             return;
@@ -259,7 +255,7 @@ impl PageCache {
         HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static("public, max-age=0"))
     }
 
-    fn build(&self, scopes: Vec<String>, mut headers: HeaderMap, plain: Bytes, now: i64) -> Entry {
+    fn build(&self, scopes: Vec<Scope>, mut headers: HeaderMap, plain: Bytes, now: i64) -> Entry {
         headers.remove(header::CONTENT_LENGTH);
         headers.remove(header::CONTENT_ENCODING);
         headers.remove(header::ETAG);
@@ -477,14 +473,14 @@ struct Turn<'a> {
 
 impl<'a> Turn<'a> {
     fn take(cache: &'a PageCache, key: &str) -> Turn<'a> {
-        let lock = cache.rendering.lock().expect("rendering lock").entry(key.to_string()).or_default().clone();
+        let lock = cache.rendering.lock().entry(key.to_string()).or_default().clone();
         Turn { cache, key: key.to_string(), lock }
     }
 }
 
 impl Drop for Turn<'_> {
     fn drop(&mut self) {
-        let mut rendering = self.cache.rendering.lock().expect("rendering lock");
+        let mut rendering = self.cache.rendering.lock();
         // The map's reference and ours: nobody else is waiting.
         if Arc::strong_count(&self.lock) <= 2 {
             rendering.remove(&self.key);
@@ -495,7 +491,7 @@ impl Drop for Turn<'_> {
 /// The scopes of a request whose page may be stored: a public path, written plainly (a
 /// percent-encoded one would be stored under a scope no write names), and with a query only
 /// where the page depends on it (search, job filters); other queries would only fill the cache.
-fn storable_request(uri: &axum::http::Uri) -> Option<Vec<String>> {
+fn storable_request(uri: &axum::http::Uri) -> Option<Vec<Scope>> {
     let path = uri.path();
     if path.contains('%') {
         return None;
@@ -510,7 +506,7 @@ fn storable_request(uri: &axum::http::Uri) -> Option<Vec<String>> {
 async fn render_and_store(
     app: &Arc<App>,
     key: String,
-    scopes: Vec<String>,
+    scopes: Vec<Scope>,
     mut request: Request,
     next: Next,
 ) -> Response {
@@ -570,18 +566,22 @@ mod tests {
     fn page(cache: &PageCache, scopes: &[&str], body: &str) -> Arc<Entry> {
         let mut h = HeaderMap::new();
         h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-        Arc::new(cache.build(scopes.iter().map(|s| s.to_string()).collect(), h, Bytes::from(body.to_string()), 1000))
+        Arc::new(cache.build(scopes.iter().map(|s| scope(s)).collect(), h, Bytes::from(body.to_string()), 1000))
+    }
+
+    fn scope(word: &str) -> Scope {
+        word.parse().unwrap()
     }
 
     #[test]
     fn public_paths_have_scopes_and_private_ones_none() {
-        assert_eq!(scopes_of("/"), Some(vec!["home".to_string()]));
-        assert_eq!(scopes_of("/feed.json"), Some(vec!["home".to_string()]));
-        assert_eq!(scopes_of("/news/ki-gesetz"), Some(vec!["news:ki-gesetz".to_string()]));
-        assert_eq!(scopes_of("/news/ki-gesetz/similar/feed"), Some(vec!["news:ki-gesetz".to_string()]));
-        assert_eq!(scopes_of("/tag/ki/page/2"), Some(vec!["tag:ki".to_string()]));
-        assert_eq!(scopes_of("/archive/2026/03"), Some(vec!["archive:2026/3".to_string()]));
-        assert_eq!(scopes_of("/sitemap-articles-2.xml"), Some(vec!["sitemaps".to_string()]));
+        assert_eq!(scopes_of("/"), Some(vec![scope("home")]));
+        assert_eq!(scopes_of("/feed.json"), Some(vec![scope("home")]));
+        assert_eq!(scopes_of("/news/ki-gesetz"), Some(vec![scope("news:ki-gesetz")]));
+        assert_eq!(scopes_of("/news/ki-gesetz/similar/feed"), Some(vec![scope("news:ki-gesetz")]));
+        assert_eq!(scopes_of("/tag/ki/page/2"), Some(vec![scope("tag:ki")]));
+        assert_eq!(scopes_of("/archive/2026/03"), Some(vec![scope("archive:2026/3")]));
+        assert_eq!(scopes_of("/sitemap-articles-2.xml"), Some(vec![scope("sitemaps")]));
         assert_eq!(scopes_of("/archive/x/3"), None);
         for private in ["/admin", "/admin/articles", "/subscription/abc", "/media/1/page.jpg", "/healthz", "/go/3"] {
             assert_eq!(scopes_of(private), None, "{private}");
@@ -620,13 +620,13 @@ mod tests {
             let epoch = cache.epoch.load(Ordering::Acquire);
             cache.put(key.into(), page(&cache, &[scope], key), epoch);
         }
-        cache.invalidate(&["news:a".into(), "home".into()]);
+        cache.invalidate(&[Scope::News("a".into()), Scope::Home]);
         assert!(cache.get("/", 1000).is_none());
         assert!(cache.get("/news/a", 1000).is_none());
         assert!(cache.get("/news/b", 1000).is_some());
         assert!(cache.get("/tag/ki", 1000).is_some());
         assert!(cache.get("/tag/ki", 1060).is_none(), "older than the TTL");
-        cache.invalidate(&["*".into()]);
+        cache.invalidate(&[Scope::All]);
         assert_eq!(cache.stats().entries, 0);
         assert_eq!(cache.stats().bytes, 0);
     }
@@ -635,7 +635,7 @@ mod tests {
     fn a_page_rendered_across_an_invalidation_is_not_stored() {
         let cache = PageCache::new(&config(8));
         let epoch = cache.epoch.load(Ordering::Acquire);
-        cache.invalidate(&["news:a".into()]);
+        cache.invalidate(&[Scope::News("a".into())]);
         cache.put("/news/a".into(), page(&cache, &["news:a"], "alt"), epoch);
         assert!(cache.get("/news/a", 1000).is_none());
     }
@@ -647,7 +647,7 @@ mod tests {
         let at = |cache: &PageCache, i: i64, now: i64| {
             let mut h = HeaderMap::new();
             h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-            Arc::new(cache.build(vec!["home".into()], h, Bytes::from(format!("{body}{i}")), now))
+            Arc::new(cache.build(vec![Scope::Home], h, Bytes::from(format!("{body}{i}")), now))
         };
         // One page a second.
         for i in 0..5 {

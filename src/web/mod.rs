@@ -8,6 +8,7 @@ pub mod conditional;
 pub mod error;
 pub mod i18n;
 pub mod links;
+pub mod routes;
 pub mod server;
 pub mod templates;
 
@@ -31,6 +32,7 @@ use crate::articles::handlers as articles;
 use crate::articles::labels_admin;
 use crate::auth::admin as auth_admin;
 use crate::auth::handlers as auth;
+use crate::auth::users::Role;
 use crate::comments::admin as comments_admin;
 use crate::comments::handlers as comments;
 use crate::discovery::handlers as discovery;
@@ -40,6 +42,7 @@ use crate::jobs::admin as jobs_admin;
 use crate::jobs::handlers as jobs;
 use crate::promos::admin as promos_admin;
 use error::{AppError, ErrorPage};
+use routes::Routes;
 
 /// The whole site: the request log and the page cache in front of the routes. They sit
 /// outside the routes' own stack, so a page sent from the cache costs a lookup and a copy, not
@@ -48,94 +51,158 @@ pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .fallback_service(routes(app.clone()))
         .layer(middleware::from_fn_with_state(app, cache::serve_cached))
+        // The cache answers outside the routes' own panic layer: a panic there is a 500 too.
+        .layer(CatchPanicLayer::custom(panic_response))
         .layer(middleware::from_fn(log_requests))
+}
+
+/// Every route of the site, each with who may use it ([`routes::Access`]), and the table
+/// built from the same calls.
+pub fn route_table(app: Arc<App>) -> (Router<Arc<App>>, Vec<routes::Entry>) {
+    const GET: &[&str] = &["GET"];
+    const POST: &[&str] = &["POST"];
+    const BOTH: &[&str] = &["GET", "POST"];
+    let (cached, uncached) = (true, false);
+    let everyone: &'static [Role] = &[Role::Editor, Role::Moderator];
+    Routes::new(app)
+        .public(GET, "/", cached, get(articles::home))
+        .public(GET, "/page/{page}", cached, get(articles::home_page))
+        .public(GET, "/news/{slug}", cached, get(articles::show))
+        .public(GET, "/tag/{slug}", cached, get(articles::tag))
+        .public(GET, "/tag/{slug}/page/{page}", cached, get(articles::tag_page))
+        .public(GET, "/author/{slug}", cached, get(articles::author))
+        .public(GET, "/author/{slug}/page/{page}", cached, get(articles::author_page))
+        .public(GET, "/archive", cached, get(articles::archive_index))
+        .public(GET, "/archive/{year}/{month}", cached, get(articles::archive_month))
+        .public(GET, "/archive/{year}/{month}/page/{page}", cached, get(articles::archive_month_page))
+        .public(GET, "/archive/{year}/{month}/feed", cached, get(discovery::archive_feed))
+        .public(GET, "/tag/{slug}/feed", cached, get(discovery::tag_feed))
+        .public(GET, "/author/{slug}/feed", cached, get(discovery::author_feed))
+        .public(GET, "/feed", cached, get(discovery::rss))
+        .public(GET, "/feed/atom", cached, get(discovery::atom))
+        .public(GET, "/feed.json", cached, get(discovery::json))
+        .public(GET, "/sitemap.xml", cached, get(discovery::sitemap_index))
+        .public(GET, "/sitemap-pages.xml", cached, get(discovery::sitemap_pages))
+        .public(GET, "/sitemap-tags.xml", cached, get(discovery::sitemap_tags))
+        .public(GET, "/sitemap-authors.xml", cached, get(discovery::sitemap_authors))
+        .public(GET, "/sitemap-news.xml", cached, get(discovery::news_sitemap))
+        .public(GET, "/robots.txt", cached, get(discovery::robots))
+        // The IndexNow key file and the article sitemaps by number; the latter are cached.
+        .public(GET, "/{file}", uncached, get(discovery::root_file))
+        .public(POST, "/news/{slug}/comments", uncached, post(comments::submit))
+        .public(POST, "/news/{slug}/comments/{id}/report", uncached, post(comments::report))
+        .public(GET, "/news/{slug}/feed", cached, get(comments::article_feed))
+        .public(GET, "/news/{slug}/similar/feed", cached, get(discovery::similar_feed))
+        .public(GET, "/comments/feed", cached, get(comments::all_feed))
+        .public(BOTH, "/newsletter", cached, get(email::newsletter_page).post(email::newsletter_signup))
+        .public(POST, "/news/{slug}/alerts", uncached, post(email::alert_signup))
+        .public(BOTH, "/subscription/confirm/{token}", uncached, get(email::confirm_page).post(email::confirm))
+        .public(BOTH, "/subscription/{token}", uncached, get(email::preferences).post(email::save_preferences))
+        .public(GET, "/subscription/{token}/export", uncached, get(email::export))
+        .public(POST, "/subscription/{token}/erase", uncached, post(email::erase))
+        .public(
+            BOTH,
+            "/subscription/{token}/unsubscribe",
+            uncached,
+            get(email::unsubscribe_page).post(email::unsubscribe),
+        )
+        .public(GET, "/search", cached, get(crate::search::handlers::search))
+        .public(GET, "/jobs", cached, get(jobs::index))
+        .public(GET, "/jobs/{id}", cached, get(jobs::show))
+        .public(GET, "/go/{id}", uncached, get(crate::promos::go))
+        .public(GET, "/media/{id}/{file}", uncached, get(crate::media::serve))
+        .public(GET, "/healthz", uncached, get(healthz))
+        .public(GET, "/static/{*path}", uncached, get(assets::serve))
+        .public(BOTH, "/admin/login", uncached, get(auth::login_form).post(auth::login))
+        .public(
+            BOTH,
+            "/admin/password/{token}",
+            uncached,
+            get(auth_admin::password_form).post(auth_admin::set_password),
+        )
+        .staff(GET, "/admin", everyone, get(auth::dashboard))
+        .staff(BOTH, "/admin/account", everyone, get(auth_admin::account).post(auth_admin::change_password))
+        .staff(BOTH, "/admin/newsletter", email_admin::ROLES, get(email_admin::list).post(email_admin::create))
+        .staff(BOTH, "/admin/newsletter/{id}", email_admin::ROLES, get(email_admin::show).post(email_admin::update))
+        .staff(GET, "/admin/newsletter/{id}/preview", email_admin::ROLES, get(email_admin::preview))
+        .staff(POST, "/admin/newsletter/{id}/test", email_admin::ROLES, post(email_admin::test))
+        .staff(POST, "/admin/newsletter/{id}/send", email_admin::ROLES, post(email_admin::send))
+        .staff_keeping_forms(
+            BOTH,
+            "/admin/articles",
+            articles_admin::ROLES,
+            get(articles_admin::list).post(articles_admin::create),
+        )
+        .staff(GET, "/admin/articles/new", articles_admin::ROLES, get(articles_admin::new))
+        .staff(
+            BOTH,
+            "/admin/articles/{id}",
+            articles_admin::ROLES,
+            get(articles_admin::edit).post(articles_admin::save),
+        )
+        .staff(GET, "/admin/articles/{id}/revisions", articles_admin::ROLES, get(articles_admin::revisions))
+        .staff(
+            GET,
+            "/admin/articles/{id}/revisions/{version}",
+            articles_admin::ROLES,
+            get(articles_admin::revision_page),
+        )
+        .staff(
+            POST,
+            "/admin/articles/{id}/revisions/{version}/restore",
+            articles_admin::ROLES,
+            post(articles_admin::restore),
+        )
+        .staff(BOTH, "/admin/users", auth_admin::ROLES, get(auth_admin::list).post(auth_admin::invite))
+        .staff(POST, "/admin/users/{id}", auth_admin::ROLES, post(auth_admin::change))
+        .staff(BOTH, "/admin/tags", labels_admin::ROLES, get(labels_admin::tags).post(labels_admin::create_tag))
+        .staff(BOTH, "/admin/tags/{id}", labels_admin::ROLES, get(labels_admin::edit_tag).post(labels_admin::save_tag))
+        .staff(
+            BOTH,
+            "/admin/authors",
+            labels_admin::ROLES,
+            get(labels_admin::authors).post(labels_admin::create_author),
+        )
+        .staff(
+            BOTH,
+            "/admin/authors/{id}",
+            labels_admin::ROLES,
+            get(labels_admin::edit_author).post(labels_admin::save_author),
+        )
+        .staff(
+            BOTH,
+            "/admin/settings",
+            crate::settings::admin::ROLES,
+            get(crate::settings::admin::show).post(crate::settings::admin::save),
+        )
+        .staff(
+            BOTH,
+            "/admin/media",
+            crate::media::admin::ROLES,
+            get(crate::media::admin::list)
+                .post(crate::media::admin::upload)
+                .layer(DefaultBodyLimit::max(crate::media::MAX_UPLOAD + 64 * 1024)),
+        )
+        .staff(BOTH, "/admin/comments", comments_admin::ROLES, get(comments_admin::queue).post(comments_admin::act))
+        .staff(BOTH, "/admin/jobs", jobs_admin::ROLES, get(jobs_admin::list).post(jobs_admin::save))
+        .staff(GET, "/admin/jobs/new", jobs_admin::ROLES, get(jobs_admin::new))
+        .staff(POST, "/admin/jobs/import", jobs_admin::ROLES, post(jobs_admin::import_now))
+        .staff(GET, "/admin/jobs/{id}", jobs_admin::ROLES, get(jobs_admin::edit))
+        .staff(POST, "/admin/jobs/{id}/withdraw", jobs_admin::ROLES, post(jobs_admin::withdraw))
+        .staff(BOTH, "/admin/promotions", promos_admin::ROLES, get(promos_admin::list).post(promos_admin::save))
+        .staff(GET, "/admin/promotions/new", promos_admin::ROLES, get(promos_admin::new))
+        .staff(GET, "/admin/promotions/{id}", promos_admin::ROLES, get(promos_admin::edit))
+        .staff(POST, "/admin/promotions/{id}/delete", promos_admin::ROLES, post(promos_admin::delete))
+        // Last in the table: walking it ends the session.
+        .staff(POST, "/admin/logout", everyone, post(auth::logout))
+        .into_parts()
 }
 
 /// Every route of the site, with the middleware of rendered responses.
 fn routes(app: Arc<App>) -> Router {
     let max_body = app.config().server.max_body_bytes;
-    Router::new()
-        .route("/", get(articles::home))
-        .route("/page/{page}", get(articles::home_page))
-        .route("/news/{slug}", get(articles::show))
-        .route("/tag/{slug}", get(articles::tag))
-        .route("/tag/{slug}/page/{page}", get(articles::tag_page))
-        .route("/author/{slug}", get(articles::author))
-        .route("/author/{slug}/page/{page}", get(articles::author_page))
-        .route("/archive", get(articles::archive_index))
-        .route("/archive/{year}/{month}", get(articles::archive_month))
-        .route("/archive/{year}/{month}/page/{page}", get(articles::archive_month_page))
-        .route("/archive/{year}/{month}/feed", get(discovery::archive_feed))
-        .route("/tag/{slug}/feed", get(discovery::tag_feed))
-        .route("/author/{slug}/feed", get(discovery::author_feed))
-        .route("/feed", get(discovery::rss))
-        .route("/feed/atom", get(discovery::atom))
-        .route("/feed.json", get(discovery::json))
-        .route("/sitemap.xml", get(discovery::sitemap_index))
-        .route("/sitemap-pages.xml", get(discovery::sitemap_pages))
-        .route("/sitemap-tags.xml", get(discovery::sitemap_tags))
-        .route("/sitemap-authors.xml", get(discovery::sitemap_authors))
-        .route("/sitemap-news.xml", get(discovery::news_sitemap))
-        .route("/robots.txt", get(discovery::robots))
-        .route("/{file}", get(discovery::root_file))
-        .route("/news/{slug}/comments", post(comments::submit))
-        .route("/news/{slug}/comments/{id}/report", post(comments::report))
-        .route("/news/{slug}/feed", get(comments::article_feed))
-        .route("/news/{slug}/similar/feed", get(discovery::similar_feed))
-        .route("/comments/feed", get(comments::all_feed))
-        .route("/newsletter", get(email::newsletter_page).post(email::newsletter_signup))
-        .route("/news/{slug}/alerts", post(email::alert_signup))
-        .route("/subscription/confirm/{token}", get(email::confirm_page).post(email::confirm))
-        .route("/subscription/{token}", get(email::preferences).post(email::save_preferences))
-        .route("/subscription/{token}/export", get(email::export))
-        .route("/subscription/{token}/erase", post(email::erase))
-        .route("/subscription/{token}/unsubscribe", get(email::unsubscribe_page).post(email::unsubscribe))
-        .route("/admin/newsletter", get(email_admin::list).post(email_admin::create))
-        .route("/admin/newsletter/{id}", get(email_admin::show).post(email_admin::update))
-        .route("/admin/newsletter/{id}/preview", get(email_admin::preview))
-        .route("/admin/newsletter/{id}/test", post(email_admin::test))
-        .route("/admin/newsletter/{id}/send", post(email_admin::send))
-        .route("/admin/articles", get(articles_admin::list).post(articles_admin::create))
-        .route("/admin/articles/new", get(articles_admin::new))
-        .route("/admin/articles/{id}", get(articles_admin::edit).post(articles_admin::save))
-        .route("/admin/articles/{id}/revisions", get(articles_admin::revisions))
-        .route("/admin/articles/{id}/revisions/{version}", get(articles_admin::revision_page))
-        .route("/admin/articles/{id}/revisions/{version}/restore", post(articles_admin::restore))
-        .route("/admin/users", get(auth_admin::list).post(auth_admin::invite))
-        .route("/admin/users/{id}", post(auth_admin::change))
-        .route("/admin/account", get(auth_admin::account).post(auth_admin::change_password))
-        .route("/admin/password/{token}", get(auth_admin::password_form).post(auth_admin::set_password))
-        .route("/admin/tags", get(labels_admin::tags).post(labels_admin::create_tag))
-        .route("/admin/tags/{id}", get(labels_admin::edit_tag).post(labels_admin::save_tag))
-        .route("/admin/authors", get(labels_admin::authors).post(labels_admin::create_author))
-        .route("/admin/authors/{id}", get(labels_admin::edit_author).post(labels_admin::save_author))
-        .route("/admin/settings", get(crate::settings::admin::show).post(crate::settings::admin::save))
-        .route(
-            "/admin/media",
-            get(crate::media::admin::list)
-                .post(crate::media::admin::upload)
-                .layer(DefaultBodyLimit::max(crate::media::MAX_UPLOAD + 64 * 1024)),
-        )
-        .route("/media/{id}/{file}", get(crate::media::serve))
-        .route("/admin", get(auth::dashboard))
-        .route("/admin/login", get(auth::login_form).post(auth::login))
-        .route("/admin/logout", post(auth::logout))
-        .route("/admin/comments", get(comments_admin::queue).post(comments_admin::act))
-        .route("/search", get(crate::search::handlers::search))
-        .route("/jobs", get(jobs::index))
-        .route("/jobs/{id}", get(jobs::show))
-        .route("/go/{id}", get(crate::promos::go))
-        .route("/admin/jobs", get(jobs_admin::list).post(jobs_admin::save))
-        .route("/admin/jobs/new", get(jobs_admin::new))
-        .route("/admin/jobs/import", post(jobs_admin::import_now))
-        .route("/admin/jobs/{id}", get(jobs_admin::edit))
-        .route("/admin/jobs/{id}/withdraw", post(jobs_admin::withdraw))
-        .route("/admin/promotions", get(promos_admin::list).post(promos_admin::save))
-        .route("/admin/promotions/new", get(promos_admin::new))
-        .route("/admin/promotions/{id}", get(promos_admin::edit))
-        .route("/admin/promotions/{id}/delete", post(promos_admin::delete))
-        .route("/healthz", get(healthz))
-        .route("/static/{*path}", get(assets::serve))
+    let (routes, _) = route_table(app.clone());
+    routes
         .fallback(not_found)
         .layer(middleware::from_fn(conditional::conditional_get))
         .layer(middleware::from_fn_with_state(app.clone(), apply_changes))

@@ -12,7 +12,9 @@
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 use std::time::Duration;
 
 use axum::Router;
@@ -41,7 +43,7 @@ impl Drop for Slot {
     fn drop(&mut self) {
         let Some(client) = self.client else { return };
         // A panic elsewhere while the map was held leaves counts that are still right.
-        let mut open = self.clients.open.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut open = self.clients.open.lock();
         if let Some(n) = open.get_mut(&client) {
             *n -= 1;
             if *n == 0 {
@@ -55,7 +57,7 @@ impl ClientConnections {
     /// A slot for a new connection from `client`, or `None` when it holds `cap` already.
     fn take(self: &Arc<Self>, client: Option<IpAddr>, cap: usize) -> Option<Slot> {
         if let Some(client) = client {
-            let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut open = self.open.lock();
             let n = open.entry(client).or_insert(0);
             if *n >= cap {
                 return None;
@@ -206,7 +208,7 @@ mod tests {
         assert!(clients.take(Some(IpAddr::from([192, 0, 2, 2])), 3).is_some(), "others are not affected");
         drop(held);
         assert!(clients.take(a, 3).is_some(), "closed connections give their places back");
-        assert!(clients.open.lock().unwrap().get(&IpAddr::from([192, 0, 2, 2])).is_none(), "no entry left behind");
+        assert!(clients.open.lock().get(&IpAddr::from([192, 0, 2, 2])).is_none(), "no entry left behind");
     }
 
     #[test]

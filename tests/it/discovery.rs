@@ -10,7 +10,7 @@ use newsdesk::discovery::pings;
 use newsdesk::queue::{self, worker};
 
 use crate::backend_tests;
-use crate::common::{Backend, TestApp, draft};
+use crate::common::{TestApp, draft};
 
 backend_tests!(
     main_feeds_parse_with_full_content_and_stable_ids,
@@ -448,7 +448,7 @@ async fn publishing_pings_hub_and_indexnow(t: TestApp) {
     assert_eq!(indexnow["key"], "abcdef0123456789");
     assert_eq!(indexnow["keyLocation"], "http://127.0.0.1:8080/abcdef0123456789.txt");
     assert_eq!(indexnow["urlList"][0], "http://127.0.0.1:8080/news/gepingt");
-    assert_eq!(queue::counts(&t.app.db, pings::WEBSUB).await.unwrap().failed, 0);
+    assert_eq!(queue::counts::<pings::WebSubPing>(&t.app.db).await.unwrap().failed, 0);
 }
 
 async fn failing_hub_never_breaks_publishing(t: TestApp) {
@@ -459,7 +459,7 @@ async fn failing_hub_never_breaks_publishing(t: TestApp) {
     worker::run_pending(&t.app).await.unwrap();
     assert!(!seen.lock().unwrap().is_empty(), "the hub was tried");
     assert_eq!(t.get("/news/trotzdem-online").await.status, StatusCode::OK);
-    let counts = queue::counts(&t.app.db, pings::WEBSUB).await.unwrap();
+    let counts = queue::counts::<pings::WebSubPing>(&t.app.db).await.unwrap();
     assert_eq!((counts.pending, counts.done), (5, 0), "pings wait for a retry: {counts:?}");
     // Retried with backoff: nothing more is due right away...
     assert_eq!(worker::run_pending(&t.app).await.unwrap(), 0);
@@ -471,15 +471,20 @@ async fn failing_hub_never_breaks_publishing(t: TestApp) {
     t2.publish("Hub fehlt").await;
     worker::run_pending(&t2.app).await.unwrap();
     assert_eq!(t2.get("/news/hub-fehlt").await.status, StatusCode::OK);
-    assert_eq!(queue::counts(&t2.app.db, pings::WEBSUB).await.unwrap().pending, 5);
+    assert_eq!(queue::counts::<pings::WebSubPing>(&t2.app.db).await.unwrap().pending, 5);
 }
 
 async fn drafts_queue_no_pings(t: TestApp) {
+    let (url, seen) = recorder(StatusCode::OK).await;
+    let t = TestApp::with_config(t.db_backend(), |c| c.discovery.websub_hub = format!("{url}/hub")).await;
     let mut d = draft("Still");
     d.status = Some("draft".into());
     t.create(d).await;
-    assert_eq!(queue::counts(&t.app.db, pings::CONTENT_CHANGED).await.unwrap().pending, 0);
+    worker::run_pending(&t.app).await.unwrap();
+    let counts = queue::counts::<pings::WebSubPing>(&t.app.db).await.unwrap();
+    assert_eq!((counts.pending, counts.done), (0, 0), "a draft pings no hub");
+    assert!(seen.lock().unwrap().is_empty());
     t.publish("Laut").await;
-    assert_eq!(queue::counts(&t.app.db, pings::CONTENT_CHANGED).await.unwrap().pending, 1);
-    let _ = Backend::Sqlite;
+    worker::run_pending(&t.app).await.unwrap();
+    assert_eq!(queue::counts::<pings::WebSubPing>(&t.app.db).await.unwrap().done, 5);
 }

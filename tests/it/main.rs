@@ -13,6 +13,7 @@ mod email;
 mod fuzz;
 mod hardening;
 mod jobs;
+mod layers;
 mod newsroom;
 mod pages;
 mod search;
