@@ -57,6 +57,8 @@ pub struct Live {
     templates: minijinja::Environment<'static>,
     site: Value,
     pub assessor: Assessor,
+    /// What every mail shares (sender, List-Id with the site's name), from the live settings.
+    pub mail_site: crate::email::compose::MailSite,
 }
 
 impl Live {
@@ -74,13 +76,14 @@ impl Live {
             ],
         )?;
         let assessor = Assessor::new(&config.comments)?;
+        let mail_site = crate::email::compose::MailSite::from_config(&config)?;
         let site = Value::from(minijinja::value::Serde(SiteView {
             name: config.site.name.clone(),
             description: config.site.description.clone(),
             base_url: config.site.base_url.clone(),
             logo_url: config.site.logo_url.clone(),
         }));
-        Ok(Live { config: Arc::new(config), time_zone, templates, site, assessor })
+        Ok(Live { config: Arc::new(config), time_zone, templates, site, assessor, mail_site })
     }
 }
 

@@ -244,7 +244,8 @@ pub struct Mailer {
     pub limiter: RateLimiter,
     pub shared: SharedRate,
     pub outage: Outage,
-    pub site: MailSite,
+    /// The envelope sender: the `email.from` of the file (the headers' site name and List-Id
+    /// follow the live settings: `Live::mail_site`).
     pub from: lettre::Address,
     /// Messages claimed at once: about ten seconds' worth, so a batch ends well inside its lease.
     pub batch: i64,
@@ -261,7 +262,6 @@ impl Mailer {
             limiter: RateLimiter::new(rate),
             shared: SharedRate::new(rate),
             outage: Outage::default(),
-            site,
             from,
             batch: i64::from(rate.saturating_mul(10)).clamp(1, 500),
             concurrency: config.email.connections as usize,
@@ -404,7 +404,7 @@ async fn deliver(
         token,
         list: matches!(message.kind.as_str(), kind::CAMPAIGN | kind::ALERT | kind::ALERT_SUMMARY),
     };
-    let bytes = compose::format(&app.mailer.site, &parts, app.now()).map_err(SendError::Permanent)?;
+    let bytes = compose::format(&app.live().mail_site, &parts, app.now()).map_err(SendError::Permanent)?;
     app.mailer.limiter.acquire().await;
     let second =
         app.mailer.shared.acquire(&app.db).await.map_err(|e| SendError::Transient(format!("rate limit: {e}")))?;

@@ -261,7 +261,15 @@ impl PageCache {
         headers.remove(header::ETAG);
         let control = self.cache_control(headers.get(header::CACHE_CONTROL));
         headers.insert(header::CACHE_CONTROL, control);
-        headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+        // The handler's own Vary (a route that negotiates says `Accept`) is kept.
+        let vary = match headers.get(header::VARY).and_then(|v| v.to_str().ok()) {
+            Some(own) if !own.contains("Accept-Encoding") => {
+                HeaderValue::from_str(&format!("{own}, Accept-Encoding")).unwrap_or(HeaderValue::from_static("*"))
+            }
+            Some(own) => HeaderValue::from_str(own).unwrap_or(HeaderValue::from_static("*")),
+            None => HeaderValue::from_static("Accept-Encoding"),
+        };
+        headers.insert(header::VARY, vary);
         headers.insert(X_CACHE, HeaderValue::from_static("hit"));
         let last_modified = headers.get(header::LAST_MODIFIED).and_then(|v| v.to_str().ok()).and_then(parse_http_date);
         let mut not_modified = HeaderMap::new();
@@ -420,10 +428,7 @@ pub async fn serve_cached(State(app): State<Arc<App>>, request: Request, next: N
         return next.run(request).await;
     }
     // Only cacheable paths are ever stored, so the lookup comes first: a hit never parses the path.
-    let key: std::borrow::Cow<str> = match request.uri().query() {
-        Some(query) => format!("{}?{query}", request.uri().path()).into(),
-        None => request.uri().path().into(),
-    };
+    let key = key_of(request.uri(), request.headers());
     if let Some(entry) = cache.get(&key, app.now()) {
         cache.hits.fetch_add(1, Ordering::Relaxed);
         let mut response = respond(&entry, request.headers(), head);
@@ -458,6 +463,22 @@ pub async fn serve_cached(State(app): State<Arc<App>>, request: Request, next: N
     let response = render_and_store(&app, key, scopes, request, next).await;
     drop(first);
     response
+}
+
+/// Media types a route may answer instead of its page (content negotiation): a request that
+/// asks for one is cached apart from the page, so the page is never sent for it, nor it for a
+/// browser. Routes that do not negotiate answer their page to both, stored twice at worst.
+const NEGOTIATED: &[&str] = &["application/activity+json", "application/ld+json"];
+
+/// The cache key of a request: its path and query, and the representation it negotiates.
+fn key_of<'a>(uri: &'a axum::http::Uri, headers: &HeaderMap) -> std::borrow::Cow<'a, str> {
+    let asks = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let variant = NEGOTIATED.iter().position(|t| asks.contains(t));
+    match (uri.query(), variant) {
+        (None, None) => uri.path().into(),
+        (Some(query), None) => format!("{}?{query}", uri.path()).into(),
+        (query, Some(n)) => format!("{}?{}#{}", uri.path(), query.unwrap_or(""), NEGOTIATED[n]).into(),
+    }
 }
 
 /// How long a reader waits for another's render of the same page before rendering it too.
@@ -571,6 +592,24 @@ mod tests {
 
     fn scope(word: &str) -> Scope {
         word.parse().unwrap()
+    }
+
+    #[test]
+    fn a_negotiated_representation_is_kept_apart_from_the_page() {
+        let uri: axum::http::Uri = "/news/a".parse().unwrap();
+        let browser = headers(&[("accept", "text/html,application/xhtml+xml,*/*;q=0.8")]);
+        let fediverse = headers(&[("accept", "application/activity+json")]);
+        assert_eq!(key_of(&uri, &browser), "/news/a");
+        assert_eq!(key_of(&uri, &headers(&[])), "/news/a");
+        assert_ne!(key_of(&uri, &fediverse), key_of(&uri, &browser));
+        let search: axum::http::Uri = "/search?q=ki".parse().unwrap();
+        assert_eq!(key_of(&search, &browser), "/search?q=ki");
+        // A handler that negotiates says so, and the stored page keeps it.
+        let cache = PageCache::new(&config(8));
+        let mut h = HeaderMap::new();
+        h.insert(header::VARY, HeaderValue::from_static("Accept"));
+        let entry = cache.build(vec![Scope::Home], h, Bytes::from_static(b"{}"), 1000);
+        assert_eq!(entry.plain.headers[header::VARY], "Accept, Accept-Encoding");
     }
 
     #[test]

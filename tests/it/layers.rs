@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use newsdesk::changes::Dispatch;
+use newsdesk::email::newsletter;
 use newsdesk::queue::{self, Kind};
 use newsdesk::web::cache::scopes_of;
 use newsdesk::web::routes::Access;
@@ -16,6 +17,7 @@ crate::backend_tests!(
     a_background_loop_that_panics_comes_back,
     a_save_and_its_event_stand_or_fall_together,
     every_public_page_is_scoped_or_marked_never_cached,
+    mail_follows_a_renamed_site_without_a_restart,
 );
 
 /// A job whose handler panics: a fault injected into the queue worker's loop.
@@ -104,4 +106,20 @@ async fn every_public_page_is_scoped_or_marked_never_cached(t: TestApp) {
         checked += 1;
     }
     assert!(checked >= 40, "every public page checked: {checked}");
+}
+
+/// The site's name in mail headers (the List-Id's phrase) comes from the live settings, not
+/// from the file the process started with.
+async fn mail_follows_a_renamed_site_without_a_restart(t: TestApp) {
+    let t = crate::email::app(t.db_backend()).await;
+    crate::email::subscribe(&t, "leser@example.org").await;
+    let values = std::collections::BTreeMap::from([("site.name".to_string(), serde_json::json!("Hafenblatt"))]);
+    newsdesk::settings::save(&t.app.db, &t.app.base_config, &values, None, t.app.now()).await.unwrap();
+    t.app.content_changed().await;
+    let now = t.app.now();
+    let id = newsletter::save_draft(&t.app, None, "Umbenannt", "Hallo", None, now).await.unwrap().unwrap();
+    assert_eq!(newsletter::start(&t.app, id, now).await.unwrap().unwrap(), 1);
+    let mails = crate::email::sent(&t).await;
+    let mail = mails.iter().find(|m| m.header("Subject") == "Umbenannt").expect("the newsletter");
+    assert_eq!(mail.header("List-Id"), "\"Hafenblatt\" <newsletter.127.0.0.1>");
 }
