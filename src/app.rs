@@ -174,7 +174,7 @@ pub struct App {
     /// Public pages ready to send (`web::cache`).
     pub page_cache: crate::web::cache::PageCache,
     /// Where this process is in the change log (`changes`).
-    pub changes: tokio::sync::Mutex<crate::changes::Follower>,
+    pub changes: tokio::sync::Mutex<crate::follower::Follower>,
     /// The handler of every kind of background job (`root::jobs`).
     pub jobs: Arc<crate::root::Jobs>,
 }
@@ -209,9 +209,9 @@ impl App {
             .build()?;
         let keys = Keys::load(&db).await?;
         let (search, fresh) = crate::search::index::SearchIndex::open(&config.data_dir)?;
-        let latest = crate::changes::latest(&db).await?;
-        let position = crate::changes::saved_position(&config.data_dir);
-        let oldest = crate::changes::oldest(&db).await?;
+        let latest = crate::follower::latest(&db).await?;
+        let position = crate::follower::saved_position(&config.data_dir);
+        let oldest = crate::follower::oldest(&db).await?;
         // An index that missed changes no longer in the log (or of unknown age) is built again.
         let behind = match position {
             Some(p) => oldest.is_some_and(|o| o > p + 1) || p > latest,
@@ -233,7 +233,7 @@ impl App {
             .await?;
             search.rebuild(&articles, |_| {})?;
             tracing::info!(articles = articles.len(), "search index built");
-            crate::changes::save_position(&config.data_dir, latest)?;
+            crate::follower::save_position(&config.data_dir, latest)?;
         }
         // A restarted node catches up from where its index stood.
         let start = if fresh { latest } else { position.unwrap_or(latest) };
@@ -241,7 +241,7 @@ impl App {
         let (effective, seen) = crate::settings::effective(&db, &config).await?;
         let live = Live::build(effective, &i18n)?;
         let page_cache = crate::web::cache::PageCache::new(&config.cache);
-        let changes = tokio::sync::Mutex::new(crate::changes::Follower::new(&config.data_dir, start));
+        let changes = tokio::sync::Mutex::new(crate::follower::Follower::new(&config.data_dir, start));
         Ok(Arc::new(App {
             base_config: config,
             live: RwLock::new(Arc::new(live)),
@@ -362,7 +362,7 @@ impl App {
     /// write touched leave the cache and the search index follows. (Other nodes do the same
     /// within a second.) A failure is logged; the follower tries again.
     pub async fn content_changed(&self) {
-        if let Err(e) = crate::changes::sync(self).await {
+        if let Err(e) = crate::follower::sync(self).await {
             tracing::error!(error = format!("{e:#}"), "cannot apply the change log");
         }
     }

@@ -544,7 +544,7 @@ async fn reindex(config: Config) -> anyhow::Result<()> {
     let db = open(&config).await?;
     let (index, _) = crate::search::index::SearchIndex::open(&config.data_dir)?;
     // Changes from here on are applied again by a node that starts on this index.
-    let position = crate::changes::latest(&db).await?;
+    let position = crate::follower::latest(&db).await?;
     let (articles, _) = queries::list_live(&db, queries::Listing::All, 1, u32::MAX / 2, crate::db::now()).await?;
     let total = articles.len().max(1);
     let started = std::time::Instant::now();
@@ -555,7 +555,7 @@ async fn reindex(config: Config) -> anyhow::Result<()> {
         }
     })?;
     errln!();
-    crate::changes::save_position(&config.data_dir, position)?;
+    crate::follower::save_position(&config.data_dir, position)?;
     outln!("indexed {} article(s) in {:.1} s", articles.len(), started.elapsed().as_secs_f64())?;
     Ok(())
 }

@@ -14,6 +14,7 @@ pub mod db;
 pub mod discovery;
 pub mod email;
 pub mod embedded;
+pub mod follower;
 pub mod jobs;
 pub mod media;
 pub mod promos;

@@ -30,7 +30,7 @@ pub fn jobs() -> Jobs {
 }
 
 /// Hands an event to every consumer that acts on it once per site. (Each node's page cache
-/// and search index follow the change log itself: `changes::sync`.) A consumer that fails
+/// and search index follow the change log themselves: `follower::sync`.) A consumer that fails
 /// makes the whole dispatch run again after a backoff, so each must be idempotent: doing its
 /// part twice is harmless.
 async fn dispatch(app: &App, event: &Event) -> anyhow::Result<()> {
@@ -51,7 +51,7 @@ pub fn background_with(app: &Arc<App>, jobs: Arc<Jobs>) -> Tasks {
     let worker = app.clone();
     tasks.spawn("queue worker", move |stop| crate::queue::worker::run(worker.clone(), jobs.clone(), stop));
     let follower = app.clone();
-    tasks.spawn("change follower", move |stop| crate::changes::follow(follower.clone(), stop));
+    tasks.spawn("change follower", move |stop| crate::follower::follow(follower.clone(), stop));
     let sender = app.clone();
     tasks.spawn("mail sender", move |stop| crate::email::sender::run(sender.clone(), stop));
     tasks

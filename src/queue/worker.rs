@@ -23,7 +23,7 @@ pub async fn run_pending(app: &Arc<App>) -> anyhow::Result<usize> {
 }
 
 async fn run_pending_with(app: &Arc<App>, registry: &Jobs) -> anyhow::Result<usize> {
-    if let Err(e) = crate::changes::sync(app).await {
+    if let Err(e) = crate::follower::sync(app).await {
         tracing::warn!(error = format!("{e:#}"), "cannot apply the change log; the queue goes on");
     }
     let mut ran = 0;

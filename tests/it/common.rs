@@ -147,7 +147,7 @@ impl TestApp {
         // Writes made straight through the query functions reach the page cache and the search
         // index through the change log, as a running node's follower applies it within a second.
         // (A test may have closed the pool on purpose.)
-        let _ = newsdesk::changes::sync(&self.app).await;
+        let _ = newsdesk::follower::sync(&self.app).await;
         let request = Request::builder().method(method).uri(path).body(body).unwrap();
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
