@@ -145,6 +145,9 @@ fn time_until(node: &Node, path: &str, check: impl Fn(&Reply) -> bool) -> Durati
 
 #[tokio::test]
 async fn two_nodes_share_one_postgresql() {
+    if crate::common::without_postgres() || crate::smtp::without_sink() {
+        return;
+    }
     let db = TestDb::new(Backend::Postgres).await;
     let url = db.config.database.url.clone();
     let sink = SmtpSink::start();
@@ -338,6 +341,9 @@ impl Drop for OwnPostgres {
 /// again without a restart.
 #[test]
 fn a_node_rides_out_a_postgresql_restart() {
+    if crate::common::without_postgres() {
+        return;
+    }
     let postgres = OwnPostgres::start();
     let data = tempfile::tempdir().unwrap();
     let node = std::sync::Arc::new(start_node_with(&postgres.url(), data.path(), 9, &["--demo"]));

@@ -692,7 +692,7 @@ macro_rules! on_both_backends {
             $(#[test] fn $name() { super::$name(super::Backend::Sqlite) })*
         }
         mod postgres {
-            $(#[test] fn $name() { super::$name(super::Backend::Postgres) })*
+            $(#[test] fn $name() { if !crate::common::without_postgres() { super::$name(super::Backend::Postgres) } })*
         }
     };
 }
