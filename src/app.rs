@@ -1,7 +1,7 @@
 //! The application value: built once from the config and handed to every handler and worker.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::Ordering;
 
 use parking_lot::RwLock;
 use std::time::Duration;
@@ -12,34 +12,19 @@ use serde::Serialize;
 use crate::articles::model::Label;
 use crate::auth::keys::Keys;
 use crate::auth::sessions::Staff;
+use crate::clock::Clock;
 use crate::comments::moderation::Assessor;
 use crate::config::{Config, Language};
 use crate::db::Db;
 use crate::discovery::handlers::main_feed_links;
+use crate::i18n::I18n;
 use crate::web::error::AppError;
-use crate::web::i18n::I18n;
 use crate::web::{assets, templates};
 
 /// How long the parts every page shows (the navigation's top topics, the jobs box, the
 /// promotions) are reused before they are read again; a change in the log drops them sooner.
 const SHARED_PARTS_TTL: i64 = 30;
 const NAV_TAGS: i64 = 6;
-
-/// The time the application runs on. Tests move it forward to let scheduled articles go live.
-#[derive(Debug, Default)]
-pub struct Clock {
-    offset_secs: AtomicI64,
-}
-
-impl Clock {
-    pub fn now(&self) -> i64 {
-        crate::db::now() + self.offset_secs.load(Ordering::Relaxed)
-    }
-
-    pub fn advance(&self, secs: i64) {
-        self.offset_secs.fetch_add(secs, Ordering::Relaxed);
-    }
-}
 
 #[derive(Debug, Clone, Serialize)]
 struct SiteView {
@@ -300,6 +285,11 @@ impl App {
         self.clock.now()
     }
 
+    /// What feature services are given: the database, the configuration in effect, the time.
+    pub fn context(&self) -> crate::context::Context {
+        crate::context::Context { db: self.db.clone(), config: self.config(), now: self.now() }
+    }
+
     pub fn language(&self) -> Language {
         self.config().site.language
     }
@@ -376,5 +366,51 @@ impl App {
             ..page
         };
         self.render(template, context).await
+    }
+}
+
+impl crate::email::Env for App {
+    fn db(&self) -> &Db {
+        &self.db
+    }
+
+    fn config(&self) -> Arc<Config> {
+        App::config(self)
+    }
+
+    fn now(&self) -> i64 {
+        App::now(self)
+    }
+
+    fn language(&self) -> Language {
+        App::language(self)
+    }
+
+    fn time_zone(&self) -> jiff::tz::TimeZone {
+        App::time_zone(self)
+    }
+
+    fn i18n(&self) -> &I18n {
+        &self.i18n
+    }
+
+    fn keys(&self) -> &Keys {
+        &self.keys
+    }
+
+    fn search(&self) -> &crate::search::index::SearchIndex {
+        &self.search
+    }
+
+    fn mailer(&self) -> &crate::email::sender::Mailer {
+        &self.mailer
+    }
+
+    fn mail_site(&self) -> crate::email::compose::MailSite {
+        self.live().mail_site.clone()
+    }
+
+    fn render_plain(&self, template: &str, page: Value) -> anyhow::Result<String> {
+        Ok(App::render_plain(self, template, page)?)
     }
 }

@@ -320,7 +320,7 @@ async fn outbox_status(config: Config, json: bool) -> anyhow::Result<()> {
 async fn newsletter_send(config: Config, subject: &str, body_file: &std::path::Path) -> anyhow::Result<()> {
     let body = import::read_limited_text(body_file, MAX_TEXT_FILE)
         .with_context(|| format!("cannot use {} as the campaign's text", body_file.display()))?;
-    let i18n = crate::web::i18n::I18n::load()?;
+    let i18n = crate::i18n::I18n::load()?;
     let (subject, body) = crate::email::newsletter::check_campaign(subject, &body)
         .map_err(|key| anyhow::anyhow!("{}", i18n.text(config.site.language, key, &[])))?;
     let app = App::build(config).await?;

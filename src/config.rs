@@ -570,7 +570,7 @@ impl Config {
             ("promotions.support_url", &self.promotions.support_url),
             ("promotions.job_board_url", &self.promotions.job_board_url),
         ] {
-            if !url.is_empty() && !crate::web::links::is_web_link(url) {
+            if !url.is_empty() && !crate::text::is_web_link(url) {
                 return Err((key, "must be empty or an http:// or https:// URL".into()));
             }
         }

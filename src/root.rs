@@ -23,9 +23,11 @@ pub fn jobs() -> Jobs {
         .register(|app: Arc<App>, ping: pings::IndexNowPing| async move {
             pings::indexnow(&app.http, &app.config(), ping).await
         })
-        .register(|app: Arc<App>, changed: pings::Changed| async move { pings::fan_out(&app, changed).await })
+        .register(|app: Arc<App>, changed: pings::Changed| async move { pings::fan_out(&app.context(), changed).await })
         .register(|app: Arc<App>, round: alerts::Round| async move { alerts::run(&app, round).await })
-        .register(|app: Arc<App>, job: crate::search::Reindex| async move { crate::search::reindex(&app, job).await });
+        .register(|app: Arc<App>, job: crate::search::Reindex| async move {
+            crate::search::reindex(&app.db, &app.search, app.now(), job).await
+        });
     jobs
 }
 
@@ -34,7 +36,7 @@ pub fn jobs() -> Jobs {
 /// makes the whole dispatch run again after a backoff, so each must be idempotent: doing its
 /// part twice is harmless.
 async fn dispatch(app: &App, event: &Event) -> anyhow::Result<()> {
-    pings::on_event(app, event).await?;
+    pings::on_event(&app.context(), event).await?;
     alerts::on_event(app, event).await?;
     Ok(())
 }

@@ -20,11 +20,12 @@ use super::diff;
 use super::model::{Article, ArticleDraft, ArticleError, ArticleInput, Slug, Status};
 use super::queries::{self, AdminFilter, SaveError};
 use crate::app::App;
-use crate::auth::sessions::{NotSignedIn, Staff};
+use crate::auth::sessions::Staff;
 use crate::auth::users::Role;
 use crate::web::Notice;
 use crate::web::client::FormData;
 use crate::web::error::AppError;
+use crate::web::staff::NotSignedIn;
 
 pub const ROLES: &[Role] = &[Role::Editor];
 const PER_PAGE: u32 = 30;
@@ -482,7 +483,7 @@ fn preview_html(fields: &Fields) -> String {
     html.push_str(&format!("<h1>{}</h1><p class=\"lead\">{}</p>", escape(&fields.title), escape(&fields.lead)));
     // Only pictures on this site, as the article page shows them.
     let hero = fields.hero_url.trim();
-    if hero.starts_with('/') && !hero.starts_with("//") && !hero.contains('\\') {
+    if crate::text::is_site_path(hero) {
         html.push_str(&format!(
             "<figure><img src=\"{}\" alt=\"{}\"><figcaption>{}</figcaption></figure>",
             escape(hero),

@@ -86,7 +86,7 @@ async fn render_listing(app: &App, view: ListingPage<'_>) -> Result<Response, Ap
     }
     let home = view.base.is_empty() && view.page == 1;
     let (jobs_box, promos) = if view.lead_story {
-        (Some(crate::jobs::handlers::jobs_box(app).await?), Some(crate::promos::placements(app).await?))
+        (Some(crate::jobs::handlers::jobs_box(app).await?), Some(crate::promos::handlers::placements(app).await?))
     } else {
         (None, None)
     };
@@ -187,7 +187,7 @@ pub async fn show(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Resu
             "articles/show.html",
             context! {
                 jobs_box => Serde(crate::jobs::handlers::jobs_box(&app).await?),
-                promos => Serde(crate::promos::placements(&app).await?),
+                promos => Serde(crate::promos::handlers::placements(&app).await?),
                 comments => Serde(comments),
                 related => Serde(related),
                 json_ld => structured::article_json_ld(&site, &article),

@@ -137,13 +137,7 @@ impl LabelInput {
             return Err("labels-error-bio-long");
         }
         let picture = picture.trim();
-        let odd = |c: char| c == '\\' || c.is_whitespace() || c.is_control() || "\"<>".contains(c);
-        if !picture.is_empty()
-            && (!picture.starts_with('/')
-                || picture.starts_with("//")
-                || picture.chars().any(odd)
-                || picture.len() > 500)
-        {
+        if !picture.is_empty() && (!crate::text::is_site_path(picture) || picture.len() > 500) {
             return Err("labels-error-picture");
         }
         Ok(LabelInput {

@@ -14,8 +14,7 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     builder.url_schemes(HashSet::from(["http", "https", "mailto"]));
     builder.attribute_filter(|element, attribute, value| {
         // Images load only from this site: pages make no third-party requests.
-        let local = value.starts_with('/') && !value.starts_with("//") && !value.contains('\\');
-        if element == "img" && attribute == "src" && !local {
+        if element == "img" && attribute == "src" && !crate::text::is_site_path(value) {
             return None;
         }
         Some(Cow::Borrowed(value))

@@ -1,6 +1,6 @@
 //! Articles: the model, its queries, Markdown rendering, the public pages, the newsroom's
-//! editor with revisions, the Markdown import with the demo publication, and the scheduler that
-//! publishes scheduled articles.
+//! editor with revisions, and the Markdown import with the demo publication. (Scheduled articles
+//! are published by the background worker: `queue::worker::publish_scheduled`.)
 
 pub mod admin;
 pub mod diff;
@@ -11,5 +11,4 @@ pub mod labels_admin;
 pub mod markdown;
 pub mod model;
 pub mod queries;
-pub mod scheduler;
 pub mod wordpress;

@@ -291,9 +291,7 @@ impl ArticleDraft {
             None => None,
             Some(url) => {
                 check_len("hero image URL", &url, MAX_URL)?;
-                // Browsers read `/\host` like `//host`: only plain site paths are local.
-                let odd = |c: char| c == '\\' || c.is_whitespace() || c.is_control() || "\"<>".contains(c);
-                if !url.starts_with('/') || url.starts_with("//") || url.chars().any(odd) {
+                if !crate::text::is_site_path(&url) {
                     return Err(ArticleError::HeroUrl(url));
                 }
                 let alt = non_empty(&self.hero_alt).ok_or(ArticleError::HeroAlt)?;

@@ -1,19 +1,12 @@
 //! Sessions of signed-in staff, the `Staff` extractor that guards every admin route, and
 //! throttling of failed sign-ins per account and per IP.
 
-use std::sync::Arc;
-
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
-use axum::http::{HeaderMap, Method, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::{HeaderMap, header};
 use sqlx::Row as _;
 
 use super::keys::{constant_time_eq, hash, random_hex};
 use super::users::Role;
-use crate::app::App;
 use crate::db::Db;
-use crate::web::error::AppError;
 
 pub const COOKIE: &str = "nd_admin";
 /// A session ends this long after sign-in.
@@ -50,14 +43,9 @@ impl Staff {
         self.role == Role::Admin || roles.contains(&self.role)
     }
 
-    /// Refuses an admin form with 403 unless it carries the session's CSRF token.
-    pub fn check_form(&self, form: &crate::web::client::FormData) -> Result<(), AppError> {
-        self.check_csrf(form.get("csrf").unwrap_or_default())
-    }
-
-    /// Refuses with 403 unless `token` is this session's CSRF token.
-    pub fn check_csrf(&self, token: &str) -> Result<(), AppError> {
-        if constant_time_eq(&self.csrf, token) { Ok(()) } else { Err(AppError::Forbidden) }
+    /// Whether `token` is this session's CSRF token (compared in constant time).
+    pub fn csrf_matches(&self, token: &str) -> bool {
+        constant_time_eq(&self.csrf, token)
     }
 }
 
@@ -254,48 +242,4 @@ pub async fn clear_failures(db: &Db, account: &str, client: &Client) -> Result<(
         .execute(&db.pool)
         .await?;
     Ok(())
-}
-
-/// Why a request did not get a `Staff`: readers are sent to the sign-in form, anything that is
-/// not a page view gets 403.
-#[derive(Debug)]
-pub enum NotSignedIn {
-    Redirect(String),
-    Forbidden,
-    Error(AppError),
-}
-
-impl IntoResponse for NotSignedIn {
-    fn into_response(self) -> Response {
-        match self {
-            NotSignedIn::Redirect(next) => {
-                let query = form_urlencoded::Serializer::new(String::new()).append_pair("next", &next).finish();
-                Redirect::to(&format!("/admin/login?{query}")).into_response()
-            }
-            NotSignedIn::Forbidden => AppError::Forbidden.into_response(),
-            NotSignedIn::Error(e) => e.into_response(),
-        }
-    }
-}
-
-impl FromRequestParts<Arc<App>> for Staff {
-    type Rejection = NotSignedIn;
-
-    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Staff, NotSignedIn> {
-        // Already looked up by the route's guard (`web::routes`).
-        if let Some(staff) = parts.extensions.get::<Staff>() {
-            return Ok(staff.clone());
-        }
-        let staff = match cookie(&parts.headers, COOKIE).filter(|t| t.len() == 64) {
-            Some(token) => lookup(&app.db, token, app.now()).await.map_err(|e| NotSignedIn::Error(e.into()))?,
-            None => None,
-        };
-        match staff {
-            Some(staff) => Ok(staff),
-            None if matches!(parts.method, Method::GET | Method::HEAD) => {
-                Err(NotSignedIn::Redirect(parts.uri.path_and_query().map(|p| p.to_string()).unwrap_or_default()))
-            }
-            None => Err(NotSignedIn::Forbidden),
-        }
-    }
 }

@@ -22,10 +22,10 @@ use crate::articles::handlers::parse_slug;
 use crate::articles::model::Article;
 use crate::articles::queries as articles;
 use crate::auth::keys::hash;
+use crate::clock::http_date;
 use crate::discovery::{Site, xml_escape as x};
 use crate::search::similarity::article_text;
 use crate::web::client::{ClientIp, FormData, same_origin};
-use crate::web::conditional::http_date;
 use crate::web::error::AppError;
 
 /// A time-trap token older than this is refused: the reader reloads the page.

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::web::templates::escape_html;
+use crate::text::escape_html;
 
 /// Renders a comment body as HTML paragraphs.
 pub fn render(body: &str) -> String {

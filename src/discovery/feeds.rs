@@ -7,8 +7,8 @@ use serde_json::json;
 
 use super::{Site, rfc3339, xml_escape as x};
 use crate::articles::model::Article;
+use crate::clock::http_date;
 use crate::config::Language;
-use crate::web::conditional::http_date;
 
 /// How many of the newest articles a feed carries.
 pub const FEED_SIZE: u32 = 50;

@@ -14,7 +14,7 @@ use crate::articles::handlers::{parse_month, parse_slug};
 use crate::articles::labels::Kind;
 use crate::articles::model::Article;
 use crate::articles::queries::{self, Listing};
-use crate::web::conditional::http_date;
+use crate::clock::http_date;
 use crate::web::error::AppError;
 
 const RSS: &str = "application/rss+xml; charset=utf-8";

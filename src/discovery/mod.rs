@@ -96,10 +96,10 @@ impl Site {
 /// as for HTML.
 pub fn xml_escape(text: &str) -> Cow<'_, str> {
     if !text.chars().any(is_xml_invalid) {
-        return crate::web::templates::escape_html(text);
+        return crate::text::escape_html(text);
     }
     let valid: String = text.chars().filter(|c| !is_xml_invalid(*c)).collect();
-    Cow::Owned(crate::web::templates::escape_html(&valid).into_owned())
+    Cow::Owned(crate::text::escape_html(&valid).into_owned())
 }
 
 fn is_xml_invalid(c: char) -> bool {

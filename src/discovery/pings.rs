@@ -8,9 +8,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Site, affected_paths};
-use crate::app::App;
 use crate::changes::Event;
 use crate::config::Config;
+use crate::context::Context;
 use crate::queue::{self, Kind};
 
 /// Tells a WebSub hub that a feed changed.
@@ -52,25 +52,25 @@ impl Kind for Changed {
 
 /// The consumer of change events: a save that readers could see, before or after it, pings
 /// the hubs of the feeds that list the article (as it was and as it is) and submits its pages.
-pub async fn on_event(app: &App, event: &Event) -> anyhow::Result<()> {
+pub async fn on_event(cx: &Context, event: &Event) -> anyhow::Result<()> {
     let Event::ArticleSaved { article_id, before, after, at } = event else { return Ok(()) };
     if !(before.as_ref().is_some_and(|b| b.is_live(*at)) || after.is_live(*at)) {
         return Ok(());
     }
     let (paths, feeds) = before.as_ref().map(affected_paths).unwrap_or_default();
-    fan_out(app, Changed { article_id: *article_id, paths, feeds }).await
+    fan_out(cx, Changed { article_id: *article_id, paths, feeds }).await
 }
 
 /// Splits a change into one job per hub ping and one IndexNow submission, for what is
 /// configured now.
-pub async fn fan_out(app: &App, changed: Changed) -> anyhow::Result<()> {
-    let discovery = &app.config().discovery;
+pub async fn fan_out(cx: &Context, changed: Changed) -> anyhow::Result<()> {
+    let discovery = &cx.config.discovery;
     if discovery.websub_hub.is_empty() && discovery.indexnow_key.is_empty() {
         return Ok(());
     }
     let mut paths = changed.paths;
     let mut feeds = changed.feeds;
-    if let Some(article) = crate::articles::queries::find_by_id(&app.db, changed.article_id).await? {
+    if let Some(article) = crate::articles::queries::find_by_id(&cx.db, changed.article_id).await? {
         let (now_paths, now_feeds) = affected_paths(&crate::changes::ArticleState::of(&article));
         paths.extend(now_paths);
         feeds.extend(now_feeds);
@@ -79,9 +79,9 @@ pub async fn fan_out(app: &App, changed: Changed) -> anyhow::Result<()> {
     paths.dedup();
     feeds.sort();
     feeds.dedup();
-    let site = Site::from_config(&app.config());
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
+    let site = Site::from_config(&cx.config);
+    let now = cx.now;
+    let mut tx = cx.db.begin().await?;
     if !discovery.websub_hub.is_empty() {
         for feed in &feeds {
             let ping = WebSubPing { hub: discovery.websub_hub.clone(), feed: site.absolute(feed) };

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use sqlx::{AssertSqlSafe, Row as _};
 
+use super::Env;
 use super::outbox::{self, NewMessage, kind};
-use crate::app::App;
 use crate::articles::model::{Article, Status};
 use crate::changes::{ArticleState, Event};
 use crate::search::related::{Among, MIN_SIMILAR};
@@ -32,10 +32,10 @@ const CHUNK: usize = 200;
 
 /// The consumer of change events: a save that sends an article out for the first time (now,
 /// or at a scheduled time) queues its alert round for then.
-pub async fn on_event(app: &App, event: &Event) -> anyhow::Result<()> {
+pub async fn on_event(app: &dyn Env, event: &Event) -> anyhow::Result<()> {
     let Event::ArticleSaved { article_id, before, after, at } = event else { return Ok(()) };
     let Some(run_at) = alert_time(before.as_ref(), after, *at) else { return Ok(()) };
-    let mut tx = app.db.begin().await?;
+    let mut tx = app.db().begin().await?;
     crate::queue::enqueue(&mut tx, &Round { article_id: *article_id }, run_at).await?;
     tx.commit().await?;
     Ok(())
@@ -67,11 +67,11 @@ fn id_list(ids: &[i64]) -> String {
 
 /// The subscribers whose alerts `article` answers: active alerts on earlier articles that are
 /// similar enough to it, on addresses that are not bouncing.
-pub async fn matching(app: &App, article: &Article) -> anyhow::Result<Vec<Matched>> {
-    let profile = app.search.profile_of(article);
+pub async fn matching(app: &dyn Env, article: &Article) -> anyhow::Result<Vec<Matched>> {
+    let profile = app.search().profile_of(article);
     let published = article.published_at.unwrap_or(0);
     let similar =
-        app.search.most_similar(&profile, Among::PublishedBefore(published), MIN_SIMILAR, SIMILAR_CANDIDATES)?;
+        app.search().most_similar(&profile, Among::PublishedBefore(published), MIN_SIMILAR, SIMILAR_CANDIDATES)?;
     let ids: Vec<i64> = similar.iter().map(|m| m.id).collect();
     let mut by_subscriber: BTreeMap<i64, Matched> = BTreeMap::new();
     let mut titles: BTreeMap<i64, String> = BTreeMap::new();
@@ -83,7 +83,7 @@ pub async fn matching(app: &App, article: &Article) -> anyhow::Result<Vec<Matche
              WHERE s.kind = 'alert' AND s.status = 'active' AND u.bouncing_at IS NULL AND s.article_id IN ({list})
              ORDER BY s.subscriber_id"
         );
-        for row in sqlx::query(AssertSqlSafe(sql)).fetch_all(&app.db.pool).await? {
+        for row in sqlx::query(AssertSqlSafe(sql)).fetch_all(&app.db().pool).await? {
             let subscriber: i64 = row.try_get(0)?;
             let article_id: i64 = row.try_get(2)?;
             let title = titles.entry(article_id).or_insert(row.try_get(3)?).clone();
@@ -102,17 +102,17 @@ pub async fn matching(app: &App, article: &Article) -> anyhow::Result<Vec<Matche
 }
 
 /// The publication's calendar day of `now`, as YYYY-MM-DD.
-pub fn local_day(app: &App, now: i64) -> String {
+pub fn local_day(app: &dyn Env, now: i64) -> String {
     jiff::Timestamp::from_second(now)
         .map(|t| t.to_zoned(app.time_zone()).date().to_string())
         .unwrap_or_else(|_| "1970-01-01".into())
 }
 
 /// The worker's side of a [`Round`]: tells every matching subscriber about the article, once.
-pub async fn run(app: &App, round: Round) -> anyhow::Result<()> {
+pub async fn run(app: &dyn Env, round: Round) -> anyhow::Result<()> {
     let id = round.article_id;
     let now = app.now();
-    let Some(article) = crate::articles::queries::find_by_id(&app.db, id).await? else { return Ok(()) };
+    let Some(article) = crate::articles::queries::find_by_id(app.db(), id).await? else { return Ok(()) };
     // Not live (any more, or yet: a later schedule queued its own round), or old news.
     if !article.is_live(now) || article.published_at.is_some_and(|t| t > now || t < now - FRESH_SECS) {
         return Ok(());
@@ -122,7 +122,7 @@ pub async fn run(app: &App, round: Round) -> anyhow::Result<()> {
     let cap = i64::from(app.config().email.alerts_per_day);
     let (mut sent, mut deferred) = (0, 0);
     for chunk in matched.chunks(CHUNK) {
-        let mut tx = app.db.begin().await?;
+        let mut tx = app.db().begin().await?;
         let list = id_list(&chunk.iter().map(|m| m.subscriber_id).collect::<Vec<_>>());
         let sql = format!(
             "SELECT subscriber_id, COUNT(*) FROM alert_deliveries WHERE day = $1 AND deferred = 0
@@ -165,7 +165,7 @@ pub async fn run(app: &App, round: Round) -> anyhow::Result<()> {
             };
             let (text, html) = super::compose::render(app, "alert", page)?;
             let subject =
-                app.i18n.text(app.language(), "mail-alert-subject", &[("title", article.title.clone().into())]);
+                app.i18n().text(app.language(), "mail-alert-subject", &[("title", article.title.clone().into())]);
             let message = NewMessage {
                 kind: kind::ALERT,
                 subscriber_id: Some(m.subscriber_id),
@@ -185,11 +185,11 @@ pub async fn run(app: &App, round: Round) -> anyhow::Result<()> {
 
 /// Once a day at the digest hour: one summary per subscriber of the alerts held back on earlier
 /// days. Returns how many summaries were queued.
-pub async fn send_summaries_if_due(app: &App, now: i64) -> anyhow::Result<usize> {
+pub async fn send_summaries_if_due(app: &dyn Env, now: i64) -> anyhow::Result<usize> {
     let zoned = jiff::Timestamp::from_second(now)?.to_zoned(app.time_zone());
     let today = zoned.date().to_string();
     if u32::try_from(zoned.hour()).unwrap_or(0) < app.config().email.digest_hour
-        || super::newsletter::state(&app.db, "alert_summary_day").await?.as_deref() == Some(today.as_str())
+        || super::newsletter::state(app.db(), "alert_summary_day").await?.as_deref() == Some(today.as_str())
     {
         return Ok(0);
     }
@@ -202,7 +202,7 @@ pub async fn send_summaries_if_due(app: &App, now: i64) -> anyhow::Result<usize>
          ORDER BY d.subscriber_id, d.created_at",
     )
     .bind(&today)
-    .fetch_all(&app.db.pool)
+    .fetch_all(&app.db().pool)
     .await?;
     let mut by_subscriber: BTreeMap<i64, (String, Vec<serde_json::Value>)> = BTreeMap::new();
     for row in &rows {
@@ -217,7 +217,7 @@ pub async fn send_summaries_if_due(app: &App, now: i64) -> anyhow::Result<usize>
     }
     let subscribers: Vec<(i64, (String, Vec<serde_json::Value>))> = by_subscriber.into_iter().collect();
     for chunk in subscribers.chunks(CHUNK) {
-        let mut tx = app.db.begin().await?;
+        let mut tx = app.db().begin().await?;
         for (subscriber, (email, articles)) in chunk {
             let page = minijinja::context! {
                 articles => minijinja::value::Serde(articles),
@@ -225,7 +225,7 @@ pub async fn send_summaries_if_due(app: &App, now: i64) -> anyhow::Result<usize>
                 unsubscribe_url => super::compose::UNSUBSCRIBE_URL,
             };
             let (text, html) = super::compose::render(app, "alert_summary", page)?;
-            let subject = app.i18n.text(
+            let subject = app.i18n().text(
                 app.language(),
                 "mail-alert-summary-subject",
                 &[("count", i64::try_from(articles.len()).unwrap_or(0).into())],
@@ -257,9 +257,9 @@ pub async fn send_summaries_if_due(app: &App, now: i64) -> anyhow::Result<usize>
     )
     .bind(now)
     .bind(&today)
-    .execute(&app.db.pool)
+    .execute(&app.db().pool)
     .await?;
-    let mut conn = app.db.pool.acquire().await?;
+    let mut conn = app.db().pool.acquire().await?;
     super::newsletter::set_state(&mut conn, "alert_summary_day", &today).await?;
     Ok(subscribers.len())
 }

@@ -8,8 +8,8 @@ use lettre::Message;
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 
+use super::Env;
 use super::outbox::Claimed;
-use crate::app::App;
 use crate::config::Config;
 
 /// Stands for the reader's preferences link in stored bodies; replaced when sending.
@@ -109,7 +109,7 @@ pub fn parts_of<'a>(
 }
 
 /// Renders `email/{name}.txt` and `email/{name}.html` with the site's values.
-pub fn render(app: &App, name: &str, page: minijinja::Value) -> anyhow::Result<(String, String)> {
+pub fn render(app: &dyn Env, name: &str, page: minijinja::Value) -> anyhow::Result<(String, String)> {
     let text = app.render_plain(&format!("email/{name}.txt"), page.clone())?;
     let html = app.render_plain(&format!("email/{name}.html"), page)?;
     Ok((text, html))

@@ -24,7 +24,71 @@ pub mod sender;
 pub mod subscribers;
 pub mod transport;
 
+use std::sync::Arc;
+
 use crate::auth::keys::Keys;
+use crate::config::{Config, Language};
+use crate::db::Db;
+use crate::i18n::I18n;
+use crate::search::index::SearchIndex;
+
+/// What mail needs of the running site. The application provides it (`App`); the services of
+/// this feature take it instead of the application, so mail knows nothing of the web layer or
+/// of how the site is put together.
+pub trait Env: Send + Sync + 'static {
+    fn db(&self) -> &Db;
+    /// The configuration in effect (the file's, with the stored settings).
+    fn config(&self) -> Arc<Config>;
+    fn now(&self) -> i64;
+    fn language(&self) -> Language;
+    fn time_zone(&self) -> jiff::tz::TimeZone;
+    fn i18n(&self) -> &I18n;
+    fn keys(&self) -> &Keys;
+    /// For alerts: the articles like a new one.
+    fn search(&self) -> &SearchIndex;
+    fn mailer(&self) -> &sender::Mailer;
+    /// What every message shares, from the live settings.
+    fn mail_site(&self) -> compose::MailSite;
+    /// Renders a mail template (`email/*.txt`, `email/*.html`).
+    fn render_plain(&self, template: &str, page: minijinja::Value) -> anyhow::Result<String>;
+}
+
+/// The application behind a shared handle provides it too.
+impl<T: Env> Env for Arc<T> {
+    fn db(&self) -> &Db {
+        T::db(self)
+    }
+    fn config(&self) -> Arc<Config> {
+        T::config(self)
+    }
+    fn now(&self) -> i64 {
+        T::now(self)
+    }
+    fn language(&self) -> Language {
+        T::language(self)
+    }
+    fn time_zone(&self) -> jiff::tz::TimeZone {
+        T::time_zone(self)
+    }
+    fn i18n(&self) -> &I18n {
+        T::i18n(self)
+    }
+    fn keys(&self) -> &Keys {
+        T::keys(self)
+    }
+    fn search(&self) -> &SearchIndex {
+        T::search(self)
+    }
+    fn mailer(&self) -> &sender::Mailer {
+        T::mailer(self)
+    }
+    fn mail_site(&self) -> compose::MailSite {
+        T::mail_site(self)
+    }
+    fn render_plain(&self, template: &str, page: minijinja::Value) -> anyhow::Result<String> {
+        T::render_plain(self, template, page)
+    }
+}
 
 /// A pending signup lapses after this long.
 pub const CONFIRM_VALID_SECS: i64 = 7 * 86_400;

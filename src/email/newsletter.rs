@@ -7,9 +7,9 @@ use std::collections::HashMap;
 
 use sqlx::{AnyConnection, AssertSqlSafe, Row as _};
 
+use super::Env;
 use super::compose::{self, PREFERENCES_URL, UNSUBSCRIBE_URL};
 use super::outbox::{self, NewMessage, kind};
-use crate::app::App;
 use crate::articles::model::Article;
 use crate::articles::queries::{self, Listing};
 use crate::config::DigestSchedule;
@@ -30,7 +30,7 @@ pub async fn set_state(conn: &mut AnyConnection, name: &str, value: &str) -> Res
 }
 
 /// The latest digest time at or before `now` (Unix seconds), or `None` when digests are off.
-pub fn last_slot(app: &App, now: i64) -> Option<i64> {
+pub fn last_slot(app: &dyn Env, now: i64) -> Option<i64> {
     let email = &app.config().email;
     let zoned = jiff::Timestamp::from_second(now).ok()?.to_zoned(app.time_zone());
     let hour = i8::try_from(email.digest_hour).ok()?;
@@ -51,7 +51,7 @@ pub fn last_slot(app: &App, now: i64) -> Option<i64> {
     Some(slot.timestamp().as_second())
 }
 
-fn period(app: &App) -> i64 {
+fn period(app: &dyn Env) -> i64 {
     match app.config().email.digest {
         DigestSchedule::Weekly => 7 * 86_400,
         _ => 86_400,
@@ -59,8 +59,8 @@ fn period(app: &App) -> i64 {
 }
 
 /// The best articles published in `[from, until)`: most approved comments first, then newest.
-pub async fn best_articles(app: &App, from: i64, until: i64) -> anyhow::Result<Vec<Article>> {
-    let (mut articles, _) = queries::list_live(&app.db, Listing::Between(from, until), 1, 100, until).await?;
+pub async fn best_articles(app: &dyn Env, from: i64, until: i64) -> anyhow::Result<Vec<Article>> {
+    let (mut articles, _) = queries::list_live(app.db(), Listing::Between(from, until), 1, 100, until).await?;
     if articles.is_empty() {
         return Ok(articles);
     }
@@ -69,7 +69,7 @@ pub async fn best_articles(app: &App, from: i64, until: i64) -> anyhow::Result<V
         "SELECT article_id, COUNT(*) FROM comments WHERE status = 'approved' AND article_id IN ({list}) GROUP BY article_id"
     );
     let comments: HashMap<i64, i64> = sqlx::query(AssertSqlSafe(sql))
-        .fetch_all(&app.db.pool)
+        .fetch_all(&app.db().pool)
         .await?
         .iter()
         .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
@@ -83,7 +83,7 @@ pub async fn best_articles(app: &App, from: i64, until: i64) -> anyhow::Result<V
 }
 
 /// Renders a digest's parts.
-fn render_digest(app: &App, articles: &[Article]) -> anyhow::Result<(String, String)> {
+fn render_digest(app: &dyn Env, articles: &[Article]) -> anyhow::Result<(String, String)> {
     let items: Vec<serde_json::Value> = articles
         .iter()
         .map(|a| {
@@ -104,13 +104,13 @@ fn render_digest(app: &App, articles: &[Article]) -> anyhow::Result<(String, Str
 
 /// Starts the digest when its time has come and it has not gone out for this slot yet. A slot
 /// without new articles is skipped. Returns the campaign started.
-pub async fn run_digest_if_due(app: &App, now: i64) -> anyhow::Result<Option<i64>> {
+pub async fn run_digest_if_due(app: &dyn Env, now: i64) -> anyhow::Result<Option<i64>> {
     let Some(slot) = last_slot(app, now) else { return Ok(None) };
-    let last: Option<i64> = state(&app.db, "digest_slot").await?.and_then(|v| v.parse().ok());
+    let last: Option<i64> = state(app.db(), "digest_slot").await?.and_then(|v| v.parse().ok());
     let Some(last) = last else {
         // A new site, or one that just turned the digest on, starts with the next slot rather
         // than a digest sent at start-up.
-        let mut conn = app.db.pool.acquire().await?;
+        let mut conn = app.db().pool.acquire().await?;
         set_state(&mut conn, "digest_slot", &slot.to_string()).await?;
         return Ok(None);
     };
@@ -119,7 +119,7 @@ pub async fn run_digest_if_due(app: &App, now: i64) -> anyhow::Result<Option<i64
     }
     let from = last.max(slot - period(app));
     let articles = best_articles(app, from, slot).await?;
-    let mut tx = app.db.begin().await?;
+    let mut tx = app.db().begin().await?;
     // Another node may have taken this slot in between: the state row decides.
     let taken: Option<String> =
         sqlx::query_scalar("SELECT value FROM mail_state WHERE name = 'digest_slot'").fetch_optional(&mut *tx).await?;
@@ -133,12 +133,12 @@ pub async fn run_digest_if_due(app: &App, now: i64) -> anyhow::Result<Option<i64
     }
     let (text, html) = render_digest(app, &articles)?;
     let date = jiff::Timestamp::from_second(slot)?.to_zoned(app.time_zone()).date();
-    let subject = app.i18n.text(
+    let subject = app.i18n().text(
         app.language(),
         "mail-digest-subject",
         &[
             ("site", app.config().site.name.clone().into()),
-            ("date", format!("{}. {}", date.day(), app.i18n.month_name(app.language(), date.month())).into()),
+            ("date", format!("{}. {}", date.day(), app.i18n().month_name(app.language(), date.month())).into()),
         ],
     );
     let id = insert_campaign(&mut tx, "digest", &subject, "", &text, &html, None, now).await?;
@@ -214,7 +214,7 @@ pub struct Campaign {
 pub const MAX_BODY: usize = 100_000;
 
 /// Renders an editor's Markdown as a campaign's parts.
-fn render_campaign(app: &App, subject: &str, body_md: &str) -> anyhow::Result<(String, String)> {
+fn render_campaign(app: &dyn Env, subject: &str, body_md: &str) -> anyhow::Result<(String, String)> {
     let (body_html, body_text) = crate::articles::markdown::render_mail(body_md, &app.config().site.base_url);
     let page = minijinja::context! {
         subject => subject,
@@ -241,7 +241,7 @@ pub fn check_campaign<'a>(subject: &'a str, body_md: &'a str) -> Result<(&'a str
 
 /// Saves a new draft, or changes one that has not been sent. Returns its id.
 pub async fn save_draft(
-    app: &App,
+    app: &dyn Env,
     id: Option<i64>,
     subject: &str,
     body_md: &str,
@@ -249,7 +249,7 @@ pub async fn save_draft(
     now: i64,
 ) -> anyhow::Result<Option<i64>> {
     let (text, html) = render_campaign(app, subject, body_md)?;
-    let mut tx = app.db.begin().await?;
+    let mut tx = app.db().begin().await?;
     let id = match id {
         None => insert_campaign(&mut tx, "oneoff", subject, body_md, &text, &html, user, now).await?,
         Some(id) => {
@@ -299,8 +299,8 @@ pub async fn find(db: &Db, id: i64) -> Result<Option<Campaign>, sqlx::Error> {
 }
 
 /// Starts sending a draft to every newsletter subscriber. `None`: it was not a draft.
-pub async fn start(app: &App, id: i64, now: i64) -> anyhow::Result<Option<u64>> {
-    let mut tx = app.db.begin().await?;
+pub async fn start(app: &dyn Env, id: i64, now: i64) -> anyhow::Result<Option<u64>> {
+    let mut tx = app.db().begin().await?;
     let recipients = start_in(&mut tx, id, now).await?;
     tx.commit().await?;
     if let Some(n) = recipients {
@@ -311,8 +311,8 @@ pub async fn start(app: &App, id: i64, now: i64) -> anyhow::Result<Option<u64>> 
 
 /// Sends one copy of a campaign to `email` (an editor's test). The address is not made a
 /// subscriber: the copy's own preference links lead nowhere, which its subject's "[Test]" says.
-pub async fn test_send(app: &App, campaign: &Campaign, email: &str, now: i64) -> anyhow::Result<()> {
-    let mut tx = app.db.begin().await?;
+pub async fn test_send(app: &dyn Env, campaign: &Campaign, email: &str, now: i64) -> anyhow::Result<()> {
+    let mut tx = app.db().begin().await?;
     let (subject, text, html): (String, String, String) = {
         let row = sqlx::query("SELECT subject, text_body, html_body FROM campaigns WHERE id = $1")
             .bind(campaign.id)
@@ -336,15 +336,15 @@ pub async fn test_send(app: &App, campaign: &Campaign, email: &str, now: i64) ->
 
 /// The mail schedule's round, run by the background worker: the digest and the alert summaries
 /// when due, and every hour the sweep of lapsed signups.
-pub async fn run_schedule(app: &App) -> anyhow::Result<()> {
+pub async fn run_schedule(app: &dyn Env) -> anyhow::Result<()> {
     static LAST_SWEEP: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
     let now = app.now();
     run_digest_if_due(app, now).await?;
     super::alerts::send_summaries_if_due(app, now).await?;
     if now - LAST_SWEEP.load(std::sync::atomic::Ordering::Relaxed) >= 3600 {
         LAST_SWEEP.store(now, std::sync::atomic::Ordering::Relaxed);
-        super::sender::SharedRate::sweep(&app.db, crate::db::now()).await?;
-        let lapsed = super::subscribers::sweep(&app.db, now).await?;
+        super::sender::SharedRate::sweep(app.db(), crate::db::now()).await?;
+        let lapsed = super::subscribers::sweep(app.db(), now).await?;
         if lapsed > 0 {
             tracing::info!(lapsed, "unconfirmed signups expired");
         }

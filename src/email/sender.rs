@@ -21,10 +21,10 @@ use std::time::{Duration, Instant};
 use sqlx::Row as _;
 use tokio::task::JoinSet;
 
+use super::Env;
 use super::compose::{self, MailSite, Parts};
 use super::outbox::{self, Claimed, kind};
 use super::transport::{SendError, Transport};
-use crate::app::App;
 use crate::config::Config;
 
 /// Messages a crash can leave accepted but unmarked beyond the `email.connections` in flight:
@@ -272,7 +272,7 @@ impl Mailer {
 type CampaignParts = Arc<(String, String, String)>;
 
 async fn campaign_parts(
-    app: &App,
+    app: &dyn Env,
     cache: &mut HashMap<i64, CampaignParts>,
     id: i64,
 ) -> Result<Option<CampaignParts>, sqlx::Error> {
@@ -281,7 +281,7 @@ async fn campaign_parts(
     }
     let row = sqlx::query("SELECT subject, text_body, html_body FROM campaigns WHERE id = $1")
         .bind(id)
-        .fetch_optional(&app.db.pool)
+        .fetch_optional(&app.db().pool)
         .await?;
     let Some(row) = row else { return Ok(None) };
     let parts = Arc::new((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?));
@@ -291,17 +291,17 @@ async fn campaign_parts(
 
 /// Whether mail may go: yes, unless the mail server is in an outage. Then a probe, when one is
 /// due, tells whether the outage is over.
-async fn server_ready(app: &App) -> bool {
-    if !app.mailer.outage.probe_due() {
-        return !app.mailer.outage.is_active();
+async fn server_ready(app: &dyn Env) -> bool {
+    if !app.mailer().outage.probe_due() {
+        return !app.mailer().outage.is_active();
     }
-    match app.mailer.transport.probe().await {
+    match app.mailer().transport.probe().await {
         Ok(()) => {
-            app.mailer.outage.end();
+            app.mailer().outage.end();
             true
         }
         Err(SendError::Unavailable(error) | SendError::Transient(error) | SendError::Permanent(error)) => {
-            app.mailer.outage.probe_failed(&error);
+            app.mailer().outage.probe_failed(&error);
             false
         }
     }
@@ -309,11 +309,11 @@ async fn server_ready(app: &App) -> bool {
 
 /// Claims one batch and sends it; returns how many messages were claimed (none while the mail
 /// server is unavailable).
-pub async fn send_batch(app: &Arc<App>) -> anyhow::Result<usize> {
+pub async fn send_batch<E: Env>(app: &Arc<E>) -> anyhow::Result<usize> {
     if !server_ready(app).await {
         return Ok(0);
     }
-    let claimed = outbox::claim(&app.db, app.now(), app.mailer.batch).await?;
+    let claimed = outbox::claim(app.db(), app.now(), app.mailer().batch).await?;
     let count = claimed.len();
     if count == 0 {
         return Ok(0);
@@ -321,14 +321,14 @@ pub async fn send_batch(app: &Arc<App>) -> anyhow::Result<usize> {
     let mut campaigns: HashMap<i64, CampaignParts> = HashMap::new();
     // The readers' link tokens of the whole batch, in one query.
     let readers: Vec<i64> = claimed.iter().filter_map(|m| m.subscriber_id).collect();
-    let tokens = super::subscribers::link_tokens(&app.db, &app.keys, &readers).await?;
+    let tokens = super::subscribers::link_tokens(app.db(), app.keys(), &readers).await?;
     let mut tasks: JoinSet<(Claimed, Result<(), SendError>)> = JoinSet::new();
     let mut queue = claimed.into_iter();
     let mut unavailable = false;
     loop {
         // No new sends while marks are written: what was accepted but is not yet marked stays
         // within the sends in flight.
-        while !unavailable && tasks.len() < app.mailer.concurrency {
+        while !unavailable && tasks.len() < app.mailer().concurrency {
             let Some(message) = queue.next() else { break };
             let campaign = match message.campaign_id {
                 Some(id) => campaign_parts(app, &mut campaigns, id).await?,
@@ -359,34 +359,34 @@ pub async fn send_batch(app: &Arc<App>) -> anyhow::Result<usize> {
         }
         let now = app.now();
         let accepted: Vec<i64> = finished.iter().filter(|(_, result)| result.is_ok()).map(|(m, _)| m.id).collect();
-        outbox::mark_sent(&app.db, &accepted, now).await?;
+        outbox::mark_sent(app.db(), &accepted, now).await?;
         for (message, result) in finished {
             match result {
                 Ok(()) => {}
                 Err(SendError::Unavailable(error)) => {
                     unavailable = true;
-                    app.mailer.outage.message_failed(&error);
-                    outbox::hold(&app.db, &message, &error, now).await?;
+                    app.mailer().outage.message_failed(&error);
+                    outbox::hold(app.db(), &message, &error, now).await?;
                 }
                 Err(SendError::Transient(error)) => {
                     tracing::warn!(message = message.id, attempt = message.attempts, error, "mail delayed");
-                    outbox::retry_later(&app.db, &message, &error, now).await?;
+                    outbox::retry_later(app.db(), &message, &error, now).await?;
                 }
                 Err(SendError::Permanent(error)) => {
                     tracing::warn!(message = message.id, error, "mail refused for good");
-                    outbox::bounce(&app.db, &message, &error, now, app.config().email.bounce_limit).await?;
+                    outbox::bounce(app.db(), &message, &error, now, app.config().email.bounce_limit).await?;
                 }
             }
         }
     }
     if unavailable {
-        outbox::release(&app.db, &queue.map(|m| m.id).collect::<Vec<_>>()).await?;
+        outbox::release(app.db(), &queue.map(|m| m.id).collect::<Vec<_>>()).await?;
     }
     Ok(count)
 }
 
 async fn deliver(
-    app: &App,
+    app: &dyn Env,
     message: &Claimed,
     campaign: Option<&(String, String, String)>,
     token: &str,
@@ -404,27 +404,27 @@ async fn deliver(
         token,
         list: matches!(message.kind.as_str(), kind::CAMPAIGN | kind::ALERT | kind::ALERT_SUMMARY),
     };
-    let bytes = compose::format(&app.live().mail_site, &parts, app.now()).map_err(SendError::Permanent)?;
-    app.mailer.limiter.acquire().await;
+    let bytes = compose::format(&app.mail_site(), &parts, app.now()).map_err(SendError::Permanent)?;
+    app.mailer().limiter.acquire().await;
     let second =
-        app.mailer.shared.acquire(&app.db).await.map_err(|e| SendError::Transient(format!("rate limit: {e}")))?;
+        app.mailer().shared.acquire(app.db()).await.map_err(|e| SendError::Transient(format!("rate limit: {e}")))?;
     let name = format!("{}.{}", message.created_at, message.id);
-    let result = app.mailer.transport.send(&app.mailer.from, &message.recipient, &name, &bytes).await;
+    let result = app.mailer().transport.send(&app.mailer().from, &message.recipient, &name, &bytes).await;
     if matches!(result, Err(SendError::Unavailable(_))) {
         // Nothing reached the server: the slot goes to a message that will.
-        app.mailer.limiter.give_back();
-        app.mailer.shared.give_back(second).await;
+        app.mailer().limiter.give_back();
+        app.mailer().shared.give_back(second).await;
     }
     result
 }
 
 /// Sends everything due now; tests call it to make mail deterministic. Returns how many
 /// messages were claimed.
-pub async fn send_pending(app: &Arc<App>) -> anyhow::Result<usize> {
+pub async fn send_pending<E: Env>(app: &Arc<E>) -> anyhow::Result<usize> {
     let mut total = 0;
     loop {
         let n = send_batch(app).await?;
-        if n == 0 || app.mailer.outage.is_active() {
+        if n == 0 || app.mailer().outage.is_active() {
             return Ok(total + n);
         }
         total += n;
@@ -432,7 +432,7 @@ pub async fn send_pending(app: &Arc<App>) -> anyhow::Result<usize> {
 }
 
 /// Sends until `stop` turns true.
-pub async fn run(app: Arc<App>, mut stop: tokio::sync::watch::Receiver<bool>) {
+pub async fn run<E: Env>(app: Arc<E>, mut stop: tokio::sync::watch::Receiver<bool>) {
     loop {
         let claimed = match send_batch(&app).await {
             Ok(n) => n,

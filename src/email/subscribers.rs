@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use serde::Serialize;
 use sqlx::{AnyConnection, Row as _};
 
+use super::Env;
 use super::outbox::{self, NewMessage, kind};
 use super::{ConfirmToken, SubscriberToken};
-use crate::app::App;
 use crate::auth::keys::{Keys, random_hex};
 use crate::db::Db;
 
@@ -84,9 +84,9 @@ async fn subscriber_id(conn: &mut AnyConnection, email: &str, now: i64) -> Resul
 /// The limits per client and per address are counted and the mail recorded in this same
 /// transaction, and signups take their turn (SQLite's write lock, an advisory lock on
 /// PostgreSQL), so parallel requests cannot all pass a check that none has counted yet.
-pub async fn signup(app: &App, signup: &Signup, now: i64) -> anyhow::Result<SignupOutcome> {
-    let mut tx = app.db.begin().await?;
-    if app.db.backend == crate::db::Backend::Postgres {
+pub async fn signup(app: &dyn Env, signup: &Signup, now: i64) -> anyhow::Result<SignupOutcome> {
+    let mut tx = app.db().begin().await?;
+    if app.db().backend == crate::db::Backend::Postgres {
         sqlx::query("SELECT pg_advisory_xact_lock(7262430716)").execute(&mut *tx).await?;
     }
     let by_client: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM signup_mails WHERE ip_hash = $1 AND at > $2")
@@ -104,7 +104,7 @@ pub async fn signup(app: &App, signup: &Signup, now: i64) -> anyhow::Result<Sign
         .fetch_one(&mut *tx)
         .await?;
     // An address erased before gets one confirmation a day at most, until it confirms.
-    let limit = if is_suppressed(&mut tx, &app.keys, &signup.email).await? { 1 } else { MAILS_PER_ADDRESS_PER_DAY };
+    let limit = if is_suppressed(&mut tx, app.keys(), &signup.email).await? { 1 } else { MAILS_PER_ADDRESS_PER_DAY };
     if to_address >= limit {
         // Dropping the transaction forgets a subscriber row made just now.
         return Ok(SignupOutcome::Throttled);
@@ -187,7 +187,7 @@ pub async fn signup(app: &App, signup: &Signup, now: i64) -> anyhow::Result<Sign
     let confirm_url = format!(
         "{}/subscription/confirm/{}",
         app.config().site.base_url,
-        super::confirm_token(&app.keys, subscription, &token_key, now)
+        super::confirm_token(app.keys(), subscription, &token_key, now)
     );
     let page = minijinja::context! {
         kind => signup.kind.as_str(),
@@ -198,7 +198,7 @@ pub async fn signup(app: &App, signup: &Signup, now: i64) -> anyhow::Result<Sign
         valid_days => super::CONFIRM_VALID_SECS / 86_400,
     };
     let (text, html) = super::compose::render(app, template, page)?;
-    let subject = app.i18n.text(
+    let subject = app.i18n().text(
         app.language(),
         &format!("mail-{template}-subject-{}", signup.kind.as_str()),
         &[("site", app.config().site.name.clone().into())],
@@ -220,9 +220,9 @@ pub async fn signup(app: &App, signup: &Signup, now: i64) -> anyhow::Result<Sign
 /// when there is nothing (any more) to confirm or the token was not issued for this row.
 /// Confirming again is harmless. A new confirmation takes the address off the suppression
 /// list: it signed up anew.
-pub async fn confirm(app: &App, token: &ConfirmToken, now: i64) -> Result<Option<String>, sqlx::Error> {
+pub async fn confirm(app: &dyn Env, token: &ConfirmToken, now: i64) -> Result<Option<String>, sqlx::Error> {
     let subscription_id = token.subscription;
-    let mut tx = app.db.begin().await?;
+    let mut tx = app.db().begin().await?;
     let row = sqlx::query(
         "SELECT s.subscriber_id, s.status, s.expires_at, u.email, s.token_key, u.token_key FROM subscriptions s
          JOIN subscribers u ON u.id = s.subscriber_id WHERE s.id = $1",
@@ -231,14 +231,14 @@ pub async fn confirm(app: &App, token: &ConfirmToken, now: i64) -> Result<Option
     .fetch_optional(&mut *tx)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    if !token.matches(&app.keys, &row.try_get::<String, _>(4)?) {
+    if !token.matches(app.keys(), &row.try_get::<String, _>(4)?) {
         return Ok(None);
     }
     let subscriber: i64 = row.try_get(0)?;
     let status: String = row.try_get(1)?;
     let expires: Option<i64> = row.try_get(2)?;
     let email: String = row.try_get(3)?;
-    let preferences = super::subscriber_token(&app.keys, subscriber, &row.try_get::<String, _>(5)?);
+    let preferences = super::subscriber_token(app.keys(), subscriber, &row.try_get::<String, _>(5)?);
     match status.as_str() {
         "active" => return Ok(Some(preferences)),
         "pending" if expires.is_some_and(|t| t >= now) => {}
@@ -250,7 +250,7 @@ pub async fn confirm(app: &App, token: &ConfirmToken, now: i64) -> Result<Option
         .execute(&mut *tx)
         .await?;
     sqlx::query("DELETE FROM suppressions WHERE email_hash = $1")
-        .bind(super::email_hash(&app.keys, &email))
+        .bind(super::email_hash(app.keys(), &email))
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
@@ -508,12 +508,12 @@ fn readable_times(value: &mut serde_json::Value) {
 
 /// Erases a subscriber and all that belongs to it, keeping only a keyed hash of the address on
 /// the suppression list.
-pub async fn erase(app: &App, subscriber: &Subscriber, now: i64) -> Result<(), sqlx::Error> {
-    let mut tx = app.db.begin().await?;
+pub async fn erase(app: &dyn Env, subscriber: &Subscriber, now: i64) -> Result<(), sqlx::Error> {
+    let mut tx = app.db().begin().await?;
     sqlx::query(
         "INSERT INTO suppressions (email_hash, created_at) VALUES ($1, $2) ON CONFLICT (email_hash) DO NOTHING",
     )
-    .bind(super::email_hash(&app.keys, &subscriber.email))
+    .bind(super::email_hash(app.keys(), &subscriber.email))
     .bind(now)
     .execute(&mut *tx)
     .await?;

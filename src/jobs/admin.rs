@@ -15,9 +15,9 @@ use super::queries;
 use crate::app::App;
 use crate::auth::sessions::Staff;
 use crate::auth::users::Role;
+use crate::text::{day_end, day_of, day_start};
 use crate::web::client::FormData;
 use crate::web::error::AppError;
-use crate::web::links::{day_end, day_of, day_start};
 
 pub const ROLES: &[Role] = &[Role::Editor];
 
@@ -184,6 +184,6 @@ pub async fn import_now(State(app): State<Arc<App>>, staff: Staff, form: FormDat
     if app.config().jobs.feed_url.is_empty() {
         return Err(AppError::BadRequest("no_feed"));
     }
-    super::import::run(&app).await?;
+    super::import::run(&app.context()).await?;
     Ok(Redirect::to("/admin/jobs").into_response())
 }

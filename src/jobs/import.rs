@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use super::model::JobDraft;
 use super::queries::{self, ImportRun};
-use crate::app::App;
+use crate::context::Context;
 
 /// The largest feed read.
 const MAX_FEED_BYTES: usize = 5 * 1024 * 1024;
@@ -160,9 +160,9 @@ async fn fetch(url: &str) -> Result<Vec<u8>, String> {
 }
 
 /// Fetches and applies the partner feed once, records the run, and returns it.
-pub async fn run(app: &App) -> anyhow::Result<ImportRun> {
-    let url = app.config().jobs.feed_url.clone();
-    let now = app.now();
+pub async fn run(cx: &Context) -> anyhow::Result<ImportRun> {
+    let url = cx.config.jobs.feed_url.clone();
+    let now = cx.now;
     let mut run = ImportRun { started_at: now, ..Default::default() };
     let outcome: Result<(), String> = async {
         let body = fetch(&url).await?;
@@ -193,7 +193,7 @@ pub async fn run(app: &App) -> anyhow::Result<ImportRun> {
             return Err(format!("none of its {total} entries is usable ({})", refused.join("; ")));
         }
         let (created, updated, withdrawn) =
-            queries::apply_feed(&app.db, &valid, &present, now).await.map_err(|e| format!("database: {e}"))?;
+            queries::apply_feed(&cx.db, &valid, &present, now).await.map_err(|e| format!("database: {e}"))?;
         run.created = created;
         run.updated = updated;
         run.withdrawn = withdrawn;
@@ -214,7 +214,7 @@ pub async fn run(app: &App) -> anyhow::Result<ImportRun> {
     }
     // The reason may quote the feed, NUL characters included, which PostgreSQL cannot store.
     run.message = run.message.chars().filter(|c| *c != '\0').take(2000).collect();
-    queries::record_import(&app.db, &run).await?;
+    queries::record_import(&cx.db, &run).await?;
     if run.ok {
         tracing::info!(created = run.created, updated = run.updated, withdrawn = run.withdrawn, "job feed imported");
     }
@@ -222,14 +222,14 @@ pub async fn run(app: &App) -> anyhow::Result<ImportRun> {
 }
 
 /// Runs an import when a feed is configured and the last one is older than the interval.
-pub async fn run_if_due(app: &App) -> anyhow::Result<Option<ImportRun>> {
-    let jobs = &app.config().jobs;
+pub async fn run_if_due(cx: &Context) -> anyhow::Result<Option<ImportRun>> {
+    let jobs = &cx.config.jobs;
     if jobs.feed_url.is_empty() {
         return Ok(None);
     }
-    let last = queries::last_import(&app.db).await?;
-    let due = last.is_none_or(|l| app.now() - l.started_at >= i64::from(jobs.feed_interval_minutes) * 60);
-    if due { Ok(Some(run(app).await?)) } else { Ok(None) }
+    let last = queries::last_import(&cx.db).await?;
+    let due = last.is_none_or(|l| cx.now - l.started_at >= i64::from(jobs.feed_interval_minutes) * 60);
+    if due { Ok(Some(run(cx).await?)) } else { Ok(None) }
 }
 
 #[cfg(test)]

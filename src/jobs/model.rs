@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::web::links::is_web_link;
+use crate::text::is_web_link;
 
 pub const KINDS: &[&str] =
     &["full-time", "part-time", "working-student", "internship", "professorship", "freelance", "other"];
@@ -54,7 +54,7 @@ pub enum JobError {
 
 impl JobError {
     /// The message in the interface's language.
-    pub fn localized(&self, i18n: &crate::web::i18n::I18n, language: crate::config::Language) -> String {
+    pub fn localized(&self, i18n: &crate::i18n::I18n, language: crate::config::Language) -> String {
         let field = |f: &str| i18n.text(language, &format!("job-field-{f}"), &[]);
         match self {
             JobError::Missing(f) => i18n.text(language, "form-error-missing", &[("field", field(f).into())]),

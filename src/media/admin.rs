@@ -128,7 +128,7 @@ pub async fn upload(
     staff.check_csrf(&csrf)?;
     let data = bytes.unwrap_or_default();
     let upload = Upload { file_name: &file_name, bytes: &data, alt: &alt, credit: &credit };
-    match super::store(&app, &upload, Some(staff.user_id)).await? {
+    match super::store(&app.context(), &upload, Some(staff.user_id)).await? {
         Ok((id, new)) => {
             tracing::info!(media = id, new, user = staff.user_id, bytes = data.len(), "picture uploaded");
             let notice = if new { "uploaded" } else { "known" };
@@ -137,6 +137,17 @@ pub async fn upload(
         Err(refusal) => {
             tracing::info!(user = staff.user_id, reason = refusal.key(), file = file_name, "upload refused");
             page(&app, &staff, refusal.status(), None, Some(refusal.key()), (&alt, &credit), None).await
+        }
+    }
+}
+
+impl super::Refusal {
+    /// The status a refused upload is answered with.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            super::Refusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            super::Refusal::NotAnImage => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            _ => StatusCode::BAD_REQUEST,
         }
     }
 }

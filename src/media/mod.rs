@@ -21,22 +21,19 @@
 //! and one picture is decoded at a time, so parallel uploads queue rather than add up.
 
 pub mod admin;
+pub mod handlers;
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use axum::extract::{Path as UrlPath, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
 use image::{DynamicImage, ImageFormat, imageops::FilterType};
 use serde::Serialize;
 use sqlx::Row as _;
 
-use crate::app::App;
 use crate::articles::queries::LIVE;
+use crate::context::Context;
 use crate::db::Db;
-use crate::web::error::AppError;
 
 /// The largest upload accepted.
 pub const MAX_UPLOAD: usize = 20 * 1024 * 1024;
@@ -137,14 +134,6 @@ impl Refusal {
             Refusal::Broken => "media-error-broken",
             Refusal::NoAlt => "media-error-alt",
             Refusal::AltTooLong => "media-error-alt-long",
-        }
-    }
-
-    pub fn status(&self) -> StatusCode {
-        match self {
-            Refusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Refusal::NotAnImage => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            _ => StatusCode::BAD_REQUEST,
         }
     }
 }
@@ -323,10 +312,10 @@ pub struct Upload<'a> {
 /// Checks, processes and stores an upload; the same picture uploaded again is the one already
 /// in the library. Returns its id and whether it is new.
 pub async fn store(
-    app: &App,
+    cx: &Context,
     upload: &Upload<'_>,
     user: Option<i64>,
-) -> Result<Result<(i64, bool), Refusal>, AppError> {
+) -> anyhow::Result<Result<(i64, bool), Refusal>> {
     let alt = upload.alt.split_whitespace().collect::<Vec<_>>().join(" ");
     if alt.is_empty() {
         return Ok(Err(Refusal::NoAlt));
@@ -337,29 +326,28 @@ pub async fn store(
     let hash = crate::auth::keys::hash(upload.bytes);
     let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM media WHERE content_hash = $1")
         .bind(&hash)
-        .fetch_optional(&app.db.pool)
+        .fetch_optional(&cx.db.pool)
         .await?;
     if let Some(id) = existing {
         return Ok(Ok((id, false)));
     }
     let bytes = upload.bytes.to_vec();
-    let permit = DECODING.acquire().await.map_err(|e| AppError::Internal(e.into()))?;
+    let permit = DECODING.acquire().await?;
     // The permit goes with the work: a request given up on (timed out) still holds it until
     // its decode has ended.
     let processed = tokio::task::spawn_blocking(move || {
         let _permit = permit;
         process(&bytes).map(|p| (p, bytes))
     })
-    .await
-    .map_err(|e| AppError::Internal(e.into()))?;
+    .await?;
     let (processed, bytes) = match processed {
         Ok(done) => done,
         Err(refusal) => return Ok(Err(refusal)),
     };
     let name: String = upload.file_name.chars().filter(|c| !c.is_control()).take(200).collect();
     let credit: String = upload.credit.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(200).collect();
-    let key = new_key().map_err(|e| AppError::Internal(anyhow::anyhow!("no randomness for a media key: {e}")))?;
-    let mut tx = app.db.begin().await?;
+    let key = new_key().map_err(|e| anyhow::anyhow!("no randomness for a media key: {e}"))?;
+    let mut tx = cx.db.begin().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO media (content_hash, file_name, format, width, height, bytes, alt, credit, created_at, created_by,
             public_key)
@@ -373,13 +361,13 @@ pub async fn store(
     .bind(bytes.len() as i64)
     .bind(&alt)
     .bind(&credit)
-    .bind(app.now())
+    .bind(cx.now)
     .bind(user)
     .bind(key)
     .fetch_one(&mut *tx)
     .await?;
     // The files first, then the row: a failed write leaves no row pointing at nothing.
-    let dir = folder(&app.config().data_dir, id);
+    let dir = folder(&cx.config.data_dir, id);
     let write = async {
         tokio::fs::create_dir_all(&dir).await?;
         tokio::fs::write(dir.join(format!("original.{}", processed.format)), &bytes).await?;
@@ -390,52 +378,19 @@ pub async fn store(
     };
     if let Err(e) = write.await {
         let _ = tokio::fs::remove_dir_all(&dir).await;
-        return Err(AppError::Internal(anyhow::anyhow!("cannot write {}: {e}", dir.display())));
+        anyhow::bail!("cannot write {}: {e}", dir.display());
     }
     tx.commit().await?;
     Ok(Ok((id, true)))
 }
 
-/// `GET /media/{key}/{variant}.jpg`: a variant, cacheable for a year. An old address by id is
-/// redirected while something public uses the picture (see the module's notes).
-pub async fn serve(
-    State(app): State<Arc<App>>,
-    UrlPath((number, file)): UrlPath<(String, String)>,
-) -> Result<Response, AppError> {
-    let number = parse_number(&number).ok_or(AppError::NotFound)?;
-    let variant = file.strip_suffix(".jpg").ok_or(AppError::NotFound)?;
-    if !VARIANTS.iter().any(|(name, _, _)| *name == variant) {
-        return Err(AppError::NotFound);
-    }
-    let media = find(&app.db, number).await?.ok_or(AppError::NotFound)?;
-    if number < KEY_FLOOR {
-        if !used_publicly(&app, media.id).await? {
-            return Err(AppError::NotFound);
-        }
-        // Not for a year: the picture may stop being public, and the redirect with it.
-        let location = media.path(variant);
-        return Ok((
-            StatusCode::MOVED_PERMANENTLY,
-            [(header::LOCATION, location.as_str()), (header::CACHE_CONTROL, "public, max-age=3600")],
-        )
-            .into_response());
-    }
-    let path = folder(&app.config().data_dir, media.id).join(format!("{variant}.jpg"));
-    let data = tokio::fs::read(&path).await.map_err(|_| AppError::NotFound)?;
-    Ok(([(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "public, max-age=31536000, immutable")], data)
-        .into_response())
-}
-
-/// Whether a page anyone can see shows the picture by its old address `/media/{id}/...`: a
-/// live article's lead image or body, the picture of an author who has a live article, an
-/// active promotion, or the site's logo. The set of such ids is read in one pass and kept for
-/// a minute (`App::old_media`): asking for old addresses costs no scan per request.
-async fn used_publicly(app: &App, id: i64) -> Result<bool, sqlx::Error> {
-    let in_use = app.old_media.get(app.now(), || old_addresses_in_use(app)).await?;
-    Ok(in_use.contains(&id))
-}
-
-async fn old_addresses_in_use(app: &App) -> Result<Arc<std::collections::HashSet<i64>>, sqlx::Error> {
+/// The ids of the pictures that pages anyone can see show by their old address (see
+/// `handlers::serve`): `logo` is the site's logo address.
+pub async fn old_addresses_in_use(
+    db: &Db,
+    now: i64,
+    logo: &str,
+) -> Result<Arc<std::collections::HashSet<i64>>, sqlx::Error> {
     let sql = format!(
         "SELECT a.hero_url FROM articles a WHERE {LIVE} AND a.hero_url LIKE '%/media/%'
          UNION ALL
@@ -447,11 +402,9 @@ async fn old_addresses_in_use(app: &App) -> Result<Arc<std::collections::HashSet
          SELECT p.image_url FROM promotions p WHERE p.image_url LIKE '%/media/%'
              AND (p.active_from IS NULL OR p.active_from <= $1) AND (p.active_until IS NULL OR p.active_until > $1)"
     );
-    let texts: Vec<Option<String>> =
-        sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(app.now()).fetch_all(&app.db.pool).await?;
-    let logo = app.config().site.logo_url.clone();
+    let texts: Vec<Option<String>> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(now).fetch_all(&db.pool).await?;
     let mut ids = std::collections::HashSet::new();
-    for text in texts.iter().flatten().chain(std::iter::once(&logo)) {
+    for text in texts.iter().flatten().map(String::as_str).chain(std::iter::once(logo)) {
         ids.extend(old_ids_in(text));
     }
     Ok(Arc::new(ids))

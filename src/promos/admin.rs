@@ -13,9 +13,9 @@ use super::{KINDS, PromotionInput, SLOTS};
 use crate::app::App;
 use crate::auth::sessions::Staff;
 use crate::auth::users::Role;
+use crate::text::{day_end, day_of, day_start};
 use crate::web::client::FormData;
 use crate::web::error::AppError;
-use crate::web::links::{day_end, day_of, day_start};
 
 pub const ROLES: &[Role] = &[Role::Editor];
 

@@ -4,19 +4,13 @@
 //! data: a counter per promotion, nothing else.
 
 pub mod admin;
+pub mod handlers;
 
-use std::sync::Arc;
-
-use axum::extract::{Path, State};
-use axum::http::{Method, header};
-use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
 use sqlx::{Row as _, any::AnyRow};
 
-use crate::app::App;
 use crate::db::Db;
-use crate::web::error::AppError;
-use crate::web::links::is_web_link;
+use crate::text::is_web_link;
 
 pub const KINDS: &[&str] = &["book", "support", "newsletter", "custom"];
 pub const SLOTS: &[&str] = &["sidebar", "after_article", "cta"];
@@ -72,7 +66,7 @@ pub enum PromotionError {
 
 impl PromotionError {
     /// The message in the interface's language.
-    pub fn localized(&self, i18n: &crate::web::i18n::I18n, language: crate::config::Language) -> String {
+    pub fn localized(&self, i18n: &crate::i18n::I18n, language: crate::config::Language) -> String {
         let field = |f: &str| i18n.text(language, &format!("promotion-{f}"), &[]);
         match self {
             PromotionError::NoTitle => i18n.text(language, "form-error-missing", &[("field", field("title").into())]),
@@ -118,9 +112,7 @@ impl PromotionInput {
         }
         let image_url = Some(image_url.trim().to_string()).filter(|i| !i.is_empty());
         if let Some(image) = &image_url
-            && (!image.starts_with('/')
-                || image.starts_with("//")
-                || image.chars().any(|c| c.is_whitespace() || "\"<>\\".contains(c)))
+            && !crate::text::is_site_path(image)
         {
             return Err(PromotionError::BadImage);
         }
@@ -249,26 +241,18 @@ fn every_page() -> crate::changes::Event {
     crate::changes::Event::PagesChanged { scopes: vec![crate::changes::Scope::All] }
 }
 
-/// `/go/{id}`: counts the click and sends the reader on. No cookie is set and nothing about the
-/// reader is stored.
-pub async fn go(State(app): State<Arc<App>>, method: Method, Path(id): Path<String>) -> Result<Response, AppError> {
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
-    let now = app.now();
-    // Only a GET is a click; a HEAD (link checkers) is answered without counting.
-    let increment = i64::from(method == Method::GET);
-    let url: Option<String> = sqlx::query_scalar(
+/// Counts a click on promotion `id` (when `counted`; a HEAD is no click) and returns where it
+/// leads, if it is active at `now`.
+pub async fn click(db: &Db, id: i64, now: i64, counted: bool) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
         "UPDATE promotions SET clicks = clicks + $1 WHERE id = $2 \
          AND (active_from IS NULL OR active_from <= $3) AND (active_until IS NULL OR active_until > $3) RETURNING url",
     )
-    .bind(increment)
+    .bind(i64::from(counted))
     .bind(id)
     .bind(now)
-    .fetch_optional(&app.db.pool)
-    .await?;
-    let url = url.ok_or(AppError::NotFound)?;
-    let mut response = Redirect::to(&url).into_response();
-    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
-    Ok(response)
+    .fetch_optional(&db.pool)
+    .await
 }
 
 /// One entry of the call-to-action list under an article.
@@ -287,51 +271,6 @@ pub struct Placements {
     pub sidebar: Vec<Promotion>,
     pub after_article: Vec<Promotion>,
     pub calls_to_action: Vec<CallToAction>,
-}
-
-pub async fn placements(app: &App) -> Result<Placements, sqlx::Error> {
-    app.promotions.get(app.now(), || read_placements(app)).await
-}
-
-async fn read_placements(app: &App) -> Result<Placements, sqlx::Error> {
-    let now = app.now();
-    let mut calls_to_action: Vec<CallToAction> = active(&app.db, "cta", now)
-        .await?
-        .into_iter()
-        .map(|p| CallToAction {
-            text: if p.text.is_empty() { p.title } else { format!("{}: {}", p.title, p.text) },
-            href: format!("/go/{}", p.id),
-            rel: p.sponsored.then_some("sponsored noopener"),
-        })
-        .collect();
-    let links = &app.config().promotions;
-    if !links.newsletter_url.is_empty() {
-        calls_to_action.push(CallToAction {
-            text: links.newsletter_label.clone(),
-            href: links.newsletter_url.clone(),
-            rel: None,
-        });
-    }
-    calls_to_action.push(CallToAction { text: app.text("cta-home"), href: "/".into(), rel: None });
-    if !links.support_url.is_empty() {
-        calls_to_action.push(CallToAction {
-            text: links.support_label.clone(),
-            href: links.support_url.clone(),
-            rel: Some("noopener"),
-        });
-    }
-    if !links.job_board_url.is_empty() {
-        calls_to_action.push(CallToAction {
-            text: links.job_board_label.clone(),
-            href: links.job_board_url.clone(),
-            rel: Some("noopener"),
-        });
-    }
-    Ok(Placements {
-        sidebar: active(&app.db, "sidebar", now).await?,
-        after_article: active(&app.db, "after_article", now).await?,
-        calls_to_action,
-    })
 }
 
 #[cfg(test)]

@@ -8,13 +8,27 @@ use std::time::Duration;
 
 use super::{claim, complete, fail};
 use crate::app::App;
-use crate::articles::scheduler;
 use crate::root::Jobs;
 
 const IDLE: Duration = Duration::from_secs(2);
 const BATCH: i64 = 20;
 /// How often done jobs are cleared out.
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
+
+/// Publishes the scheduled articles whose time has come and returns their slugs. Readers see a
+/// due article anyway (the listings treat a due scheduled article as live); this turns its
+/// status into `published`, keeping a revision, so the admin area and the article's event
+/// follow without a restart.
+pub async fn publish_scheduled(app: &App) -> anyhow::Result<Vec<String>> {
+    let published = crate::articles::queries::publish_due(&app.db, app.now()).await?;
+    if !published.is_empty() {
+        app.content_changed().await;
+        for slug in &published {
+            tracing::info!(slug, "scheduled article published");
+        }
+    }
+    Ok(published)
+}
 
 /// Does every job that is due now, including those that due jobs add; returns how many ran.
 /// Tests call it to make background work deterministic.
@@ -54,10 +68,10 @@ pub async fn run(app: Arc<App>, jobs: Arc<Jobs>, mut stop: tokio::sync::watch::R
         if let Err(e) = app.reload_settings().await {
             tracing::error!(error = format!("{e:#}"), "settings round failed");
         }
-        if let Err(e) = scheduler::run_once(&app).await {
+        if let Err(e) = publish_scheduled(&app).await {
             tracing::error!(error = format!("{e:#}"), "scheduler round failed");
         }
-        if let Err(e) = crate::jobs::import::run_if_due(&app).await {
+        if let Err(e) = crate::jobs::import::run_if_due(&app.context()).await {
             tracing::error!(error = format!("{e:#}"), "job feed round failed");
         }
         if let Err(e) = crate::email::newsletter::run_schedule(&app).await {

@@ -17,10 +17,10 @@ use super::text::terms;
 use crate::app::App;
 use crate::articles::model::{Article, Slug};
 use crate::config::Language;
+use crate::text::escape_html;
+use crate::text::{day_end, day_start};
 use crate::web::error::AppError;
 use crate::web::html;
-use crate::web::links::{day_end, day_start};
-use crate::web::templates::escape_html;
 
 const PER_PAGE: usize = 20;
 

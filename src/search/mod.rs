@@ -7,7 +7,7 @@ pub mod related;
 pub mod similarity;
 pub mod text;
 
-use crate::app::App;
+use crate::db::Db;
 
 /// An article's index update as queued before index updates followed the change log
 /// (`changes`): jobs of this kind left in a queue are still done.
@@ -21,11 +21,11 @@ impl crate::queue::Kind for Reindex {
 }
 
 /// Puts the article's current state into the index, or takes it out.
-pub async fn reindex(app: &App, job: Reindex) -> anyhow::Result<()> {
+pub async fn reindex(db: &Db, search: &index::SearchIndex, now: i64, job: Reindex) -> anyhow::Result<()> {
     let id = job.article_id;
-    match crate::articles::queries::find_by_id(&app.db, id).await? {
-        Some(article) if article.is_live(app.now()) => app.search.update(&[&article], &[])?,
-        _ => app.search.update(&[], &[id])?,
+    match crate::articles::queries::find_by_id(db, id).await? {
+        Some(article) if article.is_live(now) => search.update(&[&article], &[])?,
+        _ => search.update(&[], &[id])?,
     }
     Ok(())
 }

@@ -162,7 +162,7 @@ pub fn parse(setting: &Setting, raw: Option<&str>) -> Result<Value, &'static str
             Value::String(text.to_string())
         }
         Field::Image => {
-            let local = text.starts_with('/') && !text.starts_with("//") && !text.contains('\\');
+            let local = crate::text::is_site_path(text);
             if !(text.is_empty() || (local || web(text)) && clean(text) && text.len() <= 500) {
                 return Err("settings-error-image");
             }

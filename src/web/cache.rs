@@ -26,9 +26,10 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::conditional::{etag_of, parse_http_date};
+use super::conditional::etag_of;
 use crate::app::App;
 use crate::changes::Scope;
+use crate::clock::parse_http_date;
 use crate::config::CacheConfig;
 
 /// Tells operators (and tests) whether a page came from the cache.

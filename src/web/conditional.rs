@@ -7,21 +7,10 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use crate::clock::parse_http_date;
+
 /// Bodies larger than this are passed through without an ETag (none of ours are).
 const MAX_BUFFERED: usize = 16 * 1024 * 1024;
-
-/// A Unix time as an HTTP date: `Tue, 03 Nov 2026 08:15:00 GMT`.
-pub fn http_date(ts: i64) -> String {
-    jiff::Timestamp::from_second(ts)
-        .ok()
-        .and_then(|t| jiff::fmt::rfc2822::DateTimePrinter::new().timestamp_to_rfc9110_string(&t).ok())
-        .unwrap_or_default()
-}
-
-/// Parses an HTTP date; anything else (garbage included) is `None`.
-pub fn parse_http_date(value: &str) -> Option<i64> {
-    jiff::fmt::rfc2822::DateTimeParser::new().parse_timestamp(value.trim()).ok().map(|t| t.as_second())
-}
 
 /// The ETag of a body: a 64-bit hash of it, quoted. Not cryptographic (it need not be: a reader
 /// only ever compares the tag of their own copy), but it reads eight bytes a step, several times
@@ -101,14 +90,6 @@ pub async fn conditional_get(request: Request, next: Next) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn http_dates_round_trip() {
-        assert_eq!(http_date(1_793_693_700), "Tue, 03 Nov 2026 08:15:00 GMT");
-        assert_eq!(parse_http_date("Tue, 03 Nov 2026 08:15:00 GMT"), Some(1_793_693_700));
-        assert_eq!(parse_http_date("gestern"), None);
-        assert_eq!(parse_http_date(""), None);
-    }
 
     #[test]
     fn etags_differ_when_a_byte_does() {

@@ -6,10 +6,9 @@ pub mod cache;
 pub mod client;
 pub mod conditional;
 pub mod error;
-pub mod i18n;
-pub mod links;
 pub mod routes;
 pub mod server;
+pub mod staff;
 pub mod templates;
 
 use std::sync::Arc;
@@ -109,8 +108,8 @@ pub fn route_table(app: Arc<App>) -> (Router<Arc<App>>, Vec<routes::Entry>) {
         .public(GET, "/search", cached, get(crate::search::handlers::search))
         .public(GET, "/jobs", cached, get(jobs::index))
         .public(GET, "/jobs/{id}", cached, get(jobs::show))
-        .public(GET, "/go/{id}", uncached, get(crate::promos::go))
-        .public(GET, "/media/{id}/{file}", uncached, get(crate::media::serve))
+        .public(GET, "/go/{id}", uncached, get(crate::promos::handlers::go))
+        .public(GET, "/media/{id}/{file}", uncached, get(crate::media::handlers::serve))
         .public(GET, "/healthz", uncached, get(healthz))
         .public(GET, "/static/{*path}", uncached, get(assets::serve))
         .public(BOTH, "/admin/login", uncached, get(auth::login_form).post(auth::login))

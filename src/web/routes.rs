@@ -16,9 +16,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::MethodRouter;
 
 use crate::app::App;
-use crate::auth::sessions::{NotSignedIn, Staff};
+use crate::auth::sessions::Staff;
 use crate::auth::users::Role;
 use crate::web::error::AppError;
+use crate::web::staff::NotSignedIn;
 
 /// Who may use a route, and whether the page cache keeps its GET answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,8 +7,9 @@ use fluent_bundle::FluentValue;
 use minijinja::value::{Kwargs, Value};
 use minijinja::{Environment, Error, ErrorKind};
 
-use super::i18n::I18n;
 use crate::config::Language;
+use crate::i18n::I18n;
+use crate::text::escape_html;
 
 /// Builds the environment for the site's interface language.
 pub fn environment(
@@ -72,23 +73,4 @@ fn zoned(ts: i64, zone: &jiff::tz::TimeZone) -> Result<jiff::Zoned, Error> {
     jiff::Timestamp::from_second(ts)
         .map(|t| t.to_zoned(zone.clone()))
         .map_err(|e| Error::new(ErrorKind::InvalidOperation, format!("bad timestamp {ts}: {e}")))
-}
-
-/// Escapes text for HTML element content and quoted attribute values.
-pub fn escape_html(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains(['&', '<', '>', '"', '\'']) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    std::borrow::Cow::Owned(out)
 }

@@ -1,9 +1,10 @@
 //! Saving, scheduling, revising and importing articles.
 
 use axum::http::StatusCode;
+use newsdesk::articles::import;
 use newsdesk::articles::model::{ArticleError, Status};
 use newsdesk::articles::queries::{self, SaveError};
-use newsdesk::articles::{import, scheduler};
+use newsdesk::queue::worker;
 
 use crate::backend_tests;
 use crate::common::{TestApp, draft};
@@ -47,17 +48,17 @@ async fn scheduled_article_goes_live_at_its_time(t: TestApp) {
     assert_eq!(article.status, Status::Scheduled);
     assert_eq!(t.get("/news/kommt-morgen").await.status, StatusCode::NOT_FOUND);
     assert!(!t.get("/").await.body.contains("Kommt morgen"));
-    assert!(scheduler::run_once(&t.app).await.unwrap().is_empty(), "not due yet");
+    assert!(worker::publish_scheduled(&t.app).await.unwrap().is_empty(), "not due yet");
 
     t.app.clock.advance(3_601);
     // Readers see it at its time, even before the scheduler's next round.
     assert_eq!(t.get("/news/kommt-morgen").await.status, StatusCode::OK);
-    assert_eq!(scheduler::run_once(&t.app).await.unwrap(), vec!["kommt-morgen".to_string()]);
+    assert_eq!(worker::publish_scheduled(&t.app).await.unwrap(), vec!["kommt-morgen".to_string()]);
     let stored = queries::find_by_slug(&t.app.db, "kommt-morgen").await.unwrap().unwrap();
     assert_eq!(stored.status, Status::Published);
     assert_eq!(stored.published_at, article.published_at, "keeps its scheduled time");
     assert!(t.get("/").await.body.contains("Kommt morgen"));
-    assert!(scheduler::run_once(&t.app).await.unwrap().is_empty(), "published once");
+    assert!(worker::publish_scheduled(&t.app).await.unwrap().is_empty(), "published once");
 }
 
 async fn every_save_keeps_the_previous_version(t: TestApp) {

@@ -1266,7 +1266,7 @@ fn partner_feed(backend: Backend) {
         let input = draft.validate(t.app.now(), 30).unwrap();
         newsdesk::jobs::queries::create(&t.app.db, &input, None, t.app.now()).await.unwrap();
         *feed.lock().unwrap() = JOBS_RSS.into();
-        assert!(job_feed::run(&t.app).await.unwrap().ok);
+        assert!(job_feed::run(&t.app.context()).await.unwrap().ok);
         t
     });
     check("partner feed", 120, mutated(job_feed_fixtures(), FEED_TOKENS, 6), |input| {
@@ -1274,7 +1274,7 @@ fn partner_feed(backend: Backend) {
             *feed.lock().unwrap() = input.0.clone();
             let before = listings(&t).await;
             t.app.clock.advance(60);
-            let run = job_feed::run(&t.app).await.map_err(|e| TestCaseError::fail(format!("{e:#}")))?;
+            let run = job_feed::run(&t.app.context()).await.map_err(|e| TestCaseError::fail(format!("{e:#}")))?;
             let after = listings(&t).await;
             if run.ok {
                 let manual = |rows: &[(i64, String, String, i64, i64)]| {

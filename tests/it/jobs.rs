@@ -233,7 +233,7 @@ async fn partner_feed_upserts_withdraws_and_survives_breakage(t: TestApp) {
     let t = TestApp::with_config(t.db_backend(), |c| c.jobs.feed_url = url.clone()).await;
     listing(&t, "Eigene Stelle", "Berlin", "onsite", "full-time", 30).await;
     *feed.lock().unwrap() = (StatusCode::OK, RSS.to_string());
-    let run = import::run(&t.app).await.unwrap();
+    let run = import::run(&t.app.context()).await.unwrap();
     assert!(run.ok, "{run:?}");
     assert_eq!((run.created, run.updated, run.withdrawn), (2, 0, 0));
     assert!(t.get("/jobs").await.body.contains("Data Scientist"));
@@ -244,7 +244,7 @@ async fn partner_feed_upserts_withdraws_and_survives_breakage(t: TestApp) {
         {"id": "p-3", "title": "Professur KI", "employer": "Uni", "location": "Bonn", "remote": false,
         "kind": "professorship", "description": "Lehre.", "url": "https://partner.example/3"}]"#;
     *feed.lock().unwrap() = (StatusCode::OK, json.to_string());
-    let run = import::run(&t.app).await.unwrap();
+    let run = import::run(&t.app.context()).await.unwrap();
     assert_eq!((run.created, run.updated, run.withdrawn), (1, 1, 1), "{run:?}");
     let page = t.get("/jobs").await.body;
     assert!(page.contains("Senior Data Scientist") && page.contains("Professur KI"));
@@ -257,7 +257,7 @@ async fn partner_feed_upserts_withdraws_and_survives_breakage(t: TestApp) {
         {"id": "p-3", "title": "Professur KI", "employer": "Uni", "location": "Bonn", "kind": "Kosmonaut",
         "description": "Lehre.", "url": "https://partner.example/3"}]"#;
     *feed.lock().unwrap() = (StatusCode::OK, half_broken.to_string());
-    let run = import::run(&t.app).await.unwrap();
+    let run = import::run(&t.app.context()).await.unwrap();
     assert!(run.ok && run.withdrawn == 0 && run.message.contains("1 skipped"), "{run:?}");
     assert!(t.get("/jobs").await.body.contains("Professur KI"));
 
@@ -265,7 +265,7 @@ async fn partner_feed_upserts_withdraws_and_survives_breakage(t: TestApp) {
     let p1: i64 =
         sqlx::query_scalar("SELECT id FROM jobs WHERE external_id = 'p-1'").fetch_one(&t.app.db.pool).await.unwrap();
     queries::withdraw(&t.app.db, p1, t.app.now()).await.unwrap();
-    import::run(&t.app).await.unwrap();
+    import::run(&t.app.context()).await.unwrap();
     assert!(!t.get("/jobs").await.body.contains("Senior Data Scientist"), "stays withdrawn");
     *feed.lock().unwrap() = (StatusCode::OK, json.to_string());
 
@@ -282,7 +282,7 @@ async fn partner_feed_upserts_withdraws_and_survives_breakage(t: TestApp) {
         ),
     ] {
         *feed.lock().unwrap() = (status, body.clone());
-        let run = import::run(&t.app).await.unwrap();
+        let run = import::run(&t.app.context()).await.unwrap();
         assert!(!run.ok, "{status} {body}: {run:?}");
         let page = t.get("/jobs").await.body;
         assert!(page.contains("Professur KI"), "kept after {status} {body}");
@@ -293,12 +293,12 @@ async fn partner_feed_upserts_withdraws_and_survives_breakage(t: TestApp) {
     assert!(admin.contains("feed "), "with its reason");
     // An unreachable host is just another failure.
     let t2 = TestApp::with_config(t.db_backend(), |c| c.jobs.feed_url = "http://127.0.0.1:9/jobs".into()).await;
-    assert!(!import::run(&t2.app).await.unwrap().ok);
+    assert!(!import::run(&t2.app.context()).await.unwrap().ok);
     // The worker reads the feed when it is due, and not again before the interval.
     *feed.lock().unwrap() = (StatusCode::OK, RSS.to_string());
     t.app.clock.advance(3600);
-    assert!(import::run_if_due(&t.app).await.unwrap().is_some());
-    assert!(import::run_if_due(&t.app).await.unwrap().is_none());
+    assert!(import::run_if_due(&t.app.context()).await.unwrap().is_some());
+    assert!(import::run_if_due(&t.app.context()).await.unwrap().is_none());
 }
 
 async fn promotions_fill_their_slots_and_count_clicks(t: TestApp) {

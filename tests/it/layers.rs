@@ -123,3 +123,132 @@ async fn mail_follows_a_renamed_site_without_a_restart(t: TestApp) {
     let mail = mails.iter().find(|m| m.header("Subject") == "Umbenannt").expect("the newsletter");
     assert_eq!(mail.header("List-Id"), "\"Hafenblatt\" <newsletter.127.0.0.1>");
 }
+
+/// The layers, as the compiler cannot yet tell them (one crate): the core knows no feature and
+/// no web framework; a feature's model, store and services never import the web layer, the
+/// application or another feature's handlers; only the composition root knows everything.
+#[test]
+fn the_layers_import_downward() {
+    const CORE: &[&str] =
+        &["config", "context", "clock", "text", "i18n", "db", "embedded", "queue", "tasks", "auth::keys"];
+    const ABOVE_FEATURES: &[&str] = &["app", "web", "root", "cli", "follower", "queue::worker"];
+    const WEB_FILES: &[&str] = &["handlers", "admin", "labels_admin"];
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut broken = Vec::new();
+    for (module, text) in sources(&src) {
+        let refs = references(&module, &text);
+        let named = |prefix: &str, target: &[String]| {
+            let joined = target.join("::");
+            joined == prefix || joined.starts_with(&format!("{prefix}::"))
+        };
+        let is_core = CORE.iter().any(|c| named(c, &module)) && !named("queue::worker", &module);
+        let top = module.first().map(String::as_str).unwrap_or("");
+        let is_web_file = module.last().is_some_and(|m| WEB_FILES.contains(&m.as_str()));
+        let is_feature = !is_core
+            && !is_web_file
+            && !["app", "web", "root", "cli", "follower", "lib", "main", "queue"].contains(&top);
+        for target in refs {
+            if is_core && !CORE.iter().any(|c| named(c, &target)) {
+                broken.push(format!("core {} imports {}", module.join("::"), target.join("::")));
+            }
+            let web_file = target.len() >= 2 && WEB_FILES.contains(&target[1].as_str());
+            if is_feature && (ABOVE_FEATURES.iter().any(|a| named(a, &target)) || web_file) {
+                broken.push(format!("feature {} imports {}", module.join("::"), target.join("::")));
+            }
+        }
+    }
+    broken.sort();
+    broken.dedup();
+    assert!(broken.is_empty(), "imports against the layers:\n{}", broken.join("\n"));
+}
+
+/// Every source file as its module path (`["email", "sender"]`) and its text before the tests.
+fn sources(src: &std::path::Path) -> Vec<(Vec<String>, String)> {
+    let mut out = Vec::new();
+    let mut folders = vec![src.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let relative = path.strip_prefix(src).unwrap().with_extension("");
+            let mut module: Vec<String> = relative.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+            if module.last().is_some_and(|m| m == "mod") {
+                module.pop();
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let text = text.split("#[cfg(test)]\nmod tests").next().unwrap_or_default().to_string();
+            out.push((module, text));
+        }
+    }
+    out
+}
+
+/// The module paths a file names through `crate::` and `super::`, `use` groups expanded.
+fn references(module: &[String], text: &str) -> Vec<Vec<String>> {
+    let mut paths = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let statement = trimmed.strip_prefix("use ").or_else(|| trimmed.strip_prefix("pub use "));
+        if statement.is_some() {
+            let start = offset + line.len() - trimmed.len();
+            let from = &text[start..];
+            let from = &from[from.find("use ").unwrap_or(0) + 4..];
+            let end = from.find(';').unwrap_or(from.len());
+            expand(&from[..end].replace(char::is_whitespace, ""), &mut paths);
+        }
+        offset += line.len();
+    }
+    for (at, _) in text.match_indices("crate::").chain(text.match_indices("super::")) {
+        let path: String = text[at..].chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':').collect();
+        paths.push(path);
+    }
+    paths
+        .into_iter()
+        .filter_map(|path| {
+            let mut parts: Vec<&str> = path.split("::").filter(|p| !p.is_empty()).collect();
+            let mut base: Vec<String> = match parts.first() {
+                Some(&"crate") => Vec::new(),
+                Some(&"super") => module[..module.len().saturating_sub(1)].to_vec(),
+                _ => return None,
+            };
+            parts.remove(0);
+            while parts.first() == Some(&"super") {
+                base.pop();
+                parts.remove(0);
+            }
+            base.extend(parts.iter().take_while(|p| p.starts_with(|c: char| c.is_lowercase())).map(|p| p.to_string()));
+            (!base.is_empty()).then_some(base)
+        })
+        .collect()
+}
+
+/// `a::{b, c::{d, e}}` as `a::b`, `a::c::d`, `a::c::e`.
+fn expand(spec: &str, out: &mut Vec<String>) {
+    let Some(open) = spec.find('{') else {
+        out.push(spec.split(" as ").next().unwrap_or(spec).to_string());
+        return;
+    };
+    let (prefix, inner) = (&spec[..open], &spec[open + 1..spec.rfind('}').unwrap_or(spec.len())]);
+    let (mut depth, mut start) = (0, 0);
+    for (i, c) in inner.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                expand(&format!("{prefix}{}", &inner[start..i]), out);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if start < inner.len() {
+        expand(&format!("{prefix}{}", &inner[start..]), out);
+    }
+}

@@ -3,8 +3,9 @@
 //! the dashboard, and bad input.
 
 use axum::http::StatusCode;
-use newsdesk::articles::{queries, scheduler};
+use newsdesk::articles::queries;
 use newsdesk::auth::users::Role;
+use newsdesk::queue::worker;
 
 use crate::common::{TestApp, TestResponse, hidden};
 
@@ -161,7 +162,7 @@ async fn scheduling_takes_a_future_time_and_goes_live_then(t: TestApp) {
     assert!(!t.get("/").await.body.contains("Neuer Hafen für Rostock"));
 
     t.app.clock.advance(180);
-    scheduler::run_once(&t.app).await.unwrap();
+    worker::publish_scheduled(&t.app).await.unwrap();
     assert!(t.get("/").await.body.contains("Neuer Hafen für Rostock"), "on the home page when its time comes");
 }
 

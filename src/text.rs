@@ -1,4 +1,5 @@
-//! Checks for links and dates that editors and partner feeds give us.
+//! Text rules every layer shares: the checks for links, site paths and dates that editors and
+//! partner feeds give us, and HTML escaping.
 
 /// An absolute `http(s)://` URL with a host, at most 2,000 characters, without spaces, quotes,
 /// angle brackets or control characters.
@@ -12,6 +13,35 @@ pub fn is_web_link(url: &str) -> bool {
         && !host.starts_with('.')
         && host.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
         && !url.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '\\'))
+}
+
+/// A path on this site (`/media/1/a.jpg`), the only kind of address pages load pictures from:
+/// pages make no requests to other hosts. Browsers read `//host` and `/\host` as another host,
+/// so those are not site paths; nor is anything with spaces, quotes, angle brackets or control
+/// characters, which could break out of an attribute.
+pub fn is_site_path(url: &str) -> bool {
+    url.starts_with('/')
+        && !url.starts_with("//")
+        && !url.chars().any(|c| c == '\\' || c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>'))
+}
+
+/// Escapes text for HTML element content and quoted attribute values.
+pub fn escape_html(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(['&', '<', '>', '"', '\'']) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// A calendar day `YYYY-MM-DD` as the Unix time its first second starts, in `zone`.
@@ -34,6 +64,24 @@ pub fn day_of(ts: i64, zone: &jiff::tz::TimeZone) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_plain_paths_of_this_site_are_site_paths() {
+        assert!(is_site_path("/media/1/bild.jpg"));
+        assert!(is_site_path("/static/logo.svg"));
+        for other in [
+            "//tracker.example/a.jpg",
+            "/\\tracker.example/a.jpg",
+            "https://x.example/a.jpg",
+            "media/a.jpg",
+            "/a b.jpg",
+            "/a\"onerror=\"x",
+            "/a<b",
+            "",
+        ] {
+            assert!(!is_site_path(other), "{other}");
+        }
+    }
 
     #[test]
     fn web_links() {
