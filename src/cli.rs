@@ -482,8 +482,8 @@ async fn article(command: ArticleCommand, config: &Config) -> anyhow::Result<()>
             let article = queries::find_by_slug(&db, &slug)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("no article with slug {slug:?}"))?;
-            let app = App::build(config.clone()).await?;
-            let scored = app.search.related(article.id, 5)?;
+            let index = open_index(config)?;
+            let scored = index.related(article.id, 5)?;
             let related = crate::search::related::load(&db, &scored).await?;
             if json {
                 let list: Vec<serde_json::Value> = related
@@ -560,11 +560,18 @@ async fn reindex(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn search(config: Config, text: &str, newest: bool, json: bool) -> anyhow::Result<()> {
-    use crate::search::index::{SearchIndex, SearchQuery, Sort};
-    let db = open(&config).await?;
-    let (index, fresh) = SearchIndex::open(&config.data_dir)?;
+/// The search index in the data folder, for commands that read it; one that does not exist yet
+/// is an error (a command does not build it on the side).
+fn open_index(config: &Config) -> anyhow::Result<crate::search::index::SearchIndex> {
+    let (index, fresh) = crate::search::index::SearchIndex::open(&config.data_dir)?;
     anyhow::ensure!(!fresh, "there is no search index yet: run `newsdesk reindex` (or start the server)");
+    Ok(index)
+}
+
+async fn search(config: Config, text: &str, newest: bool, json: bool) -> anyhow::Result<()> {
+    use crate::search::index::{SearchQuery, Sort};
+    let db = open(&config).await?;
+    let index = open_index(&config)?;
     let sort = if newest { Sort::Newest } else { Sort::Relevance };
     let query = SearchQuery { text: text.to_string(), ..Default::default() };
     let (ids, total) = index.search(&query, config.site.language, sort, 20, 0)?;
@@ -596,13 +603,18 @@ async fn assess(slug: &str, config: Config) -> anyhow::Result<()> {
         .read_to_string(&mut body)
         .context("cannot read the comment from standard input")?;
     anyhow::ensure!(!body.trim().is_empty(), "no comment on standard input");
-    let app = App::build(config).await?;
+    // What the assessment needs and no more: the database, the settings in effect (word lists,
+    // thresholds) and the search index's statistics.
+    let db = open(&config).await?;
+    let (effective, _) = crate::settings::effective(&db, &config).await?;
+    let assessor = crate::comments::moderation::Assessor::new(&effective.comments)?;
+    let index = open_index(&config)?;
     let article =
-        queries::find_by_slug(&app.db, slug).await?.ok_or_else(|| anyhow::anyhow!("no article with slug {slug:?}"))?;
+        queries::find_by_slug(&db, slug).await?.ok_or_else(|| anyhow::anyhow!("no article with slug {slug:?}"))?;
     let text = crate::search::similarity::article_text(&article);
-    let corpus = app.search.corpus_for(&crate::comments::moderation::terms_to_weigh(&text, &body, article.language));
+    let corpus = index.corpus_for(&crate::comments::moderation::terms_to_weigh(&text, &body, article.language));
     let context = crate::comments::moderation::ArticleContext::new(&text, article.language, &corpus);
-    let assessment = app.live().assessor.assess(&body, &context, &Default::default());
+    let assessment = assessor.assess(&body, &context, &Default::default());
     outln!("{}", serde_json::to_string_pretty(&assessment)?)?;
     Ok(())
 }

@@ -4,8 +4,8 @@
 //!   each reader's link, export, erasure (leaving only a keyed hash on the suppression list).
 //! - `outbox`: one row per message, written in the transaction of whatever caused it, claimed by
 //!   senders with a lease and marked sent; a crash loses nothing.
-//! - `sender` and `transport`: claim, rate-limit (one budget per node), send over SMTP, to files
-//!   or to memory, retry with backoff, count bounces.
+//! - `sender` and `transport`: claim, rate-limit (one budget for all nodes together), send over
+//!   SMTP, to files or to memory, retry with backoff, count bounces.
 //! - `compose`: the messages themselves, each with a text and an HTML part and the list headers.
 //! - `newsletter`: the scheduled digest and the campaigns editors write in `/admin/newsletter`.
 //! - `alerts`: when an article is published, the readers who asked for news like an earlier one.

@@ -7,8 +7,8 @@
 //! phrases) and BM25 scores.
 //!
 //! The index is derived data in `{data_dir}/search-v{SCHEMA_VERSION}`: a missing index, or one
-//! of an older schema, is built anew from the database; saves queue an update in their own
-//! transaction, and `newsdesk reindex` rebuilds it whole.
+//! of an older schema, is built anew from the database. Each node keeps its own index up to
+//! date from the change log (`follower`), and `newsdesk reindex` rebuilds it whole.
 
 use parking_lot::Mutex;
 use std::collections::HashMap;

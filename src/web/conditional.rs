@@ -9,7 +9,8 @@ use axum::response::{IntoResponse, Response};
 
 use crate::clock::parse_http_date;
 
-/// Bodies larger than this are passed through without an ETag (none of ours are).
+/// Bodies known to be larger than this are passed through as they are, without an ETag (a
+/// streamed body of unknown length is buffered up to it; none of ours is larger).
 const MAX_BUFFERED: usize = 16 * 1024 * 1024;
 
 /// The ETag of a body: a 64-bit hash of it, quoted. Not cryptographic (it need not be: a reader
@@ -49,6 +50,12 @@ pub async fn conditional_get(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     if response.status() != StatusCode::OK {
         return response;
+    }
+    {
+        use axum::body::HttpBody as _;
+        if response.body().size_hint().upper().is_some_and(|n| n > MAX_BUFFERED as u64) {
+            return response;
+        }
     }
     let (mut parts, body) = response.into_parts();
     let bytes = match axum::body::to_bytes(body, MAX_BUFFERED).await {

@@ -205,6 +205,10 @@ async fn operator_workflow(backend: Backend) {
     let json: serde_json::Value = serde_json::from_slice(&assessed.stdout).unwrap();
     assert!(json["flags"].as_array().unwrap().iter().any(|f| f == "demeaning"), "{json}");
     assert!(!json["demeaning"]["reasons"].as_array().unwrap().is_empty());
+    // Commands that read the index open it alone, without building the whole application.
+    let related = newsdesk(&config, &["article", "related", "vom-terminal", "--json"]);
+    assert!(related.status.success(), "{}", stderr(&related));
+    assert!(serde_json::from_slice::<serde_json::Value>(&related.stdout).unwrap().is_array());
 
     if backend == Backend::Sqlite {
         let target = db.dir.path().join("sicherung").join("kopie.db");

@@ -21,10 +21,10 @@ pub use newsdesk::db::Backend;
 
 /// Whether the tests that need `what` (PostgreSQL, the browser checks, the SMTP sink) are
 /// skipped: when it is missing and the run is a plain `cargo test`. `scripts/test` sets
-/// `NEWSDESK_TEST_ALL=1` and provides everything, so there nothing is skipped and a missing
+/// `ND_TEST_ALL=1` and provides everything, so there nothing is skipped and a missing
 /// part fails its tests.
 pub fn skipped(what: &str, present: bool) -> bool {
-    if present || std::env::var_os("NEWSDESK_TEST_ALL").is_some() {
+    if present || std::env::var_os("ND_TEST_ALL").is_some() {
         return false;
     }
     eprintln!("skipped: needs {what} (run scripts/test, which provides it)");

@@ -124,6 +124,51 @@ async fn mail_follows_a_renamed_site_without_a_restart(t: TestApp) {
     assert_eq!(mail.header("List-Id"), "\"Hafenblatt\" <newsletter.127.0.0.1>");
 }
 
+/// The two migration folders are kept by hand: the same files, and after them the same tables
+/// with the same columns on both backends.
+#[tokio::test]
+async fn both_migration_folders_build_the_same_schema() {
+    let names = |backend| {
+        let files = match backend {
+            crate::common::Backend::Sqlite => newsdesk::embedded::MIGRATIONS_SQLITE,
+            crate::common::Backend::Postgres => newsdesk::embedded::MIGRATIONS_POSTGRES,
+        };
+        files.iter().map(|(name, _)| name.to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(names(crate::common::Backend::Sqlite), names(crate::common::Backend::Postgres));
+    if crate::common::without_postgres() {
+        return;
+    }
+    let sqlite = TestApp::new(crate::common::Backend::Sqlite).await;
+    let postgres = TestApp::new(crate::common::Backend::Postgres).await;
+    let columns = |t: &TestApp, sql: &'static str| {
+        let pool = t.app.db.pool.clone();
+        async move {
+            let rows: Vec<(String, String)> = sqlx::query_as(sql).fetch_all(&pool).await.unwrap();
+            rows.into_iter().collect::<std::collections::BTreeSet<_>>()
+        }
+    };
+    let lite = columns(
+        &sqlite,
+        "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
+         WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'",
+    )
+    .await;
+    let pg = columns(
+        &postgres,
+        "SELECT CAST(table_name AS TEXT), CAST(column_name AS TEXT) FROM information_schema.columns
+         WHERE table_schema = current_schema()",
+    )
+    .await;
+    let only_sqlite: Vec<_> = lite.difference(&pg).collect();
+    let only_postgres: Vec<_> = pg.difference(&lite).collect();
+    assert!(
+        only_sqlite.is_empty() && only_postgres.is_empty(),
+        "only on SQLite: {only_sqlite:?}\nonly on PostgreSQL: {only_postgres:?}"
+    );
+    assert!(lite.len() > 100, "the schema was read: {} columns", lite.len());
+}
+
 /// The layers, as the compiler cannot yet tell them (one crate): the core knows no feature and
 /// no web framework; a feature's model, store and services never import the web layer, the
 /// application or another feature's handlers; only the composition root knows everything.
