@@ -1,17 +1,10 @@
-//! Embeds the default theme, translations, migrations and demo content in the binary, so that
-//! `newsdesk` is one file to copy. Each folder becomes a sorted table of (relative path, bytes).
+//! Embeds the default theme and demo content in the binary, so that `newsdesk` is one file to
+//! copy (the core crate embeds the translations and migrations). Each folder becomes a sorted table of (relative path, bytes).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-const FOLDERS: &[(&str, &str)] = &[
-    ("STATIC", "static"),
-    ("TEMPLATES", "templates"),
-    ("LOCALES", "locales"),
-    ("MIGRATIONS_SQLITE", "migrations/sqlite"),
-    ("MIGRATIONS_POSTGRES", "migrations/postgres"),
-    ("DEMO", "demo"),
-];
+const FOLDERS: &[(&str, &str)] = &[("STATIC", "static"), ("TEMPLATES", "templates"), ("DEMO", "demo")];
 
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets the manifest dir"));

@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """The import graph of the Rust sources: which files refer to which, and which sit in cycles.
 
-Usage: scripts/import-graph.py [--edges] [SRC_DIR ...]
+Usage: scripts/import-graph.py [--edges] [SRC_DIR ...]   (default: src and crates/*/src)
 
 Each `.rs` file is a node; a file refers to another when it names an item of that file's module
 (`crate::a::b`, `super::x`, `self::y`, or another crate of the workspace by its name). The
 report gives the number of files, the strongly connected components with more than one file
 (import cycles) and the files in them. With several source folders (a workspace), every crate's
-files are one graph, and a crate is named by its folder's parent (`crates/core/src` is `core`).
+files are one graph, and a crate is named as its Cargo.toml names it (`newsdesk_core`).
 """
 
+import glob
 import os
 import re
 import sys
@@ -36,8 +37,11 @@ def modules(src_dirs):
 
 
 def crate_name(src):
-    parent = os.path.basename(os.path.dirname(os.path.abspath(src)))
-    return parent.replace("-", "_")
+    """The package name in the Cargo.toml beside the source folder, as code names it."""
+    manifest = os.path.join(os.path.dirname(os.path.abspath(src)), "Cargo.toml")
+    with open(manifest, encoding="utf-8") as f:
+        name = re.search(r'^name\s*=\s*"([^"]+)"', f.read(), re.M).group(1)
+    return name.replace("-", "_")
 
 
 def expand_groups(text):
@@ -82,11 +86,9 @@ def own_module(mods, path):
 def resolve(mods, here, segments, crates):
     """The file a path refers to: the longest module prefix that is a file."""
     head, rest = segments[0], segments[1:]
-    is_mod_file = os.path.basename(mods[here]) in ("mod.rs", "lib.rs", "main.rs")
     if head == "crate":
         base = (here[0],)
     elif head == "self":
-        base = here if is_mod_file else here[:-1]
         base = here
     elif head == "super":
         base = here[:-1]
@@ -104,9 +106,32 @@ def resolve(mods, here, segments, crates):
     return best
 
 
+def reexports(mods, crates):
+    """Modules a crate root takes from another crate (`pub use other::{config, db}`), as
+    aliases of the files they are."""
+    aliases = {}
+    for key, path in mods.items():
+        if len(key) != 1:
+            continue
+        text = open(path, encoding="utf-8").read()
+        for m in re.finditer(r"\bpub\s+use\s+([^;]+);", text):
+            for spec in expand(m.group(1).replace("\n", " ")):
+                segments = [x for x in spec.replace(" ", "").split("::") if x]
+                if len(segments) < 2 or segments[0] not in crates or segments[-1] == "*":
+                    continue
+                target = resolve(mods, key, segments, crates)
+                if target:
+                    aliases[key + (segments[-1],)] = target
+    return aliases
+
+
 def graph(src_dirs):
     mods = modules(src_dirs)
     crates = {crate_name(s) for s in src_dirs}
+    # Re-exported modules count as the files they are; the crate roots (which only declare
+    # modules) are no hub of imports.
+    named = {**mods, **reexports(mods, crates)}
+    roots = {path for key, path in mods.items() if len(key) == 1}
     edges = defaultdict(set)
     for key, path in mods.items():
         text = open(path, encoding="utf-8").read()
@@ -117,8 +142,8 @@ def graph(src_dirs):
             segments = [s for s in ref.replace(" ", "").split("::") if s]
             if not segments:
                 continue
-            target = resolve(mods, key, segments, crates)
-            if target and target != path:
+            target = resolve(named, key, segments, crates)
+            if target and target != path and target not in roots:
                 edges[path].add(target)
     return mods, edges
 
@@ -159,7 +184,7 @@ def cycles(nodes, edges):
 
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    src_dirs = args or ["src"]
+    src_dirs = args or ["src"] + sorted(glob.glob("crates/*/src"))
     mods, edges = graph(src_dirs)
     files = sorted(set(mods.values()))
     if "--edges" in sys.argv:

@@ -1,9 +1,7 @@
-//! Files built into the binary by `build.rs`: the default theme (templates and static assets),
-//! translations, migrations and the demo publication. Each table is sorted by relative path.
+//! Files built into the binary: the default theme (templates and static assets) and the demo
+//! publication, by `build.rs`; the translations and migrations, by the core's. Each table is
+//! sorted by relative path.
 
 include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 
-/// The bytes of the embedded file at `path` in `table`.
-pub fn find(table: &'static [(&'static str, &'static [u8])], path: &str) -> Option<&'static [u8]> {
-    table.binary_search_by(|(p, _)| (*p).cmp(path)).ok().map(|i| table[i].1)
-}
+pub use newsdesk_core::embedded::{LOCALES, MIGRATIONS_POSTGRES, MIGRATIONS_SQLITE, find};

@@ -3,21 +3,18 @@
 //! `main.rs` only calls [`cli::main`]; everything else is this library, so the integration
 //! tests drive the same router, database code and templates as the binary.
 
+pub use newsdesk_core::{clock, config, context, db, i18n, tasks, text};
+
 pub mod app;
 pub mod articles;
 pub mod auth;
 pub mod changes;
 pub mod cli;
-pub mod clock;
 pub mod comments;
-pub mod config;
-pub mod context;
-pub mod db;
 pub mod discovery;
 pub mod email;
 pub mod embedded;
 pub mod follower;
-pub mod i18n;
 pub mod jobs;
 pub mod media;
 pub mod promos;
@@ -25,6 +22,4 @@ pub mod queue;
 pub mod root;
 pub mod search;
 pub mod settings;
-pub mod tasks;
-pub mod text;
 pub mod web;

@@ -7,6 +7,6 @@
 
 pub mod admin;
 pub mod handlers;
-pub mod keys;
+pub use newsdesk_core::keys;
 pub mod sessions;
 pub mod users;

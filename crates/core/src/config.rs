@@ -758,7 +758,7 @@ mod tests {
     /// The example config lists every key with its default value, so operators can trust it.
     #[test]
     fn example_config_lists_every_key_with_its_default() {
-        let text = include_str!("../newsdesk.example.toml");
+        let text = include_str!("../../../newsdesk.example.toml");
         let example: toml::Table = toml::from_str(text).unwrap();
         let defaults: toml::Table = toml::Table::try_from(Config::default()).unwrap();
         assert_eq!(example, defaults, "newsdesk.example.toml differs from Config::default()");
