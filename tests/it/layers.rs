@@ -193,6 +193,10 @@ fn the_layers_import_downward() {
         let is_feature = !is_core
             && !is_web_file
             && !["app", "web", "root", "cli", "follower", "lib", "main", "queue"].contains(&top);
+        // The web layer reads and writes through the features' stores, never with SQL of its own.
+        if (is_web_file || top == "web") && text.contains("sqlx::query") {
+            broken.push(format!("web {} runs SQL itself", module.join("::")));
+        }
         for target in refs {
             if is_core && !CORE.iter().any(|c| named(c, &target)) {
                 broken.push(format!("core {} imports {}", module.join("::"), target.join("::")));

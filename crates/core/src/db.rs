@@ -131,6 +131,11 @@ impl Db {
         Ok(Db { pool, backend })
     }
 
+    /// Whether the database answers a trivial query (the health check).
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
+    }
+
     /// Begins a write transaction. On SQLite it takes the write lock at once (`BEGIN
     /// IMMEDIATE`): a transaction that reads before it writes could otherwise fail with
     /// SQLITE_BUSY_SNAPSHOT when another connection wrote in between, which no busy timeout retries.
