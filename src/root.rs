@@ -1,7 +1,7 @@
 //! The composition root's lists: every kind of background job with its handler, every consumer
 //! of the change events, and the supervised loops a node runs. A new job kind or a new consumer
-//! of "something changed" (ActivityPub delivery, webhooks, analytics) is a line here, never an
-//! edit of the write that causes it.
+//! of "something changed" (ActivityPub delivery, webhooks, analytics) is a name in [`CONSUMERS`]
+//! and a line in `consume`, never an edit of the write that causes it.
 
 use std::sync::Arc;
 
@@ -18,7 +18,8 @@ pub type Jobs = Registry<Arc<App>>;
 /// Every job kind, registered once.
 pub fn jobs() -> Jobs {
     let mut jobs = Jobs::default();
-    jobs.register(|app: Arc<App>, job: Dispatch| async move { dispatch(&app, &job.event).await })
+    jobs.register(|app: Arc<App>, job: Dispatch| async move { dispatch(&app, job.event).await })
+        .register(|app: Arc<App>, job: Consume| async move { consume(&app, &job.consumer, &job.event).await })
         .register(|app: Arc<App>, ping: pings::WebSubPing| async move { pings::websub(&app.http, ping).await })
         .register(|app: Arc<App>, ping: pings::IndexNowPing| async move {
             pings::indexnow(&app.http, &app.config(), ping).await
@@ -31,14 +32,40 @@ pub fn jobs() -> Jobs {
     jobs
 }
 
-/// Hands an event to every consumer that acts on it once per site. (Each node's page cache
-/// and search index follow the change log themselves: `follower::sync`.) A consumer that fails
-/// makes the whole dispatch run again after a backoff, so each must be idempotent: doing its
-/// part twice is harmless.
-async fn dispatch(app: &App, event: &Event) -> anyhow::Result<()> {
-    pings::on_event(&app.context(), event).await?;
-    alerts::on_event(app, event).await?;
+/// Every consumer that acts on the change events once per site, by name. (Each node's page
+/// cache and search index follow the change log themselves: `follower::sync`.)
+const CONSUMERS: &[&str] = &["pings", "alerts"];
+
+/// One consumer's turn with one event: its own job, so a consumer that fails is retried with
+/// backoff on its own and holds up no other.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct Consume {
+    pub consumer: String,
+    pub event: Event,
+}
+
+impl crate::queue::Kind for Consume {
+    const NAME: &'static str = "events.consume";
+}
+
+/// Hands an event to every consumer, one job each, in one transaction.
+async fn dispatch(app: &App, event: Event) -> anyhow::Result<()> {
+    let mut tx = app.db.begin().await?;
+    for consumer in CONSUMERS {
+        let job = Consume { consumer: consumer.to_string(), event: event.clone() };
+        crate::queue::enqueue(&mut tx, &job, app.now()).await?;
+    }
+    tx.commit().await?;
     Ok(())
+}
+
+/// A consumer's part. Each must be idempotent: a retry after a failure does its part again.
+async fn consume(app: &App, consumer: &str, event: &Event) -> anyhow::Result<()> {
+    match consumer {
+        "pings" => pings::on_event(&app.context(), event).await,
+        "alerts" => alerts::on_event(app, event).await,
+        other => anyhow::bail!("no consumer of events is called {other:?}"),
+    }
 }
 
 /// The loops a node runs beside (or instead of) the web server, each supervised: the queue

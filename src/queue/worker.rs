@@ -36,7 +36,7 @@ pub async fn run_pending(app: &Arc<App>) -> anyhow::Result<usize> {
     run_pending_with(app, &app.jobs).await
 }
 
-async fn run_pending_with(app: &Arc<App>, registry: &Jobs) -> anyhow::Result<usize> {
+async fn run_pending_with(app: &Arc<App>, registry: &Arc<Jobs>) -> anyhow::Result<usize> {
     if let Err(e) = crate::follower::sync(app).await {
         tracing::warn!(error = format!("{e:#}"), "cannot apply the change log; the queue goes on");
     }
@@ -48,7 +48,7 @@ async fn run_pending_with(app: &Arc<App>, registry: &Jobs) -> anyhow::Result<usi
         }
         for job in jobs {
             ran += 1;
-            match registry.run(app.clone(), &job).await {
+            match run_one(app, registry, &job).await {
                 Ok(()) => complete(&app.db, job.id, app.now()).await?,
                 Err(e) => {
                     let error = format!("{e:#}");
@@ -57,6 +57,21 @@ async fn run_pending_with(app: &Arc<App>, registry: &Jobs) -> anyhow::Result<usi
                 }
             }
         }
+    }
+}
+
+/// Does one job in a task of its own, so that a handler that panics fails its job (which is
+/// tried again after a backoff, and given up after `MAX_ATTEMPTS`) instead of taking the worker
+/// and the rest of its batch down with it.
+async fn run_one(app: &Arc<App>, registry: &Arc<Jobs>, job: &super::Job) -> anyhow::Result<()> {
+    let (app, registry, owned) = (app.clone(), registry.clone(), job.clone());
+    match tokio::spawn(async move { registry.run(app, &owned).await }).await {
+        Ok(outcome) => outcome,
+        Err(e) if e.is_panic() => {
+            let panic = e.into_panic();
+            anyhow::bail!("the job's handler panicked: {}", crate::tasks::panic_message(panic.as_ref()))
+        }
+        Err(e) => anyhow::bail!("the job's task ended: {e}"),
     }
 }
 

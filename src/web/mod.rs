@@ -133,7 +133,7 @@ pub fn route_table(app: Arc<App>) -> (Router<Arc<App>>, Vec<routes::Entry>) {
             get(articles_admin::list).post(articles_admin::create),
         )
         .staff(GET, "/admin/articles/new", articles_admin::ROLES, get(articles_admin::new))
-        .staff(
+        .staff_keeping_forms(
             BOTH,
             "/admin/articles/{id}",
             articles_admin::ROLES,
@@ -280,12 +280,7 @@ async fn healthz(State(app): State<Arc<App>>) -> Response {
 }
 
 fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    let detail = panic
-        .downcast_ref::<String>()
-        .map(String::as_str)
-        .or_else(|| panic.downcast_ref::<&str>().copied())
-        .unwrap_or("unknown panic");
-    tracing::error!(panic = detail, "handler panicked");
+    tracing::error!(panic = crate::tasks::panic_message(panic.as_ref()), "handler panicked");
     let mut response = StatusCode::INTERNAL_SERVER_ERROR.into_response();
     response.extensions_mut().insert(ErrorPage);
     response

@@ -29,29 +29,45 @@ impl Kind for Boom {
 }
 
 async fn a_background_loop_that_panics_comes_back(t: TestApp) {
+    // A fault in a job fails that job (tried again later) and the worker goes on.
     let mut jobs = newsdesk::root::jobs();
     jobs.register(|_app, _: Boom| async move { panic!("injected fault") });
+    let jobs = Arc::new(jobs);
     let mut tx = t.app.db.begin().await.unwrap();
     queue::enqueue(&mut tx, &Boom, t.app.now()).await.unwrap();
     tx.commit().await.unwrap();
-    let tasks = newsdesk::root::background_with(&t.app, Arc::new(jobs));
-    // The worker claims the faulty job and dies with it; its supervisor starts it again.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    while tasks.restarts() == 0 {
-        assert!(tokio::time::Instant::now() < deadline, "the panic was not noticed");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    // The restarted worker does the work that comes after: a publish's event is dispatched.
+    // A fault in the loop itself: the worker's first start dies at once; its supervisor starts
+    // it again after a pause.
+    let mut tasks = newsdesk::tasks::Tasks::new();
+    let started = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (app, counted) = (t.app.clone(), started.clone());
+    tasks.spawn("queue worker", move |stop| {
+        let (app, jobs) = (app.clone(), jobs.clone());
+        let first = counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0;
+        async move {
+            if first {
+                panic!("injected fault in the loop");
+            }
+            newsdesk::queue::worker::run(app, jobs, stop).await
+        }
+    });
     t.publish("Nach dem Absturz").await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     loop {
-        let counts = queue::counts::<Dispatch>(&t.app.db).await.unwrap();
-        if counts.done >= 1 && counts.pending == 0 {
+        let dispatched = queue::counts::<Dispatch>(&t.app.db).await.unwrap();
+        let boom = queue::counts::<Boom>(&t.app.db).await.unwrap();
+        if dispatched.done >= 1 && dispatched.pending == 0 && boom.pending == 1 {
             break;
         }
-        assert!(tokio::time::Instant::now() < deadline, "the worker did not come back: {counts:?}");
+        assert!(tokio::time::Instant::now() < deadline, "the worker did not come back: {dispatched:?} {boom:?}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert_eq!(queue::counts::<Boom>(&t.app.db).await.unwrap().done, 0, "the faulty job is not marked done");
+    assert_eq!(tasks.restarts(), 1, "the loop was started again once");
+    let error: String = sqlx::query_scalar("SELECT last_error FROM queue WHERE kind = 'test.boom'")
+        .fetch_one(&t.app.db.pool)
+        .await
+        .unwrap();
+    assert!(error.contains("panicked: injected fault"), "the faulty job failed with the reason: {error}");
     tasks.stop().await;
 }
 

@@ -192,6 +192,15 @@ async fn a_stale_save_is_refused_and_keeps_the_editors_text(t: TestApp) {
     saved_id(&second.post(&t, &path, &again).await);
     let stored = queries::find_by_id(&t.app.db, id).await.unwrap().unwrap();
     assert_eq!(stored.body_md, "Meine eigene, lange Fassung.");
+
+    // A save that arrives after the session ended stores nothing and hands the text back.
+    let late =
+        with(&[("action", "save"), ("version", &fresh), ("body", "Nach dem Abmelden geschrieben."), ("csrf", "x")]);
+    let refused = t.post_form(&path, &late, &[]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.body.contains("Nach dem Abmelden geschrieben."), "the text comes back");
+    let stored = queries::find_by_id(&t.app.db, id).await.unwrap().unwrap();
+    assert_eq!(stored.body_md, "Meine eigene, lange Fassung.", "nothing saved");
 }
 
 async fn renaming_a_published_article_redirects_its_old_address(t: TestApp) {

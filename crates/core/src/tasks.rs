@@ -18,6 +18,15 @@ const LONGEST_PAUSE: Duration = Duration::from_secs(60);
 /// A loop that ran this long before it failed is taken to have been healthy.
 const HEALTHY_RUN: Duration = Duration::from_secs(120);
 
+/// What a panic said, for the log.
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown panic")
+}
+
 /// The supervised loops of a process, and the signal that stops them.
 pub struct Tasks {
     stop: watch::Sender<bool>,
@@ -61,11 +70,7 @@ impl Tasks {
                     Ok(()) => tracing::error!(task = name, seconds, "background task stopped by itself; restarting"),
                     Err(e) if e.is_panic() => {
                         let panic = e.into_panic();
-                        let detail = panic
-                            .downcast_ref::<String>()
-                            .map(String::as_str)
-                            .or_else(|| panic.downcast_ref::<&str>().copied())
-                            .unwrap_or("unknown panic");
+                        let detail = panic_message(panic.as_ref());
                         tracing::error!(task = name, panic = detail, seconds, "background task panicked; restarting");
                     }
                     Err(e) => tracing::error!(task = name, error = %e, seconds, "background task ended; restarting"),
