@@ -1,6 +1,7 @@
 //! Moderation figures for BENCHMARKS.md: `cargo bench --bench moderation`.
 //!
-//! - scoring one 1,000-character comment (median and 99th percentile of 2,000 runs);
+//! - scoring one 1,000-character comment (median and 99th percentile of 2,000 runs), with the
+//!   word lists and rules alone and with the trained model, and reading the model at start-up;
 //! - rendering `/admin/comments` with 10,000 pending comments (median of 30 requests through
 //!   the real router, SQLite in a temporary folder, release build);
 //! - precision and recall of each flag on the labelled evaluation sets.
@@ -36,15 +37,26 @@ async fn run() -> anyhow::Result<()> {
     let sentence = "Die Pflegeroboter im Augsburger Heim nehmen den Pflegekräften das schwere Heben ab, \
                     aber ob die Bewohner das wirklich angenehmer finden, bleibt offen. ";
     let comment: String = sentence.repeat(1000 / sentence.len() + 1).chars().take(1000).collect();
-    let mut samples = Vec::with_capacity(2000);
-    for _ in 0..2000 {
-        let started = Instant::now();
-        std::hint::black_box(assessor.assess(&comment, &context, &Signals::default()));
-        samples.push(started.elapsed());
+    let word_lists = Assessor::word_lists_only(&config.comments)?;
+    for (what, assessor) in [("word lists and rules only", &word_lists), ("with the trained model", &assessor)] {
+        let mut samples = Vec::with_capacity(2000);
+        for _ in 0..2000 {
+            let started = Instant::now();
+            std::hint::black_box(assessor.assess(&comment, &context, &Signals::default()));
+            samples.push(started.elapsed());
+        }
+        let median = percentile(&mut samples, 0.5);
+        let p99 = percentile(&mut samples, 0.99);
+        println!("scoring a 1,000-character comment, {what}: median {median:?}, p99 {p99:?} (2,000 runs)");
     }
-    let median = percentile(&mut samples, 0.5);
-    let p99 = percentile(&mut samples, 0.99);
-    println!("scoring a 1,000-character comment: median {median:?}, p99 {p99:?} (2,000 runs)");
+    let mut loads: Vec<Duration> = (0..20)
+        .map(|_| {
+            let started = Instant::now();
+            std::hint::black_box(newsdesk::comments::moderation::model::Model::built_in());
+            started.elapsed()
+        })
+        .collect();
+    println!("reading the built-in model at start-up: median {:?} (20 runs)", percentile(&mut loads, 0.5));
 
     let dir = tempfile::tempdir()?;
     let mut config = Config { data_dir: dir.path().to_path_buf(), ..Config::default() };
@@ -104,5 +116,11 @@ async fn run() -> anyhow::Result<()> {
         "Held-out set (moderation/eval-holdout.jsonl):\n{}",
         evaluation::evaluate_set(&assessor, evaluation::HOLDOUT_SET)?
     );
+    for (what, assessor) in [("word lists and rules only", &word_lists), ("with the trained model", &assessor)] {
+        println!(
+            "Hard set (moderation/eval-hard.jsonl), {what}:\n{}",
+            evaluation::evaluate_set(assessor, evaluation::HARD_SET)?
+        );
+    }
     Ok(())
 }

@@ -2,7 +2,7 @@
 
 use std::io::{BufRead as _, IsTerminal as _, Read as _};
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -177,6 +177,26 @@ enum CommentsCommand {
     Assess {
         #[arg(long, value_name = "SLUG")]
         article: String,
+    },
+    /// Train the assessment's model from the base data (GermEval 2018's German comments, of
+    /// which every fifth is held out, and the project's own labelled comments) and write it to
+    /// FILE; prints its figures on the held-out part. The same data gives the same file.
+    Train {
+        /// The GermEval 2018 training file.
+        #[arg(long, value_name = "FILE", default_value = crate::comments::moderation::training::GERMEVAL_PATH)]
+        germeval: PathBuf,
+        #[arg(long, value_name = "FILE", default_value = "moderation/model.bin")]
+        out: PathBuf,
+        /// Compare training settings by 5-fold cross-validation on the training part first
+        /// (slow), print the table and train with the best.
+        #[arg(long)]
+        tune: bool,
+    },
+    /// Print the figures of the model in use (built in, or `comments.model_file`) on GermEval's
+    /// held-out part and on the project's labelled sets.
+    Evaluate {
+        #[arg(long, value_name = "FILE", default_value = crate::comments::moderation::training::GERMEVAL_PATH)]
+        germeval: PathBuf,
     },
 }
 
@@ -410,6 +430,10 @@ async fn dispatch(command: Command, mut config: Config) -> anyhow::Result<()> {
         Command::Reindex => reindex(config).await,
         Command::Search { query, newest, json } => search(config, &query, newest, json).await,
         Command::Comments { command: CommentsCommand::Assess { article } } => assess(&article, config).await,
+        Command::Comments { command: CommentsCommand::Train { germeval, out, tune } } => {
+            train_model(&config, &germeval, &out, tune)
+        }
+        Command::Comments { command: CommentsCommand::Evaluate { germeval } } => evaluate_model(&config, &germeval),
         Command::Outbox { command: OutboxCommand::Status { json } } => outbox_status(config, json).await,
         Command::Newsletter { command: NewsletterCommand::Send { subject, body_file } } => {
             newsletter_send(config, &subject, &body_file).await
@@ -616,6 +640,57 @@ async fn assess(slug: &str, config: Config) -> anyhow::Result<()> {
     let context = crate::comments::moderation::ArticleContext::new(&text, article.language, &corpus);
     let assessment = assessor.assess(&body, &context, &Default::default());
     outln!("{}", serde_json::to_string_pretty(&assessment)?)?;
+    Ok(())
+}
+
+fn train_model(config: &Config, germeval: &Path, out: &Path, tune: bool) -> anyhow::Result<()> {
+    use crate::comments::moderation::{Assessor, training};
+    let assessor = Assessor::word_lists_only(&config.comments)?;
+    let data = training::Data::load(germeval)?;
+    errln!(
+        "training on {} GermEval tweets and {} project comments; {} tweets held out",
+        data.germeval_train.len(),
+        data.project.len(),
+        data.germeval_held_out.len()
+    );
+    let mut settings = training::Settings::default();
+    if tune {
+        let rows = training::Rows::new(&assessor, &data, training::BITS);
+        let mut best = (0.0, settings);
+        for candidate in training::Settings::grid() {
+            let figures = training::cross_validate(&rows, candidate, 5);
+            outln!(
+                "{candidate:?}: official macro-F1 {:.3}, precision {:.3}, recall {:.3}",
+                figures.official_macro_f1,
+                figures.precision,
+                figures.recall
+            )?;
+            if figures.official_macro_f1 > best.0 {
+                best = (figures.official_macro_f1, candidate);
+            }
+        }
+        settings = best.1;
+        outln!("best: {settings:?}")?;
+    }
+    let (model, figures) = training::train_base(&assessor, &data, settings);
+    std::fs::write(out, model.to_bytes()).with_context(|| format!("cannot write {}", out.display()))?;
+    outln!("demeaning on GermEval's held-out part: {figures}")?;
+    outln!("wrote {}", out.display())?;
+    Ok(())
+}
+
+fn evaluate_model(config: &Config, germeval: &Path) -> anyhow::Result<()> {
+    use crate::comments::moderation::{Assessor, evaluation, training};
+    let assessor = Assessor::new(&config.comments)?;
+    let model = assessor.model().context("no model")?;
+    outln!("model trained on {}", model.info.trained_on)?;
+    let data = training::Data::load(germeval)?;
+    let scores = training::scores(&assessor, model, "demeaning", &data.germeval_held_out);
+    let figures = training::Figures::measure(&scores, &data.germeval_held_out, |e| e.demeaning, 0.5);
+    outln!("demeaning on GermEval's held-out part: {figures}")?;
+    for (name, set) in evaluation::SETS {
+        outln!("{name}:\n{}", evaluation::evaluate_set(&assessor, set)?)?;
+    }
     Ok(())
 }
 

@@ -83,9 +83,18 @@ pub fn highlight(html: &str, terms: &[String]) -> String {
             i += c.len_utf8();
             continue;
         }
-        if let Some(len) = needles.iter().find_map(|n| folded_match(&html[i..], n)) {
-            let _ = write!(out, "<mark>{}</mark>", &html[i..i + len]);
-            i += len;
+        if let Some(len) = needles.iter().filter_map(|n| folded_match(&html[i..], n)).max() {
+            // Terms that overlap ("Kİİ Du", "Du Vollidiot") make one mark.
+            let mut end = i + len;
+            let mut j = i + c.len_utf8();
+            while j < end {
+                if let Some(more) = needles.iter().filter_map(|n| folded_match(&html[j..], n)).max() {
+                    end = end.max(j + more);
+                }
+                j += html[j..].chars().next().map_or(1, char::len_utf8);
+            }
+            let _ = write!(out, "<mark>{}</mark>", &html[i..end]);
+            i = end;
         } else {
             out.push(c);
             i += c.len_utf8();
@@ -140,6 +149,8 @@ mod highlight_tests {
         assert!(marked.starts_with("<p>Du <mark>Vollidiot</mark>,"), "{marked}");
         assert!(marked.contains("href=\"https://vollidiot.example\""), "attributes untouched: {marked}");
         assert_eq!(quoted_terms(&["insult: \"Depp\" (dep)".into(), "attack on a person: \"du *\"".into()]), ["Depp"]);
+        let overlapping = highlight(&render("Na Du Vollidiot, ja"), &["na du".into(), "du vollidiot".into()]);
+        assert!(overlapping.starts_with("<p><mark>Na Du Vollidiot</mark>, ja"), "{overlapping}");
     }
 
     #[test]

@@ -205,6 +205,9 @@ pub struct CommentsConfig {
     /// A folder whose word lists (demeaning.de.txt, demeaning.en.txt, spam.txt) extend the
     /// built-in ones. Empty: built-in lists only.
     pub word_lists_dir: String,
+    /// A model file (as `newsdesk comments train` writes) to use instead of the built-in model.
+    /// Empty: the built-in one, or the one an admin chose in the moderation settings.
+    pub model_file: String,
     /// Scores from 0 to 1 at or above which a flag is raised.
     pub off_topic_threshold: f64,
     pub demeaning_threshold: f64,
@@ -405,6 +408,7 @@ impl Default for CommentsConfig {
             close_after_days: 0,
             max_length: 5000,
             word_lists_dir: String::new(),
+            model_file: String::new(),
             off_topic_threshold: 0.8,
             demeaning_threshold: 0.5,
             spam_threshold: 0.5,

@@ -17,6 +17,13 @@ use crate::search::text::terms;
 pub const EVAL_SET: &str = include_str!("../../../moderation/eval.jsonl");
 /// A set written apart from the code and the lists, never used for tuning.
 pub const HOLDOUT_SET: &str = include_str!("../../../moderation/eval-holdout.jsonl");
+/// Sharp but fair criticism, implicit abuse and spam in many forms (without links, shortened
+/// links, any top-level domain, phone numbers, messenger handles), written apart from the code,
+/// the lists and the training set; never used for training or tuning.
+pub const HARD_SET: &str = include_str!("../../../moderation/eval-hard.jsonl");
+/// Every labelled set, by file name.
+pub const SETS: [(&str, &str); 3] =
+    [("eval.jsonl (tuning)", EVAL_SET), ("eval-holdout.jsonl", HOLDOUT_SET), ("eval-hard.jsonl", HARD_SET)];
 
 /// Off-topic counted only over comments in their article's language: across languages word
 /// overlap says nothing, and the assessment does not judge them.
