@@ -14,6 +14,7 @@ use crate::auth::keys::Keys;
 use crate::auth::sessions::Staff;
 use crate::clock::Clock;
 use crate::comments::moderation::Assessor;
+use crate::comments::moderation::model::Model;
 use crate::config::{Config, Language};
 use crate::db::Db;
 use crate::discovery::handlers::main_feed_links;
@@ -47,7 +48,9 @@ pub struct Live {
 }
 
 impl Live {
-    fn build(config: Config, i18n: &Arc<I18n>) -> anyhow::Result<Live> {
+    /// `site_model` is the site's own assessment model in use, if any (a model file named in the
+    /// configuration comes first).
+    fn build(config: Config, i18n: &Arc<I18n>, site_model: Option<Arc<Model>>) -> anyhow::Result<Live> {
         let time_zone = config.time_zone();
         let templates = templates::environment(
             i18n.clone(),
@@ -60,7 +63,12 @@ impl Live {
                 ("main_feeds", Value::from(minijinja::value::Serde(main_feed_links(&config.site.name)))),
             ],
         )?;
-        let assessor = Assessor::new(&config.comments)?;
+        let mut assessor = Assessor::new(&config.comments)?;
+        if let Some(model) = site_model
+            && config.comments.model_file.is_empty()
+        {
+            assessor = assessor.with_model(model);
+        }
         let mail_site = crate::email::compose::MailSite::from_config(&config)?;
         let site = Value::from(minijinja::value::Serde(SiteView {
             name: config.site.name.clone(),
@@ -224,7 +232,8 @@ impl App {
         let start = if fresh { latest } else { position.unwrap_or(latest) };
         let mailer = crate::email::sender::Mailer::new(&config)?;
         let (effective, seen) = crate::settings::effective(&db, &config).await?;
-        let live = Live::build(effective, &i18n)?;
+        let site_model = crate::comments::learning::model_in_use(&db).await?;
+        let live = Live::build(effective, &i18n, site_model)?;
         let page_cache = crate::web::cache::PageCache::new(&config.cache);
         let changes = tokio::sync::Mutex::new(crate::follower::Follower::new(&config.data_dir, start));
         Ok(Arc::new(App {
@@ -272,7 +281,8 @@ impl App {
             return Ok(false);
         }
         let (effective, revision) = crate::settings::effective(&self.db, &self.base_config).await?;
-        let live = Live::build(effective, &self.i18n)?;
+        let site_model = crate::comments::learning::model_in_use(&self.db).await?;
+        let live = Live::build(effective, &self.i18n, site_model)?;
         *self.live.write() = Arc::new(live);
         *self.settings_seen.lock() = revision;
         self.page_cache.invalidate(&[crate::changes::Scope::All]);
@@ -366,6 +376,24 @@ impl App {
             ..page
         };
         self.render(template, context).await
+    }
+}
+
+impl crate::comments::learning::Env for App {
+    fn db(&self) -> &Db {
+        &self.db
+    }
+
+    fn config(&self) -> Arc<Config> {
+        App::config(self)
+    }
+
+    fn now(&self) -> i64 {
+        App::now(self)
+    }
+
+    fn assessor(&self) -> Assessor {
+        self.live().assessor.clone()
     }
 }
 

@@ -28,6 +28,9 @@ pub fn jobs() -> Jobs {
         .register(|app: Arc<App>, round: alerts::Round| async move { alerts::run(&app, round).await })
         .register(|app: Arc<App>, job: crate::search::Reindex| async move {
             crate::search::reindex(&app.db, &app.search, app.now(), job).await
+        })
+        .register(|app: Arc<App>, job: crate::comments::learning::Retrain| async move {
+            crate::comments::learning::run(&*app, job).await
         });
     jobs
 }

@@ -5,12 +5,14 @@
 use std::sync::Arc;
 
 use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::Deserialize;
 use tracing::instrument;
 
+use super::moderation::training;
 use super::queries::{self, Action, View};
 use crate::app::App;
 use crate::auth::sessions::Staff;
@@ -96,4 +98,105 @@ pub async fn act(State(app): State<Arc<App>>, staff: Staff, form: FormData) -> R
     tracing::info!(user = staff.user_id, action = action.as_str(), count = done.len(), "moderated comments");
     let view = form.get("view").and_then(View::parse).unwrap_or(View::Pending);
     Ok(Redirect::to(&format!("/admin/comments?view={}", view.as_str())).into_response())
+}
+
+/// Who trains and switches the assessment's model: admins.
+pub const MODEL_ROLES: &[Role] = &[];
+
+/// `GET /admin/moderation`: the model in use and what the built-in one does at each score, the
+/// decisions there are to learn from, and the site's own models with their figures before and
+/// after on held-out decisions.
+#[instrument(skip_all)]
+pub async fn models(
+    State(app): State<Arc<App>>,
+    staff: Staff,
+    Query(query): Query<crate::web::Notice>,
+) -> Result<Response, AppError> {
+    let notice = match query.notice.as_deref() {
+        Some("queued") => Some(app.text("models-notice-queued")),
+        Some("switched") => Some(app.text("models-notice-switched")),
+        _ => None,
+    };
+    models_page(&app, &staff, StatusCode::OK, notice, None).await
+}
+
+async fn models_page(
+    app: &App,
+    staff: &Staff,
+    status: StatusCode,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let tally = super::learning::tally(app).await.map_err(AppError::Internal)?;
+    let models = queries::site_models(&app.db, 20).await?;
+    let built_in = super::moderation::model::Model::built_in();
+    let calibration =
+        built_in.info.figures.get("germeval_held_out").and_then(|f| f.get("precision_at")).cloned().unwrap_or_default();
+    let body = app
+        .render_admin(
+            "admin/comments/models.html",
+            staff,
+            context! {
+                tally => Serde(tally),
+                enough => tally.enough(),
+                min_decisions => training::MIN_DECISIONS,
+                min_of_each => training::MIN_OF_EACH,
+                models => Serde(&models),
+                training => models.iter().any(|m| m.state == "training"),
+                site_model_in_use => models.iter().find(|m| m.in_use).map(|m| m.id),
+                model_file => app.config().comments.model_file.clone(),
+                built_in_trained_on => built_in.info.trained_on.clone(),
+                calibration => Serde(calibration),
+                notice => notice,
+                error => error,
+            },
+        )
+        .await?;
+    Ok((status, crate::web::admin_html(body)).into_response())
+}
+
+/// `POST /admin/moderation`: `action=retrain`, or `action=use` with `model` (an id, or
+/// `built-in`).
+#[instrument(skip_all)]
+pub async fn models_act(State(app): State<Arc<App>>, staff: Staff, form: FormData) -> Result<Response, AppError> {
+    staff.check_form(&form)?;
+    match form.get("action") {
+        Some("retrain") => {
+            match super::learning::request(&*app, Some(staff.user_id)).await.map_err(AppError::Internal)? {
+                Ok(_) => Ok(Redirect::to("/admin/moderation?notice=queued").into_response()),
+                Err(refused) => {
+                    let error = match refused {
+                        super::learning::Refused::TooFew(tally) => app.i18n.text(
+                            app.language(),
+                            "models-error-too-few",
+                            &[
+                                ("total", (tally.total() as i64).into()),
+                                ("fine", (tally.fine as i64).into()),
+                                ("bad", (tally.bad as i64).into()),
+                                ("min", (training::MIN_DECISIONS as i64).into()),
+                                ("each", (training::MIN_OF_EACH as i64).into()),
+                            ],
+                        ),
+                        super::learning::Refused::Busy(id) => {
+                            app.i18n.text(app.language(), "models-error-busy", &[("id", id.into())])
+                        }
+                    };
+                    models_page(&app, &staff, StatusCode::CONFLICT, None, Some(error)).await
+                }
+            }
+        }
+        Some("use") => {
+            let model = match form.get("model") {
+                Some("built-in") => None,
+                Some(id) => Some(id.parse::<i64>().map_err(|_| AppError::BadRequest("bad_model"))?),
+                None => return Err(AppError::BadRequest("bad_model")),
+            };
+            if !super::learning::switch(&*app, model, Some(staff.user_id)).await.map_err(AppError::Internal)? {
+                return Err(AppError::BadRequest("bad_model"));
+            }
+            app.reload_settings().await.map_err(AppError::Internal)?;
+            Ok(Redirect::to("/admin/moderation?notice=switched").into_response())
+        }
+        _ => Err(AppError::BadRequest("unknown_action")),
+    }
 }

@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod handlers;
+pub mod learning;
 pub mod model;
 pub mod moderation;
 pub mod queries;

@@ -470,3 +470,170 @@ pub fn closes_at(published_at: Option<i64>, close_after_days: u32) -> Option<i64
 pub fn is_closed(published_at: Option<i64>, close_after_days: u32, now: i64) -> bool {
     closes_at(published_at, close_after_days).is_some_and(|t| now >= t)
 }
+
+/// Every decision a moderator took on a comment that still exists (approved, rejected or marked
+/// as spam by a signed-in user; deleted comments are gone with their text), oldest first.
+/// `off_topic_threshold` and `demeaning_threshold` tell which rejections were most likely for
+/// being off-topic.
+pub async fn decisions(
+    db: &Db,
+    off_topic_threshold: f64,
+    demeaning_threshold: f64,
+) -> Result<Vec<crate::comments::moderation::training::Decision>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, body, status, off_topic, demeaning FROM comments
+         WHERE moderated_by IS NOT NULL AND status IN ('approved', 'rejected', 'spam') ORDER BY id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let off_topic: f64 = row.try_get("off_topic")?;
+            let demeaning: f64 = row.try_get("demeaning")?;
+            Ok(crate::comments::moderation::training::Decision {
+                comment_id: row.try_get("id")?,
+                body: row.try_get("body")?,
+                status: row.try_get("status")?,
+                off_topic_only: off_topic >= off_topic_threshold && demeaning < demeaning_threshold,
+            })
+        })
+        .collect()
+}
+
+/// A site model as the admin page lists it (without its weights).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SiteModel {
+    pub id: i64,
+    pub state: String,
+    pub progress: String,
+    pub decisions: i64,
+    pub held_out: i64,
+    pub figures: serde_json::Value,
+    pub in_use: bool,
+    pub created_at: i64,
+    pub finished_at: Option<i64>,
+}
+
+/// Starts a training: a row in state `training`, in the caller's transaction; returns its id.
+pub async fn create_site_model(conn: &mut AnyConnection, user: Option<i64>, now: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO moderation_models (state, progress, requested_by, created_at)
+         VALUES ('training', 'waiting', $1, $2) RETURNING id",
+    )
+    .bind(user)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// Whether a training is waiting or running.
+pub async fn training_site_model(db: &Db) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM moderation_models WHERE state = 'training' ORDER BY id LIMIT 1")
+        .fetch_optional(&db.pool)
+        .await
+}
+
+/// The state of training `id`, if it exists.
+pub async fn site_model_state(db: &Db, id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT state FROM moderation_models WHERE id = $1").bind(id).fetch_optional(&db.pool).await
+}
+
+pub async fn site_model_progress(db: &Db, id: i64, progress: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE moderation_models SET progress = $1 WHERE id = $2 AND state = 'training'")
+        .bind(progress)
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Ends a training with its model and figures.
+pub async fn site_model_ready(
+    db: &Db,
+    id: i64,
+    model: &[u8],
+    figures: &serde_json::Value,
+    (decisions, held_out): (i64, i64),
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE moderation_models SET state = 'ready', progress = '', model = $1, figures = $2, decisions = $3,
+                held_out = $4, finished_at = $5
+         WHERE id = $6",
+    )
+    .bind(model.to_vec())
+    .bind(figures.to_string())
+    .bind(decisions)
+    .bind(held_out)
+    .bind(now)
+    .bind(id)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// Ends a training that could not be done, with the reason.
+pub async fn site_model_failed(db: &Db, id: i64, reason: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE moderation_models SET state = 'failed', progress = $1, finished_at = $2 WHERE id = $3")
+        .bind(reason)
+        .bind(now)
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// The newest site models first.
+pub async fn site_models(db: &Db, limit: i64) -> Result<Vec<SiteModel>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, state, progress, decisions, held_out, figures, in_use, created_at, finished_at
+         FROM moderation_models ORDER BY id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let figures: String = row.try_get("figures")?;
+            Ok(SiteModel {
+                id: row.try_get("id")?,
+                state: row.try_get("state")?,
+                progress: row.try_get("progress")?,
+                decisions: row.try_get("decisions")?,
+                held_out: row.try_get("held_out")?,
+                figures: serde_json::from_str(&figures).unwrap_or_default(),
+                in_use: row.try_get::<i64, _>("in_use")? == 1,
+                created_at: row.try_get("created_at")?,
+                finished_at: row.try_get("finished_at")?,
+            })
+        })
+        .collect()
+}
+
+/// The weights of the site model in use, with its id, if one is.
+pub async fn site_model_in_use(db: &Db) -> Result<Option<(i64, Vec<u8>)>, sqlx::Error> {
+    let row = sqlx::query("SELECT id, model FROM moderation_models WHERE in_use = 1 AND state = 'ready' LIMIT 1")
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|row| Ok((row.try_get("id")?, row.try_get("model")?))).transpose()
+}
+
+/// Puts the ready model `id` in use, or none (the built-in model), in the caller's transaction.
+/// Returns false when `id` is not a ready model.
+pub async fn use_site_model(conn: &mut AnyConnection, id: Option<i64>) -> Result<bool, sqlx::Error> {
+    if let Some(id) = id {
+        let ready: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM moderation_models WHERE id = $1 AND state = 'ready'")
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        if ready.is_none() {
+            return Ok(false);
+        }
+    }
+    sqlx::query("UPDATE moderation_models SET in_use = CASE WHEN id = $1 THEN 1 ELSE 0 END")
+        .bind(id.unwrap_or(0))
+        .execute(&mut *conn)
+        .await?;
+    Ok(true)
+}

@@ -192,6 +192,23 @@ pub fn parse(setting: &Setting, raw: Option<&str>) -> Result<Value, &'static str
     })
 }
 
+/// Counts a revision of what every node builds from the settings, in the caller's transaction:
+/// each node applies it within a second (the settings themselves, or the comment assessment's
+/// model, which is switched this way too).
+pub async fn count_revision(conn: &mut sqlx::AnyConnection, user: Option<i64>, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO settings (name, value, updated_at, updated_by) VALUES ($1, '1', $2, $3)
+         ON CONFLICT (name) DO UPDATE SET value = CAST(CAST(settings.value AS BIGINT) + 1 AS TEXT),
+                                          updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+    )
+    .bind(REVISION)
+    .bind(now)
+    .bind(user)
+    .execute(&mut *conn)
+    .await?;
+    crate::changes::record(conn, crate::changes::Event::SettingsChanged).await
+}
+
 /// Stores the values that differ from `base` (the rest follow the file again) and counts a
 /// revision, in one transaction.
 pub async fn save(
@@ -203,16 +220,7 @@ pub async fn save(
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
     // Counting first takes the row's lock: concurrent saves follow one another, each counted.
-    sqlx::query(
-        "INSERT INTO settings (name, value, updated_at, updated_by) VALUES ($1, '1', $2, $3)
-         ON CONFLICT (name) DO UPDATE SET value = CAST(CAST(settings.value AS BIGINT) + 1 AS TEXT),
-                                          updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-    )
-    .bind(REVISION)
-    .bind(now)
-    .bind(user)
-    .execute(&mut *tx)
-    .await?;
+    count_revision(&mut tx, user, now).await?;
     sqlx::query("DELETE FROM settings WHERE name <> $1").bind(REVISION).execute(&mut *tx).await?;
     for (key, value) in values {
         if *value == value_of(base, key) {
@@ -226,7 +234,6 @@ pub async fn save(
             .execute(&mut *tx)
             .await?;
     }
-    crate::changes::record(&mut tx, crate::changes::Event::SettingsChanged).await?;
     tx.commit().await
 }
 

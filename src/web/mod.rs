@@ -183,6 +183,12 @@ pub fn route_table(app: Arc<App>) -> (Router<Arc<App>>, Vec<routes::Entry>) {
                 .layer(DefaultBodyLimit::max(crate::media::MAX_UPLOAD + 64 * 1024)),
         )
         .staff(BOTH, "/admin/comments", comments_admin::ROLES, get(comments_admin::queue).post(comments_admin::act))
+        .staff(
+            BOTH,
+            "/admin/moderation",
+            comments_admin::MODEL_ROLES,
+            get(comments_admin::models).post(comments_admin::models_act),
+        )
         .staff(BOTH, "/admin/jobs", jobs_admin::ROLES, get(jobs_admin::list).post(jobs_admin::save))
         .staff(GET, "/admin/jobs/new", jobs_admin::ROLES, get(jobs_admin::new))
         .staff(POST, "/admin/jobs/import", jobs_admin::ROLES, post(jobs_admin::import_now))

@@ -196,7 +196,16 @@ if (process.env.OWNER_EMAIL) {
   await page.fill('#email', process.env.OWNER_EMAIL);
   await page.fill('#password', process.env.OWNER_PASSWORD);
   await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
-  for (const path of ['/admin/users', '/admin/settings']) {
+  // The assessment's model: with the demo's few decisions, retraining is refused with the counts.
+  // (In a page of its own: the refusal's 409 is expected, not a console error to report.)
+  const probe = await context.newPage();
+  await probe.goto(new URL('/admin/moderation', base).href);
+  await Promise.all([probe.waitForNavigation(), probe.click('button[value=retrain]')]);
+  const refusal = await probe.textContent('[role=alert]').catch(() => null);
+  if (!refusal || !refusal.includes('Zu wenige Entscheidungen')) fail('models', `no refusal after retrain: ${refusal}`);
+  pages.set('/admin/moderation (refused)', await probe.content());
+  await probe.close();
+  for (const path of ['/admin/users', '/admin/moderation', '/admin/settings']) {
     const response = await page.goto(new URL(path, base).href);
     if (response.status() !== 200) fail(`admin ${path}`, `status ${response.status()}`);
     pages.set(path, await page.content());

@@ -19,6 +19,7 @@ backend_tests!(
     admin_routes_let_in_only_their_roles,
     sign_in_gives_nothing_away_and_throttles,
     admin_forms_need_the_csrf_token,
+    the_assessment_learns_from_the_moderators_and_switches_back,
 );
 
 const ARTICLE: &str = "/news/pflegeroboter-im-heim";
@@ -496,4 +497,111 @@ async fn admin_forms_need_the_csrf_token(t: TestApp) {
         assert_eq!(response.status, StatusCode::FORBIDDEN);
     }
     assert_eq!(comment_ids(&t, "pending").await.len(), 1, "nothing changed");
+}
+
+/// Stores `n` comments on the test article and takes the moderator's `action` on each, as the
+/// queue does.
+async fn decide(
+    t: &TestApp,
+    user: i64,
+    texts: impl Iterator<Item = String>,
+    action: newsdesk::comments::queries::Action,
+) {
+    use newsdesk::comments::model::{NewComment, Status};
+    use newsdesk::comments::queries;
+    let article_id: i64 = sqlx::query_scalar("SELECT id FROM articles").fetch_one(&t.app.db.pool).await.unwrap();
+    let mut ids = Vec::new();
+    for (i, body) in texts.enumerate() {
+        let corpus = newsdesk::search::similarity::Corpus::default();
+        let context = newsdesk::comments::moderation::ArticleContext::new(
+            "Pflegeroboter im Heim",
+            newsdesk::config::Language::De,
+            &corpus,
+        );
+        let assessment = t.app.live().assessor.assess(&body, &context, &Default::default());
+        let new = NewComment { name: "Leser".into(), email: None, body: body.clone(), parent_id: None };
+        let hash = format!("{:x}{i}", body.len());
+        let mut conn = t.app.db.pool.acquire().await.unwrap();
+        ids.push(
+            queries::insert(&mut conn, article_id, &new, Status::Pending, &hash, &hash, &assessment, t.app.now())
+                .await
+                .unwrap(),
+        );
+    }
+    queries::moderate(&t.app.db, &ids, action, Some(user), t.app.now()).await.unwrap();
+}
+
+/// The site's moderators reject a word the built-in model does not know; too few decisions are
+/// refused, enough give a model that knows it, measured before and after; the admin puts it in
+/// use and goes back with one click each.
+async fn the_assessment_learns_from_the_moderators_and_switches_back(t: TestApp) {
+    use newsdesk::comments::queries::Action;
+    article(&t).await;
+    let cookie = t.sign_in(Role::Admin).await;
+    let user: i64 = sqlx::query_scalar("SELECT id FROM users").fetch_one(&t.app.db.pool).await.unwrap();
+    let page = t.get_as("/admin/moderation", &cookie).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("eingebaute Modell"), "the built-in model is in use");
+    assert!(page.body.contains("≥ 0.8"), "with what a score means");
+    let retrain = |cookie: String| {
+        let t = &t;
+        async move {
+            let csrf = hidden(&t.get_as("/admin/moderation", &cookie).await.body, "csrf");
+            t.post_form("/admin/moderation", &[("csrf", &csrf), ("action", "retrain")], &[("cookie", &cookie)]).await
+        }
+    };
+    decide(&t, user, (0..5).map(|i| format!("Der Autor ist ein Gurkenhobel, wirklich ({i}).")), Action::Reject).await;
+    let refused = retrain(cookie.clone()).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(refused.body.contains("Zu wenige Entscheidungen") && refused.body.contains("Das aktuelle Modell bleibt"));
+    let models: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM moderation_models").fetch_one(&t.app.db.pool).await.unwrap();
+    assert_eq!(models, 0, "nothing was trained");
+
+    decide(&t, user, (5..40).map(|i| format!("Der Autor ist ein Gurkenhobel, wirklich ({i}).")), Action::Reject).await;
+    decide(&t, user, (0..40).map(|i| format!("Der Autor hat das gut recherchiert, danke ({i}).")), Action::Approve)
+        .await;
+    let text = "Heute wieder ein Gurkenhobel am Werk.";
+    let before = t.app.live().assessor.demeaning_and_spam(text, &Default::default()).0.score;
+    assert!(before < 0.5, "the built-in model does not know the word: {before}");
+    let queued = retrain(cookie.clone()).await;
+    assert_eq!(queued.status, StatusCode::SEE_OTHER);
+    let training = t.get_as("/admin/moderation", &cookie).await.body;
+    assert!(training.contains("wird trainiert"), "the page shows the training under way");
+    newsdesk::queue::worker::run_pending(&t.app).await.unwrap();
+    let page = t.get_as("/admin/moderation", &cookie).await.body;
+    assert!(page.contains("fertig") && page.contains("64 gelernt, 16 zurückgehalten"), "{page}");
+    assert!(page.contains("vorher → nachher") && page.contains("Trefferquote"), "before and after");
+    let id: i64 = sqlx::query_scalar("SELECT id FROM moderation_models").fetch_one(&t.app.db.pool).await.unwrap();
+    let recall_after: f64 = {
+        let figures: String =
+            sqlx::query_scalar("SELECT figures FROM moderation_models").fetch_one(&t.app.db.pool).await.unwrap();
+        let figures: serde_json::Value = serde_json::from_str(&figures).unwrap();
+        figures["after"]["demeaning"]["recall"].as_f64().unwrap()
+    };
+    assert!(recall_after >= 0.9, "the new model finds the held-out rejections: {recall_after}");
+    assert!(t.app.live().assessor.demeaning_and_spam(text, &Default::default()).0.score < 0.5, "not yet in use");
+
+    let switch = |model: String| {
+        let (t, cookie) = (&t, cookie.clone());
+        async move {
+            let csrf = hidden(&t.get_as("/admin/moderation", &cookie).await.body, "csrf");
+            t.post_form(
+                "/admin/moderation",
+                &[("csrf", &csrf), ("action", "use"), ("model", &model)],
+                &[("cookie", &cookie)],
+            )
+            .await
+        }
+    };
+    assert_eq!(switch(id.to_string()).await.status, StatusCode::SEE_OTHER);
+    let after = t.app.live().assessor.demeaning_and_spam(text, &Default::default()).0.score;
+    assert!(after >= 0.5, "the site's model knows the word: {after}");
+    assert!(t.get_as("/admin/moderation", &cookie).await.body.contains(&format!("Modell #{id}, trainiert")));
+    assert_eq!(switch("built-in".into()).await.status, StatusCode::SEE_OTHER);
+    assert!(t.app.live().assessor.demeaning_and_spam(text, &Default::default()).0.score < 0.5, "back again");
+    assert_eq!(switch("999".into()).await.status, StatusCode::BAD_REQUEST, "no such model");
+    assert_eq!(switch("x".into()).await.status, StatusCode::BAD_REQUEST);
+    let moderator = t.sign_in(Role::Moderator).await;
+    assert_eq!(t.get_as("/admin/moderation", &moderator).await.status, StatusCode::FORBIDDEN, "admins only");
 }

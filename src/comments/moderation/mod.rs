@@ -103,6 +103,7 @@ pub fn terms_to_weigh(article_text: &str, body: &str, language: Language) -> Vec
     wanted
 }
 
+#[derive(Clone)]
 pub struct Assessor {
     lexicon: Lexicon,
     /// The trained model; none only while a model is being trained from the word lists alone.
@@ -185,24 +186,15 @@ impl Assessor {
         (self.word_lists(folded).score, self.spam_rules(folded, &Signals::default()).score)
     }
 
+    /// The demeaning and spam thresholds.
+    pub fn thresholds(&self) -> (f64, f64) {
+        (self.thresholds.1, self.thresholds.2)
+    }
+
     pub fn assess(&self, body: &str, article: &ArticleContext<'_>, signals: &Signals) -> Assessment {
         let text = fold(body);
         let off_topic = self.off_topic(&text, article);
-        let mut demeaning = self.word_lists(&text);
-        let mut spam = self.spam_rules(&text, signals);
-        if let Some(model) = &self.model {
-            let analysis = model::analyse(&text, demeaning.score, spam.score, model.bits);
-            for (head, score) in [("demeaning", &mut demeaning), ("spam", &mut spam)] {
-                // A few words carry no advertising on their own ("+1", "Danke!"); links and
-                // contact details in them are the rules' to find.
-                if head == "spam" && analysis.words.len() < MODEL_SPAM_MIN_WORDS {
-                    continue;
-                }
-                if let Some(head) = model.head(head) {
-                    score.add_model(head.explain(&text, &analysis, 3));
-                }
-            }
-        }
+        let (demeaning, spam) = self.folded_demeaning_and_spam(&text, signals);
         let mut flags = Vec::new();
         if off_topic.score >= self.thresholds.0 {
             flags.push("off_topic");
@@ -215,6 +207,30 @@ impl Assessor {
         }
         let risk = off_topic.score.max(demeaning.score).max(spam.score);
         Assessment { off_topic, demeaning, spam, flags, risk }
+    }
+
+    /// The demeaning and spam scores alone (no article needed).
+    pub fn demeaning_and_spam(&self, body: &str, signals: &Signals) -> (Score, Score) {
+        self.folded_demeaning_and_spam(&fold(body), signals)
+    }
+
+    fn folded_demeaning_and_spam(&self, text: &str, signals: &Signals) -> (Score, Score) {
+        let mut demeaning = self.word_lists(text);
+        let mut spam = self.spam_rules(text, signals);
+        if let Some(model) = &self.model {
+            let analysis = model::analyse(text, demeaning.score, spam.score, model.bits);
+            for (head, score) in [("demeaning", &mut demeaning), ("spam", &mut spam)] {
+                // A few words carry no advertising on their own ("+1", "Danke!"); links and
+                // contact details in them are the rules' to find.
+                if head == "spam" && analysis.words.len() < MODEL_SPAM_MIN_WORDS {
+                    continue;
+                }
+                if let Some(head) = model.head(head) {
+                    score.add_model(head.explain(text, &analysis, 3));
+                }
+            }
+        }
+        (demeaning, spam)
     }
 
     fn off_topic(&self, body: &str, article: &ArticleContext<'_>) -> Score {

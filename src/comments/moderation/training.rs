@@ -151,10 +151,37 @@ impl SplitMix {
 /// words count; the scale is folded into the stored weights, so prediction needs nothing extra.
 pub fn fit(name: &str, rows: &[&[Feature]], labels: &[bool], weights: &[f32], bits: u8, settings: Settings) -> Head {
     let size = 1usize << bits;
-    let mut w = vec![0f32; size];
-    let mut squares = vec![1e-6f32; size];
-    let (mut bias, mut bias_squares) = (0f32, 1e-6f32);
     let ratio = naive_bayes_ratios(rows, labels, size, settings.nb_smoothing);
+    descend(
+        Head { name: name.to_string(), bias: 0.0, weights: vec![0f32; size] },
+        rows,
+        labels,
+        weights,
+        settings,
+        ratio,
+    )
+}
+
+/// Goes on training `start` (a head already trained) on more examples, as a site's own model
+/// does from its moderators' decisions: no new scaling, the same order-fixed AdaGrad.
+pub fn fit_further(start: &Head, rows: &[&[Feature]], labels: &[bool], weights: &[f32], settings: Settings) -> Head {
+    let ratio = vec![1f32; start.weights.len()];
+    descend(start.clone(), rows, labels, weights, settings, ratio)
+}
+
+fn descend(
+    start: Head,
+    rows: &[&[Feature]],
+    labels: &[bool],
+    weights: &[f32],
+    settings: Settings,
+    ratio: Vec<f32>,
+) -> Head {
+    let Head { name, mut bias, weights: mut w } = start;
+    let mut squares = vec![1e-6f32; w.len()];
+    let mut bias_squares = 1e-6f32;
+    // The scale is folded into the weights at the end; a head that goes on starts unscaled.
+    w.iter_mut().zip(&ratio).for_each(|(w, r)| *w /= r);
     let mut order: Vec<usize> = (0..rows.len()).collect();
     let mut random = SplitMix(0x5eed);
     for _ in 0..settings.epochs {
@@ -177,7 +204,7 @@ pub fn fit(name: &str, rows: &[&[Feature]], labels: &[bool], weights: &[f32], bi
         }
     }
     w.iter_mut().zip(&ratio).for_each(|(w, r)| *w *= r);
-    Head { name: name.to_string(), bias, weights: w }
+    Head { name, bias, weights: w }
 }
 
 /// Per feature: |log(share among positives / share among negatives)|, smoothed by `alpha`, at
@@ -459,5 +486,172 @@ impl Rows {
             examples.iter().map(|e| (features(assessor, &e.text, bits), e.clone())).collect::<Vec<_>>()
         };
         Rows { bits, germeval: rows(&data.germeval_train), project: rows(&data.project) }
+    }
+}
+
+/// How a moderator decided on a comment, as a site's training reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    pub comment_id: i64,
+    pub body: String,
+    /// `approved`, `rejected` or `spam`.
+    pub status: String,
+    /// Whether the assessment had flagged the comment off-topic and not demeaning: a rejection
+    /// then most likely was for being off-topic, which says nothing about demeaning language.
+    pub off_topic_only: bool,
+}
+
+impl Decision {
+    /// The labelled example a decision gives: approved is fine, spam is spam, rejected is
+    /// demeaning (unless it was most likely rejected as off-topic: then none).
+    pub fn example(&self, weight: f32) -> Option<Example> {
+        let (demeaning, spam) = match self.status.as_str() {
+            "approved" => (false, false),
+            "spam" => (false, true),
+            "rejected" if !self.off_topic_only => (true, false),
+            _ => return None,
+        };
+        Some(Example { text: self.body.clone(), demeaning, spam: Some(spam), fine: None, weight })
+    }
+
+    /// Every fifth decision (by comment id) is held out to measure the site's model.
+    pub fn held_out(&self) -> bool {
+        self.comment_id % 5 == 0
+    }
+}
+
+/// Fewer decisions than this (or of either kind fewer than [`MIN_OF_EACH`]) teach nothing
+/// reliable; retraining refuses and the current model stays.
+pub const MIN_DECISIONS: usize = 30;
+pub const MIN_OF_EACH: usize = 10;
+
+/// How many decisions of each kind a site has to learn from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    /// Approved comments.
+    pub fine: usize,
+    /// Rejected (as demeaning) or spam.
+    pub bad: usize,
+}
+
+impl Tally {
+    pub fn of(examples: &[Example]) -> Tally {
+        let bad = examples.iter().filter(|e| e.demeaning || e.spam == Some(true)).count();
+        Tally { fine: examples.len() - bad, bad }
+    }
+
+    pub fn total(&self) -> usize {
+        self.fine + self.bad
+    }
+
+    pub fn enough(&self) -> bool {
+        self.total() >= MIN_DECISIONS && self.fine >= MIN_OF_EACH && self.bad >= MIN_OF_EACH
+    }
+
+    /// Why the decisions are not enough to train on, for the command line; `None` when they are.
+    pub fn refusal(&self) -> Option<String> {
+        (!self.enough()).then(|| {
+            format!(
+                "too few decisions to learn from: {} ({} approved, {} rejected or spam); at least {MIN_DECISIONS} \
+                 are needed, with {MIN_OF_EACH} of each kind. The current model stays.",
+                self.total(),
+                self.fine,
+                self.bad
+            )
+        })
+    }
+}
+
+/// A site's own model: `base` trained further on the site's decisions, with the project's own
+/// comments mixed in so it does not forget what it knew.
+pub fn train_site(assessor: &Assessor, base: &Model, site: &[Example], info: ModelInfo) -> anyhow::Result<Model> {
+    let mut examples: Vec<Example> = site.to_vec();
+    examples.extend(project_examples(PROJECT_SET, 1.0)?);
+    let rows: Vec<Vec<Feature>> = examples.iter().map(|e| features(assessor, &e.text, base.bits)).collect();
+    let settings = Settings { epochs: 6, positive_weight: 1.0, ..Settings::default() };
+    let mut heads = Vec::new();
+    for head in &base.heads {
+        let chosen: Vec<usize> =
+            (0..examples.len()).filter(|i| head.name != "spam" || examples[*i].spam.is_some()).collect();
+        let head_rows: Vec<&[Feature]> = chosen.iter().map(|i| rows[*i].as_slice()).collect();
+        let labels: Vec<bool> = chosen
+            .iter()
+            .map(|i| if head.name == "spam" { examples[*i].spam == Some(true) } else { examples[*i].demeaning })
+            .collect();
+        let weights: Vec<f32> = chosen.iter().map(|i| examples[*i].weight).collect();
+        heads.push(fit_further(head, &head_rows, &labels, &weights, settings));
+    }
+    Ok(Model { bits: base.bits, heads, info })
+}
+
+/// The flags as moderators see them (word lists, rules and model together) against the held-out
+/// decisions: (demeaning, spam) counts at the site's thresholds.
+pub fn site_counts(assessor: &Assessor, held_out: &[Example]) -> (Counts, Counts) {
+    let (mut demeaning, mut spam) = (Vec::new(), Vec::new());
+    for e in held_out {
+        let (d, s) = assessor.demeaning_and_spam(&e.text, &super::Signals::default());
+        demeaning.push(d.score);
+        spam.push(s.score);
+    }
+    let (demeaning_threshold, spam_threshold) = assessor.thresholds();
+    let truth_d: Vec<bool> = held_out.iter().map(|e| e.demeaning).collect();
+    let truth_s: Vec<bool> = held_out.iter().map(|e| e.spam == Some(true)).collect();
+    (
+        Counts::from_predictions(&demeaning, &truth_d, demeaning_threshold),
+        Counts::from_predictions(&spam, &truth_s, spam_threshold),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::config::CommentsConfig;
+
+    fn decision(id: i64, body: &str, status: &str) -> Decision {
+        Decision { comment_id: id, body: body.into(), status: status.into(), off_topic_only: false }
+    }
+
+    #[test]
+    fn decisions_become_examples() {
+        assert!(!decision(1, "Danke", "approved").example(1.0).unwrap().demeaning);
+        assert!(decision(1, "Du Knallcharge", "rejected").example(1.0).unwrap().demeaning);
+        assert_eq!(decision(1, "bit.ly/x", "spam").example(1.0).unwrap().spam, Some(true));
+        let off_topic = Decision { off_topic_only: true, ..decision(1, "Bayern gewinnt", "rejected") };
+        assert_eq!(off_topic.example(1.0), None);
+        assert!(decision(10, "", "approved").held_out() && !decision(11, "", "approved").held_out());
+    }
+
+    #[test]
+    fn too_few_decisions_are_refused_with_the_counts() {
+        let few: Vec<Example> = (0..12).filter_map(|i| decision(i, "Danke", "approved").example(1.0)).collect();
+        let message = Tally::of(&few).refusal().unwrap();
+        assert!(message.contains("12 (12 approved, 0 rejected or spam)"), "{message}");
+        let mut enough = few.clone();
+        enough.extend((0..20).filter_map(|i| decision(i, "Depp", "rejected").example(1.0)));
+        assert_eq!(Tally::of(&enough).refusal(), None);
+    }
+
+    /// A word the base model does not know as demeaning is learned from the site's decisions,
+    /// and the same decisions give the same model.
+    #[test]
+    fn a_site_model_learns_its_moderators_word() {
+        let assessor = Assessor::new(&CommentsConfig::default()).unwrap();
+        let base = assessor.model().unwrap();
+        let mut site = Vec::new();
+        for i in 0..40 {
+            site.push(decision(i, &format!("Der Autor ist ein Gurkenhobel, Nummer {i}."), "rejected"));
+            site.push(decision(100 + i, &format!("Der Autor hat gut recherchiert, Nummer {i}."), "approved"));
+        }
+        let examples: Vec<Example> = site.iter().filter_map(|d| d.example(3.0)).collect();
+        let lists = Assessor::word_lists_only(&CommentsConfig::default()).unwrap();
+        let model = train_site(&lists, base, &examples, ModelInfo::default()).unwrap();
+        let text = "Heute wieder ein Gurkenhobel am Werk.";
+        let before = assessor.demeaning_and_spam(text, &super::super::Signals::default()).0.score;
+        let after = assessor.with_model(Arc::new(model.clone())).demeaning_and_spam(text, &Default::default()).0.score;
+        assert!(before < 0.5 && after >= 0.5, "before {before}, after {after}");
+        let again = train_site(&lists, base, &examples, ModelInfo::default()).unwrap();
+        assert!(again.to_bytes() == model.to_bytes());
     }
 }
