@@ -129,7 +129,7 @@ async fn models_page(
 ) -> Result<Response, AppError> {
     let tally = super::learning::tally(app).await.map_err(AppError::Internal)?;
     let models = queries::site_models(&app.db, 20).await?;
-    let built_in = super::moderation::model::Model::built_in();
+    let built_in = super::moderation::model::Model::built_in().map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
     let calibration =
         built_in.info.figures.get("germeval_held_out").and_then(|f| f.get("precision_at")).cloned().unwrap_or_default();
     let body = app

@@ -137,7 +137,7 @@ async fn train(app: &dyn Env, id: i64) -> anyhow::Result<()> {
         ..Default::default()
     };
     let (model, figures) = tokio::task::spawn_blocking(move || -> anyhow::Result<(Model, serde_json::Value)> {
-        let model = training::train_site(&lists, &Model::built_in(), &train, info)?;
+        let model = training::train_site(&lists, &*Model::built_in().map_err(anyhow::Error::msg)?, &train, info)?;
         let before = training::site_counts(&current, &held_out);
         let after = training::site_counts(&current.with_model(Arc::new(model.clone())), &held_out);
         Ok((model, json!({ "before": counts_json(before), "after": counts_json(after) })))

@@ -129,17 +129,19 @@ impl Assessor {
     /// stops here, with its name.
     pub fn new(config: &CommentsConfig) -> anyhow::Result<Assessor> {
         let mut assessor = Assessor::word_lists_only(config)?;
-        let model = if config.model_file.is_empty() {
-            Model::from_bytes(model::BUILT_IN)
-                .map_err(|e| anyhow::anyhow!("the built-in model moderation/model.bin is unreadable: {e}"))?
-        } else {
-            let path = std::path::Path::new(&config.model_file);
-            let bytes = std::fs::read(path)
-                .map_err(|e| anyhow::anyhow!("comments.model_file: cannot read {}: {e}", path.display()))?;
-            Model::from_bytes(&bytes)
-                .map_err(|e| anyhow::anyhow!("comments.model_file: {} is not a usable model: {e}", path.display()))?
-        };
-        assessor.model = Some(Arc::new(model));
+        let model =
+            if config.model_file.is_empty() {
+                Model::built_in()
+                    .map_err(|e| anyhow::anyhow!("the built-in model moderation/model.bin is unreadable: {e}"))?
+            } else {
+                let path = std::path::Path::new(&config.model_file);
+                let bytes = std::fs::read(path)
+                    .map_err(|e| anyhow::anyhow!("comments.model_file: cannot read {}: {e}", path.display()))?;
+                Arc::new(Model::from_bytes(&bytes).map_err(|e| {
+                    anyhow::anyhow!("comments.model_file: {} is not a usable model: {e}", path.display())
+                })?)
+            };
+        assessor.model = Some(model);
         Ok(assessor)
     }
 

@@ -333,8 +333,10 @@ impl Model {
         Ok(Model { bits: header.bits, heads, info: header.info })
     }
 
-    pub fn built_in() -> Model {
-        Model::from_bytes(BUILT_IN).expect("the built-in model (moderation/model.bin) is readable")
+    /// The model built into the binary, read once per process and shared.
+    pub fn built_in() -> Result<std::sync::Arc<Model>, String> {
+        static BUILT: std::sync::OnceLock<Result<std::sync::Arc<Model>, String>> = std::sync::OnceLock::new();
+        BUILT.get_or_init(|| Model::from_bytes(BUILT_IN).map(std::sync::Arc::new)).clone()
     }
 }
 
