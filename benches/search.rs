@@ -10,7 +10,6 @@
 use std::time::Instant;
 
 use newsdesk::articles::model::Article;
-use newsdesk::config::Language;
 use newsdesk::search::index::{SearchIndex, SearchQuery, Sort};
 use newsdesk::search::related;
 
@@ -48,7 +47,7 @@ fn main() -> anyhow::Result<()> {
         let text = corpus.query(corpus.topic_of(q), 1 + q % 3);
         let sort = if q % 5 == 0 { Sort::Newest } else { Sort::Relevance };
         let started = Instant::now();
-        let (found, _) = index.search(&SearchQuery { text, ..Default::default() }, Language::De, sort, 20, 0)?;
+        let (found, _) = index.search(&SearchQuery { text, ..Default::default() }, sort, 20, 0)?;
         latencies.push(started.elapsed());
         hits += found.len();
     }

@@ -190,6 +190,8 @@ search-count = { $count ->
     [one] Ein Treffer
    *[other] { $count } Treffer
 }
+search-corrected = Für „{ $q }“ wurde nichts gefunden.
+search-corrected-to = Ergebnisse für „{ $corrected }“.
 search-none = Zu „{ $q }“ haben wir nichts gefunden.
 search-hint = Versuchen Sie andere oder weniger Wörter, prüfen Sie die Schreibweise, oder stöbern Sie in unseren Themen:
 search-start = Wonach suchen Sie? Geben Sie ein oder mehrere Wörter ein.

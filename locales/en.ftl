@@ -190,6 +190,8 @@ search-count = { $count ->
     [one] One result
    *[other] { $count } results
 }
+search-corrected = Nothing was found for “{ $q }”.
+search-corrected-to = Showing results for “{ $corrected }”.
 search-none = We found nothing for “{ $q }”.
 search-hint = Try other or fewer words, check the spelling, or browse our topics:
 search-start = What are you looking for? Enter one or more words.

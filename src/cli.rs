@@ -605,12 +605,12 @@ fn open_index(config: &Config) -> anyhow::Result<crate::search::index::SearchInd
 }
 
 async fn search(config: Config, text: &str, newest: bool, json: bool) -> anyhow::Result<()> {
-    use crate::search::index::{SearchQuery, Sort};
+    use crate::search::index::{Found, SearchQuery, Sort};
     let db = open(&config).await?;
     let index = open_index(&config)?;
     let sort = if newest { Sort::Newest } else { Sort::Relevance };
     let query = SearchQuery { text: text.to_string(), ..Default::default() };
-    let (ids, total) = index.search(&query, config.site.language, sort, 20, 0)?;
+    let Found { ids, total, corrected } = index.search_or_correct(&query, sort, 20, 0)?;
     let mut found = Vec::new();
     for id in ids {
         if let Some(article) = queries::find_by_id(&db, id).await? {
@@ -622,8 +622,12 @@ async fn search(config: Config, text: &str, newest: bool, json: bool) -> anyhow:
             .iter()
             .map(|a| serde_json::json!({ "slug": a.slug, "title": a.title, "published_at": a.published_at }))
             .collect();
-        outln!("{}", serde_json::to_string_pretty(&serde_json::json!({ "total": total, "results": list }))?)?;
+        let found = serde_json::json!({ "total": total, "corrected": corrected, "results": list });
+        outln!("{}", serde_json::to_string_pretty(&found)?)?;
     } else {
+        if let Some(corrected) = &corrected {
+            outln!("nothing for {text:?}; showing results for {corrected:?}")?;
+        }
         outln!("{total} result(s)")?;
         for a in &found {
             outln!("{:<60} {}", a.slug, a.title)?;

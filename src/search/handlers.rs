@@ -12,11 +12,10 @@ use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
 
-use super::index::{MAX_QUERY, SearchQuery, Sort};
-use super::text::terms;
+use super::index::{Found, MAX_QUERY, SearchQuery, Sort};
+use super::text::{query_terms, terms, word_spans, words};
 use crate::app::App;
 use crate::articles::model::{Article, Slug};
-use crate::config::Language;
 use crate::text::escape_html;
 use crate::text::{day_end, day_start};
 use crate::web::error::AppError;
@@ -130,26 +129,12 @@ fn push_text(out: &mut String, mut text: &str) {
 
 /// A passage of the article around the first word that matches the query, with every
 /// matching word marked.
-pub fn snippet(article: &Article, query_terms: &HashSet<String>, language: Language) -> String {
+pub fn snippet(article: &Article, query_terms: &HashSet<String>) -> String {
     let text = format!("{} {}", article.lead, visible_text(&article.body_html));
-    let spans: Vec<(usize, usize)> = {
-        let mut spans = Vec::new();
-        let mut start = None;
-        for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
-            match (c.is_alphanumeric(), start) {
-                (true, None) => start = Some(i),
-                (false, Some(s)) => {
-                    spans.push((s, i));
-                    start = None;
-                }
-                _ => {}
-            }
-        }
-        spans
-    };
+    let spans = word_spans(&text);
     let matches = |span: &(usize, usize)| {
         let word = &text[span.0..span.1];
-        terms(word, language).first().is_some_and(|t| query_terms.contains(t))
+        terms(word, article.language).first().is_some_and(|t| query_terms.contains(t))
     };
     let first = spans.iter().position(matches).unwrap_or(0);
     let from = first.saturating_sub(12);
@@ -206,27 +191,27 @@ pub async fn search(State(app): State<Arc<App>>, Query(params): Query<Params>) -
         "" => 1,
         p => p.parse::<usize>().ok().filter(|p| (1..=500).contains(p)).ok_or(AppError::BadRequest("bad_page"))?,
     };
-    let language = app.language();
     let query = SearchQuery { text: q.clone(), tag: tag.clone(), from, until };
-    let (ids, total) = if q.is_empty() {
-        (Vec::new(), 0)
+    let Found { ids, total, corrected } = if q.is_empty() {
+        Found::default()
     } else {
-        app.search.search(&query, language, sort, PER_PAGE, (page - 1) * PER_PAGE).map_err(AppError::Internal)?
+        app.search.search_or_correct(&query, sort, PER_PAGE, (page - 1) * PER_PAGE).map_err(AppError::Internal)?
     };
-    let query_terms: HashSet<String> = terms(&q.replace('"', " "), language).into_iter().collect();
+    let shown = corrected.as_deref().unwrap_or(&q);
+    let query_terms: HashSet<String> = words(&shown.replace('"', " ")).flat_map(|w| query_terms(&w)).collect();
     let now = app.now();
     let mut hits = Vec::new();
     for id in ids {
         // The index may trail the database by a moment: show only what is live now.
         if let Some(article) = crate::articles::queries::find_by_id(&app.db, id).await?.filter(|a| a.is_live(now)) {
-            let snippet = snippet(&article, &query_terms, language);
+            let snippet = snippet(&article, &query_terms);
             hits.push(Hit { article, snippet });
         }
     }
     let pages = total.max(1).div_ceil(PER_PAGE);
     let filters = form_urlencoded::Serializer::new(String::new())
         .extend_pairs([
-            ("q", q.as_str()),
+            ("q", shown),
             ("tag", tag.as_deref().unwrap_or_default()),
             ("from", from_raw.trim()),
             ("to", to_raw.trim()),
@@ -238,6 +223,7 @@ pub async fn search(State(app): State<Arc<App>>, Query(params): Query<Params>) -
             "search/results.html",
             context! {
                 q => q,
+                corrected => corrected,
                 hits => Serde(hits),
                 total => total,
                 page => page,

@@ -6,6 +6,14 @@
 //! similarity engine shares the same morphology. tantivy keeps the postings, positions (for
 //! phrases) and BM25 scores.
 //!
+//! Each article is analysed in its own language; a query is analysed in every language the
+//! site can publish in, and a word matches any of its readings, so an English reader finds the
+//! English articles of a German site and the other way round. German compounds are split
+//! ([`super::compounds`]): their parts go to a field of their own, so "Tennis" finds
+//! "Tennisturnier", and a compound in a query also matches texts that use all its parts. The
+//! places of the dateline are searchable. A query that finds nothing gets a correction of one
+//! letter per word from the words the articles use ([`SearchIndex::suggest`]).
+//!
 //! The index is derived data in `{data_dir}/search-v{SCHEMA_VERSION}`: a missing index, or one
 //! of an older schema, is built anew from the database. Each node keeps its own index up to
 //! date from the change log (`follower`), and `newsdesk reindex` rebuilds it whole.
@@ -25,16 +33,20 @@ use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, 
 
 use super::related::{Profile, RelatedCache, encode_counts};
 use super::similarity::{Corpus, Vector, article_text, count_terms};
-use super::text::terms;
+use super::text::{
+    LANGUAGES, compound_halves, compound_terms, is_stop_word, one_edit, place_terms, query_terms, terms, word_spans,
+    words,
+};
 use crate::articles::model::Article;
-use crate::config::Language;
 
 /// Bump when the fields change: the index is then rebuilt by itself.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 /// tantivy's smallest writer budget; a writer lives only for one update.
 const WRITER_MEMORY: usize = 15_000_000;
 /// Longest query taken, in characters.
 pub const MAX_QUERY: usize = 200;
+/// Words of a query looked up; a longer query is cut.
+const MAX_QUERY_WORDS: usize = 32;
 /// Terms of an article's vector kept in the index for the similarity engine.
 const VECTOR_TERMS: usize = 100;
 
@@ -46,6 +58,14 @@ pub(super) struct Fields {
     pub body: Field,
     pub tags: Field,
     pub authors: Field,
+    /// The places of the dateline, in every spelling of their umlauts ("duesseldorf",
+    /// "dusseldorf").
+    pub places: Field,
+    /// The terms of the parts of the German compounds in title, lead, body and tags.
+    pub parts: Field,
+    /// The words of the article as written (lower case, not stemmed), once each: what a
+    /// misspelt query is corrected to.
+    pub words: Field,
     /// The article's TF-IDF vector, see [`super::related`].
     pub vector: Field,
 }
@@ -73,6 +93,16 @@ pub enum Sort {
     Newest,
 }
 
+/// One page of results.
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    pub ids: Vec<i64>,
+    /// How many results there are in all.
+    pub total: usize,
+    /// The corrected spelling searched for instead, when the query as written found nothing.
+    pub corrected: Option<String>,
+}
+
 /// A parsed search: terms every result must have, phrases, and filters.
 #[derive(Debug, Clone, Default)]
 pub struct SearchQuery {
@@ -97,7 +127,10 @@ fn schema() -> (Schema, Fields) {
         title: builder.add_text_field("title", analysed.clone()),
         body: builder.add_text_field("body", analysed.clone()),
         tags: builder.add_text_field("tags", analysed.clone()),
-        authors: builder.add_text_field("authors", analysed),
+        authors: builder.add_text_field("authors", analysed.clone()),
+        places: builder.add_text_field("places", analysed.clone()),
+        parts: builder.add_text_field("parts", analysed),
+        words: builder.add_text_field("words", STRING),
         vector: builder.add_bytes_field("vector", STORED),
     };
     (builder.build(), fields)
@@ -158,7 +191,9 @@ impl SearchIndex {
     /// The terms that set the article apart most, with their counts, for the similarity
     /// engine: which ones are kept depends on the corpus of the day, their weights do not.
     fn kept_terms(&self, article: &Article, corpus: Option<&Corpus>) -> Vec<(String, u32)> {
-        let compared = terms(&article_text(article), article.language);
+        let text = article_text(article);
+        let mut compared = terms(&text, article.language);
+        compared.extend(compound_terms(&text, article.language));
         let vector = match corpus {
             Some(corpus) => Vector::from_terms(&compared, corpus),
             None => Vector::from_terms(&compared, &self.corpus_for(&compared)),
@@ -187,16 +222,28 @@ impl SearchIndex {
         let language = article.language;
         let kept = self.kept_terms(article, corpus);
         let kept: Vec<(&str, u32)> = kept.iter().map(|(t, n)| (t.as_str(), *n)).collect();
+        let body = format!("{} {}", article.lead, article.body_md);
+        let tags = article.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(" ");
+        let places = article.places.join(" ");
         let mut document = doc!(
             f.id => article.id as u64,
             f.published => article.published_at.unwrap_or(0),
             f.title => terms(&article.title, language).join(" "),
-            f.body => terms(&format!("{} {}", article.lead, article.body_md), language).join(" "),
-            f.tags => terms(&article.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(" "), language).join(" "),
+            f.body => terms(&body, language).join(" "),
+            f.tags => terms(&tags, language).join(" "),
             f.authors => terms(&article.authors.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(" "), language).join(" "),
+            f.places => place_terms(&places).join(" "),
+            f.parts => compound_terms(&format!("{} {body} {tags}", article.title), language).join(" "),
         );
         for tag in &article.tags {
             document.add_text(f.tag, &tag.slug);
+        }
+        let mut written: Vec<String> =
+            words(&format!("{} {body} {tags} {places}", article.title)).filter(|w| w.chars().count() >= 3).collect();
+        written.sort_unstable();
+        written.dedup();
+        for word in written {
+            document.add_text(f.words, &word);
         }
         document.add_bytes(f.vector, &encode_counts(&kept));
         document
@@ -273,8 +320,9 @@ impl SearchIndex {
     }
 
     /// Builds the tantivy query. Quoted parts are phrases; every other word must occur in some
-    /// field (title weighs most). Words that analyse to nothing (stop words) are dropped.
-    fn build_query(&self, query: &SearchQuery, language: Language) -> Option<Box<dyn Query>> {
+    /// field (title weighs most) in one of its readings (see [`query_terms`]), or, for a
+    /// compound, all its parts must. Words that analyse to nothing (stop words) are dropped.
+    fn build_query(&self, query: &SearchQuery) -> Option<Box<dyn Query>> {
         let f = &self.fields;
         let text: String = query.text.chars().take(MAX_QUERY).collect();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -283,27 +331,22 @@ impl SearchIndex {
         let closed = parts.len() % 2 == 1;
         for (i, part) in parts.iter().enumerate() {
             let is_phrase = i % 2 == 1 && (closed || i + 1 < parts.len());
-            let part_terms = terms(part, language);
-            if is_phrase && part_terms.len() > 1 {
-                let phrase = |field: Field| -> Box<dyn Query> {
-                    Box::new(PhraseQuery::new(part_terms.iter().map(|t| Term::from_field_text(field, t)).collect()))
-                };
-                clauses.push((Occur::Must, Box::new(BooleanQuery::union(vec![phrase(f.title), phrase(f.body)]))));
+            if is_phrase && terms(part, LANGUAGES[0]).len() > 1 {
+                let mut readings: Vec<Box<dyn Query>> = Vec::new();
+                for language in LANGUAGES {
+                    let phrase_terms = terms(part, language);
+                    for field in [f.title, f.body] {
+                        let phrase = phrase_terms.iter().map(|t| Term::from_field_text(field, t)).collect();
+                        readings.push(Box::new(PhraseQuery::new(phrase)));
+                    }
+                }
+                clauses.push((Occur::Must, Box::new(BooleanQuery::union(readings))));
                 continue;
             }
-            for term in part_terms {
-                let field_query = |field: Field, boost: f32| -> Box<dyn Query> {
-                    let q =
-                        TermQuery::new(Term::from_field_text(field, &term), IndexRecordOption::WithFreqsAndPositions);
-                    Box::new(BoostQuery::new(Box::new(q), boost))
-                };
-                let any_field = BooleanQuery::union(vec![
-                    field_query(f.title, 3.0),
-                    field_query(f.tags, 2.0),
-                    field_query(f.body, 1.0),
-                    field_query(f.authors, 1.0),
-                ]);
-                clauses.push((Occur::Must, Box::new(any_field)));
+            for word in words(part).take(MAX_QUERY_WORDS) {
+                if let Some(matches) = self.word_query(&word) {
+                    clauses.push((Occur::Must, matches));
+                }
             }
         }
         if clauses.is_empty() {
@@ -325,16 +368,113 @@ impl SearchIndex {
         Some(Box::new(BooleanQuery::new(clauses)))
     }
 
+    /// What one query word matches: any of its readings in any field, or, when it is a German
+    /// compound, both its halves (weighing less).
+    fn word_query(&self, word: &str) -> Option<Box<dyn Query>> {
+        let f = &self.fields;
+        let readings = query_terms(word);
+        if readings.is_empty() {
+            return None;
+        }
+        let field_query = |field: Field, term: &str, boost: f32| -> Box<dyn Query> {
+            let q = TermQuery::new(Term::from_field_text(field, term), IndexRecordOption::WithFreqs);
+            Box::new(BoostQuery::new(Box::new(q), boost))
+        };
+        let fields = [(f.title, 3.0), (f.tags, 2.0), (f.places, 2.0), (f.body, 1.0), (f.authors, 1.0), (f.parts, 0.5)];
+        let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
+        for term in &readings {
+            for (field, boost) in fields {
+                alternatives.push(field_query(field, term, boost));
+            }
+        }
+        if let Some((modifier, head)) = compound_halves(&word.to_lowercase()) {
+            let mut both: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for half in [modifier, head] {
+                let mut any: Vec<Box<dyn Query>> = Vec::new();
+                for term in query_terms(&half) {
+                    for field in [f.title, f.tags, f.body, f.parts] {
+                        any.push(field_query(field, &term, 0.5));
+                    }
+                }
+                if any.is_empty() {
+                    break;
+                }
+                both.push((Occur::Must, Box::new(BooleanQuery::union(any))));
+            }
+            if both.len() == 2 {
+                alternatives.push(Box::new(BooleanQuery::new(both)));
+            }
+        }
+        Some(Box::new(BooleanQuery::union(alternatives)))
+    }
+
+    /// A spelling of `text` with each word that no article uses replaced by the most used word
+    /// one letter away (words of five letters or more; "Tenisturnier" → "Tennisturnier"), for
+    /// a query that found nothing; `None` when there is nothing to correct.
+    pub fn suggest(&self, text: &str) -> Option<String> {
+        let searcher = self.reader.searcher();
+        let used = |word: &str| searcher.doc_freq(&Term::from_field_text(self.fields.words, word)).unwrap_or(0);
+        let text: String = text.chars().take(MAX_QUERY).collect();
+        let mut changed = false;
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for (start, end) in word_spans(&text).into_iter().take(MAX_QUERY_WORDS) {
+            out.push_str(&text[at..start]);
+            at = end;
+            let written = &text[start..end];
+            let word = written.to_lowercase();
+            if word.chars().count() < 5 || is_stop_word(&word) || used(&word) > 0 {
+                out.push_str(written);
+                continue;
+            }
+            let best = one_edit(&word)
+                .into_iter()
+                .map(|candidate| (used(&candidate), candidate))
+                .filter(|(n, _)| *n > 0)
+                .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+            match best {
+                Some((_, correction)) => {
+                    changed = true;
+                    out.push_str(&like_case(&correction, written));
+                }
+                None => out.push_str(written),
+            }
+        }
+        out.push_str(&text[at..]);
+        changed.then_some(out)
+    }
+
+    /// As [`SearchIndex::search`]; a query that finds nothing is corrected by
+    /// [`SearchIndex::suggest`] and the correction's results are returned with it.
+    pub fn search_or_correct(
+        &self,
+        query: &SearchQuery,
+        sort: Sort,
+        limit: usize,
+        offset: usize,
+    ) -> anyhow::Result<Found> {
+        let (ids, total) = self.search(query, sort, limit, offset)?;
+        if total == 0
+            && let Some(suggestion) = self.suggest(&query.text)
+        {
+            let corrected = SearchQuery { text: suggestion, ..query.clone() };
+            let (ids, total) = self.search(&corrected, sort, limit, offset)?;
+            if total > 0 {
+                return Ok(Found { ids, total, corrected: Some(corrected.text) });
+            }
+        }
+        Ok(Found { ids, total, corrected: None })
+    }
+
     /// The ids of one page of results and the number of all results.
     pub fn search(
         &self,
         query: &SearchQuery,
-        language: Language,
         sort: Sort,
         limit: usize,
         offset: usize,
     ) -> anyhow::Result<(Vec<i64>, usize)> {
-        let Some(built) = self.build_query(query, language) else { return Ok((Vec::new(), 0)) };
+        let Some(built) = self.build_query(query) else { return Ok((Vec::new(), 0)) };
         let searcher = self.reader.searcher();
         let addresses: Vec<DocAddress> = match sort {
             Sort::Relevance => {
@@ -356,5 +496,14 @@ impl SearchIndex {
             }
         }
         Ok((ids, total))
+    }
+}
+
+/// `word` with the first letter in upper case when `like`'s is.
+fn like_case(word: &str, like: &str) -> String {
+    let mut chars = word.chars();
+    match (chars.next(), like.chars().next().is_some_and(char::is_uppercase)) {
+        (Some(first), true) => first.to_uppercase().chain(chars).collect(),
+        _ => word.to_string(),
     }
 }

@@ -1,6 +1,7 @@
 //! Search and similarity: full-text search with tantivy (`index`), the similarity engine
 //! (`similarity`, `related`) and the text analysis they share (`text`).
 
+pub mod compounds;
 pub mod handlers;
 pub mod index;
 pub mod related;

@@ -3,9 +3,10 @@
 //! Each indexed article stores its heaviest terms (by TF-IDF when it was indexed) with how
 //! often it uses them, and its tags. To find the articles most related to one, its heaviest
 //! terms and tags go to tantivy as one weighted query, which picks the candidates sharing the
-//! most; only those are scored exactly: cosine of their TF-IDF vectors, weighed with today's
-//! document frequencies, plus a bonus for shared tags (as YARPP weighs titles, bodies and
-//! taxonomies). Nothing grows in memory with the number of articles; document frequencies and
+//! most; only those are scored exactly: cosine of their TF-IDF vectors (sublinear term
+//! frequency, German compounds' parts counted too), weighed with today's document frequencies,
+//! raised by a share for each shared tag. Ties go to the older id, and sums run in term
+//! order, so the same index gives the same lists in every process. Nothing grows in memory with the number of articles; document frequencies and
 //! finished lists are kept until the index changes.
 
 use std::collections::HashMap;
@@ -21,10 +22,15 @@ use crate::articles::model::Article;
 use crate::articles::queries;
 use crate::db::Db;
 
-/// Each shared tag adds this much to the text similarity, for at most three tags.
-pub const TAG_WEIGHT: f64 = 0.1;
-/// Below this score an article is not related enough to show.
-pub const MIN_RELATED: f64 = 0.05;
+/// Each shared tag raises the text similarity by this share, for at most three tags: tags
+/// strengthen what the texts share and never stand in for it (two articles tagged "KI" about
+/// ransomware and sepsis stay unrelated).
+pub const TAG_WEIGHT: f64 = 0.2;
+/// The floor of what is related: below this score an article is not shown under another. Low
+/// enough that an archive with articles on the same subject fills the list of five (on the
+/// evaluation set every article's list is full), high enough that a list is never padded
+/// with articles sharing only a word or two of little weight.
+pub const MIN_RELATED: f64 = 0.02;
 /// An article published later counts as "similar news" to this one from this score on.
 pub const MIN_SIMILAR: f64 = 0.12;
 /// The heaviest terms of an article that go into the candidate query.
@@ -53,7 +59,7 @@ impl Profile {
     /// Text similarity of two vectors plus the bonus for the tags the profiles share.
     pub fn score(&self, vector: &Vector, other: &Profile, other_vector: &Vector) -> f64 {
         let shared = self.tags.iter().filter(|t| other.tags.contains(t)).count().min(3);
-        vector.cosine(other_vector) + TAG_WEIGHT * shared as f64
+        vector.cosine(other_vector) * (1.0 + TAG_WEIGHT * shared as f64)
     }
 }
 
@@ -109,7 +115,9 @@ pub enum Among {
 /// Document frequencies and related lists of one index generation.
 #[derive(Debug, Default)]
 pub struct RelatedCache {
-    generation: u64,
+    /// The generation of the index these were read from; `None` before the first read (a
+    /// reader's first generation is 0, and must not find an empty corpus taken for its own).
+    generation: Option<u64>,
     corpus: Corpus,
     lists: HashMap<(i64, usize), Scored>,
 }
@@ -119,10 +127,10 @@ impl SearchIndex {
     fn cache(&self, searcher: &Searcher) -> parking_lot::MutexGuard<'_, RelatedCache> {
         let generation = searcher.generation().generation_id();
         let mut cache = self.related_cache.lock();
-        if cache.generation != generation {
+        if cache.generation != Some(generation) {
             let documents = u32::try_from(searcher.num_docs()).unwrap_or(u32::MAX);
             *cache = RelatedCache {
-                generation,
+                generation: Some(generation),
                 corpus: Corpus::from_counts(documents, HashMap::new()),
                 lists: HashMap::new(),
             };
@@ -257,7 +265,7 @@ impl SearchIndex {
             .map(|m| (m.id, m.score))
             .collect();
         let mut cache = self.related_cache.lock();
-        if cache.generation == generation {
+        if cache.generation == Some(generation) {
             cache.lists.insert((id, n), found.clone());
         }
         Ok(found)

@@ -73,7 +73,8 @@ impl Corpus {
 
     /// Inverse document frequency, smoothed so unseen terms weigh most but stay finite.
     pub fn idf(&self, term: &str) -> f64 {
-        let df = f64::from(self.doc_freq.get(term).copied().unwrap_or(0));
+        // Never more documents with the term than documents: the idf stays at 1 or above.
+        let df = f64::from(self.doc_freq.get(term).copied().unwrap_or(0).min(self.docs));
         ((1.0 + f64::from(self.docs)) / (1.0 + df)).ln() + 1.0
     }
 
@@ -82,10 +83,11 @@ impl Corpus {
     }
 }
 
-/// A text as weighted terms, scaled to length 1.
+/// A text as weighted terms, scaled to length 1. Terms are kept in order, so every sum over
+/// them adds in the same order and the same texts always give the same scores.
 #[derive(Debug, Clone, Default)]
 pub struct Vector {
-    weights: HashMap<String, f64>,
+    weights: Vec<(String, f64)>,
 }
 
 impl Vector {
@@ -96,11 +98,19 @@ impl Vector {
 
     /// The vector of terms with how often each occurs.
     pub fn from_counts<'a>(counts: impl Iterator<Item = (&'a str, u32)>, corpus: &Corpus) -> Vector {
-        let mut weights: HashMap<String, f64> =
+        let mut weights: Vec<(String, f64)> =
             counts.map(|(t, n)| (t.to_string(), (1.0 + f64::from(n).ln()) * corpus.idf(t))).collect();
-        let norm = weights.values().map(|w| w * w).sum::<f64>().sqrt();
+        weights.sort_by(|a, b| a.0.cmp(&b.0));
+        weights.dedup_by(|b, a| {
+            let same = a.0 == b.0;
+            if same {
+                a.1 = a.1.max(b.1);
+            }
+            same
+        });
+        let norm = weights.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
         if norm > 0.0 {
-            weights.values_mut().for_each(|w| *w /= norm);
+            weights.iter_mut().for_each(|(_, w)| *w /= norm);
         }
         Vector { weights }
     }
@@ -123,16 +133,38 @@ impl Vector {
 
     /// Cosine similarity, 0 (nothing shared) to 1 (the same terms in the same proportions).
     pub fn cosine(&self, other: &Vector) -> f64 {
-        let (small, large) = if self.weights.len() <= other.weights.len() { (self, other) } else { (other, self) };
-        small.weights.iter().filter_map(|(t, w)| large.weights.get(t).map(|v| w * v)).sum()
+        self.shared(other).map(|(_, w)| w).sum()
+    }
+
+    /// The terms both vectors have, with the product of their weights, in term order.
+    fn shared<'a>(&'a self, other: &'a Vector) -> impl Iterator<Item = (&'a str, f64)> + 'a {
+        let (mut mine, mut theirs) = (self.weights.iter().peekable(), other.weights.iter().peekable());
+        std::iter::from_fn(move || {
+            loop {
+                let (a, b) = (mine.peek()?, theirs.peek()?);
+                match a.0.cmp(&b.0) {
+                    std::cmp::Ordering::Less => {
+                        mine.next();
+                    }
+                    std::cmp::Ordering::Greater => {
+                        theirs.next();
+                    }
+                    std::cmp::Ordering::Equal => {
+                        let found = (a.0.as_str(), a.1 * b.1);
+                        mine.next();
+                        theirs.next();
+                        return Some(found);
+                    }
+                }
+            }
+        })
     }
 
     /// The terms both vectors have, heaviest first: the reasons behind a similarity.
     pub fn shared_terms(&self, other: &Vector, limit: usize) -> Vec<String> {
-        let mut shared: Vec<(&String, f64)> =
-            self.weights.iter().filter_map(|(t, w)| other.weights.get(t).map(|v| (t, w * v))).collect();
-        shared.sort_by(|a, b| b.1.total_cmp(&a.1));
-        shared.into_iter().take(limit).map(|(t, _)| t.clone()).collect()
+        let mut shared: Vec<(&str, f64)> = self.shared(other).collect();
+        shared.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+        shared.into_iter().take(limit).map(|(t, _)| t.to_string()).collect()
     }
 }
 

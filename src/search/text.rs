@@ -395,15 +395,208 @@ fn umlauts(word: &str) -> String {
 /// Index terms of `text`: words without stop words, stemmed for `language`, then folded.
 /// Numbers of fewer than three digits are dropped; they rarely name a topic.
 pub fn terms(text: &str, language: Language) -> Vec<String> {
-    words(text)
-        .filter(|w| !is_stop_word(w))
-        .filter(|w| w.chars().count() > 1)
-        .filter(|w| !(w.len() < 3 && w.bytes().all(|b| b.is_ascii_digit())))
-        .map(|w| match language {
-            Language::De => fold(&GERMAN.stem(&umlauts(&w))),
-            Language::En => fold(&ENGLISH.stem(&w)),
+    words(text).filter(|w| is_term(w)).map(|w| stem(&w, language)).collect()
+}
+
+/// Whether a lower-case word becomes a term: not a stop word, not one letter, not a number of
+/// fewer than three digits.
+fn is_term(word: &str) -> bool {
+    !is_stop_word(word) && word.chars().count() > 1 && !(word.len() < 3 && word.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The term of one lower-case word.
+fn stem(word: &str, language: Language) -> String {
+    match language {
+        Language::De => fold(&GERMAN.stem(&umlauts(word))),
+        Language::En => fold(&ENGLISH.stem(word)),
+    }
+}
+
+/// Where the words of `text` are: byte ranges of its runs of letters and digits.
+pub fn word_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                spans.push((s, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    spans
+}
+
+/// Every lower-case word one edit away from `word`: a letter left out, added, replaced, or two
+/// neighbours swapped. Letters added or put in are those of German and English words.
+pub fn one_edit(word: &str) -> Vec<String> {
+    const LETTERS: &str = "abcdefghijklmnopqrstuvwxyzäöüß";
+    let chars: Vec<char> = word.chars().collect();
+    let joined = |parts: &[char]| parts.iter().collect::<String>();
+    let mut found = Vec::with_capacity(chars.len() * 2 * LETTERS.len());
+    for i in 0..=chars.len() {
+        for letter in LETTERS.chars() {
+            let mut added = chars.clone();
+            added.insert(i, letter);
+            found.push(joined(&added));
+            if i < chars.len() && chars[i] != letter {
+                let mut replaced = chars.clone();
+                replaced[i] = letter;
+                found.push(joined(&replaced));
+            }
+        }
+        if i < chars.len() {
+            let mut dropped = chars.clone();
+            dropped.remove(i);
+            found.push(joined(&dropped));
+        }
+        if i + 1 < chars.len() && chars[i] != chars[i + 1] {
+            let mut swapped = chars.clone();
+            swapped.swap(i, i + 1);
+            found.push(joined(&swapped));
+        }
+    }
+    found.sort_unstable();
+    found.dedup();
+    found
+}
+
+/// Places with names of their own in German and English (all lower case): a dateline
+/// "Köln" is found by "Cologne" too.
+const EXONYMS: &[&[&str]] = &[
+    &["köln", "cologne"],
+    &["münchen", "munich"],
+    &["nürnberg", "nuremberg"],
+    &["hannover", "hanover"],
+    &["braunschweig", "brunswick"],
+    &["bayern", "bavaria"],
+    &["sachsen", "saxony"],
+    &["hessen", "hesse"],
+    &["thüringen", "thuringia"],
+    &["wien", "vienna"],
+    &["zürich", "zurich"],
+    &["genf", "geneva"],
+    &["luxemburg", "luxembourg"],
+    &["brüssel", "brussels"],
+    &["prag", "prague"],
+    &["warschau", "warsaw"],
+    &["krakau", "krakow", "kraków"],
+    &["danzig", "gdansk", "gdańsk"],
+    &["breslau", "wroclaw", "wrocław"],
+    &["kiew", "kyiv", "kiev"],
+    &["moskau", "moscow"],
+    &["rom", "rome"],
+    &["mailand", "milan"],
+    &["venedig", "venice"],
+    &["neapel", "naples"],
+    &["florenz", "florence"],
+    &["lissabon", "lisbon"],
+    &["athen", "athens"],
+    &["kopenhagen", "copenhagen"],
+    &["belgrad", "belgrade"],
+    &["bukarest", "bucharest"],
+    &["peking", "beijing"],
+];
+
+/// The terms of a dateline's places, in every spelling readers type them: as written, with
+/// umlauts as ae/oe/ue (the usual folding), with umlauts as plain vowels ("Dusseldorf"), and
+/// by their other language's name ("Cologne").
+pub fn place_terms(places: &str) -> Vec<String> {
+    let plain: String = places
+        .chars()
+        .flat_map(|c| match c {
+            'ä' | 'Ä' => vec!['a'],
+            'ö' | 'Ö' => vec!['o'],
+            'ü' | 'Ü' => vec!['u'],
+            'ß' => vec!['s', 's'],
+            c => vec![c],
         })
-        .collect()
+        .collect();
+    let named: Vec<String> = words(places)
+        .flat_map(|w| {
+            let group = EXONYMS.iter().find(|names| names.contains(&w.as_str()));
+            group.map(|names| names.iter().map(|n| n.to_string()).collect()).unwrap_or_else(|| vec![w])
+        })
+        .collect();
+    let mut found: Vec<String> = named.iter().cloned().chain(words(&plain)).flat_map(|w| query_terms(&w)).collect();
+    found.sort_unstable();
+    found.dedup();
+    found
+}
+
+/// The two halves of a German compound ("krankenhausreform": "krankenhaus", "reform").
+pub fn compound_halves(word: &str) -> Option<(String, String)> {
+    let dictionary = super::compounds::german()?;
+    dictionary.halves(word).or_else(|| {
+        let written = umlauts(word);
+        if written == word { None } else { dictionary.halves(&written) }
+    })
+}
+
+/// Every language an article can be written in: a query is analysed in each.
+pub const LANGUAGES: [Language; 2] = [Language::De, Language::En];
+
+/// The terms one query word may stand for: its term in each language (one when they agree);
+/// empty for stop words.
+pub fn query_terms(word: &str) -> Vec<String> {
+    let word = word.to_lowercase();
+    if !is_term(&word) {
+        return Vec::new();
+    }
+    let mut found: Vec<String> = LANGUAGES.iter().map(|l| stem(&word, *l)).collect();
+    found.dedup();
+    found
+}
+
+/// The terms of the parts of `text`'s German compounds ("Tennisturnier" gives "tennis" and
+/// "turni"), each once; nothing for English, whose compounds are written apart.
+pub fn compound_terms(text: &str, language: Language) -> Vec<String> {
+    if language != Language::De {
+        return Vec::new();
+    }
+    let mut found: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for word in words(text) {
+        if word.chars().count() < 8 || !seen.insert(word.clone()) || !is_term(&word) {
+            continue;
+        }
+        for part in compound_parts(&word) {
+            if is_term(&part) {
+                found.push(stem(&part, Language::De));
+            }
+        }
+    }
+    found.sort_unstable();
+    found.dedup();
+    found
+}
+
+/// The parts of one lower-case German word (see [`super::compounds`]), remembered: an archive
+/// repeats its words, and a rebuild splits each only once.
+pub fn compound_parts(word: &str) -> Vec<String> {
+    static SPLITS: LazyLock<parking_lot::Mutex<std::collections::HashMap<String, Vec<String>>>> =
+        LazyLock::new(Default::default);
+    const REMEMBERED: usize = 200_000;
+    let Some(dictionary) = super::compounds::german() else { return Vec::new() };
+    if let Some(parts) = SPLITS.lock().get(word) {
+        return parts.clone();
+    }
+    // "Sicherheitsluecke" is "Sicherheitslücke", but "Steuerreform" has no "ü".
+    let mut parts = dictionary.split(word);
+    if parts.is_empty() {
+        let written = umlauts(word);
+        if written != word {
+            parts = dictionary.split(&written);
+        }
+    }
+    let mut splits = SPLITS.lock();
+    if splits.len() >= REMEMBERED {
+        splits.clear();
+    }
+    splits.insert(word.to_string(), parts.clone());
+    parts
 }
 
 #[cfg(test)]

@@ -193,13 +193,13 @@ async fn related_articles_and_similar_feed_follow_the_topic(t: TestApp) {
         related[first..].starts_with("<li><a href=\"/news/studie-zu-pflegerobotern"),
         "the other care-robot article comes first: {related}"
     );
-    // The demo has four robot articles: the other three are related, nothing else is close
-    // enough to pad the list.
-    assert_eq!(related.matches("<li>").count(), 3, "the robot articles: {related}");
-    assert!(
-        related.contains("/news/roboterarm-lernt") && related.contains("/news/hamburg-erlaubt-lieferrobotern"),
-        "{related}"
-    );
+    // The demo has four robot articles: the other three are in the list, which is filled to
+    // five with what is nearest after them (the articles on language models, both "KI").
+    let links: Vec<&str> = related.split("<li><a href=\"/news/").skip(1).collect();
+    assert_eq!(links.len(), 5, "a full list: {related}");
+    for robots in ["studie-zu-pflegerobotern", "roboterarm-lernt", "hamburg-erlaubt-lieferrobotern"] {
+        assert!(links.iter().any(|l| l.starts_with(robots)), "{robots} in the list: {related}");
+    }
     assert!(!related.contains("pflegeroboter-im-praxistest-augsburg"), "not itself");
 
     let response = t.get("/news/pflegeroboter-im-praxistest-augsburg/similar/feed").await;
