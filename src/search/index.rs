@@ -190,10 +190,10 @@ impl SearchIndex {
 
     /// The terms that set the article apart most, with their counts, for the similarity
     /// engine: which ones are kept depends on the corpus of the day, their weights do not.
-    fn kept_terms(&self, article: &Article, corpus: Option<&Corpus>) -> Vec<(String, u32)> {
-        let text = article_text(article);
-        let mut compared = terms(&text, article.language);
-        compared.extend(compound_terms(&text, article.language));
+    /// `parts` are the terms of the article's compounds' parts ([`compound_terms`]).
+    fn kept_terms(&self, article: &Article, parts: &[String], corpus: Option<&Corpus>) -> Vec<(String, u32)> {
+        let mut compared = terms(&article_text(article), article.language);
+        compared.extend_from_slice(parts);
         let vector = match corpus {
             Some(corpus) => Vector::from_terms(&compared, corpus),
             None => Vector::from_terms(&compared, &self.corpus_for(&compared)),
@@ -213,18 +213,19 @@ impl SearchIndex {
             id: article.id,
             published_at: article.published_at.unwrap_or(0),
             tags: article.tags.iter().map(|t| t.slug.clone()).collect(),
-            counts: self.kept_terms(article, None),
+            counts: self.kept_terms(article, &compound_terms(&searched_text(article), article.language), None),
         }
     }
 
     fn document(&self, article: &Article, corpus: Option<&Corpus>) -> TantivyDocument {
         let f = &self.fields;
         let language = article.language;
-        let kept = self.kept_terms(article, corpus);
-        let kept: Vec<(&str, u32)> = kept.iter().map(|(t, n)| (t.as_str(), *n)).collect();
         let body = format!("{} {}", article.lead, article.body_md);
         let tags = article.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(" ");
         let places = article.places.join(" ");
+        let parts = compound_terms(&searched_text(article), language);
+        let kept = self.kept_terms(article, &parts, corpus);
+        let kept: Vec<(&str, u32)> = kept.iter().map(|(t, n)| (t.as_str(), *n)).collect();
         let mut document = doc!(
             f.id => article.id as u64,
             f.published => article.published_at.unwrap_or(0),
@@ -233,7 +234,7 @@ impl SearchIndex {
             f.tags => terms(&tags, language).join(" "),
             f.authors => terms(&article.authors.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(" "), language).join(" "),
             f.places => place_terms(&places).join(" "),
-            f.parts => compound_terms(&format!("{} {body} {tags}", article.title), language).join(" "),
+            f.parts => parts.join(" "),
         );
         for tag in &article.tags {
             document.add_text(f.tag, &tag.slug);
@@ -497,6 +498,13 @@ impl SearchIndex {
         }
         Ok((ids, total))
     }
+}
+
+/// Title, lead, body and tags: the text whose compounds are split (each part counts once, so
+/// this serves the similarity engine too, which reads the title twice).
+fn searched_text(article: &Article) -> String {
+    let tags: Vec<&str> = article.tags.iter().map(|t| t.name.as_str()).collect();
+    format!("{} {} {} {}", article.title, article.lead, article.body_md, tags.join(" "))
 }
 
 /// `word` with the first letter in upper case when `like`'s is.

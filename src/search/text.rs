@@ -529,10 +529,7 @@ pub fn place_terms(places: &str) -> Vec<String> {
 /// The two halves of a German compound ("krankenhausreform": "krankenhaus", "reform").
 pub fn compound_halves(word: &str) -> Option<(String, String)> {
     let dictionary = super::compounds::german()?;
-    dictionary.halves(word).or_else(|| {
-        let written = umlauts(word);
-        if written == word { None } else { dictionary.halves(&written) }
-    })
+    as_written(word, |w| dictionary.halves(w))
 }
 
 /// Every language an article can be written in: a query is analysed in each.
@@ -559,13 +556,8 @@ pub fn compound_terms(text: &str, language: Language) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for word in words(text) {
-        if word.chars().count() < 8 || !seen.insert(word.clone()) || !is_term(&word) {
-            continue;
-        }
-        for part in compound_parts(&word) {
-            if is_term(&part) {
-                found.push(stem(&part, Language::De));
-            }
+        if word.chars().count() >= 8 && is_term(&word) && seen.insert(word.clone()) {
+            found.extend(part_terms(&word));
         }
     }
     found.sort_unstable();
@@ -573,30 +565,33 @@ pub fn compound_terms(text: &str, language: Language) -> Vec<String> {
     found
 }
 
-/// The parts of one lower-case German word (see [`super::compounds`]), remembered: an archive
-/// repeats its words, and a rebuild splits each only once.
-pub fn compound_parts(word: &str) -> Vec<String> {
+/// The terms of the parts of one lower-case German word (see [`super::compounds`]),
+/// remembered: an archive repeats its words, and a rebuild splits and stems each only once.
+fn part_terms(word: &str) -> Vec<String> {
     static SPLITS: LazyLock<parking_lot::Mutex<std::collections::HashMap<String, Vec<String>>>> =
         LazyLock::new(Default::default);
     const REMEMBERED: usize = 200_000;
     let Some(dictionary) = super::compounds::german() else { return Vec::new() };
-    if let Some(parts) = SPLITS.lock().get(word) {
-        return parts.clone();
+    if let Some(found) = SPLITS.lock().get(word) {
+        return found.clone();
     }
-    // "Sicherheitsluecke" is "Sicherheitslücke", but "Steuerreform" has no "ü".
-    let mut parts = dictionary.split(word);
-    if parts.is_empty() {
-        let written = umlauts(word);
-        if written != word {
-            parts = dictionary.split(&written);
-        }
-    }
+    let parts = as_written(word, |w| Some(dictionary.split(w)).filter(|parts| !parts.is_empty())).unwrap_or_default();
+    let found: Vec<String> = parts.iter().filter(|p| is_term(p)).map(|p| stem(p, Language::De)).collect();
     let mut splits = SPLITS.lock();
     if splits.len() >= REMEMBERED {
         splits.clear();
     }
-    splits.insert(word.to_string(), parts.clone());
-    parts
+    splits.insert(word.to_string(), found.clone());
+    found
+}
+
+/// `read` of a German word as it is, else with its ae/oe/ue written as umlauts:
+/// "Sicherheitsluecke" is "Sicherheitslücke", but "Steuerreform" has no "ü".
+fn as_written<T>(word: &str, read: impl Fn(&str) -> Option<T>) -> Option<T> {
+    read(word).or_else(|| {
+        let written = umlauts(word);
+        if written == word { None } else { read(&written) }
+    })
 }
 
 #[cfg(test)]
