@@ -90,7 +90,10 @@ comments-heading = { $count ->
    *[other] { $count } Kommentare
 }
 comments-invitation = Was meinen Sie zu „{ $title }“? Wir freuen uns auf Ihren Kommentar.
-comments-policy = Alle Kommentare werden vor der Veröffentlichung geprüft. Wir löschen Kommentare, die nicht zum Thema gehören oder nur darauf zielen, Leserinnen, Leser oder Autoren herabzusetzen. Bitte schreiben Sie so respektvoll, als säßen wir gemeinsam an einem Tisch.
+comments-policy-held-all = Alle Kommentare werden vor der Veröffentlichung geprüft.
+comments-policy-held-new = Kommentare werden vor der Veröffentlichung geprüft; wer hier schon freigegebene Kommentare geschrieben hat, erscheint sofort.
+comments-policy-held-some = Kommentare erscheinen sofort, es sei denn, unsere Prüfung hält sie für die Moderation zurück.
+comments-policy = Wir löschen Kommentare, die nicht zum Thema gehören oder nur darauf zielen, Leserinnen und Leser oder unsere Autorinnen und Autoren herabzusetzen. Bitte schreiben Sie so respektvoll, als säßen wir gemeinsam an einem Tisch.
 comments-none = Noch keine Kommentare. Schreiben Sie den ersten.
 comments-closed = Die Kommentare zu diesem Artikel sind geschlossen.
 comment-by = Kommentar von { $name }
@@ -115,7 +118,13 @@ comment-error-origin = Das Formular wurde nicht von dieser Website gesendet. Bit
 comment-error-bot = Ihr Kommentar konnte nicht angenommen werden.
 comment-error-token = Das Formular ist abgelaufen oder ungültig. Bitte laden Sie den Artikel neu und senden Sie Ihren Kommentar noch einmal.
 comment-error-closed = Die Kommentare zu diesem Artikel sind geschlossen.
-comment-error-flood = Sie haben gerade erst kommentiert. Bitte warten Sie einen Moment, bevor Sie den nächsten Kommentar senden.
+comment-error-flood = Sie haben gerade erst kommentiert. Bitte warten Sie noch { $seconds ->
+    [one] eine Sekunde
+   *[other] { $seconds } Sekunden
+} und senden Sie Ihren Kommentar dann noch einmal. Ihr Text steht unten bereit.
+comment-submit-again = Kommentar noch einmal senden
+comment-text-kept = Ihr Text zum Kopieren
+comment-pending-heading = Ihr Kommentar, wie er nach der Freigabe erscheint
 comment-error-name-missing = Bitte geben Sie einen Namen an.
 comment-error-name-too-long = Der Name ist zu lang (höchstens 80 Zeichen).
 comment-error-email = Die E-Mail-Adresse ist ungültig. Sie können das Feld auch leer lassen.
@@ -271,6 +280,11 @@ cta-home = Zur Startseite mit aktuellen Nachrichten
 promo-book = Buchtipp
 promo-support = Unterstützen
 promo-newsletter = Newsletter
+# Shown visibly on every paid placement (German law: "Anzeige").
+job-sponsored-label = Bezahlte Anzeige (wird für Leserinnen und Leser als „Anzeige“ gekennzeichnet)
+job-source-manual = von Hand
+job-source-feed = Partner-Feed
+ad-label = Anzeige
 promo-custom = Empfehlung
 slot-sidebar = Seitenleiste
 slot-after_article = Nach dem Artikel
@@ -286,7 +300,7 @@ promotion-slot = Platz
 promotion-position = Reihenfolge
 promotion-clicks = Klicks
 promotion-sponsored = bezahlt
-promotion-sponsored-label = Bezahlter oder Affiliate-Link (rel="sponsored")
+promotion-sponsored-label = Bezahlt oder Affiliate-Link: für Leserinnen und Leser als „Anzeige“ gekennzeichnet, der Link trägt rel="sponsored"
 promotion-from = Aktiv ab
 promotion-until = Aktiv bis
 promotion-none = Noch keine Promotions.
@@ -599,6 +613,10 @@ setting-site-description = Beschreibung
 setting-site-language = Sprache
 setting-site-time_zone = Zeitzone (z. B. Europe/Berlin)
 setting-site-logo_url = Logo (Pfad oder Adresse)
+setting-site-publisher = Herausgeber mit Postanschrift (steht im Fuß jeder E-Mail)
+setting-site-header_menu = Menü im Kopf: je Zeile „Text | /pfad“ oder „Text | https://…“ (leer: die meistgenutzten Schlagworte)
+setting-site-footer_menu = Menü im Fuß: je Zeile „Text | /pfad“ (leer: die Seiten der Website; das Impressum ist immer verlinkt)
+settings-error-menu = Jede Zeile braucht die Form „Text | /pfad“ oder „Text | https://…“.
 setting-comments-hold_all = Jeden Kommentar vor dem Erscheinen prüfen
 setting-comments-trust_approved_commenters = Bekannte Kommentatoren ohne Prüfung freischalten
 setting-comments-close_after_days = Kommentare schließen nach Tagen (0: nie)
@@ -696,3 +714,36 @@ models-notice-queued = Training gestartet. Es läuft im Hintergrund; diese Seite
 models-notice-switched = Modell gewechselt. Jeder neue Kommentar wird damit bewertet.
 models-error-too-few = Zu wenige Entscheidungen zum Lernen: { $total } ({ $fine } freigegeben, { $bad } abgelehnt oder Spam). Nötig sind mindestens { $min }, davon je { $each } jeder Art. Das aktuelle Modell bleibt.
 models-error-busy = Modell #{ $id } wird noch trainiert; bitte warten Sie, bis es fertig ist.
+
+# The site's own pages (issue 22).
+admin-pages = Seiten
+pages-intro = Seiten, die keine Nachrichten sind: Impressum, Datenschutzerklärung, Über uns. Sie stehen unter ihrer eigenen Adresse, erscheinen im Fußbereich jeder Seite und nicht in Feeds, Sitemaps für Nachrichten, Suche oder Artikellisten.
+pages-none = Noch keine Seiten.
+page-new = Neue Seite
+page-edit = Seite bearbeiten
+page-field-title = Titel
+page-field-slug = Adresse
+page-field-body = Text (Markdown)
+page-field-role = Aufgabe
+page-slug-help = Kleinbuchstaben, Ziffern und Bindestriche; die Seite steht dann unter /adresse. Leer: aus dem Titel.
+page-role-none = keine
+page-role-imprint = Impressum
+page-role-privacy = Datenschutzerklärung
+page-role-help = Das Impressum wird im Fuß jeder Seite und jeder E-Mail verlinkt. Jede Aufgabe hat nur eine Seite.
+page-state = Stand
+page-published = veröffentlicht
+page-draft = Entwurf
+page-published-label = Veröffentlicht (sonst nur hier sichtbar)
+page-updated = Zuletzt geändert am
+page-notice-saved = Die Seite wurde gespeichert.
+page-notice-deleted = Die Seite wurde gelöscht.
+page-delete = „{ $title }“ löschen
+page-delete-confirm = Soll die Seite „{ $title }“ wirklich gelöscht werden? Das lässt sich nicht rückgängig machen, und Links auf ihre Adresse führen danach ins Leere.
+page-error-slug = Die Adresse darf nur Kleinbuchstaben, Ziffern und einzelne Bindestriche enthalten.
+page-error-reserved = Die Adresse /{ $slug } gehört der Website selbst. Bitte eine andere wählen.
+page-error-taken = Unter /{ $slug } steht schon eine andere Seite.
+action-cancel = Abbrechen
+nav-footer = Über diese Website
+mail-imprint = Impressum
+dashboard-imprint-missing = Es gibt noch kein Impressum. Eine deutsche Nachrichtenseite braucht eines, von jeder Seite aus mit einem Klick erreichbar.
+dashboard-imprint-write = Impressum schreiben

@@ -90,7 +90,10 @@ comments-heading = { $count ->
    *[other] { $count } comments
 }
 comments-invitation = What do you think about “{ $title }”? We look forward to your comment.
-comments-policy = Every comment is checked before it appears. We delete comments that are off-topic or only aim to demean readers or authors. Please write as respectfully as if we sat together at one table.
+comments-policy-held-all = Every comment is checked before it appears.
+comments-policy-held-new = Comments are checked before they appear; if comments of yours were approved here before, yours appear at once.
+comments-policy-held-some = Comments appear at once unless our checks hold them for a moderator.
+comments-policy = We delete comments that are off-topic or only aim to demean readers or authors. Please write as respectfully as if we sat together at one table.
 comments-none = No comments yet. Write the first one.
 comments-closed = Comments on this article are closed.
 comment-by = Comment by { $name }
@@ -115,7 +118,13 @@ comment-error-origin = The form was not sent from this site. Please write your c
 comment-error-bot = Your comment could not be accepted.
 comment-error-token = The form has expired or is invalid. Please reload the article and send your comment again.
 comment-error-closed = Comments on this article are closed.
-comment-error-flood = You have just commented. Please wait a moment before sending the next comment.
+comment-submit-again = Send the comment again
+comment-text-kept = Your text, to copy
+comment-pending-heading = Your comment as it will appear once approved
+comment-error-flood = You have just commented. Please wait { $seconds ->
+    [one] one more second
+   *[other] { $seconds } more seconds
+}, then send your comment again. Your text is ready below.
 comment-error-name-missing = Please give a name.
 comment-error-name-too-long = The name is too long (at most 80 characters).
 comment-error-email = The email address is invalid. You may also leave the field empty.
@@ -271,6 +280,11 @@ cta-home = Go to the home page for current news
 promo-book = Book tip
 promo-support = Support us
 promo-newsletter = Newsletter
+# Shown visibly on every paid placement (German law: "Anzeige").
+job-sponsored-label = Paid listing (labelled “Advertisement” for readers)
+job-source-manual = written here
+job-source-feed = partner feed
+ad-label = Advertisement
 promo-custom = Recommended
 slot-sidebar = Sidebar
 slot-after_article = After the article
@@ -286,7 +300,7 @@ promotion-slot = Slot
 promotion-position = Order
 promotion-clicks = Clicks
 promotion-sponsored = paid
-promotion-sponsored-label = Paid or affiliate link (rel="sponsored")
+promotion-sponsored-label = Paid or affiliate link: labelled “Advertisement” for readers, and the link carries rel="sponsored"
 promotion-from = Active from
 promotion-until = Active until
 promotion-none = No promotions yet.
@@ -599,6 +613,10 @@ setting-site-description = Description
 setting-site-language = Language
 setting-site-time_zone = Time zone (e.g. Europe/Berlin)
 setting-site-logo_url = Logo (path or address)
+setting-site-publisher = Publisher and postal address (shown at the foot of every email)
+setting-site-header_menu = Header menu: one “Label | /path” or “Label | https://…” per line (empty: the most used tags)
+setting-site-footer_menu = Footer menu: one “Label | /path” per line (empty: the site’s pages; the Impressum is always linked)
+settings-error-menu = Each line must read “Label | /path” or “Label | https://…”.
 setting-comments-hold_all = Check every comment before it appears
 setting-comments-trust_approved_commenters = Let known commenters through without a check
 setting-comments-close_after_days = Close comments after days (0: never)
@@ -696,3 +714,36 @@ models-notice-queued = Training started. It runs in the background; this page sh
 models-notice-switched = Model switched. Every new comment is assessed with it.
 models-error-too-few = Too few decisions to learn from: { $total } ({ $fine } approved, { $bad } rejected or spam). At least { $min } are needed, with { $each } of each kind. The current model stays.
 models-error-busy = Model #{ $id } is still being trained; wait for it to finish.
+
+# The site's own pages (issue 22).
+admin-pages = Pages
+pages-intro = Pages that are not news: the Impressum, the privacy notice, about us. Each has its own address and is linked in the footer of every page; none appears in feeds, the news sitemap, search or article lists.
+pages-none = No pages yet.
+page-new = New page
+page-edit = Edit page
+page-field-title = Title
+page-field-slug = Address
+page-field-body = Text (Markdown)
+page-field-role = Role
+page-slug-help = Lowercase letters, digits and hyphens; the page is then at /address. Empty: made from the title.
+page-role-none = none
+page-role-imprint = Impressum (legal notice)
+page-role-privacy = Privacy notice
+page-role-help = The Impressum is linked in the footer of every page and every email. Each role belongs to one page.
+page-state = State
+page-published = published
+page-draft = draft
+page-published-label = Published (otherwise visible only here)
+page-updated = Last changed on
+page-notice-saved = The page was saved.
+page-notice-deleted = The page was deleted.
+page-delete = Delete “{ $title }”
+page-delete-confirm = Delete the page “{ $title }”? This cannot be undone, and links to its address will lead nowhere.
+page-error-slug = The address may contain only lowercase letters, digits and single hyphens.
+page-error-reserved = The address /{ $slug } belongs to the site itself. Please choose another.
+page-error-taken = Another page is already at /{ $slug }.
+action-cancel = Cancel
+nav-footer = About this site
+mail-imprint = Impressum (legal notice)
+dashboard-imprint-missing = There is no Impressum yet. A German news site needs one, one click away from every page.
+dashboard-imprint-write = Write the Impressum

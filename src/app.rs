@@ -15,10 +15,11 @@ use crate::auth::sessions::Staff;
 use crate::clock::Clock;
 use crate::comments::moderation::Assessor;
 use crate::comments::moderation::model::Model;
-use crate::config::{Config, Language};
+use crate::config::{Config, Language, MenuItem};
 use crate::db::Db;
 use crate::discovery::handlers::main_feed_links;
 use crate::i18n::I18n;
+use crate::pages::PageLink;
 use crate::web::error::AppError;
 use crate::web::{assets, templates};
 
@@ -33,6 +34,52 @@ struct SiteView {
     description: String,
     base_url: String,
     logo_url: String,
+    /// The publisher's name and postal address, for mail footers.
+    publisher: String,
+    /// The Impressum's absolute address (mails link it too), once there is one.
+    imprint_url: Option<String>,
+    /// The header menu chosen in the settings; empty: the topics most used.
+    header_menu: Vec<MenuItem>,
+    /// The footer's links: the menu chosen in the settings, else the usual ones and the site's
+    /// pages; the Impressum in any case.
+    footer_menu: Vec<MenuItem>,
+}
+
+impl SiteView {
+    fn new(config: &Config, i18n: &I18n, pages: &[PageLink]) -> SiteView {
+        let text = |key: &str| i18n.text(config.site.language, key, &[]);
+        let imprint = pages.iter().find(|p| p.role == Some(crate::pages::Role::Imprint));
+        let mut footer_menu = if config.site.footer_menu.is_empty() {
+            let usual = [
+                ("nav-home", "/"),
+                ("nav-archive", "/archive"),
+                ("newsletter-title", "/newsletter"),
+                ("nav-jobs", "/jobs"),
+            ];
+            usual
+                .iter()
+                .map(|(key, href)| MenuItem { label: text(key), href: href.to_string() })
+                .chain(pages.iter().map(|p| MenuItem { label: p.title.clone(), href: p.href.clone() }))
+                .collect()
+        } else {
+            MenuItem::menu(&config.site.footer_menu)
+        };
+        if let Some(imprint) = imprint
+            && !footer_menu.iter().any(|m| m.href == imprint.href)
+        {
+            footer_menu.push(MenuItem { label: imprint.title.clone(), href: imprint.href.clone() });
+        }
+        SiteView {
+            name: config.site.name.clone(),
+            description: config.site.description.clone(),
+            base_url: config.site.base_url.clone(),
+            logo_url: config.site.logo_url.clone(),
+            publisher: config.site.publisher.clone(),
+            imprint_url: imprint.map(|p| format!("{}{}", config.site.base_url, p.href)),
+            header_menu: MenuItem::menu(&config.site.header_menu),
+            footer_menu,
+        }
+    }
 }
 
 /// What follows the settings admins change at run time (`/admin/settings`): the effective
@@ -45,12 +92,26 @@ pub struct Live {
     pub assessor: Assessor,
     /// What every mail shares (sender, List-Id with the site's name), from the live settings.
     pub mail_site: crate::email::compose::MailSite,
+    /// The site's published pages (read with the settings: saving a page counts a revision).
+    pub pages: Vec<PageLink>,
+}
+
+impl Live {
+    /// Whether the site has its Impressum yet (German law requires one).
+    pub fn has_imprint(&self) -> bool {
+        self.pages.iter().any(|p| p.role == Some(crate::pages::Role::Imprint))
+    }
 }
 
 impl Live {
     /// `site_model` is the site's own assessment model in use, if any (a model file named in the
     /// configuration comes first).
-    fn build(config: Config, i18n: &Arc<I18n>, site_model: Option<Arc<Model>>) -> anyhow::Result<Live> {
+    fn build(
+        config: Config,
+        i18n: &Arc<I18n>,
+        site_model: Option<Arc<Model>>,
+        pages: Vec<PageLink>,
+    ) -> anyhow::Result<Live> {
         let time_zone = config.time_zone();
         let templates = templates::environment(
             i18n.clone(),
@@ -70,13 +131,8 @@ impl Live {
             assessor = assessor.with_model(model);
         }
         let mail_site = crate::email::compose::MailSite::from_config(&config)?;
-        let site = Value::from(minijinja::value::Serde(SiteView {
-            name: config.site.name.clone(),
-            description: config.site.description.clone(),
-            base_url: config.site.base_url.clone(),
-            logo_url: config.site.logo_url.clone(),
-        }));
-        Ok(Live { config: Arc::new(config), time_zone, templates, site, assessor, mail_site })
+        let site = Value::from(minijinja::value::Serde(SiteView::new(&config, i18n, &pages)));
+        Ok(Live { config: Arc::new(config), time_zone, templates, site, assessor, mail_site, pages })
     }
 }
 
@@ -233,7 +289,8 @@ impl App {
         let mailer = crate::email::sender::Mailer::new(&config)?;
         let (effective, seen) = crate::settings::effective(&db, &config).await?;
         let site_model = crate::comments::learning::model_in_use(&db).await?;
-        let live = Live::build(effective, &i18n, site_model)?;
+        let pages = crate::pages::directory(&db).await?.into_iter().map(|(link, _)| link).collect();
+        let live = Live::build(effective, &i18n, site_model, pages)?;
         let page_cache = crate::web::cache::PageCache::new(&config.cache);
         let changes = tokio::sync::Mutex::new(crate::follower::Follower::new(&config.data_dir, start));
         Ok(Arc::new(App {
@@ -282,7 +339,8 @@ impl App {
         }
         let (effective, revision) = crate::settings::effective(&self.db, &self.base_config).await?;
         let site_model = crate::comments::learning::model_in_use(&self.db).await?;
-        let live = Live::build(effective, &self.i18n, site_model)?;
+        let pages = crate::pages::directory(&self.db).await?.into_iter().map(|(link, _)| link).collect();
+        let live = Live::build(effective, &self.i18n, site_model, pages)?;
         *self.live.write() = Arc::new(live);
         *self.settings_seen.lock() = revision;
         self.page_cache.invalidate(&[crate::changes::Scope::All]);

@@ -17,6 +17,7 @@ pub mod embedded;
 pub mod follower;
 pub mod jobs;
 pub mod media;
+pub mod pages;
 pub mod promos;
 pub mod queue;
 pub mod root;

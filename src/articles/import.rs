@@ -317,6 +317,8 @@ struct DemoJob {
     posted_days_ago: i64,
     runs_days: i64,
     description: String,
+    #[serde(default)]
+    sponsored: bool,
 }
 
 #[derive(Deserialize)]
@@ -348,6 +350,7 @@ async fn load_demo_jobs(db: &Db, now: i64) -> anyhow::Result<()> {
             apply_url: job.apply_url,
             posted_at: Some(posted),
             expires_at: Some(posted + job.runs_days * 86_400),
+            sponsored: job.sponsored,
         };
         let input = draft.validate(now, 30).map_err(|e| anyhow::anyhow!("demo job: {e}"))?;
         crate::jobs::queries::create(db, &input, None, now).await?;

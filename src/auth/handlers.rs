@@ -208,6 +208,7 @@ pub async fn dashboard(State(app): State<Arc<App>>, staff: Staff) -> Result<Resp
                 recent_drafts => minijinja::value::Serde(drafts),
                 recent_sends => minijinja::value::Serde(sends),
                 editor => staff.may(crate::articles::admin::ROLES),
+                imprint_missing => !app.live().has_imprint(),
             },
         )
         .await?;

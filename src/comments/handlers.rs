@@ -56,6 +56,8 @@ pub struct CommentSection {
     /// The signed render time for the form's time trap.
     pub token: String,
     pub max_length: usize,
+    /// The sentence saying when comments are checked, as the settings have it (a message key).
+    pub policy: &'static str,
 }
 
 pub async fn section(app: &App, article: &Article) -> Result<CommentSection, AppError> {
@@ -67,16 +69,77 @@ pub async fn section(app: &App, article: &Article) -> Result<CommentSection, App
         closed: queries::is_closed(article.published_at, app.config().comments.close_after_days, now),
         token: app.keys.timed_token(&token_purpose(article.id), now - now.rem_euclid(TOKEN_GRANULARITY_SECS)),
         max_length: app.config().comments.max_length,
+        policy: policy(&app.config().comments),
     })
+}
+
+/// What a reader typed, given back when a comment is refused for a reason they can fix, so
+/// nothing they wrote is lost.
+#[derive(Debug, Default, Serialize)]
+struct Typed {
+    name: String,
+    email: String,
+    text: String,
+    parent: String,
+    /// A fresh time-trap token: sending again must not fail for an old one.
+    token: String,
+    max_length: usize,
+    /// Whether the form can be sent again (not when comments have closed meanwhile).
+    open: bool,
+}
+
+impl Typed {
+    fn from_form(app: &App, article: &Article, form: &FormData, open: bool) -> Typed {
+        let field = |name: &str, max: usize| form.get(name).unwrap_or_default().chars().take(max).collect::<String>();
+        let max_length = app.config().comments.max_length;
+        let now = app.now();
+        Typed {
+            name: field("name", 200),
+            email: field("email", 300),
+            // Kept whole up to the form's limit: the reader shortens it themselves.
+            text: field("text", max_length * 2),
+            parent: field("parent", 20),
+            token: app.keys.timed_token(&token_purpose(article.id), now - now.rem_euclid(TOKEN_GRANULARITY_SECS)),
+            max_length,
+            open,
+        }
+    }
+}
+
+/// When comments are checked, as the settings have it: the sentence's message key.
+fn policy(rules: &crate::config::CommentsConfig) -> &'static str {
+    if !rules.hold_all {
+        "comments-policy-held-some"
+    } else if rules.trust_approved_commenters {
+        "comments-policy-held-new"
+    } else {
+        "comments-policy-held-all"
+    }
 }
 
 /// The page a reader sees after posting: thanks, or what was wrong, with a way back.
 async fn outcome(app: &App, article: &Article, status: StatusCode, title_key: &str, text_key: &str) -> Response {
+    answer(app, article, status, title_key, app.text(text_key), None, None).await
+}
+
+/// The answer page: its text, the reader's own words to send again (`typed`) or to see while
+/// they wait for moderation (`pending`, rendered). Shown to the sender alone: never cached.
+async fn answer(
+    app: &App,
+    article: &Article,
+    status: StatusCode,
+    title_key: &str,
+    text: String,
+    typed: Option<Typed>,
+    pending: Option<String>,
+) -> Response {
     let page = context! {
         title => app.text(title_key),
-        text => app.text(text_key),
+        text => text,
         article_title => article.title.clone(),
         article_slug => article.slug.clone(),
+        typed => typed.map(minijinja::value::Serde),
+        pending => pending,
     };
     match app.render("comments/outcome.html", page).await {
         Ok(html) => (status, [(header::CACHE_CONTROL, "no-store")], axum::response::Html(html)).into_response(),
@@ -170,7 +233,15 @@ pub async fn submit(
     };
     let (issued, mut comment) = match check.await {
         Ok(ok) => ok,
-        Err((status, key)) => return Ok(outcome(&app, &article, status, "comment-refused-title", key).await),
+        // A bot's or another site's post gets nothing back.
+        Err((status, key @ ("comment-error-origin" | "comment-error-bot"))) => {
+            return Ok(outcome(&app, &article, status, "comment-refused-title", key).await);
+        }
+        Err((status, key)) => {
+            let typed = Typed::from_form(&app, &article, &form, key != "comment-error-closed");
+            let text = app.text(key);
+            return Ok(answer(&app, &article, status, "comment-refused-title", text, Some(typed), None).await);
+        }
     };
 
     let ip_hash = app.keys.ip_hash(&app.db, ip, now).await?;
@@ -178,8 +249,12 @@ pub async fn submit(
         match queries::reply_target(&app.db, parent, article.id).await? {
             Some(target) => comment.parent_id = Some(target),
             None => {
-                let key = CommentError::BadParent.message_key();
-                return Ok(outcome(&app, &article, StatusCode::BAD_REQUEST, "comment-refused-title", key).await);
+                // The comment answered is gone: the text can still go out as a comment of its own.
+                let mut typed = Typed::from_form(&app, &article, &form, true);
+                typed.parent.clear();
+                let text = app.text(CommentError::BadParent.message_key());
+                let status = StatusCode::BAD_REQUEST;
+                return Ok(answer(&app, &article, status, "comment-refused-title", text, Some(typed), None).await);
             }
         }
     }
@@ -205,19 +280,17 @@ pub async fn submit(
     // posts cannot slip past it.
     let mut tx = app.db.begin().await?;
     queries::lock_sender(&mut tx, app.db.backend, &ip_hash).await?;
-    if queries::recent_from(&mut tx, &ip_hash, now - FLOOD_SECS).await? >= 1
-        || queries::recent_from(&mut tx, &ip_hash, now - FLOOD_WINDOW_SECS).await? >= FLOOD_BURST
-    {
+    let recent = queries::recent_times(&mut tx, &ip_hash, now - FLOOD_WINDOW_SECS, FLOOD_BURST).await?;
+    if let Some(wait) = flood_wait(&recent, now) {
         drop(tx);
-        tracing::info!(article = article.slug, "comment refused: flood guard");
-        return Ok(outcome(
-            &app,
-            &article,
-            StatusCode::TOO_MANY_REQUESTS,
-            "comment-refused-title",
-            "comment-error-flood",
-        )
-        .await);
+        tracing::info!(article = article.slug, wait, "comment refused: flood guard");
+        let text = app.i18n.text(app.language(), "comment-error-flood", &[("seconds", wait.into())]);
+        let typed = Typed::from_form(&app, &article, &form, true);
+        let mut response =
+            answer(&app, &article, StatusCode::TOO_MANY_REQUESTS, "comment-refused-title", text, Some(typed), None)
+                .await;
+        response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(wait));
+        return Ok(response);
     }
     let id = queries::insert(&mut tx, article.id, &comment, status, &ip_hash, &body_hash, &assessment, now).await?;
     if status == Status::Rejected {
@@ -239,7 +312,22 @@ pub async fn submit(
     } else {
         ("comment-received-title", "comment-received-text")
     };
-    Ok(outcome(&app, &article, StatusCode::OK, title, text).await)
+    // The sender sees their waiting comment here, and only here: the article page is the same
+    // for every reader (and cached), so it cannot show it to them alone.
+    let pending = (status == Status::Pending).then(|| super::text::render(&comment.body));
+    Ok(answer(&app, &article, StatusCode::OK, title, app.text(text), None, pending).await)
+}
+
+/// How many seconds a sender must wait before the flood guard takes their next comment, from
+/// the times of their latest comments (newest first, within the burst window); `None`: now.
+fn flood_wait(recent: &[i64], now: i64) -> Option<i64> {
+    let after_last = recent.first().map_or(0, |last| last + FLOOD_SECS - now);
+    let after_burst = match recent.get(FLOOD_BURST as usize - 1) {
+        Some(oldest) => oldest + FLOOD_WINDOW_SECS - now,
+        None => 0,
+    };
+    let wait = after_last.max(after_burst);
+    (wait > 0).then_some(wait)
 }
 
 #[instrument(skip_all)]

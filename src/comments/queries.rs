@@ -59,13 +59,22 @@ pub async fn lock_sender(conn: &mut AnyConnection, backend: Backend, ip_hash: &s
     Ok(())
 }
 
-/// Comments from one IP hash after `since`, for the flood guard.
-pub async fn recent_from(conn: &mut AnyConnection, ip_hash: &str, since: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM comments WHERE ip_hash = $1 AND created_at > $2")
-        .bind(ip_hash)
-        .bind(since)
-        .fetch_one(&mut *conn)
-        .await
+/// When the latest `limit` comments from one IP hash after `since` came, newest first: for the
+/// flood guard.
+pub async fn recent_times(
+    conn: &mut AnyConnection,
+    ip_hash: &str,
+    since: i64,
+    limit: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT created_at FROM comments WHERE ip_hash = $1 AND created_at > $2 ORDER BY created_at DESC LIMIT $3",
+    )
+    .bind(ip_hash)
+    .bind(since)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await
 }
 
 /// Whether the same text was posted before, since `since`.

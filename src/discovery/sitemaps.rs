@@ -49,10 +49,15 @@ pub async fn article_entries(db: &Db, page: i64, now: i64) -> Result<Vec<Entry>,
         .collect()
 }
 
-/// Home and the archive index.
+/// Home, the archive index and the site's own pages.
 pub async fn page_entries(db: &Db, now: i64) -> Result<Vec<Entry>, sqlx::Error> {
     let (_, newest) = article_stats(db, now).await?;
-    Ok(vec![Entry { path: "/".into(), lastmod: newest }, Entry { path: "/archive".into(), lastmod: newest }])
+    let mut entries =
+        vec![Entry { path: "/".into(), lastmod: newest }, Entry { path: "/archive".into(), lastmod: newest }];
+    // The site's own pages (Impressum, about us): in the sitemap, never in the news sitemap.
+    let pages = crate::pages::directory(db).await?;
+    entries.extend(pages.into_iter().map(|(page, changed)| Entry { path: page.href, lastmod: Some(changed) }));
+    Ok(entries)
 }
 
 /// Which listing pages a sitemap covers.

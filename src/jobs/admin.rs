@@ -89,7 +89,7 @@ pub async fn edit(State(app): State<Arc<App>>, staff: Staff, Path(id): Path<Stri
         "workplace": job.workplace.as_str(), "kind": job.kind, "description": job.description_md,
         "apply_url": job.apply_url, "posted": day_of(job.posted_at, zone),
         // The form shows the last day a listing runs; it ends at that day's end.
-        "expires": day_of(job.expires_at - 1, zone), "source": job.source,
+        "expires": day_of(job.expires_at - 1, zone), "source": job.source, "sponsored": job.sponsored,
     });
     Ok(form_page(&app, &staff, StatusCode::OK, values, None).await)
 }
@@ -98,12 +98,23 @@ pub async fn edit(State(app): State<Arc<App>>, staff: Staff, Path(id): Path<Stri
 pub async fn save(State(app): State<Arc<App>>, staff: Staff, form: FormData) -> Result<Response, AppError> {
     staff.check_form(&form)?;
     let get = |name: &str| form.get(name).unwrap_or_default().to_string();
-    let values: serde_json::Value =
-        ["id", "title", "employer", "location", "workplace", "kind", "description", "apply_url", "posted", "expires"]
-            .iter()
-            .map(|k| (k.to_string(), serde_json::Value::String(get(k))))
-            .collect::<serde_json::Map<_, _>>()
-            .into();
+    let values: serde_json::Value = [
+        "id",
+        "title",
+        "employer",
+        "location",
+        "workplace",
+        "kind",
+        "description",
+        "apply_url",
+        "posted",
+        "expires",
+        "sponsored",
+    ]
+    .iter()
+    .map(|k| (k.to_string(), serde_json::Value::String(get(k))))
+    .collect::<serde_json::Map<_, _>>()
+    .into();
     let zone = &app.time_zone();
     let refuse = |key: &str| app.text(key);
     let posted = match get("posted").trim() {
@@ -138,6 +149,7 @@ pub async fn save(State(app): State<Arc<App>>, staff: Staff, form: FormData) -> 
         apply_url: get("apply_url"),
         posted_at: posted,
         expires_at: expires,
+        sponsored: form.get("sponsored").is_some_and(|v| !v.is_empty()),
     };
     let now = app.now();
     let input = match draft.validate(now, super::import::DEFAULT_DAYS) {

@@ -78,6 +78,7 @@ fn parse_json(body: &[u8]) -> Result<Vec<(String, JobDraft)>, String> {
                 apply_url: field(&["apply_url", "url"]),
                 posted_at: parse_time(&field(&["posted", "posted_at"])),
                 expires_at: parse_time(&field(&["expires", "expires_at", "valid_through"])),
+                sponsored: false,
             };
             (field(&["id"]), draft)
         })
@@ -119,6 +120,7 @@ fn parse_syndication(body: &[u8]) -> Result<Vec<(String, JobDraft)>, String> {
                 apply_url: entry.links.first().map(|l| l.href.clone()).unwrap_or_default(),
                 posted_at: entry.published.or(entry.updated).map(|d| d.timestamp()),
                 expires_at: None,
+                sponsored: false,
             };
             (entry.id.clone(), draft)
         })
@@ -177,8 +179,9 @@ pub async fn run(cx: &Context) -> anyhow::Result<ImportRun> {
             items.iter().map(|(id, _)| id.trim().to_string()).filter(|id| !id.is_empty()).collect();
         let mut valid = Vec::new();
         let mut refused = Vec::new();
-        for (id, draft) in items {
+        for (id, mut draft) in items {
             let id = id.trim().to_string();
+            draft.sponsored = cx.config.jobs.feed_sponsored;
             match (id.is_empty(), draft.validate(now, DEFAULT_DAYS)) {
                 (true, _) => refused.push("an entry without id".to_string()),
                 // PostgreSQL cannot store U+0000 in text: one such entry must not fail the feed.

@@ -81,6 +81,8 @@ pub struct JobDraft {
     pub apply_url: String,
     pub posted_at: Option<i64>,
     pub expires_at: Option<i64>,
+    /// A paid listing: readers see it labelled as advertising.
+    pub sponsored: bool,
 }
 
 /// A checked listing.
@@ -95,6 +97,7 @@ pub struct JobInput {
     pub apply_url: String,
     pub posted_at: i64,
     pub expires_at: i64,
+    pub sponsored: bool,
 }
 
 fn required(field: &'static str, value: &str, max: usize) -> Result<String, JobError> {
@@ -137,7 +140,18 @@ impl JobDraft {
         if expires_at <= posted_at {
             return Err(JobError::DatesOutOfOrder);
         }
-        Ok(JobInput { title, employer, location, workplace, kind, description_md, apply_url, posted_at, expires_at })
+        Ok(JobInput {
+            title,
+            employer,
+            location,
+            workplace,
+            kind,
+            description_md,
+            apply_url,
+            posted_at,
+            expires_at,
+            sponsored: self.sponsored,
+        })
     }
 }
 
@@ -158,6 +172,7 @@ pub struct Job {
     pub posted_at: i64,
     pub expires_at: i64,
     pub withdrawn_at: Option<i64>,
+    pub sponsored: bool,
 }
 
 impl Job {

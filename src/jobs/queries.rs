@@ -12,7 +12,7 @@ use crate::db::{Backend, Db};
 /// Current listings: posted, not expired, not withdrawn ($1 is now).
 const CURRENT: &str = "j.withdrawn_at IS NULL AND j.posted_at <= $1 AND j.expires_at > $1";
 const COLUMNS: &str = "j.id, j.source, j.external_id, j.title, j.employer, j.location, j.workplace, j.kind, \
-                       j.description_md, j.description_html, j.apply_url, j.posted_at, j.expires_at, j.withdrawn_at";
+                       j.description_md, j.description_html, j.apply_url, j.posted_at, j.expires_at, j.withdrawn_at, j.sponsored";
 
 fn job_from_row(row: &AnyRow) -> Result<Job, sqlx::Error> {
     let workplace: String = row.try_get("workplace")?;
@@ -31,6 +31,7 @@ fn job_from_row(row: &AnyRow) -> Result<Job, sqlx::Error> {
         posted_at: row.try_get("posted_at")?,
         expires_at: row.try_get("expires_at")?,
         withdrawn_at: row.try_get("withdrawn_at")?,
+        sponsored: row.try_get::<i64, _>("sponsored")? != 0,
     })
 }
 
@@ -119,7 +120,7 @@ pub async fn create(db: &Db, input: &JobInput, external_id: Option<&str>, now: i
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
 
-/// Binds a listing's fields as `$1` to `$10` and `now` as `$11`, for insert and update alike.
+/// Binds a listing's fields as `$1` to `$11` and `now` as `$12`, for insert and update alike.
 fn bind_fields<'q>(query: AnyQuery<'q>, input: &JobInput, now: i64) -> AnyQuery<'q> {
     query
         .bind(input.title.clone())
@@ -132,6 +133,7 @@ fn bind_fields<'q>(query: AnyQuery<'q>, input: &JobInput, now: i64) -> AnyQuery<
         .bind(input.apply_url.clone())
         .bind(input.posted_at)
         .bind(input.expires_at)
+        .bind(i64::from(input.sponsored))
         .bind(now)
 }
 
@@ -143,8 +145,8 @@ async fn insert(
 ) -> Result<i64, sqlx::Error> {
     let query = sqlx::query(
         "INSERT INTO jobs (title, employer, location, workplace, kind, description_md, description_html, apply_url, \
-         posted_at, expires_at, created_at, updated_at, source, external_id, withdrawn_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, NULL) RETURNING id",
+         posted_at, expires_at, sponsored, created_at, updated_at, source, external_id, withdrawn_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, NULL) RETURNING id",
     );
     let row = bind_fields(query, input, now)
         .bind(if external_id.is_some() { "feed" } else { "manual" })
@@ -166,8 +168,8 @@ pub async fn update(db: &Db, id: i64, input: &JobInput, now: i64) -> Result<bool
 async fn replace(conn: &mut AnyConnection, id: i64, input: &JobInput, now: i64) -> Result<bool, sqlx::Error> {
     let query = sqlx::query(
         "UPDATE jobs SET title = $1, employer = $2, location = $3, workplace = $4, kind = $5, description_md = $6, \
-         description_html = $7, apply_url = $8, posted_at = $9, expires_at = $10, withdrawn_at = NULL, withdrawn_by = NULL, \
-         updated_at = $11 WHERE id = $12",
+         description_html = $7, apply_url = $8, posted_at = $9, expires_at = $10, sponsored = $11, withdrawn_at = NULL, \
+         withdrawn_by = NULL, updated_at = $12 WHERE id = $13",
     );
     let done = bind_fields(query, input, now).bind(id).execute(&mut *conn).await?;
     Ok(done.rows_affected() > 0)

@@ -36,6 +36,7 @@ async fn read_placements(app: &App) -> Result<Placements, sqlx::Error> {
             text: if p.text.is_empty() { p.title } else { format!("{}: {}", p.title, p.text) },
             href: format!("/go/{}", p.id),
             rel: p.sponsored.then_some("sponsored noopener"),
+            sponsored: p.sponsored,
         })
         .collect();
     let links = &app.config().promotions;
@@ -44,14 +45,16 @@ async fn read_placements(app: &App) -> Result<Placements, sqlx::Error> {
             text: links.newsletter_label.clone(),
             href: links.newsletter_url.clone(),
             rel: None,
+            sponsored: false,
         });
     }
-    calls_to_action.push(CallToAction { text: app.text("cta-home"), href: "/".into(), rel: None });
+    calls_to_action.push(CallToAction { text: app.text("cta-home"), href: "/".into(), rel: None, sponsored: false });
     if !links.support_url.is_empty() {
         calls_to_action.push(CallToAction {
             text: links.support_label.clone(),
             href: links.support_url.clone(),
             rel: Some("noopener"),
+            sponsored: false,
         });
     }
     if !links.job_board_url.is_empty() {
@@ -59,6 +62,7 @@ async fn read_placements(app: &App) -> Result<Placements, sqlx::Error> {
             text: links.job_board_label.clone(),
             href: links.job_board_url.clone(),
             rel: Some("noopener"),
+            sponsored: false,
         });
     }
     Ok(Placements {

@@ -262,6 +262,8 @@ pub struct CallToAction {
     pub href: String,
     /// `rel` of the link: "sponsored noopener" for paid or affiliate links.
     pub rel: Option<&'static str>,
+    /// A paid placement: readers see it labelled as advertising.
+    pub sponsored: bool,
 }
 
 /// The promotions a page shows: sidebar, after the article, and the call-to-action list built

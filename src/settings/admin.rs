@@ -64,7 +64,7 @@ fn rows(app: &App, typed: Option<&FormData>, errors: &BTreeMap<&str, String>) ->
                 Field::Url | Field::Image => ("url", vec![], None, None),
                 Field::Flag => ("flag", vec![], None, None),
                 Field::Number { min, max } => ("number", vec![], Some(min), Some(max)),
-                Field::Lines => ("lines", vec![], None, None),
+                Field::Lines | Field::Menu => ("lines", vec![], None, None),
                 Field::Choice(options) => ("choice", options.to_vec(), None, None),
             };
             let value = match (typed, setting.field) {

@@ -36,6 +36,8 @@ pub enum Field {
     },
     /// One entry per line.
     Lines,
+    /// A menu: one "Label | link" per line, in order.
+    Menu,
     Choice(&'static [&'static str]),
 }
 
@@ -54,6 +56,9 @@ pub const EDITABLE: &[Setting] = &[
     Setting { key: "site.language", field: Field::Choice(&["de", "en"]) },
     Setting { key: "site.time_zone", field: Field::Text { max: 64 } },
     Setting { key: "site.logo_url", field: Field::Image },
+    Setting { key: "site.publisher", field: Field::Text { max: 300 } },
+    Setting { key: "site.header_menu", field: Field::Menu },
+    Setting { key: "site.footer_menu", field: Field::Menu },
     Setting { key: "comments.hold_all", field: Field::Flag },
     Setting { key: "comments.trust_approved_commenters", field: Field::Flag },
     Setting { key: "comments.close_after_days", field: Field::Number { min: 0, max: 36_500 } },
@@ -183,6 +188,14 @@ pub fn parse(setting: &Setting, raw: Option<&str>) -> Result<Value, &'static str
                 .collect();
             Value::Array(lines)
         }
+        Field::Menu => {
+            let mut items = Vec::new();
+            for line in raw.lines().map(str::trim).filter(|l| !l.is_empty()).take(50) {
+                let item = crate::config::MenuItem::parse(line).ok_or("settings-error-menu")?;
+                items.push(Value::String(format!("{} | {}", item.label, item.href)));
+            }
+            Value::Array(items)
+        }
         Field::Choice(options) => {
             if !options.contains(&text) {
                 return Err("settings-error-choice");
@@ -260,6 +273,13 @@ mod tests {
         let hour = find("email.digest_hour").unwrap();
         assert_eq!(parse(hour, Some("24")), Err("settings-error-number"));
         assert_eq!(parse(hour, Some(" 6 ")), Ok(Value::from(6)));
+        let menu = find("site.footer_menu").unwrap();
+        assert_eq!(
+            parse(menu, Some("Impressum|/impressum\r\n\r\n  Über  uns | https://example.org/team ")),
+            Ok(serde_json::json!(["Impressum | /impressum", "Über uns | https://example.org/team"]))
+        );
+        assert_eq!(parse(menu, Some("Impressum /impressum")), Err("settings-error-menu"));
+        assert_eq!(parse(menu, Some("X | javascript:alert(1)")), Err("settings-error-menu"));
         let url = find("discovery.google_news_url").unwrap();
         assert_eq!(parse(url, Some("javascript:alert(1)")), Err("settings-error-url"));
     }

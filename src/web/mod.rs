@@ -39,6 +39,7 @@ use crate::email::admin as email_admin;
 use crate::email::handlers as email;
 use crate::jobs::admin as jobs_admin;
 use crate::jobs::handlers as jobs;
+use crate::pages::admin as pages_admin;
 use crate::promos::admin as promos_admin;
 use error::{AppError, ErrorPage};
 use routes::Routes;
@@ -86,8 +87,9 @@ pub fn route_table(app: Arc<App>) -> (Router<Arc<App>>, Vec<routes::Entry>) {
         .public(GET, "/sitemap-authors.xml", cached, get(discovery::sitemap_authors))
         .public(GET, "/sitemap-news.xml", cached, get(discovery::news_sitemap))
         .public(GET, "/robots.txt", cached, get(discovery::robots))
-        // The IndexNow key file and the article sitemaps by number; the latter are cached.
-        .public(GET, "/{file}", uncached, get(discovery::root_file))
+        // The site's own pages (`/impressum`), the IndexNow key file and the article sitemaps by
+        // number; the sitemaps are cached.
+        .public(GET, "/{name}", uncached, get(root_name))
         .public(POST, "/news/{slug}/comments", uncached, post(comments::submit))
         .public(POST, "/news/{slug}/comments/{id}/report", uncached, post(comments::report))
         .public(GET, "/news/{slug}/feed", cached, get(comments::article_feed))
@@ -198,6 +200,10 @@ pub fn route_table(app: Arc<App>) -> (Router<Arc<App>>, Vec<routes::Entry>) {
         .staff(GET, "/admin/promotions/new", promos_admin::ROLES, get(promos_admin::new))
         .staff(GET, "/admin/promotions/{id}", promos_admin::ROLES, get(promos_admin::edit))
         .staff(POST, "/admin/promotions/{id}/delete", promos_admin::ROLES, post(promos_admin::delete))
+        .staff(BOTH, "/admin/pages", pages_admin::ROLES, get(pages_admin::list).post(pages_admin::save))
+        .staff(GET, "/admin/pages/new", pages_admin::ROLES, get(pages_admin::new))
+        .staff(GET, "/admin/pages/{id}", pages_admin::ROLES, get(pages_admin::edit))
+        .staff(POST, "/admin/pages/{id}/delete", pages_admin::ROLES, post(pages_admin::delete))
         // Last in the table: walking it ends the session.
         .staff(POST, "/admin/logout", everyone, post(auth::logout))
         .into_parts()
@@ -265,6 +271,18 @@ async fn refuse_long_bodies(State(max_body): State<usize>, request: Request, nex
 
 async fn not_found() -> AppError {
     AppError::NotFound
+}
+
+/// `GET /{name}`: a file named at the site's root (sitemaps by number, the IndexNow key: names
+/// with a dot), else one of the site's own pages (slugs have no dot).
+async fn root_name(
+    State(app): State<Arc<App>>,
+    axum::extract::Path(name): axum::extract::Path<String>,
+) -> Result<Response, AppError> {
+    if name.contains('.') {
+        return discovery::root_file(State(app), axum::extract::Path(name)).await;
+    }
+    crate::pages::handlers::show(&app, &name).await
 }
 
 /// `GET /healthz`: 200 when the database answers within a second, else 503 at once, so a load

@@ -11,6 +11,7 @@ backend_tests!(
     comment_waits_for_moderation_then_appears,
     bad_comment_input_is_refused_and_nothing_is_stored,
     flood_guard_limits_comments_per_ip,
+    a_refused_comment_keeps_its_text_and_says_how_long_to_wait,
     replies_nest_one_level_and_reports_reach_the_queue,
     operator_rules_reject_hold_and_trust,
     queue_sorts_by_risk_and_shows_reasons,
@@ -188,6 +189,69 @@ async fn flood_guard_limits_comments_per_ip(t: TestApp) {
     let hashes: Vec<String> =
         sqlx::query_scalar("SELECT ip_hash FROM comments").fetch_all(&t.app.db.pool).await.unwrap();
     assert!(hashes.iter().all(|h| !h.contains("192.0.2.10") && h.len() == 32), "{hashes:?}");
+}
+
+async fn a_refused_comment_keeps_its_text_and_says_how_long_to_wait(t: TestApp) {
+    article(&t).await;
+    let path = format!("{ARTICLE}/comments");
+    let first = post_comment(&t, "Anna", "Ob die Roboter im Heim beim Heben helfen?").await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(first.body.contains("wie er nach der Freigabe erscheint"), "the sender sees their waiting comment");
+    assert!(first.body.contains("Ob die Roboter im Heim beim Heben helfen?"));
+    assert!(first.header("cache-control").contains("no-store"), "the sender's own page is never stored");
+
+    // Sent again at once: refused by the flood guard, with the wait and the text kept.
+    let token = hidden(&t.get(ARTICLE).await.body, "token");
+    let text = "Zweiter Gedanke: <b>Hebehilfen</b> & Umlaute äöü\nzweite Zeile";
+    let form = [("name", "Anna"), ("email", "anna@example.org"), ("text", text), ("token", token.as_str())];
+    let refused = t.post_form(&path, &form, &[]).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(refused.header("retry-after"), "15");
+    assert!(refused.body.contains("warten Sie noch 15 Sekunden"), "{}", refused.body);
+    assert!(
+        refused
+            .body
+            .contains("Zweiter Gedanke: &lt;b&gt;Hebehilfen&lt;/b&gt; &amp; Umlaute äöü\nzweite Zeile</textarea>"),
+        "the text comes back whole and escaped: {}",
+        refused.body
+    );
+    assert!(refused.body.contains("value=\"Anna\"") && refused.body.contains("value=\"anna@example.org\""));
+    // The form on that page sends it once the wait is over.
+    t.app.clock.advance(10);
+    let again = [("name", "Anna"), ("text", text), ("token", &hidden(&refused.body, "token"))];
+    let still = t.post_form(&path, &again, &[]).await;
+    assert_eq!(still.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(still.body.contains("noch 5 Sekunden"), "the wait counts down");
+    t.app.clock.advance(5);
+    let sent = t.post_form(&path, &again, &[]).await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    assert_eq!(comment_ids(&t, "pending").await.len(), 2);
+
+    // A mistake the reader can fix gives the text back too; a bot's post gets nothing back.
+    t.app.clock.advance(60);
+    let token = hidden(&t.get(ARTICLE).await.body, "token");
+    let nameless =
+        t.post_form(&path, &[("name", ""), ("text", "Ohne Namen geschrieben"), ("token", &token)], &[]).await;
+    assert_eq!(nameless.status, StatusCode::BAD_REQUEST);
+    assert!(nameless.body.contains("Ohne Namen geschrieben</textarea>"));
+    let bot = [("name", "B"), ("text", "Kauf jetzt"), ("token", token.as_str()), ("website", "http://spam.example")];
+    assert!(!t.post_form(&path, &bot, &[]).await.body.contains("Kauf jetzt"));
+
+    // The burst limit: five in ten minutes, then the wait until the oldest leaves the window.
+    for i in 0..3 {
+        t.app.clock.advance(20);
+        assert_eq!(post_comment(&t, "Anna", &format!("Beitrag Nummer {i}")).await.status, StatusCode::OK);
+    }
+    let sixth = post_comment(&t, "Anna", "Der sechste Beitrag").await;
+    assert_eq!(sixth.status, StatusCode::TOO_MANY_REQUESTS);
+    let wait: i64 = sixth.header("retry-after").parse().unwrap();
+    assert!(wait > 15 && wait <= 600, "until the oldest of the five is ten minutes old: {wait}");
+
+    // The policy line says what the settings do.
+    let open = TestApp::with_config(t.db_backend(), |c| c.comments.hold_all = false).await;
+    article(&open).await;
+    let page = open.get(ARTICLE).await.body;
+    assert!(page.contains("Kommentare erscheinen sofort, es sei denn") && !page.contains("Alle Kommentare werden"));
 }
 
 async fn replies_nest_one_level_and_reports_reach_the_queue(t: TestApp) {

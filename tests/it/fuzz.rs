@@ -1262,6 +1262,7 @@ fn partner_feed(backend: Backend) {
             apply_url: "https://jobs.example/eigene".into(),
             posted_at: Some(t.app.now()),
             expires_at: Some(t.app.now() + 60 * 86_400),
+            sponsored: false,
         };
         let input = draft.validate(t.app.now(), 30).unwrap();
         newsdesk::jobs::queries::create(&t.app.db, &input, None, t.app.now()).await.unwrap();

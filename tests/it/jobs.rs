@@ -19,6 +19,7 @@ backend_tests!(
     partner_feed_upserts_withdraws_and_survives_breakage,
     promotions_fill_their_slots_and_count_clicks,
     bad_promotions_are_refused,
+    paid_placements_are_labelled_for_readers,
 );
 
 async fn listing(t: &TestApp, title: &str, location: &str, workplace: &str, kind: &str, days: i64) -> i64 {
@@ -32,6 +33,7 @@ async fn listing(t: &TestApp, title: &str, location: &str, workplace: &str, kind
         apply_url: "https://jobs.example/apply".into(),
         posted_at: Some(t.app.now()),
         expires_at: Some(t.app.now() + days * 86_400),
+        sponsored: false,
     };
     let input = draft.validate(t.app.now(), 30).unwrap();
     queries::create(&t.app.db, &input, None, t.app.now()).await.unwrap()
@@ -402,4 +404,91 @@ async fn bad_promotions_are_refused(t: TestApp) {
         assert!(refused.body.contains(message), "{field}: {message}");
     }
     assert!(newsdesk::promos::all(&t.app.db).await.unwrap().is_empty());
+}
+
+/// The element that starts with `open`, ends with `close` and holds `text`.
+fn element<'a>(page: &'a str, open: &str, close: &str, text: &str) -> &'a str {
+    let at = page.find(text).unwrap_or_else(|| panic!("{text} is not on the page"));
+    let start = page[..at].rfind(open).unwrap_or_else(|| panic!("{text} is not inside {open}"));
+    let end = at + page[at..].find(close).unwrap_or_else(|| panic!("{text}: no {close}")) + close.len();
+    &page[start..end]
+}
+
+/// German law asks for a visible "Anzeige" on paid content: every paid promotion and paid job
+/// listing carries the label in the site's language wherever it shows, and unpaid ones do not.
+async fn paid_placements_are_labelled_for_readers(t: TestApp) {
+    use newsdesk::config::Language;
+    for (language, label) in [(Language::De, "Anzeige"), (Language::En, "Advertisement")] {
+        let t = TestApp::with_config(t.db_backend(), |c| c.site.language = language).await;
+        t.publish("Werbung gekennzeichnet").await;
+        let cookie = t.sign_in(Role::Editor).await;
+        let csrf = hidden(&t.get_as("/admin/promotions/new", &cookie).await.body, "csrf");
+        for slot in ["sidebar", "after_article", "cta"] {
+            for paid in [true, false] {
+                let title = format!("{slot} {}", if paid { "bezahlt" } else { "eigen" });
+                let mut form = vec![
+                    ("csrf", csrf.as_str()),
+                    ("kind", "book"),
+                    ("title", title.as_str()),
+                    ("url", "https://shop.example/x"),
+                    ("slot", slot),
+                    ("position", "1"),
+                ];
+                if paid {
+                    form.push(("sponsored", "on"));
+                }
+                let saved = t.post_form("/admin/promotions", &form, &[("cookie", &cookie)]).await;
+                assert_eq!(saved.status, StatusCode::SEE_OTHER);
+            }
+        }
+        for (title, paid) in [("Stelle bezahlt", true), ("Stelle eigen", false)] {
+            let mut form = vec![
+                ("csrf", csrf.as_str()),
+                ("title", title),
+                ("employer", "Beispiel GmbH"),
+                ("location", "Berlin"),
+                ("workplace", "onsite"),
+                ("kind", "full-time"),
+                ("description", "Wir suchen."),
+                ("apply_url", "https://jobs.example/apply"),
+            ];
+            if paid {
+                form.push(("sponsored", "on"));
+            }
+            assert_eq!(t.post_form("/admin/jobs", &form, &[("cookie", &cookie)]).await.status, StatusCode::SEE_OTHER);
+        }
+        let labelled = format!("class=\"ad-label\">{label}<");
+        let article = t.get("/news/werbung-gekennzeichnet").await.body;
+        let jobs = t.get("/jobs").await.body;
+        let paid_job: i64 = sqlx::query_scalar("SELECT id FROM jobs WHERE title = 'Stelle bezahlt'")
+            .fetch_one(&t.app.db.pool)
+            .await
+            .unwrap();
+        let job_page = t.get(&format!("/jobs/{paid_job}")).await.body;
+        let placements = [
+            ("sidebar", element(&article, "<section class=\"box promo\"", "</section>", "sidebar bezahlt")),
+            ("sidebar", element(&article, "<section class=\"box promo\"", "</section>", "sidebar eigen")),
+            (
+                "after the article",
+                element(&article, "<aside class=\"promo-after\"", "</aside>", "after_article bezahlt"),
+            ),
+            ("after the article", element(&article, "<aside class=\"promo-after\"", "</aside>", "after_article eigen")),
+            ("call-to-action list", element(&article, "<li>", "</li>", "cta bezahlt")),
+            ("call-to-action list", element(&article, "<li>", "</li>", "cta eigen")),
+            ("jobs box", element(&article, "<li>", "</li>", "Stelle bezahlt")),
+            ("jobs box", element(&article, "<li>", "</li>", "Stelle eigen")),
+            ("jobs page", element(&jobs, "<li class=\"teaser", "</li>", "Stelle bezahlt")),
+            ("jobs page", element(&jobs, "<li class=\"teaser", "</li>", "Stelle eigen")),
+        ];
+        for (place, html) in placements {
+            let paid = html.contains("bezahlt");
+            assert_eq!(html.contains(&labelled), paid, "{language:?} {place}: {html}");
+            if !place.contains("job") {
+                assert_eq!(html.contains("rel=\"sponsored"), paid, "{language:?} {place}: rel and label agree: {html}");
+            }
+        }
+        let facts = &job_page[..job_page.find("job-facts").unwrap()];
+        assert!(facts.contains(&labelled), "{language:?}: the paid listing's own page");
+        assert!(job_page.contains("rel=\"sponsored noopener nofollow\""), "{language:?}: the apply link is marked");
+    }
 }

@@ -17,4 +17,5 @@ mod layers;
 mod newsroom;
 mod pages;
 mod search;
+mod site_pages;
 mod smtp;

@@ -47,6 +47,41 @@ pub struct SiteConfig {
     pub per_page: u32,
     /// The publication's logo for structured data and feeds: a path on this site or a URL.
     pub logo_url: String,
+    /// The publisher's name and postal address on one line: in every mail's footer (mail to a
+    /// list must name who sends it and where) beside the link to the Impressum.
+    pub publisher: String,
+    /// The header menu, one entry per line, "Label | /path" or "Label | https://…", in this
+    /// order. Empty: the most used topics, the archive and the jobs.
+    pub header_menu: Vec<String>,
+    /// The footer menu, written the same way. Empty: the site's pages. The Impressum is linked
+    /// from the footer in any case.
+    pub footer_menu: Vec<String>,
+}
+
+/// One entry of a menu, written "Label | /path" or "Label | https://…".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MenuItem {
+    pub label: String,
+    pub href: String,
+}
+
+impl MenuItem {
+    pub const MAX_LABEL: usize = 60;
+
+    /// Reads one line; `None` when it is not "label | link" with a link on this site or on the web.
+    pub fn parse(line: &str) -> Option<MenuItem> {
+        let (label, href) = line.rsplit_once('|')?;
+        let label = label.split_whitespace().collect::<Vec<_>>().join(" ");
+        let href = href.trim();
+        let link = crate::text::is_site_path(href) || crate::text::is_web_link(href) && !href.contains(['"', '<', '>']);
+        (!label.is_empty() && label.chars().count() <= Self::MAX_LABEL && link && href.len() <= 500)
+            .then(|| MenuItem { label, href: href.to_string() })
+    }
+
+    /// The entries of a menu's lines (lines that do not read as entries are left out).
+    pub fn menu(lines: &[String]) -> Vec<MenuItem> {
+        lines.iter().filter_map(|l| MenuItem::parse(l)).collect()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -221,6 +256,8 @@ pub struct JobsConfig {
     pub feed_url: String,
     /// How often the feed is read, in minutes.
     pub feed_interval_minutes: u32,
+    /// The partner's listings are paid: readers see each labelled as advertising.
+    pub feed_sponsored: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -360,6 +397,9 @@ impl Default for SiteConfig {
             time_zone: "Europe/Berlin".into(),
             per_page: 20,
             logo_url: "/static/logo.svg".into(),
+            publisher: String::new(),
+            header_menu: Vec::new(),
+            footer_menu: Vec::new(),
         }
     }
 }
@@ -418,7 +458,7 @@ impl Default for CommentsConfig {
 
 impl Default for JobsConfig {
     fn default() -> Self {
-        JobsConfig { feed_url: String::new(), feed_interval_minutes: 60 }
+        JobsConfig { feed_url: String::new(), feed_interval_minutes: 60, feed_sponsored: false }
     }
 }
 
@@ -545,6 +585,12 @@ impl Config {
         }
         if self.site.name.trim().is_empty() {
             return Err(("site.name", "must not be empty".into()));
+        }
+        for (key, menu) in [("site.header_menu", &self.site.header_menu), ("site.footer_menu", &self.site.footer_menu)]
+        {
+            if let Some(bad) = menu.iter().find(|line| MenuItem::parse(line).is_none()) {
+                return Err((key, format!("{bad:?} is not \"Label | /path\" or \"Label | https://…\"")));
+            }
         }
         if !(self.database.url.is_empty()
             || self.database.url.starts_with("sqlite:")

@@ -1,0 +1,2 @@
+-- A paid job listing is labelled as advertising wherever it shows (issue 22).
+ALTER TABLE jobs ADD COLUMN sponsored BIGINT NOT NULL DEFAULT 0;
