@@ -294,6 +294,7 @@ pub async fn load_demo(db: &Db, language: Language, now: i64) -> anyhow::Result<
         import_draft(db, draft, language, now).await?;
     }
     load_demo_jobs(db, now).await?;
+    load_demo_pages(db, now).await?;
     tracing::info!(articles = drafts.len(), "added the demo publication");
     Ok(drafts.len())
 }
@@ -331,6 +332,38 @@ struct DemoPromotion {
     slot: String,
     position: i64,
     sponsored: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoPages {
+    page: Vec<DemoPage>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoPage {
+    slug: String,
+    title: String,
+    #[serde(default)]
+    role: String,
+    body: String,
+}
+
+/// The demo's own pages: Impressum, privacy notice, about us (`demo/pages.toml`).
+async fn load_demo_pages(db: &Db, now: i64) -> anyhow::Result<()> {
+    let text = crate::embedded::find(crate::embedded::DEMO, "pages.toml")
+        .ok_or_else(|| anyhow::anyhow!("demo pages missing"))?;
+    let demo: DemoPages = toml::from_str(std::str::from_utf8(text)?)?;
+    for page in demo.page {
+        let input = crate::pages::PageInput::parse(&page.slug, &page.title, &page.body, &page.role, true)
+            .map_err(|e| anyhow::anyhow!("demo page {}: {e}", page.slug))?;
+        match crate::pages::save(db, None, &input, None, now).await? {
+            crate::pages::Saved::Page(_) => {}
+            other => anyhow::bail!("demo page {}: {other:?}", page.slug),
+        }
+    }
+    Ok(())
 }
 
 /// The demo's job listings and promotions (`demo/jobs.toml`).

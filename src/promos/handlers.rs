@@ -40,9 +40,11 @@ async fn read_placements(app: &App) -> Result<Placements, sqlx::Error> {
         })
         .collect();
     let links = &app.config().promotions;
+    // A label left empty reads in the site's language.
+    let label = |written: &str, key: &str| if written.is_empty() { app.text(key) } else { written.to_string() };
     if !links.newsletter_url.is_empty() {
         calls_to_action.push(CallToAction {
-            text: links.newsletter_label.clone(),
+            text: label(&links.newsletter_label, "cta-newsletter-label"),
             href: links.newsletter_url.clone(),
             rel: None,
             sponsored: false,
@@ -51,7 +53,7 @@ async fn read_placements(app: &App) -> Result<Placements, sqlx::Error> {
     calls_to_action.push(CallToAction { text: app.text("cta-home"), href: "/".into(), rel: None, sponsored: false });
     if !links.support_url.is_empty() {
         calls_to_action.push(CallToAction {
-            text: links.support_label.clone(),
+            text: label(&links.support_label, "cta-support-label"),
             href: links.support_url.clone(),
             rel: Some("noopener"),
             sponsored: false,
@@ -59,7 +61,7 @@ async fn read_placements(app: &App) -> Result<Placements, sqlx::Error> {
     }
     if !links.job_board_url.is_empty() {
         calls_to_action.push(CallToAction {
-            text: links.job_board_label.clone(),
+            text: label(&links.job_board_label, "cta-job-board-label"),
             href: links.job_board_url.clone(),
             rel: Some("noopener"),
             sponsored: false,

@@ -70,6 +70,8 @@ pub const EDITABLE: &[Setting] = &[
     Setting { key: "email.digest_hour", field: Field::Number { min: 0, max: 23 } },
     Setting { key: "email.digest_weekday", field: Field::Number { min: 1, max: 7 } },
     Setting { key: "email.digest_articles", field: Field::Number { min: 1, max: 50 } },
+    Setting { key: "promotions.newsletter_url", field: Field::Image },
+    Setting { key: "promotions.newsletter_label", field: Field::Text { max: 100 } },
     Setting { key: "promotions.support_url", field: Field::Url },
     Setting { key: "promotions.support_label", field: Field::Text { max: 100 } },
     Setting { key: "promotions.job_board_url", field: Field::Url },

@@ -266,6 +266,7 @@ pub struct PromotionsConfig {
     /// The newsletter signup in the call-to-action list: a path on this site or a URL. Empty:
     /// none.
     pub newsletter_url: String,
+    /// Empty: the usual wording in the site's language (so with each label below).
     pub newsletter_label: String,
     /// The support link in the call-to-action list (for example a Patreon page). Empty: none.
     pub support_url: String,
@@ -466,11 +467,11 @@ impl Default for PromotionsConfig {
     fn default() -> Self {
         PromotionsConfig {
             newsletter_url: "/newsletter".into(),
-            newsletter_label: "Die besten Nachrichten kostenlos per E-Mail".into(),
+            newsletter_label: String::new(),
             support_url: String::new(),
-            support_label: "Unterstützen Sie uns".into(),
+            support_label: String::new(),
             job_board_url: String::new(),
-            job_board_label: "Aktuelle Jobs auf unserer Jobbörse".into(),
+            job_board_label: String::new(),
         }
     }
 }
