@@ -250,11 +250,17 @@ pub async fn save(
             .await?;
     }
     let html = markdown::render(&page.body_md);
-    let id = match id {
-        None => sqlx::query_scalar(
+    let sql = match id {
+        None => {
             "INSERT INTO pages (slug, title, body_md, body_html, role, published, created_at, updated_at, updated_by) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING id",
-        )
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING id"
+        }
+        Some(_) => {
+            "UPDATE pages SET slug = $1, title = $2, body_md = $3, body_html = $4, role = $5, published = $6, \
+             updated_at = $7, updated_by = $8 WHERE id = $9 RETURNING id"
+        }
+    };
+    let query = sqlx::query_scalar(sql)
         .bind(page.slug.as_str())
         .bind(&page.title)
         .bind(&page.body_md)
@@ -262,30 +268,21 @@ pub async fn save(
         .bind(role)
         .bind(i64::from(page.published))
         .bind(now)
-        .bind(user)
-        .fetch_one(&mut *tx)
-        .await?,
-        Some(id) => {
-            let done = sqlx::query(
-                "UPDATE pages SET slug = $1, title = $2, body_md = $3, body_html = $4, role = $5, published = $6, \
-                 updated_at = $7, updated_by = $8 WHERE id = $9",
-            )
-            .bind(page.slug.as_str())
-            .bind(&page.title)
-            .bind(&page.body_md)
-            .bind(&html)
-            .bind(role)
-            .bind(i64::from(page.published))
-            .bind(now)
-            .bind(user)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-            if done.rows_affected() == 0 {
-                return Ok(Saved::NotFound);
-            }
-            id
+        .bind(user);
+    let query = match id {
+        Some(id) => query.bind(id),
+        None => query,
+    };
+    let id: Option<i64> = match query.fetch_optional(&mut *tx).await {
+        Ok(id) => id,
+        // Another editor saved the same address a moment ago, past the check above.
+        Err(e) if e.as_database_error().is_some_and(|d| d.is_unique_violation()) => {
+            return Ok(Saved::Refused(PageError::SlugTaken(page.slug.as_str().to_string())));
         }
+        Err(e) => return Err(e),
+    };
+    let Some(id) = id else {
+        return Ok(Saved::NotFound);
     };
     crate::settings::count_revision(&mut tx, user, now).await?;
     tx.commit().await?;
