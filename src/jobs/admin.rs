@@ -22,7 +22,11 @@ use crate::web::error::AppError;
 pub const ROLES: &[Role] = &[Role::Editor];
 
 #[instrument(skip_all)]
-pub async fn list(State(app): State<Arc<App>>, staff: Staff) -> Result<Response, AppError> {
+pub async fn list(
+    State(app): State<Arc<App>>,
+    staff: Staff,
+    axum::extract::Query(query): axum::extract::Query<crate::web::client::Done>,
+) -> Result<Response, AppError> {
     let now = app.now();
     let jobs: Vec<serde_json::Value> = queries::all(&app.db)
         .await?
@@ -48,6 +52,7 @@ pub async fn list(State(app): State<Arc<App>>, staff: Staff) -> Result<Response,
                 jobs => Serde(jobs),
                 last_import => Serde(queries::last_import(&app.db).await?),
                 feed_url => app.config().jobs.feed_url.clone(),
+                notice => query.notice_key("job").map(|key| app.text(&key)),
             },
         )
         .await?;
@@ -173,7 +178,7 @@ pub async fn save(State(app): State<Arc<App>>, staff: Staff, form: FormData) -> 
             tracing::info!(job = id, user = staff.user_id, "job listing updated");
         }
     }
-    Ok(Redirect::to("/admin/jobs").into_response())
+    Ok(Redirect::to("/admin/jobs?done=saved").into_response())
 }
 
 #[instrument(skip_all)]
@@ -186,7 +191,7 @@ pub async fn withdraw(
     staff.check_form(&form)?;
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     queries::withdraw(&app.db, id, app.now()).await?;
-    Ok(Redirect::to("/admin/jobs").into_response())
+    Ok(Redirect::to("/admin/jobs?done=withdrawn").into_response())
 }
 
 /// Runs the partner feed's import now.

@@ -13,24 +13,14 @@ use super::{PageInput, Role, Saved};
 use crate::app::App;
 use crate::auth::sessions::Staff;
 use crate::auth::users::Role as StaffRole;
-use crate::web::client::FormData;
+use crate::web::client::{Done, FormData};
 use crate::web::error::AppError;
 
 pub const ROLES: &[StaffRole] = &[StaffRole::Editor];
 
-/// What the list page says after a save or a delete.
-#[derive(Debug, serde::Deserialize)]
-pub struct Done {
-    done: Option<String>,
-}
-
 #[instrument(skip_all)]
 pub async fn list(State(app): State<Arc<App>>, staff: Staff, Query(query): Query<Done>) -> Result<Response, AppError> {
-    let notice = match query.done.as_deref() {
-        Some("saved") => Some(app.text("page-notice-saved")),
-        Some("deleted") => Some(app.text("page-notice-deleted")),
-        _ => None,
-    };
+    let notice = query.notice_key("page").map(|key| app.text(&key));
     let body = app
         .render_admin(
             "admin/pages/list.html",

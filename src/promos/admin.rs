@@ -20,12 +20,17 @@ use crate::web::error::AppError;
 pub const ROLES: &[Role] = &[Role::Editor];
 
 #[instrument(skip_all)]
-pub async fn list(State(app): State<Arc<App>>, staff: Staff) -> Result<Response, AppError> {
+pub async fn list(
+    State(app): State<Arc<App>>,
+    staff: Staff,
+    axum::extract::Query(query): axum::extract::Query<crate::web::client::Done>,
+) -> Result<Response, AppError> {
+    let notice = query.notice_key("promotion").map(|key| app.text(&key));
     let body = app
         .render_admin(
             "admin/promotions/list.html",
             &staff,
-            context! { promotions => Serde(super::all(&app.db).await?) },
+            context! { promotions => Serde(super::all(&app.db).await?), notice => notice },
         )
         .await?;
     Ok(crate::web::admin_html(body))
@@ -123,7 +128,7 @@ pub async fn save(State(app): State<Arc<App>>, staff: Staff, form: FormData) -> 
         id => Some(id.parse::<i64>().map_err(|_| AppError::BadRequest("bad_id"))?),
     };
     super::save(&app.db, id, &input, app.now()).await?.ok_or(AppError::NotFound)?;
-    Ok(Redirect::to("/admin/promotions").into_response())
+    Ok(Redirect::to("/admin/promotions?done=saved").into_response())
 }
 
 #[instrument(skip_all)]
@@ -136,5 +141,5 @@ pub async fn delete(
     staff.check_form(&form)?;
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     super::delete(&app.db, id).await?;
-    Ok(Redirect::to("/admin/promotions").into_response())
+    Ok(Redirect::to("/admin/promotions?done=deleted").into_response())
 }

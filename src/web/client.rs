@@ -85,6 +85,23 @@ pub fn same_origin(headers: &HeaderMap, base_url: &str) -> bool {
     })
 }
 
+/// `?done=saved` (or `deleted`, `withdrawn`) on an admin list after a change: what its notice
+/// says. Anything else says nothing.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Done {
+    done: Option<String>,
+}
+
+impl Done {
+    /// The notice's message key, `{prefix}-notice-{what}`.
+    pub fn notice_key(&self, prefix: &str) -> Option<String> {
+        match self.done.as_deref() {
+            Some(what @ ("saved" | "deleted" | "withdrawn")) => Some(format!("{prefix}-notice-{what}")),
+            _ => None,
+        }
+    }
+}
+
 /// An `application/x-www-form-urlencoded` body, with repeated keys kept (for bulk actions).
 /// Bodies that are not UTF-8 are refused with 400.
 #[derive(Debug, Clone, Default)]

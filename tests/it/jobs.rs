@@ -455,7 +455,12 @@ async fn paid_placements_are_labelled_for_readers(t: TestApp) {
             if paid {
                 form.push(("sponsored", "on"));
             }
-            assert_eq!(t.post_form("/admin/jobs", &form, &[("cookie", &cookie)]).await.status, StatusCode::SEE_OTHER);
+            let saved = t.post_form("/admin/jobs", &form, &[("cookie", &cookie)]).await;
+            assert_eq!(saved.status, StatusCode::SEE_OTHER);
+            let list = t.get_as(saved.header("location"), &cookie).await.body;
+            let notice =
+                if language == Language::De { "Die Stelle wurde gespeichert." } else { "The job listing was saved." };
+            assert!(list.contains(notice), "{language:?}: the newsroom sees the save went through");
         }
         let labelled = format!("class=\"ad-label\">{label}<");
         let article = t.get("/news/werbung-gekennzeichnet").await.body;
