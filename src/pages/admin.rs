@@ -110,20 +110,9 @@ pub async fn delete(
         let page = super::find(&app.db, id).await?.ok_or(AppError::NotFound)?;
         let title = page.title.clone();
         let text = |key: &str| app.i18n.text(app.language(), key, &[("title", title.clone().into())]);
-        let body = app
-            .render_admin(
-                "admin/confirm.html",
-                &staff,
-                context! {
-                    heading => text("page-delete"),
-                    message => text("page-delete-confirm"),
-                    button => text("page-delete"),
-                    action => format!("/admin/pages/{id}/delete"),
-                    back => "/admin/pages",
-                },
-            )
-            .await?;
-        return Ok(crate::web::admin_html(body));
+        let action = format!("/admin/pages/{id}/delete");
+        let (heading, message) = (text("page-delete"), text("page-delete-confirm"));
+        return crate::web::confirm_page(&app, &staff, heading, message, action, "/admin/pages").await;
     }
     if super::delete(&app.db, id, Some(staff.user_id), app.now()).await? {
         tracing::info!(page = id, user = staff.user_id, "page deleted");

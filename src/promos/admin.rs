@@ -140,6 +140,14 @@ pub async fn delete(
 ) -> Result<Response, AppError> {
     staff.check_form(&form)?;
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    if form.get("confirm") != Some("yes") {
+        // Deleting cannot be undone (its clicks go with it): the button first asks.
+        let promotion = super::find(&app.db, id).await?.ok_or(AppError::NotFound)?;
+        let text = |key: &str| app.i18n.text(app.language(), key, &[("title", promotion.title.clone().into())]);
+        let action = format!("/admin/promotions/{id}/delete");
+        let (heading, message) = (text("promotion-delete"), text("promotion-delete-confirm"));
+        return crate::web::confirm_page(&app, &staff, heading, message, action, "/admin/promotions").await;
+    }
     super::delete(&app.db, id).await?;
     Ok(Redirect::to("/admin/promotions?done=deleted").into_response())
 }

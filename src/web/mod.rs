@@ -471,6 +471,22 @@ pub fn admin_html(body: String) -> Response {
         .into_response()
 }
 
+/// The page a destructive admin action shows first (works without JavaScript): `heading`
+/// names what is about to go, `message` says what follows; its button posts to `action` again
+/// with `confirm=yes`, and the cancel link leads `back`.
+pub async fn confirm_page(
+    app: &App,
+    staff: &crate::auth::sessions::Staff,
+    heading: String,
+    message: String,
+    action: String,
+    back: &str,
+) -> Result<Response, AppError> {
+    let page =
+        context! { heading => heading.clone(), message => message, button => heading, action => action, back => back };
+    Ok(admin_html(app.render_admin("admin/confirm.html", staff, page).await?))
+}
+
 /// An HTML response that tells caches to revalidate.
 pub fn html(body: String) -> Response {
     ([(header::CACHE_CONTROL, "public, max-age=0, must-revalidate")], Html(body)).into_response()

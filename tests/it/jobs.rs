@@ -376,6 +376,16 @@ async fn promotions_fill_their_slots_and_count_clicks(t: TestApp) {
     t.app.clock.advance(t.app.config().cache.ttl_secs as i64);
     assert!(!t.get("/news/mit-promotion").await.body.contains("Das KI-Buch"));
     assert_eq!(t.get(&format!("/go/{id}")).await.status, StatusCode::NOT_FOUND, "an ended promotion does not redirect");
+    // Deleting asks first; only the confirmed form deletes.
+    let delete = format!("/admin/promotions/{id}/delete");
+    let asked = t.post_form(&delete, &[("csrf", &csrf)], &[("cookie", &cookie)]).await;
+    assert_eq!(asked.status, StatusCode::OK);
+    assert!(asked.body.contains("„Das KI-Buch“ wirklich gelöscht") && asked.body.contains("value=\"yes\""));
+    assert!(newsdesk::promos::find(&t.app.db, id).await.unwrap().is_some(), "asking deletes nothing");
+    let done = t.post_form(&delete, &[("csrf", &csrf), ("confirm", "yes")], &[("cookie", &cookie)]).await;
+    assert_eq!(done.header("location"), "/admin/promotions?done=deleted");
+    assert!(t.get_as("/admin/promotions?done=deleted", &cookie).await.body.contains("Die Promotion wurde gelöscht."));
+    assert!(newsdesk::promos::find(&t.app.db, id).await.unwrap().is_none());
 }
 
 async fn bad_promotions_are_refused(t: TestApp) {
