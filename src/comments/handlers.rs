@@ -276,11 +276,16 @@ pub async fn submit(
         _ => false,
     };
     let (status, reason) = decide(&app, &comment.body, &assessment.flags, trusted);
+    // Yesterday's hash too, so that midnight does not wipe the guard's memory.
+    let sender = queries::SenderHashes {
+        today: ip_hash.clone(),
+        yesterday: app.keys.yesterdays_ip_hash(&app.db, ip, now).await?,
+    };
     // The flood guard counts and the comment is stored under one lock per sender, so parallel
     // posts cannot slip past it.
     let mut tx = app.db.begin().await?;
     queries::lock_sender(&mut tx, app.db.backend, &ip_hash).await?;
-    let recent = queries::recent_times(&mut tx, &ip_hash, now - FLOOD_WINDOW_SECS, FLOOD_BURST).await?;
+    let recent = queries::recent_times(&mut tx, &sender, now - FLOOD_WINDOW_SECS, FLOOD_BURST).await?;
     if let Some(wait) = flood_wait(&recent, now) {
         drop(tx);
         tracing::info!(article = article.slug, wait, "comment refused: flood guard");

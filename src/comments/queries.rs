@@ -59,18 +59,25 @@ pub async fn lock_sender(conn: &mut AnyConnection, backend: Backend, ip_hash: &s
     Ok(())
 }
 
+/// One sender's IP hash under today's salt, and under yesterday's while it is kept.
+pub struct SenderHashes {
+    pub today: String,
+    pub yesterday: Option<String>,
+}
+
 /// When the latest `limit` comments from one IP hash after `since` came, newest first: for the
 /// flood guard.
 pub async fn recent_times(
     conn: &mut AnyConnection,
-    ip_hash: &str,
+    ip_hashes: &SenderHashes,
     since: i64,
     limit: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT created_at FROM comments WHERE ip_hash = $1 AND created_at > $2 ORDER BY created_at DESC LIMIT $3",
+        "SELECT created_at FROM comments WHERE ip_hash IN ($1, $2) AND created_at > $3 ORDER BY created_at DESC LIMIT $4",
     )
-    .bind(ip_hash)
+    .bind(&ip_hashes.today)
+    .bind(ip_hashes.yesterday.as_deref().unwrap_or(&ip_hashes.today))
     .bind(since)
     .bind(limit)
     .fetch_all(&mut *conn)

@@ -122,18 +122,36 @@ impl Keys {
                 salt
             }
         };
-        // One IPv6 subscriber usually holds a whole /64; counting its addresses apart would give
-        // a flooder 2^64 tries.
-        let ip = match ip {
-            Some(IpAddr::V6(v6)) => {
-                let s = v6.segments();
-                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-            }
-            Some(ip) => ip.to_string(),
-            None => "unknown".into(),
-        };
-        Ok(hash(format!("{salt}|{ip}").as_bytes())[..32].to_string())
+        Ok(salted(&salt, ip))
     }
+
+    /// The same address hashed with yesterday's salt, while that salt is kept: a flood guard
+    /// that looks back a few minutes asks for both, so that midnight does not wipe its memory.
+    pub async fn yesterdays_ip_hash(
+        &self,
+        db: &Db,
+        ip: Option<IpAddr>,
+        now: i64,
+    ) -> Result<Option<String>, sqlx::Error> {
+        let day = now.div_euclid(86_400) - 1;
+        let salt: Option<String> =
+            sqlx::query_scalar("SELECT salt FROM ip_salts WHERE day = $1").bind(day).fetch_optional(&db.pool).await?;
+        Ok(salt.map(|salt| salted(&salt, ip)))
+    }
+}
+
+fn salted(salt: &str, ip: Option<IpAddr>) -> String {
+    // One IPv6 subscriber usually holds a whole /64; counting its addresses apart would give
+    // a flooder 2^64 tries.
+    let ip = match ip {
+        Some(IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Some(ip) => ip.to_string(),
+        None => "unknown".into(),
+    };
+    hash(format!("{salt}|{ip}").as_bytes())[..32].to_string()
 }
 
 #[cfg(test)]
