@@ -98,6 +98,14 @@ comments-none = Noch keine Kommentare. Schreiben Sie den ersten.
 comments-closed = Die Kommentare zu diesem Artikel sind geschlossen.
 comment-by = Kommentar von { $name }
 comment-report = Melden
+comment-report-why = Warum melden Sie diesen Kommentar?
+comment-report-send = Meldung abschicken
+report-reason-demeaning = Beleidigend oder herabsetzend
+report-reason-spam = Werbung oder Spam
+report-reason-off-topic = Hat nichts mit dem Artikel zu tun
+report-reason-false = Falsche Tatsachenbehauptung
+report-reason-other = Anderer Grund
+comment-error-report-reason = Bitte wählen Sie einen der angebotenen Gründe für die Meldung.
 comment-reply = { $name } antworten
 comment-form-heading = Kommentar schreiben
 comment-name = Name
@@ -163,7 +171,39 @@ queue-approved = Freigegeben
 queue-rejected = Abgelehnt
 queue-spam = Spam
 queue-bulk = Ausgewählte:
-queue-reply = Antwort
+queue-reply-to = Antwort auf { $name }:
+queue-select-all = Alle auf dieser Seite auswählen
+queue-select-none = Auswahl aufheben
+queue-undo = Rückgängig machen
+queue-done-approve = { $count ->
+    [one] Ein Kommentar freigegeben.
+   *[other] { $count } Kommentare freigegeben.
+}
+queue-done-reject = { $count ->
+    [one] Ein Kommentar abgelehnt.
+   *[other] { $count } Kommentare abgelehnt.
+}
+queue-done-spam = { $count ->
+    [one] Ein Kommentar als Spam markiert.
+   *[other] { $count } Kommentare als Spam markiert.
+}
+queue-done-delete = { $count ->
+    [one] Ein Kommentar gelöscht.
+   *[other] { $count } Kommentare gelöscht.
+}
+queue-done-dismiss = { $count ->
+    [one] Meldungen zu einem Kommentar verworfen.
+   *[other] Meldungen zu { $count } Kommentaren verworfen.
+}
+queue-done-restore = { $count ->
+    [one] Rückgängig gemacht: Der Kommentar hat wieder seinen vorigen Stand.
+   *[other] Rückgängig gemacht: { $count } Kommentare haben wieder ihren vorigen Stand.
+}
+queue-delete-heading = { $count ->
+    [one] Kommentar löschen
+   *[other] { $count } Kommentare löschen
+}
+queue-delete-message = Gelöschte Kommentare und ihre Antworten sind endgültig weg; nur der Eintrag im Protokoll bleibt. Ablehnen lässt sich dagegen rückgängig machen.
 queue-reports = { $count ->
     [one] eine Meldung
    *[other] { $count } Meldungen
@@ -182,6 +222,7 @@ logged-reject = Abgelehnt
 logged-spam = Als Spam markiert
 logged-delete = Gelöscht
 logged-dismiss = Meldungen verworfen
+logged-restore = Rückgängig gemacht
 action-approve = Freigeben
 action-reject = Ablehnen
 action-spam = Spam
@@ -580,6 +621,20 @@ mail-password-intro-reset = Für Ihren Zugang zur Redaktion von { $site } wurde 
 mail-password-button = Passwort wählen
 mail-password-valid = Der Link gilt { $days } Tage und nur einmal.
 mail-footer-staff = Diese E-Mail kam, weil eine Administratorin oder ein Administrator von { $site } sie ausgelöst hat.
+mail-moderation-subject = { $count ->
+    [one] Ein Kommentar wartet auf Freigabe – { $site }
+   *[other] { $count } Kommentare warten auf Freigabe – { $site }
+}
+mail-moderation-intro = { $count ->
+    [one] Ein Kommentar wartet
+   *[other] { $count } Kommentare warten
+} auf eine Entscheidung, der älteste seit { $hours ->
+    [0] { $minutes } Minuten
+    [1] einer Stunde
+   *[other] { $hours } Stunden
+}.
+mail-moderation-button = Zur Moderation
+mail-footer-moderation = Diese E-Mail geht an Moderation und Administration von { $site }, solange Kommentare warten. Wie lange sie warten dürfen, steht in den Einstellungen.
 
 # Newsroom: tags and authors
 labels-title-tag = Themen
@@ -637,6 +692,7 @@ settings-error-menu = Jede Zeile braucht die Form „Text | /pfad“ oder „Tex
 setting-comments-hold_all = Jeden Kommentar vor dem Erscheinen prüfen
 setting-comments-trust_approved_commenters = Bekannte Kommentatoren ohne Prüfung freischalten
 setting-comments-close_after_days = Kommentare schließen nach Tagen (0: nie)
+setting-comments-remind_moderators_after_minutes = Moderation per Mail erinnern, wenn ein Kommentar so viele Minuten wartet (0: nie)
 setting-comments-max_links = Höchstzahl Links je Kommentar
 setting-comments-max_length = Höchstlänge eines Kommentars (Zeichen)
 setting-comments-hold_words = Wörter, die einen Kommentar zur Prüfung zurückhalten (eines je Zeile)
@@ -764,3 +820,64 @@ nav-footer = Über diese Website
 mail-imprint = Impressum
 dashboard-imprint-missing = Es gibt noch kein Impressum. Eine deutsche Nachrichtenseite braucht eines, von jeder Seite aus mit einem Klick erreichbar.
 dashboard-imprint-write = Impressum schreiben
+
+# Why the assessment scored a comment as it did (shown in the moderation queue).
+reason-other-language = Auf { $comment ->
+    [de] Deutsch
+   *[en] Englisch
+} geschrieben, der Artikel auf { $article ->
+    [de] Deutsch
+   *[en] Englisch
+}: nicht verglichen
+reason-too-short = Zu kurz, um es zu beurteilen
+reason-nothing-shared = { $count ->
+    [one] Das einzige bezeichnende Wort kommt im Artikel nicht vor
+   *[other] Keines der { $count } bezeichnenden Wörter kommt im Artikel vor
+}
+reason-shared = Ähnlichkeit mit dem Artikel { $percent } %, gemeinsam: { $words }
+reason-attack = Angriff auf eine Person: { $words }
+reason-demeaning-word = { $kind ->
+    [slur] Abwertende Bezeichnung einer Gruppe
+    [dehumanising] Entmenschlichendes Wort
+   *[insult] Beleidigung
+}: { $words }
+reason-quoted = { $kind ->
+    [slur] Abwertende Bezeichnung einer Gruppe
+    [dehumanising] Entmenschlichendes Wort
+   *[insult] Beleidigung
+} in Anführungszeichen (zitiert): { $words }
+reason-self-aimed = { $kind ->
+    [slur] Abwertende Bezeichnung
+    [dehumanising] Entmenschlichendes Wort
+   *[insult] Beleidigung
+} gegen sich selbst: { $words }
+reason-shouting = Fast alles in Großbuchstaben
+reason-model = Das Modell schätzt { $percent } %
+reason-model-words = Das Modell schätzt { $percent } %, vor allem wegen { $words }
+reason-hidden-address = Eine Adresse, auseinandergeschrieben, um sie zu verbergen: { $host }
+reason-links = { $count ->
+    [one] Ein Link
+   *[other] { $count } Links
+}
+reason-shortened-link = Ein gekürzter Link, der sein Ziel verbirgt: { $host }
+reason-risky-domain = Eine Adresse unter einer Endung, die meist für Spam genutzt wird: { $host }
+reason-spam-phrase = Typische Spam-Wendung: { $words }
+reason-repeat = Wiederholt einen früheren Kommentar
+reason-repeats-itself = Wiederholt sich selbst
+reason-call-to-action = Aufforderung zum Klicken mit Link
+reason-percent-offer = Rabatt oder Garantie in Prozent
+reason-price-link = Ein Preis mit Link
+reason-phone = Eine Telefonnummer: { $words }
+reason-handle = Ein Messenger-Name zum Anschreiben: { $words }
+reason-messenger = Bittet um Kontakt über einen Messenger
+reason-email-address = Eine E-Mail-Adresse zum Anschreiben: { $words }
+reason-earnings = Verspricht Verdienst für wenig Arbeit
+reason-recovery = Bietet an, verlorenes Geld oder Krypto zurückzuholen
+reason-private-contact = Bittet Leserinnen und Leser um privaten Kontakt
+reason-exclamations = Viele Ausrufezeichen
+reason-honeypot = Verstecktes Fallenfeld ausgefüllt
+reason-too-fast = { $seconds ->
+    [one] Eine Sekunde
+   *[other] { $seconds } Sekunden
+} nach dem Laden der Seite abgeschickt
+reason-imported = Aus WordPress übernommen

@@ -98,6 +98,14 @@ comments-none = No comments yet. Write the first one.
 comments-closed = Comments on this article are closed.
 comment-by = Comment by { $name }
 comment-report = Report
+comment-report-why = Why are you reporting this comment?
+comment-report-send = Send report
+report-reason-demeaning = Insulting or demeaning
+report-reason-spam = Advertising or spam
+report-reason-off-topic = Nothing to do with the article
+report-reason-false = States something false as fact
+report-reason-other = Another reason
+comment-error-report-reason = Please choose one of the reasons offered for the report.
 comment-reply = Reply to { $name }
 comment-form-heading = Write a comment
 comment-name = Name
@@ -163,7 +171,39 @@ queue-approved = Approved
 queue-rejected = Rejected
 queue-spam = Spam
 queue-bulk = Selected:
-queue-reply = Reply
+queue-reply-to = In reply to { $name }:
+queue-select-all = Select all on this page
+queue-select-none = Clear the selection
+queue-undo = Undo
+queue-done-approve = { $count ->
+    [one] One comment approved.
+   *[other] { $count } comments approved.
+}
+queue-done-reject = { $count ->
+    [one] One comment rejected.
+   *[other] { $count } comments rejected.
+}
+queue-done-spam = { $count ->
+    [one] One comment marked as spam.
+   *[other] { $count } comments marked as spam.
+}
+queue-done-delete = { $count ->
+    [one] One comment deleted.
+   *[other] { $count } comments deleted.
+}
+queue-done-dismiss = { $count ->
+    [one] Reports on one comment dismissed.
+   *[other] Reports on { $count } comments dismissed.
+}
+queue-done-restore = { $count ->
+    [one] Undone: the comment is back where it was.
+   *[other] Undone: { $count } comments are back where they were.
+}
+queue-delete-heading = { $count ->
+    [one] Delete the comment
+   *[other] Delete { $count } comments
+}
+queue-delete-message = Deleted comments and their replies are gone for good; only their line in the log stays. Rejecting, by contrast, can be undone.
 queue-reports = { $count ->
     [one] one report
    *[other] { $count } reports
@@ -182,6 +222,7 @@ logged-reject = Rejected
 logged-spam = Marked as spam
 logged-delete = Deleted
 logged-dismiss = Reports dismissed
+logged-restore = Undone
 action-approve = Approve
 action-reject = Reject
 action-spam = Spam
@@ -580,6 +621,20 @@ mail-password-intro-reset = A new password was requested for your access to the 
 mail-password-button = Choose password
 mail-password-valid = The link works for { $days } days, and once.
 mail-footer-staff = This email came because an administrator of { $site } sent it.
+mail-moderation-subject = { $count ->
+    [one] One comment waits for approval – { $site }
+   *[other] { $count } comments wait for approval – { $site }
+}
+mail-moderation-intro = { $count ->
+    [one] One comment waits
+   *[other] { $count } comments wait
+} for a decision, the oldest for { $hours ->
+    [0] { $minutes } minutes
+    [1] an hour
+   *[other] { $hours } hours
+}.
+mail-moderation-button = Open the queue
+mail-footer-moderation = This email goes to the moderators and admins of { $site } while comments wait. How long they may wait is in the settings.
 
 # Newsroom: tags and authors
 labels-title-tag = Topics
@@ -637,6 +692,7 @@ settings-error-menu = Each line must read “Label | /path” or “Label | http
 setting-comments-hold_all = Check every comment before it appears
 setting-comments-trust_approved_commenters = Let known commenters through without a check
 setting-comments-close_after_days = Close comments after days (0: never)
+setting-comments-remind_moderators_after_minutes = Remind moderators by mail when a comment has waited this many minutes (0: never)
 setting-comments-max_links = Most links per comment
 setting-comments-max_length = Longest comment (characters)
 setting-comments-hold_words = Words that hold a comment for checking (one per line)
@@ -764,3 +820,64 @@ nav-footer = About this site
 mail-imprint = Impressum (legal notice)
 dashboard-imprint-missing = There is no Impressum yet. A German news site needs one, one click away from every page.
 dashboard-imprint-write = Write the Impressum
+
+# Why the assessment scored a comment as it did (shown in the moderation queue).
+reason-other-language = Written in { $comment ->
+    [de] German
+   *[en] English
+}, the article in { $article ->
+    [de] German
+   *[en] English
+}: not compared
+reason-too-short = Too short to judge
+reason-nothing-shared = { $count ->
+    [one] Its one distinctive word is not in the article
+   *[other] None of its { $count } distinctive words is in the article
+}
+reason-shared = { $percent }% similar to the article, sharing { $words }
+reason-attack = Attacks a person: { $words }
+reason-demeaning-word = { $kind ->
+    [slur] Slur against a group
+    [dehumanising] Dehumanising word
+   *[insult] Insult
+}: { $words }
+reason-quoted = { $kind ->
+    [slur] Slur
+    [dehumanising] Dehumanising word
+   *[insult] Insult
+} in quotation marks (quoted): { $words }
+reason-self-aimed = { $kind ->
+    [slur] Slur
+    [dehumanising] Dehumanising word
+   *[insult] Insult
+} aimed at the writer: { $words }
+reason-shouting = Mostly capital letters
+reason-model = The model estimates { $percent }%
+reason-model-words = The model estimates { $percent }%, mainly because of { $words }
+reason-hidden-address = An address spelt out to hide it: { $host }
+reason-links = { $count ->
+    [one] A link
+   *[other] { $count } links
+}
+reason-shortened-link = A shortened link that hides where it goes: { $host }
+reason-risky-domain = An address under a domain used mostly for spam: { $host }
+reason-spam-phrase = A typical spam phrase: { $words }
+reason-repeat = Repeats an earlier comment
+reason-repeats-itself = Repeats itself
+reason-call-to-action = Asks readers to click a link
+reason-percent-offer = A discount or guarantee in percent
+reason-price-link = A price with a link
+reason-phone = A phone number: { $words }
+reason-handle = A messenger handle to write to: { $words }
+reason-messenger = Asks to be contacted on a messenger
+reason-email-address = An email address to write to: { $words }
+reason-earnings = Promises earnings for little work
+reason-recovery = Offers to recover lost money or crypto
+reason-private-contact = Asks readers to get in touch privately
+reason-exclamations = Many exclamation marks
+reason-honeypot = Filled in the hidden trap field
+reason-too-fast = Sent { $seconds ->
+    [one] one second
+   *[other] { $seconds } seconds
+} after the page was shown
+reason-imported = Imported from WordPress

@@ -17,7 +17,7 @@ use quick_xml::events::Event;
 
 use super::model::{ArticleDraft, ArticleError, Status};
 use super::queries::{self, SaveError};
-use crate::comments::moderation::{Assessment, Score};
+use crate::comments::moderation::{Assessment, Reason, Score};
 use crate::config::Language;
 use crate::db::Db;
 
@@ -511,7 +511,7 @@ async fn import_item(
         }
         let body = plain(&c.content.replace("</p>", "\n\n").replace("<br />", "\n"));
         let body_hash = crate::auth::keys::hash(body.as_bytes());
-        let none = || Score { score: 0.0, reasons: vec!["imported from WordPress".into()] };
+        let none = || Score { score: 0.0, reasons: vec![Reason::new("imported")] };
         let assessment = Assessment { off_topic: none(), demeaning: none(), spam: none(), flags: vec![], risk: 0.0 };
         let created = wp_time(&c.date_gmt).unwrap_or(now);
         let parent = comment_ids.get(c.parent.trim()).copied();

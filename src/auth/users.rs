@@ -190,6 +190,20 @@ pub async fn list(db: &Db) -> Result<Vec<User>, sqlx::Error> {
     rows.iter().map(user_from_row).collect()
 }
 
+/// The addresses of the users in `roles` who may sign in (not disabled).
+pub async fn addresses_of(db: &Db, roles: &[Role]) -> Result<Vec<String>, sqlx::Error> {
+    let mut addresses = Vec::new();
+    for role in roles {
+        let found: Vec<String> =
+            sqlx::query_scalar("SELECT email FROM users WHERE role = $1 AND disabled = 0 ORDER BY lower(email)")
+                .bind(role.as_str())
+                .fetch_all(&db.pool)
+                .await?;
+        addresses.extend(found);
+    }
+    Ok(addresses)
+}
+
 /// One user and their password hash.
 pub async fn find(db: &Db, id: i64) -> Result<Option<(User, String)>, sqlx::Error> {
     use sqlx::Row as _;

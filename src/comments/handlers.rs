@@ -14,7 +14,7 @@ use minijinja::context;
 use serde::Serialize;
 use tracing::instrument;
 
-use super::model::{CommentError, NewComment, PublicComment, Status};
+use super::model::{CommentError, NewComment, PublicComment, ReportReason, Status};
 use super::moderation::{ArticleContext, Signals, terms_to_weigh};
 use super::queries::{self, Action};
 use crate::app::App;
@@ -58,6 +58,8 @@ pub struct CommentSection {
     pub max_length: usize,
     /// The sentence saying when comments are checked, as the settings have it (a message key).
     pub policy: &'static str,
+    /// The reasons the report form offers.
+    pub report_reasons: [ReportReason; 5],
 }
 
 pub async fn section(app: &App, article: &Article) -> Result<CommentSection, AppError> {
@@ -70,6 +72,7 @@ pub async fn section(app: &App, article: &Article) -> Result<CommentSection, App
         token: app.keys.timed_token(&token_purpose(article.id), now - now.rem_euclid(TOKEN_GRANULARITY_SECS)),
         max_length: app.config().comments.max_length,
         policy: policy(&app.config().comments),
+        report_reasons: ReportReason::ALL,
     })
 }
 
@@ -341,6 +344,7 @@ pub async fn report(
     Path((slug, id)): Path<(String, String)>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
+    form: FormData,
 ) -> Result<Response, AppError> {
     let slug = parse_slug(&slug)?;
     let now = app.now();
@@ -351,8 +355,22 @@ pub async fn report(
             outcome(&app, &article, StatusCode::FORBIDDEN, "comment-refused-title", "comment-error-origin").await
         );
     }
+    // A page cached before reports had reasons sends none: that report counts as "other".
+    let reason = match form.get("reason") {
+        None => ReportReason::Other,
+        Some(given) => match ReportReason::parse(given) {
+            Some(reason) => reason,
+            None => {
+                tracing::info!(reason = given, "report refused: unknown reason");
+                let status = StatusCode::BAD_REQUEST;
+                return Ok(
+                    outcome(&app, &article, status, "comment-refused-title", "comment-error-report-reason").await
+                );
+            }
+        },
+    };
     let ip_hash = app.keys.ip_hash(&app.db, ip, now).await?;
-    match queries::report(&app.db, id, article.id, &ip_hash, now).await? {
+    match queries::report(&app.db, id, article.id, reason, &ip_hash, now).await? {
         None => Err(AppError::NotFound),
         Some(_) => Ok(outcome(&app, &article, StatusCode::OK, "comment-reported-title", "comment-reported-text").await),
     }

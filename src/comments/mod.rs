@@ -9,4 +9,5 @@ pub mod learning;
 pub mod model;
 pub mod moderation;
 pub mod queries;
+pub mod reminders;
 pub mod text;

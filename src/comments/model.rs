@@ -142,8 +142,62 @@ pub struct QueuedComment {
     pub risk: f64,
     pub assessment: serde_json::Value,
     pub reports: i64,
+    /// Why readers reported it, with how many gave each reason, the most given first.
+    pub report_reasons: Vec<(ReportReason, i64)>,
     pub created_at: i64,
-    pub is_reply: bool,
+    /// The comment this one answers, so the moderator reads a reply in its context.
+    pub parent: Option<ParentExcerpt>,
+}
+
+/// The start of the comment a reply answers.
+#[derive(Debug, Clone, Serialize)]
+pub struct ParentExcerpt {
+    pub id: i64,
+    pub author_name: String,
+    pub text: String,
+    /// The text went on beyond the excerpt.
+    pub cut: bool,
+}
+
+impl ParentExcerpt {
+    /// Characters of the parent shown beside a reply.
+    pub const LENGTH: usize = 280;
+
+    pub fn new(id: i64, author_name: String, body: &str) -> ParentExcerpt {
+        let text: String = body.chars().take(Self::LENGTH).collect();
+        let cut = text.len() < body.len();
+        ParentExcerpt { id, author_name, text, cut }
+    }
+}
+
+/// Why a reader reports a comment: the choices of the report form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReportReason {
+    Demeaning,
+    Spam,
+    OffTopic,
+    False,
+    Other,
+}
+
+impl ReportReason {
+    pub const ALL: [ReportReason; 5] =
+        [ReportReason::Demeaning, ReportReason::Spam, ReportReason::OffTopic, ReportReason::False, ReportReason::Other];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportReason::Demeaning => "demeaning",
+            ReportReason::Spam => "spam",
+            ReportReason::OffTopic => "off-topic",
+            ReportReason::False => "false",
+            ReportReason::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ReportReason> {
+        ReportReason::ALL.into_iter().find(|r| r.as_str() == s)
+    }
 }
 
 #[cfg(test)]

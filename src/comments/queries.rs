@@ -2,7 +2,7 @@
 
 use sqlx::{AssertSqlSafe, Row as _, any::AnyRow};
 
-use super::model::{NewComment, PublicComment, QueuedComment, Status};
+use super::model::{NewComment, ParentExcerpt, PublicComment, QueuedComment, ReportReason, Status};
 use super::moderation::Assessment;
 use super::text::{highlight, quoted_terms, render};
 use sqlx::AnyConnection;
@@ -154,6 +154,7 @@ pub async fn report(
     db: &Db,
     comment_id: i64,
     article_id: i64,
+    reason: ReportReason,
     ip_hash: &str,
     now: i64,
 ) -> Result<Option<bool>, sqlx::Error> {
@@ -168,12 +169,13 @@ pub async fn report(
     }
     let mut tx = db.begin().await?;
     let inserted = sqlx::query(
-        "INSERT INTO comment_reports (comment_id, ip_hash, created_at) VALUES ($1, $2, $3) \
+        "INSERT INTO comment_reports (comment_id, ip_hash, created_at, reason) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (comment_id, ip_hash) DO NOTHING",
     )
     .bind(comment_id)
     .bind(ip_hash)
     .bind(now)
+    .bind(reason.as_str())
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -185,6 +187,14 @@ pub async fn report(
     }
     tx.commit().await?;
     Ok(Some(inserted > 0))
+}
+
+/// How many comments wait for a decision, and since when the oldest waits.
+pub async fn waiting(db: &Db) -> Result<(i64, Option<i64>), sqlx::Error> {
+    let row = sqlx::query("SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM comments WHERE status = 'pending'")
+        .fetch_one(&db.pool)
+        .await?;
+    Ok((row.try_get("n")?, row.try_get("oldest")?))
 }
 
 /// A view of the moderation queue.
@@ -232,10 +242,9 @@ fn queued_from_row(row: &AnyRow) -> Result<QueuedComment, sqlx::Error> {
     let assessment: String = row.try_get("assessment")?;
     let assessment: serde_json::Value = serde_json::from_str(&assessment).unwrap_or(serde_json::Value::Null);
     // What triggered the demeaning and spam scores, marked in the text.
-    let reasons: Vec<String> = ["demeaning", "spam"]
+    let reasons: Vec<serde_json::Value> = ["demeaning", "spam"]
         .iter()
         .flat_map(|flag| assessment[flag]["reasons"].as_array().cloned().unwrap_or_default())
-        .filter_map(|r| r.as_str().map(String::from))
         .collect();
     Ok(QueuedComment {
         id: row.try_get("id")?,
@@ -251,8 +260,14 @@ fn queued_from_row(row: &AnyRow) -> Result<QueuedComment, sqlx::Error> {
         risk: row.try_get("risk")?,
         assessment,
         reports: row.try_get("reports")?,
+        report_reasons: Vec::new(),
         created_at: row.try_get("created_at")?,
-        is_reply: row.try_get::<Option<i64>, _>("parent_id")?.is_some(),
+        parent: match row.try_get::<Option<i64>, _>("parent_id")? {
+            Some(id) => {
+                Some(ParentExcerpt::new(id, row.try_get("parent_author")?, &row.try_get::<String, _>("parent_body")?))
+            }
+            None => None,
+        },
     })
 }
 
@@ -261,11 +276,33 @@ pub async fn queue(db: &Db, view: View, limit: i64, offset: i64) -> Result<Vec<Q
     let (filter, order) = view.filter_and_order();
     let sql = format!(
         "SELECT c.id, c.parent_id, c.author_name, c.author_email, c.body, c.status, c.off_topic, c.demeaning, \
-         c.spam, c.risk, c.assessment, c.reports, c.created_at, a.slug, a.title \
-         FROM comments c JOIN articles a ON a.id = c.article_id WHERE {filter} ORDER BY {order} LIMIT $1 OFFSET $2"
+         c.spam, c.risk, c.assessment, c.reports, c.created_at, a.slug, a.title, \
+         p.author_name AS parent_author, p.body AS parent_body \
+         FROM comments c JOIN articles a ON a.id = c.article_id LEFT JOIN comments p ON p.id = c.parent_id \
+         WHERE {filter} ORDER BY {order} LIMIT $1 OFFSET $2"
     );
     let rows = sqlx::query(AssertSqlSafe(sql)).bind(limit).bind(offset).fetch_all(&db.pool).await?;
-    rows.iter().map(queued_from_row).collect()
+    let mut comments = rows.iter().map(queued_from_row).collect::<Result<Vec<_>, _>>()?;
+    let reported: Vec<i64> = comments.iter().filter(|c| c.reports > 0).map(|c| c.id).collect();
+    if !reported.is_empty() {
+        let placeholders = (1..=reported.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+        let sql = format!(
+            "SELECT comment_id, reason, COUNT(*) AS n FROM comment_reports WHERE comment_id IN ({placeholders}) \
+             GROUP BY comment_id, reason ORDER BY n DESC, reason"
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for id in &reported {
+            query = query.bind(id);
+        }
+        for row in query.fetch_all(&db.pool).await? {
+            let id: i64 = row.try_get("comment_id")?;
+            let reason = ReportReason::parse(&row.try_get::<String, _>("reason")?).unwrap_or(ReportReason::Other);
+            if let Some(c) = comments.iter_mut().find(|c| c.id == id) {
+                c.report_reasons.push((reason, row.try_get("n")?));
+            }
+        }
+    }
+    Ok(comments)
 }
 
 /// How many comments each view holds.
@@ -291,6 +328,8 @@ pub enum Action {
     Delete,
     /// Keep a reported comment and clear its reports.
     Dismiss,
+    /// Undo: a comment back to the status it had before a moderator's action.
+    Restore,
 }
 
 impl Action {
@@ -301,6 +340,7 @@ impl Action {
             "spam" => Action::Spam,
             "delete" => Action::Delete,
             "dismiss" => Action::Dismiss,
+            "restore" => Action::Restore,
             _ => return None,
         })
     }
@@ -312,33 +352,42 @@ impl Action {
             Action::Spam => "spam",
             Action::Delete => "delete",
             Action::Dismiss => "dismiss",
+            Action::Restore => "restore",
         }
     }
 }
 
+/// A comment an action reached, with the status it had before.
+#[derive(Debug, Clone, Copy)]
+pub struct Moderated {
+    pub id: i64,
+    pub article_id: i64,
+    pub was: Status,
+}
+
 /// Applies `action` to comments `ids`, logging each with who and when, in one transaction.
-/// `user_id` is `None` for decisions the system takes itself (reject-words). Returns the ids
-/// that existed, with their article ids.
+/// `user_id` is `None` for decisions the system takes itself (reject-words). Returns the
+/// comments that existed, each with its status before.
 pub async fn moderate(
     db: &Db,
     ids: &[i64],
     action: Action,
     user_id: Option<i64>,
     now: i64,
-) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+) -> Result<Vec<Moderated>, sqlx::Error> {
     let mut done = Vec::new();
     let mut tx = db.begin().await?;
     for &id in ids {
-        let Some(row) = sqlx::query("SELECT article_id, author_name, body FROM comments WHERE id = $1")
+        let Some(row) = sqlx::query("SELECT article_id, author_name, body, status FROM comments WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?
         else {
             continue;
         };
-        let article_id: i64 = row.try_get(0)?;
-        let snippet: String =
-            format!("{}: {}", row.try_get::<String, _>(1)?, row.try_get::<String, _>(2)?).chars().take(200).collect();
+        let article_id: i64 = row.try_get("article_id")?;
+        let was = Status::parse(&row.try_get::<String, _>("status")?).unwrap_or(Status::Pending);
+        let snippet = log_snippet(&row.try_get::<String, _>("author_name")?, &row.try_get::<String, _>("body")?);
         match action {
             Action::Approve | Action::Reject | Action::Spam => {
                 let status = match action {
@@ -358,7 +407,7 @@ pub async fn moderate(
                 sqlx::query("DELETE FROM comment_reports WHERE comment_id = $1").bind(id).execute(&mut *tx).await?;
                 sqlx::query("UPDATE comments SET reports = 0 WHERE id = $1").bind(id).execute(&mut *tx).await?;
             }
-            Action::Delete => {}
+            Action::Delete | Action::Restore => {}
         }
         log_action(&mut tx, id, user_id, action, &snippet, now).await?;
         if action == Action::Delete {
@@ -370,16 +419,58 @@ pub async fn moderate(
             }
             sqlx::query("DELETE FROM comments WHERE id = $1").bind(id).execute(&mut *tx).await?;
         }
-        done.push((id, article_id));
+        done.push(Moderated { id, article_id, was });
     }
-    let mut articles: Vec<i64> = done.iter().map(|(_, article)| *article).collect();
+    record_changes(&mut tx, done.iter().map(|d| d.article_id).collect()).await?;
+    tx.commit().await?;
+    Ok(done)
+}
+
+/// Puts comments back to the status each had before an action (the queue's undo), logged as
+/// such. Comments deleted since are skipped. Returns how many were put back.
+pub async fn restore(db: &Db, earlier: &[(i64, Status)], user_id: i64, now: i64) -> Result<usize, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let mut articles = Vec::new();
+    for &(id, status) in earlier {
+        let Some(row) = sqlx::query(
+            // Back in the queue, a comment is nobody's decision (and nothing to learn from).
+            "UPDATE comments SET status = $1, \
+             moderated_at = CASE WHEN $1 = 'pending' THEN NULL ELSE $2 END, \
+             moderated_by = CASE WHEN $1 = 'pending' THEN NULL ELSE $3 END \
+             WHERE id = $4 RETURNING article_id, author_name, body",
+        )
+        .bind(status.as_str())
+        .bind(now)
+        .bind(user_id)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            continue;
+        };
+        articles.push(row.try_get("article_id")?);
+        let snippet = log_snippet(&row.try_get::<String, _>("author_name")?, &row.try_get::<String, _>("body")?);
+        log_action(&mut tx, id, Some(user_id), Action::Restore, &snippet, now).await?;
+    }
+    let restored = articles.len();
+    record_changes(&mut tx, articles).await?;
+    tx.commit().await?;
+    Ok(restored)
+}
+
+/// What the log keeps of a comment: its author and the start of its text.
+fn log_snippet(author: &str, body: &str) -> String {
+    format!("{author}: {body}").chars().take(200).collect()
+}
+
+/// One change event per article whose comments changed, so pages and feeds follow.
+async fn record_changes(conn: &mut AnyConnection, mut articles: Vec<i64>) -> Result<(), sqlx::Error> {
     articles.sort_unstable();
     articles.dedup();
     for article in articles {
-        crate::changes::record(&mut tx, crate::changes::Event::CommentsChanged { article_id: article }).await?;
+        crate::changes::record(conn, crate::changes::Event::CommentsChanged { article_id: article }).await?;
     }
-    tx.commit().await?;
-    Ok(done)
+    Ok(())
 }
 
 /// Writes one moderation log entry, in the caller's transaction. `user_id` is `None` for the

@@ -125,17 +125,23 @@ fn folded_match(text: &str, needle: &[char]) -> Option<usize> {
     None
 }
 
-/// The words an assessment's reasons quote (`insult: "Vollidiot" (idiot)`), for [`highlight`].
-pub fn quoted_terms(reasons: &[String]) -> Vec<String> {
-    reasons
-        .iter()
-        .filter_map(|r| {
-            let start = r.find('"')? + 1;
-            let end = start + r[start..].find('"')?;
-            let term = &r[start..end];
-            (!term.contains('*')).then(|| term.to_string())
-        })
-        .collect()
+/// The words an assessment's reasons quote, for [`highlight`]: the `words` of a reason stored
+/// as data, or the quoted part of one stored as an English sentence by earlier versions
+/// (`insult: "Vollidiot" (idiot)`).
+pub fn quoted_terms(reasons: &[serde_json::Value]) -> Vec<String> {
+    let mut terms = Vec::new();
+    for reason in reasons {
+        if let Some(words) = reason["args"]["words"].as_array() {
+            terms.extend(words.iter().filter_map(|w| w.as_str()).map(String::from));
+        } else if let Some(r) = reason.as_str()
+            && let Some(start) = r.find('"').map(|s| s + 1)
+            && let Some(end) = r[start..].find('"').map(|e| start + e)
+            && !r[start..end].contains('*')
+        {
+            terms.push(r[start..end].to_string());
+        }
+    }
+    terms
 }
 
 #[cfg(test)]
@@ -148,7 +154,13 @@ mod highlight_tests {
         let marked = highlight(&html, &["Vollidiot".to_string()]);
         assert!(marked.starts_with("<p>Du <mark>Vollidiot</mark>,"), "{marked}");
         assert!(marked.contains("href=\"https://vollidiot.example\""), "attributes untouched: {marked}");
-        assert_eq!(quoted_terms(&["insult: \"Depp\" (dep)".into(), "attack on a person: \"du *\"".into()]), ["Depp"]);
+        let stored = serde_json::json!([
+            "insult: \"Depp\" (dep)",
+            "attack on a person: \"du *\"",
+            {"key": "attack", "args": {"words": ["Du Trottel"]}},
+            {"key": "links", "args": {"count": 2}},
+        ]);
+        assert_eq!(quoted_terms(stored.as_array().unwrap()), ["Depp", "Du Trottel"]);
         let overlapping = highlight(&render("Na Du Vollidiot, ja"), &["na du".into(), "du vollidiot".into()]);
         assert!(overlapping.starts_with("<p><mark>Na Du Vollidiot</mark>, ja"), "{overlapping}");
     }

@@ -24,6 +24,8 @@ pub mod kind {
     pub const ALERT_SUMMARY: &str = "alert_summary";
     /// A link for a staff member to choose a password.
     pub const PASSWORD: &str = "password";
+    /// A notice to the newsroom's own people (waiting comments).
+    pub const STAFF: &str = "staff";
     pub const TEST: &str = "test";
 }
 

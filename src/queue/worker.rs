@@ -92,6 +92,9 @@ pub async fn run(app: Arc<App>, jobs: Arc<Jobs>, mut stop: tokio::sync::watch::R
         if let Err(e) = crate::email::newsletter::run_schedule(&app).await {
             tracing::error!(error = format!("{e:#}"), "mail schedule round failed");
         }
+        if let Err(e) = crate::comments::reminders::send_if_due(&app).await {
+            tracing::error!(error = format!("{e:#}"), "moderation reminder round failed");
+        }
         if pruned.elapsed() >= PRUNE_EVERY {
             pruned = std::time::Instant::now();
             if let Err(e) = super::prune(&app.db, app.now()).await {

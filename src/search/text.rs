@@ -392,6 +392,27 @@ fn umlauts(word: &str) -> String {
     out
 }
 
+/// For each of `wanted` (terms, as [`terms`] makes them), the first word of `text` with that
+/// term, as written there; a term no word has is left out. Turns stems back into words a
+/// person recognises ("fruhjahr" into "Frühjahr").
+pub fn written_forms(text: &str, language: Language, wanted: &[String]) -> Vec<String> {
+    let mut found: Vec<Option<&str>> = vec![None; wanted.len()];
+    for (start, end) in word_spans(text) {
+        let word = &text[start..end];
+        let lower = word.to_lowercase();
+        if !is_term(&lower) {
+            continue;
+        }
+        let term = stem(&lower, language);
+        if let Some(i) = wanted.iter().position(|w| *w == term)
+            && found[i].is_none()
+        {
+            found[i] = Some(word);
+        }
+    }
+    found.into_iter().flatten().map(String::from).collect()
+}
+
 /// Index terms of `text`: words without stop words, stemmed for `language`, then folded.
 /// Numbers of fewer than three digits are dropped; they rarely name a topic.
 pub fn terms(text: &str, language: Language) -> Vec<String> {
@@ -605,6 +626,13 @@ mod tests {
         assert_eq!(terms("Größe", Language::De), terms("Groesse", Language::De));
         assert_eq!(terms("Größe", Language::De), terms("Grosse", Language::De));
         assert_eq!(terms("Quelle", Language::De), terms("Quellen", Language::De));
+    }
+
+    #[test]
+    fn stems_go_back_to_the_words_as_written() {
+        let text = "Im Frühjahr fehlten Nachtdienste, sagt die Pflegerin.";
+        let wanted = terms("Frühjahrs Nachtdienst Garten", Language::De);
+        assert_eq!(written_forms(text, Language::De, &wanted), ["Frühjahr", "Nachtdienste"]);
     }
 
     #[test]

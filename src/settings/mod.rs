@@ -62,6 +62,7 @@ pub const EDITABLE: &[Setting] = &[
     Setting { key: "comments.hold_all", field: Field::Flag },
     Setting { key: "comments.trust_approved_commenters", field: Field::Flag },
     Setting { key: "comments.close_after_days", field: Field::Number { min: 0, max: 36_500 } },
+    Setting { key: "comments.remind_moderators_after_minutes", field: Field::Number { min: 0, max: 10_080 } },
     Setting { key: "comments.max_links", field: Field::Number { min: 0, max: 100 } },
     Setting { key: "comments.max_length", field: Field::Number { min: 100, max: 100_000 } },
     Setting { key: "comments.hold_words", field: Field::Lines },

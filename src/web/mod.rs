@@ -473,7 +473,7 @@ pub fn admin_html(body: String) -> Response {
 
 /// The page a destructive admin action shows first (works without JavaScript): `heading`
 /// names what is about to go, `message` says what follows; its button posts to `action` again
-/// with `confirm=yes`, and the cancel link leads `back`.
+/// with `confirm=yes` and the `keep` fields, and the cancel link leads `back`.
 pub async fn confirm_page(
     app: &App,
     staff: &crate::auth::sessions::Staff,
@@ -481,9 +481,11 @@ pub async fn confirm_page(
     message: String,
     action: String,
     back: &str,
+    keep: &[(&str, String)],
 ) -> Result<Response, AppError> {
-    let page =
-        context! { heading => heading.clone(), message => message, button => heading, action => action, back => back };
+    let page = context! {
+        heading => heading.clone(), message => message, button => heading, action => action, back => back, keep => minijinja::value::Serde(keep),
+    };
     Ok(admin_html(app.render_admin("admin/confirm.html", staff, page).await?))
 }
 

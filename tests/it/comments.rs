@@ -21,6 +21,8 @@ backend_tests!(
     sign_in_gives_nothing_away_and_throttles,
     admin_forms_need_the_csrf_token,
     the_assessment_learns_from_the_moderators_and_switches_back,
+    moderation_says_what_it_did_and_can_be_undone,
+    moderators_are_reminded_of_waiting_comments,
 );
 
 const ARTICLE: &str = "/news/pflegeroboter-im-heim";
@@ -321,10 +323,16 @@ async fn replies_nest_one_level_and_reports_reach_the_queue(t: TestApp) {
     assert!(page[replies..].contains("Zweite") && page[replies..].contains("Dritte"));
     assert!(page.contains("3 Kommentare"));
 
-    let report = t.post_form(&format!("{ARTICLE}/comments/{second}/report"), &[], &[]).await;
+    // The report form offers reasons; one outside them is refused and counts nothing.
+    let report_path = format!("{ARTICLE}/comments/{second}/report");
+    assert!(t.get(ARTICLE).await.body.contains("value=\"off-topic\" required> Hat nichts mit dem Artikel zu tun"));
+    let unknown = t.post_form(&report_path, &[("reason", "boring")], &[]).await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+    assert!(unknown.body.contains("einen der angebotenen Gründe"), "{}", unknown.body);
+    let report = t.post_form(&report_path, &[("reason", "off-topic")], &[]).await;
     assert_eq!(report.status, StatusCode::OK);
     assert!(report.body.contains("Danke für Ihren Hinweis"));
-    t.post_form(&format!("{ARTICLE}/comments/{second}/report"), &[], &[]).await;
+    t.post_form(&report_path, &[("reason", "spam")], &[]).await;
     let reports: i64 = sqlx::query_scalar("SELECT reports FROM comments WHERE id = $1")
         .bind(second)
         .fetch_one(&t.app.db.pool)
@@ -334,7 +342,15 @@ async fn replies_nest_one_level_and_reports_reach_the_queue(t: TestApp) {
     assert_eq!(t.post_form(&format!("{ARTICLE}/comments/99999/report"), &[], &[]).await.status, StatusCode::NOT_FOUND);
     let reported = t.get_as("/admin/comments?view=reported", &cookie).await;
     assert!(reported.body.contains("Gilt das auch nachts"), "in the reported queue");
-    assert!(reported.body.contains("eine Meldung"));
+    assert!(reported.body.contains("eine Meldung</strong>: Hat nichts mit dem Artikel zu tun (1)"), "with its reason");
+    let pending = t.get_as("/admin/comments?view=approved", &cookie).await.body;
+    let reply = pending.find("Nachts arbeiten im Heim").unwrap();
+    assert!(
+        pending[..reply]
+            .rfind("Antwort auf Erste:")
+            .is_some_and(|at| pending[at..reply].contains("Die Roboter im Heim")),
+        "a reply is shown with the comment it answers"
+    );
     moderate(&t, &cookie, &[("one", &format!("dismiss:{second}")), ("view", "reported")]).await;
     let after = t.get_as("/admin/comments?view=reported", &cookie).await.body;
     assert!(after.contains("Hier ist nichts zu tun."), "the reported queue is empty again");
@@ -385,36 +401,46 @@ async fn queue_sorts_by_risk_and_shows_reasons(t: TestApp) {
     let kind = queue.find("Freundlich").unwrap();
     assert!(rude < kind, "the riskiest comment comes first");
     assert!(queue.contains("Herabsetzend ⚑"), "the raised flag is marked");
-    assert!(queue.contains("attack on a person") || queue.contains("insult"), "with its reasons");
+    assert!(
+        queue.contains("Angriff auf eine Person: „Du bist ein Vollidiot“"),
+        "reasons in German, as written: {queue}"
+    );
+    assert!(!queue.contains("attack on a person") && !queue.contains("insult"), "no English left");
+    assert!(queue.contains("optimum=\"0\" low=\"0.25\" high=\"0.5\""), "the meter turns red at the threshold");
     assert!(queue.contains("<mark>Du bist ein Vollidiot</mark>"), "the triggering words are marked in the text");
+}
+
+/// `n` comments from `n` readers ("Beitrag 0 …", "Beitrag 1 …"), waiting; their ids.
+async fn comments_from_readers(t: &TestApp, n: u8) -> Vec<i64> {
+    for i in 0..n {
+        let token = token(t).await;
+        let text = format!("Beitrag {i} zu den Robotern im Heim und den Pflegekräften");
+        let form = [("name", "Leser"), ("text", text.as_str()), ("token", token.as_str())];
+        t.post_form_from(&format!("{ARTICLE}/comments"), &form, &[], [10, 0, 0, i + 1]).await;
+    }
+    comment_ids(t, "pending").await
 }
 
 async fn moderation_in_bulk_is_logged(t: TestApp) {
     article(&t).await;
-    for (i, ip) in [[10, 0, 0, 1], [10, 0, 0, 2], [10, 0, 0, 3]].into_iter().enumerate() {
-        let token = token(&t).await;
-        let text = format!("Beitrag {i} zu den Robotern im Heim und den Pflegekräften");
-        t.post_form_from(
-            &format!("{ARTICLE}/comments"),
-            &[("name", "Leser"), ("text", &text), ("token", &token)],
-            &[],
-            ip,
-        )
-        .await;
-    }
-    let ids = comment_ids(&t, "pending").await;
+    let ids = comments_from_readers(&t, 3).await;
     assert_eq!(ids.len(), 3);
     let cookie = t.sign_in(Role::Moderator).await;
     let (a, b, c) = (ids[0].to_string(), ids[1].to_string(), ids[2].to_string());
     let done = moderate(&t, &cookie, &[("action", "spam"), ("ids", &a), ("ids", &b)]).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
     assert_eq!(comment_ids(&t, "spam").await.len(), 2);
-    moderate(&t, &cookie, &[("one", &format!("delete:{c}"))]).await;
+    // Deleting asks first, and keeps the comment until confirmed.
+    let asked = moderate(&t, &cookie, &[("one", &format!("delete:{c}"))]).await;
+    assert_eq!(asked.status, StatusCode::OK);
+    assert!(asked.body.contains("Kommentar löschen") && asked.body.contains(&format!("name=\"ids\" value=\"{c}\"")));
+    assert_eq!(comment_ids(&t, "pending").await.len(), 1);
+    moderate(&t, &cookie, &[("action", "delete"), ("ids", &c), ("confirm", "yes")]).await;
     let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM comments").fetch_one(&t.app.db.pool).await.unwrap();
     assert_eq!(left, 2);
     let log = t.get_as("/admin/comments?view=spam", &cookie).await.body;
     assert!(log.contains("moderator@example.org"), "who");
-    assert!(log.contains("Löschen") && log.contains("Spam"), "what");
+    assert!(log.contains("Gelöscht") && log.contains("Als Spam markiert"), "what");
     let entries: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM moderation_log").fetch_one(&t.app.db.pool).await.unwrap();
     assert_eq!(entries, 3, "every action is logged, the deleted comment's too");
@@ -687,4 +713,79 @@ async fn the_assessment_learns_from_the_moderators_and_switches_back(t: TestApp)
     assert_eq!(switch("x".into()).await.status, StatusCode::BAD_REQUEST);
     let moderator = t.sign_in(Role::Moderator).await;
     assert_eq!(t.get_as("/admin/moderation", &moderator).await.status, StatusCode::FORBIDDEN, "admins only");
+}
+
+async fn moderation_says_what_it_did_and_can_be_undone(t: TestApp) {
+    article(&t).await;
+    let ids = comments_from_readers(&t, 2).await;
+    let cookie = t.sign_in(Role::Moderator).await;
+
+    // Without JavaScript, "select all" ticks every comment on the page.
+    let all = t.get_as("/admin/comments?select=all", &cookie).await.body;
+    assert_eq!(all.matches("name=\"ids\"").count(), 2);
+    assert_eq!(all.matches(" checked>").count(), 2, "both ticked");
+
+    let (a, b) = (ids[0].to_string(), ids[1].to_string());
+    let done = moderate(&t, &cookie, &[("action", "approve"), ("ids", &a), ("ids", &b)]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let back = done.header("location");
+    assert!(back.contains("done=approve&count=2"), "{back}");
+    let notice = t.get_as(back, &cookie).await.body;
+    assert!(notice.contains("2 Kommentare freigegeben."), "{notice}");
+    let undo = hidden(&notice, "undo");
+    assert_eq!(undo, format!("{a}.pending,{b}.pending"));
+    assert_eq!(comment_ids(&t, "approved").await.len(), 2);
+
+    // Undo puts both back in the queue, as nobody's decision, and the log says so.
+    let undone = moderate(&t, &cookie, &[("undo", &undo)]).await;
+    assert_eq!(undone.status, StatusCode::SEE_OTHER);
+    assert_eq!(comment_ids(&t, "pending").await, ids);
+    let decided: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM comments WHERE moderated_by IS NOT NULL")
+        .fetch_one(&t.app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(decided, 0, "nothing left for the model to learn from");
+    let page = t.get_as(undone.header("location"), &cookie).await.body;
+    assert!(page.contains("Rückgängig gemacht: 2 Kommentare haben wieder ihren vorigen Stand."), "{page}");
+    assert!(page.contains("<td>Rückgängig gemacht</td>"), "logged");
+    assert!(!t.get(ARTICLE).await.body.contains("Beitrag 0"), "no longer on the page");
+
+    // Forged undo values are refused.
+    for bad in ["", "12", "x.pending", "12.gone"] {
+        assert_eq!(moderate(&t, &cookie, &[("undo", bad)]).await.status, StatusCode::BAD_REQUEST, "{bad:?}");
+    }
+    // Deleting cannot be undone, so it offers no undo.
+    let asked = moderate(&t, &cookie, &[("one", &format!("delete:{a}")), ("confirm", "yes")]).await;
+    let page = t.get_as(asked.header("location"), &cookie).await.body;
+    assert!(page.contains("Ein Kommentar gelöscht.") && !page.contains("name=\"undo\""));
+}
+
+async fn moderators_are_reminded_of_waiting_comments(t: TestApp) {
+    let t = TestApp::with_config(t.db_backend(), |c| c.comments.remind_moderators_after_minutes = 60).await;
+    article(&t).await;
+    t.sign_in(Role::Moderator).await;
+    t.sign_in(Role::Editor).await;
+    let remind = || async { newsdesk::comments::reminders::send_if_due(&t.app).await.unwrap() };
+    assert_eq!(remind().await, 0, "nothing waits");
+    post_comment(&t, "Anna", "Ob die Roboter im Heim beim Heben helfen?").await;
+    t.app.clock.advance(30 * 60);
+    assert_eq!(remind().await, 0, "half an hour is within the time allowed");
+    t.app.clock.advance(31 * 60);
+    assert_eq!(remind().await, 1, "the moderator, not the editor");
+    let (recipient, subject, text): (String, String, String) =
+        sqlx::query_as("SELECT recipient, subject, text_body FROM outbox WHERE kind = 'staff'")
+            .fetch_one(&t.app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(recipient, "moderator@example.org");
+    assert!(subject.starts_with("Ein Kommentar wartet auf Freigabe"), "{subject}");
+    assert!(text.contains("der älteste seit einer Stunde") && text.contains("/admin/comments"), "{text}");
+    assert_eq!(remind().await, 0, "one mail per hour at most");
+    t.app.clock.advance(61 * 60);
+    assert_eq!(remind().await, 1, "still waiting an hour later: another");
+    let cookie = t.sign_in(Role::Admin).await;
+    let id = comment_ids(&t, "pending").await[0];
+    moderate(&t, &cookie, &[("one", &format!("approve:{id}"))]).await;
+    t.app.clock.advance(61 * 60);
+    assert_eq!(remind().await, 0, "nothing waits any more");
 }

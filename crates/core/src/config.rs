@@ -235,6 +235,9 @@ pub struct CommentsConfig {
     pub max_links: u32,
     /// Comments close this many days after publication; 0 keeps them open.
     pub close_after_days: u32,
+    /// Moderators and admins get a mail when a comment has waited this many minutes, at most
+    /// one per that many minutes while comments keep waiting; 0 sends none.
+    pub remind_moderators_after_minutes: u32,
     /// Longest comment accepted, in characters.
     pub max_length: usize,
     /// A folder whose word lists (demeaning.de.txt, demeaning.en.txt, spam.txt) extend the
@@ -447,6 +450,7 @@ impl Default for CommentsConfig {
             reject_words: Vec::new(),
             max_links: 2,
             close_after_days: 0,
+            remind_moderators_after_minutes: 120,
             max_length: 5000,
             word_lists_dir: String::new(),
             model_file: String::new(),

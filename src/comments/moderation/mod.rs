@@ -8,6 +8,7 @@ pub mod model;
 pub mod spam;
 pub mod training;
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -17,7 +18,7 @@ use self::model::{Model, Prediction, fold};
 pub use self::spam::{MIN_SECONDS_TO_WRITE, count_links};
 use crate::config::{CommentsConfig, Language};
 use crate::search::similarity::{Corpus, Vector};
-use crate::search::text::{guess_language, terms};
+use crate::search::text::{guess_language, terms, written_forms};
 
 /// Built-in word lists; `comments.word_lists_dir` may extend them.
 const DEMEANING_DE: &str = include_str!("../../../moderation/demeaning.de.txt");
@@ -35,7 +36,49 @@ const CONFIDENT_TERMS: f64 = 4.0;
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Score {
     pub score: f64,
-    pub reasons: Vec<String>,
+    pub reasons: Vec<Reason>,
+}
+
+/// Why a score is what it is, for a person: a message (`reason-{key}` in the locale files) and
+/// its arguments, stored as data and put into words when shown, in the moderator's language.
+/// Words are quoted as the commenter wrote them, never as stems.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Reason {
+    pub key: &'static str,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub args: BTreeMap<&'static str, Arg>,
+}
+
+/// One argument of a [`Reason`].
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum Arg {
+    Number(f64),
+    Text(String),
+    /// Words or phrases from the comment, each shown quoted.
+    Words(Vec<String>),
+}
+
+impl Reason {
+    pub fn new(key: &'static str) -> Reason {
+        Reason { key, args: BTreeMap::new() }
+    }
+
+    pub fn number(mut self, name: &'static str, value: impl Into<f64>) -> Reason {
+        self.args.insert(name, Arg::Number(value.into()));
+        self
+    }
+
+    pub fn text(mut self, name: &'static str, value: impl Into<String>) -> Reason {
+        self.args.insert(name, Arg::Text(value.into()));
+        self
+    }
+
+    /// Words from the comment, as written; the queue marks them in the text.
+    pub fn words(mut self, words: Vec<String>) -> Reason {
+        self.args.insert("words", Arg::Words(words));
+        self
+    }
 }
 
 impl Score {
@@ -44,17 +87,18 @@ impl Score {
     fn add_model(&mut self, prediction: Prediction) {
         let probability = (prediction.probability * 1000.0).round() / 1000.0;
         if probability >= MODEL_REASON_FROM {
-            let words: Vec<String> = prediction.evidence.iter().map(|(w, _)| format!("\"{w}\"")).collect();
+            let words: Vec<String> = prediction.evidence.into_iter().map(|(w, _)| w).collect();
+            let percent = (probability * 100.0).round();
             self.reasons.push(if words.is_empty() {
-                format!("model {probability:.2}")
+                Reason::new("model").number("percent", percent)
             } else {
-                format!("model {probability:.2}; weighed most: {}", words.join(", "))
+                Reason::new("model-words").number("percent", percent).words(words)
             });
         }
         self.score = self.score.max(probability);
     }
 
-    fn from_signals(signals: Vec<(f64, String)>) -> Score {
+    fn from_signals(signals: Vec<(f64, Reason)>) -> Score {
         // Independent signals combine like probabilities: two weak ones make a stronger one.
         let score = 1.0 - signals.iter().fold(1.0, |rest, (w, _)| rest * (1.0 - w.clamp(0.0, 1.0)));
         Score { score: (score * 1000.0).round() / 1000.0, reasons: signals.into_iter().map(|(_, r)| r).collect() }
@@ -242,12 +286,12 @@ impl Assessor {
             && language != article.language
         {
             let reason =
-                format!("written in {}, the article in {}: not compared", language.code(), article.language.code());
+                Reason::new("other-language").text("comment", language.code()).text("article", article.language.code());
             return Score { score: 0.0, reasons: vec![reason] };
         }
         let comment_terms = terms(&strip_links(body), article.language);
         if comment_terms.is_empty() {
-            return Score { score: 0.0, reasons: vec!["too short to judge".into()] };
+            return Score { score: 0.0, reasons: vec![Reason::new("too-short")] };
         }
         let comment = Vector::from_terms(&comment_terms, article.corpus);
         let text = &article.vector;
@@ -259,9 +303,14 @@ impl Assessor {
         let confidence = (distinct.len() as f64 / CONFIDENT_TERMS).min(1.0);
         let shared = comment.shared_terms(text, 5);
         let reason = if shared.is_empty() {
-            format!("shares none of its {} distinctive words with the article", distinct.len())
+            Reason::new("nothing-shared").number("count", distinct.len() as f64)
         } else {
-            format!("similarity {similarity:.2} with the article; shared: {}", shared.join(", "))
+            // The terms are stems; the moderator reads the words the commenter wrote.
+            Reason::new("shared").number("percent", (similarity * 100.0).round()).words(written_forms(
+                body,
+                article.language,
+                &shared,
+            ))
         };
         Score { score: ((unrelated * confidence) * 1000.0).round() / 1000.0, reasons: vec![reason] }
     }
@@ -271,7 +320,7 @@ impl Assessor {
         let raw = tokens(body);
         let words: Vec<String> = raw.iter().map(|(w, _)| canonical(w)).collect();
         let quoted = quoted_ranges(body);
-        let mut signals: Vec<(f64, String)> = Vec::new();
+        let mut signals: Vec<(f64, Reason)> = Vec::new();
         let mut attacked = vec![false; words.len()];
         for attack in &self.lexicon.attacks {
             for at in 0..words.len() {
@@ -279,7 +328,7 @@ impl Assessor {
                     let span = raw[at].1.start;
                     let weight = if in_ranges(&quoted, span) { 0.2 } else { 0.85 };
                     let end = raw[at + attack.words.len() - 1].1.end;
-                    signals.push((weight, format!("attack on a person: \"{}\" ({})", &body[span..end], attack.text)));
+                    signals.push((weight, Reason::new("attack").words(vec![body[span..end].to_string()])));
                     attacked[at..at + attack.words.len()].iter_mut().for_each(|a| *a = true);
                 }
             }
@@ -288,26 +337,28 @@ impl Assessor {
             if attacked[i] {
                 continue;
             }
-            if let Some((stem, kind)) = self.lexicon.demeaning(word) {
-                let label = match kind {
+            if let Some((_, kind)) = self.lexicon.demeaning(word) {
+                let kind_name = match kind {
                     Kind::Slur => "slur",
-                    Kind::Dehumanising => "dehumanising word",
+                    Kind::Dehumanising => "dehumanising",
                     Kind::Insult => "insult",
                 };
-                if in_ranges(&quoted, raw[i].1.start) {
+                let (weight, key, from) = if in_ranges(&quoted, raw[i].1.start) {
                     // Quoting an insult to condemn it is not insulting anyone.
-                    signals.push((0.15, format!("{label} in quotation marks: \"{}\"", raw[i].0)));
+                    (0.15, "quoted", raw[i].1.start)
                 } else if i > 0 && matches!(words[i - 1].as_str(), "ich" | "i") {
-                    signals.push((0.15, format!("{label} aimed at the writer: \"{} {}\"", raw[i - 1].0, raw[i].0)));
+                    (0.15, "self-aimed", raw[i - 1].1.start)
                 } else {
-                    signals.push((kind.weight(), format!("{label}: \"{}\" ({stem})", raw[i].0)));
-                }
+                    (kind.weight(), "demeaning-word", raw[i].1.start)
+                };
+                let written = body[from..raw[i].1.end].to_string();
+                signals.push((weight, Reason::new(key).text("kind", kind_name).words(vec![written])));
             }
         }
         let letters: Vec<char> = body.chars().filter(|c| c.is_alphabetic()).collect();
         let upper = letters.iter().filter(|c| c.is_uppercase()).count();
         if letters.len() >= 20 && upper * 10 >= letters.len() * 7 {
-            signals.push((0.15, "shouting (mostly capital letters)".into()));
+            signals.push((0.15, Reason::new("shouting")));
         }
         Score::from_signals(signals)
     }
@@ -398,7 +449,7 @@ mod tests {
             &Signals::default(),
         );
         assert!(a.flags.contains(&"demeaning"), "{a:?}");
-        assert!(a.demeaning.reasons.iter().any(|r| r.contains("attack") || r.contains("insult")), "{a:?}");
+        assert!(a.demeaning.reasons.iter().any(|r| r.key == "attack" || r.key == "demeaning-word"), "{a:?}");
     }
 
     #[test]
@@ -410,6 +461,15 @@ mod tests {
             &Signals::default(),
         );
         assert!(!a.flags.contains(&"demeaning"), "{a:?}");
+        let quoted = &a.demeaning.reasons[0];
+        assert_eq!((quoted.key, &quoted.args["words"]), ("quoted", &Arg::Words(vec!["Idioten".into()])));
+        let shared = &a.off_topic.reasons[0];
+        assert_eq!(shared.key, "shared");
+        let Arg::Words(words) = &shared.args["words"] else { panic!("{shared:?}") };
+        assert!(
+            words.contains(&"Pflegekräfte".to_string()) && words.contains(&"Praxistest".to_string()),
+            "as written: {words:?}"
+        );
     }
 
     #[test]

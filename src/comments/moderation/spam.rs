@@ -9,8 +9,8 @@
 
 use std::collections::HashSet;
 
-use super::Signals;
 use super::lexicon::{Lexicon, canonical, tokens};
+use super::{Reason, Signals};
 
 /// A submission faster than this after the page was rendered looks automated.
 pub const MIN_SECONDS_TO_WRITE: i64 = 3;
@@ -290,93 +290,101 @@ pub fn despaced(text: &str) -> Option<String> {
 }
 
 /// The spam rules' findings for a (folded) comment: (weight, reason) pairs.
-pub fn rules(lexicon: &Lexicon, body: &str, signals: &Signals) -> Vec<(f64, String)> {
-    let mut found: Vec<(f64, String)> = Vec::new();
+pub fn rules(lexicon: &Lexicon, body: &str, signals: &Signals) -> Vec<(f64, Reason)> {
+    let mut found: Vec<(f64, Reason)> = Vec::new();
     let mut all_links = links(body);
     let despaced_text = despaced(body);
     if let Some(text) = &despaced_text {
         let hidden: Vec<Link> = links(text).into_iter().filter(|l| !all_links.contains(l)).collect();
         if !hidden.is_empty() {
-            found.push((0.55, format!("an address spelt out to hide it: {}", hidden[0].host)));
+            found.push((0.55, Reason::new("hidden-address").text("host", hidden[0].host.clone())));
             all_links.extend(hidden);
         }
     }
     match all_links.len() {
         0 => {}
-        1 => found.push((0.2, "a link".into())),
-        2 => found.push((0.45, "2 links".into())),
-        n => found.push((0.8, format!("{n} links"))),
+        n => {
+            let weight = match n {
+                1 => 0.2,
+                2 => 0.45,
+                _ => 0.8,
+            };
+            found.push((weight, Reason::new("links").number("count", n as f64)));
+        }
     }
     if let Some(short) = all_links.iter().find(|l| SHORTENERS.contains(&l.host.as_str())) {
-        found.push((0.5, format!("a shortened link that hides where it goes: {}", short.host)));
+        found.push((0.5, Reason::new("shortened-link").text("host", short.host.clone())));
     }
     if let Some(risky) =
         all_links.iter().find(|l| l.host.rsplit_once('.').is_some_and(|(_, tld)| RISKY_DOMAINS.contains(&tld)))
     {
-        found.push((0.4, format!("an address under a domain used mostly for spam: {}", risky.host)));
+        found.push((0.4, Reason::new("risky-domain").text("host", risky.host.clone())));
     }
     let read = despaced_text.as_deref().unwrap_or(body);
-    let words: Vec<String> = tokens(body).into_iter().map(|(w, _)| canonical(&w)).collect();
+    let raw = tokens(body);
+    let words: Vec<String> = raw.iter().map(|(w, _)| canonical(w)).collect();
     for phrase in &lexicon.spam {
-        if (0..words.len()).any(|at| words[at..].starts_with(phrase)) {
-            found.push((0.45, format!("spam phrase: \"{}\"", phrase.join(" "))));
+        if let Some(at) = (0..words.len()).find(|&at| words[at..].starts_with(phrase)) {
+            // Quoted as written: the list holds canonical stems.
+            let written = &body[raw[at].1.start..raw[at + phrase.len() - 1].1.end];
+            found.push((0.45, Reason::new("spam-phrase").words(vec![written.to_string()])));
         }
     }
     if signals.repeat {
-        found.push((0.7, "repeats an earlier comment".into()));
+        found.push((0.7, Reason::new("repeat")));
     }
     if repeats_itself(&words) {
-        found.push((0.5, "repeats itself".into()));
+        found.push((0.5, Reason::new("repeats-itself")));
     }
     let lower = body.to_lowercase();
     if !all_links.is_empty()
         && ["jetzt", "hier", "now", "here", "click", "klick"].iter().any(|w| words.iter().any(|t| t == w))
     {
-        found.push((0.3, "a call to action with a link".into()));
+        found.push((0.3, Reason::new("call-to-action")));
     }
     if percent_offer(&lower) {
-        found.push((0.35, "a discount or guarantee in percent".into()));
+        found.push((0.35, Reason::new("percent-offer")));
     }
     let price = mentions_price(&lower);
     if price && !all_links.is_empty() {
-        found.push((0.3, "a price with a link".into()));
+        found.push((0.3, Reason::new("price-link")));
     }
     let phone = phone_number(body);
     if let Some(number) = &phone {
-        found.push((0.45, format!("a phone number: {number}")));
+        found.push((0.45, Reason::new("phone").words(vec![number.clone()])));
     }
     let handle = messenger_handle(read);
     let messenger = words.iter().any(|w| MESSENGERS.contains(&w.as_str()));
     if let Some(handle) = &handle {
-        found.push((0.35, format!("a handle to write to: {handle}")));
+        found.push((0.35, Reason::new("handle").words(vec![handle.clone()])));
     }
     if messenger
         && (phone.is_some() || handle.is_some() || all_links.iter().any(|l| SHORTENERS.contains(&l.host.as_str())))
     {
-        found.push((0.45, "asks to be contacted on a messenger".into()));
+        found.push((0.45, Reason::new("messenger")));
     }
     if let Some(address) = email_address(read) {
-        found.push((0.3, format!("an email address to write to: {address}")));
+        found.push((0.3, Reason::new("email-address").words(vec![address])));
     }
     if promises_earnings(&words, price) {
-        found.push((0.5, "promises earnings for little work".into()));
+        found.push((0.5, Reason::new("earnings")));
     }
     if crypto_recovery(&words) {
-        found.push((0.6, "offers to recover lost money or crypto".into()));
+        found.push((0.6, Reason::new("recovery")));
     }
     if asks_for_private_contact(&words) && (phone.is_some() || handle.is_some() || price) {
-        found.push((0.3, "asks readers to get in touch privately".into()));
+        found.push((0.3, Reason::new("private-contact")));
     }
     if body.matches('!').count() >= 3 {
-        found.push((0.2, "many exclamation marks".into()));
+        found.push((0.2, Reason::new("exclamations")));
     }
     if signals.honeypot {
-        found.push((1.0, "hidden honeypot field filled in".into()));
+        found.push((1.0, Reason::new("honeypot")));
     }
     if let Some(seconds) = signals.seconds_to_write
         && seconds < MIN_SECONDS_TO_WRITE
     {
-        found.push((0.6, format!("sent {seconds} s after the page was shown")));
+        found.push((0.6, Reason::new("too-fast").number("seconds", seconds as f64)));
     }
     found
 }
