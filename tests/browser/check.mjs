@@ -129,12 +129,30 @@ if (process.env.ADMIN_EMAIL) {
       window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
     for (const v of result.violations) fail(`admin ${path}`, `${v.id} (${v.impact}): ${v.help}`);
   }
-  const approve = page.locator('li.queued', { hasText: 'Browser-Leserin' }).locator('button[value^="approve:"]');
-  await Promise.all([page.waitForNavigation(), approve.click()]);
+  const approveIt = () => page.locator('li.queued', { hasText: 'Browser-Leserin' }).locator('button[value^="approve:"]').first();
+  await Promise.all([page.waitForNavigation(), approveIt().click()]);
+  // The queue says what was done and offers to undo it; undo puts the comment back.
+  const notice = (await page.textContent('.notice[role=status]').catch(() => '')) || '';
+  if (!notice.includes('freigegeben')) fail('flow', `no notice after approving: ${notice}`);
+  pages.set('/admin/comments (approved, with undo)', await page.content());
+  await page.evaluate(axeSource);
+  const noticeAxe = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
+  for (const v of noticeAxe.violations) fail('admin /admin/comments (notice)', `${v.id} (${v.impact}): ${v.help}`);
+  await Promise.all([page.waitForNavigation(), page.click('form.undo button')]);
+  if (!(await page.textContent('.notice[role=status]')).includes('Rückgängig')) fail('flow', 'undo did not say so');
+  if ((await page.locator('li.queued', { hasText: 'Browser-Leserin' }).count()) === 0) fail('flow', 'undo did not bring the comment back');
+  await Promise.all([page.waitForNavigation(), approveIt().click()]);
   await page.goto(new URL(article, base).href);
   if (!(await page.content()).includes('Browser-Leserin')) fail('flow', 'the approved comment is not on the article');
+  // A reader reports it, choosing a reason in the fold-out form.
+  const reported = page.locator('li.comment', { hasText: 'Browser-Leserin' }).first();
+  await reported.locator('details.report summary').click();
+  await reported.locator('input[name=reason][value=off-topic]').check();
+  await Promise.all([page.waitForNavigation(), reported.locator('details.report button[type=submit]').click()]);
+  if (!(await page.content()).includes('Danke für Ihren Hinweis')) fail('flow', 'the report was not received');
   await context.close();
-  console.log('comment flow checked: submitted, signed in, approved, shown');
+  console.log('comment flow checked: submitted, signed in, approved, undone, approved, shown, reported');
 }
 
 // 2c. The editors' pages (jobs and promotions), signed in as an editor.

@@ -39,7 +39,7 @@ fn pages_pass_browser_accessibility_and_html_checks() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "browser checks failed:\n{stdout}\n{stderr}");
     assert!(stdout.contains("no failures"), "{stdout}");
-    assert!(stdout.contains("comment flow checked"), "{stdout}");
+    assert!(stdout.contains("comment flow checked: submitted, signed in, approved, undone"), "{stdout}");
     assert!(stdout.contains("editor pages checked"), "{stdout}");
     assert!(stdout.contains("article flow checked"), "{stdout}");
     assert!(stdout.contains("settings flow checked"), "{stdout}");
