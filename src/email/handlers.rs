@@ -78,7 +78,7 @@ async fn retry(
         action => action,
         consent => app.i18n.text(app.language(), consent, &[("site", site.into())]),
         button => app.text(button),
-        form_name => form.get("form").filter(|f| *f == "article").unwrap_or_default(),
+        form_name => form.get("form").filter(|f| matches!(*f, "article" | "home")).unwrap_or_default(),
         email => typed,
         back => back.as_ref().map(|b| b.0.clone()).unwrap_or_default(),
         back_label => back.map(|b| b.1),
@@ -104,11 +104,13 @@ pub async fn newsletter_signup(
     headers: HeaderMap,
     form: Result<FormData, AppError>,
 ) -> Result<Response, AppError> {
-    // The compact form under an article leads back to the article.
-    let article_path = form.as_ref().ok().and_then(|f| f.get("back")).filter(|path| {
-        path.strip_prefix("/news/").is_some_and(|slug| crate::articles::model::Slug::parse(slug).is_ok())
+    // The compact form under an article leads back to the article, the home page's box home.
+    let back_path = form.as_ref().ok().and_then(|f| f.get("back")).filter(|path| {
+        *path == "/"
+            || path.strip_prefix("/news/").is_some_and(|slug| crate::articles::model::Slug::parse(slug).is_ok())
     });
-    let back = match article_path {
+    let back = match back_path {
+        Some("/") => Some(("/".to_string(), app.text("cta-home"))),
         Some(path) => Some((path.to_string(), app.text("alert-back"))),
         None => Some(("/newsletter".to_string(), app.text("newsletter-back"))),
     };
@@ -176,6 +178,7 @@ async fn handle_signup(
     let (consent_key, form_name) = match (&article, form.get("form")) {
         (Some(a), _) => ("alert-consent", format!("/news/{}/alerts", a.slug)),
         (None, Some("article")) => ("newsletter-consent", "article-cta".to_string()),
+        (None, Some("home")) => ("newsletter-consent", "home-box".to_string()),
         (None, _) => ("newsletter-consent", "/newsletter".to_string()),
     };
     let consent_text = app.i18n.text(app.language(), consent_key, &[("site", app.config().site.name.clone().into())]);

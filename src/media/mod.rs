@@ -67,6 +67,16 @@ pub fn variant_of(path: &str, variant: &str) -> String {
     }
 }
 
+/// A `srcset` of a library picture's widths (thumb, feed, page), for the browser to choose
+/// from; empty for a picture from elsewhere, whose sizes are unknown.
+pub fn srcset(path: &str) -> String {
+    let Some((number, _)) = library_path(path) else { return String::new() };
+    let mut widths: Vec<(&str, u32)> =
+        VARIANTS.iter().filter(|(_, _, crop)| crop.is_none()).map(|(name, width, _)| (*name, *width)).collect();
+    widths.sort_by_key(|(_, width)| *width);
+    widths.iter().map(|(name, width)| format!("/media/{number}/{name}.jpg {width}w")).collect::<Vec<_>>().join(", ")
+}
+
 /// The number (key or old id) and variant of a library path such as `/media/{key}/page.jpg`.
 fn library_path(path: &str) -> Option<(i64, &str)> {
     let (number, file) = path.strip_prefix("/media/")?.split_once('/')?;
@@ -436,6 +446,16 @@ mod tests {
     fn old_addresses_are_found_in_text() {
         let text = "![a](/media/12/page.jpg) and /media/7/thumb.jpg, not /media/x/ or /media/9 or /media//";
         assert_eq!(old_ids_in(text).collect::<Vec<_>>(), [12, 7]);
+    }
+
+    #[test]
+    fn srcset_lists_the_uncropped_widths_of_library_pictures_only() {
+        assert_eq!(
+            srcset("/media/4611686018427387904/page.jpg"),
+            "/media/4611686018427387904/thumb.jpg 320w, /media/4611686018427387904/feed.jpg 800w, \
+             /media/4611686018427387904/page.jpg 1200w"
+        );
+        assert_eq!(srcset("https://elsewhere.example/a.jpg"), "");
     }
 
     #[test]

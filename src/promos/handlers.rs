@@ -42,9 +42,13 @@ async fn read_placements(app: &App) -> Result<Placements, sqlx::Error> {
     let links = &app.config().promotions;
     // A label left empty reads in the site's language.
     let label = |written: &str, key: &str| if written.is_empty() { app.text(key) } else { written.to_string() };
-    if !links.newsletter_url.is_empty() {
+    // One newsletter call to action, not two: the site's own newsletter is the signup form
+    // under the article; a newsletter elsewhere is a link.
+    let own_newsletter = links.newsletter_url == "/newsletter";
+    let newsletter_label = label(&links.newsletter_label, "cta-newsletter-label");
+    if !links.newsletter_url.is_empty() && !own_newsletter {
         calls_to_action.push(CallToAction {
-            text: label(&links.newsletter_label, "cta-newsletter-label"),
+            text: newsletter_label.clone(),
             href: links.newsletter_url.clone(),
             rel: None,
             sponsored: false,
@@ -71,5 +75,7 @@ async fn read_placements(app: &App) -> Result<Placements, sqlx::Error> {
         sidebar: active(&app.db, "sidebar", now).await?,
         after_article: active(&app.db, "after_article", now).await?,
         calls_to_action,
+        own_newsletter,
+        newsletter_label,
     })
 }

@@ -273,6 +273,10 @@ pub struct Placements {
     pub sidebar: Vec<Promotion>,
     pub after_article: Vec<Promotion>,
     pub calls_to_action: Vec<CallToAction>,
+    /// The newsletter is this site's own (`/newsletter`): the article offers its signup form
+    /// under the label, instead of a link among the calls to action.
+    pub own_newsletter: bool,
+    pub newsletter_label: String,
 }
 
 #[cfg(test)]

@@ -62,6 +62,9 @@ pub fn environment(
     env.add_filter("iso", move |ts: i64| -> Result<String, Error> {
         Ok(zoned(ts, &zone)?.timestamp().display_with_offset(zoned(ts, &zone)?.offset()).to_string())
     });
+    // Pictures from the media library in another of their sizes; other addresses as they are.
+    env.add_filter("variant", |url: String, variant: String| crate::media::variant_of(&url, &variant));
+    env.add_filter("srcset", |url: String| crate::media::srcset(&url));
     let months = i18n;
     env.add_filter("month_name", move |month: i64| -> String {
         months.month_name(language, i8::try_from(month).unwrap_or(1))

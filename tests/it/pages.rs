@@ -79,11 +79,12 @@ async fn article_page_has_the_reference_shape(t: TestApp) {
     let body = &page.body;
     let order = [
         "<h1>Roboter lernen Greifen</h1>",
+        // Byline and date under the headline, as readers of news sites expect them.
+        "<a href=\"/author/ada-lovelace\" rel=\"author\">Ada Lovelace</a> und <a href=\"/author/alan-turing\" rel=\"author\">Alan Turing</a>",
+        "Veröffentlicht:",
         "<img src=\"/static/demo/06.svg\" alt=\"Ein Roboterarm\">",
         "<span class=\"dateline\">München/Zürich (Newsdesk) – </span>Vorspann zu Roboter lernen Greifen.",
         "<strong>Roboter lernen Greifen</strong>",
-        "<a href=\"/author/ada-lovelace\" rel=\"author\">Ada Lovelace</a> und <a href=\"/author/alan-turing\" rel=\"author\">Alan Turing</a>",
-        "Veröffentlicht:",
         "href=\"/tag/robotik\">Robotik</a>",
         "Weiter recherchieren",
     ];

@@ -13,6 +13,7 @@ crate::backend_tests!(
     menus_are_chosen_in_the_settings,
     every_mail_names_the_publisher_and_links_the_impressum,
     bad_pages_are_refused_and_deleting_asks_first,
+    reader_pages_show_pictures_bylines_and_one_newsletter_offer,
 );
 
 /// Saves a page through the admin form; returns the response.
@@ -230,4 +231,62 @@ async fn bad_pages_are_refused_and_deleting_asks_first(t: TestApp) {
         }
         assert!(newsdesk::pages::RESERVED.contains(&name), "{} is not reserved for the site", entry.path);
     }
+}
+
+async fn reader_pages_show_pictures_bylines_and_one_newsletter_offer(t: TestApp) {
+    let t = TestApp::with_config(t.db_backend(), |c| c.site.per_page = 2).await;
+    const PICTURE: &str = "/media/4611686018427387904/page.jpg";
+    t.publish("Eine Nachricht ohne Bild").await;
+    t.app.clock.advance(60);
+    for title in ["Die ältere Nachricht", "Die neueste Nachricht"] {
+        let mut d = crate::common::draft(title);
+        d.hero_url = Some(PICTURE.into());
+        d.hero_alt = Some("Ein Bild".into());
+        t.create(d).await;
+        t.app.clock.advance(60);
+    }
+    let home = t.get("/").await.body;
+    // The lead story large, from the sizes the library keeps; the others as thumbnails.
+    let srcset = "/media/4611686018427387904/thumb.jpg 320w, /media/4611686018427387904/feed.jpg 800w, \
+                  /media/4611686018427387904/page.jpg 1200w";
+    assert!(home.contains(&format!("<img src=\"{PICTURE}\" srcset=\"{srcset}\"")), "the lead story's picture: {home}");
+    assert!(home.contains("<img src=\"/media/4611686018427387904/thumb.jpg\""), "a thumbnail beside a teaser");
+    assert_eq!(home.matches("class=\"teaser with-thumb\"").count(), 1, "only teasers with a picture get one");
+    assert!(t.get("/page/2").await.body.contains("<article class=\"teaser\">"), "a teaser without a picture has none");
+    // The newsletter box on the home page, a search form in the masthead.
+    assert!(home.contains("id=\"newsletter-box-heading\"") && home.contains("name=\"form\" value=\"home\""));
+    assert!(home.contains("class=\"masthead-search\" role=\"search\""));
+    let second = t.get("/page/2").await;
+    assert_eq!(second.status, StatusCode::OK);
+    assert!(!second.body.contains("newsletter-box"), "the box is on the first page only");
+
+    // The byline and the date under the headline, before the lead.
+    let article = t.get("/news/die-neueste-nachricht").await.body;
+    let (h1, byline, lead) = (
+        article.find("<h1>").unwrap(),
+        article.find("class=\"byline\"").unwrap(),
+        article.find("class=\"lead\"").unwrap(),
+    );
+    assert!(h1 < byline && byline < lead, "byline between headline and lead");
+    // One newsletter offer under the article: the signup form, no link to the same thing.
+    assert_eq!(article.matches("action=\"/newsletter\"").count(), 1);
+    let calls = &article[article.find("<section class=\"cta\"").unwrap()..];
+    let calls = &calls[..calls.find("</section>").unwrap()];
+    assert!(!calls.contains("/newsletter"), "no second newsletter call to action: {calls}");
+
+    // Signing up in the home page's box leads back home, recorded as from that box.
+    let sent = t
+        .post_form(
+            "/newsletter",
+            &[("email", "leserin@example.org"), ("consent", "yes"), ("form", "home"), ("back", "/")],
+            &[],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    assert!(sent.body.contains("href=\"/\""), "the way back leads home");
+    let form: String = sqlx::query_scalar("SELECT consent_form FROM subscriptions ORDER BY id DESC LIMIT 1")
+        .fetch_one(&t.app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(form, "home-box");
 }
