@@ -54,6 +54,7 @@ impl SiteView {
                 ("nav-home", "/"),
                 ("nav-archive", "/archive"),
                 ("newsletter-title", "/newsletter"),
+                ("manage-title", "/subscription"),
                 ("nav-jobs", "/jobs"),
             ];
             usual

@@ -15,7 +15,7 @@ use minijinja::context;
 use minijinja::value::Serde;
 use tracing::instrument;
 
-use super::subscribers::{self, Kind, Signup, SignupOutcome, Subscriber};
+use super::subscribers::{self, Kind, ManageOutcome, Signup, SignupOutcome, Subscriber};
 use super::{ConfirmToken, SubscriberToken};
 use crate::app::App;
 use crate::articles::handlers::parse_slug;
@@ -115,6 +115,54 @@ pub async fn newsletter_signup(
         None => Some(("/newsletter".to_string(), app.text("newsletter-back"))),
     };
     handle_signup(&app, ip, &headers, form, Kind::Newsletter, None, back).await
+}
+
+/// `GET /subscription`: "manage my subscription" for a reader without the mail that has the
+/// link: the address, and the link comes by mail.
+#[instrument(skip_all)]
+pub async fn manage_page(State(app): State<Arc<App>>) -> Result<Response, AppError> {
+    let body = app.render("subscription/manage.html", context! {}).await?;
+    Ok(Html(body).into_response())
+}
+
+/// `POST /subscription`: mails the preferences link when the address has a subscription. The
+/// answer is the same either way, so it tells nobody whether an address is subscribed.
+#[instrument(skip_all)]
+pub async fn manage(
+    State(app): State<Arc<App>>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    form: Result<FormData, AppError>,
+) -> Result<Response, AppError> {
+    let back = Some(("/subscription".to_string(), app.text("manage-back")));
+    let refused = "signup-refused-title";
+    let Ok(form) = form else {
+        tracing::info!(reason = "unreadable form", "preferences link refused");
+        return Ok(message(&app, StatusCode::BAD_REQUEST, refused, "signup-error-email", back).await);
+    };
+    if !same_origin(&headers, &app.config().site.base_url) {
+        tracing::info!(reason = "origin", "preferences link refused");
+        return Ok(message(&app, StatusCode::FORBIDDEN, refused, "signup-error-origin", back).await);
+    }
+    if !form.get("website").unwrap_or_default().is_empty() {
+        tracing::info!(reason = "honeypot", "preferences link refused");
+        return Ok(message(&app, StatusCode::BAD_REQUEST, refused, "signup-error-bot", back).await);
+    }
+    let raw = form.get("email").unwrap_or_default();
+    let Some(email) = (raw.len() <= 320).then(|| super::parse_address(raw)).flatten() else {
+        tracing::info!(reason = "address", "preferences link refused");
+        let typed: String = raw.chars().take(254).collect();
+        let page = context! { error => app.text("signup-error-email"), email => typed };
+        return Ok(private(StatusCode::BAD_REQUEST, app.render("subscription/manage.html", page).await?));
+    };
+    let now = app.now();
+    let ip_hash = app.keys.ip_hash(&app.db, ip, now).await?;
+    let outcome = subscribers::send_manage_link(&*app, &email, &ip_hash, now).await?;
+    tracing::info!(outcome = ?outcome, "preferences link asked for");
+    if outcome == ManageOutcome::RateLimited {
+        return Ok(message(&app, StatusCode::TOO_MANY_REQUESTS, refused, "signup-error-rate", back).await);
+    }
+    Ok(message(&app, StatusCode::OK, "manage-sent-title", "manage-sent-text", back).await)
 }
 
 /// `POST /news/{slug}/alerts`.

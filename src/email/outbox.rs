@@ -19,6 +19,8 @@ pub const MAX_ATTEMPTS: i64 = 10;
 pub mod kind {
     pub const CONFIRM: &str = "confirm";
     pub const REMINDER: &str = "reminder";
+    /// Sent once a subscription is confirmed.
+    pub const WELCOME: &str = "welcome";
     pub const CAMPAIGN: &str = "campaign";
     pub const ALERT: &str = "alert";
     pub const ALERT_SUMMARY: &str = "alert_summary";

@@ -10,6 +10,7 @@ use super::Env;
 use super::outbox::{self, NewMessage, kind};
 use super::{ConfirmToken, SubscriberToken};
 use crate::auth::keys::{Keys, random_hex};
+use crate::config::DigestSchedule;
 use crate::db::Db;
 
 /// A form cannot send more than one confirmation to an address this often.
@@ -220,12 +221,13 @@ pub async fn signup(app: &dyn Env, signup: &Signup, now: i64) -> anyhow::Result<
 /// when there is nothing (any more) to confirm or the token was not issued for this row.
 /// Confirming again is harmless. A new confirmation takes the address off the suppression
 /// list: it signed up anew.
-pub async fn confirm(app: &dyn Env, token: &ConfirmToken, now: i64) -> Result<Option<String>, sqlx::Error> {
+pub async fn confirm(app: &dyn Env, token: &ConfirmToken, now: i64) -> anyhow::Result<Option<String>> {
     let subscription_id = token.subscription;
     let mut tx = app.db().begin().await?;
     let row = sqlx::query(
-        "SELECT s.subscriber_id, s.status, s.expires_at, u.email, s.token_key, u.token_key FROM subscriptions s
-         JOIN subscribers u ON u.id = s.subscriber_id WHERE s.id = $1",
+        "SELECT s.subscriber_id, s.status, s.expires_at, u.email, s.token_key, u.token_key, s.kind, a.title
+         FROM subscriptions s JOIN subscribers u ON u.id = s.subscriber_id
+         LEFT JOIN articles a ON a.id = s.article_id WHERE s.id = $1",
     )
     .bind(subscription_id)
     .fetch_optional(&mut *tx)
@@ -253,8 +255,125 @@ pub async fn confirm(app: &dyn Env, token: &ConfirmToken, now: i64) -> Result<Op
         .bind(super::email_hash(app.keys(), &email))
         .execute(&mut *tx)
         .await?;
+    let kind: String = row.try_get(6)?;
+    let title: Option<String> = row.try_get(7)?;
+    queue_welcome(app, &mut tx, subscriber, &email, &kind, title.as_deref(), now).await?;
     tx.commit().await?;
     Ok(Some(preferences))
+}
+
+/// The mail that welcomes a reader once a subscription is confirmed: what will come and when,
+/// and where to change or end it.
+async fn queue_welcome(
+    app: &dyn Env,
+    conn: &mut AnyConnection,
+    subscriber: i64,
+    email: &str,
+    subscription_kind: &str,
+    article_title: Option<&str>,
+    now: i64,
+) -> anyhow::Result<()> {
+    let config = app.config();
+    let page = minijinja::context! {
+        kind => subscription_kind,
+        article_title => article_title.unwrap_or_default(),
+        digest => match config.email.digest {
+            DigestSchedule::Daily => "daily",
+            DigestSchedule::Weekly => "weekly",
+            DigestSchedule::Off => "off",
+        },
+        hour => config.email.digest_hour,
+        preferences_url => super::compose::PREFERENCES_URL,
+        unsubscribe_url => super::compose::UNSUBSCRIBE_URL,
+    };
+    let (text, html) = super::compose::render(app, "welcome", page)?;
+    let subject = app.i18n().text(
+        app.language(),
+        &format!("mail-welcome-subject-{subscription_kind}"),
+        &[("site", config.site.name.clone().into())],
+    );
+    let message = NewMessage {
+        kind: kind::WELCOME,
+        subscriber_id: Some(subscriber),
+        recipient: email,
+        subject: &subject,
+        text: &text,
+        html: &html,
+    };
+    outbox::enqueue(conn, &message, now).await?;
+    Ok(())
+}
+
+/// What asking for the preferences link did. The page says the same for all but the last, so
+/// it never tells whether an address is subscribed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ManageOutcome {
+    /// The link went out.
+    Sent,
+    /// No active subscription under this address: nothing was sent.
+    NotSubscribed,
+    /// A mail went to this address a moment ago, or too many today: nothing more was sent.
+    Throttled,
+    /// This client asked too often in the last hour.
+    RateLimited,
+}
+
+/// Mails the preferences link to a reader who lost it ("manage my subscription"), within the
+/// same limits per address and per client as signups (both count the mails sent).
+pub async fn send_manage_link(app: &dyn Env, email: &str, ip_hash: &str, now: i64) -> anyhow::Result<ManageOutcome> {
+    let mut tx = app.db().begin().await?;
+    let by_client: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM signup_mails WHERE ip_hash = $1 AND at > $2")
+        .bind(ip_hash)
+        .bind(now - 3600)
+        .fetch_one(&mut *tx)
+        .await?;
+    if by_client >= MAILS_PER_CLIENT_PER_HOUR {
+        return Ok(ManageOutcome::RateLimited);
+    }
+    let subscriber: Option<i64> = sqlx::query_scalar(
+        "SELECT u.id FROM subscribers u WHERE u.email = $1
+           AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.subscriber_id = u.id AND s.status = 'active')",
+    )
+    .bind(email)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(subscriber) = subscriber else { return Ok(ManageOutcome::NotSubscribed) };
+    let to_address: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM signup_mails WHERE subscriber_id = $1 AND at > $2")
+        .bind(subscriber)
+        .bind(now - 86_400)
+        .fetch_one(&mut *tx)
+        .await?;
+    let last: Option<i64> = sqlx::query_scalar("SELECT MAX(at) FROM signup_mails WHERE subscriber_id = $1")
+        .bind(subscriber)
+        .fetch_one(&mut *tx)
+        .await?;
+    if to_address >= MAILS_PER_ADDRESS_PER_DAY || last.is_some_and(|t| now - t < REMAIL_SECS) {
+        return Ok(ManageOutcome::Throttled);
+    }
+    sqlx::query("INSERT INTO signup_mails (ip_hash, subscriber_id, at) VALUES ($1, $2, $3)")
+        .bind(ip_hash)
+        .bind(subscriber)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    let (text, html) = super::compose::render(
+        app,
+        "manage",
+        minijinja::context! { preferences_url => super::compose::PREFERENCES_URL },
+    )?;
+    let subject =
+        app.i18n().text(app.language(), "mail-manage-subject", &[("site", app.config().site.name.clone().into())]);
+    let message = NewMessage {
+        kind: kind::REMINDER,
+        subscriber_id: Some(subscriber),
+        recipient: email,
+        subject: &subject,
+        text: &text,
+        html: &html,
+    };
+    outbox::enqueue(&mut tx, &message, now).await?;
+    tx.commit().await?;
+    Ok(ManageOutcome::Sent)
 }
 
 /// What a confirmation link would confirm, while it still can: the address, the kind, and the

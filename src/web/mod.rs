@@ -97,6 +97,7 @@ pub fn route_table(app: Arc<App>) -> (Router<Arc<App>>, Vec<routes::Entry>) {
         .public(GET, "/comments/feed", cached, get(comments::all_feed))
         .public(BOTH, "/newsletter", cached, get(email::newsletter_page).post(email::newsletter_signup))
         .public(POST, "/news/{slug}/alerts", uncached, post(email::alert_signup))
+        .public(BOTH, "/subscription", cached, get(email::manage_page).post(email::manage))
         .public(BOTH, "/subscription/confirm/{token}", uncached, get(email::confirm_page).post(email::confirm))
         .public(BOTH, "/subscription/{token}", uncached, get(email::preferences).post(email::save_preferences))
         .public(GET, "/subscription/{token}/export", uncached, get(email::export))

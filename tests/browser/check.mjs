@@ -25,7 +25,7 @@ const fail = (where, what) => failures.push(`${where}: ${what}`);
 // 1. Crawl: every same-origin page reachable from home, plus a page that does not exist.
 const pages = new Map(); // path -> html
 // The Impressum first: German law wants it one click from every page, so it must pass too.
-const queue = ['/', '/gibt-es-nicht', '/impressum'];
+const queue = ['/', '/gibt-es-nicht', '/impressum', '/subscription', '/newsletter'];
 while (queue.length > 0 && pages.size < MAX_PAGES) {
   const path = queue.shift();
   if (pages.has(path)) continue;

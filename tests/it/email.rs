@@ -20,6 +20,7 @@ crate::backend_tests!(
     a_mail_server_that_is_down_delays_mail_and_loses_none,
     editors_write_preview_test_and_send_campaigns,
     the_rate_limit_holds_for_all_nodes_together,
+    readers_are_welcomed_and_find_their_way_back,
 );
 
 pub async fn app(backend: crate::common::Backend) -> TestApp {
@@ -485,4 +486,53 @@ async fn the_rate_limit_holds_for_all_nodes_together(t: TestApp) {
     assert!(per_second.values().all(|&n| n <= 20), "at most 20 a second in all: {per_second:?}");
     assert!(per_second.len() >= 3, "60 messages take three seconds of the clock: {per_second:?}");
     assert!(started.elapsed() >= std::time::Duration::from_secs(1));
+}
+
+async fn readers_are_welcomed_and_find_their_way_back(t: TestApp) {
+    let t = app(t.db_backend()).await;
+    let preferences = subscribe(&t, "leserin@example.org").await;
+    // Confirming brings a welcome that says what comes when, with the links to change it.
+    let mails = sent(&t).await;
+    let welcome = mails.last().unwrap();
+    assert_eq!(welcome.to, "leserin@example.org");
+    assert!(welcome.header("subject").starts_with("Willkommen beim Newsletter"), "{}", welcome.header("subject"));
+    assert!(welcome.text.contains("jeden Tag gegen"), "{}", welcome.text);
+    assert_eq!(welcome.link("/subscription/").split('/').nth(2), preferences.split('/').nth(2), "its own settings");
+    let before = mails.len();
+
+    // "Manage my subscription" on the site mails the link again (not within ten minutes of the
+    // confirmation mail: that limit keeps a form from flooding an inbox).
+    t.app.clock.advance(11 * 60);
+    let page = t.get("/subscription").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("action=\"/subscription\""));
+    assert!(t.get("/newsletter").await.body.contains("href=\"/subscription\""), "linked from the newsletter page");
+    let ask = |email: &'static str| {
+        let t = &t;
+        async move { t.post_form("/subscription", &[("email", email), ("website", "")], &[]).await }
+    };
+    let answer = ask("Leserin@Example.org").await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert!(answer.body.contains("Wenn unter dieser Adresse ein Abonnement besteht"), "{}", answer.body);
+    let mails = sent(&t).await;
+    assert_eq!(mails.len(), before + 1);
+    let link = mails.last().unwrap().link("/subscription/");
+    assert!(mails.last().unwrap().header("subject").starts_with("Ihr Link zu den Einstellungen"));
+    let settings = t.get(&link).await;
+    assert_eq!(settings.status, StatusCode::OK, "the link opens the settings");
+    assert!(settings.body.contains("leserin@example.org"));
+
+    // Asked again at once, or for an address without a subscription: the same words, no mail.
+    for email in ["leserin@example.org", "niemand@example.org"] {
+        let again = ask(email).await;
+        assert_eq!((again.status, again.body.contains("Wenn unter dieser Adresse")), (StatusCode::OK, true), "{email}");
+    }
+    assert_eq!(sent(&t).await.len(), before + 1, "nothing more was sent");
+
+    // A bad address comes back with what was typed.
+    let bad = t.post_form("/subscription", &[("email", "kein-at-zeichen"), ("website", "")], &[]).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("value=\"kein-at-zeichen\"") && bad.body.contains("role=\"alert\""));
+    let bot = t.post_form("/subscription", &[("email", "leserin@example.org"), ("website", "x")], &[]).await;
+    assert_eq!(bot.status, StatusCode::BAD_REQUEST);
 }
