@@ -902,3 +902,63 @@ reason-too-fast = { $seconds ->
    *[other] { $seconds } Sekunden
 } nach dem Laden der Seite abgeschickt
 reason-imported = Aus WordPress übernommen
+
+# Newsroom: subscribers
+subscribers-title = Abonnentinnen und Abonnenten
+subscribers-search = Adresse enthält
+subscribers-count = { $count ->
+    [one] Eine Adresse
+   *[other] { $count } Adressen
+}
+subscribers-export = Newsletter-Abos als CSV exportieren
+subscribers-alerts = Benachrichtigungen
+subscribers-since = Seit
+subscribers-source = Formular
+subscribers-bouncing = unzustellbar
+subscribers-none = Keine Adresse gefunden.
+subscribers-status-active = aktiv
+subscribers-status-pending = unbestätigt
+subscribers-status-off = abbestellt
+import-heading = Liste importieren
+import-intro = Eine CSV-Datei mit einer Adresse je Zeile in der ersten Spalte (Komma oder Semikolon, höchstens { $lines } Zeilen, UTF-8). Wer hier abbestellt hat oder gelöscht wurde, bleibt draußen; wer schon angemeldet ist, bleibt, wie er ist.
+import-file = CSV-Datei
+import-consent-legend = Einwilligung
+import-consent-double = Jede Adresse bekommt eine Bestätigungs-E-Mail und erhält den Newsletter erst nach der Bestätigung (empfohlen)
+import-consent-given = Die Leserinnen und Leser haben schon anderswo eingewilligt: sofort aktiv
+import-statement = Wo und wie wurde eingewilligt?
+import-statement-hint = Wird bei jeder Adresse als Einwilligung gespeichert, zum Beispiel „Newsletter-Anmeldung auf der alten Website mit Double-Opt-In, 2019–2026“. Pflicht, wenn die Adressen sofort aktiv werden.
+import-submit = Importieren
+import-consent-record = { $statement } (importiert von { $who })
+import-report-heading = Import abgeschlossen
+import-report-added = { $count ->
+    [one] Eine Adresse aufgenommen.
+   *[other] { $count } Adressen aufgenommen.
+}
+import-report-confirmations = { $count ->
+    [one] Eine Bestätigungs-E-Mail geht raus.
+   *[other] { $count } Bestätigungs-E-Mails gehen raus.
+}
+import-report-already = { $count ->
+    [one] Eine Adresse war schon angemeldet und bleibt, wie sie ist.
+   *[other] { $count } Adressen waren schon angemeldet und bleiben, wie sie sind.
+}
+import-report-duplicates = { $count ->
+    [one] Eine Adresse stand doppelt in der Datei.
+   *[other] { $count } Adressen standen doppelt in der Datei.
+}
+import-report-kept-out = { $count ->
+    [one] Eine Adresse hat hier abbestellt oder wurde gelöscht und wurde nicht aufgenommen.
+   *[other] { $count } Adressen haben hier abbestellt oder wurden gelöscht und wurden nicht aufgenommen.
+}
+import-report-lines = Zeilen:
+import-report-invalid = { $count ->
+    [one] Eine Zeile enthält keine gültige Adresse:
+   *[other] { $count } Zeilen enthalten keine gültige Adresse:
+}
+import-report-line = Zeile { $line }
+import-error-file = Bitte wählen Sie eine CSV-Datei mit mindestens einer Adresse.
+import-error-encoding = Die Datei ist nicht in UTF-8 gespeichert. Bitte speichern Sie sie als „CSV UTF-8“.
+import-error-lines = Die Datei hat zu viele Zeilen. Bitte teilen Sie sie auf.
+import-error-too-large = Die Datei ist zu groß. Bitte teilen Sie sie auf.
+import-error-consent = Bitte wählen Sie, wie eingewilligt wurde.
+import-error-statement = Bitte schreiben Sie, wo und wie die Leserinnen und Leser eingewilligt haben (mindestens 10 Zeichen).

@@ -902,3 +902,63 @@ reason-too-fast = Sent { $seconds ->
    *[other] { $seconds } seconds
 } after the page was shown
 reason-imported = Imported from WordPress
+
+# Newsroom: subscribers
+subscribers-title = Subscribers
+subscribers-search = Address contains
+subscribers-count = { $count ->
+    [one] One address
+   *[other] { $count } addresses
+}
+subscribers-export = Export newsletter subscribers as CSV
+subscribers-alerts = Alerts
+subscribers-since = Since
+subscribers-source = Form
+subscribers-bouncing = bouncing
+subscribers-none = No address found.
+subscribers-status-active = active
+subscribers-status-pending = unconfirmed
+subscribers-status-off = unsubscribed
+import-heading = Import a list
+import-intro = A CSV file with one address per line in the first column (comma or semicolon, at most { $lines } lines, UTF-8). Whoever unsubscribed or was erased here stays out; whoever is subscribed already stays as they are.
+import-file = CSV file
+import-consent-legend = Consent
+import-consent-double = Every address gets a confirmation email and receives the newsletter only once confirmed (recommended)
+import-consent-given = The readers agreed elsewhere already: active at once
+import-statement = Where and how did they agree?
+import-statement-hint = Stored with every address as its consent, for example “Newsletter signup on the old website with double opt-in, 2019–2026”. Required when the addresses become active at once.
+import-submit = Import
+import-consent-record = { $statement } (imported by { $who })
+import-report-heading = Import finished
+import-report-added = { $count ->
+    [one] One address added.
+   *[other] { $count } addresses added.
+}
+import-report-confirmations = { $count ->
+    [one] One confirmation email is going out.
+   *[other] { $count } confirmation emails are going out.
+}
+import-report-already = { $count ->
+    [one] One address was subscribed already and stays as it is.
+   *[other] { $count } addresses were subscribed already and stay as they are.
+}
+import-report-duplicates = { $count ->
+    [one] One address was in the file twice.
+   *[other] { $count } addresses were in the file twice.
+}
+import-report-kept-out = { $count ->
+    [one] One address unsubscribed or was erased here and was not added.
+   *[other] { $count } addresses unsubscribed or were erased here and were not added.
+}
+import-report-lines = Lines:
+import-report-invalid = { $count ->
+    [one] One line holds no valid address:
+   *[other] { $count } lines hold no valid address:
+}
+import-report-line = Line { $line }
+import-error-file = Please choose a CSV file with at least one address.
+import-error-encoding = The file is not saved as UTF-8. Please save it as “CSV UTF-8”.
+import-error-lines = The file has too many lines. Please split it.
+import-error-too-large = The file is too large. Please split it.
+import-error-consent = Please choose how the readers agreed.
+import-error-statement = Please write where and how the readers agreed (at least 10 characters).

@@ -49,12 +49,7 @@ pub async fn queue(
         None | Some("") => View::Pending,
         Some(v) => View::parse(v).ok_or(AppError::BadRequest("unknown_view"))?,
     };
-    let page = match query.page.as_deref() {
-        None | Some("") => 1,
-        Some(p) => {
-            p.parse::<i64>().ok().filter(|p| (1..=100_000).contains(p)).ok_or(AppError::BadRequest("bad_page"))?
-        }
-    };
+    let page = crate::web::page_number(query.page.as_deref())?;
     let comments = queries::queue(&app.db, view, PER_PAGE + 1, (page - 1) * PER_PAGE).await?;
     let more = comments.len() as i64 > PER_PAGE;
     let comments: Vec<_> = comments

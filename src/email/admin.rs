@@ -1,16 +1,18 @@
 //! `/admin/newsletter`: editors write a campaign, preview it, send a test and then send it to
 //! every subscriber; the page shows each send's progress and the outbox as a whole.
+//! `/admin/subscribers`: the readers, searchable, exported and imported as CSV.
 
 use std::sync::Arc;
 
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use minijinja::value::Serde;
 use tracing::instrument;
 
 use super::newsletter::{self, Campaign};
+use super::roster;
 use crate::app::App;
 use crate::auth::sessions::Staff;
 use crate::auth::users::Role;
@@ -196,4 +198,149 @@ pub async fn send(
     }
     tracing::info!(campaign = campaign.id, user = staff.user_id, "campaign sent");
     Ok(Redirect::to(&format!("/admin/newsletter/{}?notice=started", campaign.id)).into_response())
+}
+
+/// Subscribers one page of the list shows.
+const SUBSCRIBERS_PER_PAGE: i64 = 50;
+
+#[derive(Debug, serde::Deserialize)]
+pub struct SubscribersQuery {
+    q: Option<String>,
+    page: Option<String>,
+}
+
+/// `GET /admin/subscribers`: the readers, searchable by address, with the export and the
+/// import form.
+#[instrument(skip_all)]
+pub async fn subscribers(
+    State(app): State<Arc<App>>,
+    staff: Staff,
+    Query(query): Query<SubscribersQuery>,
+) -> Result<Response, AppError> {
+    let search: String = query.q.unwrap_or_default().trim().chars().take(254).collect();
+    let page = crate::web::page_number(query.page.as_deref())?;
+    subscribers_page(&app, &staff, StatusCode::OK, &search, page, None, None).await
+}
+
+async fn subscribers_page(
+    app: &App,
+    staff: &Staff,
+    status: StatusCode,
+    search: &str,
+    page: i64,
+    error: Option<&str>,
+    report: Option<&roster::Report>,
+) -> Result<Response, AppError> {
+    let (rows, total) = roster::list(&app.db, search, SUBSCRIBERS_PER_PAGE, (page - 1) * SUBSCRIBERS_PER_PAGE).await?;
+    let context = context! {
+        rows => Serde(rows),
+        total => total,
+        search => search,
+        page => page,
+        pages => ((total + SUBSCRIBERS_PER_PAGE - 1) / SUBSCRIBERS_PER_PAGE).max(1),
+        error => error.map(|k| app.text(k)),
+        report => report.map(Serde),
+        max_lines => roster::MAX_IMPORT_LINES,
+    };
+    let body = app.render_admin("admin/newsletter/subscribers.html", staff, context).await?;
+    Ok((status, crate::web::admin_html(body)).into_response())
+}
+
+/// `GET /admin/subscribers/export.csv`: the newsletter's active readers with their consent.
+#[instrument(skip_all)]
+pub async fn export_subscribers(State(app): State<Arc<App>>, staff: Staff) -> Result<Response, AppError> {
+    let csv = roster::export_csv(&app.db).await?;
+    tracing::info!(user = staff.user_id, bytes = csv.len(), "subscribers exported");
+    let date = jiff::Timestamp::from_second(app.now()).map(|t| t.strftime("%Y-%m-%d").to_string()).unwrap_or_default();
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"subscribers-{date}.csv\"")),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        csv,
+    )
+        .into_response())
+}
+
+/// `POST /admin/subscribers/import`: a CSV file (multipart, field `file`; the first column holds
+/// the addresses), `consent` (`given` or `double`) and `statement`, where the readers agreed.
+#[instrument(skip_all)]
+pub async fn import_subscribers(
+    State(app): State<Arc<App>>,
+    staff: Staff,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, AppError> {
+    let mut multipart = multipart.map_err(|_| AppError::BadRequest("not_multipart"))?;
+    let (mut csrf, mut consent, mut statement, mut file) = (String::new(), String::new(), String::new(), None);
+    let refuse = |key: &'static str| {
+        tracing::info!(user = staff.user_id, reason = key, "subscriber import refused");
+        key
+    };
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                let key = refuse("import-error-too-large");
+                return subscribers_page(&app, &staff, StatusCode::PAYLOAD_TOO_LARGE, "", 1, Some(key), None).await;
+            }
+            Err(_) => return Err(AppError::BadRequest("bad_multipart")),
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        let bytes = match field.bytes().await {
+            Ok(bytes) => bytes,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                let key = refuse("import-error-too-large");
+                return subscribers_page(&app, &staff, StatusCode::PAYLOAD_TOO_LARGE, "", 1, Some(key), None).await;
+            }
+            Err(_) => return Err(AppError::BadRequest("bad_multipart")),
+        };
+        let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).chars().take(1_000).collect::<String>();
+        match name.as_str() {
+            "file" => file = Some(bytes),
+            "csrf" => csrf = text(&bytes),
+            "consent" => consent = text(&bytes),
+            "statement" => statement = text(&bytes).trim().to_string(),
+            _ => {}
+        }
+    }
+    staff.check_csrf(&csrf)?;
+    let bad = |key: &'static str| {
+        let key = refuse(key);
+        subscribers_page(&app, &staff, StatusCode::BAD_REQUEST, "", 1, Some(key), None)
+    };
+    let consent = match consent.as_str() {
+        "given" => roster::Consent::Given,
+        "double" => roster::Consent::DoubleOptIn,
+        _ => return bad("import-error-consent").await,
+    };
+    if consent == roster::Consent::Given && statement.chars().count() < 10 {
+        return bad("import-error-statement").await;
+    }
+    let Some(file) = file.filter(|f| !f.is_empty()) else { return bad("import-error-file").await };
+    let Ok(text) = std::str::from_utf8(&file) else { return bad("import-error-encoding").await };
+    let lines = roster::first_fields(text);
+    if lines.is_empty() {
+        return bad("import-error-file").await;
+    }
+    if lines.len() > roster::MAX_IMPORT_LINES {
+        return bad("import-error-lines").await;
+    }
+    let consent_text = app.i18n.text(
+        app.language(),
+        "import-consent-record",
+        &[("statement", statement.clone().into()), ("who", staff.email.clone().into())],
+    );
+    let report = roster::import(&*app, &lines, consent, &consent_text, app.now()).await?;
+    tracing::info!(
+        user = staff.user_id,
+        added = report.added,
+        confirmations = report.confirmations,
+        already = report.already,
+        kept_out = report.kept_out_count,
+        invalid = report.invalid_count,
+        "subscribers imported"
+    );
+    subscribers_page(&app, &staff, StatusCode::OK, "", 1, None, Some(&report)).await
 }

@@ -115,6 +115,38 @@ pub fn render(app: &dyn Env, name: &str, page: minijinja::Value) -> anyhow::Resu
     Ok((text, html))
 }
 
+/// One message made from a template: who gets it, and which template and subject make it.
+pub struct Templated<'a> {
+    pub kind: &'a str,
+    pub subscriber_id: Option<i64>,
+    pub recipient: &'a str,
+    /// `email/{template}.txt` and `.html`.
+    pub template: &'a str,
+    /// The subject's message key; it is given the site's name as `site`.
+    pub subject_key: &'a str,
+}
+
+/// Renders a message for one recipient and queues it in the caller's transaction.
+pub async fn queue(
+    app: &dyn Env,
+    conn: &mut sqlx::AnyConnection,
+    mail: &Templated<'_>,
+    page: minijinja::Value,
+    now: i64,
+) -> anyhow::Result<i64> {
+    let (text, html) = render(app, mail.template, page)?;
+    let subject = app.i18n().text(app.language(), mail.subject_key, &[("site", app.config().site.name.clone().into())]);
+    let message = super::outbox::NewMessage {
+        kind: mail.kind,
+        subscriber_id: mail.subscriber_id,
+        recipient: mail.recipient,
+        subject: &subject,
+        text: &text,
+        html: &html,
+    };
+    Ok(super::outbox::enqueue(conn, &message, now).await?)
+}
+
 /// Refuses text that would break a header or hide content: control characters (newlines
 /// included) and overlong subjects.
 pub fn check_subject(subject: &str) -> Result<&str, &'static str> {

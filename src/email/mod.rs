@@ -9,6 +9,7 @@
 //! - `compose`: the messages themselves, each with a text and an HTML part and the list headers.
 //! - `newsletter`: the scheduled digest and the campaigns editors write in `/admin/newsletter`.
 //! - `alerts`: when an article is published, the readers who asked for news like an earlier one.
+//! - `roster`: the newsroom's list of subscribers, its CSV export, and CSV import.
 //!
 //! Readers are known by a capability link, `/subscription/{token}`, where the token is the
 //! subscriber's id and its row's random key signed with the site key: it cannot be guessed,
@@ -20,6 +21,7 @@ pub mod compose;
 pub mod handlers;
 pub mod newsletter;
 pub mod outbox;
+pub mod roster;
 pub mod sender;
 pub mod subscribers;
 pub mod transport;

@@ -7,6 +7,7 @@ use serde::Serialize;
 use sqlx::{AnyConnection, Row as _};
 
 use super::Env;
+use super::compose::Templated;
 use super::outbox::{self, NewMessage, kind};
 use super::{ConfirmToken, SubscriberToken};
 use crate::auth::keys::{Keys, random_hex};
@@ -66,7 +67,7 @@ pub enum SignupOutcome {
     RateLimited,
 }
 
-async fn subscriber_id(conn: &mut AnyConnection, email: &str, now: i64) -> Result<i64, sqlx::Error> {
+pub(super) async fn subscriber_id(conn: &mut AnyConnection, email: &str, now: i64) -> Result<i64, sqlx::Error> {
     sqlx::query(
         "INSERT INTO subscribers (email, created_at, token_key) VALUES ($1, $2, $3) ON CONFLICT (email) DO NOTHING",
     )
@@ -286,21 +287,14 @@ async fn queue_welcome(
         preferences_url => super::compose::PREFERENCES_URL,
         unsubscribe_url => super::compose::UNSUBSCRIBE_URL,
     };
-    let (text, html) = super::compose::render(app, "welcome", page)?;
-    let subject = app.i18n().text(
-        app.language(),
-        &format!("mail-welcome-subject-{subscription_kind}"),
-        &[("site", config.site.name.clone().into())],
-    );
-    let message = NewMessage {
+    let mail = Templated {
         kind: kind::WELCOME,
         subscriber_id: Some(subscriber),
         recipient: email,
-        subject: &subject,
-        text: &text,
-        html: &html,
+        template: "welcome",
+        subject_key: &format!("mail-welcome-subject-{subscription_kind}"),
     };
-    outbox::enqueue(conn, &message, now).await?;
+    super::compose::queue(app, conn, &mail, page, now).await?;
     Ok(())
 }
 
@@ -356,22 +350,15 @@ pub async fn send_manage_link(app: &dyn Env, email: &str, ip_hash: &str, now: i6
         .bind(now)
         .execute(&mut *tx)
         .await?;
-    let (text, html) = super::compose::render(
-        app,
-        "manage",
-        minijinja::context! { preferences_url => super::compose::PREFERENCES_URL },
-    )?;
-    let subject =
-        app.i18n().text(app.language(), "mail-manage-subject", &[("site", app.config().site.name.clone().into())]);
-    let message = NewMessage {
+    let mail = Templated {
         kind: kind::REMINDER,
         subscriber_id: Some(subscriber),
         recipient: email,
-        subject: &subject,
-        text: &text,
-        html: &html,
+        template: "manage",
+        subject_key: "mail-manage-subject",
     };
-    outbox::enqueue(&mut tx, &message, now).await?;
+    let page = minijinja::context! { preferences_url => super::compose::PREFERENCES_URL };
+    super::compose::queue(app, &mut tx, &mail, page, now).await?;
     tx.commit().await?;
     Ok(ManageOutcome::Sent)
 }

@@ -185,6 +185,15 @@ pub fn route_table(app: Arc<App>) -> (Router<Arc<App>>, Vec<routes::Entry>) {
                 .post(crate::media::admin::upload)
                 .layer(DefaultBodyLimit::max(crate::media::MAX_UPLOAD + 64 * 1024)),
         )
+        .staff(GET, "/admin/subscribers", email_admin::ROLES, get(email_admin::subscribers))
+        .staff(GET, "/admin/subscribers/export.csv", email_admin::ROLES, get(email_admin::export_subscribers))
+        .staff(
+            POST,
+            "/admin/subscribers/import",
+            email_admin::ROLES,
+            post(email_admin::import_subscribers)
+                .layer(DefaultBodyLimit::max(crate::email::roster::MAX_IMPORT_BYTES + 64 * 1024)),
+        )
         .staff(BOTH, "/admin/comments", comments_admin::ROLES, get(comments_admin::queue).post(comments_admin::act))
         .staff(
             BOTH,
@@ -258,7 +267,11 @@ async fn refuse_nul_in_address(request: Request, next: Next) -> Response {
 
 /// 413 for a declared body over the limit of its route.
 async fn refuse_long_bodies(State(max_body): State<usize>, request: Request, next: Next) -> Response {
-    let limit = if request.uri().path() == "/admin/media" { crate::media::MAX_UPLOAD + 64 * 1024 } else { max_body };
+    let limit = match request.uri().path() {
+        "/admin/media" => crate::media::MAX_UPLOAD + 64 * 1024,
+        "/admin/subscribers/import" => crate::email::roster::MAX_IMPORT_BYTES + 64 * 1024,
+        _ => max_body,
+    };
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -488,6 +501,14 @@ pub async fn confirm_page(
         heading => heading.clone(), message => message, button => heading, action => action, back => back, keep => minijinja::value::Serde(keep),
     };
     Ok(admin_html(app.render_admin("admin/confirm.html", staff, page).await?))
+}
+
+/// The `?page=` of an admin list: 1 when absent, 400 for anything but 1 to 100,000.
+pub fn page_number(given: Option<&str>) -> Result<i64, AppError> {
+    match given {
+        None | Some("") => Ok(1),
+        Some(p) => p.parse::<i64>().ok().filter(|p| (1..=100_000).contains(p)).ok_or(AppError::BadRequest("bad_page")),
+    }
 }
 
 /// An HTML response that tells caches to revalidate.

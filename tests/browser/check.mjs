@@ -166,7 +166,7 @@ if (process.env.EDITOR_EMAIL) {
   await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
   for (const path of ['/admin', '/admin/articles', '/admin/articles/new', '/admin/tags', '/admin/authors',
     '/admin/account', '/admin/newsletter', '/admin/jobs', '/admin/jobs/new', '/admin/promotions',
-    '/admin/promotions/new', '/admin/pages', '/admin/pages/new']) {
+    '/admin/promotions/new', '/admin/pages', '/admin/pages/new', '/admin/subscribers']) {
     const response = await page.goto(new URL(path, base).href);
     if (response.status() !== 200) fail(`editor ${path}`, `status ${response.status()}`);
     pages.set(path, await page.content());

@@ -315,12 +315,44 @@ impl TestApp {
         self.post_raw(path, body.into_bytes(), extra, ip).await
     }
 
+    /// POSTs multipart form data as a browser's file form does: `fields`, then one file
+    /// (`field`, file name, content type, bytes), signed in with `cookie`.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: (&str, &str, &str, &[u8]),
+        cookie: &str,
+    ) -> TestResponse {
+        let boundary = "----newsdesk-test-boundary";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        let (field, file_name, content_type, bytes) = file;
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\n\
+                 Content-Type: {content_type}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let content_type = format!("multipart/form-data; boundary={boundary}");
+        let length = body.len().to_string();
+        let extra = [("content-type", content_type.as_str()), ("cookie", cookie), ("content-length", length.as_str())];
+        self.post_raw(path, body, &extra, READER_IP).await
+    }
+
     pub async fn post_raw(&self, path: &str, body: Vec<u8>, extra: &[(&str, &str)], ip: [u8; 4]) -> TestResponse {
-        let mut request = Request::builder()
-            .method(Method::POST)
-            .uri(path)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("host", "127.0.0.1:8080");
+        let mut request = Request::builder().method(Method::POST).uri(path).header("host", "127.0.0.1:8080");
+        if !extra.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type")) {
+            request = request.header("content-type", "application/x-www-form-urlencoded");
+        }
         if !extra.iter().any(|(k, _)| k.eq_ignore_ascii_case("origin")) {
             request = request.header("origin", "http://127.0.0.1:8080");
         }

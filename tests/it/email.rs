@@ -7,7 +7,7 @@ use newsdesk::config::MailTransport;
 use newsdesk::email::{newsletter, sender};
 use newsdesk::queue::worker;
 
-use crate::common::{READER_IP, TestApp, draft};
+use crate::common::{READER_IP, TestApp, draft, hidden};
 
 crate::backend_tests!(
     signup_confirm_newsletter_and_one_click_unsubscribe,
@@ -21,6 +21,7 @@ crate::backend_tests!(
     editors_write_preview_test_and_send_campaigns,
     the_rate_limit_holds_for_all_nodes_together,
     readers_are_welcomed_and_find_their_way_back,
+    the_newsroom_lists_exports_and_imports_subscribers,
 );
 
 pub async fn app(backend: crate::common::Backend) -> TestApp {
@@ -535,4 +536,109 @@ async fn readers_are_welcomed_and_find_their_way_back(t: TestApp) {
     assert!(bad.body.contains("value=\"kein-at-zeichen\"") && bad.body.contains("role=\"alert\""));
     let bot = t.post_form("/subscription", &[("email", "leserin@example.org"), ("website", "x")], &[]).await;
     assert_eq!(bot.status, StatusCode::BAD_REQUEST);
+}
+
+async fn the_newsroom_lists_exports_and_imports_subscribers(t: TestApp) {
+    let t = app(t.db_backend()).await;
+    subscribe(&t, "anna@example.org").await;
+    subscribe(&t, "weg@example.org").await;
+    sqlx::query(
+        "UPDATE subscriptions SET status = 'off' WHERE subscriber_id = (SELECT id FROM subscribers WHERE email = $1)",
+    )
+    .bind("weg@example.org")
+    .execute(&t.app.db.pool)
+    .await
+    .unwrap();
+    let cookie = t.sign_in(newsdesk::auth::users::Role::Editor).await;
+
+    let list = t.get_as("/admin/subscribers", &cookie).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("anna@example.org") && list.body.contains("abbestellt"), "{}", list.body);
+    let found = t.get_as("/admin/subscribers?q=ANN", &cookie).await.body;
+    assert!(found.contains("anna@example.org") && !found.contains("weg@example.org"), "search ignores case");
+    assert!(
+        t.get_as("/admin/subscribers?q=%25", &cookie).await.body.contains("Keine Adresse gefunden"),
+        "% is a letter"
+    );
+
+    // The export: active readers only, with their consent, quoted where needed.
+    let export = t.get_as("/admin/subscribers/export.csv", &cookie).await;
+    assert_eq!(export.header("content-type"), "text/csv; charset=utf-8");
+    assert!(export.header("content-disposition").starts_with("attachment; filename=\"subscribers-"));
+    let lines: Vec<&str> = export.body.lines().collect();
+    assert_eq!(lines[0], "email,confirmed_at,consent_at,consent_form,consent_text");
+    assert_eq!(lines.len(), 2, "{}", export.body);
+    assert!(lines[1].starts_with("anna@example.org,20"), "{}", lines[1]);
+
+    // An import with double opt-in: new addresses get a confirmation, decisions made here stand.
+    let csrf = hidden(&list.body, "csrf");
+    let csv =
+        "E-Mail;Name\nneu@example.org;Neu\nANNA@example.org;Anna\nweg@example.org;Weg\nkaputt;X\nneu@example.org;Neu\n";
+    let before = sent(&t).await.len();
+    let import = |consent: &'static str, statement: &'static str, csv: &'static str| {
+        let (t, cookie, csrf) = (&t, &cookie, &csrf);
+        async move {
+            let fields = [("csrf", csrf.as_str()), ("consent", consent), ("statement", statement)];
+            t.post_multipart(
+                "/admin/subscribers/import",
+                &fields,
+                ("file", "liste.csv", "text/csv", csv.as_bytes()),
+                cookie,
+            )
+            .await
+        }
+    };
+    let done = import("double", "", csv).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    for expected in [
+        "Eine Bestätigungs-E-Mail geht raus.",
+        "Eine Adresse war schon angemeldet",
+        "Eine Adresse stand doppelt",
+        "Eine Adresse hat hier abbestellt oder wurde gelöscht und wurde nicht aufgenommen. Zeilen: 4",
+        "Zeile 5: „kaputt“",
+    ] {
+        assert!(done.body.contains(expected), "{expected}: {}", done.body);
+    }
+    let mails = sent(&t).await;
+    assert_eq!(mails.len(), before + 1);
+    assert_eq!(mails.last().unwrap().to, "neu@example.org");
+    assert!(mails.last().unwrap().text.contains("/subscription/confirm/"));
+
+    // Consent given elsewhere needs a statement, and is recorded with it and with who imported.
+    let refused = import("given", "alt", "zwei@example.org\n").await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.body.contains("wo und wie"), "{}", refused.body);
+    let given = import("given", "Anmeldung auf der alten Website, 2020", "zwei@example.org\n").await;
+    assert!(given.body.contains("Eine Adresse aufgenommen."), "{}", given.body);
+    let (status, consent): (String, String) = sqlx::query_as(
+        "SELECT s.status, s.consent_text FROM subscriptions s JOIN subscribers u ON u.id = s.subscriber_id WHERE u.email = $1",
+    )
+    .bind("zwei@example.org")
+    .fetch_one(&t.app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(status, "active");
+    assert_eq!(consent, "Anmeldung auf der alten Website, 2020 (importiert von editor@example.org)");
+
+    // Bad files are refused with a reason and change nothing.
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM subscriptions").fetch_one(&t.app.db.pool).await.unwrap()
+    };
+    let stored = count().await;
+    let latin1: &'static [u8] = b"m\xfcller@example.org\n";
+    let fields = [("csrf", csrf.as_str()), ("consent", "double"), ("statement", "")];
+    let bad =
+        t.post_multipart("/admin/subscribers/import", &fields, ("file", "l.csv", "text/csv", latin1), &cookie).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("UTF-8"));
+    assert_eq!(import("double", "", "").await.status, StatusCode::BAD_REQUEST, "an empty file");
+    assert_eq!(import("sometimes", "", "a@example.org").await.status, StatusCode::BAD_REQUEST);
+    let forged = [("csrf", "falsch"), ("consent", "double"), ("statement", "")];
+    let no_csrf = t
+        .post_multipart("/admin/subscribers/import", &forged, ("file", "l.csv", "text/csv", b"x@example.org"), &cookie)
+        .await;
+    assert_eq!(no_csrf.status, StatusCode::FORBIDDEN);
+    assert_eq!(count().await, stored);
+    // Readers may not see any of it.
+    assert_eq!(t.get("/admin/subscribers/export.csv").await.status, StatusCode::SEE_OTHER);
 }

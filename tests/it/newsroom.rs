@@ -658,32 +658,8 @@ fn png(width: u32, height: u32) -> Vec<u8> {
 
 /// POSTs a picture to the media library as a browser form does.
 async fn upload(t: &TestApp, editor: &Editor, file_name: &str, bytes: &[u8], alt: &str) -> TestResponse {
-    use tower::ServiceExt as _;
-    let boundary = "----newsdesk-test-boundary";
-    let mut body = Vec::new();
-    for (name, value) in [("csrf", editor.csrf.as_str()), ("alt", alt), ("credit", "Foto: Redaktion")] {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
-        );
-    }
-    body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: image/jpeg\r\n\r\n")
-            .as_bytes(),
-    );
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let request = axum::http::Request::post("/admin/media")
-        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
-        .header("cookie", &editor.cookie)
-        .header("origin", "http://127.0.0.1:8080")
-        .header("content-length", body.len())
-        .body(axum::body::Body::from(body))
-        .unwrap();
-    let response = t.router.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
-    TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    let fields = [("csrf", editor.csrf.as_str()), ("alt", alt), ("credit", "Foto: Redaktion")];
+    t.post_multipart("/admin/media", &fields, ("file", file_name, "image/jpeg", bytes), &editor.cookie).await
 }
 
 async fn pictures_are_checked_resized_and_served_for_a_year(t: TestApp) {
