@@ -374,6 +374,7 @@ newsletter-box-text = Die wichtigsten Nachrichten kostenlos per E-Mail, ohne Wer
 search-placeholder = Suchbegriff
 newsletter-privacy = Wir speichern Ihre Adresse, den Zeitpunkt und den Wortlaut Ihrer Einwilligung. Ihre IP-Adresse speichern wir nur als Hash mit täglich wechselndem Salz. Sie können alle Daten jederzeit herunterladen oder löschen.
 newsletter-back = Zurück zum Newsletter
+export-note = Alle Zeiten in UTC. IP-Adressen speichern wir nur als gesalzenen Hash; das Salz wird nach zwei Tagen gelöscht.
 manage-already = Schon angemeldet? Abo verwalten oder abbestellen
 manage-title = Abo verwalten
 manage-intro = Sie möchten ändern, was Sie von uns bekommen, oder etwas abbestellen, finden aber die E-Mail mit dem Link nicht mehr? Geben Sie Ihre Adresse ein: Wir schicken Ihnen den Link zu Ihren Einstellungen.
@@ -473,11 +474,11 @@ mail-digest-intro = Die wichtigsten Artikel seit dem letzten Newsletter:
 # Newsletter in der Verwaltung
 admin-newsletter = Newsletter
 newsletter-admin-subscribers = { $newsletter ->
-    [one] Ein Newsletter-Abonnent
-   *[other] { $newsletter } Newsletter-Abonnenten
+    [one] Ein Newsletter-Abo
+   *[other] { $newsletter } Newsletter-Abos
 }, { $alerts ->
-    [one] ein Leser mit Benachrichtigungen.
-   *[other] { $alerts } Leser mit Benachrichtigungen.
+    [one] eine Adresse mit Benachrichtigungen.
+   *[other] { $alerts } Adressen mit Benachrichtigungen.
 }
 newsletter-admin-schedule = Zusammenfassung: { $digest ->
     [daily] täglich um { $hour } Uhr.
@@ -495,7 +496,7 @@ newsletter-test-heading = Testversand
 newsletter-test-address = An Adresse
 newsletter-test-send = Test senden
 newsletter-send-heading = Versenden
-newsletter-send-button = An { $count } Abonnenten senden
+newsletter-send-button = An { $count } Adressen senden
 newsletter-progress = { $done } von { $recipients } erledigt: { $sent } gesendet, { $failed } gescheitert, { $dropped } verworfen, { $queued } wartend.
 newsletter-kind-digest = Zusammenfassung
 newsletter-kind-oneoff = Aussendung
@@ -568,7 +569,7 @@ article-revisions = { $count ->
 article-notice-saved = Gespeichert.
 article-notice-published = Veröffentlicht.
 article-notice-scheduled = Geplant.
-article-notice-unpublished = Zurückgezogen: Leser sehen den Artikel nicht mehr.
+article-notice-unpublished = Zurückgezogen: Leserinnen und Leser sehen den Artikel nicht mehr.
 article-notice-restored = Die frühere Version ist wiederhergestellt (als neue Version).
 article-conflict-heading = Das hat sich inzwischen geändert
 article-error-empty-title = Bitte geben Sie eine Überschrift ein.
@@ -596,15 +597,15 @@ article-revision-heading = Von Version { $version } zur aktuellen Version { $cur
 article-revision-same = Diese Version gleicht der aktuellen.
 article-revision-restore = Diese Version wiederherstellen
 article-revision-restore-help = Text, Bild, Themen und Autoren dieser Version werden zur neuen aktuellen Version; Adresse, Status und Veröffentlichung bleiben.
-dashboard-subscribers = Newsletter-Abonnenten
-dashboard-alerts = Leser mit Benachrichtigungen
+dashboard-subscribers = Newsletter-Abos
+dashboard-alerts = Adressen mit Benachrichtigungen
 dashboard-upcoming = Als Nächstes geplant
 dashboard-recent-drafts = Zuletzt bearbeitete Entwürfe
 dashboard-recent-sends = Letzte Aussendungen
 dashboard-none = Nichts.
 
 # Staff accounts
-admin-users = Benutzer
+admin-users = Zugänge
 users-role = Rolle
 users-access = Zugang
 users-disabled = gesperrt
@@ -617,7 +618,7 @@ users-notice-saved = Gespeichert.
 users-notice-sent = Der Link für ein neues Passwort ist unterwegs.
 users-error-email = Das ist keine gültige E-Mail-Adresse.
 users-error-role = Bitte wählen Sie eine Rolle.
-users-error-exists = Mit dieser Adresse gibt es schon einen Benutzer.
+users-error-exists = Mit dieser Adresse gibt es schon einen Zugang.
 users-error-last-admin = Das ist der letzte Admin mit Zugang; mindestens einer muss bleiben.
 account-title = Mein Zugang
 account-current = Jetziges Passwort

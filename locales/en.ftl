@@ -374,6 +374,7 @@ newsletter-box-text = The most important news, free by email and without ads. Un
 search-placeholder = Search term
 newsletter-privacy = We store your address and the time and wording of your consent. Your IP address is stored only as a hash with a salt that changes daily. You can download or erase all of it at any time.
 newsletter-back = Back to the newsletter
+export-note = All times are UTC. IP addresses are stored only as a salted hash whose salt is deleted after two days.
 manage-already = Already signed up? Manage or cancel your subscription
 manage-title = Manage your subscription
 manage-intro = Want to change what you get from us, or unsubscribe, but cannot find the email with the link? Enter your address and we will send you the link to your settings.

@@ -18,7 +18,7 @@ use tracing::instrument;
 
 use super::diff;
 use super::model::{Article, ArticleDraft, ArticleError, ArticleInput, Slug, Status};
-use super::queries::{self, AdminFilter, SaveError};
+use super::queries::{self, AdminFilter, AdminSort, SaveError};
 use crate::app::App;
 use crate::auth::sessions::Staff;
 use crate::auth::users::Role;
@@ -36,6 +36,7 @@ pub struct ListQuery {
     status: Option<String>,
     tag: Option<String>,
     author: Option<String>,
+    sort: Option<String>,
     page: Option<u32>,
 }
 
@@ -55,6 +56,7 @@ pub async fn list(
         status: query.status.as_deref().and_then(Status::parse),
         tag: non_empty(query.tag.clone()),
         author: non_empty(query.author.clone()),
+        sort: query.sort.as_deref().and_then(AdminSort::parse).unwrap_or_default(),
     };
     let link = {
         let mut link = form_urlencoded::Serializer::new(String::new());
@@ -70,6 +72,16 @@ pub async fn list(
         }
         link.finish()
     };
+    // The same filter in another order: the column headings' links.
+    let with_sort = |sort: AdminSort| {
+        let mut link = link.clone();
+        if sort != AdminSort::default() {
+            link.push_str(&format!("{}sort={}", if link.is_empty() { "" } else { "&" }, sort.as_str()));
+        }
+        link
+    };
+    let sorts: Vec<(&str, String)> = AdminSort::ALL.iter().map(|s| (s.as_str(), with_sort(*s))).collect();
+    let query_link = with_sort(filter.sort);
     let page = query.page.unwrap_or(1).clamp(1, 100_000);
     let (articles, total) = queries::list_admin(&app.db, &filter, page, PER_PAGE).await?;
     let pages = u32::try_from((total + i64::from(PER_PAGE) - 1) / i64::from(PER_PAGE)).unwrap_or(1).max(1);
@@ -78,7 +90,9 @@ pub async fn list(
         total => total,
         page => page,
         pages => pages,
-        query => link,
+        query => query_link,
+        sort => filter.sort.as_str(),
+        sorts => sorts.into_iter().collect::<std::collections::BTreeMap<_, _>>(),
         q => filter.text,
         status => filter.status.map(Status::as_str),
         tag => filter.tag,

@@ -658,9 +658,46 @@ pub struct AdminFilter {
     pub status: Option<Status>,
     pub tag: Option<String>,
     pub author: Option<String>,
+    pub sort: AdminSort,
 }
 
-/// One page of every article matching `filter`, most recently changed first, and how many match.
+/// The order of the newsroom's article list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AdminSort {
+    /// Most recently changed first.
+    #[default]
+    Changed,
+    /// Latest publication (or scheduled time) first; articles without one last.
+    Published,
+    /// By title, A to Z.
+    Title,
+}
+
+impl AdminSort {
+    pub const ALL: [AdminSort; 3] = [AdminSort::Changed, AdminSort::Published, AdminSort::Title];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AdminSort::Changed => "changed",
+            AdminSort::Published => "published",
+            AdminSort::Title => "title",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AdminSort> {
+        AdminSort::ALL.into_iter().find(|o| o.as_str() == s)
+    }
+
+    fn order_by(self) -> &'static str {
+        match self {
+            AdminSort::Changed => "a.modified_at DESC, a.id DESC",
+            AdminSort::Published => "a.published_at IS NULL, a.published_at DESC, a.id DESC",
+            AdminSort::Title => "LOWER(a.title), a.id",
+        }
+    }
+}
+
+/// One page of every article matching `filter`, in its order, and how many match.
 pub async fn list_admin(
     db: &Db,
     filter: &AdminFilter,
@@ -707,7 +744,8 @@ pub async fn list_admin(
     let total = count.fetch_one(&db.pool).await?;
     let n = values.len();
     let sql = format!(
-        "SELECT {COLUMNS} FROM articles a WHERE {filter_sql} ORDER BY a.modified_at DESC, a.id DESC LIMIT ${} OFFSET ${}",
+        "SELECT {COLUMNS} FROM articles a WHERE {filter_sql} ORDER BY {} LIMIT ${} OFFSET ${}",
+        filter.sort.order_by(),
         n + 1,
         n + 2
     );

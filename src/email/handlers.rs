@@ -381,7 +381,7 @@ pub async fn save_preferences(
 #[instrument(skip_all)]
 pub async fn export(State(app): State<Arc<App>>, Path(token): Path<String>) -> Result<Response, AppError> {
     let Some(subscriber) = subscriber(&app, &token).await? else { return Ok(unknown(&app).await) };
-    let data = subscribers::export(&app.db, &subscriber).await?;
+    let data = subscribers::export(&app.db, &subscriber, &app.text("export-note")).await?;
     let body = serde_json::to_string_pretty(&data).map_err(|e| AppError::Internal(e.into()))?;
     Ok((
         [

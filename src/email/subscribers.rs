@@ -550,7 +550,7 @@ pub async fn unsubscribe_all(db: &Db, subscriber_id: i64, now: i64) -> Result<()
 }
 
 /// Everything stored about a subscriber, as JSON.
-pub async fn export(db: &Db, subscriber: &Subscriber) -> Result<serde_json::Value, sqlx::Error> {
+pub async fn export(db: &Db, subscriber: &Subscriber, note: &str) -> Result<serde_json::Value, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT kind, subject, status, created_at, sent_at FROM outbox WHERE subscriber_id = $1 ORDER BY id",
     )
@@ -589,7 +589,7 @@ pub async fn export(db: &Db, subscriber: &Subscriber) -> Result<serde_json::Valu
         "subscriptions": subscriber.subscriptions,
         "messages": messages,
         "alerts_announced": announced,
-        "note": "Times are UTC. IP addresses are stored only as a salted hash whose salt is deleted after two days.",
+        "note": note,
     });
     readable_times(&mut data);
     Ok(data)

@@ -34,7 +34,7 @@ struct Row {
     value: String,
     /// The configuration file's value, when the stored setting differs from it.
     file_value: Option<String>,
-    options: Vec<&'static str>,
+    options: Vec<String>,
     min: Option<i64>,
     max: Option<i64>,
     error: Option<String>,
@@ -65,7 +65,8 @@ fn rows(app: &App, typed: Option<&FormData>, errors: &BTreeMap<&str, String>) ->
                 Field::Flag => ("flag", vec![], None, None),
                 Field::Number { min, max } => ("number", vec![], Some(min), Some(max)),
                 Field::Lines | Field::Menu => ("lines", vec![], None, None),
-                Field::Choice(options) => ("choice", options.to_vec(), None, None),
+                Field::Choice(options) => ("choice", options.iter().map(|o| o.to_string()).collect(), None, None),
+                Field::TimeZone => ("timezone", super::time_zones(), None, None),
             };
             let value = match (typed, setting.field) {
                 (Some(form), Field::Flag) => if form.get(&id).is_some() { "yes" } else { "no" }.to_string(),

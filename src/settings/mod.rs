@@ -39,6 +39,15 @@ pub enum Field {
     /// A menu: one "Label | link" per line, in order.
     Menu,
     Choice(&'static [&'static str]),
+    /// A time zone of the IANA database, chosen from a list.
+    TimeZone,
+}
+
+/// Every time zone name the bundled database knows, sorted: the time-zone field's choices.
+pub fn time_zones() -> Vec<String> {
+    let mut names: Vec<String> = jiff::tz::db().available().map(|name| name.as_str().to_string()).collect();
+    names.sort();
+    names
 }
 
 /// One editable setting: its key in the configuration file, and its field.
@@ -54,7 +63,7 @@ pub const EDITABLE: &[Setting] = &[
     Setting { key: "site.name", field: Field::Text { max: 100 } },
     Setting { key: "site.description", field: Field::LongText { max: 300 } },
     Setting { key: "site.language", field: Field::Choice(&["de", "en"]) },
-    Setting { key: "site.time_zone", field: Field::Text { max: 64 } },
+    Setting { key: "site.time_zone", field: Field::TimeZone },
     Setting { key: "site.logo_url", field: Field::Image },
     Setting { key: "site.publisher", field: Field::Text { max: 300 } },
     Setting { key: "site.header_menu", field: Field::Menu },
@@ -201,6 +210,12 @@ pub fn parse(setting: &Setting, raw: Option<&str>) -> Result<Value, &'static str
         }
         Field::Choice(options) => {
             if !options.contains(&text) {
+                return Err("settings-error-choice");
+            }
+            Value::String(text.to_string())
+        }
+        Field::TimeZone => {
+            if text.len() > 64 || jiff::tz::TimeZone::get(text).is_err() {
                 return Err("settings-error-choice");
             }
             Value::String(text.to_string())

@@ -56,7 +56,7 @@ pub fn scopes_of(path: &str) -> Option<Vec<Scope>> {
         ["comments", "feed"] => Scope::Comments,
         ["search"] => Scope::Search,
         ["jobs"] | ["jobs", _] => Scope::Jobs,
-        ["newsletter"] | ["robots.txt"] => Scope::Site,
+        ["newsletter"] | ["subscription"] | ["robots.txt"] => Scope::Site,
         [file] if file.starts_with("sitemap") && file.ends_with(".xml") => Scope::Sitemaps,
         _ => return None,
     };

@@ -182,11 +182,15 @@ async fn an_address_gets_a_few_signup_mails_a_day_whatever_is_signed_up_for(t: T
             .await;
         assert_eq!(r.status, StatusCode::OK, "the form says the same in every case");
     }
-    let to_her = sent(&t).await.iter().filter(|m| m.to == "leserin@example.org").count();
+    // (The welcome after confirming is not a signup mail and counts for nothing.)
+    let signup_mails = |mails: Vec<crate::email::Mail>| {
+        mails.iter().filter(|m| m.to == "leserin@example.org" && !m.header("subject").starts_with("Willkommen")).count()
+    };
+    let to_her = signup_mails(sent(&t).await);
     assert_eq!(to_her as i64, newsdesk::email::subscribers::MAILS_PER_ADDRESS_PER_DAY, "confirmation and reminders");
     t.app.clock.advance(86_400);
     t.post_form("/newsletter", &[("email", "leserin@example.org"), ("consent", "yes")], &[]).await;
-    assert_eq!(sent(&t).await.iter().filter(|m| m.to == "leserin@example.org").count(), to_her + 1, "a day later");
+    assert_eq!(signup_mails(sent(&t).await), to_her + 1, "a day later");
 }
 
 /// Before: a comment with a Kelvin sign and a capital I with a dot, plus a flagged word, made

@@ -128,6 +128,10 @@ async fn a_reader_subscribes_and_unsubscribes_through_a_real_mail_server() {
     assert_eq!(mails[0].to, "leserin@example.org");
     let confirmed = t.post_form(&mails[0].link("/subscription/confirm/"), &[], &[]).await;
     assert_eq!(confirmed.status, StatusCode::OK, "its link confirms");
+    sender::send_pending(&t.app).await.unwrap();
+    let mails = sink.mails();
+    assert_eq!(mails.len(), 2, "and a welcome follows");
+    assert!(mails[1].header("Subject").contains("Ihre Benachrichtigung"), "{}", mails[1].header("Subject"));
 
     let mut unrelated = crate::common::draft("Katalysator zerlegt Kunststoff in Minuten");
     unrelated.tags = vec!["Chemie".into()];
@@ -137,7 +141,7 @@ async fn a_reader_subscribes_and_unsubscribes_through_a_real_mail_server() {
     t.create(unrelated).await;
     newsdesk::queue::worker::run_pending(&t.app).await.unwrap();
     sender::send_pending(&t.app).await.unwrap();
-    assert_eq!(sink.mails().len(), 1, "no alert after an unrelated article");
+    assert_eq!(sink.mails().len(), 2, "no alert after an unrelated article");
 
     let mut similar = crate::common::draft("Pflegeroboter heben Bewohner nun auch in Ulm");
     similar.tags = vec!["Robotik".into()];
@@ -149,8 +153,8 @@ async fn a_reader_subscribes_and_unsubscribes_through_a_real_mail_server() {
     newsdesk::queue::worker::run_pending(&t.app).await.unwrap();
     sender::send_pending(&t.app).await.unwrap();
     let mails = sink.mails();
-    assert_eq!(mails.len(), 2, "an alert after a similar article");
-    let alert = &mails[1];
+    assert_eq!(mails.len(), 3, "an alert after a similar article");
+    let alert = &mails[2];
     assert!(alert.header("Subject").contains("Ulm"));
     assert_eq!(alert.header("List-Unsubscribe-Post"), "List-Unsubscribe=One-Click");
     let unsubscribe = alert.header("List-Unsubscribe").trim_matches(['<', '>']).replace("http://127.0.0.1:8080", "");
@@ -166,7 +170,7 @@ async fn a_reader_subscribes_and_unsubscribes_through_a_real_mail_server() {
     t.create(another).await;
     newsdesk::queue::worker::run_pending(&t.app).await.unwrap();
     sender::send_pending(&t.app).await.unwrap();
-    assert_eq!(sink.mails().len(), 2, "nothing after unsubscribing");
+    assert_eq!(sink.mails().len(), 3, "nothing after unsubscribing");
 }
 
 #[tokio::test]
