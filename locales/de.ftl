@@ -963,3 +963,9 @@ import-error-lines = Die Datei hat zu viele Zeilen. Bitte teilen Sie sie auf.
 import-error-too-large = Die Datei ist zu groß. Bitte teilen Sie sie auf.
 import-error-consent = Bitte wählen Sie, wie eingewilligt wurde.
 import-error-statement = Bitte schreiben Sie, wo und wie die Leserinnen und Leser eingewilligt haben (mindestens 10 Zeichen).
+
+# Newsroom: article preview and pre-publish check
+preview-title = Vorschau: { $title }
+preview-banner = Vorschau.
+preview-banner-text = So sehen Leserinnen und Leser den Artikel, sobald er erscheint. Diese Seite ist nicht öffentlich.
+preview-refused-text = Schließen Sie diesen Tab, korrigieren Sie das im Editor und zeigen Sie die Vorschau noch einmal.

@@ -963,3 +963,9 @@ import-error-lines = The file has too many lines. Please split it.
 import-error-too-large = The file is too large. Please split it.
 import-error-consent = Please choose how the readers agreed.
 import-error-statement = Please write where and how the readers agreed (at least 10 characters).
+
+# Newsroom: article preview and pre-publish check
+preview-title = Preview: { $title }
+preview-banner = Preview.
+preview-banner-text = This is how readers will see the article once it is out. This page is not public.
+preview-refused-text = Close this tab, fix it in the editor and show the preview again.

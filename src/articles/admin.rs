@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use tracing::instrument;
 
 use super::diff;
-use super::model::{Article, ArticleDraft, ArticleError, ArticleInput, Slug, Status};
+use super::model::{Article, ArticleDraft, ArticleError, ArticleInput, Label, Slug, Status};
 use super::queries::{self, AdminFilter, AdminSort, SaveError};
 use crate::app::App;
 use crate::auth::sessions::Staff;
@@ -371,7 +371,6 @@ fn field_diffs(app: &App, old: &ArticleInput, new: &ArticleInput) -> Vec<FieldDi
 #[derive(Default)]
 struct EditorExtras {
     problem: Option<Problem>,
-    preview: Option<String>,
     confirm_slug: bool,
     conflict: Vec<FieldDiff>,
 }
@@ -398,7 +397,6 @@ async fn editor_page(
                 .contains(&n)
                 .then(|| app.text(&format!("article-notice-{n}")))
         }),
-        preview => extras.preview.map(minijinja::Value::from_safe_string),
         confirm_slug => extras.confirm_slug,
         conflict => Serde(extras.conflict),
         live => article.is_some_and(|a| a.is_live(app.now())),
@@ -487,29 +485,47 @@ fn resolve(
     })
 }
 
-fn preview_html(fields: &Fields) -> String {
-    let escape =
-        |s: &str| s.trim().replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
-    let mut html = String::new();
-    if !fields.places.trim().is_empty() {
-        html.push_str(&format!("<p class=\"dateline\">{}</p>", escape(&fields.places)));
-    }
-    html.push_str(&format!("<h1>{}</h1><p class=\"lead\">{}</p>", escape(&fields.title), escape(&fields.lead)));
-    // Only pictures on this site, as the article page shows them.
-    let hero = fields.hero_url.trim();
-    if crate::text::is_site_path(hero) {
-        html.push_str(&format!(
-            "<figure><img src=\"{}\" alt=\"{}\"><figcaption>{}</figcaption></figure>",
-            escape(hero),
-            escape(&fields.hero_alt),
-            escape(&fields.hero_credit)
-        ));
-    }
-    if !fields.authors.trim().is_empty() {
-        html.push_str(&format!("<p class=\"byline\">{}</p>", escape(&fields.authors)));
-    }
-    html.push_str(&super::markdown::render(&fields.body));
-    html
+/// The article as the form has it, in the public design (`articles/preview.html`): what
+/// readers will see once it is live. Opened in its own tab, so the editor keeps its form.
+async fn preview(app: &App, current: Option<&Article>, fields: &Fields) -> Result<Response, AppError> {
+    let now = app.now();
+    let status = current.map_or(Status::Draft, |a| a.status);
+    let published_at = parse_local(app, &fields.publish_at).or(current.and_then(|a| a.published_at)).or(Some(now));
+    let input = match fields.draft(status, published_at).validate(app.language(), now) {
+        Ok(input) => input,
+        // What cannot be saved cannot be shown either: the editor says why.
+        Err(e) => {
+            let problem = invalid(app, &e);
+            let body = app.render("admin/articles/preview_refused.html", context! { error => problem.text }).await?;
+            return Ok((problem.status, crate::web::admin_html(body)).into_response());
+        }
+    };
+    let label = |name: &String| Label {
+        slug: Slug::from_text(name).map(|s| s.as_str().to_string()).unwrap_or_default(),
+        name: name.clone(),
+    };
+    let slug = input.slug.as_ref().map(|s| s.as_str().to_string()).or(current.map(|a| a.slug.clone()));
+    let article = Article {
+        id: current.map_or(0, |a| a.id),
+        slug: slug.or_else(|| Slug::from_text(&input.title).map(|s| s.as_str().to_string())).unwrap_or_default(),
+        title: input.title.clone(),
+        places: input.places.clone(),
+        lead: input.lead.clone(),
+        body_html: super::markdown::render(&input.body_md),
+        body_md: input.body_md.clone(),
+        hero: input.hero.clone(),
+        language: input.language,
+        status,
+        published_at,
+        updated_at: None,
+        created_at: current.map_or(now, |a| a.created_at),
+        modified_at: now,
+        version: current.map_or(0, |a| a.version),
+        tags: input.tags.iter().map(label).collect(),
+        authors: input.authors.iter().map(label).collect(),
+    };
+    let body = super::handlers::preview_page(app, &article).await?;
+    Ok(crate::web::admin_html(body))
 }
 
 /// A lead image from the library must be one that is there: a typo would show a broken image.
@@ -557,8 +573,7 @@ pub async fn create(
     let action = Action::parse(&form);
     let fail = |problem: Problem| EditorExtras { problem: Some(problem), ..EditorExtras::default() };
     if action == Action::Preview {
-        let extras = EditorExtras { preview: Some(preview_html(&fields)), ..EditorExtras::default() };
-        return editor_page(&app, &staff, None, &fields, extras, None).await;
+        return preview(&app, None, &fields).await;
     }
     let (status, published_at) = match resolve(&app, action, None, &fields) {
         Ok(resolved) => resolved,
@@ -605,7 +620,7 @@ pub async fn save(
     let page = |extras: EditorExtras| editor_page(&app, &staff, Some(&current), &fields, extras, None);
     let fail = |problem: Problem| EditorExtras { problem: Some(problem), ..EditorExtras::default() };
     if action == Action::Preview {
-        return page(EditorExtras { preview: Some(preview_html(&fields)), ..EditorExtras::default() }).await;
+        return preview(&app, Some(&current), &fields).await;
     }
     if action == Action::Unpublish && form.get("confirm_unpublish") != Some("yes") {
         let problem = problem(&app, StatusCode::BAD_REQUEST, "article-error-unpublish-confirm", &[]);

@@ -10,7 +10,7 @@ use serde::Serialize;
 use tracing::instrument;
 
 use super::labels::{self, Kind};
-use super::model::Slug;
+use super::model::{Article, Slug};
 use super::queries::{self, Listing};
 use crate::app::App;
 use crate::discovery::Site;
@@ -203,6 +203,24 @@ pub async fn show(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Resu
         )
         .await?;
     Ok(html(body))
+}
+
+/// An article not yet saved (or saved but not live) in the public design, for its editor: the
+/// same page readers will see, with a banner, without comments, signups or structured data,
+/// and never indexed or stored.
+pub async fn preview_page(app: &App, article: &Article) -> Result<String, AppError> {
+    let comments = crate::comments::handlers::section(app, article).await?;
+    app.render(
+        "articles/preview.html",
+        context! {
+            jobs_box => Serde(crate::jobs::handlers::jobs_box(app).await?),
+            promos => Serde(crate::promos::handlers::placements(app).await?),
+            comments => Serde(comments),
+            article => Serde(article),
+            show_updated => false,
+        },
+    )
+    .await
 }
 
 #[instrument(skip_all)]

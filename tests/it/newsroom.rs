@@ -87,8 +87,22 @@ async fn editors_preview_save_publish_and_find_articles(t: TestApp) {
     let preview = editor.post(&t, "/admin/articles", &with(&[("action", "preview")])).await;
     assert_eq!(preview.status, StatusCode::OK);
     assert!(preview.body.contains("<strong>viel Geld</strong>"), "server-rendered preview");
-    assert!(preview.body.contains("value=\"Neuer Hafen für Rostock\""), "the form keeps what was typed");
+    // In the public design, marked as a preview, never indexed or stored, without comment forms.
+    assert!(
+        preview.body.contains("class=\"preview-banner\"") && preview.body.contains("<h1>Neuer Hafen für Rostock</h1>")
+    );
+    assert!(
+        preview.body.contains("class=\"story\"") && preview.body.contains("class=\"masthead\""),
+        "the reader's page"
+    );
+    assert!(preview.body.contains("<meta name=\"robots\" content=\"noindex\">"));
+    assert!(preview.header("cache-control").contains("no-store"));
+    assert!(!preview.body.contains("comment-form"), "no comment form on a preview");
     assert_eq!(count_articles(&t).await, 0, "a preview saves nothing");
+    let edit_form = editor.get(&t, "/admin/articles/new").await.body;
+    assert!(edit_form.contains("value=\"preview\" formnovalidate formtarget=\"_blank\""), "opens in its own tab");
+    let untitled = editor.post(&t, "/admin/articles", &with(&[("action", "preview"), ("title", " ")])).await;
+    assert_eq!(untitled.status, StatusCode::BAD_REQUEST, "what cannot be saved cannot be previewed: {}", untitled.body);
 
     let id = saved_id(&editor.post(&t, "/admin/articles", &with(&[("action", "save")])).await);
     let article = queries::find_by_id(&t.app.db, id).await.unwrap().unwrap();
