@@ -969,3 +969,20 @@ preview-title = Vorschau: { $title }
 preview-banner = Vorschau.
 preview-banner-text = So sehen Leserinnen und Leser den Artikel, sobald er erscheint. Diese Seite ist nicht öffentlich.
 preview-refused-text = Schließen Sie diesen Tab, korrigieren Sie das im Editor und zeigen Sie die Vorschau noch einmal.
+check-heading-publish = Vor dem Veröffentlichen
+check-heading-schedule = Vor dem Einplanen
+check-missing = Dem Artikel fehlt, was Leserinnen, Leser und Suchmaschinen erwarten:
+check-complete = Aufmacherbild mit Alternativtext, Vorspann und Themen sind da.
+check-no-hero = ein Aufmacherbild (Startseite, Feeds und geteilte Links zeigen sonst keins)
+check-no-hero-alt = ein Alternativtext für das Aufmacherbild
+check-no-lead = ein Vorspann
+check-no-tags = mindestens ein Thema
+check-no-image-alt = ein Alternativtext für jedes Bild im Text (![Beschreibung](…))
+check-alerts = { $count ->
+    [0] Keine Benachrichtigung geht raus: Niemand hat um Artikel wie diesen gebeten.
+    [one] Eine Leserin oder ein Leser bekommt eine Benachrichtigung per E-Mail.
+   *[other] { $count } Leserinnen und Leser bekommen eine Benachrichtigung per E-Mail.
+}
+check-go-publish = Jetzt veröffentlichen
+check-go-schedule = Jetzt einplanen
+check-or-fix = oder unten ergänzen und erneut wählen.

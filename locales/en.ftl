@@ -969,3 +969,20 @@ preview-title = Preview: { $title }
 preview-banner = Preview.
 preview-banner-text = This is how readers will see the article once it is out. This page is not public.
 preview-refused-text = Close this tab, fix it in the editor and show the preview again.
+check-heading-publish = Before publishing
+check-heading-schedule = Before scheduling
+check-missing = The article lacks what readers and search engines expect:
+check-complete = Lead image with alternative text, lead and topics are there.
+check-no-hero = a lead image (the home page, feeds and shared links show none otherwise)
+check-no-hero-alt = an alternative text for the lead image
+check-no-lead = a lead
+check-no-tags = at least one topic
+check-no-image-alt = an alternative text for every image in the text (![description](…))
+check-alerts = { $count ->
+    [0] No alert goes out: nobody asked for articles like this one.
+    [one] One reader gets an alert by email.
+   *[other] { $count } readers get an alert by email.
+}
+check-go-publish = Publish now
+check-go-schedule = Schedule now
+check-or-fix = or complete it below and choose again.

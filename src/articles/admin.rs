@@ -373,6 +373,7 @@ struct EditorExtras {
     problem: Option<Problem>,
     confirm_slug: bool,
     conflict: Vec<FieldDiff>,
+    check: Option<Check>,
 }
 
 async fn editor_page(
@@ -399,6 +400,7 @@ async fn editor_page(
         }),
         confirm_slug => extras.confirm_slug,
         conflict => Serde(extras.conflict),
+        check => Serde(extras.check),
         live => article.is_some_and(|a| a.is_live(app.now())),
         revisions => revisions,
         saved_by => saved_by,
@@ -485,27 +487,18 @@ fn resolve(
     })
 }
 
-/// The article as the form has it, in the public design (`articles/preview.html`): what
-/// readers will see once it is live. Opened in its own tab, so the editor keeps its form.
-async fn preview(app: &App, current: Option<&Article>, fields: &Fields) -> Result<Response, AppError> {
+/// The article as the form has it, not saved: for the preview and the pre-publish check.
+fn article_from_fields(app: &App, current: Option<&Article>, fields: &Fields) -> Result<Article, Problem> {
     let now = app.now();
     let status = current.map_or(Status::Draft, |a| a.status);
     let published_at = parse_local(app, &fields.publish_at).or(current.and_then(|a| a.published_at)).or(Some(now));
-    let input = match fields.draft(status, published_at).validate(app.language(), now) {
-        Ok(input) => input,
-        // What cannot be saved cannot be shown either: the editor says why.
-        Err(e) => {
-            let problem = invalid(app, &e);
-            let body = app.render("admin/articles/preview_refused.html", context! { error => problem.text }).await?;
-            return Ok((problem.status, crate::web::admin_html(body)).into_response());
-        }
-    };
+    let input = fields.draft(status, published_at).validate(app.language(), now).map_err(|e| invalid(app, &e))?;
     let label = |name: &String| Label {
         slug: Slug::from_text(name).map(|s| s.as_str().to_string()).unwrap_or_default(),
         name: name.clone(),
     };
     let slug = input.slug.as_ref().map(|s| s.as_str().to_string()).or(current.map(|a| a.slug.clone()));
-    let article = Article {
+    Ok(Article {
         id: current.map_or(0, |a| a.id),
         slug: slug.or_else(|| Slug::from_text(&input.title).map(|s| s.as_str().to_string())).unwrap_or_default(),
         title: input.title.clone(),
@@ -523,9 +516,63 @@ async fn preview(app: &App, current: Option<&Article>, fields: &Fields) -> Resul
         version: current.map_or(0, |a| a.version),
         tags: input.tags.iter().map(label).collect(),
         authors: input.authors.iter().map(label).collect(),
+    })
+}
+
+/// The article as the form has it, in the public design (`articles/preview.html`): what
+/// readers will see once it is live. Opened in its own tab, so the editor keeps its form.
+async fn preview(app: &App, current: Option<&Article>, fields: &Fields) -> Result<Response, AppError> {
+    let article = match article_from_fields(app, current, fields) {
+        Ok(article) => article,
+        // What cannot be saved cannot be shown either: the editor says why.
+        Err(problem) => {
+            let body = app.render("admin/articles/preview_refused.html", context! { error => problem.text }).await?;
+            return Ok((problem.status, crate::web::admin_html(body)).into_response());
+        }
     };
     let body = super::handlers::preview_page(app, &article).await?;
     Ok(crate::web::admin_html(body))
+}
+
+/// What the editor sees before an article goes live for the first time: what it lacks that
+/// readers and search engines expect, and how many readers its alert mails will reach.
+#[derive(Debug, serde::Serialize)]
+struct Check {
+    /// Message keys of what is missing.
+    missing: Vec<&'static str>,
+    /// Readers whose similar-news alert this article answers.
+    alerts: usize,
+    /// The action to confirm: "publish" or "schedule".
+    action: &'static str,
+}
+
+async fn pre_publish_check(app: &App, article: &Article, action: Action) -> Result<Check, AppError> {
+    let mut missing = Vec::new();
+    match &article.hero {
+        None => missing.push("check-no-hero"),
+        Some(hero) if hero.alt.trim().is_empty() => missing.push("check-no-hero-alt"),
+        Some(_) => {}
+    }
+    if article.lead.trim().is_empty() {
+        missing.push("check-no-lead");
+    }
+    if article.tags.is_empty() {
+        missing.push("check-no-tags");
+    }
+    if article.body_md.contains("![](") {
+        missing.push("check-no-image-alt");
+    }
+    let alerts = crate::email::alerts::matching(app, article).await.map_err(AppError::Internal)?.len();
+    let action = if action == Action::Schedule { "schedule" } else { "publish" };
+    Ok(Check { missing, alerts, action })
+}
+
+/// Whether this action takes an article live for the first time, unconfirmed: then the check
+/// comes first.
+fn needs_check(action: Action, current: Option<&Article>, form: &FormData) -> bool {
+    let going_out = matches!(action, Action::Publish | Action::Schedule);
+    let was_out = current.is_some_and(|a| matches!(a.status, Status::Published | Status::Scheduled));
+    going_out && !was_out && form.get("checked") != Some("yes")
 }
 
 /// A lead image from the library must be one that is there: a typo would show a broken image.
@@ -582,6 +629,15 @@ pub async fn create(
     if let Err(problem) = check_library_path(&app, &fields.hero_url).await {
         return editor_page(&app, &staff, None, &fields, fail(problem), None).await;
     }
+    if needs_check(action, None, &form) {
+        return match article_from_fields(&app, None, &fields) {
+            Ok(article) => {
+                let check = Some(pre_publish_check(&app, &article, action).await?);
+                editor_page(&app, &staff, None, &fields, EditorExtras { check, ..EditorExtras::default() }, None).await
+            }
+            Err(problem) => editor_page(&app, &staff, None, &fields, fail(problem), None).await,
+        };
+    }
     let input = match fields.draft(status, published_at).validate(app.language(), app.now()) {
         Ok(input) => input,
         Err(e) => return editor_page(&app, &staff, None, &fields, fail(invalid(&app, &e)), None).await,
@@ -632,6 +688,15 @@ pub async fn save(
     };
     if let Err(problem) = check_library_path(&app, &fields.hero_url).await {
         return page(fail(problem)).await;
+    }
+    if needs_check(action, Some(&current), &form) {
+        return match article_from_fields(&app, Some(&current), &fields) {
+            Ok(article) => {
+                let check = Some(pre_publish_check(&app, &article, action).await?);
+                page(EditorExtras { check, ..EditorExtras::default() }).await
+            }
+            Err(problem) => page(fail(problem)).await,
+        };
     }
     let mut draft = fields.draft(status, published_at);
     // An emptied slug field keeps the article's address.

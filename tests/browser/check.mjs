@@ -197,12 +197,21 @@ if (process.env.EDITOR_EMAIL) {
   await page.fill('#body', 'Die Fähre fährt **stündlich**.\n\n## Fahrplan\n\nAb Stralsund um 8 Uhr.');
   await page.fill('#tags', 'Verkehr');
   await page.fill('#authors', 'Ada Lovelace');
-  await Promise.all([page.waitForNavigation(), page.click('button[value=preview]')]);
-  if (!(await page.content()).includes('<strong>stündlich</strong>')) fail('article', 'the preview is missing');
+  // The preview opens in its own tab, in the public design; the editor keeps its form.
+  const [preview] = await Promise.all([context.waitForEvent('page'), page.click('button[value=preview]')]);
+  await preview.waitForLoadState();
+  const previewHtml = await preview.content();
+  if (!previewHtml.includes('<strong>stündlich</strong>') || !previewHtml.includes('preview-banner')) fail('article', 'the preview is missing');
+  await preview.close();
+  if ((await page.inputValue('#title')) !== title) fail('article', 'the editor lost its form during the preview');
   const berlin = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit',
     day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
   await page.fill('#publish_at', berlin.format(new Date(Date.now() + 60_000)).replace(' ', 'T'));
   await Promise.all([page.waitForNavigation(), page.click('button[value=schedule]')]);
+  // The first time it goes out, the check comes first; confirming there schedules it.
+  if (!(await page.content()).includes('check-heading')) fail('article', 'no pre-publish check');
+  pages.set('/admin/articles (pre-publish check)', await page.content());
+  await Promise.all([page.waitForNavigation(), page.click('.pre-publish button[value=schedule]')]);
   if (!page.url().includes('notice=scheduled')) fail('article', `scheduling landed on ${page.url()}`);
   const editorPath = new URL(page.url()).pathname;
   pages.set(editorPath, await page.content());

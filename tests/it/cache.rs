@@ -138,6 +138,7 @@ async fn a_publish_drops_exactly_the_pages_it_changes(t: TestApp) {
         "/admin/articles",
         &[
             ("action", "publish"),
+            ("checked", "yes"),
             ("title", "Hafen wächst"),
             ("places", "Rostock"),
             ("lead", "Der Hafen wird größer."),

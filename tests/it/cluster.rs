@@ -193,6 +193,7 @@ async fn two_nodes_share_one_postgresql() {
         Some(&[
             ("csrf", &csrf),
             ("action", "publish"),
+            ("checked", "yes"),
             ("title", "Hafenausbau in Rostock"),
             ("places", "Rostock"),
             ("lead", "Die Stadt baut den Überseehafen aus."),

@@ -26,6 +26,7 @@ crate::backend_tests!(
     pictures_are_checked_resized_and_served_for_a_year,
     pictures_cannot_be_found_by_counting,
     pictures_of_too_many_pixels_are_refused_before_decoding,
+    a_first_publication_is_checked_first,
 );
 
 /// An editor's session: the cookie and the CSRF token of the editor page.
@@ -62,6 +63,8 @@ const ARTICLE: &[(&str, &str)] = &[
     ("tags", "Wirtschaft, Häfen"),
     ("authors", "Ada Lovelace"),
     ("language", "de"),
+    // The pre-publish check seen and confirmed (`a_first_publication_is_checked_first` tests it).
+    ("checked", "yes"),
 ];
 
 fn with<'a>(extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
@@ -876,4 +879,60 @@ async fn pictures_of_too_many_pixels_are_refused_before_decoding(t: TestApp) {
     assert!(small.body.contains("beschädigt"), "{}", small.body);
     let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM media").fetch_one(&t.app.db.pool).await.unwrap();
     assert_eq!(stored, 0);
+}
+
+async fn a_first_publication_is_checked_first(t: TestApp) {
+    // A reader asked to hear about news like an earlier article on the port.
+    let mut earlier = crate::common::draft("Überseehafen Rostock wächst");
+    earlier.lead = "Die Stadt baut den Überseehafen aus; der Ausbau kostet viel Geld.".into();
+    earlier.body_md = "Der Hafenausbau in Rostock beginnt im Mai. Der Überseehafen wächst.".into();
+    let earlier = t.create(earlier).await;
+    t.app.clock.advance(60);
+    sqlx::query("INSERT INTO subscribers (email, created_at, token_key) VALUES ('leserin@example.org', 1, 'k')")
+        .execute(&t.app.db.pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO subscriptions (subscriber_id, kind, article_id, status, created_at, consent_text, consent_form,
+            consent_ip_hash, consent_at, token_key)
+         VALUES ((SELECT id FROM subscribers), 'alert', $1, 'active', 1, 'ja', 'test', 'x', 1, 'k')",
+    )
+    .bind(earlier.id)
+    .execute(&t.app.db.pool)
+    .await
+    .unwrap();
+
+    let editor = Editor::sign_in(&t, Role::Editor).await;
+    // Without a picture or topics: the check says what is missing and who hears of it.
+    let first = editor
+        .post(
+            &t,
+            "/admin/articles",
+            &with(&[("action", "publish"), ("checked", ""), ("tags", ""), ("title", "Hafen Rostock: Ausbau beginnt")]),
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    for expected in
+        ["Vor dem Veröffentlichen", "ein Aufmacherbild", "mindestens ein Thema", "Eine Leserin oder ein Leser bekommt"]
+    {
+        assert!(first.body.contains(expected), "{expected}: {}", first.body);
+    }
+    assert!(!first.body.contains("ein Vorspann"), "the lead is there");
+    assert_eq!(count_articles(&t).await, 1, "nothing saved yet");
+    assert!(first.body.contains("name=\"checked\" value=\"yes\""));
+    // Confirmed: it goes out.
+    let confirmed = editor
+        .post(
+            &t,
+            "/admin/articles",
+            &with(&[("action", "publish"), ("tags", ""), ("title", "Hafen Rostock: Ausbau beginnt")]),
+        )
+        .await;
+    let id = saved_id(&confirmed);
+    assert_eq!(t.get("/news/hafen-rostock-ausbau-beginnt").await.status, StatusCode::OK);
+    // A live article's later saves are not checked again.
+    let version = hidden(&editor.get(&t, &format!("/admin/articles/{id}")).await.body, "version");
+    let edit =
+        with(&[("action", "save"), ("checked", ""), ("version", &version), ("title", "Hafen Rostock: Ausbau beginnt")]);
+    assert_eq!(editor.post(&t, &format!("/admin/articles/{id}"), &edit).await.status, StatusCode::SEE_OTHER);
 }
