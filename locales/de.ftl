@@ -986,3 +986,8 @@ check-alerts = { $count ->
 check-go-publish = Jetzt veröffentlichen
 check-go-schedule = Jetzt einplanen
 check-or-fix = oder unten ergänzen und erneut wählen.
+article-error-new-author = { $count ->
+    [one] Die Autorin oder den Autor { $names } gibt es noch nicht. Wählen Sie aus der Liste, oder legen Sie sie bewusst neu an.
+   *[other] Diese Autorinnen und Autoren gibt es noch nicht: { $names }. Wählen Sie aus der Liste, oder legen Sie sie bewusst neu an.
+}
+article-create-authors = Ja, neu anlegen (mit eigener öffentlicher Autorenseite)

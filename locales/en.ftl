@@ -986,3 +986,8 @@ check-alerts = { $count ->
 check-go-publish = Publish now
 check-go-schedule = Schedule now
 check-or-fix = or complete it below and choose again.
+article-error-new-author = { $count ->
+    [one] There is no author { $names } yet. Choose from the list, or create them on purpose.
+   *[other] These authors do not exist yet: { $names }. Choose from the list, or create them on purpose.
+}
+article-create-authors = Yes, create them (each with a public author page)

@@ -374,6 +374,8 @@ struct EditorExtras {
     confirm_slug: bool,
     conflict: Vec<FieldDiff>,
     check: Option<Check>,
+    /// Offer to create the authors the form names that do not exist yet.
+    confirm_authors: bool,
 }
 
 async fn editor_page(
@@ -399,6 +401,7 @@ async fn editor_page(
                 .then(|| app.text(&format!("article-notice-{n}")))
         }),
         confirm_slug => extras.confirm_slug,
+        confirm_authors => extras.confirm_authors,
         conflict => Serde(extras.conflict),
         check => Serde(extras.check),
         live => article.is_some_and(|a| a.is_live(app.now())),
@@ -567,6 +570,30 @@ async fn pre_publish_check(app: &App, article: &Article, action: Action) -> Resu
     Ok(Check { missing, alerts, action })
 }
 
+/// The author names in the form that name no author yet (by name or address). Saving them
+/// would create a new public author: the editor must mean it (`create_authors=yes`), so a typo
+/// never does it silently.
+async fn unknown_authors(app: &App, fields: &Fields, form: &FormData) -> Result<Option<Problem>, AppError> {
+    if form.get("create_authors") == Some("yes") {
+        return Ok(None);
+    }
+    let known = queries::all_labels(&app.db, "authors").await?;
+    let unknown: Vec<String> = split_list(&fields.authors)
+        .into_iter()
+        .filter(|name| !known.iter().any(|l| l.name == *name || l.slug == *name))
+        .collect();
+    if unknown.is_empty() {
+        return Ok(None);
+    }
+    let names = unknown.iter().map(|n| format!("„{n}“")).collect::<Vec<_>>().join(", ");
+    Ok(Some(problem(
+        app,
+        StatusCode::BAD_REQUEST,
+        "article-error-new-author",
+        &[("names", names.into()), ("count", unknown.len().into())],
+    )))
+}
+
 /// Whether this action takes an article live for the first time, unconfirmed: then the check
 /// comes first.
 fn needs_check(action: Action, current: Option<&Article>, form: &FormData) -> bool {
@@ -629,6 +656,10 @@ pub async fn create(
     if let Err(problem) = check_library_path(&app, &fields.hero_url).await {
         return editor_page(&app, &staff, None, &fields, fail(problem), None).await;
     }
+    if let Some(problem) = unknown_authors(&app, &fields, &form).await? {
+        let extras = EditorExtras { problem: Some(problem), confirm_authors: true, ..EditorExtras::default() };
+        return editor_page(&app, &staff, None, &fields, extras, None).await;
+    }
     if needs_check(action, None, &form) {
         return match article_from_fields(&app, None, &fields) {
             Ok(article) => {
@@ -688,6 +719,9 @@ pub async fn save(
     };
     if let Err(problem) = check_library_path(&app, &fields.hero_url).await {
         return page(fail(problem)).await;
+    }
+    if let Some(problem) = unknown_authors(&app, &fields, &form).await? {
+        return page(EditorExtras { problem: Some(problem), confirm_authors: true, ..EditorExtras::default() }).await;
     }
     if needs_check(action, Some(&current), &form) {
         return match article_from_fields(&app, Some(&current), &fields) {

@@ -196,7 +196,7 @@ if (process.env.EDITOR_EMAIL) {
   await page.fill('#lead', 'Ab Juni fährt eine zweite Fähre.');
   await page.fill('#body', 'Die Fähre fährt **stündlich**.\n\n## Fahrplan\n\nAb Stralsund um 8 Uhr.');
   await page.fill('#tags', 'Verkehr');
-  await page.fill('#authors', 'Ada Lovelace');
+  await page.fill('#authors', 'Miriam Kessler');
   // The preview opens in its own tab, in the public design; the editor keeps its form.
   const [preview] = await Promise.all([context.waitForEvent('page'), page.click('button[value=preview]')]);
   await preview.waitForLoadState();

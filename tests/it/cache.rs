@@ -139,6 +139,7 @@ async fn a_publish_drops_exactly_the_pages_it_changes(t: TestApp) {
         &[
             ("action", "publish"),
             ("checked", "yes"),
+            ("create_authors", "yes"),
             ("title", "Hafen wächst"),
             ("places", "Rostock"),
             ("lead", "Der Hafen wird größer."),

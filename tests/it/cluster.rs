@@ -194,6 +194,7 @@ async fn two_nodes_share_one_postgresql() {
             ("csrf", &csrf),
             ("action", "publish"),
             ("checked", "yes"),
+            ("create_authors", "yes"),
             ("title", "Hafenausbau in Rostock"),
             ("places", "Rostock"),
             ("lead", "Die Stadt baut den Überseehafen aus."),

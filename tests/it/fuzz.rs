@@ -912,6 +912,8 @@ fn editor_forms(backend: Backend) {
             ("language", "de".into()),
             ("publish_at", "2099-01-01T09:00".into()),
             ("action", "publish".into()),
+            ("checked", "yes".into()),
+            ("create_authors", "yes".into()),
         ];
         fields.extend(extra.iter().map(|(k, v)| (*k, v.to_string())));
         owned(fields)

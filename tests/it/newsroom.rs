@@ -65,6 +65,8 @@ const ARTICLE: &[(&str, &str)] = &[
     ("language", "de"),
     // The pre-publish check seen and confirmed (`a_first_publication_is_checked_first` tests it).
     ("checked", "yes"),
+    // New authors created on purpose (`editors_preview_save_publish_and_find_articles` tests a typo).
+    ("create_authors", "yes"),
 ];
 
 fn with<'a>(extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
@@ -107,7 +109,30 @@ async fn editors_preview_save_publish_and_find_articles(t: TestApp) {
     let untitled = editor.post(&t, "/admin/articles", &with(&[("action", "preview"), ("title", " ")])).await;
     assert_eq!(untitled.status, StatusCode::BAD_REQUEST, "what cannot be saved cannot be previewed: {}", untitled.body);
 
+    // An author nobody created yet is refused until the editor means it.
+    let unknown = editor.post(&t, "/admin/articles", &with(&[("action", "save"), ("create_authors", "")])).await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+    assert!(unknown.body.contains("Die Autorin oder den Autor „Ada Lovelace“ gibt es noch nicht"), "{}", unknown.body);
+    assert!(unknown.body.contains("name=\"create_authors\""), "offers to create it");
+    assert_eq!(count_articles(&t).await, 0);
     let id = saved_id(&editor.post(&t, "/admin/articles", &with(&[("action", "save")])).await);
+    let typo = editor
+        .post(&t, "/admin/articles", &with(&[("action", "save"), ("create_authors", ""), ("authors", "Ada Lovelance")]))
+        .await;
+    assert_eq!(typo.status, StatusCode::BAD_REQUEST, "a typo creates no second author");
+    let by_slug = editor
+        .post(
+            &t,
+            "/admin/articles",
+            &with(&[
+                ("action", "save"),
+                ("create_authors", ""),
+                ("title", "Zweiter Hafen"),
+                ("authors", "ada-lovelace"),
+            ]),
+        )
+        .await;
+    assert_eq!(by_slug.status, StatusCode::SEE_OTHER, "a known author by address: {}", by_slug.body);
     let article = queries::find_by_id(&t.app.db, id).await.unwrap().unwrap();
     assert_eq!(article.slug, "neuer-hafen-fuer-rostock");
     assert_eq!(article.status.as_str(), "draft");
