@@ -419,7 +419,9 @@ async fn editor_page(
 /// `GET /admin/articles/new`.
 #[instrument(skip_all)]
 pub async fn new(State(app): State<Arc<App>>, staff: Staff) -> Result<Response, AppError> {
-    let fields = Fields { language: app.language().code().to_string(), ..Fields::default() };
+    // An editor who is an author starts as the article's author.
+    let authors = super::labels::author_of_account(&app.db, staff.user_id).await?.unwrap_or_default();
+    let fields = Fields { language: app.language().code().to_string(), authors, ..Fields::default() };
     editor_page(&app, &staff, None, &fields, EditorExtras::default(), None).await
 }
 

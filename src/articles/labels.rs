@@ -57,6 +57,8 @@ pub struct LabelRow {
     /// Authors only.
     pub bio: String,
     pub picture_url: Option<String>,
+    /// Authors only: the newsroom account this author is.
+    pub user_id: Option<i64>,
 }
 
 /// Every tag or author, by name.
@@ -73,8 +75,8 @@ pub async fn find(db: &Db, kind: Kind, id: i64) -> Result<Option<LabelRow>, sqlx
 
 async fn select(db: &Db, kind: Kind, id: Option<i64>) -> Result<Vec<LabelRow>, sqlx::Error> {
     let extra = match kind {
-        Kind::Tag => "'' AS bio, NULL AS picture_url",
-        Kind::Author => "l.bio, l.picture_url",
+        Kind::Tag => "'' AS bio, NULL AS picture_url, NULL AS user_id",
+        Kind::Author => "l.bio, l.picture_url, l.user_id",
     };
     let sql = format!(
         "SELECT l.id, l.slug, l.name, (SELECT COUNT(*) FROM {links}) AS n, {extra} FROM {table} l
@@ -92,6 +94,7 @@ async fn select(db: &Db, kind: Kind, id: Option<i64>) -> Result<Vec<LabelRow>, s
                 articles: r.try_get(3)?,
                 bio: r.try_get(4)?,
                 picture_url: r.try_get(5)?,
+                user_id: r.try_get(6)?,
             })
         })
         .collect()
@@ -114,6 +117,8 @@ pub struct LabelInput {
     pub slug: Option<Slug>,
     pub bio: String,
     pub picture_url: Option<String>,
+    /// Authors only: the newsroom account this author is (one author per account).
+    pub user_id: Option<i64>,
 }
 
 /// Longest bio accepted, in characters.
@@ -145,6 +150,7 @@ impl LabelInput {
             slug: Some(slug),
             bio: bio.trim().to_string(),
             picture_url: Some(picture.to_string()).filter(|p| !p.is_empty()),
+            user_id: None,
         })
     }
 }
@@ -161,6 +167,22 @@ async fn slug_taken(tx: &mut Tx, kind: Kind, slug: &str, except: i64) -> Result<
 async fn name_taken(tx: &mut Tx, kind: Kind, name: &str, except: i64) -> Result<bool, sqlx::Error> {
     let sql = format!("SELECT COUNT(*) FROM {} WHERE LOWER(name) = LOWER($1) AND id <> $2", kind.table());
     Ok(sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql)).bind(name).bind(except).fetch_one(&mut **tx).await? > 0)
+}
+
+/// Whether another author is already this account.
+async fn account_taken(tx: &mut Tx, user_id: Option<i64>, except: i64) -> Result<bool, sqlx::Error> {
+    let Some(user_id) = user_id else { return Ok(false) };
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM authors WHERE user_id = $1 AND id <> $2")
+        .bind(user_id)
+        .bind(except)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(n > 0)
+}
+
+/// The name of the author who is this newsroom account, if one is.
+pub async fn author_of_account(db: &Db, user_id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT name FROM authors WHERE user_id = $1").bind(user_id).fetch_optional(&db.pool).await
 }
 
 /// Records a change of every article with the tag or author, whose pages and index entries
@@ -196,16 +218,23 @@ pub async fn create(db: &Db, kind: Kind, input: &LabelInput, now: i64) -> Result
                 .fetch_one(&mut *tx)
                 .await?
         }
-        Kind::Author => sqlx::query_scalar(
-            "INSERT INTO authors (slug, name, bio, picture_url, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-        )
-        .bind(slug.as_str())
-        .bind(&input.name)
-        .bind(&input.bio)
-        .bind(&input.picture_url)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?,
+        Kind::Author => {
+            if account_taken(&mut tx, input.user_id, 0).await? {
+                return Err(ArticleError::AccountTaken.into());
+            }
+            sqlx::query_scalar(
+                "INSERT INTO authors (slug, name, bio, picture_url, user_id, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(slug.as_str())
+            .bind(&input.name)
+            .bind(&input.bio)
+            .bind(&input.picture_url)
+            .bind(input.user_id)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?
+        }
     };
     // The new one owns its address, even if an old name of another pointed there.
     sqlx::query("DELETE FROM label_redirects WHERE kind = $1 AND old_slug = $2")
@@ -228,13 +257,18 @@ pub async fn update(db: &Db, kind: Kind, current: &LabelRow, input: &LabelInput,
     if name_taken(&mut tx, kind, &input.name, current.id).await? {
         return Err(ArticleError::SlugTaken(input.name.clone()).into());
     }
+    if kind == Kind::Author && account_taken(&mut tx, input.user_id, current.id).await? {
+        return Err(ArticleError::AccountTaken.into());
+    }
     let sql = match kind {
         Kind::Tag => "UPDATE tags SET slug = $1, name = $2 WHERE id = $3",
-        Kind::Author => "UPDATE authors SET slug = $1, name = $2, bio = $4, picture_url = $5 WHERE id = $3",
+        Kind::Author => {
+            "UPDATE authors SET slug = $1, name = $2, bio = $4, picture_url = $5, user_id = $6 WHERE id = $3"
+        }
     };
     let mut query = sqlx::query(sql).bind(slug.as_str()).bind(&input.name).bind(current.id);
     if kind == Kind::Author {
-        query = query.bind(&input.bio).bind(&input.picture_url);
+        query = query.bind(&input.bio).bind(&input.picture_url).bind(input.user_id);
     }
     query.execute(&mut *tx).await?;
     if slug.as_str() != current.slug {

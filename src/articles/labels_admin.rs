@@ -46,6 +46,8 @@ struct Typed {
     slug: String,
     bio: String,
     picture_url: String,
+    /// The account's id, or empty for none.
+    user_id: String,
 }
 
 impl Typed {
@@ -56,6 +58,7 @@ impl Typed {
             slug: get("slug"),
             bio: get("bio").replace("\r\n", "\n"),
             picture_url: get("picture_url"),
+            user_id: get("user_id"),
         }
     }
 
@@ -65,11 +68,17 @@ impl Typed {
             slug: row.slug.clone(),
             bio: row.bio.clone(),
             picture_url: row.picture_url.clone().unwrap_or_default(),
+            user_id: row.user_id.map(|id| id.to_string()).unwrap_or_default(),
         }
     }
 
     fn input(&self) -> Result<LabelInput, &'static str> {
-        LabelInput::parse(&self.name, &self.slug, &self.bio, &self.picture_url)
+        let mut input = LabelInput::parse(&self.name, &self.slug, &self.bio, &self.picture_url)?;
+        input.user_id = match self.user_id.trim() {
+            "" => None,
+            id => Some(id.parse().map_err(|_| "labels-error-account")?),
+        };
+        Ok(input)
     }
 }
 
@@ -106,6 +115,7 @@ async fn page(
         labels => Serde(&all),
         label => Serde(label),
         typed => Serde(typed),
+        accounts => Serde(crate::auth::users::list(&app.db).await?),
         notice => notice_text(app, notice),
         error => error,
     };
@@ -120,7 +130,14 @@ fn save_error(app: &App, error: &SaveError) -> Option<(StatusCode, String)> {
             StatusCode::CONFLICT,
             app.i18n.text(app.language(), "labels-error-taken", &[("slug", slug.clone().into())]),
         )),
+        SaveError::Invalid(ArticleError::AccountTaken) => {
+            Some((StatusCode::CONFLICT, app.text("labels-error-account-taken")))
+        }
         SaveError::Invalid(_) => Some((StatusCode::BAD_REQUEST, app.text("labels-error-slug"))),
+        // The account chosen does not exist (the foreign key refused it).
+        SaveError::Db(sqlx::Error::Database(e)) if e.is_foreign_key_violation() => {
+            Some((StatusCode::BAD_REQUEST, app.text("labels-error-account")))
+        }
         SaveError::Db(_) => None,
     }
 }

@@ -186,6 +186,8 @@ pub enum ArticleError {
     InvalidSlug(String),
     #[error("the title gives no slug; set one explicitly")]
     NoSlug,
+    #[error("another author is already this account")]
+    AccountTaken,
     #[error("the slug {0:?} is taken by another article")]
     SlugTaken(String),
     #[error("an article needs at least one author")]

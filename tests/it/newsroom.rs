@@ -539,6 +539,28 @@ async fn tags_and_authors_are_renamed_merged_and_keep_their_addresses(t: TestApp
     assert!(page.body.contains("Schreibt über Technik.") && page.body.contains("src=\"/media/ada.jpg\""));
     assert_eq!(t.get("/author/ada-lovelace/page/2").await.header("location"), "/author/ada/page/2");
     assert_eq!(editor.get(&t, "/admin/tags/999").await.status, StatusCode::NOT_FOUND);
+
+    // An author may be a newsroom account: that editor's new articles start with them as author.
+    let account: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = 'editor@example.org'")
+        .fetch_one(&t.app.db.pool)
+        .await
+        .unwrap();
+    let account = account.to_string();
+    let linked = [("name", "Ada Lovelace"), ("slug", "ada"), ("user_id", account.as_str())];
+    assert_eq!(editor.post(&t, &path, &linked).await.status, StatusCode::SEE_OTHER);
+    assert!(
+        editor.get(&t, &path).await.body.contains(&format!("<option value=\"{account}\" selected>editor@example.org"))
+    );
+    let new = editor.get(&t, "/admin/articles/new").await.body;
+    assert!(
+        new.contains("id=\"authors\" name=\"authors\" list=\"author-names\" maxlength=\"600\" value=\"Ada Lovelace\""),
+        "{new}"
+    );
+    // One author per account, and only accounts that exist.
+    let other = [("name", "Grace Hopper"), ("slug", ""), ("user_id", account.as_str())];
+    assert_eq!(editor.post(&t, "/admin/authors", &other).await.status, StatusCode::CONFLICT);
+    let ghost = [("name", "Ada Lovelace"), ("slug", "ada"), ("user_id", "99999")];
+    assert_eq!(editor.post(&t, &path, &ghost).await.status, StatusCode::BAD_REQUEST);
 }
 
 fn fixture(name: &str) -> std::path::PathBuf {
