@@ -750,6 +750,17 @@ media-alt-help = Was auf dem Bild zu sehen ist, für Menschen, die es nicht sehe
 media-credit = Bildnachweis
 media-upload-button = Hochladen
 media-library = Bibliothek
+media-uses = { $count ->
+    [0] nirgends verwendet
+    [one] einmal verwendet
+   *[other] { $count }-mal verwendet
+}
+media-edit = Beschreibung ändern oder löschen
+media-notice-described = Beschreibung gespeichert. Artikel, die das Bild schon zeigen, behalten ihren eigenen Alternativtext.
+media-notice-deleted = Bild gelöscht.
+media-error-in-use = Das Bild wird noch verwendet und lässt sich nicht löschen.
+media-delete-heading = Bild löschen
+media-delete-message = Das Bild „{ $alt }“ und alle seine Größen werden endgültig gelöscht. Es wird nirgends verwendet.
 media-none = Noch keine Bilder.
 media-notice-uploaded = Hochgeladen. Den Pfad für den Artikel finden Sie unten beim Bild.
 media-notice-known = Dieses Bild ist schon in der Bibliothek.

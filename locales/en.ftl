@@ -750,6 +750,17 @@ media-alt-help = What the picture shows, for people who cannot see it. Required.
 media-credit = Credit
 media-upload-button = Upload
 media-library = Library
+media-uses = { $count ->
+    [0] not used anywhere
+    [one] used once
+   *[other] used { $count } times
+}
+media-edit = Change the description or delete
+media-notice-described = Description saved. Articles that show the picture already keep their own alternative text.
+media-notice-deleted = Picture deleted.
+media-error-in-use = The picture is still in use and cannot be deleted.
+media-delete-heading = Delete the picture
+media-delete-message = The picture “{ $alt }” and all its sizes are deleted for good. Nothing uses it.
 media-none = No pictures yet.
 media-notice-uploaded = Uploaded. The path for an article is below, with the picture.
 media-notice-known = This picture is in the library already.

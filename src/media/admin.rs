@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Multipart, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
@@ -15,6 +15,7 @@ use crate::app::App;
 use crate::auth::sessions::Staff;
 use crate::auth::users::Role;
 use crate::web::Notice;
+use crate::web::client::FormData;
 use crate::web::error::AppError;
 
 pub const ROLES: &[Role] = &[Role::Editor];
@@ -28,7 +29,12 @@ async fn page(
     typed: (&str, &str),
     uploaded: Option<i64>,
 ) -> Result<Response, AppError> {
-    let media = super::list(&app.db, 200).await?;
+    let logo = app.config().site.logo_url.clone();
+    let mut media = Vec::new();
+    for m in super::list(&app.db, 200).await? {
+        let uses = super::uses(&app.db, &m, &logo).await?;
+        media.push((m, uses));
+    }
     let uploaded = match uploaded {
         Some(id) => super::find(&app.db, id).await?.map(|m| m.path("page")),
         None => None,
@@ -56,6 +62,8 @@ pub async fn list(
     let notice = match query.notice.as_deref() {
         Some("uploaded") => Some("media-notice-uploaded"),
         Some("known") => Some("media-notice-known"),
+        Some("described") => Some("media-notice-described"),
+        Some("deleted") => Some("media-notice-deleted"),
         _ => None,
     };
     page(&app, &staff, StatusCode::OK, notice, None, ("", ""), query.id).await
@@ -149,5 +157,54 @@ impl super::Refusal {
             super::Refusal::NotAnImage => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             _ => StatusCode::BAD_REQUEST,
         }
+    }
+}
+
+/// `POST /admin/media/{id}`: `action=describe` changes the alternative text and credit;
+/// `action=delete` deletes a picture nothing uses, after asking.
+#[instrument(skip_all)]
+pub async fn change(
+    State(app): State<Arc<App>>,
+    staff: Staff,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    staff.check_form(&form)?;
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let media = super::find(&app.db, id).await?.filter(|m| m.id == id).ok_or(AppError::NotFound)?;
+    match form.get("action") {
+        Some("describe") => {
+            let (alt, credit) = (form.get("alt").unwrap_or_default(), form.get("credit").unwrap_or_default());
+            match super::describe(&app.db, media.id, alt, credit).await? {
+                Ok(()) => {
+                    tracing::info!(media = media.id, user = staff.user_id, "picture described");
+                    Ok(Redirect::to("/admin/media?notice=described").into_response())
+                }
+                Err(key) => {
+                    tracing::info!(media = media.id, reason = key, "picture description refused");
+                    page(&app, &staff, StatusCode::BAD_REQUEST, None, Some(key), ("", ""), None).await
+                }
+            }
+        }
+        Some("delete") => {
+            let uses = super::uses(&app.db, &media, &app.config().site.logo_url).await?;
+            if uses > 0 {
+                tracing::info!(media = media.id, uses, "picture delete refused: in use");
+                return page(&app, &staff, StatusCode::CONFLICT, None, Some("media-error-in-use"), ("", ""), None)
+                    .await;
+            }
+            if form.get("confirm") != Some("yes") {
+                let heading = app.text("media-delete-heading");
+                let message =
+                    app.i18n.text(app.language(), "media-delete-message", &[("alt", media.alt.clone().into())]);
+                let keep = [("action", "delete".to_string())];
+                let action = format!("/admin/media/{}", media.id);
+                return crate::web::confirm_page(&app, &staff, heading, message, action, "/admin/media", &keep).await;
+            }
+            super::delete(&app.context(), &media).await?;
+            tracing::info!(media = media.id, user = staff.user_id, "picture deleted");
+            Ok(Redirect::to("/admin/media?notice=deleted").into_response())
+        }
+        _ => Err(AppError::BadRequest("bad_action")),
     }
 }

@@ -35,6 +35,9 @@ use crate::articles::queries::LIVE;
 use crate::context::Context;
 use crate::db::Db;
 
+/// Longest alternative text and credit, in characters.
+pub const MAX_ALT: usize = 500;
+pub const MAX_CREDIT: usize = 200;
 /// The largest upload accepted.
 pub const MAX_UPLOAD: usize = 20 * 1024 * 1024;
 /// The largest picture decoded, in pixels a side; beyond it a small file could still claim
@@ -330,7 +333,7 @@ pub async fn store(
     if alt.is_empty() {
         return Ok(Err(Refusal::NoAlt));
     }
-    if alt.chars().count() > 500 {
+    if alt.chars().count() > MAX_ALT {
         return Ok(Err(Refusal::AltTooLong));
     }
     let hash = crate::auth::keys::hash(upload.bytes);
@@ -355,7 +358,8 @@ pub async fn store(
         Err(refusal) => return Ok(Err(refusal)),
     };
     let name: String = upload.file_name.chars().filter(|c| !c.is_control()).take(200).collect();
-    let credit: String = upload.credit.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(200).collect();
+    let credit: String =
+        upload.credit.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(MAX_CREDIT).collect();
     let key = new_key().map_err(|e| anyhow::anyhow!("no randomness for a media key: {e}"))?;
     let mut tx = cx.db.begin().await?;
     let id: i64 = sqlx::query_scalar(
@@ -392,6 +396,55 @@ pub async fn store(
     }
     tx.commit().await?;
     Ok(Ok((id, true)))
+}
+
+/// How many things use a picture, by its key's or its old id's address: articles of any status
+/// (lead image or text), authors' pictures, promotions, and the site's logo (`logo`). A picture
+/// in use is never deleted.
+pub async fn uses(db: &Db, media: &Media, logo: &str) -> Result<i64, sqlx::Error> {
+    let (by_key, by_id) = (format!("%/media/{}/%", media.key), format!("%/media/{}/%", media.id));
+    let n: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM articles WHERE hero_url LIKE $1 OR hero_url LIKE $2
+                   OR body_md LIKE $1 OR body_md LIKE $2)
+              + (SELECT COUNT(*) FROM authors WHERE picture_url LIKE $1 OR picture_url LIKE $2)
+              + (SELECT COUNT(*) FROM promotions WHERE image_url LIKE $1 OR image_url LIKE $2)",
+    )
+    .bind(&by_key)
+    .bind(&by_id)
+    .fetch_one(&db.pool)
+    .await?;
+    let logo_uses = [media.key, media.id].iter().any(|number| logo.contains(&format!("/media/{number}/")));
+    Ok(n + i64::from(logo_uses))
+}
+
+/// Changes a picture's alternative text and credit; the error is a message key.
+pub async fn describe(db: &Db, id: i64, alt: &str, credit: &str) -> Result<Result<(), &'static str>, sqlx::Error> {
+    let alt = alt.split_whitespace().collect::<Vec<_>>().join(" ");
+    let credit = credit.split_whitespace().collect::<Vec<_>>().join(" ");
+    if alt.is_empty() {
+        return Ok(Err(Refusal::NoAlt.key()));
+    }
+    if alt.chars().count() > MAX_ALT || credit.chars().count() > MAX_CREDIT {
+        return Ok(Err(Refusal::AltTooLong.key()));
+    }
+    sqlx::query("UPDATE media SET alt = $1, credit = $2 WHERE id = $3")
+        .bind(&alt)
+        .bind(&credit)
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(Ok(()))
+}
+
+/// Deletes a picture and its files. The caller has made sure nothing uses it.
+pub async fn delete(cx: &Context, media: &Media) -> anyhow::Result<()> {
+    sqlx::query("DELETE FROM media WHERE id = $1").bind(media.id).execute(&cx.db.pool).await?;
+    let dir = folder(&cx.config.data_dir, media.id);
+    match tokio::fs::remove_dir_all(&dir).await {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(anyhow::anyhow!("cannot remove {}: {e}", dir.display())),
+    }
 }
 
 /// The ids of the pictures that pages anyone can see show by their old address (see

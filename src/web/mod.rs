@@ -185,6 +185,7 @@ pub fn route_table(app: Arc<App>) -> (Router<Arc<App>>, Vec<routes::Entry>) {
                 .post(crate::media::admin::upload)
                 .layer(DefaultBodyLimit::max(crate::media::MAX_UPLOAD + 64 * 1024)),
         )
+        .staff(POST, "/admin/media/{id}", crate::media::admin::ROLES, post(crate::media::admin::change))
         .staff(GET, "/admin/subscribers", email_admin::ROLES, get(email_admin::subscribers))
         .staff(GET, "/admin/subscribers/export.csv", email_admin::ROLES, get(email_admin::export_subscribers))
         .staff(

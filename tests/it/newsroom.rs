@@ -809,6 +809,36 @@ async fn pictures_are_checked_resized_and_served_for_a_year(t: TestApp) {
         editor.get(&t, "/admin/articles/new").await.body.contains(&format!("<option value=\"{path}\">")),
         "the editor offers the library"
     );
+
+    // The library edits a picture's description; it deletes only what nothing uses, after asking.
+    let row: i64 = sqlx::query_scalar("SELECT id FROM media").fetch_one(&t.app.db.pool).await.unwrap();
+    let change = format!("/admin/media/{row}");
+    let described = editor
+        .post(&t, &change, &[("action", "describe"), ("alt", "Kräne am Kai"), ("credit", "Foto: Hafenamt")])
+        .await;
+    assert_eq!(described.status, StatusCode::SEE_OTHER);
+    let library = editor.get(&t, described.header("location")).await.body;
+    assert!(library.contains("value=\"Kräne am Kai\"") && library.contains("einmal verwendet"), "{library}");
+    let empty_alt = editor.post(&t, &change, &[("action", "describe"), ("alt", "  "), ("credit", "")]).await;
+    assert_eq!(empty_alt.status, StatusCode::BAD_REQUEST);
+    let used = editor.post(&t, &change, &[("action", "delete"), ("confirm", "yes")]).await;
+    assert_eq!(used.status, StatusCode::CONFLICT, "in use by the article");
+    let other = upload(&t, &editor, "frei.png", &png(400, 300), "Ein ungenutztes Bild").await;
+    assert_eq!(other.status, StatusCode::SEE_OTHER);
+    let (unused, unused_key): (i64, i64) = sqlx::query_as("SELECT id, public_key FROM media ORDER BY id DESC LIMIT 1")
+        .fetch_one(&t.app.db.pool)
+        .await
+        .unwrap();
+    let path = format!("/admin/media/{unused}");
+    let asked = editor.post(&t, &path, &[("action", "delete")]).await;
+    assert_eq!(asked.status, StatusCode::OK);
+    assert!(asked.body.contains("Bild löschen") && asked.body.contains("„Ein ungenutztes Bild“"));
+    assert_eq!(fetch(&t, &format!("/media/{unused_key}/thumb.jpg")).await.0, StatusCode::OK, "still there");
+    let deleted = editor.post(&t, &path, &[("action", "delete"), ("confirm", "yes")]).await;
+    assert_eq!(deleted.header("location"), "/admin/media?notice=deleted");
+    assert_eq!(fetch(&t, &format!("/media/{unused_key}/thumb.jpg")).await.0, StatusCode::NOT_FOUND, "files gone");
+    assert!(!std::path::Path::new(&t.app.config().data_dir).join("media").join(unused.to_string()).exists());
+    assert_eq!(editor.post(&t, &path, &[("action", "delete")]).await.status, StatusCode::NOT_FOUND);
 }
 
 /// The status and `Location` of a GET whose body may be a picture (not text).
