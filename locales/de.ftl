@@ -1007,3 +1007,6 @@ article-error-new-author = { $count ->
    *[other] Diese Autorinnen und Autoren gibt es noch nicht: { $names }. Wählen Sie aus der Liste, oder legen Sie sie bewusst neu an.
 }
 article-create-authors = Ja, neu anlegen (mit eigener öffentlicher Autorenseite)
+picker-summary = Bild aus der Mediathek wählen
+picker-help = Ein gewähltes Bild wird beim Speichern das Aufmacherbild, mit seinem Alternativtext und Nachweis. Für ein Bild im Text kopieren Sie die Zeile daneben in den Text.
+picker-keep = Das Bild im Feld oben behalten

@@ -1007,3 +1007,6 @@ article-error-new-author = { $count ->
    *[other] These authors do not exist yet: { $names }. Choose from the list, or create them on purpose.
 }
 article-create-authors = Yes, create them (each with a public author page)
+picker-summary = Choose a picture from the library
+picker-help = A picture chosen becomes the lead image when saved, with its alternative text and credit. For a picture in the text, copy the line beside it into the text.
+picker-keep = Keep the picture in the field above

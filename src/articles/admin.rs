@@ -170,6 +170,13 @@ impl Fields {
 
     fn from_form(form: &FormData) -> Fields {
         let get = |name: &str| form.get(name).unwrap_or_default().to_string();
+        // A picture picked from the library replaces the address typed, and brings its own
+        // alternative text and credit (`fill_from_library`).
+        let picked = form.get("hero_pick").filter(|p| p.starts_with("/media/")).map(str::to_string);
+        let (hero_url, hero_alt, hero_credit) = match picked {
+            Some(path) if path != get("hero_url").trim() => (path, String::new(), String::new()),
+            _ => (get("hero_url"), get("hero_alt"), get("hero_credit")),
+        };
         Fields {
             title: get("title"),
             slug: get("slug").trim().to_string(),
@@ -177,9 +184,9 @@ impl Fields {
             lead: get("lead"),
             // Browsers send CRLF from text areas; the article keeps plain newlines.
             body: get("body").replace("\r\n", "\n"),
-            hero_url: get("hero_url"),
-            hero_alt: get("hero_alt"),
-            hero_credit: get("hero_credit"),
+            hero_url,
+            hero_alt,
+            hero_credit,
             tags: get("tags"),
             authors: get("authors"),
             language: get("language"),

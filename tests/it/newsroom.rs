@@ -819,6 +819,13 @@ async fn pictures_are_checked_resized_and_served_for_a_year(t: TestApp) {
     assert_eq!(described.status, StatusCode::SEE_OTHER);
     let library = editor.get(&t, described.header("location")).await.body;
     assert!(library.contains("value=\"Kräne am Kai\"") && library.contains("einmal verwendet"), "{library}");
+    // Picked in the editor, a picture becomes the lead image with its text from the library.
+    assert!(editor.get(&t, "/admin/articles/new").await.body.contains(&format!("value=\"/media/{id}/page.jpg\">")));
+    let picked = format!("/media/{id}/page.jpg");
+    let fields = with(&[("action", "save"), ("title", "Kräne im Hafen"), ("hero_url", ""), ("hero_pick", &picked)]);
+    saved_id(&editor.post(&t, "/admin/articles", &fields).await);
+    let hero = queries::find_by_slug(&t.app.db, "kraene-im-hafen").await.unwrap().unwrap().hero.unwrap();
+    assert_eq!((hero.url.as_str(), hero.alt.as_str()), (picked.as_str(), "Kräne am Kai"));
     let empty_alt = editor.post(&t, &change, &[("action", "describe"), ("alt", "  "), ("credit", "")]).await;
     assert_eq!(empty_alt.status, StatusCode::BAD_REQUEST);
     let used = editor.post(&t, &change, &[("action", "delete"), ("confirm", "yes")]).await;
