@@ -1010,3 +1010,7 @@ article-create-authors = Ja, neu anlegen (mit eigener öffentlicher Autorenseite
 picker-summary = Bild aus der Mediathek wählen
 picker-help = Ein gewähltes Bild wird beim Speichern das Aufmacherbild, mit seinem Alternativtext und Nachweis. Für ein Bild im Text kopieren Sie die Zeile daneben in den Text.
 picker-keep = Das Bild im Feld oben behalten
+autosave-kept = Eine automatisch gesicherte Fassung ist neuer als die gespeicherte, von
+autosave-restore = Diese Fassung wiederherstellen
+autosave-saved = Automatisch gesichert um
+autosave-failed = Automatisches Sichern gerade nicht möglich; bitte speichern Sie selbst.

@@ -1010,3 +1010,7 @@ article-create-authors = Yes, create them (each with a public author page)
 picker-summary = Choose a picture from the library
 picker-help = A picture chosen becomes the lead image when saved, with its alternative text and credit. For a picture in the text, copy the line beside it into the text.
 picker-keep = Keep the picture in the field above
+autosave-kept = An automatically kept version is newer than the saved one, from
+autosave-restore = Restore that version
+autosave-saved = Kept automatically at
+autosave-failed = Keeping automatically is not possible just now; please save yourself.

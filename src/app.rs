@@ -120,6 +120,7 @@ impl Live {
             time_zone.clone(),
             &[
                 ("css_url", Value::from(assets::url("style.css"))),
+                ("admin_js_url", Value::from(assets::url("admin.js"))),
                 ("favicon_url", Value::from(assets::url("favicon.svg"))),
                 ("ui_lang", Value::from(config.site.language.code())),
                 ("main_feeds", Value::from(minijinja::value::Serde(main_feed_links(&config.site.name)))),

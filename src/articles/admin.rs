@@ -22,7 +22,6 @@ use super::queries::{self, AdminFilter, AdminSort, SaveError};
 use crate::app::App;
 use crate::auth::sessions::Staff;
 use crate::auth::users::Role;
-use crate::web::Notice;
 use crate::web::client::FormData;
 use crate::web::error::AppError;
 use crate::web::staff::NotSignedIn;
@@ -106,8 +105,9 @@ pub async fn list(
     Ok(crate::web::admin_html(body))
 }
 
-/// The editor's fields as typed: what the form shows and sends back.
-#[derive(Debug, Clone, Default, Serialize)]
+/// The editor's fields as typed: what the form shows and sends back (and what autosave keeps).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 struct Fields {
     title: String,
     slug: String,
@@ -383,6 +383,8 @@ struct EditorExtras {
     check: Option<Check>,
     /// Offer to create the authors the form names that do not exist yet.
     confirm_authors: bool,
+    /// When an autosaved version newer than the article was kept, to offer it back.
+    kept: Option<i64>,
 }
 
 async fn editor_page(
@@ -409,6 +411,7 @@ async fn editor_page(
         }),
         confirm_slug => extras.confirm_slug,
         confirm_authors => extras.confirm_authors,
+        kept => extras.kept,
         conflict => Serde(extras.conflict),
         check => Serde(extras.check),
         live => article.is_some_and(|a| a.is_live(app.now())),
@@ -423,13 +426,60 @@ async fn editor_page(
     Ok((status, crate::web::admin_html(body)).into_response())
 }
 
+#[derive(Debug, Default, Deserialize)]
+pub struct EditQuery {
+    notice: Option<String>,
+    /// `autosave`: the form as autosave kept it.
+    restore: Option<String>,
+}
+
+/// What autosave kept for this editor and article when it is newer than `since` (the
+/// article's last save): the fields when asked to restore them, and when they were kept.
+async fn kept(
+    app: &App,
+    staff: &Staff,
+    article_id: i64,
+    since: i64,
+    query: &EditQuery,
+) -> Result<(Option<Fields>, Option<i64>), AppError> {
+    let Some((json, at)) = queries::autosave(&app.db, staff.user_id, article_id).await?.filter(|(_, at)| *at > since)
+    else {
+        return Ok((None, None));
+    };
+    if query.restore.as_deref() == Some("autosave") {
+        return Ok((serde_json::from_str(&json).ok(), None));
+    }
+    Ok((None, Some(at)))
+}
+
 /// `GET /admin/articles/new`.
 #[instrument(skip_all)]
-pub async fn new(State(app): State<Arc<App>>, staff: Staff) -> Result<Response, AppError> {
+pub async fn new(
+    State(app): State<Arc<App>>,
+    staff: Staff,
+    Query(query): Query<EditQuery>,
+) -> Result<Response, AppError> {
     // An editor who is an author starts as the article's author.
     let authors = super::labels::author_of_account(&app.db, staff.user_id).await?.unwrap_or_default();
-    let fields = Fields { language: app.language().code().to_string(), authors, ..Fields::default() };
-    editor_page(&app, &staff, None, &fields, EditorExtras::default(), None).await
+    let fresh = Fields { language: app.language().code().to_string(), authors, ..Fields::default() };
+    let (restored, kept) = kept(&app, &staff, 0, 0, &query).await?;
+    let fields = restored.unwrap_or(fresh);
+    editor_page(&app, &staff, None, &fields, EditorExtras { kept, ..EditorExtras::default() }, None).await
+}
+
+/// `POST /admin/articles/autosave`: keeps what the editor's form holds, sent by the editor's
+/// script every few seconds while it changes (`static/admin.js`). 204 when kept.
+#[instrument(skip_all)]
+pub async fn autosave(State(app): State<Arc<App>>, staff: Staff, form: FormData) -> Result<Response, AppError> {
+    staff.check_form(&form)?;
+    let article_id = match form.get("article").unwrap_or_default() {
+        "" | "0" => 0,
+        id => article(&app, id).await?.id,
+    };
+    let fields = Fields::from_form(&form);
+    let json = serde_json::to_string(&fields).map_err(|e| AppError::Internal(e.into()))?;
+    queries::keep_autosave(&app.db, staff.user_id, article_id, &json, app.now()).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 async fn article(app: &App, id: &str) -> Result<Article, AppError> {
@@ -443,11 +493,14 @@ pub async fn edit(
     State(app): State<Arc<App>>,
     staff: Staff,
     Path(id): Path<String>,
-    Query(query): Query<Notice>,
+    Query(query): Query<EditQuery>,
 ) -> Result<Response, AppError> {
     let article = article(&app, &id).await?;
-    let fields = Fields::from_article(&app, &article);
-    editor_page(&app, &staff, Some(&article), &fields, EditorExtras::default(), query.notice.as_deref()).await
+    let (restored, kept) = kept(&app, &staff, article.id, article.modified_at, &query).await?;
+    // A restored form keeps the version it was loaded at: a save in between shows as a conflict.
+    let fields = restored.unwrap_or_else(|| Fields::from_article(&app, &article));
+    let extras = EditorExtras { kept, ..EditorExtras::default() };
+    editor_page(&app, &staff, Some(&article), &fields, extras, query.notice.as_deref()).await
 }
 
 /// The status and publication time an action gives, or why it cannot.
@@ -684,6 +737,7 @@ pub async fn create(
     };
     match queries::create_by(&app.db, &input, app.now(), Some(staff.user_id)).await {
         Ok(article) => {
+            queries::drop_autosave(&app.db, staff.user_id, 0).await?;
             tracing::info!(
                 article = article.id,
                 user = staff.user_id,
@@ -759,6 +813,7 @@ pub async fn save(
     }
     match queries::update_by(&app.db, &current, &input, fields.version, app.now(), Some(staff.user_id)).await {
         Ok(article) => {
+            queries::drop_autosave(&app.db, staff.user_id, article.id).await?;
             tracing::info!(article = article.id, user = staff.user_id, version = article.version, "article saved");
             Ok(Redirect::to(&format!("/admin/articles/{}?notice={}", article.id, action.notice())).into_response())
         }

@@ -814,3 +814,39 @@ pub async fn modified_by(db: &Db, article_id: i64) -> Result<Option<String>, sql
         .fetch_optional(&db.pool)
         .await
 }
+
+/// Keeps what an editor's form holds (JSON of its fields) for an article (0: not saved yet),
+/// replacing what was kept before.
+pub async fn keep_autosave(db: &Db, user_id: i64, article_id: i64, fields: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO article_autosaves (user_id, article_id, fields, saved_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (user_id, article_id) DO UPDATE SET fields = excluded.fields, saved_at = excluded.saved_at",
+    )
+    .bind(user_id)
+    .bind(article_id)
+    .bind(fields)
+    .bind(now)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// What was kept for an editor and article, and when.
+pub async fn autosave(db: &Db, user_id: i64, article_id: i64) -> Result<Option<(String, i64)>, sqlx::Error> {
+    let row = sqlx::query("SELECT fields, saved_at FROM article_autosaves WHERE user_id = $1 AND article_id = $2")
+        .bind(user_id)
+        .bind(article_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
+}
+
+/// Forgets what was kept once the article is saved.
+pub async fn drop_autosave(db: &Db, user_id: i64, article_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM article_autosaves WHERE user_id = $1 AND article_id = $2")
+        .bind(user_id)
+        .bind(article_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}

@@ -136,6 +136,7 @@ pub fn route_table(app: Arc<App>) -> (Router<Arc<App>>, Vec<routes::Entry>) {
             get(articles_admin::list).post(articles_admin::create),
         )
         .staff(GET, "/admin/articles/new", articles_admin::ROLES, get(articles_admin::new))
+        .staff(POST, "/admin/articles/autosave", articles_admin::ROLES, post(articles_admin::autosave))
         .staff_keeping_forms(
             BOTH,
             "/admin/articles/{id}",

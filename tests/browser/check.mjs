@@ -197,6 +197,9 @@ if (process.env.EDITOR_EMAIL) {
   await page.fill('#body', 'Die Fähre fährt **stündlich**.\n\n## Fahrplan\n\nAb Stralsund um 8 Uhr.');
   await page.fill('#tags', 'Verkehr');
   await page.fill('#authors', 'Miriam Kessler');
+  // The editor's script keeps the typed form a few seconds after the last change.
+  await page.waitForFunction(() => (document.querySelector('.autosave-status')?.textContent ?? '').includes('Automatisch gesichert'), null, { timeout: 15000 })
+    .catch(() => fail('article', 'autosave did not say it kept the form'));
   // The preview opens in its own tab, in the public design; the editor keeps its form.
   const [preview] = await Promise.all([context.waitForEvent('page'), page.click('button[value=preview]')]);
   await preview.waitForLoadState();

@@ -27,6 +27,7 @@ crate::backend_tests!(
     pictures_cannot_be_found_by_counting,
     pictures_of_too_many_pixels_are_refused_before_decoding,
     a_first_publication_is_checked_first,
+    the_editor_keeps_what_is_typed_and_offers_it_back,
 );
 
 /// An editor's session: the cookie and the CSRF token of the editor page.
@@ -1019,4 +1020,47 @@ async fn a_first_publication_is_checked_first(t: TestApp) {
     let edit =
         with(&[("action", "save"), ("checked", ""), ("version", &version), ("title", "Hafen Rostock: Ausbau beginnt")]);
     assert_eq!(editor.post(&t, &format!("/admin/articles/{id}"), &edit).await.status, StatusCode::SEE_OTHER);
+}
+
+async fn the_editor_keeps_what_is_typed_and_offers_it_back(t: TestApp) {
+    let editor = Editor::sign_in(&t, Role::Editor).await;
+    let page = editor.get(&t, "/admin/articles/new").await.body;
+    assert!(page.contains("data-autosave=\"/admin/articles/autosave\""));
+    let script = page.split("<script src=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let js = t.get(&script).await;
+    assert_eq!((js.status, js.header("content-type")), (StatusCode::OK, "text/javascript; charset=utf-8"));
+    assert!(js.body.contains("data-autosave"), "the admin script");
+
+    // The script sends the form's fields; a later visit offers them back.
+    let typed = [("article", "0"), ("title", "Halb geschrieben"), ("body", "Der erste Absatz."), ("authors", "Ada")];
+    assert_eq!(editor.post(&t, "/admin/articles/autosave", &typed).await.status, StatusCode::NO_CONTENT);
+    let forged = [("csrf", "falsch"), ("article", "0"), ("title", "X")];
+    assert_eq!(
+        t.post_form("/admin/articles/autosave", &forged, &[("cookie", &editor.cookie)]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let offered = editor.get(&t, "/admin/articles/new").await.body;
+    assert!(
+        offered.contains("Eine automatisch gesicherte Fassung") && offered.contains("?restore=autosave"),
+        "{offered}"
+    );
+    let restored = editor.get(&t, "/admin/articles/new?restore=autosave").await.body;
+    assert!(restored.contains("value=\"Halb geschrieben\"") && restored.contains("Der erste Absatz."));
+    assert!(!restored.contains("Eine automatisch gesicherte Fassung"));
+
+    // Saving the article forgets what was kept.
+    let id = saved_id(&editor.post(&t, "/admin/articles", &with(&[("action", "save")])).await);
+    assert!(!editor.get(&t, "/admin/articles/new").await.body.contains("automatisch gesicherte"));
+    // For a saved article: kept only while newer than its last save.
+    t.app.clock.advance(30);
+    let article = id.to_string();
+    let later = [("article", article.as_str()), ("title", "Neuer Hafen, neuer Titel"), ("version", "1")];
+    assert_eq!(editor.post(&t, "/admin/articles/autosave", &later).await.status, StatusCode::NO_CONTENT);
+    let edit = format!("/admin/articles/{id}");
+    assert!(editor.get(&t, &edit).await.body.contains("automatisch gesicherte"));
+    assert!(
+        editor.get(&t, &format!("{edit}?restore=autosave")).await.body.contains("value=\"Neuer Hafen, neuer Titel\"")
+    );
+    let unknown = [("article", "99999"), ("title", "X")];
+    assert_eq!(editor.post(&t, "/admin/articles/autosave", &unknown).await.status, StatusCode::NOT_FOUND);
 }
