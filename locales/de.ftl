@@ -1014,3 +1014,5 @@ autosave-kept = Eine automatisch gesicherte Fassung ist neuer als die gespeicher
 autosave-restore = Diese Fassung wiederherstellen
 autosave-saved = Automatisch gesichert um
 autosave-failed = Automatisches Sichern gerade nicht möglich; bitte speichern Sie selbst.
+article-field-hero-upload = Oder ein neues Bild hochladen
+article-hero-upload-help = Es kommt in die Mediathek und wird beim Speichern das Aufmacherbild, mit dem Alternativtext und Nachweis darunter (der Alternativtext ist dann Pflicht).

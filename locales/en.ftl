@@ -1014,3 +1014,5 @@ autosave-kept = An automatically kept version is newer than the saved one, from
 autosave-restore = Restore that version
 autosave-saved = Kept automatically at
 autosave-failed = Keeping automatically is not possible just now; please save yourself.
+article-field-hero-upload = Or upload a new picture
+article-hero-upload-help = It goes into the library and becomes the lead image when saved, with the alternative text and credit below (the alternative text is then required).

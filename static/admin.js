@@ -14,6 +14,7 @@
     sending = true;
     const fields = new URLSearchParams(new FormData(form));
     fields.delete('action');
+    fields.delete('upload'); // a chosen file goes with the save, not with autosave
     try {
       const response = await fetch(form.dataset.autosave, {
         method: 'POST',

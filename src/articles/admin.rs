@@ -22,7 +22,7 @@ use super::queries::{self, AdminFilter, AdminSort, SaveError};
 use crate::app::App;
 use crate::auth::sessions::Staff;
 use crate::auth::users::Role;
-use crate::web::client::FormData;
+use crate::web::client::{FormData, FormWithFile, UploadedFile};
 use crate::web::error::AppError;
 use crate::web::staff::NotSignedIn;
 
@@ -664,6 +664,35 @@ fn needs_check(action: Action, current: Option<&Article>, form: &FormData) -> bo
     going_out && !was_out && form.get("checked") != Some("yes")
 }
 
+/// A picture uploaded from the editor goes into the library, with the alt text and credit typed
+/// for the lead image, and becomes the lead image; the form then names it like a picked one.
+async fn take_upload(
+    app: &App,
+    staff: &Staff,
+    fields: &mut Fields,
+    file: Option<&UploadedFile>,
+) -> Result<Result<(), Problem>, AppError> {
+    let Some(file) = file else { return Ok(Ok(())) };
+    let upload = crate::media::Upload {
+        file_name: &file.file_name,
+        bytes: &file.bytes,
+        alt: &fields.hero_alt,
+        credit: &fields.hero_credit,
+    };
+    match crate::media::store(&app.context(), &upload, Some(staff.user_id)).await? {
+        Ok((id, new)) => {
+            let media = crate::media::find(&app.db, id).await?.ok_or(AppError::NotFound)?;
+            tracing::info!(media = id, new, user = staff.user_id, "lead image uploaded from the editor");
+            fields.hero_url = media.path("page");
+            Ok(Ok(()))
+        }
+        Err(refusal) => {
+            tracing::info!(user = staff.user_id, reason = refusal.key(), "editor upload refused");
+            Ok(Err(problem(app, refusal.status(), refusal.key(), &[])))
+        }
+    }
+}
+
 /// A lead image from the library must be one that is there: a typo would show a broken image.
 async fn check_library_path(app: &App, path: &str) -> Result<(), Problem> {
     let path = path.trim();
@@ -698,13 +727,17 @@ async fn session_ended(app: &App, fields: &Fields) -> Result<Response, AppError>
 pub async fn create(
     State(app): State<Arc<App>>,
     staff: Result<Staff, NotSignedIn>,
-    form: FormData,
+    FormWithFile { form, file }: FormWithFile,
 ) -> Result<Response, AppError> {
     let mut fields = Fields::from_form(&form);
     let staff = match signed_in(staff, &form) {
         Ok(staff) => staff,
         Err(()) => return session_ended(&app, &fields).await,
     };
+    if let Err(problem) = take_upload(&app, &staff, &mut fields, file.as_ref()).await? {
+        let extras = EditorExtras { problem: Some(problem), ..EditorExtras::default() };
+        return editor_page(&app, &staff, None, &fields, extras, None).await;
+    }
     fields.fill_from_library(&app.db).await?;
     let action = Action::parse(&form);
     let fail = |problem: Problem| EditorExtras { problem: Some(problem), ..EditorExtras::default() };
@@ -757,7 +790,7 @@ pub async fn save(
     State(app): State<Arc<App>>,
     staff: Result<Staff, NotSignedIn>,
     Path(id): Path<String>,
-    form: FormData,
+    FormWithFile { form, file }: FormWithFile,
 ) -> Result<Response, AppError> {
     let mut fields = Fields::from_form(&form);
     let staff = match signed_in(staff, &form) {
@@ -765,6 +798,10 @@ pub async fn save(
         Err(()) => return session_ended(&app, &fields).await,
     };
     let current = article(&app, &id).await?;
+    if let Err(problem) = take_upload(&app, &staff, &mut fields, file.as_ref()).await? {
+        let extras = EditorExtras { problem: Some(problem), ..EditorExtras::default() };
+        return editor_page(&app, &staff, Some(&current), &fields, extras, None).await;
+    }
     fields.fill_from_library(&app.db).await?;
     let action = Action::parse(&form);
     let page = |extras: EditorExtras| editor_page(&app, &staff, Some(&current), &fields, extras, None);

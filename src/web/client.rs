@@ -144,6 +144,75 @@ impl FromRequest<Arc<App>> for FormData {
     }
 }
 
+/// A file sent with a form.
+#[derive(Debug, Clone, Default)]
+pub struct UploadedFile {
+    pub file_name: String,
+    pub bytes: axum::body::Bytes,
+}
+
+/// A form that may carry one file: `multipart/form-data` (text fields as in [`FormData`], the
+/// file of the field `file_field`), or a plain urlencoded form without one. For forms that
+/// work without a file too, such as the article editor with its lead-image upload.
+#[derive(Debug, Clone, Default)]
+pub struct FormWithFile {
+    pub form: FormData,
+    pub file: Option<UploadedFile>,
+}
+
+impl FormWithFile {
+    /// The file field read from multipart forms.
+    pub const FILE_FIELD: &'static str = "upload";
+
+    async fn from_multipart(mut multipart: axum::extract::Multipart) -> Result<FormWithFile, AppError> {
+        let mut pairs = Vec::new();
+        let mut file = None;
+        let bad = |e: axum::extract::multipart::MultipartError| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::PayloadTooLarge
+            } else {
+                AppError::BadRequest("bad_multipart")
+            }
+        };
+        while let Some(field) = multipart.next_field().await.map_err(bad)? {
+            let name = field.name().unwrap_or_default().to_string();
+            if name == Self::FILE_FIELD {
+                let file_name = field.file_name().unwrap_or_default().to_string();
+                let bytes = field.bytes().await.map_err(bad)?;
+                if !bytes.is_empty() {
+                    file = Some(UploadedFile { file_name, bytes });
+                }
+                continue;
+            }
+            let value = field.text().await.map_err(bad)?;
+            if value.contains('\0') || name.contains('\0') {
+                return Err(AppError::BadRequest("form_nul"));
+            }
+            pairs.push((name, value));
+        }
+        Ok(FormWithFile { form: FormData(pairs), file })
+    }
+}
+
+impl FromRequest<Arc<App>> for FormWithFile {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, app: &Arc<App>) -> Result<FormWithFile, AppError> {
+        let multipart = request
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        if multipart {
+            let multipart = axum::extract::Multipart::from_request(request, app)
+                .await
+                .map_err(|_| AppError::BadRequest("not_multipart"))?;
+            return FormWithFile::from_multipart(multipart).await;
+        }
+        Ok(FormWithFile { form: FormData::from_request(request, app).await?, file: None })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -133,7 +133,9 @@ pub fn route_table(app: Arc<App>) -> (Router<Arc<App>>, Vec<routes::Entry>) {
             BOTH,
             "/admin/articles",
             articles_admin::ROLES,
-            get(articles_admin::list).post(articles_admin::create),
+            get(articles_admin::list)
+                .post(articles_admin::create)
+                .layer(DefaultBodyLimit::max(crate::media::MAX_UPLOAD + 64 * 1024)),
         )
         .staff(GET, "/admin/articles/new", articles_admin::ROLES, get(articles_admin::new))
         .staff(POST, "/admin/articles/autosave", articles_admin::ROLES, post(articles_admin::autosave))
@@ -141,7 +143,9 @@ pub fn route_table(app: Arc<App>) -> (Router<Arc<App>>, Vec<routes::Entry>) {
             BOTH,
             "/admin/articles/{id}",
             articles_admin::ROLES,
-            get(articles_admin::edit).post(articles_admin::save),
+            get(articles_admin::edit)
+                .post(articles_admin::save)
+                .layer(DefaultBodyLimit::max(crate::media::MAX_UPLOAD + 64 * 1024)),
         )
         .staff(GET, "/admin/articles/{id}/revisions", articles_admin::ROLES, get(articles_admin::revisions))
         .staff(
@@ -269,9 +273,16 @@ async fn refuse_nul_in_address(request: Request, next: Next) -> Response {
 
 /// 413 for a declared body over the limit of its route.
 async fn refuse_long_bodies(State(max_body): State<usize>, request: Request, next: Next) -> Response {
-    let limit = match request.uri().path() {
+    let path = request.uri().path();
+    // The editor's form may carry a lead image; only as multipart (`FormWithFile`).
+    let editor = path == "/admin/articles"
+        || path
+            .strip_prefix("/admin/articles/")
+            .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()));
+    let limit = match path {
         "/admin/media" => crate::media::MAX_UPLOAD + 64 * 1024,
         "/admin/subscribers/import" => crate::email::roster::MAX_IMPORT_BYTES + 64 * 1024,
+        _ if editor => crate::media::MAX_UPLOAD + 64 * 1024,
         _ => max_body,
     };
     let declared = request

@@ -827,6 +827,28 @@ async fn pictures_are_checked_resized_and_served_for_a_year(t: TestApp) {
     saved_id(&editor.post(&t, "/admin/articles", &fields).await);
     let hero = queries::find_by_slug(&t.app.db, "kraene-im-hafen").await.unwrap().unwrap().hero.unwrap();
     assert_eq!((hero.url.as_str(), hero.alt.as_str()), (picked.as_str(), "Kräne am Kai"));
+    // Uploaded from inside the editor, a picture joins the library and becomes the lead image.
+    let upload_in_editor = |alt: &'static str, title: &'static str| {
+        let (t, editor) = (&t, &editor);
+        async move {
+            let mut fields = with(&[("action", "save"), ("title", title), ("hero_url", ""), ("hero_alt", alt)]);
+            fields.push(("csrf", editor.csrf.as_str()));
+            let picture = png(500, 300);
+            t.post_multipart("/admin/articles", &fields, ("upload", "mole.png", "image/png", &picture), &editor.cookie)
+                .await
+        }
+    };
+    let media_before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM media").fetch_one(&t.app.db.pool).await.unwrap();
+    let no_alt = upload_in_editor("", "Ohne Text").await;
+    assert_eq!(no_alt.status, StatusCode::BAD_REQUEST, "a picture needs its alternative text");
+    assert!(no_alt.body.contains("value=\"Ohne Text\""), "the form comes back");
+    saved_id(&upload_in_editor("Die Mole bei Warnemünde", "Mole im Sturm").await);
+    let hero = queries::find_by_slug(&t.app.db, "mole-im-sturm").await.unwrap().unwrap().hero.unwrap();
+    let media_after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM media").fetch_one(&t.app.db.pool).await.unwrap();
+    assert_eq!(media_after, media_before + 1);
+    assert!(hero.url.starts_with("/media/") && hero.url.ends_with("/page.jpg"), "{}", hero.url);
+    assert_eq!(hero.alt, "Die Mole bei Warnemünde");
+    assert_eq!(fetch(&t, &hero.url).await.0, StatusCode::OK);
     let empty_alt = editor.post(&t, &change, &[("action", "describe"), ("alt", "  "), ("credit", "")]).await;
     assert_eq!(empty_alt.status, StatusCode::BAD_REQUEST);
     let used = editor.post(&t, &change, &[("action", "delete"), ("confirm", "yes")]).await;
