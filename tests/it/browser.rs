@@ -7,19 +7,39 @@ use std::process::Command;
 
 use crate::common::DemoServer;
 
-#[test]
-fn pages_pass_browser_accessibility_and_html_checks() {
+/// The folder of the browser checks, or `None` when they are to be skipped here.
+fn checks() -> Option<std::path::PathBuf> {
     let checks = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
     let installed =
         checks.join("node_modules/playwright-core").exists() && checks.join("node_modules/vnu-jar").exists();
     if crate::common::skipped("Chromium, Java and the browser checks' Node packages", installed) {
-        return;
+        return None;
     }
     assert!(
-        checks.join("node_modules/playwright-core").exists() && checks.join("node_modules/vnu-jar").exists(),
+        installed,
         "the browser checks are not installed: run scripts/test, which installs Chromium, Java and \
          `npm ci` in tests/browser"
     );
+    Some(checks)
+}
+
+/// Every public page of an English-language site, crawled at desktop and phone size, light and
+/// dark, through axe and the HTML checker (the flows, which read German texts, run above).
+#[test]
+fn the_english_interface_passes_the_same_checks() {
+    let Some(checks) = checks() else { return };
+    let server = DemoServer::start_with(&[("NEWSDESK_SITE__LANGUAGE", "en")]);
+    assert!(server.get("/").unwrap().contains("<html lang=\"en\">"), "the site speaks English");
+    let out = Command::new("node").arg(checks.join("check.mjs")).arg(server.url()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "browser checks failed:\n{stdout}\n{stderr}");
+    assert!(stdout.contains("no failures"), "{stdout}");
+}
+
+#[test]
+fn pages_pass_browser_accessibility_and_html_checks() {
+    let Some(checks) = checks() else { return };
     let server = DemoServer::start();
     server.add_user("moderator", "moderation@example.org", "ein-langes-passwort");
     server.add_user("editor", "redaktion@example.org", "ein-langes-passwort");

@@ -219,6 +219,11 @@ pub struct DemoServer {
 
 impl DemoServer {
     pub fn start() -> DemoServer {
+        DemoServer::start_with(&[])
+    }
+
+    /// The demo with configuration from the environment (`NEWSDESK_SITE__LANGUAGE=en`, say).
+    pub fn start_with(config: &[(&str, &str)]) -> DemoServer {
         use std::time::{Duration, Instant};
         let dir = tempfile::tempdir().unwrap();
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
@@ -230,6 +235,7 @@ impl DemoServer {
             .current_dir(dir.path())
             .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}"), "--data", "daten"])
             .env("RUST_LOG", "warn")
+            .envs(config.iter().copied())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
