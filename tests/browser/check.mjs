@@ -12,7 +12,7 @@
 import { chromium } from 'playwright-core';
 import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -236,6 +236,47 @@ if (process.env.EDITOR_EMAIL) {
   await context.close();
   console.log('article flow checked: picture uploaded, written, previewed, scheduled, live on the home page');
 }
+// 2e. A reader subscribes, confirms from the mail (the demo writes mail to files in MAIL_DIR)
+// and reaches the preferences page, checked at phone size in dark mode (its erase button too).
+if (process.env.MAIL_DIR) {
+  const context = await browser.newContext({ viewport: { width: 375, height: 740 }, colorScheme: 'dark', isMobile: true });
+  const page = await context.newPage();
+  await page.goto(new URL('/newsletter', base).href);
+  await page.fill('#newsletter-email', 'browser-leserin@example.org');
+  await page.check('#newsletter-consent');
+  await Promise.all([page.waitForNavigation(), page.click('form.signup-form button[type=submit]')]);
+  let link = null;
+  for (let i = 0; i < 40 && !link; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const files = existsSync(process.env.MAIL_DIR) ? readdirSync(process.env.MAIL_DIR) : [];
+    for (const file of files) {
+      // Quoted-printable: soft line breaks and escaped equals signs undone.
+      const mail = readFileSync(join(process.env.MAIL_DIR, file), 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+      if (!mail.includes('browser-leserin@example.org')) continue;
+      const found = mail.match(/\/subscription\/confirm\/[A-Za-z0-9_.-]+/);
+      if (found) link = found[0];
+    }
+  }
+  if (!link) fail('subscription', 'no confirmation mail arrived');
+  else {
+    await page.goto(new URL(link, base).href);
+    await Promise.all([page.waitForNavigation(), page.click('main form button[type=submit]')]);
+    const preferences = await page.locator('a[href^="/subscription/"]').first().getAttribute('href');
+    await page.goto(new URL(preferences, base).href);
+    if (!(await page.content()).includes('browser-leserin@example.org')) fail('subscription', 'the preferences page is not the reader\'s');
+    pages.set('/subscription/{token} (preferences)', await page.content());
+    await page.evaluate(axeSource);
+    const result = await page.evaluate(() =>
+      window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
+    for (const v of result.violations) {
+      const targets = v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${n.any.map((c) => c.message).join(' ')}`).join('; ');
+      fail('preferences (phone, dark)', `${v.id} (${v.impact}): ${v.help} at ${targets}`);
+    }
+    console.log('subscription flow checked: signed up, confirmed from the mail, preferences checked');
+  }
+  await context.close();
+}
+
 // 2d. An admin changes a setting in the browser; the site shows it at once.
 if (process.env.OWNER_EMAIL) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

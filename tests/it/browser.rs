@@ -53,6 +53,7 @@ fn pages_pass_browser_accessibility_and_html_checks() {
         .env("EDITOR_PASSWORD", "ein-langes-passwort")
         .env("OWNER_EMAIL", "leitung@example.org")
         .env("OWNER_PASSWORD", "ein-langes-passwort")
+        .env("MAIL_DIR", server.dir.path().join("daten/mail"))
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -63,4 +64,5 @@ fn pages_pass_browser_accessibility_and_html_checks() {
     assert!(stdout.contains("editor pages checked"), "{stdout}");
     assert!(stdout.contains("article flow checked"), "{stdout}");
     assert!(stdout.contains("settings flow checked"), "{stdout}");
+    assert!(stdout.contains("subscription flow checked"), "{stdout}");
 }
