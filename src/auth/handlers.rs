@@ -109,7 +109,10 @@ pub async fn login(
         Some(device) if sessions::known_device(&app.keys, &account, device, now) => {
             sessions::Client::KnownDevice(device.to_string())
         }
-        _ => sessions::Client::Address(app.keys.ip_hash(&app.db, ip, now).await?),
+        _ => sessions::Client::Address {
+            today: app.keys.ip_hash(&app.db, ip, now).await?,
+            yesterday: app.keys.yesterdays_ip_hash(&app.db, ip, now).await?,
+        },
     };
     // The attempt counts before the slow check, so parallel guesses all meet the limit.
     let attempt = match sessions::begin_attempt(&app.db, &account, &client, now).await? {

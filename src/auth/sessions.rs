@@ -129,15 +129,29 @@ pub enum Attempt {
 /// to this account before (its device cookie), which others' failures never slow down.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Client {
-    Address(String),
+    /// The address's hash under today's salt, and under yesterday's while it is kept: the
+    /// failures of the last minutes count across midnight, when the salt changes.
+    Address {
+        today: String,
+        yesterday: Option<String>,
+    },
     KnownDevice(String),
 }
 
 impl Client {
+    /// The key a failure is stored under.
     fn key(&self) -> String {
         match self {
-            Client::Address(ip_hash) => ip_hash.clone(),
+            Client::Address { today, .. } => today.clone(),
             Client::KnownDevice(cookie) => format!("device:{}", &hash(cookie.as_bytes())[..32]),
+        }
+    }
+
+    /// The key failures stored a day earlier may carry (the key itself when there is none).
+    fn earlier_key(&self) -> String {
+        match self {
+            Client::Address { yesterday: Some(earlier), .. } => earlier.clone(),
+            _ => self.key(),
         }
     }
 }
@@ -168,16 +182,17 @@ pub async fn begin_attempt(db: &Db, account: &str, client: &Client, now: i64) ->
         sqlx::query("SELECT pg_advisory_xact_lock(7262430717)").execute(&mut *tx).await?;
     }
     let row = sqlx::query(
-        "SELECT COUNT(*) FILTER (WHERE account = $1 AND ip_hash = $2),
-                MAX(at) FILTER (WHERE account = $1 AND ip_hash = $2),
-                COUNT(*) FILTER (WHERE ip_hash = $2),
+        "SELECT COUNT(*) FILTER (WHERE account = $1 AND ip_hash IN ($2, $4)),
+                MAX(at) FILTER (WHERE account = $1 AND ip_hash IN ($2, $4)),
+                COUNT(*) FILTER (WHERE ip_hash IN ($2, $4)),
                 COUNT(*) FILTER (WHERE account = $1 AND ip_hash NOT LIKE 'device:%'),
                 COUNT(DISTINCT ip_hash) FILTER (WHERE account = $1 AND ip_hash NOT LIKE 'device:%')
-         FROM login_failures WHERE at > $3 AND (account = $1 OR ip_hash = $2)",
+         FROM login_failures WHERE at > $3 AND (account = $1 OR ip_hash IN ($2, $4))",
     )
     .bind(account)
     .bind(&key)
     .bind(since)
+    .bind(client.earlier_key())
     .fetch_one(&mut *tx)
     .await?;
     let pair: i64 = row.try_get(0)?;
@@ -186,7 +201,7 @@ pub async fn begin_attempt(db: &Db, account: &str, client: &Client, now: i64) ->
     let by_account: i64 = row.try_get(3)?;
     let clients: i64 = row.try_get(4)?;
     let mut wait = pair_last.map_or(0, |last| last + backoff(pair, FREE_TRIES, FAILURE_WINDOW_SECS) - now);
-    if matches!(client, Client::Address(_)) {
+    if matches!(client, Client::Address { .. }) {
         if by_client >= MAX_FAILURES_PER_IP {
             wait = wait.max(FAILURE_WINDOW_SECS);
         }
@@ -236,9 +251,10 @@ pub async fn forget_failure(db: &Db, id: i64) -> Result<(), sqlx::Error> {
 /// Forgets the failures of this account from this client, after it signed in. A guesser's
 /// failures elsewhere stay counted: the owner's sign-in must not reset their wait.
 pub async fn clear_failures(db: &Db, account: &str, client: &Client) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM login_failures WHERE account = $1 AND ip_hash = $2")
+    sqlx::query("DELETE FROM login_failures WHERE account = $1 AND ip_hash IN ($2, $3)")
         .bind(account)
         .bind(client.key())
+        .bind(client.earlier_key())
         .execute(&db.pool)
         .await?;
     Ok(())

@@ -23,6 +23,7 @@ backend_tests!(
     the_assessment_learns_from_the_moderators_and_switches_back,
     moderation_says_what_it_did_and_can_be_undone,
     moderators_are_reminded_of_waiting_comments,
+    the_sign_in_throttle_remembers_across_midnight,
 );
 
 const ARTICLE: &str = "/news/pflegeroboter-im-heim";
@@ -788,4 +789,29 @@ async fn moderators_are_reminded_of_waiting_comments(t: TestApp) {
     moderate(&t, &cookie, &[("one", &format!("approve:{id}"))]).await;
     t.app.clock.advance(61 * 60);
     assert_eq!(remind().await, 0, "nothing waits any more");
+}
+
+async fn the_sign_in_throttle_remembers_across_midnight(t: TestApp) {
+    use newsdesk::auth::sessions::MAX_FAILURES_PER_IP;
+    // A guesser's failures on many accounts from one address, in the two minutes before
+    // midnight (UTC), when the daily salt of the IP hash changes.
+    let to_midnight = 86_400 - t.app.now().rem_euclid(86_400);
+    t.app.clock.advance(if to_midnight > 300 { to_midnight - 120 } else { to_midnight + 86_400 - 120 });
+    let midnight = t.app.now() + 120;
+    let token = hidden(&t.get("/admin/login").await.body, "token");
+    let attempt = |email: String| {
+        let (t, token) = (&t, token.clone());
+        async move {
+            let form = [("email", email.as_str()), ("password", "falsch-geraten"), ("token", token.as_str())];
+            t.post_form("/admin/login", &form, &[]).await
+        }
+    };
+    for i in 0..MAX_FAILURES_PER_IP {
+        assert_eq!(attempt(format!("gast{i}@example.org")).await.status, StatusCode::UNAUTHORIZED);
+    }
+    let last: i64 = sqlx::query_scalar("SELECT MAX(at) FROM login_failures").fetch_one(&t.app.db.pool).await.unwrap();
+    assert!(last < midnight, "the failures came before midnight");
+    t.app.clock.advance(midnight + 5 - t.app.now());
+    let after = attempt("noch-einer@example.org".into()).await;
+    assert_eq!(after.status, StatusCode::TOO_MANY_REQUESTS, "after midnight the address still waits");
 }
