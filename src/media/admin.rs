@@ -29,12 +29,15 @@ async fn page(
     typed: (&str, &str),
     uploaded: Option<i64>,
 ) -> Result<Response, AppError> {
-    let logo = app.config().site.logo_url.clone();
-    let mut media = Vec::new();
-    for m in super::list(&app.db, 200).await? {
-        let uses = super::uses(&app.db, &m, &logo).await?;
-        media.push((m, uses));
-    }
+    let counts = super::usage_counts(&app.db, &app.config().site.logo_url).await?;
+    let media: Vec<_> = super::list(&app.db, 200)
+        .await?
+        .into_iter()
+        .map(|m| {
+            let uses = counts.get(&m.key).copied().unwrap_or(0) + counts.get(&m.id).copied().unwrap_or(0);
+            (m, uses)
+        })
+        .collect();
     let uploaded = match uploaded {
         Some(id) => super::find(&app.db, id).await?.map(|m| m.path("page")),
         None => None,

@@ -417,6 +417,31 @@ pub async fn uses(db: &Db, media: &Media, logo: &str) -> Result<i64, sqlx::Error
     Ok(n + i64::from(logo_uses))
 }
 
+/// How many things use each picture, by the number in its addresses (key or old id), for the
+/// whole library at once: one pass over the texts that name library pictures, where [`uses`]
+/// would scan them once per picture. A text naming a picture by both its key and its old id
+/// counts for both numbers.
+pub async fn usage_counts(db: &Db, logo: &str) -> Result<std::collections::HashMap<i64, i64>, sqlx::Error> {
+    let texts: Vec<Option<String>> = sqlx::query_scalar(
+        "SELECT COALESCE(hero_url, '') || ' ' || body_md FROM articles
+           WHERE hero_url LIKE '%/media/%' OR body_md LIKE '%/media/%'
+         UNION ALL SELECT picture_url FROM authors WHERE picture_url LIKE '%/media/%'
+         UNION ALL SELECT image_url FROM promotions WHERE image_url LIKE '%/media/%'",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let mut counts = std::collections::HashMap::new();
+    for text in texts.iter().flatten().map(String::as_str).chain(std::iter::once(logo)) {
+        let mut numbers: Vec<i64> = old_ids_in(text).collect();
+        numbers.sort_unstable();
+        numbers.dedup();
+        for number in numbers {
+            *counts.entry(number).or_insert(0) += 1;
+        }
+    }
+    Ok(counts)
+}
+
 /// Changes a picture's alternative text and credit; the error is a message key.
 pub async fn describe(db: &Db, id: i64, alt: &str, credit: &str) -> Result<Result<(), &'static str>, sqlx::Error> {
     let alt = alt.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -473,7 +498,7 @@ pub async fn old_addresses_in_use(
     Ok(Arc::new(ids))
 }
 
-/// The ids in the old picture addresses `/media/{id}/` a text holds.
+/// The numbers in the picture addresses `/media/{number}/` a text holds: old ids (and keys).
 fn old_ids_in(text: &str) -> impl Iterator<Item = i64> + '_ {
     text.match_indices("/media/").filter_map(|(at, needle)| {
         let rest = &text[at + needle.len()..];
