@@ -4,7 +4,6 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use parking_lot::RwLock;
-use std::time::Duration;
 
 use minijinja::Value;
 use serde::Serialize;
@@ -213,8 +212,8 @@ pub struct App {
     pub promotions: Memo<crate::promos::Placements>,
     /// Library pictures that public pages still show by their old numbered address.
     pub old_media: Memo<Arc<std::collections::HashSet<i64>>>,
-    /// For pings to hubs and search engines.
-    pub http: reqwest::Client,
+    /// For pings to hubs and search engines (`outgoing`).
+    pub http: crate::outgoing::Outgoing,
     pub keys: Keys,
     /// The full-text index (tantivy) in the data folder.
     pub search: Arc<crate::search::index::SearchIndex>,
@@ -251,13 +250,7 @@ impl App {
     /// Builds the application on an open, migrated database.
     pub async fn with_db(config: Config, db: Db) -> anyhow::Result<Arc<App>> {
         let i18n = Arc::new(I18n::load()?);
-        // rustls needs one process-wide crypto provider; ring is the one sqlx uses too.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
-            .user_agent(concat!("Newsdesk/", env!("CARGO_PKG_VERSION")))
-            .timeout(Duration::from_secs(15))
-            .connect_timeout(Duration::from_secs(5))
-            .build()?;
+        let http = crate::outgoing::Outgoing::new(&config.outgoing)?;
         let keys = Keys::load(&db).await?;
         let (search, fresh) = crate::search::index::SearchIndex::open(&config.data_dir)?;
         let latest = crate::follower::latest(&db).await?;

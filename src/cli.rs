@@ -162,12 +162,42 @@ enum UserCommand {
 
 #[derive(Debug, Subcommand)]
 enum ImportCommand {
-    /// A WordPress export (Tools → Export, WXR 1.1 or 1.2): posts, categories and tags,
-    /// authors, approved comments. A second run of the same file changes nothing.
+    /// A WordPress export (Tools → Export, WXR 1.1 or 1.2): posts with shortcodes and blocks
+    /// made into content, categories and tags, authors, featured images, approved comments, and
+    /// every old address answered with a redirect. A second run of the same file changes nothing.
     Wordpress {
         #[arg(value_name = "FILE.xml")]
         file: PathBuf,
+        #[command(flatten)]
+        options: ImportOptions,
     },
+    /// A Ghost export (Settings → Labs → Export, Ghost 1.0 to 6.x): posts from Lexical or
+    /// mobiledoc, tags, authors, feature images, and the old addresses. A second run of the
+    /// same file changes nothing.
+    Ghost {
+        #[arg(value_name = "FILE.json")]
+        file: PathBuf,
+        #[command(flatten)]
+        options: ImportOptions,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct ImportOptions {
+    /// Bring the pictures posts use from the old site into the media library (through
+    /// `[outgoing]`: loopback and private addresses only when allowed there).
+    #[arg(long)]
+    fetch_media: bool,
+    /// Pictures fetched at once.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
+    concurrency: u16,
+    /// The old site's address, for exports that do not carry it (Ghost's pictures are at
+    /// `__GHOST_URL__/content/images/...`), e.g. https://old.example.com
+    #[arg(long, value_name = "URL")]
+    old_url: Option<String>,
+    /// Read and convert everything and print the summary; store and fetch nothing.
+    #[arg(long)]
+    dry_run: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -436,7 +466,7 @@ async fn dispatch(command: Command, mut config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Article { command } => article(command, &config).await,
-        Command::Import { source: ImportCommand::Wordpress { file } } => import_wordpress(config, &file).await,
+        Command::Import { source } => import_site(config, source).await,
         Command::Reindex => reindex(config).await,
         Command::Search { query, newest, json } => search(config, &query, newest, json).await,
         Command::Comments { command: CommentsCommand::Assess { article } } => assess(&article, config).await,
@@ -543,20 +573,47 @@ async fn article(command: ArticleCommand, config: &Config) -> anyhow::Result<()>
     }
 }
 
-async fn import_wordpress(config: Config, file: &std::path::Path) -> anyhow::Result<()> {
+async fn import_site(config: Config, command: ImportCommand) -> anyhow::Result<()> {
+    use crate::migrate::{Importer, Options, ghost, wordpress};
+    let (source, file, options) = match command {
+        ImportCommand::Wordpress { file, options } => ("wordpress", file, options),
+        ImportCommand::Ghost { file, options } => ("ghost", file, options),
+    };
+    if let Some(url) = &options.old_url {
+        anyhow::ensure!(
+            url.starts_with("http://") || url.starts_with("https://"),
+            "--old-url {url:?}: give the old site's address, such as https://old.example.com"
+        );
+    }
     let db = open(&config).await?;
+    let language = config.site.language;
+    let cx = crate::context::Context { db, config: std::sync::Arc::new(config), now: crate::db::now() };
+    let options = Options {
+        dry_run: options.dry_run,
+        fetch_media: options.fetch_media,
+        concurrency: usize::from(options.concurrency),
+        old_url: options.old_url,
+    };
+    let dry_run = options.dry_run;
+    let mut importer = Importer::new(cx, source, options, language)?;
     let started = std::time::Instant::now();
-    let report =
-        crate::articles::wordpress::import(&db, file, config.site.language, crate::db::now(), |done, total| {
-            let filled = (done * 30).checked_div(total).unwrap_or(30).min(30) as usize;
-            err!("\r[{}{}] {} of {} KiB", "#".repeat(filled), "-".repeat(30 - filled), done / 1024, total / 1024);
-        })
-        .await?;
+    let bar = |done: u64, total: u64, unit: &str| {
+        let filled = (done * 30).checked_div(total).unwrap_or(30).min(30) as usize;
+        err!("\r[{}{}] {done} of {total} {unit}", "#".repeat(filled), "-".repeat(30 - filled));
+    };
+    match source {
+        "wordpress" => {
+            wordpress::import(&mut importer, &file, move |done, total| bar(done / 1024, total / 1024, "KiB")).await?
+        }
+        _ => ghost::import(&mut importer, &file, |done, total| bar(done, total, "posts")).await?,
+    }
     errln!();
-    let articles: u64 = report.articles.values().sum();
+    let report = &importer.report;
     let by_status: Vec<String> = report.articles.iter().map(|(status, n)| format!("{n} {status}")).collect();
     outln!(
-        "imported {articles} article(s){} and {} comment(s) in {:.1} s",
+        "{} {} article(s){} and {} comment(s) in {:.1} s",
+        if dry_run { "dry run, nothing stored: would import" } else { "imported" },
+        report.imported(),
         if by_status.is_empty() { String::new() } else { format!(" ({})", by_status.join(", ")) },
         report.comments,
         started.elapsed().as_secs_f64()
@@ -564,13 +621,32 @@ async fn import_wordpress(config: Config, file: &std::path::Path) -> anyhow::Res
     for (reason, n) in &report.skipped {
         outln!("skipped {n}: {reason}")?;
     }
-    if report.images_left_out > 0 {
+    if report.untitled > 0 {
+        outln!("{} post(s) had no title and were named after their first words or their date", report.untitled)?;
+    }
+    for (name, n) in &report.unknown {
+        outln!("kept as text {n}×: [{name}] (not understood)")?;
+    }
+    if dry_run {
+        outln!("{} picture(s) would be fetched with --fetch-media", report.pictures_wanted)?;
+        outln!("{} old address(es) would redirect", report.old_addresses)?;
+        return Ok(());
+    }
+    if report.pictures_fetched + report.pictures_reused > 0 {
+        outln!("pictures: {} fetched, {} already in the library", report.pictures_fetched, report.pictures_reused)?;
+    }
+    for (url, reason) in &report.pictures_failed {
+        outln!("picture not fetched: {url}: {reason}")?;
+    }
+    if report.pictures_left_out > 0 {
         outln!(
-            "{} image(s) on other hosts were left out (pages load nothing from other hosts): upload them again",
-            report.images_left_out
+            "{} picture(s) on other hosts are shown as a note in their posts (pages load nothing from other hosts){}",
+            report.pictures_left_out,
+            if importer.options.fetch_media { "" } else { ": import with --fetch-media to bring them along" }
         )?;
     }
-    if articles > 0 {
+    outln!("{} old address(es) now redirect to the articles, tags, authors and feeds", report.old_addresses)?;
+    if report.imported() > 0 {
         outln!("the search index catches up in the background while the server runs (or run `newsdesk reindex`)")?;
     }
     Ok(())

@@ -17,6 +17,8 @@ pub mod embedded;
 pub mod follower;
 pub mod jobs;
 pub mod media;
+pub mod migrate;
+pub mod outgoing;
 pub mod pages;
 pub mod promos;
 pub mod queue;

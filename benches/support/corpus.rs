@@ -113,6 +113,7 @@ impl Corpus {
             places: vec![],
             lead: sentence(&mut self.rng, &self.words, topic, 35),
             body_md: sentence(&mut self.rng, &self.words, topic, body_words),
+            body_format: Default::default(),
             body_html: String::new(),
             hero: None,
             language: Language::De,

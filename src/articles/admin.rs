@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use tracing::instrument;
 
 use super::diff;
-use super::model::{Article, ArticleDraft, ArticleError, ArticleInput, Label, Slug, Status};
+use super::model::{Article, ArticleDraft, ArticleError, ArticleInput, BodyFormat, Label, Slug, Status};
 use super::queries::{self, AdminFilter, AdminSort, SaveError};
 use crate::app::App;
 use crate::auth::sessions::Staff;
@@ -114,6 +114,8 @@ struct Fields {
     places: String,
     lead: String,
     body: String,
+    /// "markdown" or "html".
+    body_format: String,
     hero_url: String,
     hero_alt: String,
     hero_credit: String,
@@ -138,6 +140,7 @@ impl Fields {
             places: article.places.join(", "),
             lead: article.lead.clone(),
             body: article.body_md.clone(),
+            body_format: article.body_format.as_str().to_string(),
             hero_url: hero.url,
             hero_alt: hero.alt,
             hero_credit: hero.credit,
@@ -157,6 +160,7 @@ impl Fields {
             places: input.places.join(", "),
             lead: input.lead.clone(),
             body: input.body_md.clone(),
+            body_format: input.body_format.as_str().to_string(),
             hero_url: hero.url,
             hero_alt: hero.alt,
             hero_credit: hero.credit,
@@ -184,6 +188,7 @@ impl Fields {
             lead: get("lead"),
             // Browsers send CRLF from text areas; the article keeps plain newlines.
             body: get("body").replace("\r\n", "\n"),
+            body_format: get("body_format"),
             hero_url,
             hero_alt,
             hero_credit,
@@ -225,6 +230,7 @@ impl Fields {
             places: split_list(&self.places),
             lead: self.lead.clone(),
             body_md: self.body.clone(),
+            body_format: BodyFormat::parse(&self.body_format).unwrap_or_default(),
             hero_url: text(&self.hero_url),
             hero_alt: text(&self.hero_alt),
             hero_credit: text(&self.hero_credit),
@@ -569,8 +575,9 @@ fn article_from_fields(app: &App, current: Option<&Article>, fields: &Fields) ->
         title: input.title.clone(),
         places: input.places.clone(),
         lead: input.lead.clone(),
-        body_html: super::markdown::render(&input.body_md),
+        body_html: input.body_format.render(&input.body_md),
         body_md: input.body_md.clone(),
+        body_format: input.body_format,
         hero: input.hero.clone(),
         language: input.language,
         status,

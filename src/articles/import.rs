@@ -15,6 +15,7 @@
 //! hero_image = "/static/demo/01.svg"
 //! hero_alt = "..."
 //! hero_credit = "..."
+//! format = "markdown"                   # or "html": the body is HTML, sanitised when shown
 //! +++
 //! Markdown body
 //! ```
@@ -23,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::model::{ArticleDraft, ArticleError};
+use super::model::{ArticleDraft, ArticleError, BodyFormat};
 use super::queries::{self, SaveError};
 use crate::config::Language;
 use crate::db::Db;
@@ -50,6 +51,8 @@ struct FrontMatter {
     hero_image: Option<String>,
     hero_alt: Option<String>,
     hero_credit: Option<String>,
+    #[serde(default)]
+    format: BodyFormat,
 }
 
 /// Why a file named on the command line was not read.
@@ -171,6 +174,7 @@ pub fn parse(text: &str) -> Result<ArticleDraft, ImportError> {
         places: front.places,
         lead: front.lead,
         body_md: body,
+        body_format: front.format,
         hero_url: front.hero_image,
         hero_alt: front.hero_alt,
         hero_credit: front.hero_credit,

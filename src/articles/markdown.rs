@@ -44,6 +44,80 @@ pub fn sanitize_html(html: &str) -> String {
     SANITIZER.clean(html).to_string()
 }
 
+/// Elements whose start or end separates words: block-level elements and line breaks.
+pub const BLOCKS: &[&str] = &[
+    "p",
+    "br",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dd",
+    "dt",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "figure",
+    "figcaption",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "hr",
+    "section",
+    "aside",
+    "details",
+    "summary",
+    "address",
+    "form",
+    "audio",
+    "video",
+    "iframe",
+    "script",
+    "style",
+];
+
+/// The text of a bit of HTML (an excerpt, an imported body), without markup, entities
+/// resolved and whitespace collapsed.
+pub fn html_text(html: &str) -> String {
+    // Ends of blocks become spaces, so that words of neighbouring paragraphs stay apart;
+    // inline tags join what they touch ("<b>Wort</b>teil").
+    let mut spaced = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        spaced.push_str(&rest[..at]);
+        let tag = &rest[at + 1..];
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        if BLOCKS.contains(&name.as_str()) {
+            spaced.push(' ');
+        }
+        spaced.push('<');
+        rest = tag;
+    }
+    spaced.push_str(rest);
+    let cleaned = ammonia::Builder::empty().clean(&spaced).to_string();
+    // `&amp;` last, so "&amp;lt;" stays "&lt;".
+    let unescaped = cleaned
+        .replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    unescaped.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Makes a site-relative URL (`/news/a`) absolute against `base_url`; leaves others alone.
 fn absolute<'a>(url: &'a str, base_url: &str) -> Cow<'a, str> {
     if url.starts_with('/') && !url.starts_with("//") {

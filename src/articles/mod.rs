@@ -11,4 +11,3 @@ pub mod labels_admin;
 pub mod markdown;
 pub mod model;
 pub mod queries;
-pub mod wordpress;

@@ -15,9 +15,10 @@ pub const MAX_AUTHORS: usize = 6;
 pub const MAX_NAME: usize = 80;
 pub const MAX_URL: usize = 500;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
+    #[default]
     Draft,
     Scheduled,
     Published,
@@ -38,6 +39,46 @@ impl Status {
         [Status::Draft, Status::Scheduled, Status::Published, Status::Unpublished]
             .into_iter()
             .find(|st| st.as_str() == s)
+    }
+}
+
+/// How an article's body is written. Articles written here are Markdown; bodies imported
+/// from WordPress or Ghost stay the HTML they were, sanitised, so that nothing in them is read
+/// as Markdown a second time (a `<pre>` poem with blank lines, `&gt;` in the text).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BodyFormat {
+    #[default]
+    Markdown,
+    Html,
+}
+
+impl BodyFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BodyFormat::Markdown => "markdown",
+            BodyFormat::Html => "html",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<BodyFormat> {
+        [BodyFormat::Markdown, BodyFormat::Html].into_iter().find(|f| f.as_str() == s)
+    }
+
+    /// The body as readers see it: sanitised HTML.
+    pub fn render(self, body: &str) -> String {
+        match self {
+            BodyFormat::Markdown => super::markdown::render(body),
+            BodyFormat::Html => super::markdown::sanitize_html(body),
+        }
+    }
+
+    /// The body's words without markup, for the search index and similarity.
+    pub fn text(self, body: &str) -> std::borrow::Cow<'_, str> {
+        match self {
+            BodyFormat::Markdown => std::borrow::Cow::Borrowed(body),
+            BodyFormat::Html => std::borrow::Cow::Owned(super::markdown::html_text(body)),
+        }
     }
 }
 
@@ -147,6 +188,8 @@ pub struct ArticleDraft {
     pub places: Vec<String>,
     pub lead: String,
     pub body_md: String,
+    #[serde(default)]
+    pub body_format: BodyFormat,
     pub hero_url: Option<String>,
     pub hero_alt: Option<String>,
     pub hero_credit: Option<String>,
@@ -166,6 +209,9 @@ pub struct ArticleInput {
     pub places: Vec<String>,
     pub lead: String,
     pub body_md: String,
+    /// Revisions stored before bodies had a format are Markdown.
+    #[serde(default)]
+    pub body_format: BodyFormat,
     pub hero: Option<Hero>,
     pub tags: Vec<String>,
     pub authors: Vec<String>,
@@ -326,6 +372,7 @@ impl ArticleDraft {
             places,
             lead,
             body_md: self.body_md.clone(),
+            body_format: self.body_format,
             hero,
             tags,
             authors,
@@ -352,6 +399,7 @@ pub struct Article {
     pub places: Vec<String>,
     pub lead: String,
     pub body_md: String,
+    pub body_format: BodyFormat,
     pub body_html: String,
     pub hero: Option<Hero>,
     pub language: Language,
@@ -384,6 +432,7 @@ impl Article {
             places: self.places.clone(),
             lead: self.lead.clone(),
             body_md: self.body_md.clone(),
+            body_format: self.body_format,
             hero: self.hero.clone(),
             tags: self.tags.iter().map(|t| t.name.clone()).collect(),
             authors: self.authors.iter().map(|a| a.name.clone()).collect(),

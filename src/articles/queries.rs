@@ -4,8 +4,7 @@ use std::collections::HashMap;
 
 use sqlx::{AssertSqlSafe, Row as _, any::AnyRow};
 
-use super::markdown;
-use super::model::{Article, ArticleError, ArticleInput, Hero, Label, Slug, Status};
+use super::model::{Article, ArticleError, ArticleInput, BodyFormat, Hero, Label, Slug, Status};
 use crate::changes::{ArticleState, Event};
 use crate::config::Language;
 use crate::db::{self, Db};
@@ -18,7 +17,7 @@ pub enum SaveError {
     Db(#[from] sqlx::Error),
 }
 
-const COLUMNS: &str = "a.id, a.slug, a.title, a.places, a.lead, a.body_md, a.body_html, a.hero_url, \
+const COLUMNS: &str = "a.id, a.slug, a.title, a.places, a.lead, a.body_md, a.body_format, a.body_html, a.hero_url, \
      a.hero_alt, a.hero_credit, a.language, a.status, a.published_at, a.updated_at, a.created_at, \
      a.modified_at, a.version";
 
@@ -48,6 +47,7 @@ fn article_from_row(row: &AnyRow) -> Result<Article, sqlx::Error> {
         places: serde_json::from_str(&places).unwrap_or_default(),
         lead: row.try_get("lead")?,
         body_md: row.try_get("body_md")?,
+        body_format: BodyFormat::parse(&row.try_get::<String, _>("body_format")?).unwrap_or_default(),
         body_html: row.try_get("body_html")?,
         hero: match hero_url {
             Some(url) => Some(Hero {
@@ -432,12 +432,13 @@ pub async fn create_by(db: &Db, input: &ArticleInput, now: i64, by: Option<i64>)
             candidate
         }
     };
-    let body_html = markdown::render(&input.body_md);
+    let body_html = input.body_format.render(&input.body_md);
     let hero = input.hero.as_ref();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO articles (slug, title, places, lead, body_md, body_html, hero_url, hero_alt, \
-         hero_credit, language, status, published_at, updated_at, created_at, modified_at, version, modified_by) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, $13, $13, 1, $14) RETURNING id",
+         hero_credit, language, status, published_at, updated_at, created_at, modified_at, version, modified_by, \
+         body_format) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, $13, $13, 1, $14, $15) RETURNING id",
     )
     .bind(slug.as_str())
     .bind(&input.title)
@@ -453,6 +454,7 @@ pub async fn create_by(db: &Db, input: &ArticleInput, now: i64, by: Option<i64>)
     .bind(input.published_at)
     .bind(now)
     .bind(by)
+    .bind(input.body_format.as_str())
     .fetch_one(&mut *tx)
     .await?;
     // A new article given an old address of another one explicitly owns it from now on.
@@ -512,12 +514,13 @@ pub async fn update_by(
     let material = current.is_live(now)
         && (current.title != input.title || current.lead != input.lead || current.body_md != input.body_md);
     let updated_at = if material { Some(now) } else { current.updated_at };
-    let body_html = markdown::render(&input.body_md);
+    let body_html = input.body_format.render(&input.body_md);
     let hero = input.hero.as_ref();
     let result = sqlx::query(
         "UPDATE articles SET slug = $1, title = $2, places = $3, lead = $4, body_md = $5, body_html = $6, \
          hero_url = $7, hero_alt = $8, hero_credit = $9, language = $10, status = $11, published_at = $12, \
-         updated_at = $13, modified_at = $14, version = version + 1, modified_by = $17 WHERE id = $15 AND version = $16",
+         updated_at = $13, modified_at = $14, version = version + 1, modified_by = $17, body_format = $18 \
+         WHERE id = $15 AND version = $16",
     )
     .bind(slug.as_str())
     .bind(&input.title)
@@ -536,6 +539,7 @@ pub async fn update_by(
     .bind(current.id)
     .bind(expected_version)
     .bind(by)
+    .bind(input.body_format.as_str())
     .execute(&mut *tx)
     .await?;
     if result.rows_affected() == 0 {

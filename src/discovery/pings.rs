@@ -11,6 +11,7 @@ use super::{Site, affected_paths};
 use crate::changes::Event;
 use crate::config::Config;
 use crate::context::Context;
+use crate::outgoing::Outgoing;
 use crate::queue::{self, Kind};
 
 /// Tells a WebSub hub that a feed changed.
@@ -100,9 +101,10 @@ pub async fn fan_out(cx: &Context, changed: Changed) -> anyhow::Result<()> {
 }
 
 /// Tells a WebSub hub that a feed changed (`hub.mode=publish`).
-pub async fn websub(http: &reqwest::Client, ping: WebSubPing) -> anyhow::Result<()> {
+pub async fn websub(http: &Outgoing, ping: WebSubPing) -> anyhow::Result<()> {
     let response = http
-        .post(&ping.hub)
+        .request(reqwest::Method::POST, &ping.hub)
+        .map_err(|e| anyhow::anyhow!("hub {}: {e}", ping.hub))?
         .form(&[("hub.mode", "publish"), ("hub.url", ping.feed.as_str())])
         .send()
         .await
@@ -114,7 +116,7 @@ pub async fn websub(http: &reqwest::Client, ping: WebSubPing) -> anyhow::Result<
 }
 
 /// Submits changed URLs to IndexNow, with the key file's location as proof of ownership.
-pub async fn indexnow(http: &reqwest::Client, config: &Config, ping: IndexNowPing) -> anyhow::Result<()> {
+pub async fn indexnow(http: &Outgoing, config: &Config, ping: IndexNowPing) -> anyhow::Result<()> {
     let key = &config.discovery.indexnow_key;
     anyhow::ensure!(!key.is_empty(), "IndexNow is no longer configured");
     let site = Site::from_config(config);
@@ -125,7 +127,8 @@ pub async fn indexnow(http: &reqwest::Client, config: &Config, ping: IndexNowPin
         "urlList": ping.urls,
     });
     let response = http
-        .post(&ping.endpoint)
+        .request(reqwest::Method::POST, &ping.endpoint)
+        .map_err(|e| anyhow::anyhow!("IndexNow endpoint {}: {e}", ping.endpoint))?
         .header("content-type", "application/json; charset=utf-8")
         .body(body.to_string())
         .send()

@@ -136,29 +136,10 @@ pub fn parse(body: &[u8]) -> Result<Vec<(String, JobDraft)>, String> {
     }
 }
 
-async fn fetch(url: &str) -> Result<Vec<u8>, String> {
-    // No redirects: the feed is read from the address the operator configured, nowhere else.
-    let client = reqwest::Client::builder()
-        .user_agent(concat!("Newsdesk/", env!("CARGO_PKG_VERSION")))
-        .timeout(std::time::Duration::from_secs(15))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|e| format!("cannot build an HTTP client: {e}"))?;
-    let mut response = client.get(url).send().await.map_err(|e| format!("unreachable: {e}"))?;
-    if !response.status().is_success() {
-        return Err(format!("answered {}", response.status()));
-    }
-    if response.content_length().is_some_and(|n| n as usize > MAX_FEED_BYTES) {
-        return Err(format!("larger than {MAX_FEED_BYTES} bytes"));
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| format!("broke off: {e}"))? {
-        body.extend_from_slice(&chunk);
-        if body.len() > MAX_FEED_BYTES {
-            return Err(format!("larger than {MAX_FEED_BYTES} bytes"));
-        }
-    }
-    Ok(body)
+async fn fetch(config: &crate::config::Config, url: &str) -> Result<Vec<u8>, String> {
+    let client = crate::outgoing::Outgoing::new(&config.outgoing).map_err(|e| format!("no HTTP client: {e}"))?;
+    let fetched = client.get(url, MAX_FEED_BYTES as u64).await.map_err(|e| e.to_string())?;
+    Ok(fetched.bytes)
 }
 
 /// Fetches and applies the partner feed once, records the run, and returns it.
@@ -167,7 +148,7 @@ pub async fn run(cx: &Context) -> anyhow::Result<ImportRun> {
     let now = cx.now;
     let mut run = ImportRun { started_at: now, ..Default::default() };
     let outcome: Result<(), String> = async {
-        let body = fetch(&url).await?;
+        let body = fetch(&cx.config, &url).await?;
         let items = parse(&body)?;
         let total = items.len();
         // A feed without a single entry is more likely broken than a partner without jobs:

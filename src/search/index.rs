@@ -220,7 +220,7 @@ impl SearchIndex {
     fn document(&self, article: &Article, corpus: Option<&Corpus>) -> TantivyDocument {
         let f = &self.fields;
         let language = article.language;
-        let body = format!("{} {}", article.lead, article.body_md);
+        let body = format!("{} {}", article.lead, article.body_format.text(&article.body_md));
         let tags = article.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(" ");
         let places = article.places.join(" ");
         let parts = compound_terms(&searched_text(article), language);
@@ -276,7 +276,10 @@ impl SearchIndex {
         let corpus = {
             let mut doc_freq: HashMap<String, u32> = HashMap::new();
             for article in articles {
-                let mut seen = terms(&format!("{} {}", article.lead, article.body_md), article.language);
+                let mut seen = terms(
+                    &format!("{} {}", article.lead, article.body_format.text(&article.body_md)),
+                    article.language,
+                );
                 seen.sort_unstable();
                 seen.dedup();
                 for term in seen {
@@ -504,7 +507,7 @@ impl SearchIndex {
 /// this serves the similarity engine too, which reads the title twice).
 fn searched_text(article: &Article) -> String {
     let tags: Vec<&str> = article.tags.iter().map(|t| t.name.as_str()).collect();
-    format!("{} {} {} {}", article.title, article.lead, article.body_md, tags.join(" "))
+    format!("{} {} {} {}", article.title, article.lead, article.body_format.text(&article.body_md), tags.join(" "))
 }
 
 /// `word` with the first letter in upper case when `like`'s is.

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use sqlx::{AssertSqlSafe, Row as _};
 
 use super::text::terms;
-use crate::articles::model::Article;
+use crate::articles::model::{Article, BodyFormat};
 use crate::articles::queries::LIVE;
 use crate::config::Language;
 use crate::db::Db;
@@ -45,17 +45,15 @@ impl Corpus {
 
     /// Reads the terms of every live article.
     pub async fn load(db: &Db, now: i64) -> Result<Corpus, sqlx::Error> {
-        let sql = format!("SELECT a.title, a.lead, a.body_md, a.language FROM articles a WHERE {LIVE}");
+        let sql = format!("SELECT a.title, a.lead, a.body_md, a.language, a.body_format FROM articles a WHERE {LIVE}");
         let rows = sqlx::query(AssertSqlSafe(sql)).bind(now).fetch_all(&db.pool).await?;
         let mut documents = Vec::with_capacity(rows.len());
         for row in rows {
             let language = Language::parse(&row.try_get::<String, _>(3)?).unwrap_or(Language::De);
-            let text = format!(
-                "{} {} {}",
-                row.try_get::<String, _>(0)?,
-                row.try_get::<String, _>(1)?,
-                row.try_get::<String, _>(2)?
-            );
+            let format = BodyFormat::parse(&row.try_get::<String, _>(4)?).unwrap_or_default();
+            let body: String = row.try_get(2)?;
+            let text =
+                format!("{} {} {}", row.try_get::<String, _>(0)?, row.try_get::<String, _>(1)?, format.text(&body));
             documents.push(terms(&text, language));
         }
         Ok(Corpus::from_documents(documents.iter().map(Vec::as_slice)))
@@ -180,7 +178,8 @@ pub fn count_terms(terms: &[String]) -> HashMap<&str, u32> {
 /// The text an article is compared by: title (twice, as it names the topic), lead, body, tags.
 pub fn article_text(article: &Article) -> String {
     let tags: Vec<&str> = article.tags.iter().map(|t| t.name.as_str()).collect();
-    format!("{0} {0} {1} {2} {3}", article.title, article.lead, article.body_md, tags.join(" "))
+    let body = article.body_format.text(&article.body_md);
+    format!("{0} {0} {1} {2} {3}", article.title, article.lead, body, tags.join(" "))
 }
 
 /// Similarity of two texts in one language against `corpus`.

@@ -231,6 +231,7 @@ fn routes(app: Arc<App>) -> Router {
     let (routes, _) = route_table(app.clone());
     routes
         .fallback(not_found)
+        .layer(middleware::from_fn_with_state(app.clone(), old_address))
         .layer(middleware::from_fn(conditional::conditional_get))
         .layer(middleware::from_fn_with_state(app.clone(), apply_changes))
         .layer(CatchPanicLayer::custom(panic_response))
@@ -298,6 +299,61 @@ async fn refuse_long_bodies(State(max_body): State<usize>, request: Request, nex
 
 async fn not_found() -> AppError {
     AppError::NotFound
+}
+
+/// A 301 to `target`, a path on this site.
+fn moved(target: &str) -> Response {
+    match HeaderValue::from_str(target) {
+        Ok(location) => (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, location)]).into_response(),
+        Err(_) => AppError::NotFound.into_response(),
+    }
+}
+
+/// Addresses of an imported site (`migrate::addresses`): a request this site has no page for,
+/// or the home page asked for an old post by number (`/?p=12`), is answered with a 301 to where
+/// the same thing is now. Any other address with a trailing slash that finds nothing is sent to
+/// the same address without it (`/feed/` to `/feed`), as the site's own addresses have none.
+async fn old_address(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    use crate::migrate::addresses;
+    if !matches!(*request.method(), axum::http::Method::GET | axum::http::Method::HEAD) {
+        return next.run(request).await;
+    }
+    let uri = request.uri().clone();
+    let key = addresses::key(uri.path(), uri.query());
+    let lookup = async |app: &App| {
+        let key = key.as_deref()?;
+        match addresses::find(&app.db, key).await {
+            Ok(target) => target,
+            Err(e) => {
+                tracing::error!(error = %e, "old addresses not readable");
+                None
+            }
+        }
+    };
+    if addresses::shadowed(uri.path(), uri.query())
+        && let Some(target) = lookup(&app).await
+    {
+        return moved(&target);
+    }
+    let response = next.run(request).await;
+    if response.status() != StatusCode::NOT_FOUND {
+        return response;
+    }
+    if let Some(target) = lookup(&app).await {
+        return moved(&target);
+    }
+    let path = uri.path();
+    let trimmed = path.trim_end_matches('/');
+    // Never a path a browser would read as another host's (`//host`, `/\host`).
+    let plain = trimmed.len() > 1 && !trimmed.contains("//") && !trimmed.contains('\\');
+    if path.ends_with('/') && plain {
+        let target = match uri.query() {
+            Some(query) => format!("{trimmed}?{query}"),
+            None => trimmed.to_string(),
+        };
+        return moved(&target);
+    }
+    response
 }
 
 /// `GET /{name}`: a file named at the site's root (sitemaps by number, the IndexNow key: names

@@ -18,12 +18,13 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use newsdesk::articles::import as markdown;
 use newsdesk::articles::model::ArticleDraft;
-use newsdesk::articles::{import as markdown, wordpress};
 use newsdesk::auth::users::Role;
 use newsdesk::comments::model::NewComment;
 use newsdesk::jobs::import as job_feed;
 use newsdesk::jobs::model::JobDraft;
+use newsdesk::migrate::wordpress;
 use newsdesk::web::client::FormData;
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
@@ -392,6 +393,7 @@ impl Front {
             places: self.places.clone(),
             lead: self.lead.clone(),
             body_md: self.body.trim_start_matches(['\r', '\n']).to_string(),
+            body_format: Default::default(),
             hero_url,
             hero_alt,
             hero_credit,
@@ -1178,7 +1180,7 @@ fn wordpress_import(backend: Backend) {
             let path = dir.path().join(format!("{}.xml", case.fetch_add(1, std::sync::atomic::Ordering::Relaxed)));
             std::fs::write(&path, &input.0).unwrap();
             let (articles, comments) = (count(&t, "articles").await, count(&t, "comments").await);
-            let result = wordpress::import(&t.app.db, &path, t.app.language(), t.app.now(), |_, _| {}).await;
+            let result = wordpress::import_file(t.app.context(), &path, Default::default()).await;
             std::fs::remove_file(&path).unwrap();
             match result {
                 Err(wordpress::WxrError::Io(what, e)) => return Err(TestCaseError::fail(format!("{what}: {e}"))),

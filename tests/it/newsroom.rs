@@ -569,17 +569,16 @@ fn fixture(name: &str) -> std::path::PathBuf {
 }
 
 async fn a_wordpress_export_is_imported_once(t: TestApp) {
-    use newsdesk::articles::wordpress;
+    use newsdesk::migrate::wordpress;
     let file = fixture("wordpress.xml");
-    let report = wordpress::import(&t.app.db, &file, t.app.language(), t.app.now(), |_, _| {}).await.unwrap();
+    let report = wordpress::import_file(t.app.context(), &file, Default::default()).await.unwrap();
     assert_eq!(report.articles.get("published"), Some(&2), "{report:?}");
     assert_eq!(report.articles.get("draft"), Some(&1), "{report:?}");
     assert_eq!(report.articles.get("scheduled"), Some(&1), "{report:?}");
     assert_eq!(report.comments, 2, "approved comments only, no pingbacks: {report:?}");
     assert_eq!(report.skipped.get("not a post (page)"), Some(&1), "{report:?}");
-    assert_eq!(report.skipped.get("not a post (attachment)"), Some(&1));
     assert_eq!(report.skipped.get("status private"), Some(&1));
-    assert_eq!(report.images_left_out, 1, "the image on the old host");
+    assert_eq!(report.pictures_left_out, 1, "the image on the old host");
 
     let ferry = queries::find_by_slug(&t.app.db, "neue-faehre-nach-hiddensee").await.unwrap().unwrap();
     assert_eq!(ferry.published_at, Some(1_709_285_400), "the original date, in UTC");
@@ -609,14 +608,14 @@ async fn a_wordpress_export_is_imported_once(t: TestApp) {
 
     // The same file again changes nothing.
     let before = count_articles(&t).await;
-    let again = wordpress::import(&t.app.db, &file, t.app.language(), t.app.now(), |_, _| {}).await.unwrap();
+    let again = wordpress::import_file(t.app.context(), &file, Default::default()).await.unwrap();
     assert!(again.articles.is_empty() && again.comments == 0, "{again:?}");
     assert_eq!(again.skipped.get("already imported"), Some(&4));
     assert_eq!(count_articles(&t).await, before);
 }
 
 async fn broken_and_hostile_exports_store_nothing(t: TestApp) {
-    use newsdesk::articles::wordpress;
+    use newsdesk::migrate::wordpress;
     let dir = tempfile::tempdir().unwrap();
     let good = std::fs::read_to_string(fixture("wordpress.xml")).unwrap();
     let cases = [
@@ -631,7 +630,7 @@ async fn broken_and_hostile_exports_store_nothing(t: TestApp) {
     for (name, text) in cases {
         let path = dir.path().join(name);
         std::fs::write(&path, text).unwrap();
-        let result = wordpress::import(&t.app.db, &path, t.app.language(), t.app.now(), |_, _| {}).await;
+        let result = wordpress::import_file(t.app.context(), &path, Default::default()).await;
         assert!(result.is_err(), "{name}: {result:?}");
         assert_eq!(count_articles(&t).await, 0, "{name}: nothing half-saved");
     }
@@ -639,11 +638,10 @@ async fn broken_and_hostile_exports_store_nothing(t: TestApp) {
     let huge = good.replace("Ein Ratgeber in drei Teilen.", &"Sehr lang. ".repeat(500_000));
     let path = dir.path().join("huge.xml");
     std::fs::write(&path, huge).unwrap();
-    let report = wordpress::import(&t.app.db, &path, t.app.language(), t.app.now(), |_, _| {}).await.unwrap();
+    let report = wordpress::import_file(t.app.context(), &path, Default::default()).await.unwrap();
     assert_eq!(report.skipped.get("a field is longer than 4 MiB"), Some(&1), "{report:?}");
     assert_eq!(report.articles.values().sum::<u64>(), 3);
-    let missing =
-        wordpress::import(&t.app.db, &dir.path().join("fehlt.xml"), t.app.language(), t.app.now(), |_, _| {}).await;
+    let missing = wordpress::import_file(t.app.context(), &dir.path().join("fehlt.xml"), Default::default()).await;
     assert!(missing.unwrap_err().to_string().contains("fehlt.xml"));
 }
 

@@ -30,6 +30,7 @@ pub struct Config {
     pub promotions: PromotionsConfig,
     pub email: EmailConfig,
     pub cache: CacheConfig,
+    pub outgoing: OutgoingConfig,
     pub log: LogConfig,
 }
 
@@ -191,6 +192,24 @@ pub struct CacheConfig {
 impl Default for CacheConfig {
     fn default() -> Self {
         CacheConfig { enabled: true, size_mb: 64, ttl_secs: 60, cdn_max_age_secs: 30 }
+    }
+}
+
+/// Requests the site makes to other hosts (pings, the job feed, pictures fetched by an import).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OutgoingConfig {
+    /// Let requests reach loopback, private and link-local addresses. Off, a URL that names or
+    /// resolves to one, directly or through a redirect, is refused: a request made on someone
+    /// else's word (an export's picture URL) cannot probe the operator's own network.
+    pub allow_private_addresses: bool,
+    /// The longest a request may take, start to end, in seconds.
+    pub timeout_secs: u64,
+}
+
+impl Default for OutgoingConfig {
+    fn default() -> Self {
+        OutgoingConfig { allow_private_addresses: false, timeout_secs: 30 }
     }
 }
 
@@ -386,6 +405,7 @@ impl Default for Config {
             promotions: PromotionsConfig::default(),
             email: EmailConfig::default(),
             cache: CacheConfig::default(),
+            outgoing: OutgoingConfig::default(),
             log: LogConfig::default(),
         }
     }

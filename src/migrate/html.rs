@@ -1,0 +1,244 @@
+//! Small helpers for reading and writing bits of HTML from an export: the tags of one element
+//! with their attributes, and escaping. The HTML is sanitised when stored, so these need only
+//! find what an importer rewrites, not judge what is safe.
+
+/// One start tag found in a text: where it is and its attributes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tag {
+    /// Byte offsets of `<` and just after `>`.
+    pub start: usize,
+    pub end: usize,
+    pub attrs: Vec<(String, String)>,
+}
+
+impl Tag {
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// The start tags of element `name` (lowercase) in `html`, in order.
+pub fn find_tags(html: &str, name: &str) -> Vec<Tag> {
+    let mut found = Vec::new();
+    let lower = html.to_ascii_lowercase();
+    let open = format!("<{name}");
+    let mut from = 0;
+    while let Some(at) = lower[from..].find(&open).map(|i| i + from) {
+        let after = at + open.len();
+        // `<img` but not `<imgfoo`.
+        let boundary = lower.as_bytes().get(after).is_none_or(|b| b.is_ascii_whitespace() || *b == b'>' || *b == b'/');
+        let Some(close) = tag_end(html, after) else { break };
+        if boundary {
+            found.push(Tag { start: at, end: close, attrs: attributes(&html[after..close - 1]) });
+        }
+        from = close;
+    }
+    found
+}
+
+/// The offset just after the `>` that ends a tag whose attributes start at `from`, minding
+/// quoted values that hold `>`.
+fn tag_end(html: &str, from: usize) -> Option<usize> {
+    let mut quote: Option<u8> = None;
+    for (i, b) in html.as_bytes()[from..].iter().enumerate() {
+        match (quote, *b) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(*b),
+            (None, b'>') => return Some(from + i + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Attributes of a tag or shortcode: `name="value"`, `name='value'`, `name=value`, `name`.
+/// Names are lowercased, values unescaped.
+pub fn attributes(text: &str) -> Vec<(String, String)> {
+    let mut attrs = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
+            i += 1;
+        }
+        let start = i;
+        while i < bytes.len() && !bytes[i].is_ascii_whitespace() && !matches!(bytes[i], b'=' | b'/' | b'>') {
+            i += 1;
+        }
+        if start == i {
+            i += 1;
+            continue;
+        }
+        let name = text[start..i].to_ascii_lowercase();
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let mut value = String::new();
+        if i < bytes.len() && bytes[i] == b'=' {
+            i += 1;
+            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if i < bytes.len() && matches!(bytes[i], b'"' | b'\'') {
+                let quote = bytes[i];
+                let from = i + 1;
+                let to = text[from..].find(quote as char).map_or(text.len(), |e| from + e);
+                value = unescape(&text[from..to]);
+                i = to + 1;
+            } else {
+                let from = i;
+                while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
+                    i += 1;
+                }
+                value = unescape(&text[from..i]);
+            }
+        }
+        attrs.push((name, value));
+    }
+    attrs
+}
+
+/// Resolves the entities an attribute or text commonly holds.
+pub fn unescape(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let end = tail.find(';').filter(|e| *e <= 10);
+        let decoded = end.and_then(|e| {
+            let entity = &tail[1..e];
+            let ch = match entity {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" | "#39" => Some('\''),
+                "nbsp" => Some('\u{a0}'),
+                _ => entity
+                    .strip_prefix("#x")
+                    .or_else(|| entity.strip_prefix("#X"))
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
+                    .and_then(char::from_u32),
+            };
+            ch.map(|c| (c, e + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &tail[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Escapes text for an element's content or an attribute value.
+pub fn escape(text: &str) -> String {
+    crate::text::escape_html(text).into_owned()
+}
+
+/// Links to `site` (`https://old.example.com/2019/05/x/`) made paths on this site
+/// (`/2019/05/x/`), where the old addresses redirect to what they name now.
+pub fn relative_links(html: &str, site: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut at = 0;
+    for a in find_tags(html, "a") {
+        let href = a.attr("href").unwrap_or_default().trim();
+        let Some(rest) = href.strip_prefix(site) else { continue };
+        if !(rest.is_empty() || rest.starts_with(['/', '?', '#'])) {
+            continue;
+        }
+        let path = if rest.starts_with('/') { rest.to_string() } else { format!("/{rest}") };
+        out.push_str(&html[at..a.start]);
+        out.push_str("<a");
+        for (name, value) in &a.attrs {
+            let value = if name == "href" { path.as_str() } else { value.as_str() };
+            out.push_str(&format!(" {name}=\"{}\"", escape(value)));
+        }
+        out.push('>');
+        at = a.end;
+    }
+    out.push_str(&html[at..]);
+    out
+}
+
+/// Where the element begun by the start tag ending at `from` closes: the offsets of its end
+/// tag `</name>` and just after it, counting nested elements of the same name.
+pub fn closing(html: &str, name: &str, from: usize) -> Option<(usize, usize)> {
+    let lower = html[from..].to_ascii_lowercase();
+    let open = format!("<{name}");
+    let close = format!("</{name}");
+    let mut depth = 1;
+    let mut at = 0;
+    loop {
+        let next_close = lower[at..].find(&close).map(|i| i + at)?;
+        let next_open = lower[at..].find(&open).map(|i| i + at).filter(|o| *o < next_close);
+        match next_open {
+            Some(o) => {
+                depth += 1;
+                at = o + open.len();
+            }
+            None => {
+                depth -= 1;
+                let end = lower[next_close..].find('>').map_or(lower.len(), |e| next_close + e + 1);
+                if depth == 0 {
+                    return Some((from + next_close, from + end));
+                }
+                at = end;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_tags_and_reads_attributes() {
+        let html = r#"<p><img class="a" src="http://x.test/a.jpg?w=1&amp;h=2" alt='Boote > See'/><imgx src="n"><IMG SRC=b.png></p>"#;
+        let tags = find_tags(html, "img");
+        assert_eq!(tags.len(), 2);
+        assert_eq!(tags[0].attr("src"), Some("http://x.test/a.jpg?w=1&h=2"));
+        assert_eq!(tags[0].attr("alt"), Some("Boote > See"));
+        assert_eq!(
+            &html[tags[0].start..tags[0].end],
+            r#"<img class="a" src="http://x.test/a.jpg?w=1&amp;h=2" alt='Boote > See'/>"#
+        );
+        assert_eq!(tags[1].attr("src"), Some("b.png"));
+    }
+
+    #[test]
+    fn escapes_and_unescapes() {
+        assert_eq!(unescape("a &gt; b &amp;amp; &#8211; &#x41; &bogus; &"), "a > b &amp; – A &bogus; &");
+        assert_eq!(escape("<a href=\"x\">&'</a>"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
+    }
+
+    #[test]
+    fn links_to_the_old_site_become_paths() {
+        let html = r#"<a href="http://old.test/2019/x/" title="T">x</a> <a href="http://old.test">home</a> <a href="http://old.testing/y">no</a>"#;
+        assert_eq!(
+            relative_links(html, "http://old.test"),
+            r#"<a href="/2019/x/" title="T">x</a> <a href="/">home</a> <a href="http://old.testing/y">no</a>"#
+        );
+    }
+
+    #[test]
+    fn finds_the_matching_end_tag() {
+        let html = "<figure><figure>in</figure>out</figure>rest";
+        let (at, after) = closing(html, "figure", "<figure>".len()).unwrap();
+        assert_eq!(&html[at..after], "</figure>");
+        assert_eq!(&html[after..], "rest");
+    }
+}
