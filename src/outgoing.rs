@@ -12,7 +12,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::config::OutgoingConfig;
+use crate::config::{IpNet, OutgoingConfig};
 
 /// Redirects followed per request; each is checked like the first address.
 const MAX_REDIRECTS: usize = 5;
@@ -44,19 +44,36 @@ pub struct Fetched {
 #[derive(Debug, Clone)]
 pub struct Outgoing {
     client: reqwest::Client,
-    allow_private: bool,
+    allowed: Allowed,
+}
+
+/// Which addresses requests may reach besides public ones.
+#[derive(Debug, Clone)]
+struct Allowed {
+    any_private: bool,
+    networks: Arc<Vec<IpNet>>,
+}
+
+impl Allowed {
+    fn reaches(&self, ip: IpAddr) -> bool {
+        self.any_private || is_public(ip) || self.networks.iter().any(|n| n.contains(ip))
+    }
 }
 
 impl Outgoing {
     pub fn new(config: &OutgoingConfig) -> anyhow::Result<Outgoing> {
         // rustls needs one process-wide crypto provider; ring is the one sqlx uses too.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let allow_private = config.allow_private_addresses;
+        let allowed = Allowed {
+            any_private: config.allow_private_addresses,
+            networks: Arc::new(config.allowed_networks.clone()),
+        };
+        let policy = allowed.clone();
         let redirects = reqwest::redirect::Policy::custom(move |attempt| {
             if attempt.previous().len() >= MAX_REDIRECTS {
                 return attempt.error(format!("more than {MAX_REDIRECTS} redirects"));
             }
-            match checked_literal(attempt.url(), allow_private) {
+            match checked_literal(attempt.url(), &policy) {
                 Ok(()) => attempt.follow(),
                 Err(e) => attempt.error(e),
             }
@@ -66,16 +83,16 @@ impl Outgoing {
             .timeout(Duration::from_secs(config.timeout_secs.max(1)))
             .connect_timeout(Duration::from_secs(config.timeout_secs.clamp(1, 10)))
             .redirect(redirects)
-            .dns_resolver(Arc::new(Resolver { allow_private }))
+            .dns_resolver(Arc::new(Resolver { allowed: allowed.clone() }))
             .build()?;
-        Ok(Outgoing { client, allow_private })
+        Ok(Outgoing { client, allowed })
     }
 
     /// A request to `url`, once its address passed the checks; the resolver and the redirect
     /// policy check what follows.
     pub fn request(&self, method: reqwest::Method, url: &str) -> Result<reqwest::RequestBuilder, FetchError> {
         let url = reqwest::Url::parse(url.trim()).map_err(|_| FetchError::BadUrl)?;
-        checked_literal(&url, self.allow_private)?;
+        checked_literal(&url, &self.allowed)?;
         Ok(self.client.request(method, url))
     }
 
@@ -120,14 +137,14 @@ fn describe(error: &reqwest::Error) -> String {
 
 /// Refuses a URL that is not http(s), or whose host is an address that may not be reached.
 /// Names are checked when they are resolved ([`Resolver`]): addresses in the URL never are.
-fn checked_literal(url: &reqwest::Url, allow_private: bool) -> Result<(), FetchError> {
+fn checked_literal(url: &reqwest::Url, allowed: &Allowed) -> Result<(), FetchError> {
     if !matches!(url.scheme(), "http" | "https") {
         return Err(FetchError::BadUrl);
     }
     let host = url.host_str().ok_or(FetchError::BadUrl)?;
     let literal = host.trim_start_matches('[').trim_end_matches(']');
     match literal.parse::<IpAddr>() {
-        Ok(ip) if !allow_private && !is_public(ip) => Err(FetchError::Private(host.to_string())),
+        Ok(ip) if !allowed.reaches(ip) => Err(FetchError::Private(host.to_string())),
         _ => Ok(()),
     }
 }
@@ -135,17 +152,16 @@ fn checked_literal(url: &reqwest::Url, allow_private: bool) -> Result<(), FetchE
 /// Resolves names as the system does, and drops the addresses that may not be reached; a name
 /// with none left fails to resolve.
 struct Resolver {
-    allow_private: bool,
+    allowed: Allowed,
 }
 
 impl reqwest::dns::Resolve for Resolver {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
-        let allow_private = self.allow_private;
+        let allowed = self.allowed.clone();
         let host = name.as_str().to_string();
         Box::pin(async move {
             let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            let usable: Vec<SocketAddr> =
-                found.iter().copied().filter(|a| allow_private || is_public(a.ip())).collect();
+            let usable: Vec<SocketAddr> = found.iter().copied().filter(|a| allowed.reaches(a.ip())).collect();
             if usable.is_empty() && !found.is_empty() {
                 return Err(Box::new(FetchError::Private(host)) as Box<dyn std::error::Error + Send + Sync>);
             }
@@ -237,6 +253,10 @@ mod tests {
         }
         let open = Outgoing::new(&OutgoingConfig { allow_private_addresses: true, ..Default::default() }).unwrap();
         assert!(open.request(reqwest::Method::GET, "http://127.0.0.1:9/x.jpg").is_ok());
+        let loopback = OutgoingConfig { allowed_networks: vec!["127.0.0.0/8".parse().unwrap()], ..Default::default() };
+        let loopback = Outgoing::new(&loopback).unwrap();
+        assert!(loopback.request(reqwest::Method::GET, "http://127.0.0.1:9/x.jpg").is_ok());
+        assert!(matches!(loopback.request(reqwest::Method::GET, "http://10.0.0.1/"), Err(FetchError::Private(_))));
     }
 
     #[tokio::test]

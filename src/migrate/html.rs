@@ -148,6 +148,37 @@ pub fn escape(text: &str) -> String {
     crate::text::escape_html(text).into_owned()
 }
 
+/// Each `<audio>` and `<video>` element made a link to its file ("Audio: interview.mp3"):
+/// the media library keeps pictures only, and pages load nothing from other hosts, so a player
+/// would stay silent.
+pub fn media_links(html: &str) -> String {
+    let mut out = html.to_string();
+    for (name, label) in [("audio", "Audio"), ("video", "Video")] {
+        let mut done = String::with_capacity(out.len());
+        let mut at = 0;
+        for tag in find_tags(&out, name) {
+            if tag.start < at {
+                continue;
+            }
+            let end = closing(&out, name, tag.end).map_or(tag.end, |(_, after)| after);
+            let inner = &out[tag.end..end];
+            let src = tag
+                .attr("src")
+                .map(str::to_string)
+                .or_else(|| find_tags(inner, "source").iter().find_map(|s| s.attr("src").map(str::to_string)));
+            done.push_str(&out[at..tag.start]);
+            if let Some(src) = src.filter(|s| !s.trim().is_empty()) {
+                let file = src.rsplit('/').next().unwrap_or_default().split('?').next().unwrap_or_default();
+                done.push_str(&format!("<a href=\"{}\">{label}: {}</a>", escape(src.trim()), escape(file)));
+            }
+            at = end;
+        }
+        done.push_str(&out[at..]);
+        out = done;
+    }
+    out
+}
+
 /// Links to `site` (`https://old.example.com/2019/05/x/`) made paths on this site
 /// (`/2019/05/x/`), where the old addresses redirect to what they name now.
 pub fn relative_links(html: &str, site: &str) -> String {
@@ -223,6 +254,15 @@ mod tests {
     fn escapes_and_unescapes() {
         assert_eq!(unescape("a &gt; b &amp;amp; &#8211; &#x41; &bogus; &"), "a > b &amp; – A &bogus; &");
         assert_eq!(escape("<a href=\"x\">&'</a>"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
+    }
+
+    #[test]
+    fn players_become_links() {
+        let html = r#"<figure><audio controls src="http://o.test/a/bell.mp3"></audio><figcaption>Bell</figcaption></figure><video controls><source src="http://o.test/ride.mp4?x=1" type="video/mp4"></video>"#;
+        assert_eq!(
+            media_links(html),
+            r#"<figure><a href="http://o.test/a/bell.mp3">Audio: bell.mp3</a><figcaption>Bell</figcaption></figure><a href="http://o.test/ride.mp4?x=1">Video: ride.mp4</a>"#
+        );
     }
 
     #[test]

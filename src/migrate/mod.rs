@@ -195,6 +195,7 @@ impl Importer {
             post.title = title_for(&post, self.language);
             self.report.untitled += 1;
         }
+        post.html = html::media_links(&post.html);
         // Pictures: the lead image and every picture in the text.
         let mut wanted = Vec::new();
         if let Some(lead) = &post.lead {

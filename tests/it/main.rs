@@ -12,6 +12,7 @@ mod discovery;
 mod email;
 mod fuzz;
 mod hardening;
+mod import;
 mod jobs;
 mod layers;
 mod newsroom;

@@ -203,13 +203,16 @@ pub struct OutgoingConfig {
     /// resolves to one, directly or through a redirect, is refused: a request made on someone
     /// else's word (an export's picture URL) cannot probe the operator's own network.
     pub allow_private_addresses: bool,
+    /// Networks that may be reached although they are private, e.g. `["192.168.1.0/24"]` for
+    /// an old site on the same network; the rest stays refused.
+    pub allowed_networks: Vec<IpNet>,
     /// The longest a request may take, start to end, in seconds.
     pub timeout_secs: u64,
 }
 
 impl Default for OutgoingConfig {
     fn default() -> Self {
-        OutgoingConfig { allow_private_addresses: false, timeout_secs: 30 }
+        OutgoingConfig { allow_private_addresses: false, allowed_networks: Vec::new(), timeout_secs: 30 }
     }
 }
 
