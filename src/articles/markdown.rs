@@ -22,10 +22,10 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     builder
 });
 
-/// Renders Markdown to sanitised HTML.
-pub fn render(markdown: &str) -> String {
+/// Renders Markdown to HTML without sanitising it, for a caller that sanitises the whole it is
+/// part of (an imported post whose Markdown card names pictures still on the old site).
+pub fn render_unsanitised(markdown: &str) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
-    // Headings inside a body start at h2: the page's h1 is the headline, so `#` becomes h2.
     let events = Parser::new_ext(markdown, options).map(|event| match event {
         Event::Start(Tag::Heading { level: HeadingLevel::H1, id, classes, attrs }) => {
             Event::Start(Tag::Heading { level: HeadingLevel::H2, id, classes, attrs })
@@ -35,7 +35,12 @@ pub fn render(markdown: &str) -> String {
     });
     let mut raw = String::with_capacity(markdown.len() * 5 / 4);
     html::push_html(&mut raw, events);
-    SANITIZER.clean(&raw).to_string()
+    raw
+}
+
+/// Renders Markdown to sanitised HTML.
+pub fn render(markdown: &str) -> String {
+    SANITIZER.clean(&render_unsanitised(markdown)).to_string()
 }
 
 /// Sanitises HTML from elsewhere (an imported post) as article bodies are: nothing that runs

@@ -293,7 +293,8 @@ impl<'a> Site<'a> {
                 return None;
             }
         };
-        let markdown = |text: &str| crate::articles::markdown::render(text);
+        // Sanitised with the whole post, once its pictures are local.
+        let markdown = |text: &str| crate::articles::markdown::render_unsanitised(text);
         let rendered = match (&post.lexical, &post.mobiledoc) {
             (Some(lexical), _) if !lexical.trim().is_empty() => lexical_to_html(lexical, &markdown),
             (_, Some(mobiledoc)) if !mobiledoc.trim().is_empty() => mobiledoc_to_html(mobiledoc, &markdown),

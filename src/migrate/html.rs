@@ -179,6 +179,86 @@ pub fn media_links(html: &str) -> String {
     out
 }
 
+/// Headings renumbered so that the body's highest is `h2` (the page's `h1` is the headline)
+/// and none skips a level: the levels a post uses, in order, become h2, h3, ...
+pub fn heading_levels(html: &str) -> String {
+    let lower = html.to_ascii_lowercase();
+    let mut used = [false; 7];
+    let bytes = lower.as_bytes();
+    for (at, _) in lower.match_indices("<h") {
+        if let Some(d @ b'1'..=b'6') = bytes.get(at + 2).copied()
+            && bytes.get(at + 3).is_some_and(|b| b.is_ascii_whitespace() || *b == b'>')
+        {
+            used[usize::from(d - b'0')] = true;
+        }
+    }
+    let mut level = [0u8; 7];
+    let mut next = 2u8;
+    for (n, in_use) in used.iter().enumerate().skip(1) {
+        if *in_use {
+            level[n] = next.min(6);
+            next += 1;
+        }
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut last = 0;
+    for (at, _) in
+        lower.match_indices("<h").chain(lower.match_indices("</h")).collect::<std::collections::BTreeMap<_, _>>()
+    {
+        let digit = if bytes.get(at + 1) == Some(&b'/') { at + 3 } else { at + 2 };
+        let Some(d @ b'1'..=b'6') = bytes.get(digit).copied() else { continue };
+        if !bytes.get(digit + 1).is_some_and(|b| b.is_ascii_whitespace() || *b == b'>') {
+            continue;
+        }
+        out.push_str(&html[last..digit]);
+        out.push(char::from(b'0' + level[usize::from(d - b'0')]));
+        last = digit + 1;
+    }
+    out.push_str(&html[last..]);
+    out
+}
+
+/// Removes `<img>` tags left without a source (sanitising drops addresses of other hosts and
+/// of no use here); returns the HTML and how many there were.
+pub fn without_bare_images(html: &str) -> (String, u64) {
+    let mut out = String::with_capacity(html.len());
+    let mut dropped = 0;
+    let mut at = 0;
+    for img in find_tags(html, "img") {
+        if img.attr("src").is_some_and(|s| !s.trim().is_empty()) {
+            continue;
+        }
+        out.push_str(&html[at..img.start]);
+        at = img.end;
+        dropped += 1;
+    }
+    out.push_str(&html[at..]);
+    (out, dropped)
+}
+
+/// Root-relative picture addresses (`/wp-content/uploads/a.jpg`) made addresses of `site`, where
+/// the pictures are.
+pub fn absolute_pictures(html: &str, site: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut at = 0;
+    for img in find_tags(html, "img") {
+        let src = img.attr("src").unwrap_or_default().trim();
+        if !(src.starts_with('/') && !src.starts_with("//")) {
+            continue;
+        }
+        out.push_str(&html[at..img.start]);
+        out.push_str("<img");
+        for (name, value) in &img.attrs {
+            let value = if name == "src" { format!("{site}{src}") } else { value.clone() };
+            out.push_str(&format!(" {name}=\"{}\"", escape(&value)));
+        }
+        out.push('>');
+        at = img.end;
+    }
+    out.push_str(&html[at..]);
+    out
+}
+
 /// Links to `site` (`https://old.example.com/2019/05/x/`) made paths on this site
 /// (`/2019/05/x/`), where the old addresses redirect to what they name now.
 pub fn relative_links(html: &str, site: &str) -> String {
@@ -254,6 +334,27 @@ mod tests {
     fn escapes_and_unescapes() {
         assert_eq!(unescape("a &gt; b &amp;amp; &#8211; &#x41; &bogus; &"), "a > b &amp; – A &bogus; &");
         assert_eq!(escape("<a href=\"x\">&'</a>"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
+    }
+
+    #[test]
+    fn headings_start_at_h2_and_skip_no_level() {
+        assert_eq!(
+            heading_levels("<h3>a</h3><p>x</p><H5 id=\"b\">b</H5><h3>c</h3><hr><header>"),
+            "<h2>a</h2><p>x</p><H3 id=\"b\">b</H3><h2>c</h2><hr><header>"
+        );
+        assert_eq!(heading_levels("<h1>a</h1><h2>b</h2>"), "<h2>a</h2><h3>b</h3>");
+    }
+
+    #[test]
+    fn pictures_without_source_go_and_relative_ones_find_their_site() {
+        assert_eq!(
+            without_bare_images("<p><img alt=\"x\"><img src=\"/media/1/page.jpg\" alt=\"\"></p>"),
+            ("<p><img src=\"/media/1/page.jpg\" alt=\"\"></p>".to_string(), 1)
+        );
+        assert_eq!(
+            absolute_pictures("<img src=\"/up/a.jpg\" alt=\"A\"><img src=\"//cdn/b.jpg\">", "http://old.test"),
+            "<img src=\"http://old.test/up/a.jpg\" alt=\"A\"><img src=\"//cdn/b.jpg\">"
+        );
     }
 
     #[test]

@@ -196,6 +196,9 @@ impl Importer {
             self.report.untitled += 1;
         }
         post.html = html::media_links(&post.html);
+        if let Some(site) = self.options.old_site() {
+            post.html = html::absolute_pictures(&post.html, site);
+        }
         // Pictures: the lead image and every picture in the text.
         let mut wanted = Vec::new();
         if let Some(lead) = &post.lead {
@@ -213,20 +216,23 @@ impl Importer {
             self.report.pictures_reused += outcome.reused;
             self.report.pictures_failed.extend(outcome.failed);
         }
-        let (body, left_out) = pictures::rewrite(&post.html, &local, self.language);
+        let (body, mut left_out) = pictures::rewrite(&post.html, &local, self.language);
         // Links to the old site stay on this one: its old addresses redirect.
         let body = match self.options.old_site() {
             Some(site) => html::relative_links(&body, site),
             None => body,
         };
+        let (body, bare) = html::without_bare_images(&crate::articles::markdown::sanitize_html(&body));
+        left_out += bare;
         self.report.pictures_left_out += left_out;
+        let body = html::heading_levels(&body);
         let lead = post.lead.as_ref().and_then(|l| local.get(&l.url).map(|path| (l, path)));
         let draft = ArticleDraft {
             title: crate::articles::model::clip_words(&post.title, crate::articles::model::MAX_TITLE),
             slug: post.slug.clone(),
             places: vec![],
             lead: crate::articles::model::clip_words(&post.excerpt, crate::articles::model::MAX_LEAD),
-            body_md: crate::articles::markdown::sanitize_html(&body),
+            body_md: body,
             body_format: BodyFormat::Html,
             hero_url: lead.map(|(_, path)| path.clone()),
             hero_alt: lead

@@ -24,13 +24,42 @@ fn checks() -> Option<std::path::PathBuf> {
 }
 
 /// Every public page of an English-language site, crawled at desktop and phone size, light and
-/// dark, through axe and the HTML checker (the flows, which read German texts, run above).
+/// dark, through axe and the HTML checker (the flows, which read German texts, run above); with
+/// it the pages of a WordPress and a Ghost site imported into it, pictures and all.
 #[test]
 fn the_english_interface_passes_the_same_checks() {
     let Some(checks) = checks() else { return };
     let server = DemoServer::start_with(&[("NEWSDESK_SITE__LANGUAGE", "en")]);
     assert!(server.get("/").unwrap().contains("<html lang=\"en\">"), "the site speaks English");
-    let out = Command::new("node").arg(checks.join("check.mjs")).arg(server.url()).output().unwrap();
+    let old = crate::import::OldSite::start();
+    let dir = tempfile::tempdir().unwrap();
+    for (kind, name) in [("wordpress", "wordpress-full.xml"), ("ghost", "ghost-5.json")] {
+        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name))
+            .unwrap()
+            .replace("http://old.example.test", &old.base);
+        let file = dir.path().join(name);
+        std::fs::write(&file, text).unwrap();
+        let file = file.to_str().unwrap().to_string();
+        let out = server.newsdesk(
+            &["import", kind, &file, "--fetch-media", "--old-url", &old.base],
+            &[("NEWSDESK_SITE__LANGUAGE", "en"), ("NEWSDESK_OUTGOING__ALLOWED_NETWORKS", "[\"127.0.0.0/8\"]")],
+        );
+        assert!(out.status.success(), "{kind}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let imported = [
+        "/news/harbour-at-dawn",
+        "/news/market-gallery",
+        "/news/sounds-and-pictures-in-motion",
+        "/news/blocks-from-the-new-editor",
+        "/news/harbour-lights-return",
+        "/news/nets-knots-and-the-old-ways",
+    ];
+    let out = Command::new("node")
+        .arg(checks.join("check.mjs"))
+        .arg(server.url())
+        .env("EXTRA_PATHS", imported.join(","))
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "browser checks failed:\n{stdout}\n{stderr}");

@@ -265,6 +265,22 @@ impl DemoServer {
         assert!(child.wait().unwrap().success(), "user add");
     }
 
+    /// Runs another command of the binary on this server's data, as an operator would.
+    pub fn newsdesk(&self, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_newsdesk"));
+        for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("NEWSDESK_")) {
+            command.env_remove(key);
+        }
+        command
+            .current_dir(self.dir.path())
+            .args(args)
+            .args(["--data", "daten"])
+            .env("RUST_LOG", "warn")
+            .envs(env.iter().copied())
+            .output()
+            .unwrap()
+    }
+
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }

@@ -22,13 +22,13 @@ crate::backend_tests!(
 
 /// An old site on loopback that serves pictures: a distinct PNG for every picture path, and a
 /// few hostile answers. It counts the requests for each path.
-struct OldSite {
-    base: String,
+pub struct OldSite {
+    pub base: String,
     requests: Arc<Mutex<HashMap<String, u32>>>,
 }
 
 impl OldSite {
-    fn start() -> OldSite {
+    pub fn start() -> OldSite {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let requests = Arc::new(Mutex::new(HashMap::new()));
@@ -378,7 +378,7 @@ async fn a_ghost_site_arrives_whole(t: TestApp) {
     assert!(ok, "{out}{err}");
     assert!(out.contains("imported 5 article(s) (1 draft, 3 published, 1 scheduled)"), "{out}");
     assert!(out.contains("skipped 1: not a post (page)") && out.contains("1 post(s) had no title"), "{out}");
-    assert!(out.contains("pictures: 8 fetched"), "{out}");
+    assert!(out.contains("pictures: 9 fetched"), "the feature images, cards and the Markdown card's: {out}");
 
     let lights = queries::find_by_slug(&t.app.db, "harbour-lights-return").await.unwrap().unwrap();
     let tags: Vec<&str> = lights.tags.iter().map(|t| t.name.as_str()).collect();
@@ -401,7 +401,7 @@ async fn a_ghost_site_arrives_whole(t: TestApp) {
 
     let knots = t.get("/news/nets-knots-and-the-old-ways").await;
     assert_eq!(knots.status, StatusCode::OK, "the mobiledoc post");
-    assert!(knots.body.contains("<img src=\"/media/"), "{}", knots.body);
+    assert_eq!(knots.body.matches("<img src=\"/media/").count(), 2, "the image card and the Markdown card's: {}", knots.body);
     let draft = queries::find_by_slug(&t.app.db, "lights-follow-up").await.unwrap().unwrap();
     assert_eq!(draft.status.as_str(), "draft");
     assert_eq!(t.get("/news/harbour-festival-2030").await.status, StatusCode::NOT_FOUND, "scheduled stays hidden");
