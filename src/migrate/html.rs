@@ -243,7 +243,7 @@ pub fn absolute_pictures(html: &str, site: &str) -> String {
     let mut at = 0;
     for img in find_tags(html, "img") {
         let src = img.attr("src").unwrap_or_default().trim();
-        if !(src.starts_with('/') && !src.starts_with("//")) {
+        if !src.starts_with('/') || src.starts_with("//") {
             continue;
         }
         out.push_str(&html[at..img.start]);

@@ -401,7 +401,12 @@ async fn a_ghost_site_arrives_whole(t: TestApp) {
 
     let knots = t.get("/news/nets-knots-and-the-old-ways").await;
     assert_eq!(knots.status, StatusCode::OK, "the mobiledoc post");
-    assert_eq!(knots.body.matches("<img src=\"/media/").count(), 2, "the image card and the Markdown card's: {}", knots.body);
+    assert_eq!(
+        knots.body.matches("<img src=\"/media/").count(),
+        2,
+        "the image card and the Markdown card's: {}",
+        knots.body
+    );
     let draft = queries::find_by_slug(&t.app.db, "lights-follow-up").await.unwrap().unwrap();
     assert_eq!(draft.status.as_str(), "draft");
     assert_eq!(t.get("/news/harbour-festival-2030").await.status, StatusCode::NOT_FOUND, "scheduled stays hidden");

@@ -28,6 +28,7 @@ crate::backend_tests!(
     pictures_of_too_many_pixels_are_refused_before_decoding,
     a_first_publication_is_checked_first,
     the_editor_keeps_what_is_typed_and_offers_it_back,
+    an_html_body_is_edited_as_html,
 );
 
 /// An editor's session: the cookie and the CSRF token of the editor page.
@@ -1083,4 +1084,27 @@ async fn the_editor_keeps_what_is_typed_and_offers_it_back(t: TestApp) {
     );
     let unknown = [("article", "99999"), ("title", "X")];
     assert_eq!(editor.post(&t, "/admin/articles/autosave", &unknown).await.status, StatusCode::NOT_FOUND);
+}
+
+/// A body in HTML (as imports keep theirs) is shown, previewed and saved as HTML: sanitised,
+/// never read as Markdown.
+async fn an_html_body_is_edited_as_html(t: TestApp) {
+    let editor = Editor::sign_in(&t, Role::Editor).await;
+    let body = "<pre>Vers eins\r\n\r\nVers zwei: a &gt; b</pre>\r\n<p>**kein Markdown**</p><script>alert(1)</script>";
+    let fields = with(&[("body", body), ("body_format", "html")]);
+    let preview = editor
+        .post(&t, "/admin/articles", &with(&[("action", "preview"), ("body", body), ("body_format", "html")]))
+        .await;
+    assert_eq!(preview.status, StatusCode::OK);
+    assert!(preview.body.contains("<pre>Vers eins\n\nVers zwei: a &gt; b</pre>"), "{}", preview.body);
+    assert!(preview.body.contains("<p>**kein Markdown**</p>") && !preview.body.contains("alert(1)"));
+    let id = saved_id(&editor.post(&t, "/admin/articles", &[fields.as_slice(), &[("action", "save")]].concat()).await);
+    let article = queries::find_by_id(&t.app.db, id).await.unwrap().unwrap();
+    assert_eq!(article.body_format.as_str(), "html");
+    assert!(
+        article.body_html.contains("<pre>Vers eins\n\nVers zwei: a &gt; b</pre>")
+            && !article.body_html.contains("<script")
+    );
+    let page = editor.get(&t, &format!("/admin/articles/{id}")).await.body;
+    assert!(page.contains("<option value=\"html\" selected>"), "the editor shows the body's format");
 }
