@@ -362,7 +362,7 @@ pub async fn store(
         upload.credit.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(MAX_CREDIT).collect();
     let key = new_key().map_err(|e| anyhow::anyhow!("no randomness for a media key: {e}"))?;
     let mut tx = cx.db.begin().await?;
-    let id: i64 = sqlx::query_scalar(
+    let inserted: Result<i64, sqlx::Error> = sqlx::query_scalar(
         "INSERT INTO media (content_hash, file_name, format, width, height, bytes, alt, credit, created_at, created_by,
             public_key)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
@@ -379,7 +379,24 @@ pub async fn store(
     .bind(user)
     .bind(key)
     .fetch_one(&mut *tx)
-    .await?;
+    .await;
+    let id = match inserted {
+        Ok(id) => id,
+        // The same picture stored meanwhile by another upload (two addresses of one photo
+        // fetched at once by an import): it is that one.
+        Err(e) if e.as_database_error().is_some_and(|d| d.is_unique_violation()) => {
+            drop(tx);
+            let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM media WHERE content_hash = $1")
+                .bind(&hash)
+                .fetch_optional(&cx.db.pool)
+                .await?;
+            return match existing {
+                Some(id) => Ok(Ok((id, false))),
+                None => Err(e.into()),
+            };
+        }
+        Err(e) => return Err(e.into()),
+    };
     // The files first, then the row: a failed write leaves no row pointing at nothing.
     let dir = folder(&cx.config.data_dir, id);
     let write = async {

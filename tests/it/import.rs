@@ -84,7 +84,8 @@ fn answer(mut stream: std::net::TcpStream, counts: &Mutex<HashMap<String, u32>>)
     } else if file.ends_with("/to-private.jpg") {
         respond(&mut stream, "302 Found", "Location: http://10.0.0.1/x.jpg\r\nContent-Length: 0\r\n", b"");
     } else if [".jpg", ".png", ".gif"].iter().any(|e| file.ends_with(e)) {
-        let body = picture(file);
+        // `/same-*.jpg`: one photo under several addresses.
+        let body = picture(if file.contains("/same-") { "same" } else { file });
         respond(
             &mut stream,
             "200 OK",
@@ -322,11 +323,12 @@ async fn a_rerun_finishes_what_an_interrupted_run_left(t: TestApp) {
 
 async fn hostile_pictures_are_skipped_and_reported(t: TestApp) {
     let site = OldSite::start();
-    let item = |id: u32, src: &str| {
+    let item = |id: u32, srcs: &[&str]| {
+        let pictures: String = srcs.iter().map(|src| format!("<img src=\"{src}\" alt=\"Bild {id}\">")).collect();
         format!(
             "<item><title>Bild {id}</title><link>http://old.example.test/?p={id}</link><dc:creator>ed</dc:creator>\
              <guid isPermaLink=\"false\">http://old.example.test/?p={id}</guid>\
-             <content:encoded><![CDATA[<p>Text {id}</p><img src=\"{src}\" alt=\"Bild {id}\">]]></content:encoded>\
+             <content:encoded><![CDATA[<p>Text {id}</p>{pictures}]]></content:encoded>\
              <wp:post_id>{id}</wp:post_id><wp:post_date>2024-03-01 09:30:00</wp:post_date>\
              <wp:post_date_gmt>2024-03-01 08:30:00</wp:post_date_gmt><wp:post_name>bild-{id}</wp:post_name>\
              <wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>"
@@ -335,20 +337,23 @@ async fn hostile_pictures_are_skipped_and_reported(t: TestApp) {
     let export = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" \
          xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:wp=\"http://wordpress.org/export/1.2/\"><channel>\
-         <title>Alt</title><link>http://old.example.test</link>{}{}{}{}{}</channel></rss>",
-        item(1, "http://old.example.test/huge.jpg"),
-        item(2, "http://old.example.test/not-an-image.jpg"),
-        item(3, "http://old.example.test/to-private.jpg"),
-        item(4, "http://10.0.0.1/internal.jpg"),
-        item(5, "http://old.example.test/fine.jpg"),
+         <title>Alt</title><link>http://old.example.test</link>{}{}{}{}{}{}</channel></rss>",
+        item(1, &["http://old.example.test/huge.jpg"]),
+        item(2, &["http://old.example.test/not-an-image.jpg"]),
+        item(3, &["http://old.example.test/to-private.jpg"]),
+        item(4, &["http://10.0.0.1/internal.jpg"]),
+        item(5, &["http://old.example.test/fine.jpg"]),
+        // One photo under three addresses, fetched at once: one picture in the library.
+        item(6, &["http://old.example.test/same-a.jpg", "http://old.example.test/same-b.jpg", "http://old.example.test/same-c.jpg"]),
     )
     .replace("http://old.example.test", &site.base);
     let path = t.app.base_config.data_dir.parent().unwrap().join("hostile.xml");
     std::fs::write(&path, export).unwrap();
     let (ok, out, err) = import(&t, &["wordpress", path.to_str().unwrap(), "--fetch-media"]).await;
     assert!(ok, "{out}{err}");
-    assert!(out.contains("imported 5 article(s)"), "every post comes, with or without its picture: {out}");
-    assert!(out.contains("pictures: 1 fetched"), "{out}");
+    assert!(out.contains("imported 6 article(s)"), "every post comes, with or without its picture: {out}");
+    assert!(out.contains("pictures: 4 fetched"), "{out}");
+    assert!(!out.contains("same-"), "no copy of one photo fails: {out}");
     let failed = |name: &str| {
         out.lines().find(|l| l.starts_with("picture not fetched:") && l.contains(name)).unwrap_or("").to_string()
     };
@@ -356,7 +361,8 @@ async fn hostile_pictures_are_skipped_and_reported(t: TestApp) {
     assert!(failed("not-an-image.jpg").contains("not a JPEG, PNG, GIF or WebP picture"), "{out}");
     assert!(failed("to-private.jpg").contains("private"), "{out}");
     assert!(failed("10.0.0.1/internal.jpg").contains("private"), "{out}");
-    assert_eq!(count(&t, "media").await, 1);
+    assert_eq!(count(&t, "media").await, 2, "fine.jpg, and the one photo behind same-*.jpg");
+    assert_eq!(t.get("/news/bild-6").await.body.matches("<img src=\"/media/").count(), 3);
     let huge = t.get("/news/bild-1").await.body;
     assert!(huge.contains("[Bild nicht übernommen: Bild 1]"), "a clear note, not a broken picture: {huge}");
     assert!(t.get("/news/bild-5").await.body.contains("<img src=\"/media/"));
