@@ -628,15 +628,20 @@ async fn import_site(config: Config, command: ImportCommand) -> anyhow::Result<(
         outln!("kept as text {n}×: [{name}] (not understood)")?;
     }
     if dry_run {
-        outln!("{} picture(s) would be fetched with --fetch-media", report.pictures_wanted)?;
+        outln!("{} picture(s) and sound or video file(s) would be fetched with --fetch-media", report.pictures_wanted)?;
         outln!("{} old address(es) would redirect", report.old_addresses)?;
         return Ok(());
     }
-    if report.pictures_fetched + report.pictures_reused > 0 {
-        outln!("pictures: {} fetched, {} already in the library", report.pictures_fetched, report.pictures_reused)?;
+    if report.pictures_fetched + report.recordings_fetched + report.pictures_reused > 0 {
+        outln!(
+            "pictures: {} fetched; sound and video files: {} fetched; {} already in the library",
+            report.pictures_fetched,
+            report.recordings_fetched,
+            report.pictures_reused
+        )?;
     }
     for (url, reason) in &report.pictures_failed {
-        outln!("picture not fetched: {url}: {reason}")?;
+        outln!("not fetched: {url}: {reason}")?;
     }
     if report.pictures_left_out > 0 {
         outln!(

@@ -9,12 +9,15 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut builder = ammonia::Builder::default();
-    builder.add_tags(["figure", "figcaption"]);
+    builder.add_tags(["figure", "figcaption", "audio", "video"]);
+    // Players of this site's own sound and video files (imported posts keep theirs).
+    builder.add_tag_attributes("audio", ["controls", "preload", "src"]);
+    builder.add_tag_attributes("video", ["controls", "preload", "src", "width", "height"]);
     builder.link_rel(Some("noopener nofollow"));
     builder.url_schemes(HashSet::from(["http", "https", "mailto"]));
     builder.attribute_filter(|element, attribute, value| {
-        // Images load only from this site: pages make no third-party requests.
-        if element == "img" && attribute == "src" && !crate::text::is_site_path(value) {
+        // Pictures and players load only from this site: pages make no third-party requests.
+        if matches!(element, "img" | "audio" | "video") && attribute == "src" && !crate::text::is_site_path(value) {
             return None;
         }
         Some(Cow::Borrowed(value))

@@ -21,6 +21,7 @@
 //! and one picture is decoded at a time, so parallel uploads queue rather than add up.
 
 pub mod admin;
+pub mod files;
 pub mod handlers;
 
 use std::io::Cursor;

@@ -148,10 +148,38 @@ pub fn escape(text: &str) -> String {
     crate::text::escape_html(text).into_owned()
 }
 
-/// Each `<audio>` and `<video>` element made a link to its file ("Audio: interview.mp3"):
-/// the media library keeps pictures only, and pages load nothing from other hosts, so a player
-/// would stay silent.
-pub fn media_links(html: &str) -> String {
+/// The file each `<audio>` and `<video>` element plays (its `src`, or its first `<source>`).
+pub fn players(html: &str) -> Vec<String> {
+    let mut urls = Vec::new();
+    rewrite_players(html, |_, _, src| {
+        urls.extend(src.map(str::to_string));
+        String::new()
+    });
+    urls
+}
+
+/// Each `<audio>` and `<video>` element made a player of this site's copy of its file (`local`,
+/// by the file's old address), or, with none, a link to the file ("Audio: interview.mp3"):
+/// pages load nothing from other hosts, so a player of the old address would stay silent.
+pub fn media_links(html: &str, local: &std::collections::HashMap<String, String>) -> String {
+    rewrite_players(html, |element, label, src| {
+        let Some(src) = src else { return String::new() };
+        let file = src.rsplit('/').next().unwrap_or_default().split('?').next().unwrap_or_default();
+        let here = local.get(src).map(String::as_str).or_else(|| crate::text::is_site_path(src).then_some(src));
+        match here {
+            Some(path) => format!(
+                "<{element} controls preload=\"none\" src=\"{0}\"><a href=\"{0}\">{label}: {1}</a></{element}>",
+                escape(path),
+                escape(file)
+            ),
+            None => format!("<a href=\"{}\">{label}: {}</a>", escape(src), escape(file)),
+        }
+    })
+}
+
+/// Replaces each `<audio>` and `<video>` element with what `with` makes of it, given the
+/// element's name, its label and the file it plays.
+fn rewrite_players(html: &str, mut with: impl FnMut(&str, &str, Option<&str>) -> String) -> String {
     let mut out = html.to_string();
     for (name, label) in [("audio", "Audio"), ("video", "Video")] {
         let mut done = String::with_capacity(out.len());
@@ -167,10 +195,7 @@ pub fn media_links(html: &str) -> String {
                 .map(str::to_string)
                 .or_else(|| find_tags(inner, "source").iter().find_map(|s| s.attr("src").map(str::to_string)));
             done.push_str(&out[at..tag.start]);
-            if let Some(src) = src.filter(|s| !s.trim().is_empty()) {
-                let file = src.rsplit('/').next().unwrap_or_default().split('?').next().unwrap_or_default();
-                done.push_str(&format!("<a href=\"{}\">{label}: {}</a>", escape(src.trim()), escape(file)));
-            }
+            done.push_str(&with(name, label, src.as_deref().map(str::trim).filter(|s| !s.is_empty())));
             at = end;
         }
         done.push_str(&out[at..]);
@@ -358,12 +383,20 @@ mod tests {
     }
 
     #[test]
-    fn players_become_links() {
+    fn players_play_local_copies_or_become_links() {
         let html = r#"<figure><audio controls src="http://o.test/a/bell.mp3"></audio><figcaption>Bell</figcaption></figure><video controls><source src="http://o.test/ride.mp4?x=1" type="video/mp4"></video>"#;
+        assert_eq!(players(html), ["http://o.test/a/bell.mp3", "http://o.test/ride.mp4?x=1"]);
         assert_eq!(
-            media_links(html),
+            media_links(html, &Default::default()),
             r#"<figure><a href="http://o.test/a/bell.mp3">Audio: bell.mp3</a><figcaption>Bell</figcaption></figure><a href="http://o.test/ride.mp4?x=1">Video: ride.mp4</a>"#
         );
+        let local = std::collections::HashMap::from([(
+            "http://o.test/a/bell.mp3".to_string(),
+            "/media/files/9/bell.mp3".to_string(),
+        )]);
+        assert!(media_links(html, &local).starts_with(
+            r#"<figure><audio controls preload="none" src="/media/files/9/bell.mp3"><a href="/media/files/9/bell.mp3">Audio: bell.mp3</a></audio>"#
+        ));
     }
 
     #[test]

@@ -128,7 +128,9 @@ pub struct Report {
     /// Shortcodes (WordPress) or cards (Ghost) not understood, kept as text, by name.
     pub unknown: BTreeMap<String, u64>,
     pub pictures_fetched: u64,
-    /// Pictures already in the library from an earlier run or post.
+    /// Sound and video files fetched.
+    pub recordings_fetched: u64,
+    /// Pictures (and recordings) already in the library from an earlier run or post.
     pub pictures_reused: u64,
     /// Pictures that could not be fetched: address and reason.
     pub pictures_failed: Vec<(String, String)>,
@@ -195,7 +197,6 @@ impl Importer {
             post.title = title_for(&post, self.language);
             self.report.untitled += 1;
         }
-        post.html = html::media_links(&post.html);
         if let Some(site) = self.options.old_site() {
             post.html = html::absolute_pictures(&post.html, site);
         }
@@ -203,9 +204,16 @@ impl Importer {
         let mut wanted = Vec::new();
         if let Some(lead) = &post.lead {
             let alt = Some(lead.alt.trim()).filter(|a| !a.is_empty()).unwrap_or(post.title.as_str());
-            wanted.push(Wanted { url: lead.url.clone(), alt: alt.to_string(), credit: String::new() });
+            wanted.push(Wanted {
+                kind: pictures::Kind::Picture,
+                url: lead.url.clone(),
+                alt: alt.to_string(),
+                credit: String::new(),
+            });
         }
         wanted.extend(pictures::wanted_in(&post.html, &post.title));
+        let players = html::players(&post.html);
+        wanted.extend(players.iter().filter(|u| u.starts_with("http")).map(|u| Wanted::recording(u)));
         let mut local = HashMap::new();
         if self.options.dry_run {
             self.report.pictures_wanted += wanted.len() as u64;
@@ -213,10 +221,12 @@ impl Importer {
             let mut outcome = pictures::Outcome::default();
             local = fetcher.fetch_all(&self.cx, &wanted, &mut outcome).await;
             self.report.pictures_fetched += outcome.fetched;
+            self.report.recordings_fetched += outcome.recordings;
             self.report.pictures_reused += outcome.reused;
             self.report.pictures_failed.extend(outcome.failed);
         }
-        let (body, mut left_out) = pictures::rewrite(&post.html, &local, self.language);
+        let with_players = html::media_links(&post.html, &local);
+        let (body, mut left_out) = pictures::rewrite(&with_players, &local, self.language);
         // Links to the old site stay on this one: its old addresses redirect.
         let body = match self.options.old_site() {
             Some(site) => html::relative_links(&body, site),

@@ -1,12 +1,13 @@
-//! Pictures an imported post uses, brought from the old host into the media library, and the
-//! post's HTML pointed at the local copies.
+//! Pictures (and sound and video files) an imported post uses, brought from the old host into
+//! the media library, and the post's HTML pointed at the local copies.
 //!
 //! Fetching goes through the one outgoing client (time limit, size limit, no private
 //! addresses unless allowed), a few at a time; each picture passes the library's checks and
-//! gets its variants like an upload. `import_map` remembers every address fetched, so a second
-//! run, or a later post using the same picture, fetches nothing again. A picture that cannot be
-//! fetched is reported with its address and leaves a visible note in the post, not a broken
-//! image.
+//! gets its variants like an upload, each recording is checked by its content
+//! (`media::files`). `import_map` remembers every address fetched, so a second run, or a later
+//! post using the same file, fetches nothing again. A picture that cannot be fetched is
+//! reported with its address and leaves a visible note in the post, not a broken image; a
+//! recording that cannot be fetched becomes a link to its old address.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -16,19 +17,43 @@ use crate::config::Language;
 use crate::context::Context;
 use crate::outgoing::{FetchError, Outgoing};
 
-/// Where fetched pictures are remembered in `import_map`.
-const SOURCE: &str = "picture";
 /// The largest picture fetched: the library's own upload limit.
 const MAX_PICTURE: u64 = crate::media::MAX_UPLOAD as u64;
 /// Attempts per picture; a failure that may pass (a timeout, a 5xx) is tried again.
 const ATTEMPTS: u32 = 3;
 
-/// A picture to fetch, with the words that describe it.
+/// What a fetched file becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A picture in the library, with its variants.
+    Picture,
+    /// A sound or video file, kept as it is.
+    Recording,
+}
+
+impl Kind {
+    /// Where fetched files are remembered in `import_map`.
+    fn source(self) -> &'static str {
+        match self {
+            Kind::Picture => "picture",
+            Kind::Recording => "recording",
+        }
+    }
+}
+
+/// A file to fetch, with the words that describe it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Wanted {
+    pub kind: Kind,
     pub url: String,
     pub alt: String,
     pub credit: String,
+}
+
+impl Wanted {
+    pub fn recording(url: &str) -> Wanted {
+        Wanted { kind: Kind::Recording, url: url.to_string(), alt: String::new(), credit: String::new() }
+    }
 }
 
 /// Fetches pictures for a run of the import.
@@ -41,10 +66,11 @@ pub struct Fetcher {
     failed: HashMap<String, String>,
 }
 
-/// What happened to a post's pictures.
+/// What happened to a post's pictures and recordings.
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub fetched: u64,
+    pub recordings: u64,
     pub reused: u64,
     /// Address and reason of each picture not fetched.
     pub failed: Vec<(String, String)>,
@@ -74,7 +100,7 @@ impl Fetcher {
             } else if let Some(reason) = self.failed.get(&w.url) {
                 outcome.failed.push((w.url.clone(), reason.clone()));
             } else {
-                match remembered(cx, &w.url).await {
+                match remembered(cx, w).await {
                     Ok(Some(path)) => {
                         self.known.insert(w.url.clone(), path);
                         outcome.reused += 1;
@@ -93,16 +119,19 @@ impl Fetcher {
             running.spawn(async move {
                 let _permit = permits.acquire_owned().await;
                 let result = fetch_one(&cx, &client, &w).await;
-                (w.url, result)
+                (w.url, w.kind, result)
             });
         }
         while let Some(done) = running.join_next().await {
             match done {
-                Ok((url, Ok(path))) => {
+                Ok((url, kind, Ok(path))) => {
                     self.known.insert(url, path);
-                    outcome.fetched += 1;
+                    match kind {
+                        Kind::Picture => outcome.fetched += 1,
+                        Kind::Recording => outcome.recordings += 1,
+                    }
                 }
-                Ok((url, Err(reason))) => {
+                Ok((url, _, Err(reason))) => {
                     tracing::warn!(url, reason, "picture not imported");
                     self.failed.insert(url.clone(), reason.clone());
                     outcome.failed.push((url, reason));
@@ -114,24 +143,31 @@ impl Fetcher {
     }
 }
 
-async fn remembered(cx: &Context, url: &str) -> Result<Option<String>, sqlx::Error> {
+/// The local path of a file an earlier run fetched.
+async fn remembered(cx: &Context, wanted: &Wanted) -> Result<Option<String>, sqlx::Error> {
     let id: Option<i64> = sqlx::query_scalar("SELECT local_id FROM import_map WHERE source = $1 AND source_key = $2")
-        .bind(SOURCE)
-        .bind(url)
+        .bind(wanted.kind.source())
+        .bind(&wanted.url)
         .fetch_optional(&cx.db.pool)
         .await?;
-    match id {
-        Some(id) => Ok(crate::media::find(&cx.db, id).await?.map(|m| m.path("page"))),
-        None => Ok(None),
+    let Some(id) = id else { return Ok(None) };
+    match wanted.kind {
+        Kind::Picture => Ok(crate::media::find(&cx.db, id).await?.map(|m| m.path("page"))),
+        Kind::Recording => Ok(crate::media::files::by_id(&cx.db, id).await?.map(|f| f.path())),
     }
 }
 
-/// Fetches one picture, with retries, and stores it; the reason when it cannot be had.
+/// Fetches one file, with retries, and stores it; its local path, or the reason it cannot be
+/// had.
 async fn fetch_one(cx: &Context, client: &Outgoing, wanted: &Wanted) -> Result<String, String> {
+    let limit = match wanted.kind {
+        Kind::Picture => MAX_PICTURE,
+        Kind::Recording => crate::media::files::MAX_FILE,
+    };
     let mut attempt = 0;
     let fetched = loop {
         attempt += 1;
-        match client.get(&wanted.url, MAX_PICTURE).await {
+        match client.get(&wanted.url, limit).await {
             Ok(fetched) => break fetched,
             Err(e) if attempt < ATTEMPTS && passing(&e) => {
                 tokio::time::sleep(std::time::Duration::from_millis(250 * u64::from(attempt))).await;
@@ -140,26 +176,40 @@ async fn fetch_one(cx: &Context, client: &Outgoing, wanted: &Wanted) -> Result<S
         }
     };
     let name = wanted.url.rsplit('/').next().unwrap_or_default().split('?').next().unwrap_or_default();
-    let upload =
-        crate::media::Upload { file_name: name, bytes: &fetched.bytes, alt: &wanted.alt, credit: &wanted.credit };
-    let (id, _) = match crate::media::store(cx, &upload, None).await {
-        Ok(Ok(stored)) => stored,
-        Ok(Err(refusal)) => return Err(refusal_text(&refusal).to_string()),
-        Err(e) => return Err(format!("not stored: {e}")),
+    let (id, path) = match wanted.kind {
+        Kind::Picture => {
+            let upload = crate::media::Upload {
+                file_name: name,
+                bytes: &fetched.bytes,
+                alt: &wanted.alt,
+                credit: &wanted.credit,
+            };
+            let id = match crate::media::store(cx, &upload, None).await {
+                Ok(Ok((id, _))) => id,
+                Ok(Err(refusal)) => return Err(refusal_text(&refusal).to_string()),
+                Err(e) => return Err(format!("not stored: {e}")),
+            };
+            let media = crate::media::find(&cx.db, id).await.map_err(|e| format!("database: {e}"))?;
+            (id, media.map(|m| m.path("page")).ok_or_else(|| "stored, then gone".to_string())?)
+        }
+        Kind::Recording => match crate::media::files::store(cx, name, &fetched.bytes).await {
+            Ok(Ok(file)) => (file.id, file.path()),
+            Ok(Err(refusal)) => return Err(refusal.to_string()),
+            Err(e) => return Err(format!("not stored: {e}")),
+        },
     };
     sqlx::query(
         "INSERT INTO import_map (source, source_key, local_id, created_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (source, source_key) DO NOTHING",
     )
-    .bind(SOURCE)
+    .bind(wanted.kind.source())
     .bind(&wanted.url)
     .bind(id)
     .bind(cx.now)
     .execute(&cx.db.pool)
     .await
     .map_err(|e| format!("database: {e}"))?;
-    let media = crate::media::find(&cx.db, id).await.map_err(|e| format!("database: {e}"))?;
-    media.map(|m| m.path("page")).ok_or_else(|| "stored, then gone".to_string())
+    Ok(path)
 }
 
 /// Whether trying again may help: the host did not answer, or answered with a server error.
@@ -193,6 +243,7 @@ pub fn wanted_in(html: &str, fallback_alt: &str) -> Vec<Wanted> {
             let src = img.attr("src")?.trim();
             let remote = src.starts_with("http://") || src.starts_with("https://") || src.starts_with("//");
             remote.then(|| Wanted {
+                kind: Kind::Picture,
                 url: absolute(src),
                 alt: Some(img.attr("alt").unwrap_or_default().trim())
                     .filter(|a| !a.is_empty())

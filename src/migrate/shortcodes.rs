@@ -2,9 +2,9 @@
 //! WordPress: block comments removed with their content kept, the classic editor's paragraphs
 //! made (what WordPress's `wpautop` does when it shows a post), and shortcodes turned into
 //! content. `[caption]` becomes a figure, `[gallery]` the pictures it names, `[audio]` and
-//! `[video]` links to their files (the media library keeps pictures only, and pages load
-//! nothing from other hosts), `[embed]` and a URL alone on a line a link card. Shortcodes not
-//! known here stay as text and are counted.
+//! `[video]` players of their files (which the import brings along, or makes links),
+//! `[embed]` and a URL alone on a line a link card. Shortcodes not known here stay as text and
+//! are counted.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -138,8 +138,8 @@ fn expand(
         let replaced = match code.name.as_str() {
             "caption" | "wp_caption" => Some(caption(&code, &inner)),
             "gallery" => Some(gallery(&code, post_id, attachments)),
-            "audio" => Some(media_link(&code, &inner, "Audio", &["src", "mp3", "m4a", "ogg", "wav", "wma"])),
-            "video" => Some(media_link(&code, &inner, "Video", &["src", "mp4", "m4v", "webm", "ogv", "wmv", "flv"])),
+            "audio" => Some(media_link(&code, &inner, "audio", &["src", "mp3", "m4a", "ogg", "wav", "wma"])),
+            "video" => Some(media_link(&code, &inner, "video", &["src", "mp4", "m4v", "webm", "ogv", "wmv", "flv"])),
             "embed" => Some(format!("\n\n{}\n\n", link_card(inner.trim()))),
             _ => None,
         };
@@ -248,17 +248,15 @@ fn gallery(code: &Shortcode<'_>, post_id: &str, attachments: &HashMap<String, At
     html
 }
 
-/// `[audio mp3="..."]` and `[video mp4="..."]`: a link to the file, named by its file name.
-fn media_link(code: &Shortcode<'_>, inner: &str, kind: &str, keys: &[&str]) -> String {
+/// `[audio mp3="..."]` and `[video mp4="..."]`: a player of the file (the import brings the
+/// file along, or makes the player a link to it).
+fn media_link(code: &Shortcode<'_>, inner: &str, element: &str, keys: &[&str]) -> String {
     let url = keys.iter().find_map(|k| code.attr(k)).map(str::to_string).or_else(|| {
         let inner = inner.trim();
         inner.starts_with("http").then(|| inner.to_string())
     });
     match url {
-        Some(url) => {
-            let name = url.rsplit('/').next().unwrap_or(&url).split('?').next().unwrap_or_default();
-            format!("<p><a href=\"{}\">{kind}: {}</a></p>", escape(&url), escape(name))
-        }
+        Some(url) => format!("<{element} controls src=\"{}\"></{element}>", escape(&url)),
         None => String::new(),
     }
 }
@@ -413,8 +411,8 @@ mod tests {
             "9",
             &pictures(),
         );
-        assert!(c.html.contains("<p><a href=\"http://old.test/i.mp3\">Audio: i.mp3</a></p>"), "{}", c.html);
-        assert!(c.html.contains("<a href=\"http://old.test/c.mp4\">Video: c.mp4</a>"), "{}", c.html);
+        assert!(c.html.contains("<audio controls src=\"http://old.test/i.mp3\"></audio>"), "{}", c.html);
+        assert!(c.html.contains("<video controls src=\"http://old.test/c.mp4\"></video>"), "{}", c.html);
         assert!(
             c.html.contains(
                 "<a href=\"https://www.youtube.com/watch?v=abc\">YouTube: https://www.youtube.com/watch?v=abc</a>"

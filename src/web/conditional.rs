@@ -48,7 +48,8 @@ pub async fn conditional_get(request: Request, next: Next) -> Response {
     let if_modified_since =
         request.headers().get(header::IF_MODIFIED_SINCE).and_then(|v| v.to_str().ok()).and_then(parse_http_date);
     let response = next.run(request).await;
-    if response.status() != StatusCode::OK {
+    // Files served by range (sound and video) stream from disk and answer conditions themselves.
+    if response.status() != StatusCode::OK || response.headers().contains_key(header::ACCEPT_RANGES) {
         return response;
     }
     {

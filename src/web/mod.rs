@@ -113,6 +113,7 @@ pub fn route_table(app: Arc<App>) -> (Router<Arc<App>>, Vec<routes::Entry>) {
         .public(GET, "/jobs/{id}", cached, get(jobs::show))
         .public(GET, "/go/{id}", uncached, get(crate::promos::handlers::go))
         .public(GET, "/media/{id}/{file}", uncached, get(crate::media::handlers::serve))
+        .public(GET, "/media/files/{key}/{name}", uncached, get(crate::media::handlers::serve_file))
         .public(GET, "/healthz", uncached, get(healthz))
         .public(GET, "/static/{*path}", uncached, get(assets::serve))
         .public(BOTH, "/admin/login", uncached, get(auth::login_form).post(auth::login))

@@ -183,6 +183,20 @@ impl TestApp {
         self.request(Method::GET, path, Body::empty()).await
     }
 
+    /// A GET with request headers.
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> TestResponse {
+        let _ = newsdesk::follower::sync(&self.app).await;
+        let mut request = Request::builder().method(Method::GET).uri(path);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = self.router.clone().oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
     /// Creates an article from a draft, as an editor's save or an import would.
     pub async fn create(&self, draft: ArticleDraft) -> Article {
         let input = draft.validate(self.app.language(), self.app.now()).unwrap();

@@ -83,6 +83,13 @@ fn answer(mut stream: std::net::TcpStream, counts: &Mutex<HashMap<String, u32>>)
         );
     } else if file.ends_with("/to-private.jpg") {
         respond(&mut stream, "302 Found", "Location: http://10.0.0.1/x.jpg\r\nContent-Length: 0\r\n", b"");
+    } else if file.ends_with(".mp3") || file.ends_with(".mp4") {
+        // Enough of a recording for its kind to be told: the head, then the address.
+        let head: &[u8] =
+            if file.ends_with(".mp3") { b"ID3\x04\x00\x00\x00\x00\x00\x00" } else { b"\x00\x00\x00\x18ftypisom" };
+        let body = [head, file.as_bytes(), &[0u8; 4096]].concat();
+        let kind = if file.ends_with(".mp3") { "audio/mpeg" } else { "video/mp4" };
+        respond(&mut stream, "200 OK", &format!("Content-Type: {kind}\r\nContent-Length: {}\r\n", body.len()), &body);
     } else if [".jpg", ".png", ".gif"].iter().any(|e| file.ends_with(e)) {
         // `/same-*.jpg`: one photo under several addresses.
         let body = picture(if file.contains("/same-") { "same" } else { file });
@@ -175,7 +182,7 @@ async fn a_wordpress_site_arrives_whole(t: TestApp) {
     let (ok, out, err) = import(&t, &["wordpress", file, "--fetch-media", "--dry-run"]).await;
     assert!(ok, "{out}{err}");
     assert!(out.contains("would import 9 article(s) (1 draft, 7 published, 1 scheduled)"), "{out}");
-    assert!(out.contains("picture(s) would be fetched"), "{out}");
+    assert!(out.contains("20 picture(s) and sound or video file(s) would be fetched"), "{out}");
     assert_eq!((count(&t, "articles").await, count(&t, "media").await, site.total()), (0, 0, 0));
 
     let (ok, out, err) = import(&t, &["wordpress", file, "--fetch-media"]).await;
@@ -188,7 +195,7 @@ async fn a_wordpress_site_arrives_whole(t: TestApp) {
     assert!(out.contains("pictures: 11 fetched"), "{out}");
     assert!(
         out.contains(&format!(
-            "picture not fetched: {}/wp-content/uploads/2018/01/missing.jpg: answered 404",
+            "not fetched: {}/wp-content/uploads/2018/01/missing.jpg: answered 404",
             site.base
         ))
     );
@@ -225,10 +232,25 @@ async fn a_wordpress_site_arrives_whole(t: TestApp) {
     assert_eq!(gallery_body.matches("<img src=\"/media/").count(), 5, "{gallery_body}");
     assert!(gallery_body.contains("Rye &amp; caraway loaves"), "captions of gallery pictures: {gallery_body}");
 
-    // Post C: audio and video as links to their files, embeds as link cards, unknown kept.
+    // Post C: audio and video played from this site, embeds as link cards, unknown kept.
     let sounds = t.get("/news/sounds-and-pictures-in-motion").await.body;
-    assert!(sounds.contains(">Audio: interview.mp3</a>") && sounds.contains(">Audio: jingle.mp3</a>"), "{sounds}");
+    assert_eq!(sounds.matches("<audio controls=\"\" preload=\"none\" src=\"/media/files/").count(), 2, "{sounds}");
+    assert!(
+        sounds.contains(">Audio: interview.mp3</a></audio>") && sounds.contains(">Audio: jingle.mp3</a>"),
+        "{sounds}"
+    );
+    assert!(sounds.contains("<video controls=\"\" preload=\"none\" src=\"/media/files/"), "{sounds}");
     assert!(sounds.contains(">Video: clip.mp4</a>"), "{sounds}");
+    let recording = sounds.split("<audio controls=\"\" preload=\"none\" src=\"").nth(1).unwrap().split('"').next().unwrap();
+    let whole = t.get(recording).await;
+    assert_eq!((whole.status, whole.header("content-type")), (StatusCode::OK, "audio/mpeg"), "{recording}");
+    assert!(whole.body.starts_with("ID3") && whole.body.contains("/interview.mp3"), "the file as it was");
+    let ranged = t.get_with(recording, &[("range", "bytes=0-2")]).await;
+    assert_eq!((ranged.status, ranged.body.as_str()), (StatusCode::PARTIAL_CONTENT, "ID3"));
+    assert_eq!(ranged.header("content-range"), format!("bytes 0-2/{}", whole.body.len()));
+    let beyond = t.get_with(recording, &[("range", "bytes=999999-")]).await;
+    assert_eq!(beyond.status, StatusCode::RANGE_NOT_SATISFIABLE);
+    assert_eq!(t.get(&format!("{recording}x")).await.status, StatusCode::NOT_FOUND, "the name is part of the address");
     assert!(sounds.contains(">YouTube: https://www.youtube.com/watch?v=dQw4w9WgXcQ</a>"), "{sounds}");
     assert!(sounds.contains(">Vimeo: https://vimeo.com/76979871</a>"), "{sounds}");
     assert!(
@@ -242,7 +264,7 @@ async fn a_wordpress_site_arrives_whole(t: TestApp) {
     assert!(!blocks.body_md.contains("wp:"), "{}", blocks.body_md);
     assert!(blocks.body_html.contains("<figcaption>") && blocks.body_html.contains("<img src=\"/media/"));
     assert!(blocks.body_html.contains("X (Twitter): https://twitter.com/"), "{}", blocks.body_html);
-    assert!(blocks.body_html.contains(">Audio: tram-bell.mp3</a>"), "{}", blocks.body_html);
+    assert!(blocks.body_html.contains(">Audio: tram-bell.mp3</a></audio>"), "{}", blocks.body_html);
 
     // Post E had no title and has one; F1 and F2 had no id and no GUID and both came.
     let untitled = queries::find_by_slug(&t.app.db, "105").await.unwrap().unwrap();
@@ -355,7 +377,7 @@ async fn hostile_pictures_are_skipped_and_reported(t: TestApp) {
     assert!(out.contains("pictures: 4 fetched"), "{out}");
     assert!(!out.contains("same-"), "no copy of one photo fails: {out}");
     let failed = |name: &str| {
-        out.lines().find(|l| l.starts_with("picture not fetched:") && l.contains(name)).unwrap_or("").to_string()
+        out.lines().find(|l| l.starts_with("not fetched:") && l.contains(name)).unwrap_or("").to_string()
     };
     assert!(failed("huge.jpg").contains("larger than"), "{out}");
     assert!(failed("not-an-image.jpg").contains("not a JPEG, PNG, GIF or WebP picture"), "{out}");
@@ -384,7 +406,10 @@ async fn a_ghost_site_arrives_whole(t: TestApp) {
     assert!(ok, "{out}{err}");
     assert!(out.contains("imported 5 article(s) (1 draft, 3 published, 1 scheduled)"), "{out}");
     assert!(out.contains("skipped 1: not a post (page)") && out.contains("1 post(s) had no title"), "{out}");
-    assert!(out.contains("pictures: 9 fetched"), "the feature images, cards and the Markdown card's: {out}");
+    assert!(
+        out.contains("pictures: 9 fetched; sound and video files: 2 fetched"),
+        "the feature images, cards and the Markdown card's; the audio and video cards' files: {out}"
+    );
 
     let lights = queries::find_by_slug(&t.app.db, "harbour-lights-return").await.unwrap().unwrap();
     let tags: Vec<&str> = lights.tags.iter().map(|t| t.name.as_str()).collect();
@@ -402,7 +427,10 @@ async fn a_ghost_site_arrives_whole(t: TestApp) {
     assert_eq!(body.matches("<img src=\"/media/").count(), 4, "the image card and the gallery's three: {body}");
     assert!(body.contains(">The harbour lights appeal</a>"), "the bookmark card: {body}");
     assert!(body.contains("<pre><code") && body.contains("&lt;quay&gt; &amp; pier"), "{body}");
-    assert!(body.contains(">Audio: foghorn.mp3</a>") && body.contains(">Video: lamps-on.mp4</a>"), "{body}");
+    assert!(
+        body.contains(">Audio: foghorn.mp3</a></audio>") && body.contains(">Video: lamps-on.mp4</a></video>"),
+        "{body}"
+    );
     assert!(!body.contains("__GHOST_URL__") && !body.contains(&site.base) && !body.contains("<iframe"), "{body}");
 
     let knots = t.get("/news/nets-knots-and-the-old-ways").await;
