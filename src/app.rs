@@ -267,16 +267,8 @@ impl App {
         let fresh = fresh || behind;
         if fresh {
             // Derived data: a new (or newly versioned) index is filled from the database.
-            let (articles, _) = crate::articles::queries::list_live(
-                &db,
-                crate::articles::queries::Listing::All,
-                1,
-                u32::MAX / 2,
-                crate::db::now(),
-            )
-            .await?;
-            search.rebuild(&articles, |_| {})?;
-            tracing::info!(articles = articles.len(), "search index built");
+            let articles = search.rebuild_from(&db, crate::db::now(), |_, _| {}).await?;
+            tracing::info!(articles, "search index built");
             crate::follower::save_position(&config.data_dir, latest)?;
         }
         // A restarted node catches up from where its index stood.

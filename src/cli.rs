@@ -662,18 +662,16 @@ async fn reindex(config: Config) -> anyhow::Result<()> {
     let (index, _) = crate::search::index::SearchIndex::open(&config.data_dir)?;
     // Changes from here on are applied again by a node that starts on this index.
     let position = crate::follower::latest(&db).await?;
-    let (articles, _) = queries::list_live(&db, queries::Listing::All, 1, u32::MAX / 2, crate::db::now()).await?;
-    let total = articles.len().max(1);
     let started = std::time::Instant::now();
-    index.rebuild(&articles, |done| {
-        if done == articles.len() || done % 100 == 0 {
-            let filled = done * 30 / total;
-            err!("\r[{}{}] {done}/{}", "#".repeat(filled), "-".repeat(30 - filled), articles.len());
-        }
-    })?;
+    let articles = index
+        .rebuild_from(&db, crate::db::now(), |done, total| {
+            let filled = (done * 30).checked_div(total).unwrap_or(30).min(30) as usize;
+            err!("\r[{}{}] {done}/{total}", "#".repeat(filled), "-".repeat(30 - filled));
+        })
+        .await?;
     errln!();
     crate::follower::save_position(&config.data_dir, position)?;
-    outln!("indexed {} article(s) in {:.1} s", articles.len(), started.elapsed().as_secs_f64())?;
+    outln!("indexed {articles} article(s) in {:.1} s", started.elapsed().as_secs_f64())?;
     Ok(())
 }
 

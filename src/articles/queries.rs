@@ -198,6 +198,16 @@ pub async fn list_live(
     Ok((articles, total))
 }
 
+/// Up to `limit` live articles with ids above `after`, by id: the whole archive a batch at a
+/// time (building the search index again), each batch found by the primary key.
+pub async fn live_after(db: &Db, after: i64, limit: u32, now: i64) -> Result<Vec<Article>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM articles a WHERE {LIVE} AND a.id > $2 ORDER BY a.id LIMIT $3");
+    let rows = sqlx::query(AssertSqlSafe(sql)).bind(now).bind(after).bind(i64::from(limit)).fetch_all(&db.pool).await?;
+    let mut articles = rows.iter().map(article_from_row).collect::<Result<Vec<_>, _>>()?;
+    attach_labels(db, &mut articles).await?;
+    Ok(articles)
+}
+
 /// Every article, newest change first, for operators.
 pub async fn list_all(db: &Db) -> Result<Vec<Article>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM articles a ORDER BY a.modified_at DESC, a.id DESC");

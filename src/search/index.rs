@@ -269,32 +269,67 @@ impl SearchIndex {
 
     /// Replaces the whole index with `articles`, reporting progress after each.
     pub fn rebuild(&self, articles: &[Article], mut progress: impl FnMut(usize)) -> anyhow::Result<()> {
-        let _writing = self.writing.lock();
-        let mut writer = self.writer()?;
-        writer.delete_all_documents()?;
-        // Weigh every vector against the articles being indexed, not the index being replaced.
-        let corpus = {
-            let mut doc_freq: HashMap<String, u32> = HashMap::new();
-            for article in articles {
-                let mut seen = terms(
-                    &format!("{} {}", article.lead, article.body_format.text(&article.body_md)),
-                    article.language,
-                );
-                seen.sort_unstable();
-                seen.dedup();
-                for term in seen {
-                    *doc_freq.entry(term).or_default() += 1;
-                }
-            }
-            Corpus::from_counts(u32::try_from(articles.len()).unwrap_or(u32::MAX), doc_freq)
-        };
+        let mut rebuild = self.start_rebuild()?;
+        rebuild.count(articles);
         for (i, article) in articles.iter().enumerate() {
-            writer.add_document(self.document(article, Some(&corpus)))?;
+            rebuild.add(std::slice::from_ref(article))?;
             progress(i + 1);
         }
-        writer.commit()?;
-        self.reader.reload()?;
-        Ok(())
+        rebuild.finish()
+    }
+
+    /// Replaces the whole index with the live articles of the database, read in batches, twice
+    /// (once to weigh the terms, once to index): memory stays that of a batch whatever the size
+    /// of the archive. `progress` gets the articles indexed and their number. Returns how many.
+    pub async fn rebuild_from(
+        &self,
+        db: &crate::db::Db,
+        now: i64,
+        progress: impl FnMut(u64, u64),
+    ) -> anyhow::Result<u64> {
+        self.rebuild_in_batches(db, now, REBUILD_BATCH, progress).await
+    }
+
+    /// [`SearchIndex::rebuild_from`] with batches of `batch` articles.
+    pub async fn rebuild_in_batches(
+        &self,
+        db: &crate::db::Db,
+        now: i64,
+        batch: u32,
+        mut progress: impl FnMut(u64, u64),
+    ) -> anyhow::Result<u64> {
+        use crate::articles::queries;
+        let (_, total) = queries::list_live(db, queries::Listing::All, 1, 1, now).await?;
+        let total = u64::try_from(total).unwrap_or(0);
+        let mut rebuild = self.start_rebuild()?;
+        for indexing in [false, true] {
+            let mut after = 0;
+            let mut done = 0;
+            loop {
+                let articles = queries::live_after(db, after, batch, now).await?;
+                let Some(last) = articles.last() else { break };
+                after = last.id;
+                if indexing {
+                    rebuild.add(&articles)?;
+                    done += articles.len() as u64;
+                    progress(done, total);
+                } else {
+                    rebuild.count(&articles);
+                }
+            }
+        }
+        let indexed = rebuild.documents;
+        rebuild.finish()?;
+        Ok(indexed)
+    }
+
+    /// Starts building the index again: [`Rebuild::count`] every article, then
+    /// [`Rebuild::add`] every article, then [`Rebuild::finish`]. Readers see the old index
+    /// until then.
+    pub fn start_rebuild(&self) -> anyhow::Result<Rebuild<'_>> {
+        let writer = self.writer()?;
+        writer.delete_all_documents()?;
+        Ok(Rebuild { index: self, writer, doc_freq: HashMap::new(), counted: 0, corpus: None, documents: 0 })
     }
 
     /// A writer for one update. The lock of the previous one can outlive it for a moment (its
@@ -500,6 +535,56 @@ impl SearchIndex {
             }
         }
         Ok((ids, total))
+    }
+}
+
+/// Articles read at a time when the index is built again from the database.
+const REBUILD_BATCH: u32 = 500;
+
+/// The index being built again (`SearchIndex::start_rebuild`).
+pub struct Rebuild<'a> {
+    index: &'a SearchIndex,
+    writer: IndexWriter,
+    /// How many of the counted articles have each term: every vector is weighed against the
+    /// articles being indexed, not the index being replaced.
+    doc_freq: HashMap<String, u32>,
+    counted: u32,
+    corpus: Option<Corpus>,
+    documents: u64,
+}
+
+impl Rebuild<'_> {
+    /// Counts the terms of articles to be indexed (all of them, before the first `add`).
+    pub fn count(&mut self, articles: &[Article]) {
+        for article in articles {
+            let mut seen =
+                terms(&format!("{} {}", article.lead, article.body_format.text(&article.body_md)), article.language);
+            seen.sort_unstable();
+            seen.dedup();
+            for term in seen {
+                *self.doc_freq.entry(term).or_default() += 1;
+            }
+            self.counted = self.counted.saturating_add(1);
+        }
+    }
+
+    /// Indexes articles, weighed against those counted.
+    pub fn add(&mut self, articles: &[Article]) -> anyhow::Result<()> {
+        let corpus =
+            self.corpus.get_or_insert_with(|| Corpus::from_counts(self.counted, std::mem::take(&mut self.doc_freq)));
+        for article in articles {
+            self.writer.add_document(self.index.document(article, Some(corpus)))?;
+            self.documents += 1;
+        }
+        Ok(())
+    }
+
+    /// Makes the new index the one readers see.
+    pub fn finish(mut self) -> anyhow::Result<()> {
+        let _writing = self.index.writing.lock();
+        self.writer.commit()?;
+        self.index.reader.reload()?;
+        Ok(())
     }
 }
 

@@ -193,12 +193,7 @@ async fn a_wordpress_site_arrives_whole(t: TestApp) {
     assert!(out.contains("kept as text 1×: [contact-form-7]") && out.contains("kept as text 1×: [su_note]"), "{out}");
     assert!(!out.contains("[hour]"), "brackets in code are no shortcode: {out}");
     assert!(out.contains("pictures: 11 fetched"), "{out}");
-    assert!(
-        out.contains(&format!(
-            "not fetched: {}/wp-content/uploads/2018/01/missing.jpg: answered 404",
-            site.base
-        ))
-    );
+    assert!(out.contains(&format!("not fetched: {}/wp-content/uploads/2018/01/missing.jpg: answered 404", site.base)));
 
     // Post A: the caption a figure, pictures local, the poem one <pre>, entities shown once.
     let harbour = queries::find_by_slug(&t.app.db, "harbour-at-dawn").await.unwrap().unwrap();
@@ -241,7 +236,8 @@ async fn a_wordpress_site_arrives_whole(t: TestApp) {
     );
     assert!(sounds.contains("<video controls=\"\" preload=\"none\" src=\"/media/files/"), "{sounds}");
     assert!(sounds.contains(">Video: clip.mp4</a>"), "{sounds}");
-    let recording = sounds.split("<audio controls=\"\" preload=\"none\" src=\"").nth(1).unwrap().split('"').next().unwrap();
+    let recording =
+        sounds.split("<audio controls=\"\" preload=\"none\" src=\"").nth(1).unwrap().split('"').next().unwrap();
     let whole = t.get(recording).await;
     assert_eq!((whole.status, whole.header("content-type")), (StatusCode::OK, "audio/mpeg"), "{recording}");
     assert!(whole.body.starts_with("ID3") && whole.body.contains("/interview.mp3"), "the file as it was");
@@ -376,9 +372,8 @@ async fn hostile_pictures_are_skipped_and_reported(t: TestApp) {
     assert!(out.contains("imported 6 article(s)"), "every post comes, with or without its picture: {out}");
     assert!(out.contains("pictures: 4 fetched"), "{out}");
     assert!(!out.contains("same-"), "no copy of one photo fails: {out}");
-    let failed = |name: &str| {
-        out.lines().find(|l| l.starts_with("not fetched:") && l.contains(name)).unwrap_or("").to_string()
-    };
+    let failed =
+        |name: &str| out.lines().find(|l| l.starts_with("not fetched:") && l.contains(name)).unwrap_or("").to_string();
     assert!(failed("huge.jpg").contains("larger than"), "{out}");
     assert!(failed("not-an-image.jpg").contains("not a JPEG, PNG, GIF or WebP picture"), "{out}");
     assert!(failed("to-private.jpg").contains("private"), "{out}");

@@ -16,6 +16,7 @@ backend_tests!(
     edits_and_unpublishing_reach_the_index,
     a_missing_index_is_rebuilt_from_the_database,
     snippets_show_what_readers_see,
+    a_rebuild_in_batches_indexes_what_one_pass_does,
 );
 
 async fn article(t: &TestApp, title: &str, body: &str, tags: &[&str]) -> newsdesk::articles::model::Article {
@@ -182,6 +183,46 @@ async fn a_missing_index_is_rebuilt_from_the_database(t: TestApp) {
     let app = newsdesk::app::App::with_db(t.app.base_config.clone(), t.app.db.clone()).await.unwrap();
     assert_eq!(app.search.len(), 1, "rebuilt from the database");
     assert!(!data_dir.join("search-v0").exists(), "older versions are removed");
+}
+
+/// Building the index again reads the archive a batch at a time (so memory stays that of a
+/// batch): every live article is found, drafts are not, and the related articles come out as
+/// from a rebuild over all articles at once.
+async fn a_rebuild_in_batches_indexes_what_one_pass_does(t: TestApp) {
+    for (title, body) in [
+        ("Leuchttürme an der Ostsee", "Leuchttürme und Ostsee, Küste und Licht."),
+        ("Ostsee im Winter", "Eis auf der Ostsee, Küste im Nebel."),
+        ("Küstenschutz", "Deiche an der Küste, Sturmflut an der Ostsee."),
+        ("Robotik im Hafen", "Roboter laden Container im Hafen."),
+        ("Hafenkräne", "Kräne und Container im Hafen, Roboter am Kai."),
+    ] {
+        article(&t, title, body, &["Meer"]).await;
+    }
+    let mut hidden = draft("Ein Entwurf über Leuchttürme");
+    hidden.status = Some("draft".into());
+    t.create(hidden).await;
+    let now = t.app.now();
+    let whole =
+        newsdesk::articles::queries::list_live(&t.app.db, newsdesk::articles::queries::Listing::All, 1, 100, now)
+            .await
+            .unwrap()
+            .0;
+    t.app.search.rebuild(&whole, |_| {}).unwrap();
+    let stored = |id: i64| t.app.search.profile(id).unwrap().map(|p| p.counts);
+    let profiles_whole: Vec<_> = whole.iter().map(|a| stored(a.id)).collect();
+    let related_whole: Vec<i64> = t.app.search.related(whole[0].id, 3).unwrap().into_iter().map(|(id, _)| id).collect();
+    let mut seen = Vec::new();
+    let indexed =
+        t.app.search.rebuild_in_batches(&t.app.db, now, 2, |done, total| seen.push((done, total))).await.unwrap();
+    assert_eq!(indexed, 5);
+    assert_eq!(seen, [(2, 5), (4, 5), (5, 5)], "progress after each batch");
+    assert_eq!(t.app.search.len(), 5, "live articles only");
+    let profiles: Vec<_> = whole.iter().map(|a| stored(a.id)).collect();
+    assert_eq!(profiles, profiles_whole, "every article's terms weighed as in one pass");
+    let related: Vec<i64> = t.app.search.related(whole[0].id, 3).unwrap().into_iter().map(|(id, _)| id).collect();
+    assert_eq!(related, related_whole);
+    let found = t.get("/search?q=Leuchtturm").await.body;
+    assert!(found.contains("Leuchttürme an der Ostsee") && !found.contains("Ein Entwurf"), "{found}");
 }
 
 /// The search evaluation set (`search-eval/`): 97 German and English articles in 20 topic
