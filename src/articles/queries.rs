@@ -183,6 +183,11 @@ pub async fn list_live(
     let count_sql = format!("SELECT COUNT(*) FROM articles a WHERE {}", listing_sql(listing, false));
     let (count_query, n) = bind_listing(sqlx::query(AssertSqlSafe(count_sql)), listing, now);
     let total: i64 = count_query.fetch_one(&db.pool).await?.try_get(0)?;
+    let offset = i64::from(page.saturating_sub(1)) * i64::from(per_page);
+    // A page past the end is empty (and a 404 to readers) without reading past the end.
+    if offset >= total && page > 1 {
+        return Ok((Vec::new(), total));
+    }
 
     let sql = format!(
         "SELECT {COLUMNS} FROM articles a WHERE {} ORDER BY a.published_at DESC, a.id DESC LIMIT ${} OFFSET ${}",
@@ -191,7 +196,6 @@ pub async fn list_live(
         n + 2
     );
     let (query, _) = bind_listing(sqlx::query(AssertSqlSafe(sql)), listing, now);
-    let offset = i64::from(page.saturating_sub(1)) * i64::from(per_page);
     let rows = query.bind(i64::from(per_page)).bind(offset).fetch_all(&db.pool).await?;
     let mut articles = rows.iter().map(article_from_row).collect::<Result<Vec<_>, _>>()?;
     attach_labels(db, &mut articles).await?;
