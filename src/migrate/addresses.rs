@@ -14,7 +14,7 @@ pub fn key(path: &str, query: Option<&str>) -> Option<String> {
     if !path.starts_with('/') || path.len() > 1000 {
         return None;
     }
-    let decoded = percent_decode(path).to_lowercase();
+    let decoded = super::html::percent_decode(path).to_lowercase();
     let trimmed = decoded.trim_end_matches('/');
     let path = if trimmed.is_empty() { "/" } else { trimmed };
     let addressing = query.and_then(|q| {
@@ -41,26 +41,6 @@ pub fn key_of_url(url: &str) -> Option<String> {
         None => (rest, None),
     };
     key(if path.is_empty() { "/" } else { path }, query)
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len() + 1
-            && let (Some(h), Some(l)) = (bytes.get(i + 1).and_then(|b| hex(*b)), bytes.get(i + 2).and_then(|b| hex(*b)))
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Records that the old address `url` (a URL or a path) is now `target`; an address recorded

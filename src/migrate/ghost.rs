@@ -234,13 +234,7 @@ struct Site<'a> {
 impl<'a> Site<'a> {
     fn new(data: &'a Data, old_url: Option<&str>) -> Site<'a> {
         let url = old_url.map(|u| u.trim().trim_end_matches('/').to_string()).unwrap_or_else(|| UNKNOWN_HOST.into());
-        let base = match old_url {
-            Some(u) => {
-                let after = u.split_once("://").map_or("", |(_, rest)| rest);
-                after.find('/').map_or(String::new(), |at| after[at..].trim_end_matches('/').to_string())
-            }
-            None => String::new(),
-        };
+        let base = old_url.map(super::html::base_path).unwrap_or_default();
         let ordered = |links: &[Link], pick: fn(&Link) -> &Value| {
             let mut rows: Vec<(&Link, String)> = links.iter().map(|l| (l, id(pick(l)))).collect();
             rows.sort_by_key(|(l, _)| l.sort_order.unwrap_or(0));

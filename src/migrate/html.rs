@@ -143,6 +143,36 @@ pub fn unescape(text: &str) -> String {
     out
 }
 
+/// Percent-escapes resolved (`k%C3%BCche` is `küche`), as WordPress keeps non-ASCII slugs and
+/// browsers send paths; a `%` not followed by two hex digits stays.
+pub fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let hex = |at: usize| bytes.get(at).and_then(|b| (*b as char).to_digit(16));
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if let (b'%', Some(high), Some(low)) = (bytes[i], hex(i + 1), hex(i + 2)) {
+            out.push((high * 16 + low) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The file name at the end of a URL, without its query (`.../uploads/a.jpg?w=1` is `a.jpg`).
+pub fn file_name(url: &str) -> &str {
+    url.rsplit('/').next().unwrap_or_default().split('?').next().unwrap_or_default()
+}
+
+/// The path a site lives under (`/blog` for `https://example.com/blog/`), or "" at the root.
+pub fn base_path(site_url: &str) -> String {
+    let after_scheme = site_url.split_once("://").map_or("", |(_, rest)| rest);
+    after_scheme.find('/').map_or(String::new(), |at| after_scheme[at..].trim_end_matches('/').to_string())
+}
+
 /// Escapes text for an element's content or an attribute value.
 pub fn escape(text: &str) -> String {
     crate::text::escape_html(text).into_owned()
@@ -164,7 +194,7 @@ pub fn players(html: &str) -> Vec<String> {
 pub fn media_links(html: &str, local: &std::collections::HashMap<String, String>) -> String {
     rewrite_players(html, |element, label, src| {
         let Some(src) = src else { return String::new() };
-        let file = src.rsplit('/').next().unwrap_or_default().split('?').next().unwrap_or_default();
+        let file = file_name(src);
         let here = local.get(src).map(String::as_str).or_else(|| crate::text::is_site_path(src).then_some(src));
         match here {
             Some(path) => format!(
@@ -405,6 +435,17 @@ mod tests {
         assert_eq!(
             relative_links(html, "http://old.test"),
             r#"<a href="/2019/x/" title="T">x</a> <a href="/">home</a> <a href="http://old.testing/y">no</a>"#
+        );
+    }
+
+    #[test]
+    fn urls_are_taken_apart() {
+        assert_eq!(percent_decode("k%c3%bcche-und-bad"), "küche-und-bad");
+        assert_eq!(percent_decode("100%-sicher%2"), "100%-sicher%2");
+        assert_eq!(file_name("http://o.test/up/a.jpg?w=1"), "a.jpg");
+        assert_eq!(
+            (base_path("https://o.test/blog/"), base_path("https://o.test")),
+            ("/blog".to_string(), String::new())
         );
     }
 

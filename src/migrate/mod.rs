@@ -175,11 +175,11 @@ impl Importer {
 
     /// Whether a post of this source is stored already, under its key or an older one.
     async fn stored(&self, post: &Post) -> Result<Option<i64>, sqlx::Error> {
-        if let Some(id) = mapped(&self.cx, self.source, &post.key).await? {
+        if let Some(id) = mapped(&self.cx.db.pool, self.source, &post.key).await? {
             return Ok(Some(id));
         }
         for (source, key) in &post.older_keys {
-            if let Some(id) = mapped(&self.cx, source, key).await? {
+            if let Some(id) = mapped(&self.cx.db.pool, source, key).await? {
                 return Ok(Some(id));
             }
         }
@@ -292,7 +292,7 @@ impl Importer {
             Err(SaveError::Db(e)) => return Err(e),
         };
         let mut tx = self.cx.db.begin().await?;
-        remember(&mut tx, self.source, &post.key, article.id, self.cx.now).await?;
+        remember(&mut *tx, self.source, &post.key, article.id, self.cx.now).await?;
         let comments = store_comments(&mut tx, self.source, &post, article.id, self.cx.now).await?;
         let mut addresses =
             addresses::record_post(&mut tx, self.source, &post.old_paths, &article.slug, self.cx.now).await?;
@@ -378,16 +378,22 @@ fn title_for(post: &Post, language: Language) -> String {
     }
 }
 
-async fn mapped(cx: &Context, source: &str, key: &str) -> Result<Option<i64>, sqlx::Error> {
+/// What `import_map` says `key` of `source` became here, if anything.
+async fn mapped<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    source: &str,
+    key: &str,
+) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar("SELECT local_id FROM import_map WHERE source = $1 AND source_key = $2")
         .bind(source)
         .bind(key)
-        .fetch_optional(&cx.db.pool)
+        .fetch_optional(db)
         .await
 }
 
-async fn remember(
-    conn: &mut sqlx::AnyConnection,
+/// Records in `import_map` that `key` of `source` became `id` here (the first record stays).
+async fn remember<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
     source: &str,
     key: &str,
     id: i64,
@@ -401,7 +407,7 @@ async fn remember(
     .bind(key)
     .bind(id)
     .bind(now)
-    .execute(conn)
+    .execute(db)
     .await?;
     Ok(())
 }
@@ -417,7 +423,7 @@ async fn store_comments(
     let mut ids: HashMap<&str, i64> = HashMap::new();
     for c in &post.comments {
         let key = format!("comment:{}:{}", post.key, c.key);
-        if c.text.trim().is_empty() || mapped_in(tx, source, &key).await?.is_some() {
+        if c.text.trim().is_empty() || mapped(&mut *tx, source, &key).await?.is_some() {
             continue;
         }
         let body_hash = crate::auth::keys::hash(c.text.as_bytes());
@@ -440,21 +446,13 @@ async fn store_comments(
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
-        remember(tx, source, &key, id, now).await?;
+        remember(&mut *tx, source, &key, id, now).await?;
         ids.insert(c.key.as_str(), id);
     }
     if !ids.is_empty() {
         crate::changes::record(tx, crate::changes::Event::CommentsChanged { article_id }).await?;
     }
     Ok(ids.len() as u64)
-}
-
-async fn mapped_in(tx: &mut sqlx::AnyConnection, source: &str, key: &str) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT local_id FROM import_map WHERE source = $1 AND source_key = $2")
-        .bind(source)
-        .bind(key)
-        .fetch_optional(tx)
-        .await
 }
 
 /// A key for a post that has no GUID: a hash of what it is.

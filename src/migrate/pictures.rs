@@ -145,12 +145,7 @@ impl Fetcher {
 
 /// The local path of a file an earlier run fetched.
 async fn remembered(cx: &Context, wanted: &Wanted) -> Result<Option<String>, sqlx::Error> {
-    let id: Option<i64> = sqlx::query_scalar("SELECT local_id FROM import_map WHERE source = $1 AND source_key = $2")
-        .bind(wanted.kind.source())
-        .bind(&wanted.url)
-        .fetch_optional(&cx.db.pool)
-        .await?;
-    let Some(id) = id else { return Ok(None) };
+    let Some(id) = super::mapped(&cx.db.pool, wanted.kind.source(), &wanted.url).await? else { return Ok(None) };
     match wanted.kind {
         Kind::Picture => Ok(crate::media::find(&cx.db, id).await?.map(|m| m.path("page"))),
         Kind::Recording => Ok(crate::media::files::by_id(&cx.db, id).await?.map(|f| f.path())),
@@ -175,7 +170,7 @@ async fn fetch_one(cx: &Context, client: &Outgoing, wanted: &Wanted) -> Result<S
             Err(e) => return Err(e.to_string()),
         }
     };
-    let name = wanted.url.rsplit('/').next().unwrap_or_default().split('?').next().unwrap_or_default();
+    let name = super::html::file_name(&wanted.url);
     let (id, path) = match wanted.kind {
         Kind::Picture => {
             let upload = crate::media::Upload {
@@ -198,17 +193,9 @@ async fn fetch_one(cx: &Context, client: &Outgoing, wanted: &Wanted) -> Result<S
             Err(e) => return Err(format!("not stored: {e}")),
         },
     };
-    sqlx::query(
-        "INSERT INTO import_map (source, source_key, local_id, created_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (source, source_key) DO NOTHING",
-    )
-    .bind(wanted.kind.source())
-    .bind(&wanted.url)
-    .bind(id)
-    .bind(cx.now)
-    .execute(&cx.db.pool)
-    .await
-    .map_err(|e| format!("database: {e}"))?;
+    super::remember(&cx.db.pool, wanted.kind.source(), &wanted.url, id, cx.now)
+        .await
+        .map_err(|e| format!("database: {e}"))?;
     Ok(path)
 }
 
@@ -287,7 +274,7 @@ pub fn rewrite(html: &str, local: &HashMap<String, String>, language: Language) 
                     Language::De => "Bild nicht übernommen",
                     Language::En => "Picture not carried over",
                 };
-                let file = src.rsplit('/').next().unwrap_or_default().split('?').next().unwrap_or_default();
+                let file = super::html::file_name(src);
                 let name = if alt.is_empty() { file } else { alt };
                 out.push_str(&format!("<span class=\"missing-picture\">[{note}: {}]</span>", escape(name)));
             }

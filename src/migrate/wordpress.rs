@@ -429,8 +429,7 @@ impl Site {
 
     /// The path the old site lives under (`/blog` for `https://example.com/blog`), or "".
     fn base(&self) -> String {
-        let after_scheme = self.link.split_once("://").map_or("", |(_, rest)| rest);
-        after_scheme.find('/').map_or(String::new(), |at| after_scheme[at..].trim_end_matches('/').to_string())
+        super::html::base_path(&self.link)
     }
 
     /// The path of a category with its parents', as WordPress addresses it
@@ -504,7 +503,8 @@ impl Site {
         // Earlier versions keyed posts by the channel's link and the post id.
         let older_keys =
             if id.is_empty() { vec![] } else { vec![(format!("wordpress:{}", self.link), format!("post:{id}"))] };
-        let slug = Some(percent_decode(item.post_name.trim()))
+        // WordPress keeps non-ASCII slugs percent-encoded (`k%c3%bcche`).
+        let slug = Some(super::html::percent_decode(item.post_name.trim()))
             .filter(|s| !s.is_empty())
             .and_then(|s| Slug::parse(&s).ok().or_else(|| Slug::from_text(&s)))
             .map(|s| s.to_string());
@@ -616,33 +616,12 @@ fn wp_time(text: &str) -> Option<i64> {
     Some(civil.to_zoned(jiff::tz::TimeZone::UTC).ok()?.timestamp().as_second())
 }
 
-/// WordPress keeps non-ASCII slugs percent-encoded (`k%c3%bcche`).
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16)
-        {
-            out.push(b);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn slugs_and_times() {
-        assert_eq!(percent_decode("k%c3%bcche-und-bad"), "küche-und-bad");
         assert_eq!(wp_time("2024-03-01 09:30:00"), Some(1_709_285_400));
         assert_eq!(wp_time("0000-00-00 00:00:00"), None);
         assert_eq!(html_text("<p>Ein <b>kurzer</b>\n Text &amp; mehr</p>"), "Ein kurzer Text & mehr");
