@@ -217,6 +217,16 @@ pub async fn import(importer: &mut Importer, path: &Path, progress: impl Fn(u64,
     Ok(())
 }
 
+/// Plain text (a post with only `plaintext`) as paragraphs: one per blank-line-separated block.
+fn plain_paragraphs(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| format!("<p>{}</p>", super::html::escape(p)))
+        .collect()
+}
+
 /// What converting a post needs from the rest of the export.
 struct Site<'a> {
     /// The old site's address, without a trailing slash.
@@ -295,7 +305,7 @@ impl<'a> Site<'a> {
             _ => Ok(super::ghost_content::Rendered {
                 html: match (&post.html, &post.plaintext) {
                     (Some(html), _) if !html.trim().is_empty() => html.clone(),
-                    (_, Some(text)) => super::html::escape(text).replace("\n\n", "</p><p>"),
+                    (_, Some(text)) => plain_paragraphs(text),
                     _ => String::new(),
                 },
                 ..Default::default()
@@ -379,6 +389,11 @@ mod tests {
         assert_eq!(time(&Value::Null), None);
         assert_eq!(id(&Value::from(7)), "7");
         assert_eq!(id(&Value::from("65e1")), "65e1");
+    }
+
+    #[test]
+    fn plain_text_becomes_paragraphs() {
+        assert_eq!(plain_paragraphs("Eins & zwei\r\n\r\nDrei\n\n\n"), "<p>Eins &amp; zwei</p><p>Drei</p>");
     }
 
     #[test]
