@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
-"""Fills a migrated Newsdesk SQLite database with a large publication for bench/site.sh.
+"""Fills a migrated Newsdesk database with a large publication for bench/site.sh and
+bench/million.sh.
 
     bench/generate_site.py DB ARTICLES COMMENTS SUBSCRIBERS
+
+DB is a SQLite file, or a postgres:// URL (loaded through psql's COPY).
 
 Writes ARTICLES published articles (German text from a fixed vocabulary, two tags and one
 author each, spread over the last five years), COMMENTS approved comments spread over them and
@@ -11,6 +14,7 @@ transactions. The text is random but seeded, so every run builds the same site.
 import html
 import random
 import sqlite3
+import subprocess
 import sys
 import time
 
@@ -36,12 +40,67 @@ def sentence(rng):
     return f"{words[0]} {rng.choice(VERBS)} {' '.join(words[1:])}."
 
 
+def copy_field(value):
+    if value is None:
+        return "\\N"
+    text = str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+class Postgres:
+    """The few calls of sqlite3's connection this script makes, answered through psql."""
+
+    def __init__(self, url):
+        self.url = url
+
+    def psql(self, *args, stdin=None):
+        return subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", self.url, *args], input=stdin, check=True)
+
+    def execute(self, sql):
+        self.psql("-c", sql)
+
+    def executemany(self, sql, rows):
+        # "INSERT INTO t (a, b) VALUES (?, ?)" becomes COPY t (a, b) FROM STDIN, fed in chunks.
+        head = sql.split(" VALUES ")[0].replace("INSERT INTO ", "")
+        constants = []
+        if "'" in sql:  # literal values in the statement: the columns they fill, and their values
+            cols = head[head.index("(") + 1 : head.index(")")].split(", ")
+            vals = sql.split(" VALUES ")[1].strip("() ").split(", ")
+            constants = [(i, v.strip("'")) for i, v in enumerate(vals) if v != "?"]
+            assert len(cols) == len(vals)
+        proc = subprocess.Popen(
+            ["psql", "-q", "-v", "ON_ERROR_STOP=1", self.url, "-c", f"\\copy {head} FROM STDIN"],
+            stdin=subprocess.PIPE,
+            text=True,
+        )
+        for row in rows:
+            row = list(row)
+            for i, v in constants:
+                row.insert(i, v)
+            proc.stdin.write("\t".join(copy_field(v) for v in row) + "\n")
+        proc.stdin.close()
+        if proc.wait() != 0:
+            sys.exit(f"copy into {head} failed")
+
+    def commit(self):
+        pass
+
+    def close(self):
+        for table in ["articles", "tags", "authors", "comments", "subscribers", "subscriptions"]:
+            self.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"
+            )
+
+
 def main():
     path, articles, comments, subscribers = sys.argv[1], *map(int, sys.argv[2:5])
     rng = random.Random(20261124)
-    db = sqlite3.connect(path)
-    db.execute("PRAGMA journal_mode = WAL")
-    db.execute("PRAGMA synchronous = OFF")
+    if path.startswith("postgres"):
+        db = Postgres(path)
+    else:
+        db = sqlite3.connect(path)
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = OFF")
     now = int(time.time())
     started = time.time()
 
@@ -64,15 +123,17 @@ def main():
         place = f'["{rng.choice(PLACES)}"]'
         rows.append((i, slug, title, place, lead, body_md, body_html, "de", "published", published, published, published))
         second = (topic + 1 + rng.randrange(len(TOPICS) - 1)) % len(TOPICS)
-        labels += [(i, topic + 1, 0), (i, second + 1, 1)]
-        bylines.append((i, rng.randrange(50) + 1, 0))
+        labels += [(i, topic + 1, 0, published), (i, second + 1, 1, published)]
+        bylines.append((i, rng.randrange(50) + 1, 0, published))
     db.executemany(
         "INSERT INTO articles (id, slug, title, places, lead, body_md, body_html, language, status, published_at, "
         "created_at, modified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
-    db.executemany("INSERT INTO article_tags (article_id, tag_id, position) VALUES (?, ?, ?)", labels)
-    db.executemany("INSERT INTO article_authors (article_id, author_id, position) VALUES (?, ?, ?)", bylines)
+    db.executemany("INSERT INTO article_tags (article_id, tag_id, position, published_at) VALUES (?, ?, ?, ?)", labels)
+    db.executemany(
+        "INSERT INTO article_authors (article_id, author_id, position, published_at) VALUES (?, ?, ?, ?)", bylines
+    )
     db.commit()
     print(f"{articles} articles in {time.time() - started:.1f} s", file=sys.stderr)
 

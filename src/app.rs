@@ -249,6 +249,7 @@ impl App {
 
     /// Builds the application on an open, migrated database.
     pub async fn with_db(config: Config, db: Db) -> anyhow::Result<Arc<App>> {
+        crate::articles::listings::ensure(&db).await?;
         let i18n = Arc::new(I18n::load()?);
         let http = crate::outgoing::Outgoing::new(&config.outgoing)?;
         let keys = Keys::load(&db).await?;

@@ -315,6 +315,7 @@ fn init_logging(config: &Config) {
 async fn open(config: &Config) -> anyhow::Result<Db> {
     let db = Db::connect(config).await?;
     db.migrate().await?;
+    crate::articles::listings::ensure(&db).await?;
     Ok(db)
 }
 
@@ -454,6 +455,7 @@ async fn dispatch(command: Command, mut config: Config) -> anyhow::Result<()> {
         Command::Migrate => {
             let db = Db::connect(&config).await?;
             let applied = db.migrate().await?;
+            crate::articles::listings::ensure(&db).await?;
             outln!("{applied} migration(s) applied; the database is up to date")?;
             Ok(())
         }

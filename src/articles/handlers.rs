@@ -337,21 +337,20 @@ struct YearMonths {
 
 #[instrument(skip_all)]
 pub async fn archive_index(State(app): State<Arc<App>>) -> Result<Response, AppError> {
-    let times = queries::live_months(&app.db, app.now()).await?;
+    let days = queries::live_days(&app.db, app.now()).await?;
     let mut years: Vec<YearMonths> = Vec::new();
-    for ts in times {
-        let Ok(t) = jiff::Timestamp::from_second(ts) else {
+    for (start, count) in days {
+        let Ok(t) = jiff::Timestamp::from_second(start) else {
             continue;
         };
+        let count = usize::try_from(count).unwrap_or(0);
         let date = t.to_zoned(app.time_zone()).date();
         match years.last_mut() {
             Some(y) if y.year == date.year() => match y.months.last_mut() {
-                Some(m) if m.month == date.month() => m.count += 1,
-                _ => y.months.push(MonthCount { month: date.month(), count: 1 }),
+                Some(m) if m.month == date.month() => m.count += count,
+                _ => y.months.push(MonthCount { month: date.month(), count }),
             },
-            _ => {
-                years.push(YearMonths { year: date.year(), months: vec![MonthCount { month: date.month(), count: 1 }] })
-            }
+            _ => years.push(YearMonths { year: date.year(), months: vec![MonthCount { month: date.month(), count }] }),
         }
     }
     let body = app

@@ -308,8 +308,8 @@ pub async fn merge_tags(db: &Db, from: &LabelRow, into: &LabelRow, now: i64) -> 
     let mut tx = db.begin().await?;
     touch_articles(&mut tx, Kind::Tag, from.id).await?;
     sqlx::query(
-        "INSERT INTO article_tags (article_id, tag_id, position)
-         SELECT x.article_id, $1, x.position FROM article_tags x WHERE x.tag_id = $2
+        "INSERT INTO article_tags (article_id, tag_id, position, published_at)
+         SELECT x.article_id, $1, x.position, x.published_at FROM article_tags x WHERE x.tag_id = $2
            AND NOT EXISTS (SELECT 1 FROM article_tags y WHERE y.article_id = x.article_id AND y.tag_id = $1)",
     )
     .bind(into.id)
@@ -317,6 +317,7 @@ pub async fn merge_tags(db: &Db, from: &LabelRow, into: &LabelRow, now: i64) -> 
     .execute(&mut *tx)
     .await?;
     sqlx::query("DELETE FROM article_tags WHERE tag_id = $1").bind(from.id).execute(&mut *tx).await?;
+    super::listings::recount_tag(&mut tx, &db.zone, into.id, from.id).await?;
     sqlx::query("UPDATE label_redirects SET target_id = $1 WHERE kind = 'tag' AND target_id = $2")
         .bind(into.id)
         .bind(from.id)

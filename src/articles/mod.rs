@@ -8,6 +8,7 @@ pub mod handlers;
 pub mod import;
 pub mod labels;
 pub mod labels_admin;
+pub mod listings;
 pub mod markdown;
 pub mod model;
 pub mod queries;

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use sqlx::{AssertSqlSafe, Row as _, any::AnyRow};
 
+use super::listings::{self, Order};
 use super::model::{Article, ArticleError, ArticleInput, BodyFormat, Hero, Label, Slug, Status};
 use crate::changes::{ArticleState, Event};
 use crate::config::Language;
@@ -17,7 +18,7 @@ pub enum SaveError {
     Db(#[from] sqlx::Error),
 }
 
-const COLUMNS: &str = "a.id, a.slug, a.title, a.places, a.lead, a.body_md, a.body_format, a.body_html, a.hero_url, \
+pub const COLUMNS: &str = "a.id, a.slug, a.title, a.places, a.lead, a.body_md, a.body_format, a.body_html, a.hero_url, \
      a.hero_alt, a.hero_credit, a.language, a.status, a.published_at, a.updated_at, a.created_at, \
      a.modified_at, a.version";
 
@@ -142,37 +143,10 @@ pub async fn find_live(db: &Db, slug: &str, now: i64) -> Result<Option<Article>,
     Ok(find_by_slug(db, slug).await?.filter(|a| a.is_live(now)))
 }
 
-/// The condition of a listing, for counting and for a page. A tag's or author's page names its
-/// articles as a list (`IN`), not a join: marked with a unary `+`, the list is only checked,
-/// so SQLite walks the articles newest first by their date index and stops after one page
-/// instead of sorting all of the tag's articles (at 100,000 articles: 34 ms down to 4 ms).
-/// Counting, on the contrary, is fastest from the list.
-fn listing_sql(listing: Listing, for_page: bool) -> String {
-    let mark = if for_page { "+" } else { "" };
-    match listing {
-        Listing::All => LIVE.into(),
-        Listing::Tag(_) => format!("{LIVE} AND {mark}a.id IN (SELECT article_id FROM article_tags WHERE tag_id = $2)"),
-        Listing::Author(_) => {
-            format!("{LIVE} AND {mark}a.id IN (SELECT article_id FROM article_authors WHERE author_id = $2)")
-        }
-        Listing::Between(..) => format!("{LIVE} AND a.published_at >= $2 AND a.published_at < $3"),
-    }
-}
-
-fn bind_listing<'q>(
-    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
-    listing: Listing,
-    now: i64,
-) -> (sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>, usize) {
-    query = query.bind(now);
-    match listing {
-        Listing::All => (query, 1),
-        Listing::Tag(id) | Listing::Author(id) => (query.bind(id), 2),
-        Listing::Between(start, end) => (query.bind(start).bind(end), 3),
-    }
-}
-
 /// One page of live articles, newest first, and the number of live articles in the listing.
+/// The count is read from the listing's maintained counts, and a page past the first starts
+/// at the day the counts place it on, so no page reads or skips more than a day's articles
+/// (see [`listings`]).
 pub async fn list_live(
     db: &Db,
     listing: Listing,
@@ -180,26 +154,24 @@ pub async fn list_live(
     per_page: u32,
     now: i64,
 ) -> Result<(Vec<Article>, i64), sqlx::Error> {
-    let count_sql = format!("SELECT COUNT(*) FROM articles a WHERE {}", listing_sql(listing, false));
-    let (count_query, n) = bind_listing(sqlx::query(AssertSqlSafe(count_sql)), listing, now);
-    let total: i64 = count_query.fetch_one(&db.pool).await?.try_get(0)?;
+    let count = listings::count(db, listing, now).await?;
     let offset = i64::from(page.saturating_sub(1)) * i64::from(per_page);
     // A page past the end is empty (and a 404 to readers) without reading past the end.
-    if offset >= total && page > 1 {
-        return Ok((Vec::new(), total));
+    if offset >= count.live && page > 1 {
+        return Ok((Vec::new(), count.live));
     }
-
-    let sql = format!(
-        "SELECT {COLUMNS} FROM articles a WHERE {} ORDER BY a.published_at DESC, a.id DESC LIMIT ${} OFFSET ${}",
-        listing_sql(listing, true),
-        n + 1,
-        n + 2
-    );
-    let (query, _) = bind_listing(sqlx::query(AssertSqlSafe(sql)), listing, now);
-    let rows = query.bind(i64::from(per_page)).bind(offset).fetch_all(&db.pool).await?;
+    let (before, skip) = match page {
+        1 => (None, 0),
+        _ => match listings::locate(db, listing, &count, Order::NewestFirst, offset, now).await? {
+            Some((before, skip)) => (Some(before), skip),
+            None => (None, offset),
+        },
+    };
+    let statement = listings::page_statement(db.backend, COLUMNS, listing, before, i64::from(per_page), skip, now);
+    let rows = statement.query().fetch_all(&db.pool).await?;
     let mut articles = rows.iter().map(article_from_row).collect::<Result<Vec<_>, _>>()?;
     attach_labels(db, &mut articles).await?;
-    Ok((articles, total))
+    Ok((articles, count.live))
 }
 
 /// Up to `limit` live articles with ids above `after`, by id: the whole archive a batch at a
@@ -236,20 +208,43 @@ pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM articles").fetch_one(&db.pool).await
 }
 
-/// The publication time of every live article, newest first, for the archive's month list.
-pub async fn live_months(db: &Db, now: i64) -> Result<Vec<i64>, sqlx::Error> {
-    let sql = format!("SELECT a.published_at FROM articles a WHERE {LIVE} ORDER BY a.published_at DESC");
-    sqlx::query_scalar(AssertSqlSafe(sql)).bind(now).fetch_all(&db.pool).await
+/// Live articles per day, newest day first, as (the day's first second, count), for the
+/// archive's month list: read from the maintained counts, less the scheduled articles still
+/// to come.
+pub async fn live_days(db: &Db, now: i64) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    let rows =
+        sqlx::query("SELECT day, n FROM listing_days WHERE kind = 'all' AND label_id = 0 AND n > 0 ORDER BY day DESC")
+            .fetch_all(&db.pool)
+            .await?;
+    let upcoming: Vec<i64> =
+        sqlx::query_scalar("SELECT published_at FROM articles WHERE status = 'scheduled' AND published_at > $1")
+            .bind(now)
+            .fetch_all(&db.pool)
+            .await?;
+    let mut days = Vec::with_capacity(rows.len());
+    for row in rows {
+        let day: i64 = row.try_get(0)?;
+        let later = upcoming.iter().filter(|at| listings::day_of(&db.zone, **at) == day).count() as i64;
+        let n = row.try_get::<i64, _>(1)? - later;
+        if n > 0 {
+            days.push((listings::day_start(&db.zone, day), n));
+        }
+    }
+    Ok(days)
 }
 
-/// The `limit` tags with the most live articles, most first.
+/// The `limit` tags with the most live articles, most first, from the maintained counts.
 pub async fn top_tags(db: &Db, now: i64, limit: i64) -> Result<Vec<Label>, sqlx::Error> {
-    let sql = format!(
-        "SELECT t.slug, t.name, COUNT(*) AS n FROM tags t \
-         JOIN article_tags x ON x.tag_id = t.id JOIN articles a ON a.id = x.article_id \
-         WHERE {LIVE} GROUP BY t.id, t.slug, t.name ORDER BY n DESC, t.name LIMIT $2"
-    );
-    let rows = sqlx::query(AssertSqlSafe(sql)).bind(now).bind(limit).fetch_all(&db.pool).await?;
+    let rows = sqlx::query(
+        "SELECT t.slug, t.name FROM listing_totals c JOIN tags t ON t.id = c.label_id \
+         LEFT JOIN (SELECT x.tag_id, COUNT(*) AS n FROM articles a JOIN article_tags x ON x.article_id = a.id \
+           WHERE a.status = 'scheduled' AND a.published_at > $1 GROUP BY x.tag_id) f ON f.tag_id = c.label_id \
+         WHERE c.kind = 'tag' AND c.n - COALESCE(f.n, 0) > 0 ORDER BY c.n - COALESCE(f.n, 0) DESC, t.name LIMIT $2",
+    )
+    .bind(now)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
     rows.iter().map(|r| Ok(Label { slug: r.try_get(0)?, name: r.try_get(1)? })).collect()
 }
 
@@ -389,10 +384,11 @@ async fn write_labels(tx: &mut Tx<'_>, article_id: i64, input: &ArticleInput) ->
             continue; // "KI" and "ki" name the same tag
         }
         seen.push(id);
-        sqlx::query("INSERT INTO article_tags (article_id, tag_id, position) VALUES ($1, $2, $3)")
+        sqlx::query("INSERT INTO article_tags (article_id, tag_id, position, published_at) VALUES ($1, $2, $3, $4)")
             .bind(article_id)
             .bind(id)
             .bind(position as i64)
+            .bind(input.published_at)
             .execute(&mut **tx)
             .await?;
     }
@@ -403,12 +399,15 @@ async fn write_labels(tx: &mut Tx<'_>, article_id: i64, input: &ArticleInput) ->
             continue;
         }
         seen.push(id);
-        sqlx::query("INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)")
-            .bind(article_id)
-            .bind(id)
-            .bind(position as i64)
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO article_authors (article_id, author_id, position, published_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(article_id)
+        .bind(id)
+        .bind(position as i64)
+        .bind(input.published_at)
+        .execute(&mut **tx)
+        .await?;
     }
     Ok(())
 }
@@ -476,6 +475,7 @@ pub async fn create_by(db: &Db, input: &ArticleInput, now: i64, by: Option<i64>)
         sqlx::query("DELETE FROM slug_redirects WHERE old_slug = $1").bind(slug.as_str()).execute(&mut *tx).await?;
     }
     write_labels(&mut tx, id, input).await?;
+    listings::relist(&mut tx, &db.zone, id, 1).await?;
     let after = saved_state(&mut tx, id).await?;
     crate::changes::record(&mut tx, Event::ArticleSaved { article_id: id, before: None, after, at: now }).await?;
     tx.commit().await?;
@@ -511,6 +511,8 @@ pub async fn update_by(
         return Err(ArticleError::Conflict { expected: expected_version, found: current.version }.into());
     }
     let mut tx = db.begin().await?;
+    // Out of its listings as it was; back in as it is saved (or, if the save fails, as it was).
+    listings::relist(&mut tx, &db.zone, current.id, -1).await?;
     let slug = match &input.slug {
         Some(slug) if slug.as_str() != current.slug => {
             if free_slug(&mut tx, "articles", slug).await? != *slug {
@@ -592,6 +594,7 @@ pub async fn update_by(
         }
     }
     write_labels(&mut tx, current.id, input).await?;
+    listings::relist(&mut tx, &db.zone, current.id, 1).await?;
     let event = Event::ArticleSaved {
         article_id: current.id,
         before: Some(ArticleState::of(current)),

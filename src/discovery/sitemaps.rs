@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 use sqlx::{AssertSqlSafe, Row as _};
 
 use super::{Site, rfc3339, xml_escape as x};
-use crate::articles::queries::LIVE;
+use crate::articles::listings::{self, Order};
+use crate::articles::queries::{LIVE, Listing};
 use crate::db::Db;
 
 pub const URLS_PER_FILE: i64 = 50_000;
@@ -24,26 +25,35 @@ pub struct Entry {
     pub lastmod: Option<i64>,
 }
 
-/// How many article sitemap files there are, and the newest material change.
+/// How many article sitemap files there are, and the newest material change: the count from
+/// the listings' maintained counts, the change from the top of its index.
 pub async fn article_stats(db: &Db, now: i64) -> Result<(i64, Option<i64>), sqlx::Error> {
-    let sql = format!("SELECT COUNT(*), MAX(COALESCE(a.updated_at, a.published_at)) FROM articles a WHERE {LIVE}");
-    let row = sqlx::query(AssertSqlSafe(sql)).bind(now).fetch_one(&db.pool).await?;
-    let count: i64 = row.try_get(0)?;
-    Ok(((count + URLS_PER_FILE - 1) / URLS_PER_FILE, row.try_get(1)?))
+    let count = listings::count(db, Listing::All, now).await?.live;
+    let sql = format!(
+        "SELECT COALESCE(a.updated_at, a.published_at) FROM articles a \
+         WHERE COALESCE(a.updated_at, a.published_at) <= $2 AND {LIVE} \
+         ORDER BY COALESCE(a.updated_at, a.published_at) DESC LIMIT 1"
+    );
+    let newest: Option<i64> =
+        sqlx::query_scalar(AssertSqlSafe(sql)).bind(now).bind(now).fetch_optional(&db.pool).await?;
+    Ok(((count + URLS_PER_FILE - 1) / URLS_PER_FILE, newest))
 }
 
-/// Article URLs of sitemap file `page` (1-based), oldest first so files stay stable.
+/// Article URLs of sitemap file `page` (1-based), oldest first so files stay stable. The
+/// file's first article is found from the maintained day counts, not by skipping articles.
 pub async fn article_entries(db: &Db, page: i64, now: i64) -> Result<Vec<Entry>, sqlx::Error> {
+    let offset = (page - 1) * URLS_PER_FILE;
+    let count = listings::count(db, Listing::All, now).await?;
+    let (from, skip) = match listings::locate(db, Listing::All, &count, Order::OldestFirst, offset, now).await? {
+        Some((from, skip)) => (from, skip),
+        None => (i64::MIN, offset),
+    };
     let sql = format!(
-        "SELECT a.slug, COALESCE(a.updated_at, a.published_at) FROM articles a WHERE {LIVE} \
-         ORDER BY a.published_at, a.id LIMIT $2 OFFSET $3"
+        "SELECT a.slug, COALESCE(a.updated_at, a.published_at) FROM articles a WHERE {LIVE} AND a.published_at >= $2 \
+         ORDER BY a.published_at, a.id LIMIT $3 OFFSET $4"
     );
-    let rows = sqlx::query(AssertSqlSafe(sql))
-        .bind(now)
-        .bind(URLS_PER_FILE)
-        .bind((page - 1) * URLS_PER_FILE)
-        .fetch_all(&db.pool)
-        .await?;
+    let rows =
+        sqlx::query(AssertSqlSafe(sql)).bind(now).bind(from).bind(URLS_PER_FILE).bind(skip).fetch_all(&db.pool).await?;
     rows.iter()
         .map(|r| Ok(Entry { path: format!("/news/{}", r.try_get::<String, _>(0)?), lastmod: r.try_get(1)? }))
         .collect()
@@ -68,15 +78,18 @@ pub enum Listings {
 }
 
 /// Every tag or author page that lists a live article (at most 50,000), with the last
-/// material change among its articles.
+/// material change among its articles, from the maintained counts.
 pub async fn listing_entries(db: &Db, listings: Listings, now: i64) -> Result<Vec<Entry>, sqlx::Error> {
-    let (prefix, join) = match listings {
-        Listings::Tags => ("/tag/", "tags t JOIN article_tags x ON x.tag_id = t.id"),
-        Listings::Authors => ("/author/", "authors t JOIN article_authors x ON x.author_id = t.id"),
+    let (prefix, kind, labels, link, label) = match listings {
+        Listings::Tags => ("/tag/", "tag", "tags", "article_tags", "tag_id"),
+        Listings::Authors => ("/author/", "author", "authors", "article_authors", "author_id"),
     };
+    // Less the scheduled articles still to come, as in every count.
     let sql = format!(
-        "SELECT t.slug, MAX(COALESCE(a.updated_at, a.published_at)) FROM {join} \
-         JOIN articles a ON a.id = x.article_id WHERE {LIVE} GROUP BY t.slug ORDER BY t.slug LIMIT $2"
+        "SELECT t.slug, c.changed_at FROM listing_totals c JOIN {labels} t ON t.id = c.label_id \
+         LEFT JOIN (SELECT x.{label} AS label_id, COUNT(*) AS n FROM articles a JOIN {link} x ON x.article_id = a.id \
+           WHERE a.status = 'scheduled' AND a.published_at > $1 GROUP BY x.{label}) f ON f.label_id = c.label_id \
+         WHERE c.kind = '{kind}' AND c.n - COALESCE(f.n, 0) > 0 ORDER BY t.slug LIMIT $2"
     );
     let rows = sqlx::query(AssertSqlSafe(sql)).bind(now).bind(URLS_PER_FILE).fetch_all(&db.pool).await?;
     rows.iter()

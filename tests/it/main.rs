@@ -15,6 +15,7 @@ mod hardening;
 mod import;
 mod jobs;
 mod layers;
+mod listings;
 mod newsroom;
 mod pages;
 mod search;

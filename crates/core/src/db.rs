@@ -44,6 +44,8 @@ impl Backend {
 pub struct Db {
     pub pool: Pool,
     pub backend: Backend,
+    /// The publication's time zone: listings count their articles per day of this calendar.
+    pub zone: jiff::tz::TimeZone,
 }
 
 /// Hides the password of a database URL for messages and logs.
@@ -128,7 +130,7 @@ impl Db {
             .connect_with(options)
             .await
             .with_context(|| format!("cannot open the database {}", redact_url(&url)))?;
-        Ok(Db { pool, backend })
+        Ok(Db { pool, backend, zone: config.time_zone() })
     }
 
     /// Whether the database answers a trivial query (the health check).
