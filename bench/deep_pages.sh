@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Listing pages at any depth (issue 19): a generated publication served by a release build of
+# Newsdesk with the page cache off, every listing kind measured on its first and its last page.
+#
+#   bench/deep_pages.sh [SECONDS]                       (default 5 s per page; SQLite)
+#   DB=postgres://postgres@127.0.0.1:5432/postgres bench/deep_pages.sh   (a fresh PostgreSQL database)
+#   ARTICLES=1000000 COMMENTS=10000000 SUBSCRIBERS=1000000 bench/deep_pages.sh
+#
+# For each page: the time one request takes alone (wrk, one connection: p50, p99) and
+# requests/s at 64 connections. Prints a Markdown table for BENCHMARKS.md, the time to count
+# the listings on first start, start-up time and resident memory. Stops everything it starts.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration=${1:-5}
+articles=${ARTICLES:-1000000}
+comments=${COMMENTS:-0}
+subscribers=${SUBSCRIBERS:-0}
+
+for tool in wrk curl python3; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "bench: $tool is missing (apt-get install wrk curl)" >&2; exit 1; }
+done
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+say() { printf 'bench: %s\n' "$*" >&2; }
+
+work=$(mktemp -d /tmp/newsdesk-deep.XXXXXX)
+nd_pid=""
+pg_db=""
+cleanup() {
+  [ -n "$nd_pid" ] && kill "$nd_pid" 2>/dev/null || true
+  [ -n "$pg_db" ] && psql -q "${DB}" -c "DROP DATABASE IF EXISTS $pg_db" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+cargo build --release --quiet
+bin=target/release/newsdesk
+data=$work/data
+export NEWSDESK_LOG__LEVEL=${BENCH_LOG_LEVEL:-warn}
+if [ -n "${DB:-}" ]; then
+  pg_db=newsdesk_deep_$$
+  psql -q "$DB" -c "CREATE DATABASE $pg_db"
+  export NEWSDESK_DATABASE__URL="${DB%/*}/$pg_db"
+  target=$NEWSDESK_DATABASE__URL
+  backend=PostgreSQL
+else
+  target=$data/newsdesk.db
+  backend=SQLite
+fi
+# Migrate without counting (nothing to count yet), generate, then count on the next open.
+"$bin" --data "$data" migrate >/dev/null
+say "generating $articles articles, $comments comments, $subscribers subscribers into $backend"
+started=$(date +%s.%N)
+python3 bench/generate_site.py "$target" "$articles" "$comments" "$subscribers"
+gen_secs=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }')
+# The generator writes rows straight into the tables: the listings are counted from scratch.
+if [ -n "${DB:-}" ]; then psql -q "$target" -c "DELETE FROM listing_calendar"; else python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('DELETE FROM listing_calendar'); c.commit()" "$target"; fi
+started=$(date +%s.%N)
+"$bin" --data "$data" migrate >/dev/null
+count_secs=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+say "building the search index"
+started=$(date +%s.%N)
+"$bin" --data "$data" reindex >/dev/null 2>&1
+index_secs=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }')
+
+port=$(free_port)
+base="http://127.0.0.1:$port"
+started=$(date +%s%N)
+NEWSDESK_CACHE__ENABLED=false "$bin" --data "$data" serve --listen "127.0.0.1:$port" 2>>"$work/newsdesk.log" &
+nd_pid=$!
+for _ in $(seq 6000); do curl -fs "$base/healthz" >/dev/null 2>&1 && break; sleep 0.01; done
+startup_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+
+per_page=20
+# The generator spreads articles evenly over five years and gives each of 18 topics about 1/9.
+last_home=$(( (articles + per_page - 1) / per_page ))
+last_tag=$(curl -fs "$base/tag/robotik" | grep -o '/tag/robotik/page/[0-9]*' | sed 's/.*\///' | sort -n | tail -1 || true)
+last_author=$(curl -fs "$base/author/autorin-1" | grep -o '/author/autorin-1/page/[0-9]*' | sed 's/.*\///' | sort -n | tail -1 || true)
+month=$(date -u -d "@$(( $(date +%s) - 5 * 365 * 86400 + 40 * 86400 ))" +%Y/%m)
+last_month=$(curl -fs "$base/archive/$month" | grep -o "/archive/$month/page/[0-9]*" | sed 's/.*\///' | sort -n | tail -1 || true)
+last_sitemap=$(curl -fs "$base/sitemap.xml" | grep -o 'sitemap-articles-[0-9]*' | sed 's/.*-//' | sort -n | tail -1)
+names=(home home-last tag tag-last author author-last archive month month-last search search-deep feed tag-feed sitemap-index sitemap-first sitemap-last sitemap-tags news-sitemap article)
+declare -A paths=(
+  [home]="/" [home-last]="/page/$last_home"
+  [tag]="/tag/robotik" [tag-last]="/tag/robotik/page/${last_tag:-1}"
+  [author]="/author/autorin-1" [author-last]="/author/autorin-1/page/${last_author:-1}"
+  [archive]="/archive" [month]="/archive/$month" [month-last]="/archive/$month/page/${last_month:-1}"
+  [search]="/search?q=Roboter+Batterie" [search-deep]="/search?q=Roboter&page=40"
+  [feed]="/feed" [tag-feed]="/tag/robotik/feed"
+  [sitemap-index]="/sitemap.xml" [sitemap-first]="/sitemap-articles-1.xml" [sitemap-last]="/sitemap-articles-$last_sitemap.xml"
+  [sitemap-tags]="/sitemap-tags.xml" [news-sitemap]="/sitemap-news.xml"
+  [article]="/news/meldung-$((articles / 2))"
+)
+
+wrk_run() { # connections file url
+  wrk -t"$(( $1 > 1 ? 2 : 1 ))" -c"$1" -d"${duration}s" --timeout 10s --latency "$3" >"$2"
+  if grep -q "Non-2xx" "$2"; then say "$3 answered errors"; head -20 "$2" >&2; fi
+}
+field() { awk -v k="$2" '$1 == k {print $2}' "$1"; }
+
+echo
+echo "$backend, $articles articles, $comments comments, $subscribers subscribers (generated in ${gen_secs} s);"
+echo "listings counted on first start in ${count_secs} s, search index built in ${index_secs} s, start-up ${startup_ms} ms;"
+echo "page cache off, wrk on loopback, $(nproc) cores, $(date -u +%Y-%m-%d)"
+echo
+echo "| page | path | bytes | alone p50 | alone p99 | 64 conn. req/s | p50 | p99 |"
+echo "|---|---|---|---|---|---|---|---|"
+for name in "${names[@]}"; do
+  url="$base${paths[$name]}"
+  bytes=$(curl -s "$url" | wc -c)
+  wrk -t1 -c1 -d1s "$url" >/dev/null
+  wrk_run 1 "$work/$name-1.wrk" "$url"
+  wrk_run 64 "$work/$name-64.wrk" "$url"
+  echo "| $name | \`${paths[$name]}\` | $bytes | $(field "$work/$name-1.wrk" 50%) | $(field "$work/$name-1.wrk" 99%) | $(awk '/^Requests\/sec:/ {print $2}' "$work/$name-64.wrk") | $(field "$work/$name-64.wrk" 50%) | $(field "$work/$name-64.wrk" 99%) |"
+done
+echo
+echo "resident memory after the run: $(( $(awk '/^VmRSS:/ {print $2}' "/proc/$nd_pid/status") / 1024 )) MiB (peak $(( $(awk '/^VmHWM:/ {print $2}' "/proc/$nd_pid/status") / 1024 )) MiB)"
