@@ -46,6 +46,29 @@ impl Follower {
     pub fn new(data_dir: &Path, last: i64) -> Follower {
         Follower { last, position_file: position_file(data_dir), ..Follower::default() }
     }
+
+    /// The highest id applied here.
+    pub fn position(&self) -> i64 {
+        self.last
+    }
+}
+
+/// How far a node at `applied` is behind the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lag {
+    /// Rows written after `applied`.
+    pub entries: i64,
+    /// The age of the oldest of them at `now` (0 when there is none).
+    pub seconds: i64,
+}
+
+pub async fn lag(db: &Db, applied: i64, now: i64) -> Result<Lag, sqlx::Error> {
+    let latest = latest(db).await?;
+    let oldest: Option<i64> = sqlx::query_scalar("SELECT MIN(created_at) FROM changes WHERE id > $1")
+        .bind(applied)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(Lag { entries: (latest - applied).max(0), seconds: oldest.map_or(0, |t| (now - t).max(0)) })
 }
 
 fn position_file(data_dir: &Path) -> PathBuf {

@@ -293,6 +293,16 @@ impl CampaignProgress {
     }
 }
 
+/// Messages queued, and how many of them are due at `now`: read from the queued messages'
+/// index alone, for `/metrics`.
+pub async fn backlog(db: &Db, now: i64) -> Result<(i64, i64), sqlx::Error> {
+    let row = sqlx::query("SELECT COUNT(*), COUNT(*) FILTER (WHERE run_at <= $1) FROM outbox WHERE status = 'queued'")
+        .bind(now)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok((row.try_get(0)?, row.try_get(1)?))
+}
+
 pub async fn status(db: &Db, now: i64, campaigns: i64) -> Result<Status, sqlx::Error> {
     let row = sqlx::query(
         "SELECT COUNT(*) FILTER (WHERE status = 'queued'),

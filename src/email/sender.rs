@@ -360,7 +360,17 @@ pub async fn send_batch<E: Env>(app: &Arc<E>) -> anyhow::Result<usize> {
         let now = app.now();
         let accepted: Vec<i64> = finished.iter().filter(|(_, result)| result.is_ok()).map(|(m, _)| m.id).collect();
         outbox::mark_sent(app.db(), &accepted, now).await?;
+        metrics::counter!("newsdesk_mail_sent_total").increment(accepted.len() as u64);
         for (message, result) in finished {
+            let outcome = match &result {
+                Ok(()) => None,
+                Err(SendError::Unavailable(_)) => Some("unavailable"),
+                Err(SendError::Transient(_)) => Some("delayed"),
+                Err(SendError::Permanent(_)) => Some("refused"),
+            };
+            if let Some(outcome) = outcome {
+                metrics::counter!("newsdesk_mail_failed_total", "outcome" => outcome).increment(1);
+            }
             match result {
                 Ok(()) => {}
                 Err(SendError::Unavailable(error)) => {

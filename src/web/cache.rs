@@ -27,6 +27,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::conditional::etag_of;
+use super::metrics::RouteLabel;
 use crate::app::App;
 use crate::changes::Scope;
 use crate::clock::parse_http_date;
@@ -79,6 +80,8 @@ pub struct Entry {
     brotli: Option<Variant>,
     /// The headers of a 304.
     not_modified: HeaderMap,
+    /// The route that rendered it, for the request metrics of its hits.
+    route: Option<RouteLabel>,
 }
 
 struct Variant {
@@ -161,6 +164,11 @@ impl PageCache {
 
     pub fn enabled(&self) -> bool {
         self.config.enabled && self.config.size_mb > 0
+    }
+
+    /// The memory the cache may fill, in bytes.
+    pub fn limit_bytes(&self) -> usize {
+        self.max_bytes()
     }
 
     fn max_bytes(&self) -> usize {
@@ -256,7 +264,14 @@ impl PageCache {
         HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static("public, max-age=0"))
     }
 
-    fn build(&self, scopes: Vec<Scope>, mut headers: HeaderMap, plain: Bytes, now: i64) -> Entry {
+    fn build(
+        &self,
+        scopes: Vec<Scope>,
+        route: Option<RouteLabel>,
+        mut headers: HeaderMap,
+        plain: Bytes,
+        now: i64,
+    ) -> Entry {
         headers.remove(header::CONTENT_LENGTH);
         headers.remove(header::CONTENT_ENCODING);
         headers.remove(header::ETAG);
@@ -312,6 +327,7 @@ impl PageCache {
             gzip,
             brotli,
             not_modified,
+            route,
         }
     }
 }
@@ -385,11 +401,17 @@ fn respond(entry: &Entry, request_headers: &HeaderMap, head: bool) -> Response {
         if let Some(etag) = variant.headers.get(header::ETAG) {
             response.headers_mut().insert(header::ETAG, etag.clone());
         }
+        if let Some(route) = &entry.route {
+            response.extensions_mut().insert(route.clone());
+        }
         return response;
     }
     let mut response =
         if head { Response::new(Body::empty()) } else { Response::new(Body::from(variant.body.clone())) };
     *response.headers_mut() = variant.headers.clone();
+    if let Some(route) = &entry.route {
+        response.extensions_mut().insert(route.clone());
+    }
     response
 }
 
@@ -554,7 +576,9 @@ async fn render_and_store(
     };
     // Compressing a page takes a millisecond or two: off the async threads.
     let app2 = app.clone();
-    let built = tokio::task::spawn_blocking(move || app2.page_cache.build(scopes, parts.headers, bytes, now)).await;
+    let route = parts.extensions.get::<RouteLabel>().cloned();
+    let built =
+        tokio::task::spawn_blocking(move || app2.page_cache.build(scopes, route, parts.headers, bytes, now)).await;
     let entry = match built {
         Ok(entry) => Arc::new(entry),
         Err(e) => {
@@ -588,7 +612,7 @@ mod tests {
     fn page(cache: &PageCache, scopes: &[&str], body: &str) -> Arc<Entry> {
         let mut h = HeaderMap::new();
         h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-        Arc::new(cache.build(scopes.iter().map(|s| scope(s)).collect(), h, Bytes::from(body.to_string()), 1000))
+        Arc::new(cache.build(scopes.iter().map(|s| scope(s)).collect(), None, h, Bytes::from(body.to_string()), 1000))
     }
 
     fn scope(word: &str) -> Scope {
@@ -609,7 +633,7 @@ mod tests {
         let cache = PageCache::new(&config(8));
         let mut h = HeaderMap::new();
         h.insert(header::VARY, HeaderValue::from_static("Accept"));
-        let entry = cache.build(vec![Scope::Home], h, Bytes::from_static(b"{}"), 1000);
+        let entry = cache.build(vec![Scope::Home], None, h, Bytes::from_static(b"{}"), 1000);
         assert_eq!(entry.plain.headers[header::VARY], "Accept, Accept-Encoding");
     }
 
@@ -687,7 +711,7 @@ mod tests {
         let at = |cache: &PageCache, i: i64, now: i64| {
             let mut h = HeaderMap::new();
             h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-            Arc::new(cache.build(vec![Scope::Home], h, Bytes::from(format!("{body}{i}")), now))
+            Arc::new(cache.build(vec![Scope::Home], None, h, Bytes::from(format!("{body}{i}")), now))
         };
         // One page a second.
         for i in 0..5 {

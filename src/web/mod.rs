@@ -6,6 +6,7 @@ pub mod cache;
 pub mod client;
 pub mod conditional;
 pub mod error;
+pub mod metrics;
 pub mod routes;
 pub mod server;
 pub mod staff;
@@ -48,6 +49,7 @@ use routes::Routes;
 /// outside the routes' own stack, so a page sent from the cache costs a lookup and a copy, not
 /// the routing and the layers every rendered page passes.
 pub fn router(app: Arc<App>) -> Router {
+    metrics::handle();
     Router::new()
         .fallback_service(routes(app.clone()))
         .layer(middleware::from_fn_with_state(app, cache::serve_cached))
@@ -115,6 +117,8 @@ pub fn route_table(app: Arc<App>) -> (Router<Arc<App>>, Vec<routes::Entry>) {
         .public(GET, "/media/{id}/{file}", uncached, get(crate::media::handlers::serve))
         .public(GET, "/media/files/{key}/{name}", uncached, get(crate::media::handlers::serve_file))
         .public(GET, "/healthz", uncached, get(healthz))
+        // Only for addresses in `server.metrics_allowed` (`web::metrics`).
+        .public(GET, "/metrics", uncached, get(metrics::scrape))
         .public(GET, "/static/{*path}", uncached, get(assets::serve))
         .public(BOTH, "/admin/login", uncached, get(auth::login_form).post(auth::login))
         .public(
@@ -231,6 +235,7 @@ fn routes(app: Arc<App>) -> Router {
     let max_body = app.config().server.max_body_bytes;
     let (routes, _) = route_table(app.clone());
     routes
+        .route_layer(middleware::from_fn(metrics::label_route))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(app.clone(), old_address))
         .layer(middleware::from_fn(conditional::conditional_get))
@@ -483,9 +488,11 @@ async fn log_requests(request: Request, next: Next) -> Response {
     // A cheap copy (shared bytes): the path is read only if the line is written.
     let uri = request.uri().clone();
     let response = next.run(request).await;
+    let elapsed = started.elapsed();
+    metrics::observe(&method, response.extensions().get::<metrics::RouteLabel>(), response.status(), elapsed);
     let path = uri.path();
     let status = response.status().as_u16();
-    let micros = started.elapsed().as_micros() as u64;
+    let micros = elapsed.as_micros() as u64;
     if status >= 500 {
         tracing::warn!(%method, path, status, micros, "request");
     } else if response.extensions().get::<cache::Outcome>() == Some(&cache::Outcome::Hit) {
@@ -502,6 +509,7 @@ pub async fn serve(app: Arc<App>, listener: tokio::net::TcpListener) -> anyhow::
     let config = app.config().server.clone();
     let grace = Duration::from_secs(config.shutdown_grace_secs);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(metrics::upkeep(stop_rx.clone()));
     tokio::spawn(async move {
         shutdown_signal().await;
         tracing::info!("shutting down: finishing requests in flight");

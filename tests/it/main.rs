@@ -16,6 +16,7 @@ mod import;
 mod jobs;
 mod layers;
 mod listings;
+mod metrics;
 mod newsroom;
 mod pages;
 mod search;

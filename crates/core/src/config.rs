@@ -108,6 +108,9 @@ pub struct ServerConfig {
     /// request from a peer outside them is taken at its own address. Empty: the one proxy we
     /// talk to is trusted and the last entry is the client.
     pub trusted_proxies: Vec<IpNet>,
+    /// Who may read `/metrics`: networks or single addresses (taken through `trusted_proxies`
+    /// like every client address). Empty: nobody, and the page answers 403.
+    pub metrics_allowed: Vec<IpNet>,
 }
 
 /// A network such as `10.0.0.0/8` or `2001:db8::/32`, or one address (`192.0.2.7`), parsed when
@@ -158,8 +161,10 @@ impl std::str::FromStr for IpNet {
 }
 
 impl std::fmt::Display for IpNet {
+    /// One address is written as it was given, without a prefix.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}/{}", self.network, self.prefix)
+        let whole = if self.network.is_ipv4() { 32 } else { 128 };
+        if self.prefix == whole { write!(f, "{}", self.network) } else { write!(f, "{}/{}", self.network, self.prefix) }
     }
 }
 
@@ -442,6 +447,10 @@ impl Default for ServerConfig {
             max_connections_per_client: 64,
             trust_forwarded_for: false,
             trusted_proxies: Vec::new(),
+            metrics_allowed: vec![
+                IpNet { network: IpAddr::from([127, 0, 0, 1]), prefix: 32 },
+                IpNet { network: IpAddr::from(std::net::Ipv6Addr::LOCALHOST), prefix: 128 },
+            ],
         }
     }
 }

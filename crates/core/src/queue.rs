@@ -199,6 +199,19 @@ pub async fn counts<K: Kind>(db: &Db) -> Result<Counts, sqlx::Error> {
     Ok(Counts { pending: row.try_get(0)?, done: row.try_get(1)?, failed: row.try_get(2)? })
 }
 
+/// Jobs not yet done or given up, by kind: how many, and how many of them are due at `now`
+/// (the rest wait for a retry). Read from the pending jobs' index, for `/metrics`.
+pub async fn pending_by_kind(db: &Db, now: i64) -> Result<HashMap<String, (i64, i64)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT kind, COUNT(*), COUNT(*) FILTER (WHERE run_at <= $1)
+         FROM queue WHERE done_at IS NULL AND failed_at IS NULL GROUP BY kind",
+    )
+    .bind(now)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?)))).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::backoff;
