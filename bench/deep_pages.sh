@@ -32,8 +32,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cargo build --release --quiet
-bin=target/release/newsdesk
+# BIN=path measures that build instead of building this checkout.
+if [ -z "${BIN:-}" ]; then cargo build --release --quiet; fi
+bin=$(realpath "${BIN:-target/release/newsdesk}")
 data=$work/data
 export NEWSDESK_LOG__LEVEL=${BENCH_LOG_LEVEL:-warn}
 if [ -n "${DB:-}" ]; then
@@ -70,22 +71,33 @@ nd_pid=$!
 for _ in $(seq 6000); do curl -fs "$base/healthz" >/dev/null 2>&1 && break; sleep 0.01; done
 startup_ms=$(( ($(date +%s%N) - started) / 1000000 ))
 
-per_page=20
-# The generator spreads articles evenly over five years and gives each of 18 topics about 1/9.
-last_home=$(( (articles + per_page - 1) / per_page ))
-last_tag=$(curl -fs "$base/tag/robotik" | grep -o '/tag/robotik/page/[0-9]*' | sed 's/.*\///' | sort -n | tail -1 || true)
-last_author=$(curl -fs "$base/author/autorin-1" | grep -o '/author/autorin-1/page/[0-9]*' | sed 's/.*\///' | sort -n | tail -1 || true)
-month=$(date -u -d "@$(( $(date +%s) - 5 * 365 * 86400 + 40 * 86400 ))" +%Y/%m)
-last_month=$(curl -fs "$base/archive/$month" | grep -o "/archive/$month/page/[0-9]*" | sed 's/.*\///' | sort -n | tail -1 || true)
+# The last page of a listing: the pager shows only its neighbours, so it is found by halving
+# between a page that answers and one that does not (a page past the end is a 404).
+last_page() { # base path ("" for home)
+  local low=1 high=1
+  while [ "$(curl -s -o /dev/null -w '%{http_code}' "$base$1/page/$((high * 2))")" = 200 ]; do high=$((high * 2)); done
+  high=$((high * 2))
+  while [ $((high - low)) -gt 1 ]; do
+    local mid=$(((low + high) / 2))
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' "$base$1/page/$mid")" = 200 ]; then low=$mid; else high=$mid; fi
+  done
+  echo "$low"
+}
+last_home=$(last_page "")
+last_tag=$(last_page /tag/robotik)
+last_author=$(last_page /author/autorin-1)
+# A month in the second year of the five the generator spreads articles over.
+month=$(date -u -d "@$(( $(date +%s) - 4 * 365 * 86400 ))" +%Y/%m)
+last_month=$(last_page "/archive/$month")
 last_sitemap=$(curl -fs "$base/sitemap.xml" | grep -o 'sitemap-articles-[0-9]*' | sed 's/.*-//' | sort -n | tail -1)
-names=(home home-last tag tag-last author author-last archive month month-last search search-deep feed tag-feed sitemap-index sitemap-first sitemap-last sitemap-tags news-sitemap article)
+names=(home home-last tag tag-last author author-last archive month month-last search search-deep feed tag-feed comments-feed sitemap-index sitemap-first sitemap-last sitemap-tags news-sitemap article)
 declare -A paths=(
   [home]="/" [home-last]="/page/$last_home"
   [tag]="/tag/robotik" [tag-last]="/tag/robotik/page/${last_tag:-1}"
   [author]="/author/autorin-1" [author-last]="/author/autorin-1/page/${last_author:-1}"
   [archive]="/archive" [month]="/archive/$month" [month-last]="/archive/$month/page/${last_month:-1}"
   [search]="/search?q=Roboter+Batterie" [search-deep]="/search?q=Roboter&page=40"
-  [feed]="/feed" [tag-feed]="/tag/robotik/feed"
+  [feed]="/feed" [tag-feed]="/tag/robotik/feed" [comments-feed]="/comments/feed"
   [sitemap-index]="/sitemap.xml" [sitemap-first]="/sitemap-articles-1.xml" [sitemap-last]="/sitemap-articles-$last_sitemap.xml"
   [sitemap-tags]="/sitemap-tags.xml" [news-sitemap]="/sitemap-news.xml"
   [article]="/news/meldung-$((articles / 2))"

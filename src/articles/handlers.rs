@@ -22,9 +22,14 @@ use crate::web::html;
 /// The highest page number accepted; anything longer is not a page of ours.
 const MAX_PAGE: u32 = 1_000_000;
 
-/// A page number from the path: digits only, 2 or more (page 1 lives at the listing's own URL).
+/// A page number from the path: digits only (anything else is no number: 400), and a page
+/// that can exist (0 or more than seven digits is no page of ours: 404; page 1 lives at the
+/// listing's own URL).
 fn parse_page(raw: &str) -> Result<u32, AppError> {
-    if raw.is_empty() || raw.len() > 7 || !raw.bytes().all(|b| b.is_ascii_digit()) {
+    if raw.is_empty() || !raw.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(AppError::BadRequest("bad_page"));
+    }
+    if raw.len() > 7 {
         return Err(AppError::NotFound);
     }
     match raw.parse::<u32>() {
@@ -442,8 +447,11 @@ mod tests {
     #[test]
     fn page_numbers() {
         assert_eq!(parse_page("2").unwrap(), 2);
-        for bad in ["", "0", "-1", "1e3", "abc", "99999999", "+2", " 2"] {
-            assert!(parse_page(bad).is_err(), "{bad:?}");
+        for no_number in ["", "-1", "1e3", "abc", "+2", " 2"] {
+            assert!(matches!(parse_page(no_number), Err(AppError::BadRequest(_))), "{no_number:?}");
+        }
+        for no_page in ["0", "99999999", "00000000000"] {
+            assert!(matches!(parse_page(no_page), Err(AppError::NotFound)), "{no_page:?}");
         }
     }
 

@@ -165,7 +165,7 @@ pub async fn similar_feed(State(app): State<Arc<App>>, Path(slug): Path<String>)
     Ok(respond(&app, body, RSS, feeds::last_modified(&similar), Some(&meta.self_path)))
 }
 
-/// The sitemap index: the listing pages' sitemap and one file per 50,000 articles.
+/// The sitemap index: the listing pages' sitemap and one file per 2,000 articles.
 pub async fn sitemap_index(State(app): State<Arc<App>>) -> Result<Response, AppError> {
     let (files, newest) = sitemaps::article_stats(&app.db, app.now()).await?;
     let mut entries = vec![

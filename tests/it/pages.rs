@@ -116,18 +116,22 @@ async fn unknown_and_malformed_urls_get_designed_error_pages(t: TestApp) {
         "/tag/unbekannt",
         "/author/niemand",
         "/page/0",
-        "/page/abc",
         "/page/99999999999",
         "/archive/2026/13",
         "/archive/20x6/01",
         "/archive/2026/1",
-        "/tag/ki/page/-1",
         "/irgendwo/sonst",
     ] {
         let page = t.get(path).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
         assert!(page.body.contains("Seite nicht gefunden"), "{path}: designed 404 page");
         assert!(page.body.contains("class=\"masthead\""), "{path}: in the site's layout");
+    }
+    // A page "number" that is no number is a bad request, not a missing page.
+    for path in ["/page/abc", "/tag/ki/page/-1", "/author/x/page/2a", "/archive/2026/01/page/zwei"] {
+        let page = t.get(path).await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{path}");
+        assert!(page.body.contains("Ungültige Anfrage"), "{path}: designed 400 page");
     }
     let bad = t.get("/news/%FF%FE").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
