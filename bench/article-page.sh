@@ -5,8 +5,9 @@
 #   bench/article-page.sh [SECONDS]      (default 15 s per target; needs wrk and nginx)
 #   BENCH_LOG_LEVEL=info bench/article-page.sh   (the default serve log level: a line per request)
 #
-# Builds in release mode, starts `newsdesk serve --demo` on a fresh data folder, saves the
-# article page it serves, has nginx serve that file, then runs wrk against each in turn.
+# Builds in release mode (or takes BIN=path), starts `newsdesk serve --demo` twice on fresh data
+# folders, one counting requests for /metrics and one not, saves the article page, has nginx
+# serve that file, then runs wrk against each in turn (the page cache answers after the first).
 # Prints a Markdown table for BENCHMARKS.md. Everything stops by itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,13 +35,22 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cargo build --release --quiet
-nd_port=$(free_port)
-NEWSDESK_LOG__LEVEL=${BENCH_LOG_LEVEL:-warn} target/release/newsdesk serve --demo --data "$work/data" --listen "127.0.0.1:$nd_port" \
-  2>"$work/newsdesk.log" &
-nd_pid=$!
-pids+=("$nd_pid")
-for _ in $(seq 100); do curl -fs "http://127.0.0.1:$nd_port/healthz" >/dev/null && break; sleep 0.1; done
+# BIN=path measures that build instead of building this checkout.
+if [ -z "${BIN:-}" ]; then cargo build --release --quiet; fi
+bin=$(realpath "${BIN:-target/release/newsdesk}")
+start_newsdesk() { # data folder, extra environment -> sets nd_port, nd_pid
+  nd_port=$(free_port)
+  env "${@:2}" NEWSDESK_LOG__LEVEL="${BENCH_LOG_LEVEL:-warn}" "$bin" serve --demo --data "$1" --listen "127.0.0.1:$nd_port" \
+    2>>"$work/newsdesk.log" &
+  nd_pid=$!
+  pids+=("$nd_pid")
+  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$nd_port/healthz" >/dev/null && break; sleep 0.1; done
+}
+# The same site a second time, counting no requests for /metrics (no address may read it).
+start_newsdesk "$work/quiet" NEWSDESK_SERVER__METRICS_ALLOWED=[]
+quiet_url="http://127.0.0.1:$nd_port/news/$slug"
+quiet_pid=$nd_pid
+start_newsdesk "$work/data" NEWSDESK_SERVER__METRICS_ALLOWED='["127.0.0.1"]'
 
 url="http://127.0.0.1:$nd_port/news/$slug"
 mkdir -p "$work/www"
@@ -51,6 +61,7 @@ ng_port=$(free_port)
 start_nginx "$work" "$ng_port"
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$ng_port/article.html" >/dev/null && break; sleep 0.1; done
 cmp -s <(curl -fs "http://127.0.0.1:$ng_port/article.html") <(curl -fs "$url") || { echo "bench: bodies differ" >&2; exit 1; }
+cmp -s <(curl -fs "$quiet_url") <(curl -fs "$url") || { echo "bench: the two sites' pages differ" >&2; exit 1; }
 
 measure() { # name url -> "rps p50 p99"
   wrk -t"$threads" -c"$connections" -d2s "$2" >/dev/null # warm-up
@@ -65,8 +76,10 @@ measure() { # name url -> "rps p50 p99"
 
 read -r ng_rps ng_p50 ng_p99 < <(measure nginx "http://127.0.0.1:$ng_port/article.html")
 read -r nd_rps nd_p50 nd_p99 < <(measure newsdesk "$url")
+read -r q_rps q_p50 q_p99 < <(measure quiet "$quiet_url")
 peak_kb=$(awk '/^VmHWM:/ {print $2}' "/proc/$nd_pid/status")
 ratio=$(awk -v a="$nd_rps" -v b="$ng_rps" 'BEGIN { printf "%.3f", a / b }')
+q_ratio=$(awk -v a="$q_rps" -v b="$ng_rps" 'BEGIN { printf "%.3f", a / b }')
 
 echo
 echo "Article page /news/$slug, $bytes bytes, wrk -t$threads -c$connections -d${duration}s, $(nproc) cores, $(date -u +%Y-%m-%d)"
@@ -74,6 +87,7 @@ echo
 echo "| server | requests/s | p50 | p99 | ratio to nginx |"
 echo "|---|---|---|---|---|"
 echo "| nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'), static file | $ng_rps | $ng_p50 | $ng_p99 | 1 |"
-echo "| newsdesk (release, SQLite, no page cache) | $nd_rps | $nd_p50 | $nd_p99 | $ratio |"
+echo "| newsdesk (release, SQLite, page cache, requests counted for /metrics) | $nd_rps | $nd_p50 | $nd_p99 | $ratio |"
+echo "| newsdesk, the same without counting (server.metrics_allowed = []) | $q_rps | $q_p50 | $q_p99 | $q_ratio |"
 echo
 echo "newsdesk peak resident memory: $((peak_kb / 1024)) MiB"

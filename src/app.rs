@@ -308,6 +308,12 @@ impl App {
         self.live().config.clone()
     }
 
+    /// Whether requests are counted for `/metrics`: some address may read it. Asked on every
+    /// request, so without cloning the configuration.
+    pub fn metrics_on(&self) -> bool {
+        !self.live.read().config.server.metrics_allowed.is_empty()
+    }
+
     /// The effective settings and what is built from them.
     pub fn live(&self) -> Arc<Live> {
         self.live.read().clone()

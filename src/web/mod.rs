@@ -52,10 +52,10 @@ pub fn router(app: Arc<App>) -> Router {
     metrics::handle();
     Router::new()
         .fallback_service(routes(app.clone()))
-        .layer(middleware::from_fn_with_state(app, cache::serve_cached))
+        .layer(middleware::from_fn_with_state(app.clone(), cache::serve_cached))
         // The cache answers outside the routes' own panic layer: a panic there is a 500 too.
         .layer(CatchPanicLayer::custom(panic_response))
-        .layer(middleware::from_fn(log_requests))
+        .layer(middleware::from_fn_with_state(app, log_requests))
 }
 
 /// Every route of the site, each with who may use it ([`routes::Access`]), and the table
@@ -482,14 +482,17 @@ async fn timeout(State(app): State<Arc<App>>, request: Request, next: Next) -> R
     }
 }
 
-async fn log_requests(request: Request, next: Next) -> Response {
+/// Logs every request and, unless no address may read `/metrics`, counts it there.
+async fn log_requests(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
     // A cheap copy (shared bytes): the path is read only if the line is written.
     let uri = request.uri().clone();
     let response = next.run(request).await;
     let elapsed = started.elapsed();
-    metrics::observe(&method, response.extensions().get::<metrics::RouteLabel>(), response.status(), elapsed);
+    if app.metrics_on() {
+        metrics::observe(&method, response.extensions().get::<metrics::RouteLabel>(), response.status(), elapsed);
+    }
     let path = uri.path();
     let status = response.status().as_u16();
     let micros = elapsed.as_micros() as u64;

@@ -109,7 +109,8 @@ pub struct ServerConfig {
     /// talk to is trusted and the last entry is the client.
     pub trusted_proxies: Vec<IpNet>,
     /// Who may read `/metrics`: networks or single addresses (taken through `trusted_proxies`
-    /// like every client address). Empty: nobody, and the page answers 403.
+    /// like every client address). Empty: nobody, the page answers 403, and requests are not
+    /// counted for it.
     pub metrics_allowed: Vec<IpNet>,
 }
 
