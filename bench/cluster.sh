@@ -47,6 +47,8 @@ trap cleanup EXIT
 if [ -z "${BIN:-}" ]; then cargo build --release --quiet; fi
 bin=$(realpath "${BIN:-target/release/newsdesk}")
 export NEWSDESK_LOG__LEVEL=${BENCH_LOG_LEVEL:-warn}
+# The load comes from one address (wrk, or nginx in front): no cap on its connections.
+export NEWSDESK_SERVER__MAX_CONNECTIONS_PER_CLIENT=0
 psql -q "$db" -c "CREATE DATABASE $pg_db"
 export NEWSDESK_DATABASE__URL="${db%/*}/$pg_db"
 "$bin" --data "$work/cli" migrate >/dev/null

@@ -23,11 +23,15 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 say() { printf 'bench: %s\n' "$*" >&2; }
 
 work=$(mktemp -d /tmp/newsdesk-deep.XXXXXX)
+# KEEP=folder keeps the generated site there (SQLite file or the PostgreSQL database's name, and
+# the search index) and, when it already holds one, measures that instead of generating again.
+keep=${KEEP:-}
+[ -n "$keep" ] && mkdir -p "$keep" && keep=$(realpath "$keep")
 nd_pid=""
 pg_db=""
 cleanup() {
   [ -n "$nd_pid" ] && kill "$nd_pid" 2>/dev/null || true
-  [ -n "$pg_db" ] && psql -q "${DB}" -c "DROP DATABASE IF EXISTS $pg_db" 2>/dev/null || true
+  [ -n "$pg_db" ] && [ -z "$keep" ] && psql -q "${DB}" -c "DROP DATABASE IF EXISTS $pg_db" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -35,11 +39,14 @@ trap cleanup EXIT
 # BIN=path measures that build instead of building this checkout.
 if [ -z "${BIN:-}" ]; then cargo build --release --quiet; fi
 bin=$(realpath "${BIN:-target/release/newsdesk}")
-data=$work/data
+data=${keep:-$work}/data
 export NEWSDESK_LOG__LEVEL=${BENCH_LOG_LEVEL:-warn}
+# wrk's 64 connections all come from one address: the cap per client would refuse the 65th.
+export NEWSDESK_SERVER__MAX_CONNECTIONS_PER_CLIENT=0
+reuse=""
+[ -n "$keep" ] && [ -f "$keep/generated" ] && reuse=1
 if [ -n "${DB:-}" ]; then
-  pg_db=newsdesk_deep_$$
-  psql -q "$DB" -c "CREATE DATABASE $pg_db"
+  if [ -n "$reuse" ]; then pg_db=$(cat "$keep/pg_db"); else pg_db=newsdesk_deep_$$; psql -q "$DB" -c "CREATE DATABASE $pg_db"; fi
   export NEWSDESK_DATABASE__URL="${DB%/*}/$pg_db"
   target=$NEWSDESK_DATABASE__URL
   backend=PostgreSQL
@@ -47,21 +54,30 @@ else
   target=$data/newsdesk.db
   backend=SQLite
 fi
-# Migrate without counting (nothing to count yet), generate, then count on the next open.
-"$bin" --data "$data" migrate >/dev/null
-say "generating $articles articles, $comments comments, $subscribers subscribers into $backend"
-started=$(date +%s.%N)
-python3 bench/generate_site.py "$target" "$articles" "$comments" "$subscribers"
-gen_secs=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }')
-# The generator writes rows straight into the tables: the listings are counted from scratch.
-if [ -n "${DB:-}" ]; then psql -q "$target" -c "DELETE FROM listing_calendar"; else python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('DELETE FROM listing_calendar'); c.commit()" "$target"; fi
-started=$(date +%s.%N)
-"$bin" --data "$data" migrate >/dev/null
-count_secs=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
-say "building the search index"
-started=$(date +%s.%N)
-"$bin" --data "$data" reindex >/dev/null 2>&1
-index_secs=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }')
+if [ -n "$reuse" ]; then
+  say "measuring the site kept in $keep"
+  read -r gen_secs count_secs index_secs <"$keep/generated"
+else
+  # Migrate without counting (nothing to count yet), generate, then count on the next open.
+  "$bin" --data "$data" migrate >/dev/null
+  say "generating $articles articles, $comments comments, $subscribers subscribers into $backend"
+  started=$(date +%s.%N)
+  python3 bench/generate_site.py "$target" "$articles" "$comments" "$subscribers"
+  gen_secs=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }')
+  # The generator writes rows straight into the tables: the listings are counted from scratch.
+  if [ -n "${DB:-}" ]; then psql -q "$target" -c "DELETE FROM listing_calendar"; else python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('DELETE FROM listing_calendar'); c.commit()" "$target"; fi
+  started=$(date +%s.%N)
+  "$bin" --data "$data" migrate >/dev/null
+  count_secs=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+  say "building the search index"
+  started=$(date +%s.%N)
+  "$bin" --data "$data" reindex >/dev/null 2>&1
+  index_secs=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }')
+  if [ -n "$keep" ]; then
+    [ -n "$pg_db" ] && echo "$pg_db" >"$keep/pg_db"
+    echo "$gen_secs $count_secs $index_secs" >"$keep/generated"
+  fi
+fi
 
 port=$(free_port)
 base="http://127.0.0.1:$port"
@@ -118,7 +134,7 @@ echo "| page | path | bytes | alone p50 | alone p99 | 64 conn. req/s | p50 | p99
 echo "|---|---|---|---|---|---|---|---|"
 for name in "${names[@]}"; do
   url="$base${paths[$name]}"
-  bytes=$(curl -s "$url" | wc -c)
+  bytes=$(curl -s --retry 3 "$url" | wc -c)
   wrk -t1 -c1 -d1s "$url" >/dev/null
   wrk_run 1 "$work/$name-1.wrk" "$url"
   wrk_run 64 "$work/$name-64.wrk" "$url"

@@ -42,6 +42,8 @@ trap cleanup EXIT
 if [ -z "${BIN:-}" ]; then cargo build --release --quiet; fi
 bin=$(realpath "${BIN:-target/release/newsdesk}")
 export NEWSDESK_LOG__LEVEL=${BENCH_LOG_LEVEL:-warn}
+# The load comes from one address (wrk, or nginx in front): no cap on its connections.
+export NEWSDESK_SERVER__MAX_CONNECTIONS_PER_CLIENT=0
 
 mib() { awk -v k="$1" '$1 == k":" {printf "%d", $2 / 1024}' "/proc/$nd_pid/smaps_rollup"; }
 sample() { # seconds since start
