@@ -121,7 +121,7 @@ for cache in true false; do
     # Warm every node's cache through the balancer.
     wrk -t1 -c4 -d2s "http://127.0.0.1:$lb_port$page" >/dev/null
     node_ports=("${ports[@]:0:$n}")
-    python3 bench/cluster_publish.py "$bin" "$work/cli" "$duration" "$work/publish.json" "${node_ports[@]}" &
+    python3 bench/cluster_publish.py "$bin" "$work/cli" "$duration" "$work/publish.txt" "${node_ports[@]}" &
     publisher=$!
     wrk -t2 -c64 -d"${duration}s" --timeout 10s --latency "http://127.0.0.1:$lb_port$page" >"$work/wrk.txt"
     wait "$publisher"
@@ -131,7 +131,7 @@ for cache in true false; do
     grep -q "Non-2xx" "$work/wrk.txt" && say "errors with $n nodes: $(grep Non-2xx "$work/wrk.txt")"
     [ -z "$one" ] && one=$rate
     ratio=$(awk -v a="$rate" -v b="$one" 'BEGIN { printf "%.2f", a / b }')
-    row=$(python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); f=lambda v: "-" if v is None else f"{v:.0f} ms"; print(f"{s[\"published\"]} | {f(s[\"p50_ms\"])} | {f(s[\"p99_ms\"])} | {f(s[\"max_ms\"])} | {s[\"stale_pages\"]} (not shown within 10 s: {s[\"not_shown_within_10s\"]})")' "$work/publish.json")
+    row=$(cat "$work/publish.txt")
     echo "| $([ "$cache" = true ] && echo on || echo off) | $n | $rate | $p50 | $p99 | $ratio | $row |"
   done
   stop_nodes

@@ -8,9 +8,9 @@ measures how long each node takes to show it.
 For every article: the time from the import's commit (the command's exit) until the home page
 of every node lists it, polled every 10 ms on each node directly, not through the load
 balancer. Once every node shows it, each node's home page is read three more times over the next
-300 ms: a page without the article then is a stale page (counted). Writes a JSON summary to OUT.
+300 ms: a page without the article then is a stale page (counted). Writes the figures to OUT as
+cells of a Markdown table row: published, p50, p99 and max until shown everywhere, stale pages.
 """
-import json
 import os
 import subprocess
 import sys
@@ -44,7 +44,7 @@ def main():
         path = os.path.join(data, f"{slug}.md")
         with open(path, "w", encoding="utf-8") as f:
             f.write(f'+++\ntitle = "Cluster {n}"\nslug = "{slug}"\nlead = "Eine Meldung für alle Knoten."\n'
-                    f'tags = ["Robotik"]\n+++\nDer Text der Meldung {n}.\n')
+                    f'tags = ["Robotik"]\nauthors = ["Autorin 1"]\n+++\nDer Text der Meldung {n}.\n')
         subprocess.run([binary, "--data", data, "article", "import", path], check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         committed = time.time()
@@ -64,10 +64,10 @@ def main():
         time.sleep(max(0.0, 1.0 - (time.time() - tick)))
     delays.sort()
     pick = lambda q: delays[min(len(delays) - 1, int(q * len(delays)))] * 1000 if delays else None
-    summary = {"published": n, "p50_ms": pick(0.5), "p99_ms": pick(0.99), "max_ms": pick(1.0),
-               "stale_pages": stale, "not_shown_within_10s": missing}
+    ms = lambda v: "-" if v is None else f"{v:.0f} ms"
+    cells = [str(n), ms(pick(0.5)), ms(pick(0.99)), ms(pick(1.0)), f"{stale} (not shown within 10 s: {missing})"]
     with open(out, "w", encoding="utf-8") as f:
-        json.dump(summary, f)
+        f.write(" | ".join(cells) + "\n")
 
 
 if __name__ == "__main__":
