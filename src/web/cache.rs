@@ -40,7 +40,11 @@ const MAX_ENTRY: usize = 4 * 1024 * 1024;
 /// Bodies smaller than this are not worth compressing.
 const MIN_COMPRESS: usize = 512;
 const BROTLI_QUALITY: u32 = 6;
-const BROTLI_WINDOW: u32 = 22;
+/// The largest brotli window (4 MiB); a page gets the smallest that holds it whole, from 64 KiB.
+/// The encoder's buffers follow the window: at 4 MiB for every page, 64 readers' searches (each
+/// a page of its own) compressed at once held 800 MiB (bench/memory.sh).
+const BROTLI_MAX_WINDOW: u32 = 22;
+const BROTLI_MIN_WINDOW: u32 = 16;
 
 /// The scopes a public path shows, or `None` when the path is never cached.
 pub fn scopes_of(path: &str) -> Option<Vec<Scope>> {
@@ -129,6 +133,11 @@ pub struct PageCache {
     /// Pages being rendered now: a reader who misses a page another is already rendering waits
     /// for that one instead of rendering it again (a story that spreads brings many at once).
     rendering: parking_lot::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// Pages compressed at once: one per core. Each compression holds its encoders' buffers,
+    /// and many different pages missed together (searches) would otherwise each take a thread
+    /// of the blocking pool, whose allocator keeps what it used: under bench/memory.sh's load,
+    /// unbounded 880 MiB resident, four per core 610 MiB, one per core 320 MiB.
+    compressing: tokio::sync::Semaphore,
     hits: AtomicU64,
     misses: AtomicU64,
 }
@@ -157,6 +166,7 @@ impl PageCache {
             epoch: AtomicU64::new(0),
             inner: RwLock::new(Inner::default()),
             rendering: parking_lot::Mutex::new(HashMap::new()),
+            compressing: tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
         }
@@ -341,7 +351,8 @@ fn compress_gzip(bytes: &[u8]) -> Option<Bytes> {
 fn compress_brotli(bytes: &[u8]) -> Option<Bytes> {
     let mut out = Vec::with_capacity(bytes.len() / 3);
     {
-        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, BROTLI_QUALITY, BROTLI_WINDOW);
+        let window = (usize::BITS - bytes.len().max(1).leading_zeros()).clamp(BROTLI_MIN_WINDOW, BROTLI_MAX_WINDOW);
+        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, BROTLI_QUALITY, window);
         writer.write_all(bytes).ok()?;
     }
     Some(Bytes::from(out))
@@ -577,6 +588,8 @@ async fn render_and_store(
     // Compressing a page takes a millisecond or two: off the async threads.
     let app2 = app.clone();
     let route = parts.extensions.get::<RouteLabel>().cloned();
+    // The semaphore is never closed.
+    let _turn = cache.compressing.acquire().await;
     let built =
         tokio::task::spawn_blocking(move || app2.page_cache.build(scopes, route, parts.headers, bytes, now)).await;
     let entry = match built {
