@@ -15,17 +15,12 @@
 # what the cluster costs, not what more machines would add. Stops everything it starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/common.sh
+. bench/common.sh
+need wrk curl python3 psql nginx
 duration=${1:-20}
 articles=${ARTICLES:-10000}
 db=${DB:-postgres://postgres@127.0.0.1:5432/postgres}
-
-for tool in wrk curl python3 psql; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "bench: $tool is missing (apt-get install wrk curl postgresql-client)" >&2; exit 1; }
-done
-command -v nginx >/dev/null 2>&1 || PATH=$PATH:/usr/sbin
-command -v nginx >/dev/null 2>&1 || { echo "bench: nginx is missing (apt-get install nginx-light)" >&2; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-say() { printf 'bench: %s\n' "$*" >&2; }
 
 work=$(mktemp -d /tmp/newsdesk-cluster.XXXXXX)
 pg_db=newsdesk_cluster_$$
@@ -43,12 +38,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# BIN=path measures that build instead of building this checkout.
-if [ -z "${BIN:-}" ]; then cargo build --release --quiet; fi
-bin=$(realpath "${BIN:-target/release/newsdesk}")
-export NEWSDESK_LOG__LEVEL=${BENCH_LOG_LEVEL:-warn}
-# The load comes from one address (wrk, or nginx in front): no cap on its connections.
-export NEWSDESK_SERVER__MAX_CONNECTIONS_PER_CLIENT=0
+newsdesk_binary
 psql -q "$db" -c "CREATE DATABASE $pg_db"
 export NEWSDESK_DATABASE__URL="${db%/*}/$pg_db"
 "$bin" --data "$work/cli" migrate >/dev/null

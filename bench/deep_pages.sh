@@ -11,16 +11,13 @@
 # the listings on first start, start-up time and resident memory. Stops everything it starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/common.sh
+. bench/common.sh
+need wrk curl python3
 duration=${1:-5}
 articles=${ARTICLES:-1000000}
 comments=${COMMENTS:-0}
 subscribers=${SUBSCRIBERS:-0}
-
-for tool in wrk curl python3; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "bench: $tool is missing (apt-get install wrk curl)" >&2; exit 1; }
-done
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-say() { printf 'bench: %s\n' "$*" >&2; }
 
 work=$(mktemp -d /tmp/newsdesk-deep.XXXXXX)
 # KEEP=folder keeps the generated site there (SQLite file or the PostgreSQL database's name, and
@@ -36,13 +33,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# BIN=path measures that build instead of building this checkout.
-if [ -z "${BIN:-}" ]; then cargo build --release --quiet; fi
-bin=$(realpath "${BIN:-target/release/newsdesk}")
+newsdesk_binary
 data=${keep:-$work}/data
-export NEWSDESK_LOG__LEVEL=${BENCH_LOG_LEVEL:-warn}
-# wrk's 64 connections all come from one address: the cap per client would refuse the 65th.
-export NEWSDESK_SERVER__MAX_CONNECTIONS_PER_CLIENT=0
 reuse=""
 [ -n "$keep" ] && [ -f "$keep/generated" ] && reuse=1
 if [ -n "${DB:-}" ]; then

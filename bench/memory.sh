@@ -19,14 +19,11 @@
 #             (MIMALLOC_PURGE_DELAY=0; its default waits 10 ms)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/common.sh
+. bench/common.sh
+need wrk curl python3
 duration=${1:-120}
 configs=${CONFIGS:-default nocache cache16 purge0}
-
-for tool in wrk curl python3; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "bench: $tool is missing (apt-get install wrk curl)" >&2; exit 1; }
-done
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-say() { printf 'bench: %s\n' "$*" >&2; }
 
 work=$(mktemp -d /tmp/newsdesk-memory.XXXXXX)
 nd_pid=""
@@ -38,12 +35,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# BIN=path measures that build instead of building this checkout.
-if [ -z "${BIN:-}" ]; then cargo build --release --quiet; fi
-bin=$(realpath "${BIN:-target/release/newsdesk}")
-export NEWSDESK_LOG__LEVEL=${BENCH_LOG_LEVEL:-warn}
-# The load comes from one address (wrk, or nginx in front): no cap on its connections.
-export NEWSDESK_SERVER__MAX_CONNECTIONS_PER_CLIENT=0
+newsdesk_binary
 
 mib() { awk -v k="$1" '$1 == k":" {printf "%d", $2 / 1024}' "/proc/$nd_pid/smaps_rollup"; }
 sample() { # seconds since start
