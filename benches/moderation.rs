@@ -94,7 +94,7 @@ async fn run() -> anyhow::Result<()> {
         newsdesk::auth::users::add(&app.db, &email, Role::Moderator, &Password::parse("ein-langes-passwort".into())?)
             .await?;
     let token = newsdesk::auth::sessions::create(&app.db, user, app.now()).await?;
-    let router = newsdesk::web::router(app.clone());
+    let router = newsdesk::root::router(app.clone());
     let mut samples = Vec::new();
     for i in 0..31 {
         let request = Request::builder()

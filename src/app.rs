@@ -16,7 +16,7 @@ use crate::comments::moderation::Assessor;
 use crate::comments::moderation::model::Model;
 use crate::config::{Config, Language, MenuItem};
 use crate::db::Db;
-use crate::discovery::handlers::main_feed_links;
+use crate::discovery::feeds::main_feed_links;
 use crate::i18n::I18n;
 use crate::pages::PageLink;
 use crate::web::error::AppError;
@@ -207,7 +207,7 @@ pub struct App {
     pub clock: Clock,
     nav_tags: Memo<Vec<Label>>,
     /// The jobs box beside articles.
-    pub jobs_box: Memo<crate::jobs::handlers::JobsBox>,
+    pub jobs_box: Memo<crate::jobs::model::JobsBox>,
     /// The promotions pages show.
     pub promotions: Memo<crate::promos::Placements>,
     /// Library pictures that public pages still show by their old numbered address.
@@ -224,9 +224,17 @@ pub struct App {
     /// Public pages ready to send (`web::cache`).
     pub page_cache: crate::web::cache::PageCache,
     /// Where this process is in the change log (`changes`).
-    pub changes: tokio::sync::Mutex<crate::follower::Follower>,
-    /// The handler of every kind of background job (`root::jobs`).
-    pub jobs: Arc<crate::root::Jobs>,
+    pub changes: tokio::sync::Mutex<crate::follower::position::Follower>,
+}
+
+impl crate::web::cache::Host for App {
+    fn page_cache(&self) -> &crate::web::cache::PageCache {
+        &self.page_cache
+    }
+
+    fn now(&self) -> i64 {
+        self.clock.now()
+    }
 }
 
 impl std::fmt::Debug for App {
@@ -254,9 +262,9 @@ impl App {
         let http = crate::outgoing::Outgoing::new(&config.outgoing)?;
         let keys = Keys::load(&db).await?;
         let (search, fresh) = crate::search::index::SearchIndex::open(&config.data_dir)?;
-        let latest = crate::follower::latest(&db).await?;
-        let position = crate::follower::saved_position(&config.data_dir);
-        let oldest = crate::follower::oldest(&db).await?;
+        let latest = crate::follower::position::latest(&db).await?;
+        let position = crate::follower::position::saved_position(&config.data_dir);
+        let oldest = crate::follower::position::oldest(&db).await?;
         // An index that missed changes no longer in the log (or of unknown age) is built again.
         let behind = match position {
             Some(p) => oldest.is_some_and(|o| o > p + 1) || p > latest,
@@ -270,7 +278,7 @@ impl App {
             // Derived data: a new (or newly versioned) index is filled from the database.
             let articles = search.rebuild_from(&db, crate::db::now(), |_, _| {}).await?;
             tracing::info!(articles, "search index built");
-            crate::follower::save_position(&config.data_dir, latest)?;
+            crate::follower::position::save_position(&config.data_dir, latest)?;
         }
         // A restarted node catches up from where its index stood.
         let start = if fresh { latest } else { position.unwrap_or(latest) };
@@ -280,7 +288,7 @@ impl App {
         let pages = crate::pages::directory(&db).await?.into_iter().map(|(link, _)| link).collect();
         let live = Live::build(effective, &i18n, site_model, pages)?;
         let page_cache = crate::web::cache::PageCache::new(&config.cache);
-        let changes = tokio::sync::Mutex::new(crate::follower::Follower::new(&config.data_dir, start));
+        let changes = tokio::sync::Mutex::new(crate::follower::position::Follower::new(&config.data_dir, start));
         Ok(Arc::new(App {
             base_config: config,
             live: RwLock::new(Arc::new(live)),
@@ -299,7 +307,6 @@ impl App {
             mailer,
             page_cache,
             changes,
-            jobs: Arc::new(crate::root::jobs()),
         }))
     }
 
@@ -408,15 +415,6 @@ impl App {
         self.jobs_box.clear();
         self.promotions.clear();
         self.old_media.clear();
-    }
-
-    /// Applies the change log after a write, in the request that committed it: the pages the
-    /// write touched leave the cache and the search index follows. (Other nodes do the same
-    /// within a second.) A failure is logged; the follower tries again.
-    pub async fn content_changed(&self) {
-        if let Err(e) = crate::follower::sync(self).await {
-            tracing::error!(error = format!("{e:#}"), "cannot apply the change log");
-        }
     }
 
     /// Renders an admin page: the page's values plus the signed-in user and the CSRF token.

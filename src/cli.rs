@@ -835,7 +835,7 @@ async fn worker(config: Config) -> anyhow::Result<()> {
     let app: Arc<App> = App::build(config).await?;
     tracing::info!("worker running: scheduled articles, queued jobs and mail");
     let tasks = crate::root::background(&app);
-    crate::web::shutdown_signal().await;
+    crate::root::shutdown_signal().await;
     tracing::info!("shutting down: finishing the work in hand");
     tasks.stop().await;
     tracing::info!("stopped");
@@ -851,7 +851,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     tracing::info!(address = %format!("http://{listen}"), "serving");
     let tasks = crate::root::background(&app);
-    let result = crate::web::serve(app, listener).await;
+    let result = crate::root::serve(app, listener).await;
     tasks.stop().await;
     tracing::info!("stopped");
     result

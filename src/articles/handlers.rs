@@ -9,38 +9,17 @@ use minijinja::value::Serde;
 use serde::Serialize;
 use tracing::instrument;
 
-use super::labels::{self, Kind};
-use super::model::{Article, Slug};
+use super::labels::Kind;
+use super::model::Article;
 use super::queries::{self, Listing};
 use crate::app::App;
 use crate::discovery::Site;
-use crate::discovery::handlers::{article_feed_links, listing_feed_link, main_feed_links};
+use crate::discovery::feeds::{listing_feed_link, main_feed_links};
+use crate::discovery::handlers::article_feed_links;
 use crate::discovery::structured;
 use crate::web::error::AppError;
 use crate::web::html;
-
-/// The highest page number accepted; anything longer is not a page of ours.
-const MAX_PAGE: u32 = 1_000_000;
-
-/// A page number from the path: digits only (anything else is no number: 400), and a page
-/// that can exist (0 or more than seven digits is no page of ours: 404; page 1 lives at the
-/// listing's own URL).
-fn parse_page(raw: &str) -> Result<u32, AppError> {
-    if raw.is_empty() || !raw.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(AppError::BadRequest("bad_page"));
-    }
-    if raw.len() > 7 {
-        return Err(AppError::NotFound);
-    }
-    match raw.parse::<u32>() {
-        Ok(n) if (1..=MAX_PAGE).contains(&n) => Ok(n),
-        _ => Err(AppError::NotFound),
-    }
-}
-
-pub fn parse_slug(raw: &str) -> Result<Slug, AppError> {
-    Slug::parse(raw).map_err(|_| AppError::NotFound)
-}
+use crate::web::params::{label_moved, month_range, parse_month, parse_page, parse_slug};
 
 struct ListingPage<'a> {
     listing: Listing,
@@ -247,7 +226,7 @@ pub async fn tag_page(
 async fn tag_listing(app: &App, slug: &str, page: u32) -> Result<Response, AppError> {
     let slug = parse_slug(slug)?;
     let Some((id, tag)) = queries::find_tag(&app.db, slug.as_str()).await? else {
-        return moved(app, Kind::Tag, slug.as_str(), &page_suffix(page)).await;
+        return label_moved(&app.db, Kind::Tag, slug.as_str(), &page_suffix(page)).await;
     };
     let heading = app.i18n.text(app.language(), "tag-heading", &[("name", tag.name.clone().into())]);
     let current = format!("tag:{}", tag.slug);
@@ -289,7 +268,7 @@ pub async fn author_page(
 async fn author_listing(app: &App, slug: &str, page: u32) -> Result<Response, AppError> {
     let slug = parse_slug(slug)?;
     let Some((id, author, bio, picture)) = queries::find_author(&app.db, slug.as_str()).await? else {
-        return moved(app, Kind::Author, slug.as_str(), &page_suffix(page)).await;
+        return label_moved(&app.db, Kind::Author, slug.as_str(), &page_suffix(page)).await;
     };
     let heading = app.i18n.text(app.language(), "author-heading", &[("name", author.name.clone().into())]);
     render_listing(
@@ -313,19 +292,6 @@ async fn author_listing(app: &App, slug: &str, page: u32) -> Result<Response, Ap
 
 fn page_suffix(page: u32) -> String {
     if page > 1 { format!("/page/{page}") } else { String::new() }
-}
-
-/// A renamed or merged tag or author answers at its old address: a 301 to the same page at
-/// the new one.
-pub async fn moved(app: &App, kind: Kind, slug: &str, rest: &str) -> Result<Response, AppError> {
-    match labels::redirect(&app.db, kind, slug).await? {
-        Some(current) => Ok((
-            axum::http::StatusCode::MOVED_PERMANENTLY,
-            [(axum::http::header::LOCATION, format!("/{}/{current}{rest}", kind.as_str()))],
-        )
-            .into_response()),
-        None => Err(AppError::NotFound),
-    }
 }
 
 #[derive(Serialize)]
@@ -389,33 +355,9 @@ pub async fn archive_month_page(
     }
 }
 
-/// A year of four digits and a month of two, as in `/archive/2026/03`.
-pub fn parse_month(year: &str, month: &str) -> Result<(i16, i8), AppError> {
-    let digits = |s: &str, len: usize| s.len() == len && s.bytes().all(|b| b.is_ascii_digit());
-    if !digits(year, 4) || !digits(month, 2) {
-        return Err(AppError::NotFound);
-    }
-    let (y, m): (i16, i8) =
-        (year.parse().map_err(|_| AppError::NotFound)?, month.parse().map_err(|_| AppError::NotFound)?);
-    if !(1970..=9998).contains(&y) || !(1..=12).contains(&m) {
-        return Err(AppError::NotFound);
-    }
-    Ok((y, m))
-}
-
-/// The first and the last second + 1 of a month in the publication's time zone.
-pub fn month_range(app: &App, year: i16, month: i8) -> Result<(i64, i64), AppError> {
-    let start = jiff::civil::date(year, month, 1);
-    let end = start.checked_add(jiff::Span::new().months(1)).map_err(|e| AppError::Internal(e.into()))?;
-    let second = |d: jiff::civil::Date| {
-        d.to_zoned(app.time_zone()).map(|z| z.timestamp().as_second()).map_err(|e| AppError::Internal(e.into()))
-    };
-    Ok((second(start)?, second(end)?))
-}
-
 async fn month_listing(app: &App, year: &str, month: &str, page: u32) -> Result<Response, AppError> {
     let (y, m) = parse_month(year, month)?;
-    let (start, end) = month_range(app, y, m)?;
+    let (start, end) = month_range(&app.time_zone(), y, m)?;
     let heading = app.i18n.text(
         app.language(),
         "archive-month-heading",
@@ -438,28 +380,4 @@ async fn month_listing(app: &App, year: &str, month: &str, page: u32) -> Result<
         },
     )
     .await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn page_numbers() {
-        assert_eq!(parse_page("2").unwrap(), 2);
-        for no_number in ["", "-1", "1e3", "abc", "+2", " 2"] {
-            assert!(matches!(parse_page(no_number), Err(AppError::BadRequest(_))), "{no_number:?}");
-        }
-        for no_page in ["0", "99999999", "00000000000"] {
-            assert!(matches!(parse_page(no_page), Err(AppError::NotFound)), "{no_page:?}");
-        }
-    }
-
-    #[test]
-    fn months() {
-        assert_eq!(parse_month("2026", "03").unwrap(), (2026, 3));
-        for (y, m) in [("2026", "13"), ("2026", "3"), ("26", "03"), ("2026", "00"), ("abcd", "01")] {
-            assert!(parse_month(y, m).is_err(), "{y}/{m}");
-        }
-    }
 }

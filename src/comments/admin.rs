@@ -188,7 +188,8 @@ pub async fn act(State(app): State<Arc<App>>, staff: Staff, form: FormData) -> R
         let message = app.text("queue-delete-message");
         let mut keep = vec![("view", view.as_str().to_string()), ("action", "delete".to_string())];
         keep.extend(ids.iter().map(|id| ("ids", id.to_string())));
-        return crate::web::confirm_page(&app, &staff, heading, message, "/admin/comments".into(), &back, &keep).await;
+        return crate::web::staff::confirm_page(&app, &staff, heading, message, "/admin/comments".into(), &back, &keep)
+            .await;
     }
     let done = queries::moderate(&app.db, &ids, action, Some(staff.user_id), app.now()).await?;
     tracing::info!(user = staff.user_id, action = action.as_str(), count = done.len(), "moderated comments");

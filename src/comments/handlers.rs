@@ -18,7 +18,6 @@ use super::model::{CommentError, NewComment, PublicComment, ReportReason, Status
 use super::moderation::{ArticleContext, Signals, terms_to_weigh};
 use super::queries::{self, Action};
 use crate::app::App;
-use crate::articles::handlers::parse_slug;
 use crate::articles::model::Article;
 use crate::articles::queries as articles;
 use crate::auth::keys::hash;
@@ -27,6 +26,7 @@ use crate::discovery::{Site, xml_escape as x};
 use crate::search::similarity::article_text;
 use crate::web::client::{ClientIp, FormData, same_origin};
 use crate::web::error::AppError;
+use crate::web::params::parse_slug;
 
 /// A time-trap token older than this is refused: the reader reloads the page.
 pub const TOKEN_VALID_SECS: i64 = 12 * 3600;

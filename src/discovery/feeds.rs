@@ -248,3 +248,29 @@ pub fn json_feed(site: &Site, meta: &FeedMeta, articles: &[Article]) -> String {
     }
     serde_json::to_string_pretty(&feed).expect("a JSON value serialises")
 }
+
+/// The feeds a page names in `<link rel="alternate">`: the main feeds, plus `extra`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FeedLink {
+    pub href: String,
+    pub title: String,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+}
+
+pub fn main_feed_links(site_name: &str) -> Vec<FeedLink> {
+    vec![
+        FeedLink { href: "/feed".into(), title: format!("{site_name} (RSS)"), kind: "application/rss+xml" },
+        FeedLink { href: "/feed/atom".into(), title: format!("{site_name} (Atom)"), kind: "application/atom+xml" },
+        FeedLink {
+            href: "/feed.json".into(),
+            title: format!("{site_name} (JSON Feed)"),
+            kind: "application/feed+json",
+        },
+    ]
+}
+
+/// The RSS feed of a listing page, for its autodiscovery link.
+pub fn listing_feed_link(title: &str, page_path: &str) -> FeedLink {
+    FeedLink { href: format!("{page_path}/feed"), title: title.to_string(), kind: "application/rss+xml" }
+}

@@ -7,15 +7,15 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
 use super::Site;
-use super::feeds::{self, FEED_SIZE, FeedMeta};
+use super::feeds::{self, FEED_SIZE, FeedLink, FeedMeta, listing_feed_link};
 use super::sitemaps::{self, Entry, Listings};
 use crate::app::App;
-use crate::articles::handlers::{parse_month, parse_slug};
 use crate::articles::labels::Kind;
 use crate::articles::model::Article;
 use crate::articles::queries::{self, Listing};
 use crate::clock::http_date;
 use crate::web::error::AppError;
+use crate::web::params::{label_moved, month_range, parse_month, parse_slug};
 
 const RSS: &str = "application/rss+xml; charset=utf-8";
 const ATOM: &str = "application/atom+xml; charset=utf-8";
@@ -114,7 +114,7 @@ fn listing_meta(app: &App, heading: String, page_path: String) -> FeedMeta {
 pub async fn tag_feed(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Result<Response, AppError> {
     let slug = parse_slug(&slug)?;
     let Some((id, tag)) = queries::find_tag(&app.db, slug.as_str()).await? else {
-        return crate::articles::handlers::moved(&app, Kind::Tag, slug.as_str(), "/feed").await;
+        return label_moved(&app.db, Kind::Tag, slug.as_str(), "/feed").await;
     };
     let heading = app.i18n.text(app.language(), "tag-heading", &[("name", tag.name.into())]);
     let meta = listing_meta(&app, heading, format!("/tag/{}", tag.slug));
@@ -124,7 +124,7 @@ pub async fn tag_feed(State(app): State<Arc<App>>, Path(slug): Path<String>) -> 
 pub async fn author_feed(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Result<Response, AppError> {
     let slug = parse_slug(&slug)?;
     let Some((id, author, _, _)) = queries::find_author(&app.db, slug.as_str()).await? else {
-        return crate::articles::handlers::moved(&app, Kind::Author, slug.as_str(), "/feed").await;
+        return label_moved(&app.db, Kind::Author, slug.as_str(), "/feed").await;
     };
     let heading = app.i18n.text(app.language(), "author-heading", &[("name", author.name.into())]);
     let meta = listing_meta(&app, heading, format!("/author/{}", author.slug));
@@ -136,7 +136,7 @@ pub async fn archive_feed(
     Path((year, month)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let (y, m) = parse_month(&year, &month)?;
-    let range = crate::articles::handlers::month_range(&app, y, m)?;
+    let range = month_range(&app.time_zone(), y, m)?;
     let heading = app.i18n.text(
         app.language(),
         "archive-month-heading",
@@ -271,32 +271,6 @@ pub async fn root_file(State(app): State<Arc<App>>, Path(file): Path<String>) ->
         return Err(AppError::NotFound);
     }
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], key.clone()).into_response())
-}
-
-/// The feeds a page names in `<link rel="alternate">`: the main feeds, plus `extra`.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct FeedLink {
-    pub href: String,
-    pub title: String,
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-}
-
-pub fn main_feed_links(site_name: &str) -> Vec<FeedLink> {
-    vec![
-        FeedLink { href: "/feed".into(), title: format!("{site_name} (RSS)"), kind: "application/rss+xml" },
-        FeedLink { href: "/feed/atom".into(), title: format!("{site_name} (Atom)"), kind: "application/atom+xml" },
-        FeedLink {
-            href: "/feed.json".into(),
-            title: format!("{site_name} (JSON Feed)"),
-            kind: "application/feed+json",
-        },
-    ]
-}
-
-/// The RSS feed of a listing page, for its autodiscovery link.
-pub fn listing_feed_link(title: &str, page_path: &str) -> FeedLink {
-    FeedLink { href: format!("{page_path}/feed"), title: title.to_string(), kind: "application/rss+xml" }
 }
 
 /// Feeds of an article's tags, for its page's autodiscovery links.

@@ -18,11 +18,11 @@ use tracing::instrument;
 use super::subscribers::{self, Kind, ManageOutcome, Signup, SignupOutcome, Subscriber};
 use super::{ConfirmToken, SubscriberToken};
 use crate::app::App;
-use crate::articles::handlers::parse_slug;
 use crate::articles::model::Article;
 use crate::articles::queries as articles;
 use crate::web::client::{ClientIp, FormData, same_origin};
 use crate::web::error::AppError;
+use crate::web::params::parse_slug;
 
 /// A page of this module, never cached and never leaking its URL (which holds a token).
 fn private(status: StatusCode, body: String) -> Response {

@@ -6,12 +6,12 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use minijinja::context;
 use minijinja::value::Serde;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::json;
 use tracing::instrument;
 
 use super::country::{self, Country};
-use super::model::{Job, KINDS, Workplace};
+use super::model::{Job, JobsBox, KINDS, Workplace};
 use super::queries::{self, Filter};
 use crate::app::App;
 use crate::discovery::structured::script_json;
@@ -29,12 +29,6 @@ pub struct JobsQuery {
     workplace: Option<String>,
     kind: Option<String>,
     page: Option<String>,
-}
-
-/// The sidebar box: the newest current listings.
-#[derive(Debug, Clone, Serialize)]
-pub struct JobsBox {
-    pub jobs: Vec<Job>,
 }
 
 pub async fn jobs_box(app: &App) -> Result<JobsBox, AppError> {

@@ -181,6 +181,12 @@ impl Job {
     }
 }
 
+/// The sidebar box: the newest current listings.
+#[derive(Debug, Clone, Serialize)]
+pub struct JobsBox {
+    pub jobs: Vec<Job>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

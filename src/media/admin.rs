@@ -202,7 +202,8 @@ pub async fn change(
                     app.i18n.text(app.language(), "media-delete-message", &[("alt", media.alt.clone().into())]);
                 let keep = [("action", "delete".to_string())];
                 let action = format!("/admin/media/{}", media.id);
-                return crate::web::confirm_page(&app, &staff, heading, message, action, "/admin/media", &keep).await;
+                return crate::web::staff::confirm_page(&app, &staff, heading, message, action, "/admin/media", &keep)
+                    .await;
             }
             super::delete(&app.context(), &media).await?;
             tracing::info!(media = media.id, user = staff.user_id, "picture deleted");

@@ -112,7 +112,7 @@ pub async fn delete(
         let text = |key: &str| app.i18n.text(app.language(), key, &[("title", title.clone().into())]);
         let action = format!("/admin/pages/{id}/delete");
         let (heading, message) = (text("page-delete"), text("page-delete-confirm"));
-        return crate::web::confirm_page(&app, &staff, heading, message, action, "/admin/pages", &[]).await;
+        return crate::web::staff::confirm_page(&app, &staff, heading, message, action, "/admin/pages", &[]).await;
     }
     if super::delete(&app.db, id, Some(staff.user_id), app.now()).await? {
         tracing::info!(page = id, user = staff.user_id, "page deleted");

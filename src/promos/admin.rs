@@ -146,7 +146,7 @@ pub async fn delete(
         let text = |key: &str| app.i18n.text(app.language(), key, &[("title", promotion.title.clone().into())]);
         let action = format!("/admin/promotions/{id}/delete");
         let (heading, message) = (text("promotion-delete"), text("promotion-delete-confirm"));
-        return crate::web::confirm_page(&app, &staff, heading, message, action, "/admin/promotions", &[]).await;
+        return crate::web::staff::confirm_page(&app, &staff, heading, message, action, "/admin/promotions", &[]).await;
     }
     super::delete(&app.db, id).await?;
     Ok(Redirect::to("/admin/promotions?done=deleted").into_response())

@@ -8,7 +8,10 @@ use std::time::Duration;
 
 use super::{claim, complete, fail};
 use crate::app::App;
-use crate::root::Jobs;
+use crate::queue::Registry;
+
+/// The handler of every job kind, given the application to work with (`root::jobs`).
+type Jobs = Registry<Arc<App>>;
 
 const IDLE: Duration = Duration::from_secs(2);
 const BATCH: i64 = 20;
@@ -22,7 +25,7 @@ const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 pub async fn publish_scheduled(app: &App) -> anyhow::Result<Vec<String>> {
     let published = crate::articles::queries::publish_due(&app.db, app.now()).await?;
     if !published.is_empty() {
-        app.content_changed().await;
+        crate::follower::content_changed(app).await;
         for slug in &published {
             tracing::info!(slug, "scheduled article published");
         }
@@ -30,13 +33,9 @@ pub async fn publish_scheduled(app: &App) -> anyhow::Result<Vec<String>> {
     Ok(published)
 }
 
-/// Does every job that is due now, including those that due jobs add; returns how many ran.
-/// Tests call it to make background work deterministic.
-pub async fn run_pending(app: &Arc<App>) -> anyhow::Result<usize> {
-    run_pending_with(app, &app.jobs).await
-}
-
-async fn run_pending_with(app: &Arc<App>, registry: &Arc<Jobs>) -> anyhow::Result<usize> {
+/// Does every job that is due now with the given handlers, including those that due jobs add;
+/// returns how many ran.
+pub async fn run_pending(app: &Arc<App>, registry: &Arc<Jobs>) -> anyhow::Result<usize> {
     if let Err(e) = crate::follower::sync(app).await {
         tracing::warn!(error = format!("{e:#}"), "cannot apply the change log; the queue goes on");
     }
@@ -101,7 +100,7 @@ pub async fn run(app: Arc<App>, jobs: Arc<Jobs>, mut stop: tokio::sync::watch::R
                 tracing::warn!(error = %e, "cannot clear out done jobs");
             }
         }
-        let ran = match run_pending_with(&app, &jobs).await {
+        let ran = match run_pending(&app, &jobs).await {
             Ok(n) => n,
             Err(e) => {
                 tracing::error!(error = format!("{e:#}"), "worker round failed");

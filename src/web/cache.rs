@@ -28,7 +28,6 @@ use axum::response::{IntoResponse, Response};
 
 use super::conditional::etag_of;
 use super::metrics::RouteLabel;
-use crate::app::App;
 use crate::changes::Scope;
 use crate::clock::parse_http_date;
 use crate::config::CacheConfig;
@@ -450,9 +449,16 @@ fn storable(response: &Response) -> bool {
     !(control.contains("no-store") || control.contains("private"))
 }
 
+/// What the middleware is given: the application, which holds the cache and tells the time
+/// (tests move it forward).
+pub trait Host: Send + Sync + 'static {
+    fn page_cache(&self) -> &PageCache;
+    fn now(&self) -> i64;
+}
+
 /// The middleware: answers from the cache, or renders, stores and answers.
-pub async fn serve_cached(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
-    let cache = &app.page_cache;
+pub async fn serve_cached<H: Host>(State(app): State<Arc<H>>, request: Request, next: Next) -> Response {
+    let cache = app.page_cache();
     let head = match *request.method() {
         Method::GET => false,
         Method::HEAD => true,
@@ -558,14 +564,14 @@ fn storable_request(uri: &axum::http::Uri) -> Option<Vec<Scope>> {
 }
 
 /// Renders a missed page, stores it if it may be kept, and answers the reader.
-async fn render_and_store(
-    app: &Arc<App>,
+async fn render_and_store<H: Host>(
+    app: &Arc<H>,
     key: String,
     scopes: Vec<Scope>,
     mut request: Request,
     next: Next,
 ) -> Response {
-    let cache = &app.page_cache;
+    let cache = app.page_cache();
     let now = app.now();
     cache.misses.fetch_add(1, Ordering::Relaxed);
     // The reader's conditions are answered from the entry; the page itself is rendered whole.
@@ -591,7 +597,7 @@ async fn render_and_store(
     // The semaphore is never closed.
     let _turn = cache.compressing.acquire().await;
     let built =
-        tokio::task::spawn_blocking(move || app2.page_cache.build(scopes, route, parts.headers, bytes, now)).await;
+        tokio::task::spawn_blocking(move || app2.page_cache().build(scopes, route, parts.headers, bytes, now)).await;
     let entry = match built {
         Ok(entry) => Arc::new(entry),
         Err(e) => {

@@ -2,8 +2,8 @@
 //!
 //! Handlers return [`AppError`]. A client error carries a stable snake_case code and is logged at
 //! debug level; an internal error is logged once, here, with its whole cause chain, and the
-//! reader sees only an opaque 500 page. The pages themselves are rendered by
-//! [`super::render_error_pages`], which also dresses up the plain-text errors of axum's
+//! reader sees only an opaque 500 page. The pages themselves are rendered by the site's error
+//! page middleware (`root::site`), which also dresses up the plain-text errors of axum's
 //! extractors (a bad path segment, a body over the limit) in the site's design.
 
 use axum::http::StatusCode;

@@ -1,26 +1,16 @@
-//! `/metrics`: what the process is doing, in Prometheus's text format, for the operator's own
-//! Prometheus to scrape.
-//!
-//! Requests are counted as they pass (by route template, method and status, and timed in a
-//! histogram), cache hits included; everything else is read when the page is asked for: the
-//! page cache's counters, the database pool, the work queue and the mail outbox, and how far
-//! this node is behind the change log. The recording is the `metrics` crate's, rendered by
-//! `metrics-exporter-prometheus`. Only addresses in `server.metrics_allowed` (loopback by
-//! default) may read it.
+//! The recorder behind `/metrics` (`root::metrics`, which reads the rest at scrape time):
+//! requests are counted as they pass, by route template, method and status, and timed in a
+//! histogram, cache hits included. The recording is the `metrics` crate's, rendered by
+//! `metrics-exporter-prometheus`.
 
-use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, MatchedPath, Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::extract::{MatchedPath, Request};
+use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
-
-use super::client::client_address;
-use super::error::AppError;
-use crate::app::App;
 
 const REQUESTS: &str = "newsdesk_http_requests_total";
 const DURATION: &str = "newsdesk_http_request_duration_seconds";
@@ -115,95 +105,4 @@ pub fn observe(method: &Method, route: Option<&RouteLabel>, status: StatusCode, 
     let status = status.as_u16().to_string();
     metrics::counter!(REQUESTS, "method" => method, "route" => route.clone(), "status" => status).increment(1);
     metrics::histogram!(DURATION, "route" => route).record(elapsed.as_secs_f64());
-}
-
-/// `GET /metrics`.
-pub async fn scrape(State(app): State<Arc<App>>, request: Request) -> Response {
-    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-    if !allowed(&app, request.headers(), peer) {
-        return AppError::Forbidden.into_response();
-    }
-    gather(&app).await;
-    let text = handle().render();
-    (
-        StatusCode::OK,
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8")),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-        ],
-        text,
-    )
-        .into_response()
-}
-
-/// Whether the sender may read the metrics: its address (through trusted proxies, as everywhere)
-/// lies in `server.metrics_allowed`. A request that a proxy forwarded, when the config does not
-/// say to trust proxies, is refused: its peer is the proxy, which may well be on loopback.
-fn allowed(app: &App, headers: &HeaderMap, peer: Option<IpAddr>) -> bool {
-    let server = &app.config().server;
-    let forwarded = headers.contains_key("x-forwarded-for") || headers.contains_key(header::FORWARDED);
-    if forwarded && !server.trust_forwarded_for {
-        return false;
-    }
-    client_address(headers, peer, server).is_some_and(|ip| server.metrics_allowed.iter().any(|net| net.contains(ip)))
-}
-
-/// Sets the gauges read at scrape time. A part that cannot be read is logged and left at its
-/// last value; the rest is still sent.
-async fn gather(app: &App) {
-    let cache = app.page_cache.stats();
-    metrics::gauge!("newsdesk_page_cache_bytes").set(cache.bytes as f64);
-    metrics::gauge!("newsdesk_page_cache_limit_bytes").set(app.page_cache.limit_bytes() as f64);
-    metrics::gauge!("newsdesk_page_cache_entries").set(cache.entries as f64);
-    metrics::counter!("newsdesk_page_cache_hits_total").absolute(cache.hits);
-    metrics::counter!("newsdesk_page_cache_misses_total").absolute(cache.misses);
-
-    let pool = &app.db.pool;
-    let (size, idle) = (pool.size() as f64, pool.num_idle() as f64);
-    metrics::gauge!("newsdesk_db_pool_connections", "state" => "idle").set(idle);
-    metrics::gauge!("newsdesk_db_pool_connections", "state" => "busy").set((size - idle).max(0.0));
-    metrics::gauge!("newsdesk_db_pool_max_connections").set(f64::from(pool.options().get_max_connections()));
-
-    let now = app.now();
-    match crate::queue::pending_by_kind(&app.db, now).await {
-        Ok(pending) => {
-            // Every kind, so one that emptied reads 0 rather than its last count.
-            for kind in app.jobs.kinds() {
-                let (waiting, due) = pending.get(kind).copied().unwrap_or((0, 0));
-                metrics::gauge!("newsdesk_queue_jobs", "kind" => kind, "state" => "pending").set(waiting as f64);
-                metrics::gauge!("newsdesk_queue_jobs", "kind" => kind, "state" => "due").set(due as f64);
-            }
-        }
-        Err(e) => tracing::warn!(error = %e, "metrics: the queue is not readable"),
-    }
-    match crate::email::outbox::backlog(&app.db, now).await {
-        Ok((queued, due)) => {
-            metrics::gauge!("newsdesk_mail_outbox_messages", "state" => "queued").set(queued as f64);
-            metrics::gauge!("newsdesk_mail_outbox_messages", "state" => "due").set(due as f64);
-        }
-        Err(e) => tracing::warn!(error = %e, "metrics: the outbox is not readable"),
-    }
-    // A follower busy applying changes is not waited for: the lag keeps its last value.
-    if let Ok(follower) = app.changes.try_lock() {
-        let applied = follower.position();
-        drop(follower);
-        match crate::follower::lag(&app.db, applied, now).await {
-            Ok(lag) => {
-                metrics::gauge!("newsdesk_changes_lag_entries").set(lag.entries as f64);
-                metrics::gauge!("newsdesk_changes_lag_seconds").set(lag.seconds as f64);
-            }
-            Err(e) => tracing::warn!(error = %e, "metrics: the change log is not readable"),
-        }
-    }
-    if let Some(bytes) = resident_bytes() {
-        metrics::gauge!("process_resident_memory_bytes").set(bytes as f64);
-    }
-}
-
-/// The process's resident memory (Linux: `VmRSS` of `/proc/self/status`).
-fn resident_bytes() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
 }

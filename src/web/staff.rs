@@ -68,3 +68,21 @@ impl FromRequestParts<Arc<App>> for Staff {
         }
     }
 }
+
+/// The page a destructive admin action shows first (works without JavaScript): `heading`
+/// names what is about to go, `message` says what follows; its button posts to `action` again
+/// with `confirm=yes` and the `keep` fields, and the cancel link leads `back`.
+pub async fn confirm_page(
+    app: &App,
+    staff: &Staff,
+    heading: String,
+    message: String,
+    action: String,
+    back: &str,
+    keep: &[(&str, String)],
+) -> Result<Response, AppError> {
+    let page = minijinja::context! {
+        heading => heading.clone(), message => message, button => heading, action => action, back => back, keep => minijinja::value::Serde(keep),
+    };
+    Ok(super::admin_html(app.render_admin("admin/confirm.html", staff, page).await?))
+}

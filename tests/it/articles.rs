@@ -184,7 +184,7 @@ async fn sqlite_connections_use_wal_foreign_keys_and_busy_timeout() {
 
 async fn related_articles_and_similar_feed_follow_the_topic(t: TestApp) {
     import::load_demo(&t.app.db, t.app.language(), t.app.now()).await.unwrap();
-    newsdesk::queue::worker::run_pending(&t.app).await.unwrap();
+    newsdesk::root::run_pending(&t.app).await.unwrap();
     let page = t.get("/news/pflegeroboter-im-praxistest-augsburg").await.body;
     let start = page.find("id=\"related-heading\"").expect("related articles");
     let related = &page[start..start + page[start..].find("</section>").unwrap()];

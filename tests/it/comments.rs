@@ -476,7 +476,7 @@ async fn admin_routes_let_in_only_their_roles(t: TestApp) {
         (Role::Editor, t.sign_in(Role::Editor).await),
         (Role::Moderator, t.sign_in(Role::Moderator).await),
     ];
-    let (_, table) = newsdesk::web::route_table(t.app.clone());
+    let (_, table) = newsdesk::root::route_table(t.app.clone());
     let mut walk = Vec::new();
     for entry in &table {
         let Access::Staff(allowed) = entry.access else {
@@ -678,7 +678,7 @@ async fn the_assessment_learns_from_the_moderators_and_switches_back(t: TestApp)
     assert_eq!(queued.status, StatusCode::SEE_OTHER);
     let training = t.get_as("/admin/moderation", &cookie).await.body;
     assert!(training.contains("wird trainiert"), "the page shows the training under way");
-    newsdesk::queue::worker::run_pending(&t.app).await.unwrap();
+    newsdesk::root::run_pending(&t.app).await.unwrap();
     let page = t.get_as("/admin/moderation", &cookie).await.body;
     assert!(page.contains("fertig") && page.contains("64 gelernt, 16 zurückgehalten"), "{page}");
     assert!(page.contains("vorher → nachher") && page.contains("Trefferquote"), "before and after");

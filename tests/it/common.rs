@@ -158,7 +158,7 @@ impl TestApp {
         let pool = Db::connect(&db.config).await.unwrap();
         pool.migrate().await.unwrap();
         let app = App::with_db(db.config.clone(), pool).await.unwrap();
-        let router = newsdesk::web::router(app.clone());
+        let router = newsdesk::root::router(app.clone());
         TestApp { backend, app, router, _db: db }
     }
 
@@ -201,7 +201,7 @@ impl TestApp {
     pub async fn create(&self, draft: ArticleDraft) -> Article {
         let input = draft.validate(self.app.language(), self.app.now()).unwrap();
         let article = queries::create(&self.app.db, &input, self.app.now()).await.unwrap();
-        self.app.content_changed().await;
+        newsdesk::follower::content_changed(&self.app).await;
         article
     }
 

@@ -7,7 +7,7 @@ use axum::http::{Method, StatusCode};
 use newsdesk::articles::model::Status;
 use newsdesk::articles::queries;
 use newsdesk::discovery::pings;
-use newsdesk::queue::{self, worker};
+use newsdesk::queue;
 
 use crate::backend_tests;
 use crate::common::{TestApp, draft};
@@ -424,7 +424,7 @@ async fn publishing_pings_hub_and_indexnow(t: TestApp) {
     let mut d = draft("Gepingt");
     d.tags = vec!["Robotik".into()];
     t.create(d).await;
-    let ran = worker::run_pending(&t.app).await.unwrap();
+    let ran = newsdesk::root::run_pending(&t.app).await.unwrap();
     assert!(ran >= 3, "fan-out, pings: {ran}");
     let seen = seen.lock().unwrap().clone();
     let hub_feeds: Vec<String> = seen
@@ -456,20 +456,20 @@ async fn failing_hub_never_breaks_publishing(t: TestApp) {
     let t = TestApp::with_config(t.db_backend(), |c| c.discovery.websub_hub = format!("{url}/hub")).await;
     let article = t.publish("Trotzdem online").await;
     assert_eq!(article.status, Status::Published);
-    worker::run_pending(&t.app).await.unwrap();
+    newsdesk::root::run_pending(&t.app).await.unwrap();
     assert!(!seen.lock().unwrap().is_empty(), "the hub was tried");
     assert_eq!(t.get("/news/trotzdem-online").await.status, StatusCode::OK);
     let counts = queue::counts::<pings::WebSubPing>(&t.app.db).await.unwrap();
     assert_eq!((counts.pending, counts.done), (5, 0), "pings wait for a retry: {counts:?}");
     // Retried with backoff: nothing more is due right away...
-    assert_eq!(worker::run_pending(&t.app).await.unwrap(), 0);
+    assert_eq!(newsdesk::root::run_pending(&t.app).await.unwrap(), 0);
     // ...but after the backoff they are tried again.
     t.app.clock.advance(31);
-    assert_eq!(worker::run_pending(&t.app).await.unwrap(), 5);
+    assert_eq!(newsdesk::root::run_pending(&t.app).await.unwrap(), 5);
     // A hub that does not even listen is no different.
     let t2 = TestApp::with_config(t.db_backend(), |c| c.discovery.websub_hub = "http://127.0.0.1:9/hub".into()).await;
     t2.publish("Hub fehlt").await;
-    worker::run_pending(&t2.app).await.unwrap();
+    newsdesk::root::run_pending(&t2.app).await.unwrap();
     assert_eq!(t2.get("/news/hub-fehlt").await.status, StatusCode::OK);
     assert_eq!(queue::counts::<pings::WebSubPing>(&t2.app.db).await.unwrap().pending, 5);
 }
@@ -480,11 +480,11 @@ async fn drafts_queue_no_pings(t: TestApp) {
     let mut d = draft("Still");
     d.status = Some("draft".into());
     t.create(d).await;
-    worker::run_pending(&t.app).await.unwrap();
+    newsdesk::root::run_pending(&t.app).await.unwrap();
     let counts = queue::counts::<pings::WebSubPing>(&t.app.db).await.unwrap();
     assert_eq!((counts.pending, counts.done), (0, 0), "a draft pings no hub");
     assert!(seen.lock().unwrap().is_empty());
     t.publish("Laut").await;
-    worker::run_pending(&t.app).await.unwrap();
+    newsdesk::root::run_pending(&t.app).await.unwrap();
     assert_eq!(queue::counts::<pings::WebSubPing>(&t.app.db).await.unwrap().done, 5);
 }

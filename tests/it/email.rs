@@ -5,7 +5,6 @@
 use axum::http::StatusCode;
 use newsdesk::config::MailTransport;
 use newsdesk::email::{newsletter, sender};
-use newsdesk::queue::worker;
 
 use crate::common::{READER_IP, TestApp, draft, hidden};
 
@@ -266,7 +265,7 @@ async fn alerts_follow_similar_articles_with_a_daily_cap(t: TestApp) {
     // Noon: the four alerts below fall on one day, and the next noon is past the digest hour.
     advance_to_hour(&t, 12);
     newsdesk::articles::import::load_demo(&t.app.db, t.app.language(), t.app.now()).await.unwrap();
-    worker::run_pending(&t.app).await.unwrap();
+    newsdesk::root::run_pending(&t.app).await.unwrap();
     let response = t
         .post_form(
             "/news/pflegeroboter-im-praxistest-augsburg/alerts",
@@ -298,11 +297,11 @@ async fn alerts_follow_similar_articles_with_a_daily_cap(t: TestApp) {
         d
     };
     t.create(unrelated("Wasserdampf auf fernem Planeten")).await;
-    worker::run_pending(&t.app).await.unwrap();
+    newsdesk::root::run_pending(&t.app).await.unwrap();
     assert_eq!(sent(&t).await.len(), before, "no alert for an unrelated article");
 
     t.create(similar("Pflegeroboter auch in Köln im Einsatz")).await;
-    worker::run_pending(&t.app).await.unwrap();
+    newsdesk::root::run_pending(&t.app).await.unwrap();
     let mails = sent(&t).await;
     assert_eq!(mails.len(), before + 1, "one alert for a similar article");
     let alert = mails.last().unwrap();
@@ -314,14 +313,14 @@ async fn alerts_follow_similar_articles_with_a_daily_cap(t: TestApp) {
     for city in ["Bremen", "Dresden", "Erfurt"] {
         t.app.clock.advance(60);
         t.create(similar(&format!("Pflegeroboter auch in {city} im Einsatz"))).await;
-        worker::run_pending(&t.app).await.unwrap();
+        newsdesk::root::run_pending(&t.app).await.unwrap();
     }
     let mails = sent(&t).await;
     assert_eq!(mails.len(), before + 3, "capped at three a day");
     newsletter::run_schedule(&t.app).await.unwrap();
     assert_eq!(sent(&t).await.len(), before + 3, "no summary on the same day");
     t.app.clock.advance(86_400);
-    worker::run_pending(&t.app).await.unwrap();
+    newsdesk::root::run_pending(&t.app).await.unwrap();
     newsletter::run_schedule(&t.app).await.unwrap();
     let mails = sent(&t).await;
     let summary = mails.iter().find(|m| m.text.contains("Erfurt")).expect("summary with the held-back alert");

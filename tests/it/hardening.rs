@@ -552,7 +552,7 @@ async fn slow_headers_are_cut_and_one_client_cannot_take_every_connection() {
     .await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let server = tokio::spawn(newsdesk::web::serve(t.app.clone(), listener));
+    let server = tokio::spawn(newsdesk::root::serve(t.app.clone(), listener));
 
     let mut slow = Vec::new();
     for _ in 0..4 {

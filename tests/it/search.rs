@@ -3,7 +3,6 @@
 use axum::http::StatusCode;
 use newsdesk::articles::model::Status;
 use newsdesk::articles::queries;
-use newsdesk::queue::worker;
 
 use crate::backend_tests;
 use crate::common::{TestApp, draft};
@@ -37,7 +36,7 @@ async fn german_morphology_and_umlauts_match(t: TestApp) {
     article(&t, "Helfer im Heim", "Mit den neuen Robotern ändert sich die Pflege.", &["Robotik"]).await;
     article(&t, "Strategie des Bundes", "Die Sicherheitspolitik wird neu geordnet.", &["Politik"]).await;
     article(&t, "Maße und Größe", "Die Größe der Anlage überrascht.", &["Technik"]).await;
-    worker::run_pending(&t.app).await.unwrap();
+    newsdesk::root::run_pending(&t.app).await.unwrap();
     let robots = t.get("/search?q=Roboter").await;
     assert_eq!(robots.status, StatusCode::OK);
     assert!(robots.body.contains("Helfer im Heim"), "Roboter finds Robotern");
@@ -64,7 +63,7 @@ async fn both_languages_compounds_places_and_misspellings(t: TestApp) {
     t.create(german).await;
     t.app.clock.advance(60);
     article(&t, "Neue Regeln", "Roboter übernehmen in der Pflege das Heben.", &["Pflege"]).await;
-    worker::run_pending(&t.app).await.unwrap();
+    newsdesk::root::run_pending(&t.app).await.unwrap();
 
     let found = |q: &str| {
         let t = &t;
@@ -94,7 +93,7 @@ async fn both_languages_compounds_places_and_misspellings(t: TestApp) {
 async fn phrases_filters_order_and_pages(t: TestApp) {
     article(&t, "Offenes Sprachmodell vorgestellt", "Ein offenes Sprachmodell für Behörden.", &["KI"]).await;
     article(&t, "Modell und Sprache", "Das Sprachmodell ist nicht offen, sagt die Firma.", &["Wirtschaft"]).await;
-    worker::run_pending(&t.app).await.unwrap();
+    newsdesk::root::run_pending(&t.app).await.unwrap();
     let phrase = t.get("/search?q=%22offenes+Sprachmodell%22").await.body;
     assert!(phrase.contains("Offenes Sprachmodell vorgestellt") && !phrase.contains("Modell und Sprache"), "phrase");
     assert_eq!(count(&t.get("/search?q=Sprachmodell").await.body), "2 Treffer");
@@ -110,7 +109,7 @@ async fn phrases_filters_order_and_pages(t: TestApp) {
     for i in 0..22 {
         article(&t, &format!("Meldung {i} über Quanten"), "Quanten überall.", &["Physik"]).await;
     }
-    worker::run_pending(&t.app).await.unwrap();
+    newsdesk::root::run_pending(&t.app).await.unwrap();
     let first = t.get("/search?q=Quanten").await.body;
     assert_eq!(count(&first), "22 Treffer");
     assert!(first.contains("page=2"), "a second page");
@@ -120,7 +119,7 @@ async fn phrases_filters_order_and_pages(t: TestApp) {
 
 async fn any_input_is_safe(t: TestApp) {
     article(&t, "Etwas", "Inhalt.", &["KI"]).await;
-    worker::run_pending(&t.app).await.unwrap();
+    newsdesk::root::run_pending(&t.app).await.unwrap();
     let long = "wort ".repeat(2000);
     for q in [
         "%22",
@@ -155,18 +154,18 @@ async fn any_input_is_safe(t: TestApp) {
 
 async fn edits_and_unpublishing_reach_the_index(t: TestApp) {
     let a = article(&t, "Erste Fassung", "Über Zeppeline.", &["Luftfahrt"]).await;
-    worker::run_pending(&t.app).await.unwrap();
+    newsdesk::root::run_pending(&t.app).await.unwrap();
     assert!(t.get("/search?q=Zeppelin").await.body.contains("Erste Fassung"));
     let mut input = a.to_input();
     input.body_md = "Über Heißluftballone.".into();
     let a = queries::update(&t.app.db, &a, &input, a.version, t.app.now()).await.unwrap();
-    worker::run_pending(&t.app).await.unwrap();
+    newsdesk::root::run_pending(&t.app).await.unwrap();
     assert!(!t.get("/search?q=Zeppelin").await.body.contains("Erste Fassung"), "the old text is gone");
     assert!(t.get("/search?q=Hei%C3%9Fluftballon").await.body.contains("Erste Fassung"));
     let mut input = a.to_input();
     input.status = Status::Unpublished;
     queries::update(&t.app.db, &a, &input, a.version, t.app.now()).await.unwrap();
-    worker::run_pending(&t.app).await.unwrap();
+    newsdesk::root::run_pending(&t.app).await.unwrap();
     assert!(
         !t.get("/search?q=Hei%C3%9Fluftballon").await.body.contains("Erste Fassung"),
         "unpublished articles leave the index"
@@ -176,7 +175,7 @@ async fn edits_and_unpublishing_reach_the_index(t: TestApp) {
 
 async fn a_missing_index_is_rebuilt_from_the_database(t: TestApp) {
     article(&t, "Bleibt auffindbar", "Über Leuchttürme.", &["Meer"]).await;
-    worker::run_pending(&t.app).await.unwrap();
+    newsdesk::root::run_pending(&t.app).await.unwrap();
     let data_dir = t.app.config().data_dir.clone();
     std::fs::remove_dir_all(data_dir.join(format!("search-v{}", newsdesk::search::index::SCHEMA_VERSION))).unwrap();
     std::fs::create_dir_all(data_dir.join("search-v0")).unwrap();
@@ -260,8 +259,8 @@ async fn evaluation_set_related_precision_and_search_recall() {
         texts.push((article.id, format!("{} {} {}", article.title, article.lead, article.body_md)));
         t.app.clock.advance(60);
     }
-    worker::run_pending(&t.app).await.unwrap();
-    t.app.content_changed().await;
+    newsdesk::root::run_pending(&t.app).await.unwrap();
+    newsdesk::follower::content_changed(&t.app).await;
     let keys: HashMap<i64, String> = ids.iter().map(|(k, v)| (*v, k.clone())).collect();
 
     // Related articles: against the editors' judgements, and against the clusters with the
@@ -398,7 +397,7 @@ async fn snippets_show_what_readers_see(t: TestApp) {
         &["Wirtschaft"],
     )
     .await;
-    worker::run_pending(&t.app).await.unwrap();
+    newsdesk::root::run_pending(&t.app).await.unwrap();
     let page = t.get("/search?q=Werft").await;
     assert_eq!(page.status, StatusCode::OK);
     let start = page.body.find("class=\"snippet\">").unwrap_or_else(|| panic!("no snippet: {}", page.body));

@@ -222,7 +222,7 @@ async fn bad_pages_are_refused_and_deleting_asks_first(t: TestApp) {
     assert_eq!(t.get("/kontakt").await.status, StatusCode::NOT_FOUND);
     assert!(!footer_after(&t).await.contains("/kontakt"), "the footer follows at once");
     // Every first segment the site itself uses is reserved for it.
-    let (_, table) = newsdesk::web::route_table(t.app.clone());
+    let (_, table) = newsdesk::root::route_table(t.app.clone());
     for entry in table {
         let name = entry.path.trim_start_matches('/').split('/').next().unwrap_or_default();
         // Files at the root (sitemaps, robots.txt) have a dot, which no page's address has.

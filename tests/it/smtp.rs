@@ -113,7 +113,7 @@ async fn a_reader_subscribes_and_unsubscribes_through_a_real_mail_server() {
     let sink = SmtpSink::start();
     let t = app(&sink).await;
     newsdesk::articles::import::load_demo(&t.app.db, t.app.language(), t.app.now()).await.unwrap();
-    newsdesk::queue::worker::run_pending(&t.app).await.unwrap();
+    newsdesk::root::run_pending(&t.app).await.unwrap();
     let signup = t
         .post_form(
             "/news/pflegeroboter-im-praxistest-augsburg/alerts",
@@ -139,7 +139,7 @@ async fn a_reader_subscribes_and_unsubscribes_through_a_real_mail_server() {
     unrelated.body_md =
         "Der Katalysator spaltet Polyethylen in Wachse und Öle; das Labor plant eine Pilotanlage.".into();
     t.create(unrelated).await;
-    newsdesk::queue::worker::run_pending(&t.app).await.unwrap();
+    newsdesk::root::run_pending(&t.app).await.unwrap();
     sender::send_pending(&t.app).await.unwrap();
     assert_eq!(sink.mails().len(), 2, "no alert after an unrelated article");
 
@@ -150,7 +150,7 @@ async fn a_reader_subscribes_and_unsubscribes_through_a_real_mail_server() {
     similar.body_md =
         "Die Pflegeroboter im Pflegeheim helfen beim Heben; Pflegekräfte berichten von Entlastung.".into();
     t.create(similar).await;
-    newsdesk::queue::worker::run_pending(&t.app).await.unwrap();
+    newsdesk::root::run_pending(&t.app).await.unwrap();
     sender::send_pending(&t.app).await.unwrap();
     let mails = sink.mails();
     assert_eq!(mails.len(), 3, "an alert after a similar article");
@@ -168,7 +168,7 @@ async fn a_reader_subscribes_and_unsubscribes_through_a_real_mail_server() {
     another.body_md =
         "Die Pflegeroboter im Pflegeheim helfen beim Heben; Pflegekräfte berichten von Entlastung.".into();
     t.create(another).await;
-    newsdesk::queue::worker::run_pending(&t.app).await.unwrap();
+    newsdesk::root::run_pending(&t.app).await.unwrap();
     sender::send_pending(&t.app).await.unwrap();
     assert_eq!(sink.mails().len(), 3, "nothing after unsubscribing");
 }

@@ -6,16 +6,17 @@
 //! Applying a row is idempotent, so a row is looked at again while it is young: on PostgreSQL
 //! a transaction that took an id earlier may commit after a later one was already seen.
 
-use std::collections::{BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use sqlx::Row as _;
 
+pub mod position;
+
 use crate::app::App;
 use crate::changes::{ArticleState, CHANNEL, Scope};
-use crate::db::{Backend, Db};
+use crate::db::Backend;
 
 /// Rows this young are read again at each round, whatever their id (a transaction can commit
 /// after a later one; nodes' clocks may differ a little).
@@ -28,82 +29,15 @@ const KEEP_SECS: i64 = 86_400;
 const POLL: Duration = Duration::from_secs(1);
 const BATCH: i64 = 2000;
 
-/// Where a process is in the log.
-#[derive(Debug, Default)]
-pub struct Follower {
-    /// The highest id applied.
-    last: i64,
-    /// Young rows applied, by id, with their time: skipped when read again.
-    seen: HashMap<i64, i64>,
-    /// Articles whose index update failed, tried again at the next round.
-    retry: BTreeSet<i64>,
-    pruned_at: Option<Instant>,
-    /// The file that keeps `last` beside the search index, so a restarted node catches up.
-    position_file: PathBuf,
-}
+pub use position::{Follower, Lag, lag, latest, oldest, save_position, saved_position};
 
-impl Follower {
-    pub fn new(data_dir: &Path, last: i64) -> Follower {
-        Follower { last, position_file: position_file(data_dir), ..Follower::default() }
+/// Applies the change log after a write, in the request that committed it: the pages the write
+/// touched leave the cache and the search index follows. (Other nodes do the same within a
+/// second.) A failure is logged; the follower tries again.
+pub async fn content_changed(app: &App) {
+    if let Err(e) = sync(app).await {
+        tracing::error!(error = format!("{e:#}"), "cannot apply the change log");
     }
-
-    /// The highest id applied here.
-    pub fn position(&self) -> i64 {
-        self.last
-    }
-}
-
-/// How far a node at `applied` is behind the log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Lag {
-    /// Rows written after `applied`.
-    pub entries: i64,
-    /// The age of the oldest of them at `now` (0 when there is none).
-    pub seconds: i64,
-}
-
-pub async fn lag(db: &Db, applied: i64, now: i64) -> Result<Lag, sqlx::Error> {
-    let latest = latest(db).await?;
-    let oldest: Option<i64> = sqlx::query_scalar("SELECT MIN(created_at) FROM changes WHERE id > $1")
-        .bind(applied)
-        .fetch_one(&db.pool)
-        .await?;
-    Ok(Lag { entries: (latest - applied).max(0), seconds: oldest.map_or(0, |t| (now - t).max(0)) })
-}
-
-fn position_file(data_dir: &Path) -> PathBuf {
-    crate::search::index::SearchIndex::folder(data_dir).join("changes.position")
-}
-
-/// The position the search index in `data_dir` was last brought up to, if it is known.
-pub fn saved_position(data_dir: &Path) -> Option<i64> {
-    std::fs::read_to_string(position_file(data_dir)).ok()?.trim().parse().ok()
-}
-
-/// Remembers that the search index in `data_dir` holds every change up to `id`.
-pub fn save_position(data_dir: &Path, id: i64) -> std::io::Result<()> {
-    write_position(&position_file(data_dir), id)
-}
-
-fn write_position(file: &Path, id: i64) -> std::io::Result<()> {
-    let temporary = file.with_extension("tmp");
-    std::fs::write(&temporary, format!("{id}\n"))?;
-    std::fs::rename(temporary, file)
-}
-
-/// The last id the log handed out (0 before the first), from its sequence: the rows may all
-/// have been pruned.
-pub async fn latest(db: &Db) -> Result<i64, sqlx::Error> {
-    let sql = match db.backend {
-        Backend::Sqlite => "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0)",
-        Backend::Postgres => "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM changes_id_seq",
-    };
-    sqlx::query_scalar(sql).fetch_one(&db.pool).await
-}
-
-/// The oldest id still in the log, if any.
-pub async fn oldest(db: &Db) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT MIN(id) FROM changes").fetch_one(&db.pool).await
 }
 
 /// Applies the rows not yet applied here: drops the pages they touched, updates the search
@@ -217,7 +151,7 @@ pub async fn sync(app: &App) -> anyhow::Result<usize> {
     match indexed {
         Ok(()) => {
             // The index holds every change up to here: a restart goes on from this position.
-            if let Err(e) = write_position(&follower.position_file, follower.last) {
+            if let Err(e) = position::write_position(&follower.position_file, follower.last) {
                 tracing::warn!(error = %e, "cannot save the change log position");
             }
         }

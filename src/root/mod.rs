@@ -1,7 +1,12 @@
-//! The composition root's lists: every kind of background job with its handler, every consumer
-//! of the change events, and the supervised loops a node runs. A new job kind or a new consumer
-//! of "something changed" (ActivityPub delivery, webhooks, analytics) is a name in [`CONSUMERS`]
-//! and a line in `consume`, never an edit of the write that causes it.
+//! The composition root, the one part that knows every feature: the site's router and server
+//! (`site`), every kind of background job with its handler, every consumer of the change events,
+//! the supervised loops a node runs, and `/metrics`, which reads them all (`cli` puts it all
+//! together). A new job kind or a new consumer of "something changed" (ActivityPub delivery,
+//! webhooks, analytics) is a name in [`CONSUMERS`] and a line in `consume`, never an edit of the
+//! write that causes it.
+
+pub mod metrics;
+pub mod site;
 
 use std::sync::Arc;
 
@@ -12,10 +17,24 @@ use crate::email::alerts;
 use crate::queue::Registry;
 use crate::tasks::Tasks;
 
+pub use site::{route_table, router, serve, shutdown_signal};
+
 /// The job handlers, given the application to work with.
 pub type Jobs = Registry<Arc<App>>;
 
-/// Every job kind, registered once.
+/// The job handlers of this process, built once.
+pub fn registry() -> Arc<Jobs> {
+    static JOBS: std::sync::LazyLock<Arc<Jobs>> = std::sync::LazyLock::new(|| Arc::new(jobs()));
+    JOBS.clone()
+}
+
+/// Does every job that is due now, including those that due jobs add; returns how many ran.
+/// Tests call it to make background work deterministic.
+pub async fn run_pending(app: &Arc<App>) -> anyhow::Result<usize> {
+    crate::queue::worker::run_pending(app, &registry()).await
+}
+
+/// Every job kind, registered once (tests add their own to a copy).
 pub fn jobs() -> Jobs {
     let mut jobs = Jobs::default();
     jobs.register(|app: Arc<App>, job: Dispatch| async move { dispatch(&app, job.event).await })
@@ -74,7 +93,7 @@ async fn consume(app: &App, consumer: &str, event: &Event) -> anyhow::Result<()>
 /// The loops a node runs beside (or instead of) the web server, each supervised: the queue
 /// worker, the change follower and the mail sender.
 pub fn background(app: &Arc<App>) -> Tasks {
-    background_with(app, app.jobs.clone())
+    background_with(app, registry())
 }
 
 /// [`background`] with the given job handlers (tests add their own).
