@@ -877,6 +877,7 @@ reason-nothing-shared = { $count ->
    *[other] Keines der { $count } bezeichnenden Wörter kommt im Artikel vor
 }
 reason-shared = Ähnlichkeit mit dem Artikel { $percent } %, gemeinsam: { $words }
+reason-shared-meaning = Ähnlichkeit mit dem Artikel dem Sinn nach { $percent } % (über Übersetzungen oder Wörter gleicher Bedeutung), gemeinsam: { $words }
 reason-attack = Angriff auf eine Person: { $words }
 reason-demeaning-word = { $kind ->
     [slur] Abwertende Bezeichnung einer Gruppe

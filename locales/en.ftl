@@ -877,6 +877,7 @@ reason-nothing-shared = { $count ->
    *[other] None of its { $count } distinctive words is in the article
 }
 reason-shared = { $percent }% similar to the article, sharing { $words }
+reason-shared-meaning = { $percent }% similar to the article in meaning (through translations or words of the same sense), sharing { $words }
 reason-attack = Attacks a person: { $words }
 reason-demeaning-word = { $kind ->
     [slur] Slur against a group

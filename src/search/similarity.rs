@@ -129,6 +129,11 @@ impl Vector {
         terms
     }
 
+    /// The weight of `term` (0 when the text does not have it).
+    pub fn weight(&self, term: &str) -> f64 {
+        self.weights.binary_search_by(|(t, _)| t.as_str().cmp(term)).map_or(0.0, |i| self.weights[i].1)
+    }
+
     /// Cosine similarity, 0 (nothing shared) to 1 (the same terms in the same proportions).
     pub fn cosine(&self, other: &Vector) -> f64 {
         self.shared(other).map(|(_, w)| w).sum()

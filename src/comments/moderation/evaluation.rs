@@ -25,9 +25,10 @@ pub const HARD_SET: &str = include_str!("../../../moderation/eval-hard.jsonl");
 pub const SETS: [(&str, &str); 3] =
     [("eval.jsonl (tuning)", EVAL_SET), ("eval-holdout.jsonl", HOLDOUT_SET), ("eval-hard.jsonl", HARD_SET)];
 
-/// Off-topic counted only over comments in their article's language: across languages word
-/// overlap says nothing, and the assessment does not judge them.
+/// Off-topic counted only over comments in their article's language (by their common words),
+/// and only over the others: those are read through the dictionary (`bilingual`).
 pub const SAME_LANGUAGE: &str = "off_topic (same language)";
+pub const OTHER_LANGUAGE: &str = "off_topic (other language)";
 
 #[derive(Debug, Deserialize)]
 struct Labelled {
@@ -97,7 +98,7 @@ pub fn evaluate(assessor: &Assessor) -> anyhow::Result<Report> {
 /// Like [`evaluate`], for any labelled set in the same format.
 pub fn evaluate_set(assessor: &Assessor, set: &str) -> anyhow::Result<Report> {
     let (articles, corpus) = demo_articles()?;
-    let mut results: Vec<FlagResult> = ["off_topic", "demeaning", "spam", SAME_LANGUAGE]
+    let mut results: Vec<FlagResult> = ["off_topic", "demeaning", "spam", SAME_LANGUAGE, OTHER_LANGUAGE]
         .into_iter()
         .map(|flag| FlagResult { flag, ..Default::default() })
         .collect();
@@ -117,8 +118,9 @@ pub fn evaluate_set(assessor: &Assessor, set: &str) -> anyhow::Result<Report> {
         report.comments += 1;
         let same_language = crate::search::text::guess_language(&item.text).is_none_or(|l| l == *language);
         for result in &mut results {
-            let flag = if result.flag == SAME_LANGUAGE { "off_topic" } else { result.flag };
-            if result.flag == SAME_LANGUAGE && !same_language {
+            let part = [SAME_LANGUAGE, OTHER_LANGUAGE].contains(&result.flag);
+            let flag = if part { "off_topic" } else { result.flag };
+            if (result.flag == SAME_LANGUAGE && !same_language) || (result.flag == OTHER_LANGUAGE && same_language) {
                 continue;
             }
             let labelled = item.labels.iter().any(|l| l == flag);
@@ -127,13 +129,13 @@ pub fn evaluate_set(assessor: &Assessor, set: &str) -> anyhow::Result<Report> {
                 (true, true) => result.true_positives += 1,
                 (false, true) => {
                     result.false_positives += 1;
-                    if result.flag != SAME_LANGUAGE {
+                    if !part {
                         report.mistakes.push((result.flag, item.id, "false alarm"));
                     }
                 }
                 (true, false) => {
                     result.false_negatives += 1;
-                    if result.flag != SAME_LANGUAGE {
+                    if !part {
                         report.mistakes.push((result.flag, item.id, "missed"));
                     }
                 }
