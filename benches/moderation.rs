@@ -49,6 +49,31 @@ async fn run() -> anyhow::Result<()> {
         let p99 = percentile(&mut samples, 0.99);
         println!("scoring a 1,000-character comment, {what}: median {median:?}, p99 {p99:?} (2,000 runs)");
     }
+    let english = "I hope the robots in the Augsburg home really take the heavy lifting off the nurses, \
+                   but whether the residents find it more pleasant remains to be seen. ";
+    let english: String = english.repeat(1000 / english.len() + 1).chars().take(1000).collect();
+    let mut samples = Vec::with_capacity(2000);
+    for _ in 0..2000 {
+        let started = Instant::now();
+        std::hint::black_box(assessor.assess(&english, &context, &Signals::default()));
+        samples.push(started.elapsed());
+    }
+    let (median, p99) = (percentile(&mut samples, 0.5), percentile(&mut samples, 0.99));
+    println!(
+        "scoring a 1,000-character English comment on a German article, with the trained model: \
+         median {median:?}, p99 {p99:?} (2,000 runs)"
+    );
+    let mut reads: Vec<Duration> = (0..5)
+        .map(|_| {
+            let started = Instant::now();
+            std::hint::black_box(newsdesk::comments::moderation::bilingual::Dictionary::read_built_in());
+            started.elapsed()
+        })
+        .collect();
+    println!(
+        "reading the German-English word pairs (the first off-topic judgement of a process): median {:?} (5 runs)",
+        percentile(&mut reads, 0.5)
+    );
     let mut loads: Vec<Duration> = (0..20)
         .map(|_| {
             let started = Instant::now();

@@ -76,14 +76,15 @@ impl Dictionary {
     /// The built-in pairs, read on first use.
     pub fn get() -> &'static Dictionary {
         static BUILT_IN: OnceLock<Dictionary> = OnceLock::new();
-        BUILT_IN.get_or_init(|| {
-            let mut text = String::new();
-            // The file is part of the binary, checked by the tests: it cannot be unreadable.
-            flate2::read::GzDecoder::new(PAIRS)
-                .read_to_string(&mut text)
-                .expect("moderation/de-en.tsv.gz is gzip text");
-            Dictionary::parse(&text)
-        })
+        BUILT_IN.get_or_init(Dictionary::read_built_in)
+    }
+
+    /// Reads the built-in pairs anew: what the first [`Dictionary::get`] of a process does.
+    pub fn read_built_in() -> Dictionary {
+        let mut text = String::new();
+        // The file is part of the binary, checked by the tests: it cannot be unreadable.
+        flate2::read::GzDecoder::new(PAIRS).read_to_string(&mut text).expect("moderation/de-en.tsv.gz is gzip text");
+        Dictionary::parse(&text)
     }
 
     /// Pairs of one word each, `German<TAB>English` a line; a word that is no single term
