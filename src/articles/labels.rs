@@ -88,13 +88,13 @@ async fn select(db: &Db, kind: Kind, id: Option<i64>) -> Result<Vec<LabelRow>, s
     rows.iter()
         .map(|r| {
             Ok(LabelRow {
-                id: r.try_get(0)?,
-                slug: r.try_get(1)?,
-                name: r.try_get(2)?,
-                articles: r.try_get(3)?,
-                bio: r.try_get(4)?,
-                picture_url: r.try_get(5)?,
-                user_id: r.try_get(6)?,
+                id: r.try_get("id")?,
+                slug: r.try_get("slug")?,
+                name: r.try_get("name")?,
+                articles: r.try_get("n")?,
+                bio: r.try_get("bio")?,
+                picture_url: r.try_get("picture_url")?,
+                user_id: r.try_get("user_id")?,
             })
         })
         .collect()

@@ -177,7 +177,8 @@ pub fn count_statement(zone: &TimeZone, listing: Listing, now: i64) -> Statement
             let label = s.arg(key.label());
             let upcoming = upcoming(&mut s, listing, now);
             format!(
-                "SELECT COALESCE((SELECT n FROM listing_totals WHERE kind = '{}' AND label_id = {label}), 0), {upcoming}",
+                "SELECT COALESCE((SELECT n FROM listing_totals WHERE kind = '{}' AND label_id = {label}), 0) \
+                 AS counted, {upcoming} AS upcoming",
                 key.kind()
             )
         }
@@ -185,14 +186,14 @@ pub fn count_statement(zone: &TimeZone, listing: Listing, now: i64) -> Statement
             let (first, last) = (s.arg(first), s.arg(last));
             let upcoming = upcoming(&mut s, listing, now);
             format!(
-                "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT), {upcoming} FROM listing_days \
+                "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS counted, {upcoming} AS upcoming FROM listing_days \
                  WHERE kind = 'all' AND label_id = 0 AND day >= {first} AND day < {last}"
             )
         }
         Span::Exact => {
             let live = live(&mut s, now);
             let member = member(&mut s, listing);
-            format!("SELECT COUNT(*), 0 FROM articles a WHERE {live}{member}")
+            format!("SELECT COUNT(*) AS counted, 0 AS upcoming FROM articles a WHERE {live}{member}")
         }
     };
     s
@@ -201,7 +202,7 @@ pub fn count_statement(zone: &TimeZone, listing: Listing, now: i64) -> Statement
 /// How many live articles the listing holds at `now`.
 pub async fn count(db: &Db, listing: Listing, now: i64) -> Result<Count, sqlx::Error> {
     let row = count_statement(&db.zone, listing, now).query().fetch_one(&db.pool).await?;
-    let (counted, upcoming): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+    let (counted, upcoming): (i64, i64) = (row.try_get("counted")?, row.try_get("upcoming")?);
     let by_days = !matches!(span(&db.zone, listing), Span::Exact);
     Ok(Count { live: (counted - upcoming).max(0), upcoming, by_days })
 }
@@ -229,7 +230,8 @@ pub fn locate_statement(zone: &TimeZone, listing: Listing, order: Order, target:
     };
     let (label, first, last, target) = (s.arg(key.label()), s.arg(first), s.arg(last), s.arg(target));
     s.sql = format!(
-        "SELECT day, run - n FROM (SELECT day, n, CAST(SUM(n) OVER (ORDER BY day {direction}) AS BIGINT) AS run \
+        "SELECT day, run - n AS counted_before \
+         FROM (SELECT day, n, CAST(SUM(n) OVER (ORDER BY day {direction}) AS BIGINT) AS run \
          FROM listing_days WHERE kind = '{}' AND label_id = {label} AND day >= {first} AND day < {last}) t \
          WHERE run > {target} AND run - n <= {target}",
         key.kind()
@@ -264,7 +266,7 @@ pub async fn locate(
     let Some(row) = statement.query().fetch_optional(&db.pool).await? else {
         return Ok(None);
     };
-    let (day, before): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+    let (day, before): (i64, i64) = (row.try_get("day")?, row.try_get("counted_before")?);
     if day >= day_of(&db.zone, now) {
         return Ok(None);
     }
@@ -376,7 +378,7 @@ impl Tally {
 /// after, so whatever changed (status, time, tags, authors), the counts follow.
 pub async fn relist(tx: &mut Tx<'_>, zone: &TimeZone, article_id: i64, delta: i64) -> Result<(), sqlx::Error> {
     let row = sqlx::query(
-        "SELECT status, published_at, COALESCE(updated_at, published_at) FROM articles \
+        "SELECT status, published_at, COALESCE(updated_at, published_at) AS changed_at FROM articles \
          WHERE id = $1 AND status IN ('published', 'scheduled') AND published_at IS NOT NULL",
     )
     .bind(article_id)
@@ -385,11 +387,13 @@ pub async fn relist(tx: &mut Tx<'_>, zone: &TimeZone, article_id: i64, delta: i6
     let Some(row) = row else {
         return Ok(());
     };
-    let day = day_of(zone, row.try_get(1)?);
+    let day = day_of(zone, row.try_get("published_at")?);
     // Only a published article's change is a change of a page readers see.
-    let changed = (delta > 0 && row.try_get::<String, _>(0)? == "published").then(|| row.try_get(2)).transpose()?;
+    let changed = (delta > 0 && row.try_get::<String, _>("status")? == "published")
+        .then(|| row.try_get("changed_at"))
+        .transpose()?;
     let labels = sqlx::query(
-        "SELECT 0, tag_id FROM article_tags WHERE article_id = $1 \
+        "SELECT 0 AS kind, tag_id AS label_id FROM article_tags WHERE article_id = $1 \
          UNION ALL SELECT 1, author_id FROM article_authors WHERE article_id = $1",
     )
     .bind(article_id)
@@ -398,8 +402,8 @@ pub async fn relist(tx: &mut Tx<'_>, zone: &TimeZone, article_id: i64, delta: i6
     let mut tally = Tally::default();
     tally.add(Key::All, day, delta, changed);
     for label in labels {
-        let id: i64 = label.try_get(1)?;
-        let key = if label.try_get::<i64, _>(0)? == 0 { Key::Tag(id) } else { Key::Author(id) };
+        let id: i64 = label.try_get("label_id")?;
+        let key = if label.try_get::<i64, _>("kind")? == 0 { Key::Tag(id) } else { Key::Author(id) };
         tally.add(key, day, delta, changed);
     }
     tally.write(tx).await
@@ -419,7 +423,7 @@ pub async fn recount_tag(tx: &mut Tx<'_>, zone: &TimeZone, id: i64, gone: i64) -
             .await?;
     }
     let rows = sqlx::query(
-        "SELECT a.status, a.published_at, COALESCE(a.updated_at, a.published_at) FROM article_tags x \
+        "SELECT a.status, a.published_at, COALESCE(a.updated_at, a.published_at) AS changed_at FROM article_tags x \
          JOIN articles a ON a.id = x.article_id \
          WHERE x.tag_id = $1 AND a.status IN ('published', 'scheduled') AND a.published_at IS NOT NULL",
     )
@@ -428,8 +432,9 @@ pub async fn recount_tag(tx: &mut Tx<'_>, zone: &TimeZone, id: i64, gone: i64) -
     .await?;
     let mut tally = Tally::default();
     for row in rows {
-        let changed = (row.try_get::<String, _>(0)? == "published").then(|| row.try_get(2)).transpose()?;
-        tally.add(Key::Tag(id), day_of(zone, row.try_get(1)?), 1, changed);
+        let changed =
+            (row.try_get::<String, _>("status")? == "published").then(|| row.try_get("changed_at")).transpose()?;
+        tally.add(Key::Tag(id), day_of(zone, row.try_get("published_at")?), 1, changed);
     }
     tally.write(tx).await
 }
@@ -464,7 +469,7 @@ pub async fn ensure(db: &Db) -> Result<bool, sqlx::Error> {
     let mut articles = 0_usize;
     loop {
         let rows = sqlx::query(
-            "SELECT id, status, published_at, COALESCE(updated_at, published_at) FROM articles \
+            "SELECT id, status, published_at, COALESCE(updated_at, published_at) AS changed_at FROM articles \
              WHERE id > $1 AND status IN ('published', 'scheduled') AND published_at IS NOT NULL ORDER BY id LIMIT 20000",
         )
         .bind(after)
@@ -473,17 +478,19 @@ pub async fn ensure(db: &Db) -> Result<bool, sqlx::Error> {
         let Some(last) = rows.last() else {
             break;
         };
-        let last: i64 = last.try_get(0)?;
+        let last: i64 = last.try_get("id")?;
         let mut dates: HashMap<i64, (i64, Option<i64>)> = HashMap::with_capacity(rows.len());
         let mut tally = Tally::default();
         for row in &rows {
-            let day = day_of(&db.zone, row.try_get(2)?);
-            let changed = (row.try_get::<String, _>(1)? == "published").then(|| row.try_get(3)).transpose()?;
-            dates.insert(row.try_get(0)?, (day, changed));
+            let day = day_of(&db.zone, row.try_get("published_at")?);
+            let changed =
+                (row.try_get::<String, _>("status")? == "published").then(|| row.try_get("changed_at")).transpose()?;
+            dates.insert(row.try_get("id")?, (day, changed));
             tally.add(Key::All, day, 1, changed);
         }
         let labels = sqlx::query(
-            "SELECT 0, article_id, tag_id FROM article_tags WHERE article_id > $1 AND article_id <= $2 \
+            "SELECT 0 AS kind, article_id, tag_id AS label_id FROM article_tags \
+             WHERE article_id > $1 AND article_id <= $2 \
              UNION ALL SELECT 1, article_id, author_id FROM article_authors WHERE article_id > $1 AND article_id <= $2",
         )
         .bind(after)
@@ -491,11 +498,11 @@ pub async fn ensure(db: &Db) -> Result<bool, sqlx::Error> {
         .fetch_all(&mut *tx)
         .await?;
         for label in labels {
-            let Some(&(day, changed)) = dates.get(&label.try_get(1)?) else {
+            let Some(&(day, changed)) = dates.get(&label.try_get("article_id")?) else {
                 continue;
             };
-            let id: i64 = label.try_get(2)?;
-            let key = if label.try_get::<i64, _>(0)? == 0 { Key::Tag(id) } else { Key::Author(id) };
+            let id: i64 = label.try_get("label_id")?;
+            let key = if label.try_get::<i64, _>("kind")? == 0 { Key::Tag(id) } else { Key::Author(id) };
             tally.add(key, day, 1, changed);
         }
         tally.write(&mut tx).await?;

@@ -90,9 +90,9 @@ async fn attach_labels(db: &Db, articles: &mut [Article]) -> Result<(), sqlx::Er
             query = query.bind(article.id);
         }
         for row in query.fetch_all(&db.pool).await? {
-            let label = Label { slug: row.try_get(3)?, name: row.try_get(4)? };
-            let kind: i64 = row.try_get(1)?;
-            if let Some(&i) = index.get(&row.try_get::<i64, _>(0)?) {
+            let label = Label { slug: row.try_get("slug")?, name: row.try_get("name")? };
+            let kind: i64 = row.try_get("kind")?;
+            if let Some(&i) = index.get(&row.try_get::<i64, _>("article_id")?) {
                 if kind == 0 { chunk[i].tags.push(label) } else { chunk[i].authors.push(label) }
             }
         }
@@ -196,12 +196,13 @@ pub async fn list_all(db: &Db) -> Result<Vec<Article>, sqlx::Error> {
 /// How many articles are drafts, scheduled for later, and live, for the dashboard.
 pub async fn status_counts(db: &Db) -> Result<(i64, i64, i64), sqlx::Error> {
     let row = sqlx::query(
-        "SELECT COUNT(*) FILTER (WHERE status = 'draft'), COUNT(*) FILTER (WHERE status = 'scheduled'), \
-         COUNT(*) FILTER (WHERE status = 'published') FROM articles",
+        "SELECT COUNT(*) FILTER (WHERE status = 'draft') AS drafts, \
+         COUNT(*) FILTER (WHERE status = 'scheduled') AS scheduled, \
+         COUNT(*) FILTER (WHERE status = 'published') AS published FROM articles",
     )
     .fetch_one(&db.pool)
     .await?;
-    Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?))
+    Ok((row.try_get("drafts")?, row.try_get("scheduled")?, row.try_get("published")?))
 }
 
 pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
@@ -223,9 +224,9 @@ pub async fn live_days(db: &Db, now: i64) -> Result<Vec<(i64, i64)>, sqlx::Error
             .await?;
     let mut days = Vec::with_capacity(rows.len());
     for row in rows {
-        let day: i64 = row.try_get(0)?;
+        let day: i64 = row.try_get("day")?;
         let later = upcoming.iter().filter(|at| listings::day_of(&db.zone, **at) == day).count() as i64;
-        let n = row.try_get::<i64, _>(1)? - later;
+        let n = row.try_get::<i64, _>("n")? - later;
         if n > 0 {
             days.push((listings::day_start(&db.zone, day), n));
         }
@@ -245,7 +246,7 @@ pub async fn top_tags(db: &Db, now: i64, limit: i64) -> Result<Vec<Label>, sqlx:
     .bind(limit)
     .fetch_all(&db.pool)
     .await?;
-    rows.iter().map(|r| Ok(Label { slug: r.try_get(0)?, name: r.try_get(1)? })).collect()
+    rows.iter().map(|r| Ok(Label { slug: r.try_get("slug")?, name: r.try_get("name")? })).collect()
 }
 
 pub async fn find_tag(db: &Db, slug: &str) -> Result<Option<(i64, Label)>, sqlx::Error> {
@@ -258,13 +259,20 @@ pub async fn find_author(db: &Db, slug: &str) -> Result<Option<(i64, Label, Stri
         .bind(slug)
         .fetch_optional(&db.pool)
         .await?;
-    row.map(|r| Ok((r.try_get(0)?, Label { slug: r.try_get(1)?, name: r.try_get(2)? }, r.try_get(3)?, r.try_get(4)?)))
-        .transpose()
+    row.map(|r| {
+        Ok((
+            r.try_get("id")?,
+            Label { slug: r.try_get("slug")?, name: r.try_get("name")? },
+            r.try_get("bio")?,
+            r.try_get("picture_url")?,
+        ))
+    })
+    .transpose()
 }
 
 async fn find_label(db: &Db, sql: &'static str, slug: &str) -> Result<Option<(i64, Label)>, sqlx::Error> {
     let row = sqlx::query(sql).bind(slug).fetch_optional(&db.pool).await?;
-    row.map(|r| Ok((r.try_get(0)?, Label { slug: r.try_get(1)?, name: r.try_get(2)? }))).transpose()
+    row.map(|r| Ok((r.try_get("id")?, Label { slug: r.try_get("slug")?, name: r.try_get("name")? }))).transpose()
 }
 
 /// Creates an author, or updates the bio of the author with that name.
@@ -656,9 +664,9 @@ pub async fn revisions(db: &Db, article_id: i64) -> Result<Vec<(i64, ArticleInpu
         .await?;
     rows.iter()
         .map(|r| {
-            let snapshot: String = r.try_get(1)?;
+            let snapshot: String = r.try_get("snapshot")?;
             let input = serde_json::from_str(&snapshot).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-            Ok((r.try_get(0)?, input))
+            Ok((r.try_get("version")?, input))
         })
         .collect()
 }
@@ -785,7 +793,7 @@ pub async fn list_admin(
 pub async fn all_labels(db: &Db, table: &'static str) -> Result<Vec<Label>, sqlx::Error> {
     let sql = format!("SELECT slug, name FROM {table} ORDER BY LOWER(name), slug");
     let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(&db.pool).await?;
-    rows.iter().map(|r| Ok(Label { slug: r.try_get(0)?, name: r.try_get(1)? })).collect()
+    rows.iter().map(|r| Ok(Label { slug: r.try_get("slug")?, name: r.try_get("name")? })).collect()
 }
 
 /// An earlier version of an article, as the revision history shows it.
@@ -816,13 +824,13 @@ pub async fn revision_list(db: &Db, article_id: i64, version: Option<i64>) -> Re
     .await?;
     rows.iter()
         .map(|r| {
-            let snapshot: String = r.try_get(1)?;
+            let snapshot: String = r.try_get("snapshot")?;
             Ok(Revision {
-                version: r.try_get(0)?,
+                version: r.try_get("version")?,
                 input: serde_json::from_str(&snapshot).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
-                saved_at: r.try_get(2)?,
-                saved_by: r.try_get(3)?,
-                replaced_at: r.try_get(4)?,
+                saved_at: r.try_get("saved_at")?,
+                saved_by: r.try_get("email")?,
+                replaced_at: r.try_get("created_at")?,
             })
         })
         .collect()
@@ -859,7 +867,7 @@ pub async fn autosave(db: &Db, user_id: i64, article_id: i64) -> Result<Option<(
         .bind(article_id)
         .fetch_optional(&db.pool)
         .await?;
-    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
+    row.map(|r| Ok((r.try_get("fields")?, r.try_get("saved_at")?))).transpose()
 }
 
 /// Forgets what was kept once the article is saved.

@@ -74,9 +74,14 @@ pub async fn lookup(db: &Db, token: &str, now: i64) -> Result<Option<Staff>, sql
     .fetch_optional(&db.pool)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let role: String = row.try_get(2)?;
+    let role: String = row.try_get("role")?;
     let Some(role) = Role::parse(&role) else { return Ok(None) };
-    Ok(Some(Staff { user_id: row.try_get(0)?, email: row.try_get(1)?, role, csrf: row.try_get(3)? }))
+    Ok(Some(Staff {
+        user_id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        role,
+        csrf: row.try_get("csrf_token")?,
+    }))
 }
 
 /// The stored id of the session with cookie token `token`.
@@ -182,11 +187,11 @@ pub async fn begin_attempt(db: &Db, account: &str, client: &Client, now: i64) ->
         sqlx::query("SELECT pg_advisory_xact_lock(7262430717)").execute(&mut *tx).await?;
     }
     let row = sqlx::query(
-        "SELECT COUNT(*) FILTER (WHERE account = $1 AND ip_hash IN ($2, $4)),
-                MAX(at) FILTER (WHERE account = $1 AND ip_hash IN ($2, $4)),
-                COUNT(*) FILTER (WHERE ip_hash IN ($2, $4)),
-                COUNT(*) FILTER (WHERE account = $1 AND ip_hash NOT LIKE 'device:%'),
-                COUNT(DISTINCT ip_hash) FILTER (WHERE account = $1 AND ip_hash NOT LIKE 'device:%')
+        "SELECT COUNT(*) FILTER (WHERE account = $1 AND ip_hash IN ($2, $4)) AS pair,
+                MAX(at) FILTER (WHERE account = $1 AND ip_hash IN ($2, $4)) AS pair_last,
+                COUNT(*) FILTER (WHERE ip_hash IN ($2, $4)) AS by_client,
+                COUNT(*) FILTER (WHERE account = $1 AND ip_hash NOT LIKE 'device:%') AS by_account,
+                COUNT(DISTINCT ip_hash) FILTER (WHERE account = $1 AND ip_hash NOT LIKE 'device:%') AS clients
          FROM login_failures WHERE at > $3 AND (account = $1 OR ip_hash IN ($2, $4))",
     )
     .bind(account)
@@ -195,11 +200,11 @@ pub async fn begin_attempt(db: &Db, account: &str, client: &Client, now: i64) ->
     .bind(client.earlier_key())
     .fetch_one(&mut *tx)
     .await?;
-    let pair: i64 = row.try_get(0)?;
-    let pair_last: Option<i64> = row.try_get(1)?;
-    let by_client: i64 = row.try_get(2)?;
-    let by_account: i64 = row.try_get(3)?;
-    let clients: i64 = row.try_get(4)?;
+    let pair: i64 = row.try_get("pair")?;
+    let pair_last: Option<i64> = row.try_get("pair_last")?;
+    let by_client: i64 = row.try_get("by_client")?;
+    let by_account: i64 = row.try_get("by_account")?;
+    let clients: i64 = row.try_get("clients")?;
     let mut wait = pair_last.map_or(0, |last| last + backoff(pair, FREE_TRIES, FAILURE_WINDOW_SECS) - now);
     if matches!(client, Client::Address { .. }) {
         if by_client >= MAX_FAILURES_PER_IP {

@@ -165,14 +165,14 @@ pub struct User {
 
 fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
     use sqlx::Row as _;
-    let role: String = row.try_get(2)?;
-    let hash: String = row.try_get(5)?;
+    let role: String = row.try_get("role")?;
+    let hash: String = row.try_get("password_hash")?;
     Ok(User {
-        id: row.try_get(0)?,
-        email: row.try_get(1)?,
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
         role: Role::parse(&role).unwrap_or(Role::Moderator),
-        disabled: row.try_get::<i64, _>(3)? != 0,
-        created_at: row.try_get(4)?,
+        disabled: row.try_get::<i64, _>("disabled")? != 0,
+        created_at: row.try_get("created_at")?,
         has_password: hash != INVITED,
     })
 }
@@ -211,7 +211,7 @@ pub async fn find(db: &Db, id: i64) -> Result<Option<(User, String)>, sqlx::Erro
         .bind(id)
         .fetch_optional(&db.pool)
         .await?;
-    row.map(|r| Ok((user_from_row(&r)?, r.try_get(5)?))).transpose()
+    row.map(|r| Ok((user_from_row(&r)?, r.try_get("password_hash")?))).transpose()
 }
 
 /// Adds a user who chooses their own password through an emailed link.

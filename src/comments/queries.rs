@@ -112,7 +112,7 @@ pub async fn reply_target(db: &Db, parent_id: i64, article_id: i64) -> Result<Op
             .bind(article_id)
             .fetch_optional(&db.pool)
             .await?;
-    row.map(|r| Ok(r.try_get::<Option<i64>, _>(1)?.unwrap_or(r.try_get(0)?))).transpose()
+    row.map(|r| Ok(r.try_get::<Option<i64>, _>("parent_id")?.unwrap_or(r.try_get("id")?))).transpose()
 }
 
 /// Approved comments of an article, oldest first, replies under their comment; and the count.
@@ -128,13 +128,13 @@ pub async fn approved_for_article(db: &Db, article_id: i64) -> Result<(Vec<Publi
     let mut replies: Vec<(i64, PublicComment)> = Vec::new();
     for row in &rows {
         let comment = PublicComment {
-            id: row.try_get(0)?,
-            author_name: row.try_get(2)?,
-            body_html: render(&row.try_get::<String, _>(3)?),
-            created_at: row.try_get(4)?,
+            id: row.try_get("id")?,
+            author_name: row.try_get("author_name")?,
+            body_html: render(&row.try_get::<String, _>("body")?),
+            created_at: row.try_get("created_at")?,
             replies: Vec::new(),
         };
-        match row.try_get::<Option<i64>, _>(1)? {
+        match row.try_get::<Option<i64>, _>("parent_id")? {
             Some(parent) => replies.push((parent, comment)),
             None => top.push(comment),
         }
@@ -308,15 +308,16 @@ pub async fn queue(db: &Db, view: View, limit: i64, offset: i64) -> Result<Vec<Q
 /// How many comments each view holds.
 pub async fn view_counts(db: &Db) -> Result<Vec<(View, i64)>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT COUNT(*) FILTER (WHERE status = 'pending'), \
-                COUNT(*) FILTER (WHERE status = 'approved' AND reports > 0), \
-                COUNT(*) FILTER (WHERE status = 'approved'), \
-                COUNT(*) FILTER (WHERE status = 'rejected'), \
-                COUNT(*) FILTER (WHERE status = 'spam') FROM comments",
+        "SELECT COUNT(*) FILTER (WHERE status = 'pending') AS pending, \
+                COUNT(*) FILTER (WHERE status = 'approved' AND reports > 0) AS reported, \
+                COUNT(*) FILTER (WHERE status = 'approved') AS approved, \
+                COUNT(*) FILTER (WHERE status = 'rejected') AS rejected, \
+                COUNT(*) FILTER (WHERE status = 'spam') AS spam FROM comments",
     )
     .fetch_one(&db.pool)
     .await?;
-    View::ALL.into_iter().enumerate().map(|(i, v)| Ok((v, row.try_get::<i64, _>(i)?))).collect()
+    // Each view's count is the column named after it.
+    View::ALL.into_iter().map(|v| Ok((v, row.try_get::<i64, _>(v.as_str())?))).collect()
 }
 
 /// What a moderator can do to a comment.
@@ -515,11 +516,11 @@ pub async fn log(db: &Db, limit: i64) -> Result<Vec<LogEntry>, sqlx::Error> {
     rows.iter()
         .map(|r| {
             Ok(LogEntry {
-                comment_id: r.try_get(0)?,
-                user: r.try_get(1)?,
-                action: r.try_get(2)?,
-                detail: r.try_get(3)?,
-                at: r.try_get(4)?,
+                comment_id: r.try_get("comment_id")?,
+                user: r.try_get("email")?,
+                action: r.try_get("action")?,
+                detail: r.try_get("detail")?,
+                at: r.try_get("at")?,
             })
         })
         .collect()
@@ -553,12 +554,12 @@ pub async fn feed(db: &Db, article_id: Option<i64>, limit: i64, now: i64) -> Res
     rows.iter()
         .map(|r| {
             Ok(FeedComment {
-                id: r.try_get(0)?,
-                author_name: r.try_get(1)?,
-                body: r.try_get(2)?,
-                created_at: r.try_get(3)?,
-                article_slug: r.try_get(4)?,
-                article_title: r.try_get(5)?,
+                id: r.try_get("id")?,
+                author_name: r.try_get("author_name")?,
+                body: r.try_get("body")?,
+                created_at: r.try_get("created_at")?,
+                article_slug: r.try_get("slug")?,
+                article_title: r.try_get("title")?,
             })
         })
         .collect()

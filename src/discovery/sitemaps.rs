@@ -54,8 +54,8 @@ pub async fn article_entries(db: &Db, page: i64, now: i64) -> Result<Vec<Entry>,
         None => (i64::MIN, offset),
     };
     let sql = format!(
-        "SELECT a.slug, COALESCE(a.updated_at, a.published_at) FROM articles a WHERE {LIVE} AND a.published_at >= $2 \
-         ORDER BY a.published_at, a.id LIMIT $3 OFFSET $4"
+        "SELECT a.slug, COALESCE(a.updated_at, a.published_at) AS changed_at FROM articles a \
+         WHERE {LIVE} AND a.published_at >= $2 ORDER BY a.published_at, a.id LIMIT $3 OFFSET $4"
     );
     let rows = sqlx::query(AssertSqlSafe(sql))
         .bind(now)
@@ -65,7 +65,9 @@ pub async fn article_entries(db: &Db, page: i64, now: i64) -> Result<Vec<Entry>,
         .fetch_all(&db.pool)
         .await?;
     rows.iter()
-        .map(|r| Ok(Entry { path: format!("/news/{}", r.try_get::<String, _>(0)?), lastmod: r.try_get(1)? }))
+        .map(|r| {
+            Ok(Entry { path: format!("/news/{}", r.try_get::<String, _>("slug")?), lastmod: r.try_get("changed_at")? })
+        })
         .collect()
 }
 
@@ -103,7 +105,12 @@ pub async fn listing_entries(db: &Db, listings: Listings, now: i64) -> Result<Ve
     );
     let rows = sqlx::query(AssertSqlSafe(sql)).bind(now).bind(URLS_PER_FILE).fetch_all(&db.pool).await?;
     rows.iter()
-        .map(|r| Ok(Entry { path: format!("{prefix}{}", r.try_get::<String, _>(0)?), lastmod: r.try_get(1)? }))
+        .map(|r| {
+            Ok(Entry {
+                path: format!("{prefix}{}", r.try_get::<String, _>("slug")?),
+                lastmod: r.try_get("changed_at")?,
+            })
+        })
         .collect()
 }
 
@@ -164,10 +171,10 @@ pub async fn news_entries(db: &Db, page: i64, now: i64) -> Result<Vec<NewsEntry>
     rows.iter()
         .map(|r| {
             Ok(NewsEntry {
-                slug: r.try_get(0)?,
-                title: r.try_get(1)?,
-                language: r.try_get(2)?,
-                published_at: r.try_get(3)?,
+                slug: r.try_get("slug")?,
+                title: r.try_get("title")?,
+                language: r.try_get("language")?,
+                published_at: r.try_get("published_at")?,
             })
         })
         .collect()

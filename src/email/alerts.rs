@@ -84,14 +84,14 @@ pub async fn matching(app: &dyn Env, article: &Article) -> anyhow::Result<Vec<Ma
              ORDER BY s.subscriber_id"
         );
         for row in sqlx::query(AssertSqlSafe(sql)).fetch_all(&app.db().pool).await? {
-            let subscriber: i64 = row.try_get(0)?;
-            let article_id: i64 = row.try_get(2)?;
-            let title = titles.entry(article_id).or_insert(row.try_get(3)?).clone();
+            let subscriber: i64 = row.try_get("subscriber_id")?;
+            let article_id: i64 = row.try_get("article_id")?;
+            let title = titles.entry(article_id).or_insert(row.try_get("title")?).clone();
             by_subscriber
                 .entry(subscriber)
                 .or_insert_with(|| Matched {
                     subscriber_id: subscriber,
-                    email: row.try_get(1).unwrap_or_default(),
+                    email: row.try_get("email").unwrap_or_default(),
                     because: Vec::new(),
                 })
                 .because
@@ -125,7 +125,7 @@ pub async fn run(app: &dyn Env, round: Round) -> anyhow::Result<()> {
         let mut tx = app.db().begin().await?;
         let list = id_list(&chunk.iter().map(|m| m.subscriber_id).collect::<Vec<_>>());
         let sql = format!(
-            "SELECT subscriber_id, COUNT(*) FROM alert_deliveries WHERE day = $1 AND deferred = 0
+            "SELECT subscriber_id, COUNT(*) AS n FROM alert_deliveries WHERE day = $1 AND deferred = 0
                AND subscriber_id IN ({list}) GROUP BY subscriber_id"
         );
         let today: BTreeMap<i64, i64> = sqlx::query(AssertSqlSafe(sql))
@@ -133,7 +133,7 @@ pub async fn run(app: &dyn Env, round: Round) -> anyhow::Result<()> {
             .fetch_all(&mut *tx)
             .await?
             .iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .map(|r| Ok((r.try_get("subscriber_id")?, r.try_get("n")?)))
             .collect::<Result<_, sqlx::Error>>()?;
         for m in chunk {
             let over = today.get(&m.subscriber_id).copied().unwrap_or(0) >= cap;
@@ -206,12 +206,13 @@ pub async fn send_summaries_if_due(app: &dyn Env, now: i64) -> anyhow::Result<us
     .await?;
     let mut by_subscriber: BTreeMap<i64, (String, Vec<serde_json::Value>)> = BTreeMap::new();
     for row in &rows {
-        let slug: String = row.try_get(3)?;
-        let entry =
-            by_subscriber.entry(row.try_get(0)?).or_insert_with(|| (row.try_get(1).unwrap_or_default(), vec![]));
+        let slug: String = row.try_get("slug")?;
+        let entry = by_subscriber
+            .entry(row.try_get("subscriber_id")?)
+            .or_insert_with(|| (row.try_get("email").unwrap_or_default(), vec![]));
         entry.1.push(serde_json::json!({
-            "title": row.try_get::<String, _>(2)?,
-            "lead": row.try_get::<String, _>(4)?,
+            "title": row.try_get::<String, _>("title")?,
+            "lead": row.try_get::<String, _>("lead")?,
             "url": format!("{}/news/{slug}", app.config().site.base_url),
         }));
     }

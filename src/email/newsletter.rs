@@ -66,13 +66,14 @@ pub async fn best_articles(app: &dyn Env, from: i64, until: i64) -> anyhow::Resu
     }
     let list = articles.iter().map(|a| a.id.to_string()).collect::<Vec<_>>().join(",");
     let sql = format!(
-        "SELECT article_id, COUNT(*) FROM comments WHERE status = 'approved' AND article_id IN ({list}) GROUP BY article_id"
+        "SELECT article_id, COUNT(*) AS n FROM comments WHERE status = 'approved' AND article_id IN ({list}) \
+         GROUP BY article_id"
     );
     let comments: HashMap<i64, i64> = sqlx::query(AssertSqlSafe(sql))
         .fetch_all(&app.db().pool)
         .await?
         .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .map(|r| Ok((r.try_get("article_id")?, r.try_get("n")?)))
         .collect::<Result<_, sqlx::Error>>()?;
     articles.sort_by(|a, b| {
         let count = |x: &Article| comments.get(&x.id).copied().unwrap_or(0);
@@ -284,15 +285,15 @@ pub async fn find(db: &Db, id: i64) -> Result<Option<Campaign>, sqlx::Error> {
     .await?;
     row.map(|r| {
         Ok(Campaign {
-            id: r.try_get(0)?,
-            kind: r.try_get(1)?,
-            subject: r.try_get(2)?,
-            body_md: r.try_get(3)?,
-            html_body: r.try_get(4)?,
-            status: r.try_get(5)?,
-            created_at: r.try_get(6)?,
-            started_at: r.try_get(7)?,
-            recipients: r.try_get(8)?,
+            id: r.try_get("id")?,
+            kind: r.try_get("kind")?,
+            subject: r.try_get("subject")?,
+            body_md: r.try_get("body_md")?,
+            html_body: r.try_get("html_body")?,
+            status: r.try_get("status")?,
+            created_at: r.try_get("created_at")?,
+            started_at: r.try_get("started_at")?,
+            recipients: r.try_get("recipients")?,
         })
     })
     .transpose()
@@ -318,7 +319,7 @@ pub async fn test_send(app: &dyn Env, campaign: &Campaign, email: &str, now: i64
             .bind(campaign.id)
             .fetch_one(&mut *tx)
             .await?;
-        (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)
+        (row.try_get("subject")?, row.try_get("text_body")?, row.try_get("html_body")?)
     };
     let subject = format!("[Test] {subject}");
     let message = NewMessage {

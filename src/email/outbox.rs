@@ -296,21 +296,23 @@ impl CampaignProgress {
 /// Messages queued, and how many of them are due at `now`: read from the queued messages'
 /// index alone, for `/metrics`.
 pub async fn backlog(db: &Db, now: i64) -> Result<(i64, i64), sqlx::Error> {
-    let row = sqlx::query("SELECT COUNT(*), COUNT(*) FILTER (WHERE run_at <= $1) FROM outbox WHERE status = 'queued'")
-        .bind(now)
-        .fetch_one(&db.pool)
-        .await?;
-    Ok((row.try_get(0)?, row.try_get(1)?))
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS queued, COUNT(*) FILTER (WHERE run_at <= $1) AS due FROM outbox WHERE status = 'queued'",
+    )
+    .bind(now)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok((row.try_get("queued")?, row.try_get("due")?))
 }
 
 pub async fn status(db: &Db, now: i64, campaigns: i64) -> Result<Status, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT COUNT(*) FILTER (WHERE status = 'queued'),
-                COUNT(*) FILTER (WHERE status = 'queued' AND run_at <= $1),
-                COUNT(*) FILTER (WHERE status = 'sent'),
-                COUNT(*) FILTER (WHERE status = 'failed'),
-                COUNT(*) FILTER (WHERE status = 'dropped'),
-                COUNT(*) FILTER (WHERE status = 'sent' AND sent_at > $2)
+        "SELECT COUNT(*) FILTER (WHERE status = 'queued') AS queued,
+                COUNT(*) FILTER (WHERE status = 'queued' AND run_at <= $1) AS due,
+                COUNT(*) FILTER (WHERE status = 'sent') AS sent,
+                COUNT(*) FILTER (WHERE status = 'failed') AS failed,
+                COUNT(*) FILTER (WHERE status = 'dropped') AS dropped,
+                COUNT(*) FILTER (WHERE status = 'sent' AND sent_at > $2) AS sent_last_minute
          FROM outbox",
     )
     .bind(now)
@@ -319,10 +321,10 @@ pub async fn status(db: &Db, now: i64, campaigns: i64) -> Result<Status, sqlx::E
     .await?;
     let rows = sqlx::query(
         "SELECT c.id, c.kind, c.subject, c.status, c.created_at, c.started_at, c.recipients,
-                (SELECT COUNT(*) FROM outbox o WHERE o.campaign_id = c.id AND o.status = 'queued'),
-                (SELECT COUNT(*) FROM outbox o WHERE o.campaign_id = c.id AND o.status = 'sent'),
-                (SELECT COUNT(*) FROM outbox o WHERE o.campaign_id = c.id AND o.status = 'failed'),
-                (SELECT COUNT(*) FROM outbox o WHERE o.campaign_id = c.id AND o.status = 'dropped')
+                (SELECT COUNT(*) FROM outbox o WHERE o.campaign_id = c.id AND o.status = 'queued') AS queued,
+                (SELECT COUNT(*) FROM outbox o WHERE o.campaign_id = c.id AND o.status = 'sent') AS sent,
+                (SELECT COUNT(*) FROM outbox o WHERE o.campaign_id = c.id AND o.status = 'failed') AS failed,
+                (SELECT COUNT(*) FROM outbox o WHERE o.campaign_id = c.id AND o.status = 'dropped') AS dropped
          FROM campaigns c ORDER BY c.id DESC LIMIT $1",
     )
     .bind(campaigns)
@@ -332,27 +334,27 @@ pub async fn status(db: &Db, now: i64, campaigns: i64) -> Result<Status, sqlx::E
         .iter()
         .map(|r| {
             Ok(CampaignProgress {
-                id: r.try_get(0)?,
-                kind: r.try_get(1)?,
-                subject: r.try_get(2)?,
-                status: r.try_get(3)?,
-                created_at: r.try_get(4)?,
-                started_at: r.try_get(5)?,
-                recipients: r.try_get(6)?,
-                queued: r.try_get(7)?,
-                sent: r.try_get(8)?,
-                failed: r.try_get(9)?,
-                dropped: r.try_get(10)?,
+                id: r.try_get("id")?,
+                kind: r.try_get("kind")?,
+                subject: r.try_get("subject")?,
+                status: r.try_get("status")?,
+                created_at: r.try_get("created_at")?,
+                started_at: r.try_get("started_at")?,
+                recipients: r.try_get("recipients")?,
+                queued: r.try_get("queued")?,
+                sent: r.try_get("sent")?,
+                failed: r.try_get("failed")?,
+                dropped: r.try_get("dropped")?,
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
     Ok(Status {
-        queued: row.try_get(0)?,
-        due: row.try_get(1)?,
-        sent: row.try_get(2)?,
-        failed: row.try_get(3)?,
-        dropped: row.try_get(4)?,
-        sent_last_minute: row.try_get(5)?,
+        queued: row.try_get("queued")?,
+        due: row.try_get("due")?,
+        sent: row.try_get("sent")?,
+        failed: row.try_get("failed")?,
+        dropped: row.try_get("dropped")?,
+        sent_last_minute: row.try_get("sent_last_minute")?,
         campaigns,
     })
 }

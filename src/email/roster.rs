@@ -93,11 +93,11 @@ pub async fn export_csv(db: &Db) -> Result<String, sqlx::Error> {
     };
     for r in &rows {
         let fields = [
-            r.try_get::<String, _>(0)?,
-            date(r.try_get(1)?),
-            date(r.try_get(2)?),
-            r.try_get::<String, _>(3)?,
-            r.try_get::<String, _>(4)?,
+            r.try_get::<String, _>("email")?,
+            date(r.try_get("confirmed_at")?),
+            date(r.try_get("consent_at")?),
+            r.try_get::<String, _>("consent_form")?,
+            r.try_get::<String, _>("consent_text")?,
         ];
         let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
         out.push_str(&line.join(","));

@@ -284,7 +284,7 @@ async fn campaign_parts(
         .fetch_optional(&app.db().pool)
         .await?;
     let Some(row) = row else { return Ok(None) };
-    let parts = Arc::new((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?));
+    let parts = Arc::new((row.try_get("subject")?, row.try_get("text_body")?, row.try_get("html_body")?));
     cache.insert(id, parts.clone());
     Ok(Some(parts))
 }

@@ -123,13 +123,13 @@ pub async fn signup(app: &dyn Env, signup: &Signup, now: i64) -> anyhow::Result<
     .await?;
     let (subscription, status, token_key) = match existing {
         Some(row) => {
-            let mailed: Option<i64> = row.try_get(2)?;
+            let mailed: Option<i64> = row.try_get("mailed_at")?;
             if mailed.is_some_and(|t| now - t < REMAIL_SECS) {
                 return Ok(SignupOutcome::Throttled);
             }
-            let id: i64 = row.try_get(0)?;
-            let status: String = row.try_get(1)?;
-            let token_key: String = row.try_get(3)?;
+            let id: i64 = row.try_get("id")?;
+            let status: String = row.try_get("status")?;
+            let token_key: String = row.try_get("token_key")?;
             if status == "active" {
                 sqlx::query("UPDATE subscriptions SET mailed_at = $1 WHERE id = $2")
                     .bind(now)
@@ -226,7 +226,8 @@ pub async fn confirm(app: &dyn Env, token: &ConfirmToken, now: i64) -> anyhow::R
     let subscription_id = token.subscription;
     let mut tx = app.db().begin().await?;
     let row = sqlx::query(
-        "SELECT s.subscriber_id, s.status, s.expires_at, u.email, s.token_key, u.token_key, s.kind, a.title
+        "SELECT s.subscriber_id, s.status, s.expires_at, u.email, s.token_key, u.token_key AS subscriber_token_key,
+                s.kind, a.title
          FROM subscriptions s JOIN subscribers u ON u.id = s.subscriber_id
          LEFT JOIN articles a ON a.id = s.article_id WHERE s.id = $1",
     )
@@ -234,14 +235,15 @@ pub async fn confirm(app: &dyn Env, token: &ConfirmToken, now: i64) -> anyhow::R
     .fetch_optional(&mut *tx)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    if !token.matches(app.keys(), &row.try_get::<String, _>(4)?) {
+    if !token.matches(app.keys(), &row.try_get::<String, _>("token_key")?) {
         return Ok(None);
     }
-    let subscriber: i64 = row.try_get(0)?;
-    let status: String = row.try_get(1)?;
-    let expires: Option<i64> = row.try_get(2)?;
-    let email: String = row.try_get(3)?;
-    let preferences = super::subscriber_token(app.keys(), subscriber, &row.try_get::<String, _>(5)?);
+    let subscriber: i64 = row.try_get("subscriber_id")?;
+    let status: String = row.try_get("status")?;
+    let expires: Option<i64> = row.try_get("expires_at")?;
+    let email: String = row.try_get("email")?;
+    let preferences =
+        super::subscriber_token(app.keys(), subscriber, &row.try_get::<String, _>("subscriber_token_key")?);
     match status.as_str() {
         "active" => return Ok(Some(preferences)),
         "pending" if expires.is_some_and(|t| t >= now) => {}
@@ -256,8 +258,8 @@ pub async fn confirm(app: &dyn Env, token: &ConfirmToken, now: i64) -> anyhow::R
         .bind(super::email_hash(app.keys(), &email))
         .execute(&mut *tx)
         .await?;
-    let kind: String = row.try_get(6)?;
-    let title: Option<String> = row.try_get(7)?;
+    let kind: String = row.try_get("kind")?;
+    let title: Option<String> = row.try_get("title")?;
     queue_welcome(app, &mut tx, subscriber, &email, &kind, title.as_deref(), now).await?;
     tx.commit().await?;
     Ok(Some(preferences))
@@ -379,16 +381,16 @@ pub async fn confirmable(
     .fetch_optional(&db.pool)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    if !token.matches(keys, &row.try_get::<String, _>(5)?) {
+    if !token.matches(keys, &row.try_get::<String, _>("token_key")?) {
         return Ok(None);
     }
-    let status: String = row.try_get(3)?;
-    let expires: Option<i64> = row.try_get(4)?;
+    let status: String = row.try_get("status")?;
+    let expires: Option<i64> = row.try_get("expires_at")?;
     let usable = status == "active" || (status == "pending" && expires.is_some_and(|t| t >= now));
     if !usable {
         return Ok(None);
     }
-    Ok(Some((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, status == "active")))
+    Ok(Some((row.try_get("email")?, row.try_get("kind")?, row.try_get("title")?, status == "active")))
 }
 
 /// One subscription as the preferences page shows it.
@@ -427,7 +429,7 @@ pub async fn find(db: &Db, keys: &Keys, token: &SubscriberToken) -> Result<Optio
     else {
         return Ok(None);
     };
-    if !token.matches(keys, &row.try_get::<String, _>(4)?) {
+    if !token.matches(keys, &row.try_get::<String, _>("token_key")?) {
         return Ok(None);
     }
     let rows = sqlx::query(
@@ -442,27 +444,27 @@ pub async fn find(db: &Db, keys: &Keys, token: &SubscriberToken) -> Result<Optio
     let subscriptions = rows
         .iter()
         .map(|r| {
-            let kind: String = r.try_get(1)?;
+            let kind: String = r.try_get("kind")?;
             Ok(SubscriptionView {
-                id: r.try_get(0)?,
+                id: r.try_get("id")?,
                 kind: if kind == "alert" { Kind::Alert } else { Kind::Newsletter },
-                status: r.try_get(2)?,
-                article_title: r.try_get(3)?,
-                article_slug: r.try_get(4)?,
-                created_at: r.try_get(5)?,
-                confirmed_at: r.try_get(6)?,
-                consent_text: r.try_get(7)?,
-                consent_form: r.try_get(8)?,
-                consent_at: r.try_get(9)?,
-                withdrawn_at: r.try_get(10)?,
+                status: r.try_get("status")?,
+                article_title: r.try_get("title")?,
+                article_slug: r.try_get("slug")?,
+                created_at: r.try_get("created_at")?,
+                confirmed_at: r.try_get("confirmed_at")?,
+                consent_text: r.try_get("consent_text")?,
+                consent_form: r.try_get("consent_form")?,
+                consent_at: r.try_get("consent_at")?,
+                withdrawn_at: r.try_get("withdrawn_at")?,
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
     Ok(Some(Subscriber {
-        id: row.try_get(0)?,
-        email: row.try_get(1)?,
-        created_at: row.try_get(2)?,
-        bouncing: row.try_get::<Option<i64>, _>(3)?.is_some(),
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        created_at: row.try_get("created_at")?,
+        bouncing: row.try_get::<Option<i64>, _>("bouncing_at")?.is_some(),
         subscriptions,
     }))
 }
@@ -560,11 +562,11 @@ pub async fn export(db: &Db, subscriber: &Subscriber, note: &str) -> Result<serd
     let mut messages = Vec::with_capacity(rows.len());
     for r in &rows {
         messages.push(serde_json::json!({
-            "kind": r.try_get::<String, _>(0)?,
-            "subject": r.try_get::<Option<String>, _>(1)?,
-            "status": r.try_get::<String, _>(2)?,
-            "queued_at": r.try_get::<i64, _>(3)?,
-            "sent_at": r.try_get::<Option<i64>, _>(4)?,
+            "kind": r.try_get::<String, _>("kind")?,
+            "subject": r.try_get::<Option<String>, _>("subject")?,
+            "status": r.try_get::<String, _>("status")?,
+            "queued_at": r.try_get::<i64, _>("created_at")?,
+            "sent_at": r.try_get::<Option<i64>, _>("sent_at")?,
         }));
     }
     let alerts = sqlx::query(
@@ -577,9 +579,9 @@ pub async fn export(db: &Db, subscriber: &Subscriber, note: &str) -> Result<serd
     let mut announced = Vec::with_capacity(alerts.len());
     for r in &alerts {
         announced.push(serde_json::json!({
-            "article": r.try_get::<String, _>(0)?,
-            "day": r.try_get::<String, _>(1)?,
-            "in_summary": r.try_get::<i64, _>(2)? == 1,
+            "article": r.try_get::<String, _>("slug")?,
+            "day": r.try_get::<String, _>("day")?,
+            "in_summary": r.try_get::<i64, _>("deferred")? == 1,
         }));
     }
     let mut data = serde_json::json!({
@@ -647,8 +649,8 @@ pub async fn link_tokens(db: &Db, keys: &Keys, ids: &[i64]) -> Result<HashMap<i6
             query = query.bind(*id);
         }
         for row in query.fetch_all(&db.pool).await? {
-            let id: i64 = row.try_get(0)?;
-            tokens.insert(id, super::subscriber_token(keys, id, &row.try_get::<String, _>(1)?));
+            let id: i64 = row.try_get("id")?;
+            tokens.insert(id, super::subscriber_token(keys, id, &row.try_get::<String, _>("token_key")?));
         }
     }
     Ok(tokens)
@@ -690,11 +692,11 @@ pub async fn sweep(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
 /// Subscribers with an active newsletter subscription, and with any active alert.
 pub async fn counts(db: &Db) -> Result<(i64, i64), sqlx::Error> {
     let row = sqlx::query(
-        "SELECT COUNT(DISTINCT subscriber_id) FILTER (WHERE kind = 'newsletter'),
-                COUNT(DISTINCT subscriber_id) FILTER (WHERE kind = 'alert')
+        "SELECT COUNT(DISTINCT subscriber_id) FILTER (WHERE kind = 'newsletter') AS newsletter_subscribers,
+                COUNT(DISTINCT subscriber_id) FILTER (WHERE kind = 'alert') AS alert_subscribers
          FROM subscriptions WHERE status = 'active'",
     )
     .fetch_one(&db.pool)
     .await?;
-    Ok((row.try_get(0)?, row.try_get(1)?))
+    Ok((row.try_get("newsletter_subscribers")?, row.try_get("alert_subscribers")?))
 }

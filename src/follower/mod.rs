@@ -62,13 +62,13 @@ pub async fn sync(app: &App) -> anyhow::Result<usize> {
     );
     let mut fresh = Vec::new();
     for row in &rows {
-        let id: i64 = row.try_get(0)?;
+        let id: i64 = row.try_get("id")?;
         if follower.seen.contains_key(&id) {
             continue;
         }
-        let article_id: Option<i64> = row.try_get(1)?;
-        let scopes: String = row.try_get(2)?;
-        let created_at: i64 = row.try_get(3)?;
+        let article_id: Option<i64> = row.try_get("article_id")?;
+        let scopes: String = row.try_get("scopes")?;
+        let created_at: i64 = row.try_get("created_at")?;
         fresh.push((id, article_id, scopes, created_at));
     }
     if fresh.is_empty() && follower.retry.is_empty() {

@@ -66,11 +66,12 @@ pub async fn current(
         conditions.push(format!("j.kind = ${}", binds.len() + 1));
     }
     let filter_sql = conditions.join(" AND ");
-    let mut count = sqlx::query(AssertSqlSafe(format!("SELECT COUNT(*) FROM jobs j WHERE {filter_sql}"))).bind(now);
+    let mut count =
+        sqlx::query(AssertSqlSafe(format!("SELECT COUNT(*) AS n FROM jobs j WHERE {filter_sql}"))).bind(now);
     for b in &binds {
         count = count.bind(b.clone());
     }
-    let total: i64 = count.fetch_one(&db.pool).await?.try_get(0)?;
+    let total: i64 = count.fetch_one(&db.pool).await?.try_get("n")?;
     let n = binds.len() + 1;
     let sql = format!(
         "SELECT {COLUMNS} FROM jobs j WHERE {filter_sql} ORDER BY j.posted_at DESC, j.id DESC LIMIT ${} OFFSET ${}",
@@ -153,7 +154,7 @@ async fn insert(
         .bind(external_id.map(str::to_string))
         .fetch_one(&mut *conn)
         .await?;
-    row.try_get(0)
+    row.try_get("id")
 }
 
 /// Replaces a listing's fields; a withdrawn listing that comes back is current again.
@@ -225,12 +226,12 @@ pub async fn last_import(db: &Db) -> Result<Option<ImportRun>, sqlx::Error> {
     .await?;
     row.map(|r| {
         Ok(ImportRun {
-            started_at: r.try_get(0)?,
-            ok: r.try_get::<i64, _>(1)? != 0,
-            created: r.try_get(2)?,
-            updated: r.try_get(3)?,
-            withdrawn: r.try_get(4)?,
-            message: r.try_get(5)?,
+            started_at: r.try_get("started_at")?,
+            ok: r.try_get::<i64, _>("ok")? != 0,
+            created: r.try_get("created")?,
+            updated: r.try_get("updated")?,
+            withdrawn: r.try_get("withdrawn")?,
+            message: r.try_get("message")?,
         })
     })
     .transpose()

@@ -124,11 +124,11 @@ const COLUMNS: &str = "id, public_key, file_name, content_type, bytes";
 
 fn from_row(row: &sqlx::any::AnyRow) -> Result<StoredFile, sqlx::Error> {
     Ok(StoredFile {
-        id: row.try_get(0)?,
-        key: row.try_get(1)?,
-        file_name: row.try_get(2)?,
-        content_type: row.try_get(3)?,
-        bytes: row.try_get(4)?,
+        id: row.try_get("id")?,
+        key: row.try_get("public_key")?,
+        file_name: row.try_get("file_name")?,
+        content_type: row.try_get("content_type")?,
+        bytes: row.try_get("bytes")?,
     })
 }
 

@@ -276,16 +276,16 @@ fn folder(data_dir: &Path, id: i64) -> PathBuf {
 
 fn from_row(r: &sqlx::any::AnyRow) -> Result<Media, sqlx::Error> {
     Ok(Media {
-        id: r.try_get(0)?,
-        key: r.try_get(1)?,
-        file_name: r.try_get(2)?,
-        format: r.try_get(3)?,
-        width: r.try_get(4)?,
-        height: r.try_get(5)?,
-        bytes: r.try_get(6)?,
-        alt: r.try_get(7)?,
-        credit: r.try_get(8)?,
-        created_at: r.try_get(9)?,
+        id: r.try_get("id")?,
+        key: r.try_get("public_key")?,
+        file_name: r.try_get("file_name")?,
+        format: r.try_get("format")?,
+        width: r.try_get("width")?,
+        height: r.try_get("height")?,
+        bytes: r.try_get("bytes")?,
+        alt: r.try_get("alt")?,
+        credit: r.try_get("credit")?,
+        created_at: r.try_get("created_at")?,
     })
 }
 

@@ -204,13 +204,13 @@ pub async fn directory(db: &Db) -> Result<Vec<(PageLink, i64)>, sqlx::Error> {
         .await?;
     rows.iter()
         .map(|r| {
-            let role: Option<String> = r.try_get(2)?;
+            let role: Option<String> = r.try_get("role")?;
             let link = PageLink {
-                href: format!("/{}", r.try_get::<String, _>(0)?),
-                title: r.try_get(1)?,
+                href: format!("/{}", r.try_get::<String, _>("slug")?),
+                title: r.try_get("title")?,
                 role: role.as_deref().and_then(Role::parse),
             };
-            Ok((link, r.try_get(3)?))
+            Ok((link, r.try_get("updated_at")?))
         })
         .collect()
 }

@@ -209,7 +209,7 @@ pub async fn save(db: &Db, id: Option<i64>, p: &PromotionInput, now: i64) -> Res
             let row = bind_fields(insert, p, now).fetch_one(&mut *tx).await?;
             crate::changes::record(&mut tx, every_page()).await?;
             tx.commit().await?;
-            Ok(Some(row.try_get(0)?))
+            Ok(Some(row.try_get("id")?))
         }
         Some(id) => {
             let update = sqlx::query(

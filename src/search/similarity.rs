@@ -49,11 +49,15 @@ impl Corpus {
         let rows = sqlx::query(AssertSqlSafe(sql)).bind(now).fetch_all(&db.pool).await?;
         let mut documents = Vec::with_capacity(rows.len());
         for row in rows {
-            let language = Language::parse(&row.try_get::<String, _>(3)?).unwrap_or(Language::De);
-            let format = BodyFormat::parse(&row.try_get::<String, _>(4)?).unwrap_or_default();
-            let body: String = row.try_get(2)?;
-            let text =
-                format!("{} {} {}", row.try_get::<String, _>(0)?, row.try_get::<String, _>(1)?, format.text(&body));
+            let language = Language::parse(&row.try_get::<String, _>("language")?).unwrap_or(Language::De);
+            let format = BodyFormat::parse(&row.try_get::<String, _>("body_format")?).unwrap_or_default();
+            let body: String = row.try_get("body_md")?;
+            let text = format!(
+                "{} {} {}",
+                row.try_get::<String, _>("title")?,
+                row.try_get::<String, _>("lead")?,
+                format.text(&body)
+            );
             documents.push(terms(&text, language));
         }
         Ok(Corpus::from_documents(documents.iter().map(Vec::as_slice)))

@@ -124,8 +124,8 @@ pub async fn stored(db: &Db) -> Result<BTreeMap<String, Value>, sqlx::Error> {
         sqlx::query("SELECT name, value FROM settings WHERE name <> $1").bind(REVISION).fetch_all(&db.pool).await?;
     let mut out = BTreeMap::new();
     for row in rows {
-        let name: String = row.try_get(0)?;
-        let value: String = row.try_get(1)?;
+        let name: String = row.try_get("name")?;
+        let value: String = row.try_get("value")?;
         if find(&name).is_some()
             && let Ok(value) = serde_json::from_str(&value)
         {

@@ -188,28 +188,28 @@ pub struct Counts {
 
 pub async fn counts<K: Kind>(db: &Db) -> Result<Counts, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT COUNT(*) FILTER (WHERE done_at IS NULL AND failed_at IS NULL),
-                COUNT(*) FILTER (WHERE done_at IS NOT NULL),
-                COUNT(*) FILTER (WHERE failed_at IS NOT NULL)
+        "SELECT COUNT(*) FILTER (WHERE done_at IS NULL AND failed_at IS NULL) AS pending,
+                COUNT(*) FILTER (WHERE done_at IS NOT NULL) AS done,
+                COUNT(*) FILTER (WHERE failed_at IS NOT NULL) AS failed
          FROM queue WHERE kind = $1",
     )
     .bind(K::NAME)
     .fetch_one(&db.pool)
     .await?;
-    Ok(Counts { pending: row.try_get(0)?, done: row.try_get(1)?, failed: row.try_get(2)? })
+    Ok(Counts { pending: row.try_get("pending")?, done: row.try_get("done")?, failed: row.try_get("failed")? })
 }
 
 /// Jobs not yet done or given up, by kind: how many, and how many of them are due at `now`
 /// (the rest wait for a retry). Read from the pending jobs' index, for `/metrics`.
 pub async fn pending_by_kind(db: &Db, now: i64) -> Result<HashMap<String, (i64, i64)>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT kind, COUNT(*), COUNT(*) FILTER (WHERE run_at <= $1)
+        "SELECT kind, COUNT(*) AS pending, COUNT(*) FILTER (WHERE run_at <= $1) AS due
          FROM queue WHERE done_at IS NULL AND failed_at IS NULL GROUP BY kind",
     )
     .bind(now)
     .fetch_all(&db.pool)
     .await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?)))).collect()
+    rows.iter().map(|r| Ok((r.try_get("kind")?, (r.try_get("pending")?, r.try_get("due")?)))).collect()
 }
 
 #[cfg(test)]
