@@ -70,9 +70,13 @@ async fn run() -> anyhow::Result<()> {
             started.elapsed()
         })
         .collect();
+    let pairs = newsdesk::comments::moderation::bilingual::Dictionary::get();
     println!(
-        "reading the German-English word pairs (the first off-topic judgement of a process): median {:?} (5 runs)",
-        percentile(&mut reads, 0.5)
+        "reading the German-English word pairs (the first off-topic judgement of a process): median {:?} (5 runs); \
+         {} term pairs in {:.1} MB",
+        percentile(&mut reads, 0.5),
+        pairs.len(),
+        pairs.memory_bytes() as f64 / 1e6
     );
     let mut loads: Vec<Duration> = (0..20)
         .map(|_| {

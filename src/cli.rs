@@ -850,6 +850,9 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     }
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     tracing::info!(address = %format!("http://{listen}"), "serving");
+    // The word pairs of the off-topic score take half a second to read: read beside the
+    // first requests, not in the first comment's.
+    tokio::task::spawn_blocking(crate::comments::moderation::bilingual::Dictionary::get);
     let tasks = crate::root::background(&app);
     let result = crate::root::serve(app, listener).await;
     tasks.stop().await;

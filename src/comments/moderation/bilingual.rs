@@ -9,6 +9,7 @@
 //! The pairs are read and stemmed once, on first use, into two sorted term tables (a few
 //! megabytes), not at start-up.
 
+use std::collections::HashMap;
 use std::io::Read as _;
 use std::sync::OnceLock;
 
@@ -90,15 +91,28 @@ impl Dictionary {
     /// Pairs of one word each, `German<TAB>English` a line; a word that is no single term
     /// (a stop word, a hyphenated pair) is left out.
     pub fn parse(text: &str) -> Dictionary {
-        let single = |word: &str, language| {
-            let mut found = terms(word, language);
-            (found.len() == 1).then(|| found.pop()).flatten()
-        };
-        let pairs: Vec<(String, String)> = text
-            .lines()
-            .filter_map(|line| line.split_once('\t'))
-            .filter_map(|(de, en)| Some((single(de, Language::De)?, single(en, Language::En)?)))
-            .collect();
+        // A word stands in many pairs: each is stemmed once.
+        fn single<'a>(
+            stems: &mut HashMap<&'a str, Option<String>>,
+            word: &'a str,
+            language: Language,
+        ) -> Option<String> {
+            stems
+                .entry(word)
+                .or_insert_with(|| {
+                    let mut found = terms(word, language);
+                    (found.len() == 1).then(|| found.pop()).flatten()
+                })
+                .clone()
+        }
+        let (mut german_stems, mut english_stems) = (HashMap::new(), HashMap::new());
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        for (de, en) in text.lines().filter_map(|line| line.split_once('\t')) {
+            let d = single(&mut german_stems, de, Language::De);
+            if let (Some(d), Some(e)) = (d, single(&mut english_stems, en, Language::En)) {
+                pairs.push((d, e));
+            }
+        }
         let german = Terms::build(pairs.iter().map(|(d, _)| d.clone()).collect());
         let english = Terms::build(pairs.iter().map(|(_, e)| e.clone()).collect());
         let mut by_german: Vec<(u32, u32)> =
@@ -130,6 +144,12 @@ impl Dictionary {
             (g, e) if e >= 2 && e > g * 2 => Some(Language::En),
             _ => None,
         }
+    }
+
+    /// The bytes its tables take (the memory it holds once read).
+    pub fn memory_bytes(&self) -> usize {
+        let table = |t: &Terms| t.text.capacity() + t.ends.capacity() * 4;
+        table(&self.german) + table(&self.english) + (self.by_german.capacity() + self.by_english.capacity()) * 8
     }
 
     /// How many term pairs it holds.
@@ -230,6 +250,10 @@ mod tests {
         let robot = terms("robot", Language::En).pop().unwrap();
         let back = dictionary.translations(&robot, Language::En);
         assert!(back.contains(&terms("Roboter", Language::De)[0].as_str()), "{back:?}");
+        // Synonyms through a shared, specific translation ("deforestation").
+        let clearing = terms("Rodung", Language::De).pop().unwrap();
+        let same = dictionary.synonyms(&clearing, Language::De);
+        assert!(same.contains(&terms("Abholzung", Language::De)[0].as_str()), "{same:?}");
     }
 
     #[test]
