@@ -182,6 +182,32 @@ async fn sqlite_connections_use_wal_foreign_keys_and_busy_timeout() {
     assert!(orphan.is_err(), "foreign keys are enforced");
 }
 
+/// PostgreSQL cancels a statement that outlives `database.statement_timeout_secs`, so a request
+/// that timed out leaves no query running; migrations run without the limit.
+#[tokio::test]
+async fn postgres_statements_are_cancelled_after_the_timeout() {
+    if crate::common::without_postgres() {
+        return;
+    }
+    let t = TestApp::with_config(crate::common::Backend::Postgres, |c| c.database.statement_timeout_secs = 1).await;
+    let mut conn = t.app.db.pool.acquire().await.unwrap();
+    let setting: String = sqlx::query_scalar("SHOW statement_timeout").fetch_one(&mut *conn).await.unwrap();
+    assert_eq!(setting, "1s");
+    let started = std::time::Instant::now();
+    let slow = sqlx::query("SELECT pg_sleep(5)").execute(&mut *conn).await;
+    let error = slow.expect_err("cancelled").to_string();
+    assert!(error.contains("statement timeout"), "{error}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(4), "{:?}", started.elapsed());
+    drop(conn);
+    // Migrations (already applied here) lift it on their connection and put it back.
+    t.app.db.migrate().await.unwrap();
+    for _ in 0..4 {
+        let mut conn = t.app.db.pool.acquire().await.unwrap();
+        let setting: String = sqlx::query_scalar("SHOW statement_timeout").fetch_one(&mut *conn).await.unwrap();
+        assert_eq!(setting, "1s");
+    }
+}
+
 async fn related_articles_and_similar_feed_follow_the_topic(t: TestApp) {
     import::load_demo(&t.app.db, t.app.language(), t.app.now()).await.unwrap();
     newsdesk::root::run_pending(&t.app).await.unwrap();

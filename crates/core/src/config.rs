@@ -230,6 +230,10 @@ pub struct DatabaseConfig {
     pub max_connections: u32,
     /// How long SQLite waits for a lock before giving up, in milliseconds.
     pub busy_timeout_ms: u64,
+    /// PostgreSQL cancels a statement that runs longer than this, in seconds (0: never), so a
+    /// request that timed out does not leave its query running and holding a connection.
+    /// Migrations run without it.
+    pub statement_timeout_secs: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -458,7 +462,7 @@ impl Default for ServerConfig {
 
 impl Default for DatabaseConfig {
     fn default() -> Self {
-        DatabaseConfig { url: String::new(), max_connections: 16, busy_timeout_ms: 5000 }
+        DatabaseConfig { url: String::new(), max_connections: 16, busy_timeout_ms: 5000, statement_timeout_secs: 40 }
     }
 }
 

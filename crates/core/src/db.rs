@@ -46,6 +46,8 @@ pub struct Db {
     pub backend: Backend,
     /// The publication's time zone: listings count their articles per day of this calendar.
     pub zone: jiff::tz::TimeZone,
+    /// PostgreSQL's `statement_timeout` on every connection, in milliseconds (0: none).
+    statement_timeout_ms: u64,
 }
 
 /// Hides the password of a database URL for messages and logs.
@@ -78,6 +80,7 @@ impl Db {
             .with_context(|| format!("invalid database URL {}", redact_url(&url)))?
             .disable_statement_logging();
         let busy_timeout = config.database.busy_timeout_ms;
+        let statement_timeout_ms = config.database.statement_timeout_secs.saturating_mul(1000);
         // SQLite runs each connection on a thread of its own and serves one writer at a time:
         // more connections than twice the cores only add thread switches (measured in
         // bench/site.sh: 4 connections serve a third more pages than 16 on two cores).
@@ -123,6 +126,9 @@ impl Db {
                              PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
                         );
                         sqlx::raw_sql(AssertSqlSafe(pragmas)).execute(&mut *conn).await?;
+                    } else {
+                        let set = format!("SET statement_timeout = {statement_timeout_ms}");
+                        sqlx::raw_sql(AssertSqlSafe(set)).execute(&mut *conn).await?;
                     }
                     Ok(())
                 })
@@ -130,7 +136,7 @@ impl Db {
             .connect_with(options)
             .await
             .with_context(|| format!("cannot open the database {}", redact_url(&url)))?;
-        Ok(Db { pool, backend, zone: config.time_zone() })
+        Ok(Db { pool, backend, zone: config.time_zone(), statement_timeout_ms })
     }
 
     /// Whether the database answers a trivial query (the health check).
@@ -153,11 +159,16 @@ impl Db {
     pub async fn migrate(&self) -> anyhow::Result<usize> {
         let mut conn = self.pool.acquire().await?;
         if self.backend == Backend::Postgres {
+            // Building an index on a large table may take minutes; waiting for another node's
+            // migrations too.
+            sqlx::query("SET statement_timeout = 0").execute(&mut *conn).await?;
             sqlx::query("SELECT pg_advisory_lock(7262430715)").execute(&mut *conn).await?;
         }
         let result = self.migrate_locked(&mut conn).await;
         if self.backend == Backend::Postgres {
             sqlx::query("SELECT pg_advisory_unlock(7262430715)").execute(&mut *conn).await?;
+            let set = format!("SET statement_timeout = {}", self.statement_timeout_ms);
+            sqlx::raw_sql(AssertSqlSafe(set)).execute(&mut *conn).await?;
         }
         result
     }
