@@ -3,6 +3,7 @@
 //! histogram, cache hits included. The recording is the `metrics` crate's, rendered by
 //! `metrics-exporter-prometheus`.
 
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -98,11 +99,37 @@ pub fn observe(method: &Method, route: Option<&RouteLabel>, status: StatusCode, 
         _ => "other",
     };
     // Requests no route took (404s of unknown addresses) share one series.
-    let route: metrics::SharedString = match route {
-        Some(RouteLabel(template)) => template.clone().into(),
-        None => "unmatched".into(),
+    let route = match route {
+        Some(RouteLabel(template)) => template,
+        None => unmatched(),
     };
-    let status = status.as_u16().to_string();
-    metrics::counter!(REQUESTS, "method" => method, "route" => route.clone(), "status" => status).increment(1);
-    metrics::histogram!(DURATION, "route" => route).record(elapsed.as_secs_f64());
+    let key = (route.clone(), method, status.as_u16());
+    if let Some((requests, duration)) = series().read().get(&key) {
+        requests.increment(1);
+        duration.record(elapsed.as_secs_f64());
+        return;
+    }
+    let route: metrics::SharedString = key.0.clone().into();
+    let requests =
+        metrics::counter!(REQUESTS, "method" => method, "route" => route.clone(), "status" => key.2.to_string());
+    let duration = metrics::histogram!(DURATION, "route" => route);
+    requests.increment(1);
+    duration.record(elapsed.as_secs_f64());
+    series().write().insert(key, (requests, duration));
+}
+
+/// The route label of requests no route took.
+fn unmatched() -> &'static Arc<str> {
+    static UNMATCHED: OnceLock<Arc<str>> = OnceLock::new();
+    UNMATCHED.get_or_init(|| Arc::from("unmatched"))
+}
+
+/// The request counter and duration histogram of every (route, method, status) seen so far:
+/// a request is counted with one look-up here, not by building and hashing its labels for the
+/// recorder twice. Bounded as the labels are: routes are templates, statuses few.
+type Series = HashMap<(Arc<str>, &'static str, u16), (metrics::Counter, metrics::Histogram)>;
+
+fn series() -> &'static parking_lot::RwLock<Series> {
+    static SERIES: OnceLock<parking_lot::RwLock<Series>> = OnceLock::new();
+    SERIES.get_or_init(Default::default)
 }
