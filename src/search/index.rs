@@ -515,18 +515,20 @@ impl SearchIndex {
     ) -> anyhow::Result<(Vec<i64>, usize)> {
         let Some(built) = self.build_query(query) else { return Ok((Vec::new(), 0)) };
         let searcher = self.reader.searcher();
-        let addresses: Vec<DocAddress> = match sort {
+        // The page and the number of all matches in one pass over the matches.
+        let (addresses, total): (Vec<DocAddress>, usize) = match sort {
             Sort::Relevance => {
-                let top = searcher.search(&built, &TopDocs::with_limit(limit).and_offset(offset).order_by_score())?;
-                top.into_iter().map(|(_, address)| address).collect()
+                let page = TopDocs::with_limit(limit).and_offset(offset).order_by_score();
+                let (top, total) = searcher.search(&built, &(page, Count))?;
+                (top.into_iter().map(|(_, address)| address).collect(), total)
             }
             Sort::Newest => {
-                let collector =
+                let page =
                     TopDocs::with_limit(limit).and_offset(offset).order_by_fast_field::<i64>("published", Order::Desc);
-                searcher.search(&built, &collector)?.into_iter().map(|(_, address)| address).collect()
+                let (top, total) = searcher.search(&built, &(page, Count))?;
+                (top.into_iter().map(|(_, address)| address).collect(), total)
             }
         };
-        let total = searcher.search(&built, &Count)?;
         let mut ids = Vec::with_capacity(addresses.len());
         for address in addresses {
             let document: TantivyDocument = searcher.doc(address)?;
