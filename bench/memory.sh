@@ -15,8 +15,8 @@
 #   default   the defaults (page cache 64 MiB)
 #   nocache   NEWSDESK_CACHE__ENABLED=false
 #   cache16   a 16 MiB page cache
-#   purge0    the defaults, and mimalloc returning freed memory to the system at once
-#             (MIMALLOC_PURGE_DELAY=0; its default waits 10 ms)
+#   purgeN    the defaults, and mimalloc returning freed memory to the system after N ms
+#             (MIMALLOC_PURGE_DELAY=N; its default waits 10 ms): purge0 at once
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=bench/common.sh
@@ -51,7 +51,7 @@ for config in $configs; do
     default) ;;
     nocache) env=(NEWSDESK_CACHE__ENABLED=false) ;;
     cache16) env=(NEWSDESK_CACHE__SIZE_MB=16) ;;
-    purge0) env=(MIMALLOC_PURGE_DELAY=0) ;;
+    purge[0-9]*) env=(MIMALLOC_PURGE_DELAY=${config#purge}) ;;
     *) echo "bench: unknown configuration $config" >&2; exit 1 ;;
   esac
   rm -rf "$work/site"

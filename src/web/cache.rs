@@ -132,11 +132,8 @@ pub struct PageCache {
     /// Pages being rendered now: a reader who misses a page another is already rendering waits
     /// for that one instead of rendering it again (a story that spreads brings many at once).
     rendering: parking_lot::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
-    /// Pages compressed at once: one per core. Each compression holds its encoders' buffers,
-    /// and many different pages missed together (searches) would otherwise each take a thread
-    /// of the blocking pool, whose allocator keeps what it used: under bench/memory.sh's load,
-    /// unbounded 880 MiB resident, four per core 610 MiB, one per core 320 MiB.
-    compressing: tokio::sync::Semaphore,
+    /// The threads that compress pages, one per core.
+    compressors: Compressors,
     hits: AtomicU64,
     misses: AtomicU64,
 }
@@ -165,7 +162,7 @@ impl PageCache {
             epoch: AtomicU64::new(0),
             inner: RwLock::new(Inner::default()),
             rendering: parking_lot::Mutex::new(HashMap::new()),
-            compressing: tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())),
+            compressors: Compressors::default(),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
         }
@@ -319,14 +316,25 @@ impl PageCache {
             }
             Variant { body, headers, etag: tag }
         };
+        let smaller = |c: &Vec<u8>| c.len() < plain.len();
         let (gzip, brotli) = if plain.len() >= MIN_COMPRESS {
-            (
-                compress_gzip(&plain).filter(|c| c.len() < plain.len()).map(|b| variant(b, Some("gzip"))),
-                compress_brotli(&plain).filter(|c| c.len() < plain.len()).map(|b| variant(b, Some("br"))),
-            )
+            (compress_gzip(&plain).filter(smaller), compress_brotli(&plain).filter(smaller))
         } else {
             (None, None)
         };
+        // The three bodies in one allocation of their exact size. The rendered page's own buffer
+        // grew by doubling, as do the encoders' outputs: kept as they are, a page held up to twice
+        // its bytes, in three blocks of odd sizes that leave holes in the allocator's pages when
+        // the least recently used leave.
+        let sizes = [plain.len(), gzip.as_ref().map_or(0, Vec::len), brotli.as_ref().map_or(0, Vec::len)];
+        let mut all = Vec::with_capacity(sizes.iter().sum());
+        for part in [Some(&plain[..]), gzip.as_deref(), brotli.as_deref()].into_iter().flatten() {
+            all.extend_from_slice(part);
+        }
+        let all = Bytes::from(all);
+        let (plain, rest) = (all.slice(..sizes[0]), sizes[0]);
+        let gzip = gzip.map(|_| all.slice(rest..rest + sizes[1])).map(|b| variant(b, Some("gzip")));
+        let brotli = brotli.map(|_| all.slice(rest + sizes[1]..)).map(|b| variant(b, Some("br")));
         Entry {
             scopes,
             stored: now,
@@ -341,20 +349,20 @@ impl PageCache {
     }
 }
 
-fn compress_gzip(bytes: &[u8]) -> Option<Bytes> {
+fn compress_gzip(bytes: &[u8]) -> Option<Vec<u8>> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 3), flate2::Compression::new(6));
     encoder.write_all(bytes).ok()?;
-    encoder.finish().ok().map(Bytes::from)
+    encoder.finish().ok()
 }
 
-fn compress_brotli(bytes: &[u8]) -> Option<Bytes> {
+fn compress_brotli(bytes: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(bytes.len() / 3);
     {
         let window = (usize::BITS - bytes.len().max(1).leading_zeros()).clamp(BROTLI_MIN_WINDOW, BROTLI_MAX_WINDOW);
         let mut writer = brotli::CompressorWriter::new(&mut out, 4096, BROTLI_QUALITY, window);
         writer.write_all(bytes).ok()?;
     }
-    Some(Bytes::from(out))
+    Some(out)
 }
 
 /// The best encoding the reader accepts: brotli, then gzip, then none. `q=0` refuses one.
@@ -563,6 +571,55 @@ fn storable_request(uri: &axum::http::Uri) -> Option<Vec<Scope>> {
     scopes_of(path)
 }
 
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The threads that compress missed pages for the cache: one per core, started with the first
+/// page and kept as long as the cache.
+///
+/// Each compression holds its encoders' buffers, and the allocator keeps a share of what each
+/// thread used. Many different pages missed together (readers' searches) each took a thread of
+/// tokio's blocking pool, which comes and goes: under bench/memory.sh's load that held 880 MiB
+/// resident unbounded and 320 MiB with one compression per core. Threads that stay reuse
+/// the same memory for every page.
+#[derive(Default)]
+struct Compressors {
+    queue: std::sync::OnceLock<std::sync::mpsc::Sender<Job>>,
+}
+
+impl Compressors {
+    /// Runs `work` on a compressing thread; `None` when it panicked or no thread could start.
+    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+        let (done, result) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
+            // The reader may have gone; the page is then simply not stored.
+            let _ = done.send(work());
+        });
+        self.queue.get_or_init(Compressors::start).send(job).ok()?;
+        result.await.ok()
+    }
+
+    fn start() -> std::sync::mpsc::Sender<Job> {
+        let (queue, jobs) = std::sync::mpsc::channel::<Job>();
+        let jobs = Arc::new(parking_lot::Mutex::new(jobs));
+        for i in 0..std::thread::available_parallelism().map_or(2, |n| n.get()) {
+            let jobs = jobs.clone();
+            let worker = move || {
+                loop {
+                    // The lock is let go before the job runs: the next thread waits for the next.
+                    let Ok(job) = jobs.lock().recv() else { return };
+                    if std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)).is_err() {
+                        tracing::error!("compressing a page panicked");
+                    }
+                }
+            };
+            if let Err(e) = std::thread::Builder::new().name(format!("compress-{i}")).spawn(worker) {
+                tracing::error!(error = %e, "cannot start a thread to compress pages");
+            }
+        }
+        queue
+    }
+}
+
 /// Renders a missed page, stores it if it may be kept, and answers the reader.
 async fn render_and_store<H: Host>(
     app: &Arc<H>,
@@ -594,16 +651,10 @@ async fn render_and_store<H: Host>(
     // Compressing a page takes a millisecond or two: off the async threads.
     let app2 = app.clone();
     let route = parts.extensions.get::<RouteLabel>().cloned();
-    // The semaphore is never closed.
-    let _turn = cache.compressing.acquire().await;
-    let built =
-        tokio::task::spawn_blocking(move || app2.page_cache().build(scopes, route, parts.headers, bytes, now)).await;
-    let entry = match built {
-        Ok(entry) => Arc::new(entry),
-        Err(e) => {
-            tracing::error!(error = %e, "cannot compress a page");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
+    let built = cache.compressors.run(move || app2.page_cache().build(scopes, route, parts.headers, bytes, now)).await;
+    let Some(entry) = built.map(Arc::new) else {
+        tracing::error!("cannot compress a page: the compressing thread failed");
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let mut response = respond(&entry, &conditions, false);
     cache.put(key, entry, epoch);
