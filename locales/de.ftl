@@ -1021,3 +1021,27 @@ autosave-saved = Automatisch gesichert um
 autosave-failed = Automatisches Sichern gerade nicht möglich; bitte speichern Sie selbst.
 article-field-hero-upload = Oder ein neues Bild hochladen
 article-hero-upload-help = Es kommt in die Mediathek und wird beim Speichern das Aufmacherbild, mit dem Alternativtext und Nachweis darunter (der Alternativtext ist dann Pflicht).
+
+# Die Schlüssel der Content-API (/admin/integrations)
+integrations-title = Integrationen
+integrations-intro = Programme lesen veröffentlichte Artikel, Themen, Autorinnen und Autoren, freigegebene Kommentare und Stellenanzeigen als JSON, mit einem Schlüssel von dieser Seite. Die API und ihre Beschreibung:
+integration-keys = API-Schlüssel
+integration-name = Name
+integration-key = Schlüssel
+integration-origins = Web-Ursprünge
+integration-origins-label = Web-Ursprünge, die den Schlüssel im Browser nutzen dürfen, einer pro Zeile (zum Beispiel https://example.org; * für alle; leer für keine)
+integration-rate = Anfragen pro Minute
+integration-created = Angelegt
+integration-used = Zuletzt genutzt
+integration-none = Noch keine Schlüssel.
+integration-new = Neuer Schlüssel
+integration-create = Schlüssel anlegen
+integration-made = Der Schlüssel „{ $name }“ wurde angelegt. Kopieren Sie ihn jetzt: Er wird nur dieses eine Mal gezeigt.
+integration-revoked = widerrufen am { $date }
+integration-revoke-button = Widerrufen
+integration-revoke = „{ $name }“ widerrufen
+integration-revoke-confirm = Den Schlüssel „{ $name }“ widerrufen? Programme, die ihn nutzen, werden ab sofort abgewiesen. Das lässt sich nicht rückgängig machen.
+integration-notice-revoked = Der Schlüssel wurde widerrufen.
+integration-error-name = Geben Sie dem Schlüssel einen Namen mit höchstens 80 Zeichen.
+integration-error-origin = Jeder Web-Ursprung muss wie https://example.org aussehen (ohne Pfad) oder * sein; höchstens 20.
+integration-error-rate = Anfragen pro Minute müssen eine Zahl von 1 bis 100000 sein.

@@ -1021,3 +1021,27 @@ autosave-saved = Kept automatically at
 autosave-failed = Keeping automatically is not possible just now; please save yourself.
 article-field-hero-upload = Or upload a new picture
 article-hero-upload-help = It goes into the library and becomes the lead image when saved, with the alternative text and credit below (the alternative text is then required).
+
+# The Content API's keys (/admin/integrations)
+integrations-title = Integrations
+integrations-intro = Programs read published articles, tags, authors, approved comments and job listings as JSON with a key from this page. The API and its description:
+integration-keys = API keys
+integration-name = Name
+integration-key = Key
+integration-origins = Web origins
+integration-origins-label = Web origins that may use the key from a browser, one per line (for example https://example.org; * for any; empty for none)
+integration-rate = Requests a minute
+integration-created = Made
+integration-used = Last used
+integration-none = No keys yet.
+integration-new = New key
+integration-create = Make the key
+integration-made = The key “{ $name }” was made. Copy it now: it is shown only this once.
+integration-revoked = revoked on { $date }
+integration-revoke-button = Revoke
+integration-revoke = Revoke “{ $name }”
+integration-revoke-confirm = Revoke the key “{ $name }”? Programs that use it are refused from now on. This cannot be undone.
+integration-notice-revoked = The key was revoked.
+integration-error-name = Give the key a name of at most 80 characters.
+integration-error-origin = Each web origin must look like https://example.org (no path), or be *; at most 20.
+integration-error-rate = Requests a minute must be a number from 1 to 100000.

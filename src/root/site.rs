@@ -16,6 +16,8 @@ use minijinja::context;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 
+use crate::api::admin as api_admin;
+use crate::api::handlers as api;
 use crate::app::App;
 use crate::articles::admin as articles_admin;
 use crate::articles::handlers as articles;
@@ -107,6 +109,15 @@ pub fn route_table(app: Arc<App>) -> (Router<Arc<App>>, Vec<routes::Entry>) {
         .public(GET, "/go/{id}", uncached, get(crate::promos::handlers::go))
         .public(GET, "/media/{id}/{file}", uncached, get(crate::media::handlers::serve))
         .public(GET, "/media/files/{key}/{name}", uncached, get(crate::media::handlers::serve_file))
+        // The Content API: JSON for programs with a key (`api`). Browsers ask first (OPTIONS).
+        .public(GET, "/api/v1/openapi.json", uncached, get(api::openapi).options(api::preflight))
+        .public(GET, "/api/v1/articles", uncached, get(api::articles).options(api::preflight))
+        .public(GET, "/api/v1/articles/{slug}", uncached, get(api::article).options(api::preflight))
+        .public(GET, "/api/v1/articles/{slug}/comments", uncached, get(api::comments).options(api::preflight))
+        .public(GET, "/api/v1/tags", uncached, get(api::tags).options(api::preflight))
+        .public(GET, "/api/v1/authors", uncached, get(api::authors).options(api::preflight))
+        .public(GET, "/api/v1/jobs", uncached, get(api::jobs).options(api::preflight))
+        .public(GET, "/api/v1/{*rest}", uncached, get(api::unknown).options(api::preflight))
         .public(GET, "/healthz", uncached, get(healthz))
         // Only for addresses in `server.metrics_allowed`.
         .public(GET, "/metrics", uncached, get(super::metrics::scrape))
@@ -216,6 +227,8 @@ pub fn route_table(app: Arc<App>) -> (Router<Arc<App>>, Vec<routes::Entry>) {
         .staff(GET, "/admin/pages/new", pages_admin::ROLES, get(pages_admin::new))
         .staff(GET, "/admin/pages/{id}", pages_admin::ROLES, get(pages_admin::edit))
         .staff(POST, "/admin/pages/{id}/delete", pages_admin::ROLES, post(pages_admin::delete))
+        .staff(BOTH, "/admin/integrations", api_admin::ROLES, get(api_admin::list).post(api_admin::create))
+        .staff(POST, "/admin/integrations/{id}/revoke", api_admin::ROLES, post(api_admin::revoke))
         // Last in the table: walking it ends the session.
         .staff(POST, "/admin/logout", everyone, post(auth::logout))
         .into_parts()
@@ -396,8 +409,11 @@ async fn render_error_pages(State(app): State<Arc<App>>, request: Request, next:
     let response = next.run(request).await;
     let status = response.status();
     let is_html = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    // The Content API's errors are JSON for programs (`api::handlers::ApiError`).
+    let is_problem =
+        response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes() == b"application/problem+json");
     let ours = response.extensions().get::<ErrorPage>().is_some();
-    if !(ours || ((status.is_client_error() || status.is_server_error()) && !is_html)) {
+    if !(ours || ((status.is_client_error() || status.is_server_error()) && !is_html && !is_problem)) {
         return response;
     }
     let key = match status.as_u16() {

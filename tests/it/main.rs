@@ -2,6 +2,7 @@
 
 mod common;
 
+mod api;
 mod articles;
 mod browser;
 mod cache;
