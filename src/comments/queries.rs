@@ -529,23 +529,31 @@ pub async fn log(db: &Db, limit: i64) -> Result<Vec<LogEntry>, sqlx::Error> {
 
 /// The statement [`feed`] runs.
 ///
-/// The site's feed walks the index of approved comments by time and stops after one page. SQLite
-/// would rather answer `status = 'approved'` from the status index and sort every approved
-/// comment (ten million on a large site, past the request timeout), whatever its statistics say,
-/// so there the index is named. An article's feed reads that article's comments by their own
-/// index on both backends.
+/// The site's feed walks the index of approved comments by time and stops after one page. An
+/// article's feed reads that article's comments by their own index. SQLite needs two nudges for
+/// the site's feed (measured with ten million comments):
+/// - left to itself, it answers `status = 'approved'` from the status index and sorts every
+///   approved comment, past the request timeout: the index is named (`INDEXED BY`);
+/// - joined to the articles, it first builds a Bloom filter over every live article (130 ms at
+///   100,000 articles): the article is checked and read per comment instead, by its key.
 pub fn feed_statement(backend: Backend, article_id: Option<i64>, limit: i64, now: i64) -> Statement {
     let live = crate::articles::queries::LIVE;
-    let (by_time, filter) = match (article_id, backend) {
-        (Some(_), _) => ("", "AND c.article_id = $3"),
-        (None, Backend::Sqlite) => (" INDEXED BY comments_approved_recent", ""),
-        (None, Backend::Postgres) => ("", ""),
+    let sql = match (article_id, backend) {
+        (None, Backend::Sqlite) => format!(
+            "SELECT c.id, c.author_name, c.body, c.created_at, \
+             (SELECT slug FROM articles WHERE id = c.article_id) AS slug, \
+             (SELECT title FROM articles WHERE id = c.article_id) AS title \
+             FROM comments c INDEXED BY comments_approved_recent WHERE c.status = 'approved' \
+             AND EXISTS (SELECT 1 FROM articles a WHERE a.id = c.article_id AND {live}) \
+             ORDER BY c.created_at DESC, c.id DESC LIMIT $2"
+        ),
+        _ => format!(
+            "SELECT c.id, c.author_name, c.body, c.created_at, a.slug, a.title FROM comments c \
+             JOIN articles a ON a.id = c.article_id WHERE c.status = 'approved' AND {live} {} \
+             ORDER BY c.created_at DESC, c.id DESC LIMIT $2",
+            if article_id.is_some() { "AND c.article_id = $3" } else { "" }
+        ),
     };
-    let sql = format!(
-        "SELECT c.id, c.author_name, c.body, c.created_at, a.slug, a.title FROM comments c{by_time} \
-         JOIN articles a ON a.id = c.article_id WHERE c.status = 'approved' AND {live} {filter} \
-         ORDER BY c.created_at DESC, c.id DESC LIMIT $2"
-    );
     Statement { sql, args: [now, limit].into_iter().chain(article_id).collect() }
 }
 

@@ -209,9 +209,10 @@ async fn a_refused_comment_keeps_its_text_and_says_how_long_to_wait(t: TestApp) 
     let form = [("name", "Anna"), ("email", "anna@example.org"), ("text", text), ("token", token.as_str())];
     let refused = t.post_form(&path, &form, &[]).await;
     assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
-    // The test clock runs on with real time, so a second may tick between the two posts.
+    // The test clock runs on with real time, so seconds may tick between the two posts (three,
+    // once, on a busy 2-core machine running the whole suite on both databases).
     let wait = seconds_to_wait(&refused);
-    assert!((13..=15).contains(&wait), "fifteen seconds after the last comment: {wait}");
+    assert!((10..=15).contains(&wait), "fifteen seconds after the last comment: {wait}");
     assert!(refused.body.contains(&format!("warten Sie noch {wait} Sekunden")), "{}", refused.body);
     assert!(
         refused
