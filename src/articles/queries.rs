@@ -228,8 +228,9 @@ pub async fn filtered(db: &Db, filter: &Filter, limit: i64, now: i64) -> Result<
         sql += &format!(" AND a.modified_at >= {}", arg(t));
     }
     if let Some((at, id)) = filter.after {
-        let (at, id, at2) = (arg(at), arg(id), arg(at));
-        sql += &format!(" AND (a.published_at < {at} OR (a.published_at = {at2} AND a.id < {id}))");
+        // The first bound is the index's range; the OR alone would be read from the top.
+        let (at, at2, id) = (arg(at), arg(at), arg(id));
+        sql += &format!(" AND a.published_at <= {at} AND (a.published_at < {at2} OR a.id < {id})");
     }
     sql += &format!(" ORDER BY a.published_at DESC, a.id DESC LIMIT {}", arg(limit));
     let mut query = sqlx::query(AssertSqlSafe(sql));
