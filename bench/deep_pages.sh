@@ -48,7 +48,9 @@ else
 fi
 if [ -n "$reuse" ]; then
   say "measuring the site kept in $keep"
-  read -r gen_secs count_secs index_secs <"$keep/generated"
+  read -r gen_secs count_secs index_secs kept_articles kept_comments kept_subscribers <"$keep/generated"
+  # Sites kept before the counts were written there give the environment's.
+  articles=${kept_articles:-$articles} comments=${kept_comments:-$comments} subscribers=${kept_subscribers:-$subscribers}
 else
   # Migrate without counting (nothing to count yet), generate, then count on the next open.
   "$bin" --data "$data" migrate >/dev/null
@@ -67,7 +69,7 @@ else
   index_secs=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }')
   if [ -n "$keep" ]; then
     [ -n "$pg_db" ] && echo "$pg_db" >"$keep/pg_db"
-    echo "$gen_secs $count_secs $index_secs" >"$keep/generated"
+    echo "$gen_secs $count_secs $index_secs $articles $comments $subscribers" >"$keep/generated"
   fi
 fi
 
