@@ -118,12 +118,16 @@ impl FromRequestParts<Arc<App>> for ApiClient {
                 "Send an API key as `Authorization: Bearer <key>`; admins make keys at /admin/integrations.",
             ));
         };
-        let key: Option<ApiKey> = keys::find_by_secret(&app.db, secret).await?;
-        let Some(key) = key.filter(|k| k.revoked_at.is_none()) else {
+        let digest = keys::digest(secret);
+        let key: Option<ApiKey> = match &digest {
+            Some(digest) => keys::find_by_digest(&app.db, digest).await?,
+            None => None,
+        };
+        let (Some(key), Some(digest)) = (key.filter(|k| k.revoked_at.is_none()), digest) else {
             return Err(ApiError::new(StatusCode::UNAUTHORIZED, "invalid_key", "This API key is unknown or revoked."));
         };
         let now = app.now();
-        let allowance = LIMITS.take(&key, &crate::auth::keys::hash(secret.as_bytes()), now);
+        let allowance = LIMITS.take(&key, &digest, now);
         if !allowance.allowed {
             let mut error = ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,

@@ -184,13 +184,16 @@ pub async fn find(db: &Db, id: i64) -> Result<Option<ApiKey>, sqlx::Error> {
         .transpose()
 }
 
-/// The key a request sent, revoked or not; `None` for a key that never existed.
-pub async fn find_by_secret(db: &Db, secret: &str) -> Result<Option<ApiKey>, sqlx::Error> {
-    if !secret.starts_with(KEY_PREFIX) || secret.len() > 100 {
-        return Ok(None);
-    }
+/// What a key is looked up and counted by: the hash of what a request sent, if it has the shape
+/// of a key.
+pub fn digest(secret: &str) -> Option<String> {
+    (secret.starts_with(KEY_PREFIX) && secret.len() <= 100).then(|| hash(secret.as_bytes()))
+}
+
+/// The key with this [`digest`], revoked or not; `None` for a key that never existed.
+pub async fn find_by_digest(db: &Db, digest: &str) -> Result<Option<ApiKey>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM api_keys WHERE key_hash = $1");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(hash(secret.as_bytes())).fetch_optional(&db.pool).await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(digest).fetch_optional(&db.pool).await?;
     row.as_ref().map(key_from_row).transpose()
 }
 
@@ -237,13 +240,13 @@ pub struct Allowance {
 
 impl RateLimits {
     /// Counts a request of `key` at `now` (seconds).
-    pub fn take(&self, key: &ApiKey, key_hash: &str, now: i64) -> Allowance {
+    pub fn take(&self, key: &ApiKey, digest: &str, now: i64) -> Allowance {
         let window = now - now.rem_euclid(60);
         let mut windows = self.windows.lock();
         if windows.len() > 10_000 {
             windows.retain(|_, (start, _)| *start == window);
         }
-        let entry = windows.entry(key_hash.to_string()).or_insert((window, 0));
+        let entry = windows.entry(digest.to_string()).or_insert((window, 0));
         if entry.0 != window {
             *entry = (window, 0);
         }

@@ -27,7 +27,7 @@ pub struct Statement {
 
 impl Statement {
     /// Adds an argument and returns its placeholder.
-    fn arg(&mut self, value: i64) -> String {
+    pub(super) fn arg(&mut self, value: i64) -> String {
         self.args.push(value);
         format!("${}", self.args.len())
     }
@@ -101,7 +101,7 @@ fn live(s: &mut Statement, now: i64) -> String {
 /// 150-190 ms at 100,000 articles); marked with a unary `+`, the status is only checked on
 /// the rows the date index yields. PostgreSQL's planner weighs this itself (and has no `+`
 /// for text).
-fn live_in_order(s: &mut Statement, now: i64, backend: Backend) -> String {
+pub(super) fn live_in_order(s: &mut Statement, now: i64, backend: Backend) -> String {
     let live = live(s, now);
     match backend {
         Backend::Sqlite => live.replace("a.status", "+a.status"),
@@ -110,7 +110,7 @@ fn live_in_order(s: &mut Statement, now: i64, backend: Backend) -> String {
 }
 
 /// The condition that keeps an article of the listing `a` in a query over articles.
-fn member(s: &mut Statement, listing: Listing) -> String {
+pub(super) fn member(s: &mut Statement, listing: Listing) -> String {
     match listing {
         Listing::All => String::new(),
         // Checked per article by the label table's primary key: as `a.id IN (SELECT …)` the

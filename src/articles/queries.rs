@@ -193,50 +193,31 @@ pub struct Filter {
 /// Read by the publication-time index and stopped after the page, so the cursor makes the last
 /// page as fast as the first.
 pub async fn filtered(db: &Db, filter: &Filter, limit: i64, now: i64) -> Result<Vec<Article>, sqlx::Error> {
-    let mut args = vec![now];
-    let mut arg = |value: i64| {
-        args.push(value);
-        format!("${}", args.len())
-    };
-    let mut sql = format!(
-        "SELECT {COLUMNS} FROM articles a WHERE {}",
-        match db.backend {
-            // As on the listing pages: the status is checked on the rows the date index yields.
-            db::Backend::Sqlite => LIVE.replace("a.status", "+a.status"),
-            db::Backend::Postgres => LIVE.to_string(),
-        }
-    );
-    if let Some(tag) = filter.tag {
-        sql += &format!(
-            " AND EXISTS (SELECT 1 FROM article_tags m WHERE m.article_id = a.id AND m.tag_id = {})",
-            arg(tag)
-        );
-    }
-    if let Some(author) = filter.author {
-        sql += &format!(
-            " AND EXISTS (SELECT 1 FROM article_authors m WHERE m.article_id = a.id AND m.author_id = {})",
-            arg(author)
-        );
+    let mut s = listings::Statement::default();
+    let live = listings::live_in_order(&mut s, now, db.backend);
+    let mut condition = String::new();
+    for label in [filter.tag.map(Listing::Tag), filter.author.map(Listing::Author)].into_iter().flatten() {
+        condition += &listings::member(&mut s, label);
     }
     if let Some(t) = filter.published_since {
-        sql += &format!(" AND a.published_at >= {}", arg(t));
+        condition += &format!(" AND a.published_at >= {}", s.arg(t));
     }
     if let Some(t) = filter.published_before {
-        sql += &format!(" AND a.published_at < {}", arg(t));
+        condition += &format!(" AND a.published_at < {}", s.arg(t));
     }
     if let Some(t) = filter.modified_since {
-        sql += &format!(" AND a.modified_at >= {}", arg(t));
+        condition += &format!(" AND a.modified_at >= {}", s.arg(t));
     }
     if let Some((at, id)) = filter.after {
         // The first bound is the index's range; the OR alone would be read from the top.
-        let (at, at2, id) = (arg(at), arg(at), arg(id));
-        sql += &format!(" AND a.published_at <= {at} AND (a.published_at < {at2} OR a.id < {id})");
+        let (at, at2, id) = (s.arg(at), s.arg(at), s.arg(id));
+        condition += &format!(" AND a.published_at <= {at} AND (a.published_at < {at2} OR a.id < {id})");
     }
-    sql += &format!(" ORDER BY a.published_at DESC, a.id DESC LIMIT {}", arg(limit));
-    let mut query = sqlx::query(AssertSqlSafe(sql));
-    for value in args {
-        query = query.bind(value);
-    }
+    let limit = s.arg(limit);
+    s.sql = format!(
+        "SELECT {COLUMNS} FROM articles a WHERE {live}{condition} ORDER BY a.published_at DESC, a.id DESC LIMIT {limit}"
+    );
+    let query = s.query();
     let rows = query.fetch_all(&db.pool).await?;
     let mut articles = rows.iter().map(article_from_row).collect::<Result<Vec<_>, _>>()?;
     attach_labels(db, &mut articles).await?;

@@ -110,14 +110,14 @@ pub fn route_table(app: Arc<App>) -> (Router<Arc<App>>, Vec<routes::Entry>) {
         .public(GET, "/media/{id}/{file}", uncached, get(crate::media::handlers::serve))
         .public(GET, "/media/files/{key}/{name}", uncached, get(crate::media::handlers::serve_file))
         // The Content API: JSON for programs with a key (`api`). Browsers ask first (OPTIONS).
-        .public(GET, "/api/v1/openapi.json", uncached, get(api::openapi).options(api::preflight))
-        .public(GET, "/api/v1/articles", uncached, get(api::articles).options(api::preflight))
-        .public(GET, "/api/v1/articles/{slug}", uncached, get(api::article).options(api::preflight))
-        .public(GET, "/api/v1/articles/{slug}/comments", uncached, get(api::comments).options(api::preflight))
-        .public(GET, "/api/v1/tags", uncached, get(api::tags).options(api::preflight))
-        .public(GET, "/api/v1/authors", uncached, get(api::authors).options(api::preflight))
-        .public(GET, "/api/v1/jobs", uncached, get(api::jobs).options(api::preflight))
-        .public(GET, "/api/v1/{*rest}", uncached, get(api::unknown).options(api::preflight))
+        .public(GET, "/api/v1/openapi.json", uncached, api_route(get(api::openapi)))
+        .public(GET, "/api/v1/articles", uncached, api_route(get(api::articles)))
+        .public(GET, "/api/v1/articles/{slug}", uncached, api_route(get(api::article)))
+        .public(GET, "/api/v1/articles/{slug}/comments", uncached, api_route(get(api::comments)))
+        .public(GET, "/api/v1/tags", uncached, api_route(get(api::tags)))
+        .public(GET, "/api/v1/authors", uncached, api_route(get(api::authors)))
+        .public(GET, "/api/v1/jobs", uncached, api_route(get(api::jobs)))
+        .public(GET, "/api/v1/{*rest}", uncached, api_route(get(api::unknown)))
         .public(GET, "/healthz", uncached, get(healthz))
         // Only for addresses in `server.metrics_allowed`.
         .public(GET, "/metrics", uncached, get(super::metrics::scrape))
@@ -305,6 +305,11 @@ async fn refuse_long_bodies(State(max_body): State<usize>, request: Request, nex
         return AppError::PayloadTooLarge.into_response();
     }
     next.run(request).await
+}
+
+/// A Content API route: browsers ask first whether their page may call it (CORS preflight).
+fn api_route(route: axum::routing::MethodRouter<Arc<App>>) -> axum::routing::MethodRouter<Arc<App>> {
+    route.options(api::preflight)
 }
 
 async fn not_found() -> AppError {
