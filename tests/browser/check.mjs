@@ -298,7 +298,7 @@ if (process.env.OWNER_EMAIL) {
   if (!refusal || !refusal.includes('Zu wenige Entscheidungen')) fail('models', `no refusal after retrain: ${refusal}`);
   pages.set('/admin/moderation (refused)', await probe.content());
   await probe.close();
-  for (const path of ['/admin/users', '/admin/moderation', '/admin/settings']) {
+  for (const path of ['/admin/users', '/admin/moderation', '/admin/integrations', '/admin/settings']) {
     const response = await page.goto(new URL(path, base).href);
     if (response.status() !== 200) fail(`admin ${path}`, `status ${response.status()}`);
     pages.set(path, await page.content());
@@ -312,8 +312,26 @@ if (process.env.OWNER_EMAIL) {
   if (!page.url().includes('notice=saved')) fail('settings', `saving landed on ${page.url()}`);
   await page.goto(new URL('/', base).href);
   if (!(await page.title()).includes('Nordblatt im Browsertest')) fail('settings', `home title is ${await page.title()}`);
-  await context.close();
   console.log('settings flow checked: changed in the browser, shown on the site');
+  // The Content API's keys: made in the browser, then used by a program.
+  await page.goto(new URL('/admin/integrations', base).href);
+  await page.fill('#name', 'Browsertest');
+  await page.fill('#origins', 'https://app.example');
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/admin/integrations"] button[type=submit]')]);
+  const key = (await page.textContent('[role=status] code').catch(() => '')) || '';
+  if (!key.startsWith('nd_')) fail('integrations', `no key shown: ${key}`);
+  pages.set('/admin/integrations (key made)', await page.content());
+  await page.evaluate(axeSource);
+  const keyPage = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
+  for (const v of keyPage.violations) fail('admin /admin/integrations', `${v.id} (${v.impact}): ${v.help}`);
+  const api = await fetch(new URL('/api/v1/articles?limit=2', base), { headers: { authorization: `Bearer ${key}` } });
+  const listed = api.ok ? await api.json() : null;
+  if (!listed || listed.articles.length !== 2 || !listed.next_cursor) fail('integrations', `API answered ${api.status}`);
+  const refused = await fetch(new URL('/api/v1/articles', base));
+  if (refused.status !== 401) fail('integrations', `without a key: ${refused.status}`);
+  console.log('integrations checked: a key made in the browser reads the API');
+  await context.close();
 }
 await browser.close();
 

@@ -93,5 +93,6 @@ fn pages_pass_browser_accessibility_and_html_checks() {
     assert!(stdout.contains("editor pages checked"), "{stdout}");
     assert!(stdout.contains("article flow checked"), "{stdout}");
     assert!(stdout.contains("settings flow checked"), "{stdout}");
+    assert!(stdout.contains("integrations checked: a key made in the browser reads the API"), "{stdout}");
     assert!(stdout.contains("subscription flow checked"), "{stdout}");
 }
