@@ -22,8 +22,14 @@ pub async fn scrape(State(app): State<Arc<App>>, request: Request) -> Response {
     if !allowed(&app, request.headers(), peer) {
         return AppError::Forbidden.into_response();
     }
-    gather(&app).await;
-    let text = handle().render();
+    // The gauges are the process's: two scrapes at once (two Prometheus servers, or the tests'
+    // several applications in one process) each render the values they set, not a mix.
+    static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    let text = {
+        let _turn = ONE_AT_A_TIME.lock().await;
+        gather(&app).await;
+        handle().render()
+    };
     (
         StatusCode::OK,
         [
