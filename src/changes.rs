@@ -166,12 +166,20 @@ pub enum Event {
     /// An article shows something that changed elsewhere (a renamed tag): its pages and its
     /// index entry are made again.
     ArticleTouched { article_id: i64 },
-    /// An article's published comments changed.
-    CommentsChanged { article_id: i64 },
+    /// An article's published comments changed; `approved` are the comments readers see from
+    /// now on that they did not see before (posted by a trusted reader, or approved).
+    CommentsChanged {
+        article_id: i64,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        approved: Vec<i64>,
+    },
     /// Pages changed that are no article's: the job listings, the promotions, a tag's page.
     PagesChanged { scopes: Vec<Scope> },
     /// The stored settings changed.
     SettingsChanged,
+    /// A reader confirmed a subscription (the newsletter, or alerts on an article). Nothing
+    /// readers see changed: only the consumers hear of it.
+    SubscriberConfirmed { subscription_id: i64 },
 }
 
 /// The queue job that hands an event to its consumers, once per site.
@@ -212,7 +220,7 @@ pub async fn record(conn: &mut AnyConnection, event: Event) -> Result<(), sqlx::
             }
         }
         Event::ArticleTouched { article_id } => insert(conn, Some(*article_id), &[]).await?,
-        Event::CommentsChanged { article_id } => {
+        Event::CommentsChanged { article_id, .. } => {
             let slug: Option<String> = sqlx::query_scalar("SELECT slug FROM articles WHERE id = $1")
                 .bind(article_id)
                 .fetch_optional(&mut *conn)
@@ -222,6 +230,7 @@ pub async fn record(conn: &mut AnyConnection, event: Event) -> Result<(), sqlx::
         }
         Event::PagesChanged { scopes } => insert(conn, None, scopes).await?,
         Event::SettingsChanged => insert(conn, None, &[Scope::Settings]).await?,
+        Event::SubscriberConfirmed { .. } => {}
     }
     crate::queue::enqueue(conn, &Dispatch { event }, crate::db::now()).await?;
     Ok(())

@@ -27,3 +27,4 @@ pub mod root;
 pub mod search;
 pub mod settings;
 pub mod web;
+pub mod webhooks;

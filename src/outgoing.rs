@@ -96,6 +96,28 @@ impl Outgoing {
         Ok(self.client.request(method, url))
     }
 
+    /// Checks, without a request, that `url` may be reached: an http(s) URL whose host is, or
+    /// resolves only to, addresses requests may reach. For addresses given now to be used later
+    /// (a webhook's), so that the one who types it hears at once; each request checks again.
+    pub async fn check(&self, url: &str) -> Result<(), FetchError> {
+        let url = reqwest::Url::parse(url.trim()).map_err(|_| FetchError::BadUrl)?;
+        checked_literal(&url, &self.allowed)?;
+        let host = url.host_str().ok_or(FetchError::BadUrl)?;
+        if host.starts_with('[') || host.parse::<IpAddr>().is_ok() {
+            return Ok(());
+        }
+        let port = url.port_or_known_default().unwrap_or(80);
+        let found: Vec<SocketAddr> = tokio::net::lookup_host((host, port))
+            .await
+            .map_err(|e| FetchError::Unreachable(format!("{host}: {e}")))?
+            .collect();
+        match found.iter().find(|a| !self.allowed.reaches(a.ip())) {
+            Some(_) => Err(FetchError::Private(host.to_string())),
+            None if found.is_empty() => Err(FetchError::Unreachable(format!("{host} has no address"))),
+            None => Ok(()),
+        }
+    }
+
     /// Reads `url` with GET, at most `max_bytes` of it; anything but a 2xx answer is an error.
     pub async fn get(&self, url: &str, max_bytes: u64) -> Result<Fetched, FetchError> {
         let mut response =
@@ -121,7 +143,7 @@ impl Outgoing {
 }
 
 /// The error with its causes: reqwest's own message alone says only "error sending request".
-fn describe(error: &reqwest::Error) -> String {
+pub fn describe(error: &reqwest::Error) -> String {
     let mut text = error.to_string();
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
@@ -264,5 +286,9 @@ mod tests {
         let out = Outgoing::new(&OutgoingConfig::default()).unwrap();
         let refused = out.get("http://localhost:9/x.jpg", 100).await.unwrap_err();
         assert!(refused.to_string().contains("private"), "{refused}");
+        assert!(matches!(out.check("http://localhost:9/hook").await, Err(FetchError::Private(_))));
+        assert!(matches!(out.check("http://[::1]/hook").await, Err(FetchError::Private(_))));
+        let open = Outgoing::new(&OutgoingConfig { allow_private_addresses: true, ..Default::default() }).unwrap();
+        assert!(open.check("http://localhost:9/hook").await.is_ok());
     }
 }

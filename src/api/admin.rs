@@ -1,4 +1,5 @@
-//! `/admin/integrations`: admins make and revoke the Content API's keys.
+//! `/admin/integrations`: admins make and revoke the Content API's keys; the same page lists
+//! the webhooks (`webhooks::admin`).
 
 use std::sync::Arc;
 
@@ -19,19 +20,27 @@ use crate::web::error::AppError;
 /// Admins only: a key reads everything published, for as long as it lives.
 pub const ROLES: &[Role] = &[];
 
-/// The page: the keys, the form for a new one, and a key just made (shown this once).
-async fn page(
-    app: &App,
-    staff: &Staff,
-    status: StatusCode,
-    made: Option<(String, String)>,
-    error: Option<String>,
-    notice: Option<String>,
-) -> Result<Response, AppError> {
+/// What the integrations page shows besides its lists.
+#[derive(Debug, Default)]
+pub struct Shown {
+    /// A key just made: its name and the key, shown this once.
+    pub made: Option<(String, String)>,
+    pub key_error: Option<String>,
+    pub hook_error: Option<String>,
+    /// The refused hook's address, typed again into its form.
+    pub hook_url: String,
+    pub notice: Option<String>,
+}
+
+/// The page: the keys and the webhooks, each with the form for a new one.
+pub async fn page(app: &App, staff: &Staff, status: StatusCode, shown: Shown) -> Result<Response, AppError> {
     let keys = keys::all(&app.db).await?;
+    let hooks = crate::webhooks::all(&app.db).await?;
     let base = app.config().site.base_url.clone();
+    let events: Vec<&str> = crate::webhooks::Event::CHOSEN.iter().map(|e| e.name()).collect();
     let page = context! {
-        keys => Serde(keys), made => made, error => error, notice => notice,
+        keys => Serde(keys), made => shown.made, error => shown.key_error, notice => shown.notice,
+        hooks => Serde(hooks), hook_error => shown.hook_error, hook_url => shown.hook_url, events => events,
         per_minute => keys::DEFAULT_PER_MINUTE, api_base => format!("{base}/api/v1"),
     };
     let body = app.render_admin("admin/integrations.html", staff, page).await?;
@@ -45,7 +54,7 @@ pub async fn list(
     axum::extract::Query(query): axum::extract::Query<crate::web::client::Done>,
 ) -> Result<Response, AppError> {
     let notice = query.notice_key("integration").map(|key| app.text(&key));
-    page(&app, &staff, StatusCode::OK, None, None, notice).await
+    page(&app, &staff, StatusCode::OK, Shown { notice, ..Shown::default() }).await
 }
 
 #[instrument(skip_all)]
@@ -56,14 +65,14 @@ pub async fn create(State(app): State<Arc<App>>, staff: Staff, form: FormData) -
         Ok(input) => input,
         Err(e) => {
             tracing::info!(error = %e, "API key refused");
-            let message = app.text(e.message_key());
-            return page(&app, &staff, StatusCode::BAD_REQUEST, None, Some(message), None).await;
+            let shown = Shown { key_error: Some(app.text(e.message_key())), ..Shown::default() };
+            return page(&app, &staff, StatusCode::BAD_REQUEST, shown).await;
         }
     };
     let (key, secret) = keys::create(&app.db, &input, staff.user_id, app.now()).await?;
     tracing::info!(key = key.id, by = staff.user_id, "API key made");
     // Shown on the answer to this form and never again: only its hash is kept.
-    page(&app, &staff, StatusCode::OK, Some((key.name, secret)), None, None).await
+    page(&app, &staff, StatusCode::OK, Shown { made: Some((key.name, secret)), ..Shown::default() }).await
 }
 
 #[instrument(skip_all)]

@@ -9,6 +9,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use super::json::{article_json, comment_json, label_json};
 use super::keys::{self, Allowance, ApiKey, RateLimits};
 use crate::app::App;
 use crate::articles::model::{Article, Label};
@@ -172,26 +173,71 @@ impl ApiClient {
     }
 }
 
+/// Whether some key that is not revoked lets pages of `origin` use it.
+async fn known_origin(app: &App, origin: &str) -> Result<bool, sqlx::Error> {
+    Ok(keys::all(&app.db).await?.iter().any(|k| k.revoked_at.is_none() && k.allows_origin(origin)))
+}
+
+/// The request's `Origin`, lower-cased, if it is text.
+fn origin_of(headers: &HeaderMap) -> Option<String> {
+    headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()).map(str::to_ascii_lowercase)
+}
+
 /// `OPTIONS /api/v1/…`: a browser asks whether a page of its origin may send the key. Answered
 /// yes when some key that is not revoked names that origin (the preflight carries no key).
 pub async fn preflight(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()).map(str::to_ascii_lowercase);
     let mut response = StatusCode::NO_CONTENT.into_response();
-    if let Some(origin) = origin {
-        let known = keys::all(&app.db).await?.iter().any(|k| k.revoked_at.is_none() && k.allows_origin(&origin));
-        if known && let Ok(value) = HeaderValue::from_str(&origin) {
-            let out = response.headers_mut();
-            out.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
-            out.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, HEAD"));
-            out.insert(
-                header::ACCESS_CONTROL_ALLOW_HEADERS,
-                HeaderValue::from_static("Authorization, X-Api-Key, If-None-Match"),
-            );
-            out.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
-        }
+    if let Some(origin) = origin_of(&headers)
+        && known_origin(&app, &origin).await?
+        && let Ok(value) = HeaderValue::from_str(&origin)
+    {
+        let out = response.headers_mut();
+        out.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
+        out.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, HEAD"));
+        out.insert(
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            HeaderValue::from_static("Authorization, X-Api-Key, If-None-Match"),
+        );
+        out.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
     }
     response.headers_mut().insert(header::VARY, HeaderValue::from_static("Origin"));
     Ok(response)
+}
+
+/// Lets a page read the API's refusals too, when its origin is one some live key names (the
+/// preflight's rule): without it, a script sees a 401 or a 429 as a network error and cannot
+/// tell the reader why. The answer says no more than the preflight already does.
+pub async fn cors_on_errors(
+    State(app): State<Arc<App>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let origin = origin_of(request.headers());
+    let mut response = next.run(request).await;
+    let refused = response.status().is_client_error() || response.status().is_server_error();
+    let Some(origin) = origin.filter(|_| refused) else { return response };
+    if response.headers().contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
+        return response;
+    }
+    match known_origin(&app, &origin).await {
+        Ok(true) => {
+            if let Ok(value) = HeaderValue::from_str(&origin) {
+                let out = response.headers_mut();
+                out.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
+                out.insert(
+                    header::ACCESS_CONTROL_EXPOSE_HEADERS,
+                    HeaderValue::from_static(
+                        "Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset",
+                    ),
+                );
+            }
+        }
+        Ok(false) => {}
+        // The refusal goes out as it is; the error was logged where it happened.
+        Err(e) => tracing::warn!(error = %e, "cannot read the API keys' origins for an error answer"),
+    }
+    response.headers_mut().append(header::VARY, HeaderValue::from_static("Origin"));
+    response
 }
 
 /// `/api/v1/openapi.json`: the API's description; no key needed.
@@ -202,33 +248,6 @@ pub async fn openapi() -> Response {
 /// Any other address under `/api/v1`.
 pub async fn unknown() -> ApiError {
     ApiError::not_found()
-}
-
-fn label_json(base: &str, kind: &str, label: &Label) -> Value {
-    json!({ "slug": label.slug, "name": label.name, "url": format!("{base}/{kind}/{}", label.slug) })
-}
-
-fn article_json(base: &str, article: &Article) -> Value {
-    json!({
-        "id": article.id,
-        "slug": article.slug,
-        "url": format!("{base}/news/{}", article.slug),
-        "title": article.title,
-        "lead": article.lead,
-        "html": article.body_html,
-        "language": article.language,
-        "places": article.places,
-        "published_at": article.published_at.map(rfc3339),
-        "updated_at": article.updated_at.map(rfc3339),
-        "modified_at": rfc3339(article.modified_at),
-        "image": article.hero.as_ref().map(|h| json!({
-            "url": if h.url.starts_with('/') { format!("{base}{}", h.url) } else { h.url.clone() },
-            "alt": h.alt,
-            "credit": h.credit,
-        })),
-        "tags": article.tags.iter().map(|t| label_json(base, "tag", t)).collect::<Vec<_>>(),
-        "authors": article.authors.iter().map(|a| label_json(base, "author", a)).collect::<Vec<_>>(),
-    })
 }
 
 /// A time in a query: RFC 3339 (`2026-12-01T08:00:00Z`) or a date (`2026-12-01`, midnight UTC).
@@ -328,16 +347,6 @@ pub async fn article(
 ) -> Result<Response, ApiError> {
     let article = articles::find_live(&app.db, &slug, app.now()).await?.ok_or_else(ApiError::not_found)?;
     Ok(client.json(&json!({ "article": article_json(&app.config().site.base_url, &article) })))
-}
-
-fn comment_json(comment: &crate::comments::model::PublicComment) -> Value {
-    json!({
-        "id": comment.id,
-        "author": comment.author_name,
-        "html": comment.body_html,
-        "created_at": rfc3339(comment.created_at),
-        "replies": comment.replies.iter().map(comment_json).collect::<Vec<_>>(),
-    })
 }
 
 /// `GET /api/v1/articles/{slug}/comments`: the approved comments, oldest first, replies

@@ -13,6 +13,7 @@
 
 pub mod admin;
 pub mod handlers;
+pub mod json;
 pub mod keys;
 
 /// The OpenAPI 3.1 document of `/api/v1`, as served.

@@ -45,7 +45,8 @@ pub async fn insert(
     .fetch_one(&mut *conn)
     .await?;
     if status == Status::Approved {
-        crate::changes::record(conn, crate::changes::Event::CommentsChanged { article_id }).await?;
+        let event = crate::changes::Event::CommentsChanged { article_id, approved: vec![id] };
+        crate::changes::record(conn, event).await?;
     }
     Ok(id)
 }
@@ -148,6 +149,25 @@ pub async fn approved_for_article(db: &Db, article_id: i64) -> Result<(Vec<Publi
     }
     let count = top.iter().map(|c| 1 + c.replies.len()).sum();
     Ok((top, count))
+}
+
+/// One approved comment (without its replies), with its article and the comment it answers.
+pub async fn find_approved(db: &Db, id: i64) -> Result<Option<(i64, Option<i64>, PublicComment)>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT article_id, parent_id, author_name, body, created_at FROM comments WHERE id = $1 AND status = 'approved'",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let comment = PublicComment {
+        id,
+        author_name: row.try_get("author_name")?,
+        body_html: render(&row.try_get::<String, _>("body")?),
+        created_at: row.try_get("created_at")?,
+        replies: Vec::new(),
+    };
+    Ok(Some((row.try_get("article_id")?, row.try_get("parent_id")?, comment)))
 }
 
 /// Counts an approved comment's report, once per IP hash; returns whether it was new.
@@ -423,7 +443,9 @@ pub async fn moderate(
         }
         done.push(Moderated { id, article_id, was });
     }
-    record_changes(&mut tx, done.iter().map(|d| d.article_id).collect()).await?;
+    // A comment approved now that readers did not see before is news for the consumers.
+    let newly_approved = |d: &Moderated| action == Action::Approve && d.was != Status::Approved;
+    record_changes(&mut tx, done.iter().map(|d| (d.article_id, newly_approved(d).then_some(d.id))).collect()).await?;
     tx.commit().await?;
     Ok(done)
 }
@@ -450,7 +472,8 @@ pub async fn restore(db: &Db, earlier: &[(i64, Status)], user_id: i64, now: i64)
         else {
             continue;
         };
-        articles.push(row.try_get("article_id")?);
+        // Undone, a rejection makes a comment visible again that its readers had seen: no news.
+        articles.push((row.try_get("article_id")?, None));
         let snippet = log_snippet(&row.try_get::<String, _>("author_name")?, &row.try_get::<String, _>("body")?);
         log_action(&mut tx, id, Some(user_id), Action::Restore, &snippet, now).await?;
     }
@@ -465,12 +488,15 @@ fn log_snippet(author: &str, body: &str) -> String {
     format!("{author}: {body}").chars().take(200).collect()
 }
 
-/// One change event per article whose comments changed, so pages and feeds follow.
-async fn record_changes(conn: &mut AnyConnection, mut articles: Vec<i64>) -> Result<(), sqlx::Error> {
-    articles.sort_unstable();
-    articles.dedup();
-    for article in articles {
-        crate::changes::record(conn, crate::changes::Event::CommentsChanged { article_id: article }).await?;
+/// One change event per article whose comments changed, so pages and feeds follow, naming the
+/// comments newly approved. `changed` holds an article and, if so, a comment approved on it.
+async fn record_changes(conn: &mut AnyConnection, changed: Vec<(i64, Option<i64>)>) -> Result<(), sqlx::Error> {
+    let mut by_article: std::collections::BTreeMap<i64, Vec<i64>> = std::collections::BTreeMap::new();
+    for (article, approved) in changed {
+        by_article.entry(article).or_default().extend(approved);
+    }
+    for (article_id, approved) in by_article {
+        crate::changes::record(conn, crate::changes::Event::CommentsChanged { article_id, approved }).await?;
     }
     Ok(())
 }

@@ -261,6 +261,7 @@ pub async fn confirm(app: &dyn Env, token: &ConfirmToken, now: i64) -> anyhow::R
     let kind: String = row.try_get("kind")?;
     let title: Option<String> = row.try_get("title")?;
     queue_welcome(app, &mut tx, subscriber, &email, &kind, title.as_deref(), now).await?;
+    crate::changes::record(&mut tx, crate::changes::Event::SubscriberConfirmed { subscription_id }).await?;
     tx.commit().await?;
     Ok(Some(preferences))
 }

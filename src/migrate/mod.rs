@@ -450,7 +450,7 @@ async fn store_comments(
         ids.insert(c.key.as_str(), id);
     }
     if !ids.is_empty() {
-        crate::changes::record(tx, crate::changes::Event::CommentsChanged { article_id }).await?;
+        crate::changes::record(tx, crate::changes::Event::CommentsChanged { article_id, approved: Vec::new() }).await?;
     }
     Ok(ids.len() as u64)
 }

@@ -16,6 +16,7 @@ use crate::discovery::pings;
 use crate::email::alerts;
 use crate::queue::Registry;
 use crate::tasks::Tasks;
+use crate::webhooks::deliver as webhooks;
 
 pub use site::{route_table, router, serve, shutdown_signal};
 
@@ -44,6 +45,9 @@ pub fn jobs() -> Jobs {
             pings::indexnow(&app.http, &app.config(), ping).await
         })
         .register(|app: Arc<App>, changed: pings::Changed| async move { pings::fan_out(&app.context(), changed).await })
+        .register(|app: Arc<App>, job: webhooks::Deliver| async move {
+            webhooks::deliver(&app.context(), &app.http, job).await
+        })
         .register(|app: Arc<App>, round: alerts::Round| async move { alerts::run(&app, round).await })
         .register(|app: Arc<App>, job: crate::search::Reindex| async move {
             crate::search::reindex(&app.db, &app.search, app.now(), job).await
@@ -56,7 +60,7 @@ pub fn jobs() -> Jobs {
 
 /// Every consumer that acts on the change events once per site, by name. (Each node's page
 /// cache and search index follow the change log themselves: `follower::sync`.)
-const CONSUMERS: &[&str] = &["pings", "alerts"];
+const CONSUMERS: &[&str] = &["pings", "alerts", "webhooks"];
 
 /// One consumer's turn with one event: its own job, so a consumer that fails is retried with
 /// backoff on its own and holds up no other.
@@ -86,6 +90,7 @@ async fn consume(app: &App, consumer: &str, event: &Event) -> anyhow::Result<()>
     match consumer {
         "pings" => pings::on_event(&app.context(), event).await,
         "alerts" => alerts::on_event(app, event).await,
+        "webhooks" => webhooks::on_event(&app.context(), event).await,
         other => anyhow::bail!("no consumer of events is called {other:?}"),
     }
 }

@@ -37,6 +37,7 @@ use crate::promos::admin as promos_admin;
 use crate::web::error::{AppError, ErrorPage};
 use crate::web::routes::{self, Routes};
 use crate::web::{assets, cache, conditional, metrics, server};
+use crate::webhooks::admin as hooks_admin;
 
 /// The whole site: the request log and the page cache in front of the routes. They sit
 /// outside the routes' own stack, so a page sent from the cache costs a lookup and a copy, not
@@ -59,7 +60,7 @@ pub fn route_table(app: Arc<App>) -> (Router<Arc<App>>, Vec<routes::Entry>) {
     const BOTH: &[&str] = &["GET", "POST"];
     let (cached, uncached) = (true, false);
     let everyone: &'static [Role] = &[Role::Editor, Role::Moderator];
-    Routes::new(app)
+    Routes::new(app.clone())
         .public(GET, "/", cached, get(articles::home))
         .public(GET, "/page/{page}", cached, get(articles::home_page))
         .public(GET, "/news/{slug}", cached, get(articles::show))
@@ -110,14 +111,14 @@ pub fn route_table(app: Arc<App>) -> (Router<Arc<App>>, Vec<routes::Entry>) {
         .public(GET, "/media/{id}/{file}", uncached, get(crate::media::handlers::serve))
         .public(GET, "/media/files/{key}/{name}", uncached, get(crate::media::handlers::serve_file))
         // The Content API: JSON for programs with a key (`api`). Browsers ask first (OPTIONS).
-        .public(GET, "/api/v1/openapi.json", uncached, api_route(get(api::openapi)))
-        .public(GET, "/api/v1/articles", uncached, api_route(get(api::articles)))
-        .public(GET, "/api/v1/articles/{slug}", uncached, api_route(get(api::article)))
-        .public(GET, "/api/v1/articles/{slug}/comments", uncached, api_route(get(api::comments)))
-        .public(GET, "/api/v1/tags", uncached, api_route(get(api::tags)))
-        .public(GET, "/api/v1/authors", uncached, api_route(get(api::authors)))
-        .public(GET, "/api/v1/jobs", uncached, api_route(get(api::jobs)))
-        .public(GET, "/api/v1/{*rest}", uncached, api_route(get(api::unknown)))
+        .public(GET, "/api/v1/openapi.json", uncached, api_route(&app, get(api::openapi)))
+        .public(GET, "/api/v1/articles", uncached, api_route(&app, get(api::articles)))
+        .public(GET, "/api/v1/articles/{slug}", uncached, api_route(&app, get(api::article)))
+        .public(GET, "/api/v1/articles/{slug}/comments", uncached, api_route(&app, get(api::comments)))
+        .public(GET, "/api/v1/tags", uncached, api_route(&app, get(api::tags)))
+        .public(GET, "/api/v1/authors", uncached, api_route(&app, get(api::authors)))
+        .public(GET, "/api/v1/jobs", uncached, api_route(&app, get(api::jobs)))
+        .public(GET, "/api/v1/{*rest}", uncached, api_route(&app, get(api::unknown)))
         .public(GET, "/healthz", uncached, get(healthz))
         // Only for addresses in `server.metrics_allowed`.
         .public(GET, "/metrics", uncached, get(super::metrics::scrape))
@@ -229,6 +230,10 @@ pub fn route_table(app: Arc<App>) -> (Router<Arc<App>>, Vec<routes::Entry>) {
         .staff(POST, "/admin/pages/{id}/delete", pages_admin::ROLES, post(pages_admin::delete))
         .staff(BOTH, "/admin/integrations", api_admin::ROLES, get(api_admin::list).post(api_admin::create))
         .staff(POST, "/admin/integrations/{id}/revoke", api_admin::ROLES, post(api_admin::revoke))
+        .staff(POST, "/admin/integrations/webhooks", hooks_admin::ROLES, post(hooks_admin::create))
+        .staff(GET, "/admin/integrations/webhooks/{id}", hooks_admin::ROLES, get(hooks_admin::show))
+        .staff(POST, "/admin/integrations/webhooks/{id}/ping", hooks_admin::ROLES, post(hooks_admin::ping))
+        .staff(POST, "/admin/integrations/webhooks/{id}/delete", hooks_admin::ROLES, post(hooks_admin::delete))
         // Last in the table: walking it ends the session.
         .staff(POST, "/admin/logout", everyone, post(auth::logout))
         .into_parts()
@@ -308,8 +313,9 @@ async fn refuse_long_bodies(State(max_body): State<usize>, request: Request, nex
 }
 
 /// A Content API route: browsers ask first whether their page may call it (CORS preflight).
-fn api_route(route: axum::routing::MethodRouter<Arc<App>>) -> axum::routing::MethodRouter<Arc<App>> {
-    route.options(api::preflight)
+/// An API route: the browser's preflight beside it, and CORS on its refusals.
+fn api_route(app: &Arc<App>, route: axum::routing::MethodRouter<Arc<App>>) -> axum::routing::MethodRouter<Arc<App>> {
+    route.options(api::preflight).layer(axum::middleware::from_fn_with_state(app.clone(), api::cors_on_errors))
 }
 
 async fn not_found() -> AppError {

@@ -96,7 +96,9 @@ impl Done {
     /// The notice's message key, `{prefix}-notice-{what}`.
     pub fn notice_key(&self, prefix: &str) -> Option<String> {
         match self.done.as_deref() {
-            Some(what @ ("saved" | "deleted" | "withdrawn" | "revoked")) => Some(format!("{prefix}-notice-{what}")),
+            Some(what @ ("saved" | "deleted" | "withdrawn" | "revoked" | "sent")) => {
+                Some(format!("{prefix}-notice-{what}"))
+            }
             _ => None,
         }
     }

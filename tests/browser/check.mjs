@@ -12,6 +12,8 @@
 import { chromium } from 'playwright-core';
 import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer } from 'node:http';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -331,6 +333,54 @@ if (process.env.OWNER_EMAIL) {
   const refused = await fetch(new URL('/api/v1/articles', base));
   if (refused.status !== 401) fail('integrations', `without a key: ${refused.status}`);
   console.log('integrations checked: a key made in the browser reads the API');
+  // A webhook: registered in the browser to a receiver here on loopback (the server is started
+  // with private addresses allowed), sent a test event, and its signature checked with Node's
+  // own HMAC.
+  const received = [];
+  const receiver = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => { body += chunk; });
+    request.on('end', () => {
+      received.push({ headers: request.headers, body });
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const hookUrl = `http://127.0.0.1:${receiver.address().port}/hook`;
+  await page.goto(new URL('/admin/integrations', base).href);
+  await page.fill('#hook-url', hookUrl);
+  await page.check('input[name=events][value="article.published"]');
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/admin/integrations/webhooks"] button[type=submit]')]);
+  const secret = (await page.textContent('dd code:has-text("ndwh_")').catch(() => '')) || '';
+  if (!secret.startsWith('ndwh_')) fail('webhooks', `no secret shown at ${page.url()}`);
+  await Promise.all([page.waitForNavigation(), page.click('form[action$="/ping"] button[type=submit]')]);
+  const deadline = Date.now() + 15000;
+  while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  receiver.close();
+  const ping = received[0];
+  if (!ping) fail('webhooks', 'the test event did not arrive');
+  else {
+    const [t, v1] = (ping.headers['newsdesk-signature'] ?? '').replace('t=', '').split(',v1=');
+    const expected = createHmac('sha256', secret).update(`${t}.${ping.body}`).digest();
+    const sent = Buffer.from(v1 ?? '', 'hex');
+    if (ping.headers['newsdesk-event'] !== 'ping') fail('webhooks', `event ${ping.headers['newsdesk-event']}`);
+    if (sent.length !== expected.length || !timingSafeEqual(sent, expected)) fail('webhooks', 'the signature does not verify');
+    if (JSON.parse(ping.body).event !== 'ping') fail('webhooks', `body ${ping.body}`);
+  }
+  // The hook's page lists the delivery once it is written.
+  let answered = false;
+  for (let i = 0; i < 25 && !answered; i++) {
+    await page.reload();
+    answered = (await page.textContent('main')).includes('204');
+    if (!answered) await new Promise((r) => setTimeout(r, 200));
+  }
+  if (!answered) fail('webhooks', 'the delivery is not listed with its answer');
+  pages.set('/admin/integrations/webhooks/{id}', await page.content());
+  await page.evaluate(axeSource);
+  const hookPage = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
+  for (const v of hookPage.violations) fail('admin webhook page', `${v.id} (${v.impact}): ${v.help}`);
+  console.log('webhooks checked: registered in the browser, a signed test event received');
   await context.close();
 }
 await browser.close();

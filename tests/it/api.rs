@@ -100,6 +100,16 @@ async fn an_admin_makes_a_key_and_a_program_reads_with_it(t: TestApp) {
     assert!(asked.headers()["access-control-allow-headers"].to_str().unwrap().contains("Authorization"));
     let refused = preflight("https://evil.example").await.unwrap();
     assert!(!refused.headers().contains_key("access-control-allow-origin"));
+    // A page of that origin can read why it was refused; another origin learns nothing.
+    let spent = call(&t, "/api/v1/tags", "nd_0000", &[("origin", "https://app.example")]).await;
+    assert_eq!(spent.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(spent.header("access-control-allow-origin"), "https://app.example");
+    let missing = call(&t, "/api/v1/gibt-es-nicht", &key, &[("origin", "https://app.example")]).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.header("access-control-allow-origin"), "https://app.example");
+    let foreign = call(&t, "/api/v1/tags", "nd_0000", &[("origin", "https://evil.example")]).await;
+    assert_eq!(foreign.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(foreign.header("access-control-allow-origin"), "");
 
     // The other endpoints.
     let authors = json(&call(&t, "/api/v1/authors", &key, &[]).await);

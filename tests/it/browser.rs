@@ -69,7 +69,8 @@ fn the_english_interface_passes_the_same_checks() {
 #[test]
 fn pages_pass_browser_accessibility_and_html_checks() {
     let Some(checks) = checks() else { return };
-    let server = DemoServer::start();
+    // The webhook check's receiver listens on loopback.
+    let server = DemoServer::start_with(&[("NEWSDESK_OUTGOING__ALLOW_PRIVATE_ADDRESSES", "true")]);
     server.add_user("moderator", "moderation@example.org", "ein-langes-passwort");
     server.add_user("editor", "redaktion@example.org", "ein-langes-passwort");
     server.add_user("admin", "leitung@example.org", "ein-langes-passwort");
@@ -94,5 +95,6 @@ fn pages_pass_browser_accessibility_and_html_checks() {
     assert!(stdout.contains("article flow checked"), "{stdout}");
     assert!(stdout.contains("settings flow checked"), "{stdout}");
     assert!(stdout.contains("integrations checked: a key made in the browser reads the API"), "{stdout}");
+    assert!(stdout.contains("webhooks checked: registered in the browser, a signed test event received"), "{stdout}");
     assert!(stdout.contains("subscription flow checked"), "{stdout}");
 }

@@ -59,7 +59,7 @@ async fn comment_ids(t: &TestApp, status: &str) -> Vec<i64> {
         .unwrap()
 }
 
-async fn moderate(t: &TestApp, cookie: &str, pairs: &[(&str, &str)]) -> crate::common::TestResponse {
+pub async fn moderate(t: &TestApp, cookie: &str, pairs: &[(&str, &str)]) -> crate::common::TestResponse {
     let queue = t.get_as("/admin/comments", cookie).await;
     let csrf = hidden(&queue.body, "csrf");
     let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf)];

@@ -23,3 +23,4 @@ mod pages;
 mod search;
 mod site_pages;
 mod smtp;
+mod webhooks;

@@ -1,0 +1,113 @@
+//! The webhooks on `/admin/integrations`: registered there, each with its own page of its
+//! secret and its last deliveries, a test event on request, and removal.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::context;
+use minijinja::value::Serde;
+use tracing::instrument;
+
+use super::{HookInput, KEPT_DELIVERIES, MAX_HOOKS};
+use crate::api::admin::{Shown, page};
+use crate::app::App;
+use crate::auth::sessions::Staff;
+use crate::auth::users::Role;
+use crate::outgoing::FetchError;
+use crate::web::client::{Done, FormData};
+use crate::web::error::AppError;
+
+/// Admins only, as the API keys: a hook is told of every subscriber who confirms.
+pub const ROLES: &[Role] = &[];
+
+fn hook_id(id: &str) -> Result<i64, AppError> {
+    id.parse().map_err(|_| AppError::NotFound)
+}
+
+/// `POST /admin/integrations/webhooks`: a new hook, if its address may be reached.
+#[instrument(skip_all)]
+pub async fn create(State(app): State<Arc<App>>, staff: Staff, form: FormData) -> Result<Response, AppError> {
+    staff.check_form(&form)?;
+    let url = form.get("url").unwrap_or_default();
+    let refused = |key: &str, args: &[(&str, String)]| {
+        let args: Vec<(&str, fluent_bundle::FluentValue)> = args.iter().map(|(k, v)| (*k, v.clone().into())).collect();
+        let message = app.i18n.text(app.language(), key, &args);
+        Shown { hook_error: Some(message), hook_url: url.chars().take(super::MAX_URL).collect(), ..Shown::default() }
+    };
+    let input = match HookInput::parse(url, form.all("events")) {
+        Ok(input) => input,
+        Err(e) => {
+            tracing::info!(error = %e, "webhook refused");
+            return page(&app, &staff, StatusCode::BAD_REQUEST, refused(e.message_key(), &[])).await;
+        }
+    };
+    if let Err(e) = app.http.check(&input.url).await {
+        tracing::info!(error = %e, "webhook address refused");
+        let shown = match e {
+            FetchError::Private(host) => refused("webhook-error-private", &[("host", host)]),
+            _ => refused("webhook-error-unreachable", &[("error", e.to_string())]),
+        };
+        return page(&app, &staff, StatusCode::BAD_REQUEST, shown).await;
+    }
+    let Some(hook) = super::create(&app.db, &input, staff.user_id, app.now()).await? else {
+        let shown = refused("webhook-error-many", &[("count", MAX_HOOKS.to_string())]);
+        return page(&app, &staff, StatusCode::BAD_REQUEST, shown).await;
+    };
+    tracing::info!(webhook = hook.id, by = staff.user_id, "webhook registered");
+    Ok(Redirect::to(&format!("/admin/integrations/webhooks/{}?done=saved", hook.id)).into_response())
+}
+
+/// `GET /admin/integrations/webhooks/{id}`: the hook, its secret and its last deliveries.
+#[instrument(skip_all)]
+pub async fn show(
+    State(app): State<Arc<App>>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Query(done): Query<Done>,
+) -> Result<Response, AppError> {
+    let hook = super::find(&app.db, hook_id(&id)?).await?.ok_or(AppError::NotFound)?;
+    let attempts = super::attempts(&app.db, hook.id).await?;
+    let notice = done.notice_key("webhook").map(|key| app.text(&key));
+    let page = context! {
+        hook => Serde(hook), attempts => Serde(attempts), notice => notice, kept => KEPT_DELIVERIES,
+    };
+    Ok(crate::web::admin_html(app.render_admin("admin/webhook.html", &staff, page).await?))
+}
+
+/// `POST /admin/integrations/webhooks/{id}/ping`: queues a `ping` event to the hook.
+#[instrument(skip_all)]
+pub async fn ping(
+    State(app): State<Arc<App>>,
+    staff: Staff,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    staff.check_form(&form)?;
+    let hook = super::find(&app.db, hook_id(&id)?).await?.ok_or(AppError::NotFound)?;
+    super::deliver::ping(&app.context(), &hook).await?;
+    Ok(Redirect::to(&format!("/admin/integrations/webhooks/{}?done=sent", hook.id)).into_response())
+}
+
+/// `POST /admin/integrations/webhooks/{id}/delete`, after a confirmation page.
+#[instrument(skip_all)]
+pub async fn delete(
+    State(app): State<Arc<App>>,
+    staff: Staff,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    staff.check_form(&form)?;
+    let hook = super::find(&app.db, hook_id(&id)?).await?.ok_or(AppError::NotFound)?;
+    if form.get("confirm") != Some("yes") {
+        let text = |k: &str| app.i18n.text(app.language(), k, &[("url", hook.url.clone().into())]);
+        let action = format!("/admin/integrations/webhooks/{}/delete", hook.id);
+        let back = format!("/admin/integrations/webhooks/{}", hook.id);
+        let (heading, message) = (text("webhook-delete"), text("webhook-delete-confirm"));
+        return crate::web::staff::confirm_page(&app, &staff, heading, message, action, &back, &[]).await;
+    }
+    super::delete(&app.db, hook.id).await?;
+    tracing::info!(webhook = hook.id, by = staff.user_id, "webhook removed");
+    Ok(Redirect::to("/admin/integrations?done=deleted").into_response())
+}
