@@ -276,6 +276,33 @@ pub async fn locate(
     }))
 }
 
+/// How a query walks a listing's articles in publication order: its tables, the publication
+/// time and id it orders by, and the condition that joins them.
+pub(super) struct Walk {
+    pub from: &'static str,
+    pub date: &'static str,
+    pub id: &'static str,
+    pub condition: String,
+}
+
+/// A tag's or an author's articles are walked by that label's own index by publication time
+/// (`article_tags_listing`), however few they are among all; the others by the articles' own.
+pub(super) fn walk(s: &mut Statement, listing: Listing) -> Walk {
+    let by_label = |from, column, s: &mut Statement, label: i64| Walk {
+        from,
+        date: "x.published_at",
+        id: "x.article_id",
+        condition: format!(" AND x.{column} = {} AND a.id = x.article_id", s.arg(label)),
+    };
+    match listing {
+        Listing::Tag(label) => by_label("article_tags x CROSS JOIN articles a", "tag_id", s, label),
+        Listing::Author(label) => by_label("article_authors x CROSS JOIN articles a", "author_id", s, label),
+        Listing::All | Listing::Between(..) => {
+            Walk { from: "articles a", date: "a.published_at", id: "a.id", condition: member(s, listing) }
+        }
+    }
+}
+
 /// One page of the listing's live articles, newest first: `columns` of the articles `a`,
 /// those published before `before` if given, skipping `skip`. A tag's or author's page walks
 /// that label's own index by publication time.
@@ -290,21 +317,7 @@ pub fn page_statement(
 ) -> Statement {
     let mut s = Statement::default();
     let live = live_in_order(&mut s, now, backend);
-    let (from, date, id, mut condition) = match listing {
-        Listing::Tag(label) => (
-            "article_tags x CROSS JOIN articles a",
-            "x.published_at",
-            "x.article_id",
-            format!(" AND x.tag_id = {} AND a.id = x.article_id", s.arg(label)),
-        ),
-        Listing::Author(label) => (
-            "article_authors x CROSS JOIN articles a",
-            "x.published_at",
-            "x.article_id",
-            format!(" AND x.author_id = {} AND a.id = x.article_id", s.arg(label)),
-        ),
-        Listing::All | Listing::Between(..) => ("articles a", "a.published_at", "a.id", member(&mut s, listing)),
-    };
+    let Walk { from, date, id, mut condition } = walk(&mut s, listing);
     if let Some(before) = before {
         condition.push_str(&format!(" AND {date} < {}", s.arg(before)));
     }

@@ -8,7 +8,7 @@ use super::listings::{self, Order};
 use super::model::{Article, ArticleError, ArticleInput, BodyFormat, Hero, Label, Slug, Status};
 use crate::changes::{ArticleState, Event};
 use crate::config::Language;
-use crate::db::{self, Db};
+use crate::db::{self, Backend, Db};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SaveError {
@@ -190,38 +190,48 @@ pub struct Filter {
 }
 
 /// Live articles that pass `filter`, newest first (by publication, then id), at most `limit`.
-/// Read by the publication-time index and stopped after the page, so the cursor makes the last
-/// page as fast as the first.
+/// Read by a publication-time index and stopped after the page, so the cursor makes the last
+/// page as fast as the first: an author's or a tag's own index when the filter names one (an
+/// author's few articles are not looked for among all), else the articles'.
 pub async fn filtered(db: &Db, filter: &Filter, limit: i64, now: i64) -> Result<Vec<Article>, sqlx::Error> {
+    let rows = filter_statement(db.backend, filter, limit, now).query().fetch_all(&db.pool).await?;
+    let mut articles = rows.iter().map(article_from_row).collect::<Result<Vec<_>, _>>()?;
+    attach_labels(db, &mut articles).await?;
+    Ok(articles)
+}
+
+/// The statement [`filtered`] runs (the listing plan test reads its plan).
+pub fn filter_statement(backend: Backend, filter: &Filter, limit: i64, now: i64) -> listings::Statement {
     let mut s = listings::Statement::default();
-    let live = listings::live_in_order(&mut s, now, db.backend);
-    let mut condition = String::new();
-    for label in [filter.tag.map(Listing::Tag), filter.author.map(Listing::Author)].into_iter().flatten() {
+    let live = listings::live_in_order(&mut s, now, backend);
+    // An author has fewer articles than a tag: walk the author's, and check the tag per article.
+    let (walked, checked) = match (filter.author, filter.tag) {
+        (Some(author), tag) => (Listing::Author(author), tag.map(Listing::Tag)),
+        (None, Some(tag)) => (Listing::Tag(tag), None),
+        (None, None) => (Listing::All, None),
+    };
+    let listings::Walk { from, date, id, mut condition } = listings::walk(&mut s, walked);
+    if let Some(label) = checked {
         condition += &listings::member(&mut s, label);
     }
     if let Some(t) = filter.published_since {
-        condition += &format!(" AND a.published_at >= {}", s.arg(t));
+        condition += &format!(" AND {date} >= {}", s.arg(t));
     }
     if let Some(t) = filter.published_before {
-        condition += &format!(" AND a.published_at < {}", s.arg(t));
+        condition += &format!(" AND {date} < {}", s.arg(t));
     }
     if let Some(t) = filter.modified_since {
         condition += &format!(" AND a.modified_at >= {}", s.arg(t));
     }
-    if let Some((at, id)) = filter.after {
+    if let Some((at, after)) = filter.after {
         // The first bound is the index's range; the OR alone would be read from the top.
-        let (at, at2, id) = (s.arg(at), s.arg(at), s.arg(id));
-        condition += &format!(" AND a.published_at <= {at} AND (a.published_at < {at2} OR a.id < {id})");
+        let (at, at2, after) = (s.arg(at), s.arg(at), s.arg(after));
+        condition += &format!(" AND {date} <= {at} AND ({date} < {at2} OR {id} < {after})");
     }
     let limit = s.arg(limit);
-    s.sql = format!(
-        "SELECT {COLUMNS} FROM articles a WHERE {live}{condition} ORDER BY a.published_at DESC, a.id DESC LIMIT {limit}"
-    );
-    let query = s.query();
-    let rows = query.fetch_all(&db.pool).await?;
-    let mut articles = rows.iter().map(article_from_row).collect::<Result<Vec<_>, _>>()?;
-    attach_labels(db, &mut articles).await?;
-    Ok(articles)
+    s.sql =
+        format!("SELECT {COLUMNS} FROM {from} WHERE {live}{condition} ORDER BY {date} DESC, {id} DESC LIMIT {limit}");
+    s
 }
 
 /// Up to `limit` live articles with ids above `after`, by id: the whole archive a batch at a

@@ -4,7 +4,7 @@
 
 use axum::http::StatusCode;
 use newsdesk::articles::listings::{self, Order, Statement};
-use newsdesk::articles::queries::{self, COLUMNS, LIVE, Listing};
+use newsdesk::articles::queries::{self, COLUMNS, Filter, LIVE, Listing};
 use newsdesk::queue::worker;
 use sqlx::{AssertSqlSafe, Row as _};
 
@@ -224,6 +224,18 @@ async fn listing_queries_are_answered_from_indexes(t: TestApp) {
         for order in [Order::NewestFirst, Order::OldestFirst] {
             statements.push(("locate", listings::locate_statement(&zone, listing, order, 12_345).unwrap()));
         }
+    }
+    // The Content API's article lists: unfiltered, by tag, by author, by both, deep by cursor.
+    let filters = [
+        Filter::default(),
+        Filter { tag: Some(tag), ..Filter::default() },
+        Filter { author: Some(author), published_since: Some(now - 86_400 * 365), ..Filter::default() },
+        Filter { author: Some(author), tag: Some(tag), ..Filter::default() },
+        Filter { after: Some((now - 86_400, 12_345)), ..Filter::default() },
+        Filter { tag: Some(tag), after: Some((now - 86_400, 12_345)), modified_since: Some(0), ..Filter::default() },
+    ];
+    for filter in &filters {
+        statements.push(("API list", queries::filter_statement(t.db_backend(), filter, 21, now)));
     }
     // The comment feeds: the site's newest approved comments, and one article's.
     let article: i64 = sqlx::query_scalar("SELECT MIN(id) FROM articles").fetch_one(&t.app.db.pool).await.unwrap();
