@@ -106,6 +106,42 @@ async fn register(t: &TestApp, cookie: &str, url: &str, events: &[&str]) -> (Str
     (path, secret)
 }
 
+/// Checks each received body against the schema `/api/v1/openapi.json` gives its event, with
+/// the `jsonschema` package (installed with `openapi-spec-validator`, PyPI).
+fn matches_the_document(received: &[Received]) {
+    let present = std::process::Command::new("python3")
+        .args(["-c", "import jsonschema"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if crate::common::skipped("jsonschema (pip install openapi-spec-validator)", present) {
+        return;
+    }
+    let doc: Value = serde_json::from_str(newsdesk::api::OPENAPI).unwrap();
+    let events: Vec<&str> = received.iter().map(|r| r.event.as_str()).collect();
+    for event in newsdesk::webhooks::Event::CHOSEN.into_iter().chain([newsdesk::webhooks::Event::Ping]) {
+        assert!(doc["webhooks"][event.name()]["post"].is_object(), "{} is documented", event.name());
+        assert!(events.contains(&event.name()), "the test received {}", event.name());
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("openapi.json"), newsdesk::api::OPENAPI).unwrap();
+    let bodies: Vec<Value> = received.iter().map(|r| serde_json::json!([r.event, r.json()])).collect();
+    std::fs::write(dir.path().join("bodies.json"), Value::Array(bodies).to_string()).unwrap();
+    let script = "import json, sys, jsonschema\n\
+        doc = json.load(open(sys.argv[1]))\n\
+        for event, body in json.load(open(sys.argv[2])):\n\
+        \x20   ref = doc['webhooks'][event]['post']['requestBody']['content']['application/json']['schema']['$ref']\n\
+        \x20   schema = {'$ref': ref, 'components': doc['components']}\n\
+        \x20   jsonschema.validate(body, schema, cls=jsonschema.Draft202012Validator, format_checker=jsonschema.FormatChecker())\n\
+        print('valid')";
+    let checked = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(dir.path().join("openapi.json"))
+        .arg(dir.path().join("bodies.json"))
+        .output()
+        .unwrap();
+    assert!(checked.status.success(), "{}", String::from_utf8_lossy(&checked.stderr));
+}
+
 async fn run_queue(t: &TestApp) {
     newsdesk::root::run_pending(&t.app).await.unwrap();
 }
@@ -197,6 +233,9 @@ async fn a_hook_hears_of_articles_comments_and_subscribers(t: TestApp) {
     assert_eq!(pinged.status, StatusCode::SEE_OTHER);
     run_queue(&t).await;
     assert_eq!(receiver.received().last().unwrap().event, "ping");
+
+    // Every body is what the API's document says of its event.
+    matches_the_document(&receiver.received());
 
     // Editors do not reach hooks; once removed, a hook hears nothing more.
     let editor = t.sign_in(Role::Editor).await;
