@@ -266,6 +266,38 @@ pub async fn confirm(app: &dyn Env, token: &ConfirmToken, now: i64) -> anyhow::R
     Ok(Some(preferences))
 }
 
+/// A confirmed subscription, as the consumers of its event see it.
+#[derive(Debug, Clone)]
+pub struct Confirmed {
+    pub email: String,
+    /// `newsletter` or `alert`.
+    pub kind: String,
+    pub confirmed_at: Option<i64>,
+    /// For an alert: the article's slug and title.
+    pub article: Option<(String, String)>,
+}
+
+/// The subscription `id` if it is active.
+pub async fn confirmed(db: &Db, id: i64) -> Result<Option<Confirmed>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT u.email, s.kind, s.confirmed_at, a.slug, a.title FROM subscriptions s \
+         JOIN subscribers u ON u.id = s.subscriber_id LEFT JOIN articles a ON a.id = s.article_id \
+         WHERE s.id = $1 AND s.status = 'active'",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let slug: Option<String> = row.try_get("slug")?;
+    let title: Option<String> = row.try_get("title")?;
+    Ok(Some(Confirmed {
+        email: row.try_get("email")?,
+        kind: row.try_get("kind")?,
+        confirmed_at: row.try_get("confirmed_at")?,
+        article: slug.zip(title),
+    }))
+}
+
 /// The mail that welcomes a reader once a subscription is confirmed: what will come and when,
 /// and where to change or end it.
 async fn queue_welcome(

@@ -5,7 +5,6 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use sqlx::Row as _;
 
 use super::{Attempt, Event, Hook};
 use crate::api::json::{article_json, comment_json};
@@ -51,7 +50,7 @@ fn article_event(before: Option<&ArticleState>, after: &ArticleState) -> Option<
 
 /// A consumer of the change log: queues the deliveries an event causes.
 pub async fn on_event(cx: &Context, change: &Change) -> anyhow::Result<()> {
-    let hooks = super::all(&cx.db).await?;
+    let hooks = super::listening(&cx.db).await?;
     if hooks.is_empty() {
         return Ok(());
     }
@@ -82,24 +81,17 @@ pub async fn on_event(cx: &Context, change: &Change) -> anyhow::Result<()> {
             fan_out(cx, &hooks, Event::CommentApproved, bodies).await
         }
         Change::SubscriberConfirmed { subscription_id } => {
-            let row = sqlx::query(
-                "SELECT u.email, s.kind, s.confirmed_at, a.slug, a.title FROM subscriptions s \
-                 JOIN subscribers u ON u.id = s.subscriber_id LEFT JOIN articles a ON a.id = s.article_id \
-                 WHERE s.id = $1 AND s.status = 'active'",
-            )
-            .bind(subscription_id)
-            .fetch_optional(&cx.db.pool)
-            .await?;
-            let Some(row) = row else { return Ok(()) };
-            let slug: Option<String> = row.try_get("slug")?;
+            let Some(confirmed) = crate::email::subscribers::confirmed(&cx.db, *subscription_id).await? else {
+                return Ok(());
+            };
             let data = json!({
                 "subscription": {
-                    "email": row.try_get::<String, _>("email")?,
-                    "kind": row.try_get::<String, _>("kind")?,
-                    "confirmed_at": row.try_get::<Option<i64>, _>("confirmed_at")?.map(rfc3339),
-                    "article": slug.map(|slug| json!({
+                    "email": confirmed.email,
+                    "kind": confirmed.kind,
+                    "confirmed_at": confirmed.confirmed_at.map(rfc3339),
+                    "article": confirmed.article.map(|(slug, title)| json!({
                         "slug": slug,
-                        "title": row.try_get::<Option<String>, _>("title").ok().flatten(),
+                        "title": title,
                         "url": format!("{}/news/{slug}", cx.config.site.base_url),
                     })),
                 }

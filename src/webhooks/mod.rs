@@ -157,6 +157,8 @@ impl HookInput {
 const HOOK_COLUMNS: &str = "h.id, h.url, h.events, h.secret, h.created_at, \
      (SELECT d.status_code FROM webhook_deliveries d WHERE d.webhook_id = h.id ORDER BY d.id DESC LIMIT 1) AS last_status, \
      (SELECT MAX(d.created_at) FROM webhook_deliveries d WHERE d.webhook_id = h.id) AS last_at";
+/// The same without the last delivery, for the consumer that reads the hooks on every event.
+const LISTENING_COLUMNS: &str = "h.id, h.url, h.events, h.secret, h.created_at, CAST(NULL AS BIGINT) AS last_status, CAST(NULL AS BIGINT) AS last_at";
 
 fn hook_of(row: &AnyRow) -> Result<Hook, sqlx::Error> {
     Ok(Hook {
@@ -170,7 +172,14 @@ fn hook_of(row: &AnyRow) -> Result<Hook, sqlx::Error> {
     })
 }
 
-/// Every hook, oldest first.
+/// Every hook, without its last delivery (`last_status` and `last_at` are None): what an event
+/// is checked against.
+pub async fn listening(db: &Db) -> Result<Vec<Hook>, sqlx::Error> {
+    let sql = format!("SELECT {LISTENING_COLUMNS} FROM webhooks h ORDER BY h.id");
+    sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&db.pool).await?.iter().map(hook_of).collect()
+}
+
+/// Every hook with its last delivery, oldest first, for the admin page.
 pub async fn all(db: &Db) -> Result<Vec<Hook>, sqlx::Error> {
     let sql = format!("SELECT {HOOK_COLUMNS} FROM webhooks h ORDER BY h.id");
     sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&db.pool).await?.iter().map(hook_of).collect()
