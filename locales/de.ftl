@@ -1081,3 +1081,35 @@ webhook-error-events = Wählen Sie mindestens ein Ereignis.
 webhook-error-private = { $host } ist eine Loopback-, private oder Link-Local-Adresse, an die dieser Server nicht senden darf. Der Betreiber kann sie in der Konfiguration unter [outgoing] erlauben.
 webhook-error-unreachable = Die Adresse ist nicht erreichbar: { $error }
 webhook-error-many = Eine Seite kann höchstens { $count } Webhooks haben.
+
+## Das soziale Netz (ActivityPub)
+social-title = Soziales Netz
+social-intro = Leser folgen der Publikation von Mastodon und anderen ActivityPub-Servern aus als
+social-off = Die Publikation ist nicht im sozialen Netz: [activitypub] enabled ist in der Konfiguration false.
+social-followers = { $count ->
+    [one] Ein Follower
+   *[other] { $count } Follower
+}
+social-account = Konto
+social-name = Name
+social-since = Seit
+social-no-followers = Noch folgt niemand.
+social-reactions = Am meisten gemocht und geteilt
+social-article = Artikel
+social-likes = Likes
+social-boosts = Geteilt
+social-no-reactions = Noch keine Likes oder geteilten Beiträge.
+social-blocks = Gesperrt
+social-blocks-intro = Ein gesperrtes Konto oder ein gesperrter Server kann nicht folgen, antworten, liken oder teilen; seine Anfragen werden abgewiesen und nichts wird an ihn zugestellt.
+social-blocked = Konto oder Server
+social-kind = Art
+social-kind-account = Konto
+social-kind-domain = Server
+social-unblock = Entsperren
+social-no-blocks = Nichts ist gesperrt.
+social-block-label = Konto (@name@server) oder Server (server.example)
+social-block = Sperren
+social-block-error = Geben Sie ein Konto als @name@server oder einen Server als server.example an.
+social-notice-saved = Gesperrt.
+social-notice-deleted = Die Sperre wurde aufgehoben.
+comment-from-social = aus dem sozialen Netz

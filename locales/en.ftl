@@ -1081,3 +1081,35 @@ webhook-error-events = Choose at least one event.
 webhook-error-private = { $host } is a loopback, private or link-local address, which this server may not send to. The operator can allow it under [outgoing] in the configuration.
 webhook-error-unreachable = The address cannot be reached: { $error }
 webhook-error-many = A site can have at most { $count } webhooks.
+
+## The social web (ActivityPub)
+social-title = Social web
+social-intro = Readers follow the publication from Mastodon and other ActivityPub servers as
+social-off = The publication is not on the social web: [activitypub] enabled is false in the configuration.
+social-followers = { $count ->
+    [one] One follower
+   *[other] { $count } followers
+}
+social-account = Account
+social-name = Name
+social-since = Since
+social-no-followers = No one follows yet.
+social-reactions = Most liked and boosted
+social-article = Article
+social-likes = Likes
+social-boosts = Boosts
+social-no-reactions = No likes or boosts yet.
+social-blocks = Blocked
+social-blocks-intro = A blocked account or server cannot follow, reply, like or boost; its requests are refused and nothing is delivered to it.
+social-blocked = Account or server
+social-kind = Kind
+social-kind-account = Account
+social-kind-domain = Server
+social-unblock = Unblock
+social-no-blocks = Nothing is blocked.
+social-block-label = Account (@user@server) or server (server.example)
+social-block = Block
+social-block-error = Give an account as @user@server or a server as server.example.
+social-notice-saved = Blocked.
+social-notice-deleted = The block was lifted.
+comment-from-social = from the social web

@@ -155,6 +155,29 @@ impl ArticleState {
     }
 }
 
+/// What an article's save means to those told of publications (webhooks, followers on the
+/// social web): being published, changing while published, or being taken back. A scheduled
+/// article is published when the scheduler marks it so, at its time
+/// (`queue::worker::publish_scheduled`), and that save announces it; a draft's saves tell no one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Publication {
+    Published,
+    Updated,
+    Unpublished,
+}
+
+impl Publication {
+    pub fn of(before: Option<&ArticleState>, after: &ArticleState) -> Option<Publication> {
+        let published = |s: &ArticleState| s.status == Status::Published;
+        match (before.is_some_and(published), published(after)) {
+            (false, true) => Some(Publication::Published),
+            (true, true) => Some(Publication::Updated),
+            (true, false) => Some(Publication::Unpublished),
+            (false, false) => None,
+        }
+    }
+}
+
 /// What a write changed, recorded in the write's own transaction ([`record`]). Each node
 /// applies it to its page cache and search index ([`sync`]); once per site, the composition
 /// root hands it to every consumer that acts on it (hub pings, mail alerts), through the queue.
@@ -239,6 +262,29 @@ pub async fn record(conn: &mut AnyConnection, event: Event) -> Result<(), sqlx::
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn state(status: Status, published_at: Option<i64>) -> ArticleState {
+        ArticleState { slug: "a".into(), status, published_at, tags: vec![], authors: vec![] }
+    }
+
+    #[test]
+    fn saves_become_publication_events() {
+        let of = Publication::of;
+        let draft = state(Status::Draft, None);
+        let live = state(Status::Published, Some(900));
+        let later = state(Status::Scheduled, Some(2_000));
+        let pulled = state(Status::Unpublished, Some(900));
+        assert_eq!(of(None, &live), Some(Publication::Published));
+        assert_eq!(of(Some(&draft), &live), Some(Publication::Published));
+        // The scheduler's save at the article's time.
+        assert_eq!(of(Some(&later), &live), Some(Publication::Published));
+        assert_eq!(of(Some(&live), &live), Some(Publication::Updated));
+        assert_eq!(of(Some(&live), &pulled), Some(Publication::Unpublished));
+        assert_eq!(of(Some(&live), &later), Some(Publication::Unpublished));
+        assert_eq!(of(Some(&draft), &draft), None);
+        assert_eq!(of(Some(&draft), &later), None);
+        assert_eq!(of(Some(&later), &later), None);
+    }
 
     #[test]
     fn archive_months_follow_the_time_zone() {

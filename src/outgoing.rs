@@ -120,8 +120,13 @@ impl Outgoing {
 
     /// Reads `url` with GET, at most `max_bytes` of it; anything but a 2xx answer is an error.
     pub async fn get(&self, url: &str, max_bytes: u64) -> Result<Fetched, FetchError> {
-        let mut response =
-            self.request(reqwest::Method::GET, url)?.send().await.map_err(|e| FetchError::Unreachable(describe(&e)))?;
+        self.read(self.request(reqwest::Method::GET, url)?, max_bytes).await
+    }
+
+    /// Sends a request made by [`Outgoing::request`] and reads at most `max_bytes` of the
+    /// answer; anything but a 2xx answer is an error.
+    pub async fn read(&self, request: reqwest::RequestBuilder, max_bytes: u64) -> Result<Fetched, FetchError> {
+        let mut response = request.send().await.map_err(|e| FetchError::Unreachable(describe(&e)))?;
         let status = response.status();
         if !status.is_success() {
             return Err(FetchError::Status(status));

@@ -262,23 +262,8 @@ pub async fn submit(
         }
     }
 
-    let body_hash = hash(canonical_body(&comment.body).as_bytes());
-    let signals = Signals {
-        repeat: queries::is_repeat(&app.db, &body_hash, now - REPEAT_WINDOW_SECS).await?,
-        seconds_to_write: Some(now - issued),
-        honeypot: false,
-    };
-    let text = article_text(&article);
-    let corpus = app.search.corpus_for(&terms_to_weigh(&text, &comment.body, article.language));
-    let context = ArticleContext::new(&text, article.language, &corpus);
-    let assessment = app.live().assessor.assess(&comment.body, &context, &signals);
-    let trusted = match &comment.email {
-        Some(email) if app.config().comments.trust_approved_commenters => {
-            queries::is_trusted(&app.db, email.as_str()).await?
-        }
-        _ => false,
-    };
-    let (status, reason) = decide(&app, &comment.body, &assessment.flags, trusted);
+    let Assessed { body_hash, assessment, status, reason } =
+        assess(&app, &article, &comment, Some(now - issued)).await?;
     // Yesterday's hash too, so that midnight does not wipe the guard's memory.
     let sender = queries::SenderHashes {
         today: ip_hash.clone(),
@@ -324,6 +309,95 @@ pub async fn submit(
     // for every reader (and cached), so it cannot show it to them alone.
     let pending = (status == Status::Pending).then(|| super::text::render(&comment.body));
     Ok(answer(&app, &article, StatusCode::OK, title, app.text(text), None, pending).await)
+}
+
+/// A new comment's assessment and the status the operator's rules give it.
+struct Assessed {
+    body_hash: String,
+    assessment: super::moderation::Assessment,
+    status: Status,
+    /// Why it was rejected, when a reject word did.
+    reason: Option<String>,
+}
+
+/// Weighs a new comment against its article, as every comment is, whichever way it came.
+async fn assess(
+    app: &App,
+    article: &Article,
+    comment: &NewComment,
+    seconds_to_write: Option<i64>,
+) -> Result<Assessed, AppError> {
+    let body_hash = hash(canonical_body(&comment.body).as_bytes());
+    let signals = Signals {
+        repeat: queries::is_repeat(&app.db, &body_hash, app.now() - REPEAT_WINDOW_SECS).await?,
+        seconds_to_write,
+        honeypot: false,
+    };
+    let text = article_text(article);
+    let corpus = app.search.corpus_for(&terms_to_weigh(&text, &comment.body, article.language));
+    let context = ArticleContext::new(&text, article.language, &corpus);
+    let assessment = app.live().assessor.assess(&comment.body, &context, &signals);
+    let trusted = match &comment.email {
+        Some(email) if app.config().comments.trust_approved_commenters => {
+            queries::is_trusted(&app.db, email.as_str()).await?
+        }
+        _ => false,
+    };
+    let (status, reason) = decide(app, &comment.body, &assessment.flags, trusted);
+    Ok(Assessed { body_hash, assessment, status, reason })
+}
+
+/// A reply from the social web, checked by the inbox: which article (and comment) it answers,
+/// the note's id, its author and its text.
+#[derive(Debug, Clone)]
+pub struct RemoteReply {
+    pub article_id: i64,
+    pub parent_id: Option<i64>,
+    pub uri: String,
+    pub author_name: String,
+    /// `user@host`.
+    pub author_handle: String,
+    pub text: String,
+}
+
+/// Stores a reply from the social web as a comment: weighed and decided like a reader's
+/// comment (held for moderation by the same rules), shown with its author's handle once
+/// approved. A note stored already, or for an article closed to comments, is not stored;
+/// returns the new comment's id and status.
+pub async fn receive_remote(app: &App, reply: RemoteReply) -> Result<Option<(i64, Status)>, AppError> {
+    let now = app.now();
+    if queries::has_remote(&app.db, &reply.uri).await? {
+        return Ok(None);
+    }
+    let Some(article) = articles::find_by_id(&app.db, reply.article_id).await?.filter(|a| a.is_live(now)) else {
+        return Ok(None);
+    };
+    if queries::is_closed(article.published_at, app.config().comments.close_after_days, now) {
+        tracing::info!(article = article.slug, note = reply.uri, "reply from the social web refused: comments closed");
+        return Ok(None);
+    }
+    let name: String = reply.author_name.chars().take(super::model::MAX_NAME).collect();
+    let comment = NewComment { name, email: None, body: reply.text, parent_id: reply.parent_id };
+    let Assessed { body_hash, assessment, status, reason } = assess(app, &article, &comment, None).await?;
+    // No reader's address is known: the flood guard and the IP hash do not apply; the server's
+    // name stands in the hash's place, so its comments can be told apart.
+    let sender = format!("activitypub:{}", reply.author_handle.rsplit('@').next().unwrap_or_default());
+    let mut tx = app.db.begin().await?;
+    let id = queries::insert(&mut tx, article.id, &comment, status, &sender, &body_hash, &assessment, now).await?;
+    queries::set_remote(&mut tx, id, &reply.uri, &reply.author_handle).await?;
+    if status == Status::Rejected {
+        queries::log_action(&mut tx, id, None, Action::Reject, &reason.clone().unwrap_or_default(), now).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(
+        comment = id,
+        article = article.slug,
+        author = reply.author_handle,
+        status = status.as_str(),
+        risk = assessment.risk,
+        "reply from the social web received"
+    );
+    Ok(Some((id, status)))
 }
 
 /// How many seconds a sender must wait before the flood guard takes their next comment, from

@@ -121,6 +121,8 @@ impl NewComment {
 pub struct PublicComment {
     pub id: i64,
     pub author_name: String,
+    /// `user@host` of a reply from the social web.
+    pub author_handle: Option<String>,
     pub body_html: String,
     pub created_at: i64,
     pub replies: Vec<PublicComment>,
@@ -134,6 +136,8 @@ pub struct QueuedComment {
     pub article_title: String,
     pub author_name: String,
     pub author_email: Option<String>,
+    /// `user@host` of a reply from the social web.
+    pub author_handle: Option<String>,
     pub body_html: String,
     pub status: Status,
     pub off_topic: f64,

@@ -51,6 +51,70 @@ pub async fn insert(
     Ok(id)
 }
 
+/// Marks a comment stored in the caller's transaction as a reply from the social web: the
+/// note's id (which its author's Delete names) and its author's handle (`user@host`).
+pub async fn set_remote(conn: &mut AnyConnection, id: i64, uri: &str, author: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE comments SET remote_uri = $1, remote_author = $2 WHERE id = $3")
+        .bind(uri)
+        .bind(author)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Whether a note was stored already (a server delivering it twice).
+pub async fn has_remote(db: &Db, uri: &str) -> Result<bool, sqlx::Error> {
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM comments WHERE remote_uri = $1").bind(uri).fetch_one(&db.pool).await?;
+    Ok(n > 0)
+}
+
+/// The approved comment a note from the social web became: (its id, its article).
+pub async fn find_remote(db: &Db, uri: &str) -> Result<Option<(i64, i64)>, sqlx::Error> {
+    let row = sqlx::query("SELECT id, article_id FROM comments WHERE remote_uri = $1 AND status = 'approved'")
+        .bind(uri)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|r| Ok((r.try_get("id")?, r.try_get("article_id")?))).transpose()
+}
+
+/// Removes the comment a note became, when its author (`user@host`) deleted the note;
+/// whether there was one. Readers' pages of it change.
+pub async fn delete_remote(db: &Db, uri: &str, author: &str) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let article: Option<i64> =
+        sqlx::query_scalar("DELETE FROM comments WHERE remote_uri = $1 AND remote_author = $2 RETURNING article_id")
+            .bind(uri)
+            .bind(author)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if let Some(article_id) = article {
+        crate::changes::record(&mut tx, crate::changes::Event::CommentsChanged { article_id, approved: vec![] })
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(article.is_some())
+}
+
+/// Removes every comment of a remote account that was deleted; how many.
+pub async fn delete_remote_by_author(db: &Db, author: &str) -> Result<usize, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let articles: Vec<i64> = sqlx::query_scalar("DELETE FROM comments WHERE remote_author = $1 RETURNING article_id")
+        .bind(author)
+        .fetch_all(&mut *tx)
+        .await?;
+    let mut touched = articles.clone();
+    touched.sort_unstable();
+    touched.dedup();
+    for article_id in touched {
+        crate::changes::record(&mut tx, crate::changes::Event::CommentsChanged { article_id, approved: vec![] })
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(articles.len())
+}
+
 /// Takes a lock that serialises comment posts from one IP hash until the transaction ends, so
 /// the flood guard's count and the insert cannot interleave (SQLite: `BEGIN IMMEDIATE` already
 /// holds the single write lock).
@@ -120,7 +184,7 @@ pub async fn reply_target(db: &Db, parent_id: i64, article_id: i64) -> Result<Op
 /// Approved comments of an article, oldest first, replies under their comment; and the count.
 pub async fn approved_for_article(db: &Db, article_id: i64) -> Result<(Vec<PublicComment>, usize), sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT id, parent_id, author_name, body, created_at FROM comments \
+        "SELECT id, parent_id, author_name, remote_author, body, created_at FROM comments \
          WHERE article_id = $1 AND status = 'approved' ORDER BY created_at, id",
     )
     .bind(article_id)
@@ -132,6 +196,7 @@ pub async fn approved_for_article(db: &Db, article_id: i64) -> Result<(Vec<Publi
         let comment = PublicComment {
             id: row.try_get("id")?,
             author_name: row.try_get("author_name")?,
+            author_handle: row.try_get("remote_author")?,
             body_html: render(&row.try_get::<String, _>("body")?),
             created_at: row.try_get("created_at")?,
             replies: Vec::new(),
@@ -154,7 +219,8 @@ pub async fn approved_for_article(db: &Db, article_id: i64) -> Result<(Vec<Publi
 /// One approved comment (without its replies), with its article and the comment it answers.
 pub async fn find_approved(db: &Db, id: i64) -> Result<Option<(i64, Option<i64>, PublicComment)>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT article_id, parent_id, author_name, body, created_at FROM comments WHERE id = $1 AND status = 'approved'",
+        "SELECT article_id, parent_id, author_name, remote_author, body, created_at FROM comments \
+         WHERE id = $1 AND status = 'approved'",
     )
     .bind(id)
     .fetch_optional(&db.pool)
@@ -163,6 +229,7 @@ pub async fn find_approved(db: &Db, id: i64) -> Result<Option<(i64, Option<i64>,
     let comment = PublicComment {
         id,
         author_name: row.try_get("author_name")?,
+        author_handle: row.try_get("remote_author")?,
         body_html: render(&row.try_get::<String, _>("body")?),
         created_at: row.try_get("created_at")?,
         replies: Vec::new(),
@@ -273,6 +340,7 @@ fn queued_from_row(row: &AnyRow) -> Result<QueuedComment, sqlx::Error> {
         article_title: row.try_get("title")?,
         author_name: row.try_get("author_name")?,
         author_email: row.try_get("author_email")?,
+        author_handle: row.try_get("remote_author")?,
         body_html: highlight(&render(&row.try_get::<String, _>("body")?), &quoted_terms(&reasons)),
         status: Status::parse(&status).unwrap_or(Status::Pending),
         off_topic: row.try_get("off_topic")?,
@@ -296,7 +364,7 @@ fn queued_from_row(row: &AnyRow) -> Result<QueuedComment, sqlx::Error> {
 pub async fn queue(db: &Db, view: View, limit: i64, offset: i64) -> Result<Vec<QueuedComment>, sqlx::Error> {
     let (filter, order) = view.filter_and_order();
     let sql = format!(
-        "SELECT c.id, c.parent_id, c.author_name, c.author_email, c.body, c.status, c.off_topic, c.demeaning, \
+        "SELECT c.id, c.parent_id, c.author_name, c.author_email, c.remote_author, c.body, c.status, c.off_topic, c.demeaning, \
          c.spam, c.risk, c.assessment, c.reports, c.created_at, a.slug, a.title, \
          p.author_name AS parent_author, p.body AS parent_body \
          FROM comments c JOIN articles a ON a.id = c.article_id LEFT JOIN comments p ON p.id = c.parent_id \

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{claim, complete, fail};
+use super::{Lane, claim, complete, fail};
 use crate::app::App;
 use crate::queue::Registry;
 
@@ -15,6 +15,10 @@ type Jobs = Registry<Arc<App>>;
 
 const IDLE: Duration = Duration::from_secs(2);
 const BATCH: i64 = 20;
+/// Deliveries under way at once in the delivery lane, per node.
+const DELIVERIES_IN_FLIGHT: usize = 64;
+/// How often the delivery lane looks for new jobs while some are under way.
+const DELIVERY_POLL: Duration = Duration::from_millis(250);
 /// How often done jobs are cleared out.
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
@@ -36,12 +40,17 @@ pub async fn publish_scheduled(app: &App) -> anyhow::Result<Vec<String>> {
 /// Does every job that is due now with the given handlers, including those that due jobs add;
 /// returns how many ran.
 pub async fn run_pending(app: &Arc<App>, registry: &Arc<Jobs>) -> anyhow::Result<usize> {
+    run_lane(app, registry, Lane::All).await
+}
+
+/// [`run_pending`] for the jobs of one lane.
+async fn run_lane(app: &Arc<App>, registry: &Arc<Jobs>, lane: Lane<'_>) -> anyhow::Result<usize> {
     if let Err(e) = crate::follower::sync(app).await {
         tracing::warn!(error = format!("{e:#}"), "cannot apply the change log; the queue goes on");
     }
     let mut ran = 0;
     loop {
-        let jobs = claim(&app.db, app.now(), BATCH).await?;
+        let jobs = claim(&app.db, app.now(), BATCH, lane).await?;
         if jobs.is_empty() {
             return Ok(ran);
         }
@@ -74,8 +83,69 @@ async fn run_one(app: &Arc<App>, registry: &Arc<Jobs>, job: &super::Job) -> anyh
     }
 }
 
-/// Runs rounds until `stop` turns true: scheduled articles first, then queued jobs.
-pub async fn run(app: Arc<App>, jobs: Arc<Jobs>, mut stop: tokio::sync::watch::Receiver<bool>) {
+/// Does the jobs of the delivery lane (`deliveries`: their kinds), many at a time, until
+/// `stop` turns true: each is its own task, completed or failed on its own, so a remote
+/// server that is slow holds up only its own deliveries. (How many go to one host at once is
+/// the delivering feature's own limit.)
+pub async fn deliveries(
+    app: Arc<App>,
+    jobs: Arc<Jobs>,
+    deliveries: &'static [&'static str],
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let mut running = tokio::task::JoinSet::new();
+    loop {
+        while running.try_join_next().is_some() {}
+        let free = DELIVERIES_IN_FLIGHT.saturating_sub(running.len());
+        let claimed = if free > 0 && !*stop.borrow() {
+            match claim(&app.db, app.now(), i64::try_from(free).unwrap_or(1), Lane::Only(deliveries)).await {
+                Ok(claimed) => claimed,
+                Err(e) => {
+                    tracing::error!(error = %e, "delivery lane cannot claim jobs");
+                    Vec::new()
+                }
+            }
+        } else {
+            Vec::new()
+        };
+        let got = claimed.len();
+        for job in claimed {
+            let (app, registry) = (app.clone(), jobs.clone());
+            running.spawn(async move {
+                let outcome = run_one(&app, &registry, &job).await;
+                let recorded = match outcome {
+                    Ok(()) => complete(&app.db, job.id, app.now()).await,
+                    Err(e) => {
+                        let error = format!("{e:#}");
+                        tracing::warn!(job = job.id, kind = job.kind, attempt = job.attempts, error, "delivery failed");
+                        fail(&app.db, &job, &error, app.now()).await
+                    }
+                };
+                if let Err(e) = recorded {
+                    tracing::error!(job = job.id, error = %e, "cannot record a delivery's outcome");
+                }
+            });
+        }
+        if *stop.borrow() && running.is_empty() {
+            return;
+        }
+        let wait = if running.is_empty() && got == 0 { IDLE } else { DELIVERY_POLL };
+        tokio::select! {
+            _ = running.join_next(), if !running.is_empty() => {}
+            _ = tokio::time::sleep(wait) => {}
+            _ = stop.wait_for(|s| *s), if !*stop.borrow() => {}
+        }
+    }
+}
+
+/// Runs rounds until `stop` turns true: scheduled articles first, then queued jobs, but for
+/// the delivery lane's (`deliveries`), which [`deliveries`] does.
+pub async fn run(
+    app: Arc<App>,
+    jobs: Arc<Jobs>,
+    deliveries: &'static [&'static str],
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
     let mut pruned = std::time::Instant::now();
     loop {
         // Settings saved on another node apply here within a round.
@@ -100,7 +170,7 @@ pub async fn run(app: Arc<App>, jobs: Arc<Jobs>, mut stop: tokio::sync::watch::R
                 tracing::warn!(error = %e, "cannot clear out done jobs");
             }
         }
-        let ran = match run_pending(&app, &jobs).await {
+        let ran = match run_lane(&app, &jobs, Lane::Except(deliveries)).await {
             Ok(n) => n,
             Err(e) => {
                 tracing::error!(error = format!("{e:#}"), "worker round failed");

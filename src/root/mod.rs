@@ -10,10 +10,12 @@ pub mod site;
 
 use std::sync::Arc;
 
+use crate::activitypub::deliver as activitypub;
 use crate::app::App;
 use crate::changes::{Dispatch, Event};
 use crate::discovery::pings;
 use crate::email::alerts;
+use crate::queue::Kind as _;
 use crate::queue::Registry;
 use crate::tasks::Tasks;
 use crate::webhooks::deliver as webhooks;
@@ -48,6 +50,9 @@ pub fn jobs() -> Jobs {
         .register(|app: Arc<App>, job: webhooks::Deliver| async move {
             webhooks::deliver(&app.context(), &app.http, job).await
         })
+        .register(|app: Arc<App>, job: activitypub::Deliver| async move {
+            activitypub::deliver(&app.context(), &app.http, job).await
+        })
         .register(|app: Arc<App>, round: alerts::Round| async move { alerts::run(&app, round).await })
         .register(|app: Arc<App>, job: crate::search::Reindex| async move {
             crate::search::reindex(&app.db, &app.search, app.now(), job).await
@@ -60,7 +65,11 @@ pub fn jobs() -> Jobs {
 
 /// Every consumer that acts on the change events once per site, by name. (Each node's page
 /// cache and search index follow the change log themselves: `follower::sync`.)
-const CONSUMERS: &[&str] = &["pings", "alerts", "webhooks"];
+const CONSUMERS: &[&str] = &["pings", "alerts", "webhooks", "activitypub"];
+
+/// The job kinds that send to other servers, done many at a time beside the other jobs
+/// (`queue::worker::deliveries`).
+const DELIVERIES: &[&str] = &[activitypub::Deliver::NAME, webhooks::Deliver::NAME];
 
 /// One consumer's turn with one event: its own job, so a consumer that fails is retried with
 /// backoff on its own and holds up no other.
@@ -91,12 +100,13 @@ async fn consume(app: &App, consumer: &str, event: &Event) -> anyhow::Result<()>
         "pings" => pings::on_event(&app.context(), event).await,
         "alerts" => alerts::on_event(app, event).await,
         "webhooks" => webhooks::on_event(&app.context(), event).await,
+        "activitypub" => activitypub::on_event(&app.context(), event).await,
         other => anyhow::bail!("no consumer of events is called {other:?}"),
     }
 }
 
 /// The loops a node runs beside (or instead of) the web server, each supervised: the queue
-/// worker, the change follower and the mail sender.
+/// worker, the delivery lane, the change follower and the mail sender.
 pub fn background(app: &Arc<App>) -> Tasks {
     background_with(app, registry())
 }
@@ -104,8 +114,14 @@ pub fn background(app: &Arc<App>) -> Tasks {
 /// [`background`] with the given job handlers (tests add their own).
 pub fn background_with(app: &Arc<App>, jobs: Arc<Jobs>) -> Tasks {
     let mut tasks = Tasks::new();
-    let worker = app.clone();
-    tasks.spawn("queue worker", move |stop| crate::queue::worker::run(worker.clone(), jobs.clone(), stop));
+    let (worker, worker_jobs) = (app.clone(), jobs.clone());
+    tasks.spawn("queue worker", move |stop| {
+        crate::queue::worker::run(worker.clone(), worker_jobs.clone(), DELIVERIES, stop)
+    });
+    let deliverer = app.clone();
+    tasks.spawn("delivery lane", move |stop| {
+        crate::queue::worker::deliveries(deliverer.clone(), jobs.clone(), DELIVERIES, stop)
+    });
     let follower = app.clone();
     tasks.spawn("change follower", move |stop| crate::follower::follow(follower.clone(), stop));
     let sender = app.clone();

@@ -16,6 +16,8 @@ use minijinja::context;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 
+use crate::activitypub::admin as social_admin;
+use crate::activitypub::handlers as social;
 use crate::api::admin as api_admin;
 use crate::api::handlers as api;
 use crate::app::App;
@@ -63,7 +65,8 @@ pub fn route_table(app: Arc<App>) -> (Router<Arc<App>>, Vec<routes::Entry>) {
     Routes::new(app.clone())
         .public(GET, "/", cached, get(articles::home))
         .public(GET, "/page/{page}", cached, get(articles::home_page))
-        .public(GET, "/news/{slug}", cached, get(articles::show))
+        // The page, or the article as an ActivityPub object (content negotiation).
+        .public(GET, "/news/{slug}", cached, get(social::news))
         .public(GET, "/tag/{slug}", cached, get(articles::tag))
         .public(GET, "/tag/{slug}/page/{page}", cached, get(articles::tag_page))
         .public(GET, "/author/{slug}", cached, get(articles::author))
@@ -119,6 +122,13 @@ pub fn route_table(app: Arc<App>) -> (Router<Arc<App>>, Vec<routes::Entry>) {
         .public(GET, "/api/v1/authors", uncached, api_route(&app, get(api::authors)))
         .public(GET, "/api/v1/jobs", uncached, api_route(&app, get(api::jobs)))
         .public(GET, "/api/v1/{*rest}", uncached, api_route(&app, get(api::unknown)))
+        .public(GET, "/.well-known/webfinger", uncached, get(social::webfinger))
+        .public(GET, "/.well-known/nodeinfo", uncached, get(social::nodeinfo_links))
+        .public(GET, "/nodeinfo/2.1", uncached, get(social::nodeinfo))
+        .public(GET, "/ap/actor", uncached, get(social::actor))
+        .public(GET, "/ap/outbox", uncached, get(social::outbox))
+        .public(GET, "/ap/followers", uncached, get(social::followers))
+        .public(POST, "/ap/inbox", uncached, post(social::inbox))
         .public(GET, "/healthz", uncached, get(healthz))
         // Only for addresses in `server.metrics_allowed`.
         .public(GET, "/metrics", uncached, get(super::metrics::scrape))
@@ -234,6 +244,9 @@ pub fn route_table(app: Arc<App>) -> (Router<Arc<App>>, Vec<routes::Entry>) {
         .staff(GET, "/admin/integrations/webhooks/{id}", hooks_admin::ROLES, get(hooks_admin::show))
         .staff(POST, "/admin/integrations/webhooks/{id}/ping", hooks_admin::ROLES, post(hooks_admin::ping))
         .staff(POST, "/admin/integrations/webhooks/{id}/delete", hooks_admin::ROLES, post(hooks_admin::delete))
+        .staff(GET, "/admin/social", social_admin::ROLES, get(social_admin::show))
+        .staff(POST, "/admin/social/blocks", social_admin::ROLES, post(social_admin::block))
+        .staff(POST, "/admin/social/blocks/{id}/delete", social_admin::ROLES, post(social_admin::unblock))
         // Last in the table: walking it ends the session.
         .staff(POST, "/admin/logout", everyone, post(auth::logout))
         .into_parts()

@@ -39,98 +39,10 @@ struct Hit {
     snippet: String,
 }
 
-/// What a reader sees of an article's body: the text of its rendered, sanitised HTML (HTML
-/// comments and scripts are gone from it, and Markdown syntax became markup), without tags and
-/// with character references read. Snippets come from this, never from the Markdown source,
-/// where an editor's `<!-- note -->` or a link's address would show through.
-fn visible_text(html: &str) -> String {
-    // Elements that run inside a line; any other tag separates words.
-    const INLINE: &[&str] = &[
-        "a", "abbr", "b", "cite", "code", "del", "em", "i", "ins", "kbd", "mark", "q", "s", "samp", "small", "span",
-        "strong", "sub", "sup", "u", "var",
-    ];
-    let mut text = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(open) = rest.find('<') {
-        push_text(&mut text, &rest[..open]);
-        rest = &rest[open..];
-        // The tag's end: the first `>` outside quotes (an attribute value may hold one).
-        let mut quote = None;
-        let end = rest
-            .char_indices()
-            .skip(1)
-            .find(|&(_, c)| match (quote, c) {
-                (None, '"' | '\'') => {
-                    quote = Some(c);
-                    false
-                }
-                (Some(q), c) if c == q => {
-                    quote = None;
-                    false
-                }
-                (None, '>') => true,
-                _ => false,
-            })
-            .map_or(rest.len(), |(i, _)| i + 1);
-        let name: String = rest[1..end]
-            .trim_start_matches(['/', '!'])
-            .chars()
-            .take_while(char::is_ascii_alphanumeric)
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if !INLINE.contains(&name.as_str()) {
-            text.push(' ');
-        }
-        // A comment would have been dropped by the sanitiser; should one be there, skip it whole.
-        rest = match rest.strip_prefix("<!--") {
-            Some(comment) => comment.find("-->").map_or("", |i| &comment[i + 3..]),
-            None => &rest[end..],
-        };
-    }
-    push_text(&mut text, rest);
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Text between tags, its character references read.
-fn push_text(out: &mut String, mut text: &str) {
-    while let Some(amp) = text.find('&') {
-        out.push_str(&text[..amp]);
-        text = &text[amp..];
-        let reference = text[1..].find(';').filter(|n| *n <= 10).map(|n| &text[1..=n]);
-        let decoded = reference.and_then(|r| match r {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            "nbsp" => Some(' '),
-            _ => {
-                let number = r.strip_prefix('#')?;
-                let code = match number.strip_prefix(['x', 'X']) {
-                    Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                    None => number.parse().ok()?,
-                };
-                char::from_u32(code)
-            }
-        });
-        match (reference, decoded) {
-            (Some(r), Some(c)) => {
-                out.push(c);
-                text = &text[r.len() + 2..];
-            }
-            _ => {
-                out.push('&');
-                text = &text[1..];
-            }
-        }
-    }
-    out.push_str(text);
-}
-
 /// A passage of the article around the first word that matches the query, with every
 /// matching word marked.
 pub fn snippet(article: &Article, query_terms: &HashSet<String>) -> String {
-    let text = format!("{} {}", article.lead, visible_text(&article.body_html));
+    let text = format!("{} {}", article.lead, crate::text::visible_text(&article.body_html));
     let spans = word_spans(&text);
     let matches = |span: &(usize, usize)| {
         let word = &text[span.0..span.1];
@@ -242,7 +154,7 @@ pub async fn search(State(app): State<Arc<App>>, Query(params): Query<Params>) -
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::text::visible_text;
 
     #[test]
     fn visible_text_is_what_readers_see() {

@@ -8,9 +8,8 @@ use serde_json::{Value, json};
 
 use super::{Attempt, Event, Hook};
 use crate::api::json::{article_json, comment_json};
-use crate::articles::model::Status;
 use crate::auth::keys::random_hex;
-use crate::changes::{ArticleState, Event as Change};
+use crate::changes::{Event as Change, Publication};
 use crate::context::Context;
 use crate::discovery::rfc3339;
 use crate::outgoing::Outgoing;
@@ -35,16 +34,12 @@ impl crate::queue::Kind for Deliver {
     const NAME: &'static str = "webhooks.deliver";
 }
 
-/// The hook event an article's save is, if any: being published, changing while published, or
-/// being taken back. A scheduled article is published when the scheduler marks it so, at its
-/// time (`queue::worker::publish_scheduled`), and that save announces it.
-fn article_event(before: Option<&ArticleState>, after: &ArticleState) -> Option<Event> {
-    let published = |s: &ArticleState| s.status == Status::Published;
-    match (before.is_some_and(published), published(after)) {
-        (false, true) => Some(Event::ArticlePublished),
-        (true, true) => Some(Event::ArticleUpdated),
-        (true, false) => Some(Event::ArticleUnpublished),
-        (false, false) => None,
+/// The hook event of an article's publication event.
+fn article_event(publication: Publication) -> Event {
+    match publication {
+        Publication::Published => Event::ArticlePublished,
+        Publication::Updated => Event::ArticleUpdated,
+        Publication::Unpublished => Event::ArticleUnpublished,
     }
 }
 
@@ -55,8 +50,8 @@ pub async fn on_event(cx: &Context, change: &Change) -> anyhow::Result<()> {
         return Ok(());
     }
     match change {
-        Change::ArticleSaved { article_id, before, after, .. } => match article_event(before.as_ref(), after) {
-            Some(event) => announce_article(cx, &hooks, event, *article_id).await,
+        Change::ArticleSaved { article_id, before, after, .. } => match Publication::of(before.as_ref(), after) {
+            Some(publication) => announce_article(cx, &hooks, article_event(publication), *article_id).await,
             None => Ok(()),
         },
         Change::CommentsChanged { approved, .. } => {
@@ -211,28 +206,6 @@ async fn post(http: &Outgoing, hook: &Hook, job: &Deliver, now: i64) -> Result<u
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn state(status: Status, published_at: Option<i64>) -> ArticleState {
-        ArticleState { slug: "a".into(), status, published_at, tags: vec![], authors: vec![] }
-    }
-
-    #[test]
-    fn saves_become_article_events() {
-        let draft = state(Status::Draft, None);
-        let live = state(Status::Published, Some(900));
-        let later = state(Status::Scheduled, Some(2_000));
-        let pulled = state(Status::Unpublished, Some(900));
-        assert_eq!(article_event(None, &live), Some(Event::ArticlePublished));
-        assert_eq!(article_event(Some(&draft), &live), Some(Event::ArticlePublished));
-        // The scheduler's save at the article's time.
-        assert_eq!(article_event(Some(&later), &live), Some(Event::ArticlePublished));
-        assert_eq!(article_event(Some(&live), &live), Some(Event::ArticleUpdated));
-        assert_eq!(article_event(Some(&live), &pulled), Some(Event::ArticleUnpublished));
-        assert_eq!(article_event(Some(&live), &later), Some(Event::ArticleUnpublished));
-        assert_eq!(article_event(Some(&draft), &draft), None);
-        assert_eq!(article_event(Some(&draft), &later), None);
-        assert_eq!(article_event(Some(&later), &later), None);
-    }
 
     #[test]
     fn signatures_are_hmac_sha256_of_time_and_body() {

@@ -48,7 +48,7 @@ async fn a_background_loop_that_panics_comes_back(t: TestApp) {
             if first {
                 panic!("injected fault in the loop");
             }
-            newsdesk::queue::worker::run(app, jobs, stop).await
+            newsdesk::queue::worker::run(app, jobs, &[], stop).await
         }
     });
     t.publish("Nach dem Absturz").await;

@@ -31,6 +31,7 @@ pub struct Config {
     pub email: EmailConfig,
     pub cache: CacheConfig,
     pub outgoing: OutgoingConfig,
+    pub activitypub: ActivityPubConfig,
     pub log: LogConfig,
 }
 
@@ -219,6 +220,23 @@ pub struct OutgoingConfig {
 impl Default for OutgoingConfig {
     fn default() -> Self {
         OutgoingConfig { allow_private_addresses: false, allowed_networks: Vec::new(), timeout_secs: 30 }
+    }
+}
+
+/// The publication on the social web (ActivityPub): one actor that readers follow from Mastodon
+/// and the like, who get each article and whose replies become comments.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ActivityPubConfig {
+    /// Off: no actor, WebFinger or inbox (404), and nothing is delivered.
+    pub enabled: bool,
+    /// The actor's name: followed as `@{username}@{host of site.base_url}`.
+    pub username: String,
+}
+
+impl Default for ActivityPubConfig {
+    fn default() -> Self {
+        ActivityPubConfig { enabled: true, username: "news".into() }
     }
 }
 
@@ -419,6 +437,7 @@ impl Default for Config {
             email: EmailConfig::default(),
             cache: CacheConfig::default(),
             outgoing: OutgoingConfig::default(),
+            activitypub: ActivityPubConfig::default(),
             log: LogConfig::default(),
         }
     }
@@ -665,6 +684,12 @@ impl Config {
             if !url.is_empty() && !crate::text::is_web_link(url) {
                 return Err((key, "must be empty or an http:// or https:// URL".into()));
             }
+        }
+        let username = &self.activitypub.username;
+        let name_ok = (1..=30).contains(&username.len())
+            && username.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !name_ok {
+            return Err(("activitypub.username", "must be 1 to 30 lower-case letters, digits or _".into()));
         }
         if self.jobs.feed_interval_minutes == 0 {
             return Err(("jobs.feed_interval_minutes", "must be at least 1".into()));

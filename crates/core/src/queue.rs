@@ -55,16 +55,36 @@ pub async fn enqueue<K: Kind>(conn: &mut AnyConnection, job: &K, run_at: i64) ->
     .await
 }
 
-/// Reserves up to `limit` due jobs for `LEASE_SECS` and returns them.
-pub async fn claim(db: &Db, now: i64, limit: i64) -> Result<Vec<Job>, sqlx::Error> {
+/// Which kinds of job a worker claims: the main worker does one job after another, the
+/// delivery loop many at a time, so a slow remote server holds up neither the other jobs nor
+/// the other servers.
+#[derive(Debug, Clone, Copy)]
+pub enum Lane<'a> {
+    All,
+    Only(&'a [&'a str]),
+    Except(&'a [&'a str]),
+}
+
+/// Reserves up to `limit` due jobs of the lane for `LEASE_SECS` and returns them.
+pub async fn claim(db: &Db, now: i64, limit: i64, lane: Lane<'_>) -> Result<Vec<Job>, sqlx::Error> {
     let lock = match db.backend {
         Backend::Postgres => "FOR UPDATE SKIP LOCKED",
         Backend::Sqlite => "",
     };
+    // The kinds are the program's own names, never input; written as literals.
+    let list = |kinds: &[&str]| {
+        let quoted: Vec<String> = kinds.iter().map(|k| format!("'{}'", k.replace('\'', ""))).collect();
+        if quoted.is_empty() { "''".to_string() } else { quoted.join(", ") }
+    };
+    let kinds = match lane {
+        Lane::All => String::new(),
+        Lane::Only(kinds) => format!("AND kind IN ({})", list(kinds)),
+        Lane::Except(kinds) => format!("AND kind NOT IN ({})", list(kinds)),
+    };
     let sql = format!(
         "UPDATE queue SET locked_until = $1, attempts = attempts + 1 WHERE id IN (
             SELECT id FROM queue WHERE done_at IS NULL AND failed_at IS NULL AND run_at <= $2
-              AND (locked_until IS NULL OR locked_until < $2)
+              AND (locked_until IS NULL OR locked_until < $2) {kinds}
             ORDER BY run_at, id LIMIT $3 {lock})
          RETURNING id, kind, payload, attempts"
     );

@@ -1,6 +1,137 @@
 //! Text rules every layer shares: the checks for links, site paths and dates that editors and
 //! partner feeds give us, and HTML escaping.
 
+/// What a reader sees of some HTML (an article's sanitised body): its text without tags, with
+/// character references read, on one line. Snippets come from this, never from the Markdown
+/// source, where an editor's `<!-- note -->` or a link's address would show through.
+pub fn visible_text(html: &str) -> String {
+    html_text(html).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The text of some HTML with its paragraphs: a block element (`p`, `div`, a heading, a list
+/// item, a quote) starts a new paragraph, `<br>` a new line; other tags are dropped and
+/// character references read. Paragraphs are separated by one empty line.
+pub fn html_text(html: &str) -> String {
+    // Elements that run inside a line; any other tag separates words.
+    const INLINE: &[&str] = &[
+        "a", "abbr", "b", "cite", "code", "del", "em", "i", "ins", "kbd", "mark", "q", "s", "samp", "small", "span",
+        "strong", "sub", "sup", "u", "var",
+    ];
+    const BLOCK: &[&str] = &[
+        "p",
+        "div",
+        "blockquote",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "pre",
+        "figure",
+        "table",
+        "tr",
+    ];
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        push_text(&mut text, &rest[..open]);
+        rest = &rest[open..];
+        // The tag's end: the first `>` outside quotes (an attribute value may hold one).
+        let mut quote = None;
+        let end = rest
+            .char_indices()
+            .skip(1)
+            .find(|&(_, c)| match (quote, c) {
+                (None, '"' | '\'') => {
+                    quote = Some(c);
+                    false
+                }
+                (Some(q), c) if c == q => {
+                    quote = None;
+                    false
+                }
+                (None, '>') => true,
+                _ => false,
+            })
+            .map_or(rest.len(), |(i, _)| i + 1);
+        let name: String = rest[1..end]
+            .trim_start_matches(['/', '!'])
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if name == "br" {
+            text.push('\n');
+        } else if BLOCK.contains(&name.as_str()) {
+            text.push_str("\n\n");
+        } else if !INLINE.contains(&name.as_str()) {
+            text.push(' ');
+        }
+        // A comment would have been dropped by a sanitiser; should one be there, skip it whole.
+        rest = match rest.strip_prefix("<!--") {
+            Some(comment) => comment.find("-->").map_or("", |i| &comment[i + 3..]),
+            None => &rest[end..],
+        };
+    }
+    push_text(&mut text, rest);
+    // Each line's spaces made single, at most one empty line between paragraphs.
+    let mut out = String::with_capacity(text.len());
+    let mut empty_lines = 0;
+    for line in text.lines() {
+        let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        if line.is_empty() {
+            empty_lines += 1;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if empty_lines > 0 { "\n\n" } else { "\n" });
+        }
+        empty_lines = 0;
+        out.push_str(&line);
+    }
+    out
+}
+
+/// Text between tags, its character references read.
+fn push_text(out: &mut String, mut text: &str) {
+    while let Some(amp) = text.find('&') {
+        out.push_str(&text[..amp]);
+        text = &text[amp..];
+        let reference = text[1..].find(';').filter(|n| *n <= 10).map(|n| &text[1..=n]);
+        let decoded = reference.and_then(|r| match r {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            "nbsp" => Some(' '),
+            _ => {
+                let number = r.strip_prefix('#')?;
+                let code = match number.strip_prefix(['x', 'X']) {
+                    Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                    None => number.parse().ok()?,
+                };
+                char::from_u32(code)
+            }
+        });
+        match (reference, decoded) {
+            (Some(r), Some(c)) => {
+                out.push(c);
+                text = &text[r.len() + 2..];
+            }
+            _ => {
+                out.push('&');
+                text = &text[1..];
+            }
+        }
+    }
+    out.push_str(text);
+}
+
 /// An absolute `http(s)://` URL with a host, at most 2,000 characters, without spaces, quotes,
 /// angle brackets or control characters.
 pub fn is_web_link(url: &str) -> bool {
@@ -64,6 +195,15 @@ pub fn day_of(ts: i64, zone: &jiff::tz::TimeZone) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_text_keeps_paragraphs_and_lines() {
+        let note = "<p><span class=\"h-card\"><a href=\"https://x.example/@news\">@<span>news</span></a></span> \
+                    Guter   Text &amp; mehr</p><p>Zeile eins<br>Zeile zwei</p><ul><li>a</li><li>b</li></ul>";
+        assert_eq!(html_text(note), "@news Guter Text & mehr\n\nZeile eins\nZeile zwei\n\na\n\nb");
+        assert_eq!(visible_text(note), "@news Guter Text & mehr Zeile eins Zeile zwei a b");
+        assert_eq!(html_text("plain &lt;b&gt;"), "plain <b>");
+    }
 
     #[test]
     fn only_plain_paths_of_this_site_are_site_paths() {
