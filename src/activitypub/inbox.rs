@@ -349,7 +349,7 @@ pub async fn act(cx: &Context, local: &Local, verified: Verified) -> Result<Done
             let Some(article) = crate::articles::queries::find_live(&cx.db, slug, cx.now).await? else {
                 return Ok(Done::Ignored("a reaction to an article not found"));
             };
-            super::add_reaction(&cx.db, article.id, actor.id, reaction, activity_id, cx.now).await?;
+            super::add_reaction(&cx.db, (article.id, &article.slug), actor.id, reaction, activity_id, cx.now).await?;
             Ok(Done::Noted("reaction counted"))
         }
         _ => Ok(Done::Ignored("an activity not acted on")),

@@ -292,7 +292,7 @@ pub async fn delivery_inboxes(db: &Db, dead_before: i64) -> Result<Vec<String>, 
         "SELECT DISTINCT COALESCE(a.shared_inbox, a.inbox) FROM activitypub_followers f \
          JOIN activitypub_actors a ON a.id = f.actor_id \
          WHERE NOT EXISTS (SELECT 1 FROM activitypub_blocks b WHERE (b.kind = 'account' AND b.target = a.handle) \
-                             OR (b.kind = 'domain' AND b.target = a.host)) \
+                             OR (b.kind = 'domain' AND (b.target = a.host OR a.host LIKE b.target || ':%'))) \
            AND NOT EXISTS (SELECT 1 FROM activitypub_hosts h WHERE h.host = a.host AND h.failing_since < $1) \
          ORDER BY 1",
     )
@@ -317,30 +317,39 @@ impl Reaction {
     }
 }
 
-/// Counts a reaction (once per actor, article and kind).
+/// Counts a reaction (once per actor, article and kind); the article's object shows the count.
 pub async fn add_reaction(
     db: &Db,
-    article_id: i64,
+    article: (i64, &str),
     actor_id: i64,
     kind: Reaction,
     activity_uri: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
     sqlx::query(
         "INSERT INTO activitypub_reactions (article_id, actor_id, kind, activity_uri, created_at) \
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT (article_id, actor_id, kind) DO UPDATE SET activity_uri = $4",
     )
-    .bind(article_id)
+    .bind(article.0)
     .bind(actor_id)
     .bind(kind.as_str())
     .bind(activity_uri)
     .bind(now)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
-    Ok(())
+    object_changed(&mut tx, article.1).await?;
+    tx.commit().await
 }
 
-/// Takes back an actor's reaction, named by its activity or by its article and kind.
+/// The article's object (its counts) changed: its cached forms go.
+async fn object_changed(conn: &mut sqlx::AnyConnection, slug: &str) -> Result<(), sqlx::Error> {
+    let scopes = vec![crate::changes::Scope::News(slug.to_string())];
+    crate::changes::record(conn, crate::changes::Event::PagesChanged { scopes }).await
+}
+
+/// Takes back an actor's reaction, named by its activity or by its article and kind; whether
+/// there was one.
 pub async fn remove_reaction(
     db: &Db,
     actor_id: i64,
@@ -348,7 +357,18 @@ pub async fn remove_reaction(
     of: Option<(i64, Reaction)>,
 ) -> Result<bool, sqlx::Error> {
     let (article_id, kind) = of.map_or((-1, ""), |(a, k)| (a, k.as_str()));
-    let done = sqlx::query(
+    let mut tx = db.begin().await?;
+    let slugs: Vec<String> = sqlx::query_scalar(
+        "SELECT a.slug FROM activitypub_reactions r JOIN articles a ON a.id = r.article_id WHERE r.actor_id = $1 \
+         AND (r.activity_uri = $2 OR (r.article_id = $3 AND r.kind = $4))",
+    )
+    .bind(actor_id)
+    .bind(activity_uri)
+    .bind(article_id)
+    .bind(kind)
+    .fetch_all(&mut *tx)
+    .await?;
+    sqlx::query(
         "DELETE FROM activitypub_reactions WHERE actor_id = $1 \
          AND (activity_uri = $2 OR (article_id = $3 AND kind = $4))",
     )
@@ -356,9 +376,13 @@ pub async fn remove_reaction(
     .bind(activity_uri)
     .bind(article_id)
     .bind(kind)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
-    Ok(done.rows_affected() > 0)
+    for slug in &slugs {
+        object_changed(&mut tx, slug).await?;
+    }
+    tx.commit().await?;
+    Ok(!slugs.is_empty())
 }
 
 /// An article's likes and boosts.
@@ -474,12 +498,13 @@ pub async fn add_block(db: &Db, kind: BlockKind, target: &str, by: Option<i64>, 
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    let column = match kind {
-        BlockKind::Account => "handle",
-        BlockKind::Domain => "host",
+    let blocked = match kind {
+        BlockKind::Account => "handle = $1",
+        // A server is blocked on every port.
+        BlockKind::Domain => "(host = $1 OR host LIKE $1 || ':%')",
     };
     let sql = format!(
-        "DELETE FROM activitypub_followers WHERE actor_id IN (SELECT id FROM activitypub_actors WHERE {column} = $1)"
+        "DELETE FROM activitypub_followers WHERE actor_id IN (SELECT id FROM activitypub_actors WHERE {blocked})"
     );
     sqlx::query(sqlx::AssertSqlSafe(sql)).bind(target).execute(&mut *tx).await?;
     tx.commit().await?;
@@ -491,14 +516,18 @@ pub async fn remove_block(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
     Ok(done.rows_affected() > 0)
 }
 
-/// Whether an account (`user@host`) or its server is blocked.
+/// Whether an account (`user@host`) or its server (on any port) is blocked.
 pub async fn is_blocked(db: &Db, handle: Option<&str>, host: &str) -> Result<bool, sqlx::Error> {
+    let host = host.to_lowercase();
+    let bare =
+        host.rsplit_once(':').filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit())).map_or(&*host, |(h, _)| h);
     let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM activitypub_blocks WHERE (kind = 'domain' AND target = $1) \
+        "SELECT COUNT(*) FROM activitypub_blocks WHERE (kind = 'domain' AND target IN ($1, $3)) \
          OR (kind = 'account' AND target = $2)",
     )
-    .bind(host.to_lowercase())
+    .bind(&host)
     .bind(handle.unwrap_or("").to_lowercase())
+    .bind(bare)
     .fetch_one(&db.pool)
     .await?;
     Ok(n > 0)

@@ -2,6 +2,7 @@
 
 mod common;
 
+mod activitypub;
 mod api;
 mod articles;
 mod browser;
