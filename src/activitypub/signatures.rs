@@ -8,6 +8,8 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use rsa::pkcs1::EncodeRsaPublicKey as _;
+
+use crate::clock::http_date;
 use rsa::pkcs8::{DecodePrivateKey as _, DecodePublicKey as _, EncodePrivateKey as _, EncodePublicKey as _};
 
 /// How far a signed request's `Date` may be from our clock, either way, in seconds: an older
@@ -130,23 +132,12 @@ pub fn digest_matches(header: &str, body: &[u8]) -> bool {
 
 /// Checks a `Date` header against now.
 pub fn check_date(date: Option<&str>, now: i64) -> Result<(), SignatureError> {
-    let date = date.ok_or(SignatureError::BadDate)?;
-    let at = httpdate::parse_http_date(date).map_err(|_| SignatureError::BadDate)?;
-    let at = match at.duration_since(std::time::UNIX_EPOCH) {
-        Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
-        Err(_) => return Err(SignatureError::BadDate),
-    };
+    let at = date.and_then(crate::clock::parse_http_date).ok_or(SignatureError::BadDate)?;
     let skew = now - at;
     if skew.abs() > MAX_SKEW_SECS {
         return Err(SignatureError::Stale(skew));
     }
     Ok(())
-}
-
-/// `Date`'s value for a time.
-pub fn http_date(at: i64) -> String {
-    let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(u64::try_from(at).unwrap_or(0));
-    httpdate::fmt_http_date(at)
 }
 
 /// A remote actor's public key, read from its PEM, ready to check signatures.

@@ -12,6 +12,7 @@ mod cluster;
 mod comments;
 mod discovery;
 mod email;
+mod fediverse;
 mod fuzz;
 mod hardening;
 mod import;
