@@ -25,6 +25,7 @@ pub const MAX_BODY: usize = 100_000;
 /// every public route's is here).
 pub const RESERVED: &[&str] = &[
     "admin",
+    "ap",
     "api",
     "archive",
     "author",
@@ -37,6 +38,7 @@ pub const RESERVED: &[&str] = &[
     "metrics",
     "news",
     "newsletter",
+    "nodeinfo",
     "page",
     "search",
     "static",
