@@ -95,11 +95,7 @@ fn host_turns(host: &str) -> Arc<Semaphore> {
 /// blocked since, is not attempted; any answer but 2xx is an error the queue retries.
 pub async fn deliver(cx: &Context, http: &Outgoing, job: Deliver) -> anyhow::Result<()> {
     let url = reqwest::Url::parse(&job.inbox)?;
-    let host = match (url.host_str(), url.port()) {
-        (Some(h), Some(p)) => format!("{}:{p}", h.to_lowercase()),
-        (Some(h), None) => h.to_lowercase(),
-        (None, _) => anyhow::bail!("the inbox {} has no host", job.inbox),
-    };
+    let Some(host) = super::host_of(&job.inbox) else { anyhow::bail!("the inbox {} has no host", job.inbox) };
     if super::is_blocked(&cx.db, None, &host).await? {
         return Ok(());
     }

@@ -165,11 +165,10 @@ pub async fn inbox(
         return Ok(refused(StatusCode::PAYLOAD_TOO_LARGE, "the body is larger than 256 KiB"));
     };
     let cx = app.context();
-    let keys = super::key_pair(&app.db, cx.now).await?;
     let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
     let incoming = Incoming { path_and_query: path, headers: &headers, body: &body };
     let outcome = async {
-        let Some(verified) = super::inbox::verify(&cx, &app.http, &keys, &local, &incoming).await? else {
+        let Some(verified) = super::inbox::verify(&cx, &app.http, &local, &incoming).await? else {
             return Ok(Done::Ignored("a Delete of an account never seen"));
         };
         let actor = verified.actor.clone();
@@ -186,6 +185,15 @@ pub async fn inbox(
                     text: reply.text.clone(),
                 };
                 receive_remote(&app, reply).await.map_err(|e| InboxError::Internal(anyhow::anyhow!("{e}")))?;
+            }
+            Done::NoteDeleted { uri, author } => {
+                if crate::comments::queries::delete_remote(&app.db, uri, author).await? {
+                    tracing::info!(note = uri, actor = author, "a reply was deleted by its author");
+                }
+            }
+            Done::AccountDeleted { handle } => {
+                let removed = crate::comments::queries::delete_remote_by_author(&app.db, handle).await?;
+                tracing::info!(actor = handle, removed, "a remote account was deleted");
             }
             Done::Noted(_) | Done::Ignored(_) => {}
         }

@@ -5,7 +5,7 @@ use axum::http::HeaderMap;
 use serde_json::Value;
 
 use super::signatures::{self, KeyPair, PublicKey, SignatureError, SignatureHeader};
-use super::{Actor, Local, MAX_REMOTE_DOCUMENT, MEDIA_TYPE, Reaction};
+use super::{Actor, Local, MAX_REMOTE_DOCUMENT, MEDIA_TYPE, Reaction, host_of};
 use crate::context::Context;
 use crate::outgoing::Outgoing;
 
@@ -66,15 +66,6 @@ pub fn id_of(value: &Value) -> Option<&str> {
     }
 }
 
-fn host_of(url: &str) -> Option<String> {
-    let url = reqwest::Url::parse(url).ok()?;
-    let host = url.host_str()?.to_lowercase();
-    Some(match url.port() {
-        Some(port) => format!("{host}:{port}"),
-        None => host,
-    })
-}
-
 /// Checks who sent an inbox request: the signature covers the target, host, date and body
 /// digest; the date is recent; the body is an activity; the key belongs to the activity's
 /// actor; neither the actor nor its server is blocked. The key is fetched from the actor's
@@ -84,7 +75,6 @@ fn host_of(url: &str) -> Option<String> {
 pub async fn verify(
     cx: &Context,
     http: &Outgoing,
-    keys: &KeyPair,
     local: &Local,
     incoming: &Incoming<'_>,
 ) -> Result<Option<Verified>, InboxError> {
@@ -117,7 +107,9 @@ pub async fn verify(
         Some(actor) if cx.now - actor.fetched_at < KEY_REFRESH_SECS => return Err(SignatureError::Mismatch.into()),
         stale => {
             let is_self_delete = kind == "Delete" && activity.get("object").and_then(id_of) == Some(actor_id.as_str());
-            let fetched = match fetch_actor(cx, http, keys, local, &signature.key_id).await {
+            // Our key signs the fetch; it is read only now, not for every request.
+            let keys = super::key_pair(&cx.db, cx.now).await?;
+            let fetched = match fetch_actor(cx, http, &keys, local, &signature.key_id).await {
                 Ok(actor) => actor,
                 // An account that is gone cannot show its key; if we never knew it, there is
                 // nothing of it to delete.
@@ -260,6 +252,10 @@ pub enum Done {
     Followed { inbox: String, accept: Value },
     /// A reply to an article: the handler stores it through the comment moderation.
     Replied(Reply),
+    /// The author (`user@host`) deleted a note: the comment it became goes, if there is one.
+    NoteDeleted { uri: String, author: String },
+    /// A remote account was deleted: its follow went; its comments go.
+    AccountDeleted { handle: String },
     /// Something changed or was taken note of.
     Noted(&'static str),
     /// Nothing we act on (a post that answers none of our articles, an activity we do not
@@ -329,17 +325,12 @@ pub async fn act(cx: &Context, local: &Local, verified: Verified) -> Result<Done
             let target = id_of(object).unwrap_or_default();
             if target == actor.uri {
                 super::remove_follower(&cx.db, actor.id).await?;
-                let removed = crate::comments::queries::delete_remote_by_author(&cx.db, &actor.handle).await?;
-                tracing::info!(actor = actor.handle, removed, "a remote account was deleted");
-                return Ok(Done::Noted("account deleted"));
+                return Ok(Done::AccountDeleted { handle: actor.handle });
             }
-            match crate::comments::queries::delete_remote(&cx.db, target, &actor.handle).await? {
-                true => {
-                    tracing::info!(note = target, actor = actor.handle, "a reply was deleted by its author");
-                    Ok(Done::Noted("reply deleted"))
-                }
-                false => Ok(Done::Ignored("a Delete of nothing we hold")),
+            if target.is_empty() {
+                return Ok(Done::Ignored("a Delete of nothing we hold"));
             }
+            Ok(Done::NoteDeleted { uri: target.to_string(), author: actor.handle })
         }
         "Like" | "Announce" => {
             let reaction = if kind == "Like" { Reaction::Like } else { Reaction::Boost };

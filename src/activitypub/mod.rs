@@ -52,17 +52,21 @@ pub struct Local {
     pub host: String,
 }
 
+/// The host of a URL, lower case, with its port when it is not the scheme's default: what
+/// handles, blocks and the per-host limit go by.
+pub fn host_of(url: &str) -> Option<String> {
+    let url = reqwest::Url::parse(url).ok()?;
+    let host = url.host_str()?.to_lowercase();
+    Some(match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host,
+    })
+}
+
 impl Local {
     pub fn of(config: &Config) -> Local {
         let base = config.site.base_url.clone();
-        let host = reqwest::Url::parse(&base)
-            .ok()
-            .and_then(|u| u.host_str().map(|h| (h.to_string(), u.port())))
-            .map(|(h, port)| match port {
-                Some(p) => format!("{h}:{p}"),
-                None => h,
-            })
-            .unwrap_or_default();
+        let host = host_of(&base).unwrap_or_default();
         Local { base, username: config.activitypub.username.clone(), host }
     }
 
@@ -546,11 +550,13 @@ pub async fn host_failed(db: &Db, host: &str, now: i64) -> Result<(), sqlx::Erro
     Ok(())
 }
 
-/// `host` answered a delivery, or sent us a request: it is alive.
+/// `host` answered a delivery, or sent us a request: it is alive. Only a host that was
+/// failing is written (`last_success` is when it came back), so the inbox and every delivery
+/// cost no write for the hosts that work.
 pub async fn host_alive(db: &Db, host: &str, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO activitypub_hosts (host, failing_since, last_success) VALUES ($1, NULL, $2) \
-         ON CONFLICT (host) DO UPDATE SET failing_since = NULL, last_success = $2",
+        "UPDATE activitypub_hosts SET failing_since = NULL, last_success = $2 \
+         WHERE host = $1 AND failing_since IS NOT NULL",
     )
     .bind(host)
     .bind(now)

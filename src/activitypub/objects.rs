@@ -54,7 +54,7 @@ pub fn actor(local: &Local, profile: &Profile<'_>, public_pem: &str) -> Value {
 }
 
 /// An absolute URL for a path of ours or a URL.
-fn absolute(base: &str, url: &str) -> String {
+pub fn absolute(base: &str, url: &str) -> String {
     if url.starts_with('/') { format!("{base}{url}") } else { url.to_string() }
 }
 
