@@ -1113,3 +1113,65 @@ social-block-error = Geben Sie ein Konto als @name@server oder einen Server als 
 social-notice-saved = Gesperrt.
 social-notice-deleted = Die Sperre wurde aufgehoben.
 comment-from-social = aus dem sozialen Netz
+
+## Analytics (/admin/analytics)
+analytics-title = Reichweite
+analytics-intro = Was gelesen wird, gezählt auf diesem Server: ohne Cookies, ohne Skripte, ohne fremde Dienste. Crawler werden getrennt gezählt; aus diesen Zahlen lässt sich niemand erkennen.
+analytics-off = Die Zählung ist ausgeschaltet ([analytics] enabled = false): Die Zahlen enden dort, wo sie ausgeschaltet wurde.
+analytics-periods = Zeitraum
+analytics-period-day = Letzte 24 Stunden
+analytics-period-week = Letzte 7 Tage
+analytics-period-month = Letzte 30 Tage
+analytics-period-year = Letzte 12 Monate
+analytics-views = Seitenaufrufe
+analytics-visitors = Besucher
+analytics-bots = Crawler-Abrufe (nicht als Aufrufe gezählt)
+analytics-visitors-hint = Besucher werden je Tag geschätzt (auf etwa 2 % genau), ohne etwas zu speichern, das sie erkennbar macht; über mehrere Tage sind sie die Summe der Tage, wer wiederkommt, zählt also an jedem Tag.
+analytics-views-over-time = Seitenaufrufe im Verlauf
+analytics-views-chart-day = Seitenaufrufe je Stunde, letzte 24 Stunden
+analytics-views-chart-week = Seitenaufrufe je Tag, letzte 7 Tage
+analytics-views-chart-month = Seitenaufrufe je Tag, letzte 30 Tage
+analytics-views-chart-year = Seitenaufrufe je Monat, letzte 12 Monate
+analytics-chart-summary = Insgesamt { $total }; am meisten: { $max } ({ $label }).
+analytics-as-table = Als Tabelle
+analytics-when = Wann
+analytics-csv = Als CSV herunterladen
+analytics-top-articles = Meistgelesene Artikel
+analytics-deleted-article = Gelöschter Artikel (Nr. { $id })
+analytics-nothing = In diesem Zeitraum nichts gezählt.
+analytics-top-pages = Meistbesuchte Seiten
+analytics-address = Adresse
+analytics-sources = Woher die Leser kamen
+analytics-source = Quelle
+analytics-referrers = Verweisende Websites
+analytics-referrer = Website
+analytics-medium-search = Suchmaschinen
+analytics-medium-social = Soziale Netzwerke und Messenger
+analytics-medium-newsletter = Newsletter und E-Mail
+analytics-medium-link = Andere Websites
+analytics-medium-internal = Eigene Seiten
+analytics-medium-direct = Direkt (ohne Verweis)
+analytics-devices = Geräte
+analytics-device = Gerät
+analytics-device-desktop = Computer
+analytics-device-mobile = Telefon
+analytics-device-tablet = Tablet
+analytics-device-bot = Crawler
+analytics-searches = Suchen
+analytics-searches-hint = Aufgeführt sind nur Suchen, die in diesem Zeitraum mindestens { $k }-mal gestellt wurden: Eine seltenere könnte verraten, wer gesucht hat.
+analytics-search = Suche
+analytics-search-count = Suchen
+analytics-found-nothing = Ohne Treffer
+analytics-empty-searches = Suchen ohne Treffer
+analytics-article-title = Leser von „{ $title }“
+analytics-published = Veröffentlicht
+analytics-edit-article = Artikel bearbeiten
+analytics-read-article = Auf der Website lesen
+analytics-first-hours = Seitenaufrufe in den ersten 72 Stunden
+analytics-by-day = Seitenaufrufe je Tag seit Veröffentlichung
+analytics-day-n = Tag { $n }
+analytics-article-views = { $views ->
+    [one] Bisher ein Seitenaufruf
+   *[other] Bisher { $views } Seitenaufrufe
+}.
+analytics-article-details = Leser im Verlauf

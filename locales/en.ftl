@@ -1113,3 +1113,65 @@ social-block-error = Give an account as @user@server or a server as server.examp
 social-notice-saved = Blocked.
 social-notice-deleted = The block was lifted.
 comment-from-social = from the social web
+
+## Analytics (/admin/analytics)
+analytics-title = Analytics
+analytics-intro = What readers read, counted on this server: no cookies, no scripts, no other services. Crawlers are counted apart; no reader can be told from these figures.
+analytics-off = Counting is switched off ([analytics] enabled = false): the figures end where it was switched off.
+analytics-periods = Period
+analytics-period-day = Last 24 hours
+analytics-period-week = Last 7 days
+analytics-period-month = Last 30 days
+analytics-period-year = Last 12 months
+analytics-views = Page views
+analytics-visitors = Visitors
+analytics-bots = Crawler requests (not counted as views)
+analytics-visitors-hint = Visitors are estimated per day (within about 2 %) without storing anything that identifies them; over several days they are the sum of the days, so a reader who came back is counted each day.
+analytics-views-over-time = Page views over time
+analytics-views-chart-day = Page views per hour, last 24 hours
+analytics-views-chart-week = Page views per day, last 7 days
+analytics-views-chart-month = Page views per day, last 30 days
+analytics-views-chart-year = Page views per month, last 12 months
+analytics-chart-summary = { $total } in all; most: { $max } ({ $label }).
+analytics-as-table = As a table
+analytics-when = When
+analytics-csv = Download as CSV
+analytics-top-articles = Most read articles
+analytics-deleted-article = Deleted article (no. { $id })
+analytics-nothing = Nothing counted in this period.
+analytics-top-pages = Most visited pages
+analytics-address = Address
+analytics-sources = Where readers came from
+analytics-source = Source
+analytics-referrers = Referring sites
+analytics-referrer = Site
+analytics-medium-search = Search engines
+analytics-medium-social = Social networks and messengers
+analytics-medium-newsletter = Newsletter and mail
+analytics-medium-link = Other websites
+analytics-medium-internal = This site's own pages
+analytics-medium-direct = Direct (no referrer)
+analytics-devices = Devices
+analytics-device = Device
+analytics-device-desktop = Desktop
+analytics-device-mobile = Phone
+analytics-device-tablet = Tablet
+analytics-device-bot = Crawler
+analytics-searches = Searches
+analytics-searches-hint = Only searches made at least { $k } times in this period are listed: a rarer one might say who searched.
+analytics-search = Search
+analytics-search-count = Searches
+analytics-found-nothing = Found nothing
+analytics-empty-searches = Searches that found nothing
+analytics-article-title = Readers of “{ $title }”
+analytics-published = Published
+analytics-edit-article = Edit the article
+analytics-read-article = Read it on the site
+analytics-first-hours = Page views in its first 72 hours
+analytics-by-day = Page views per day since publication
+analytics-day-n = Day { $n }
+analytics-article-views = { $views ->
+    [one] One page view
+   *[other] { $views } page views
+} so far.
+analytics-article-details = Readers over time

@@ -225,6 +225,8 @@ pub struct App {
     pub page_cache: crate::web::cache::PageCache,
     /// Where this process is in the change log (`changes`).
     pub changes: tokio::sync::Mutex<crate::follower::position::Follower>,
+    /// Readers' page views counted in memory until the next flush (`analytics`).
+    pub analytics: crate::analytics::Counter,
 }
 
 impl crate::web::cache::Host for App {
@@ -287,6 +289,9 @@ impl App {
         let site_model = crate::comments::learning::model_in_use(&db).await?;
         let pages = crate::pages::directory(&db).await?.into_iter().map(|(link, _)| link).collect();
         let live = Live::build(effective, &i18n, site_model, pages)?;
+        let analytics = crate::analytics::Counter::new(crate::analytics::Settings::from_config(&live.config, live.time_zone.clone()));
+        // The day's salt for the visitors' hashes, before the first reader comes.
+        crate::analytics::queries::flush(&db, &analytics, crate::db::now()).await?;
         let page_cache = crate::web::cache::PageCache::new(&config.cache);
         let changes = tokio::sync::Mutex::new(crate::follower::position::Follower::new(&config.data_dir, start));
         Ok(Arc::new(App {
@@ -307,6 +312,7 @@ impl App {
             mailer,
             page_cache,
             changes,
+            analytics,
         }))
     }
 
@@ -342,6 +348,7 @@ impl App {
         let site_model = crate::comments::learning::model_in_use(&self.db).await?;
         let pages = crate::pages::directory(&self.db).await?.into_iter().map(|(link, _)| link).collect();
         let live = Live::build(effective, &self.i18n, site_model, pages)?;
+        self.analytics.configure(crate::analytics::Settings::from_config(&live.config, live.time_zone.clone()));
         *self.live.write() = Arc::new(live);
         *self.settings_seen.lock() = revision;
         self.page_cache.invalidate(&[crate::changes::Scope::All]);

@@ -6,6 +6,7 @@
 pub use newsdesk_core::{clock, config, context, db, i18n, tasks, text};
 
 pub mod activitypub;
+pub mod analytics;
 pub mod api;
 pub mod app;
 pub mod articles;

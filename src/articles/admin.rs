@@ -402,9 +402,13 @@ async fn editor_page(
     notice: Option<&str>,
 ) -> Result<Response, AppError> {
     let status = extras.problem.as_ref().map_or(StatusCode::OK, |p| p.status);
-    let (revisions, saved_by) = match article {
-        Some(a) => (queries::revision_count(&app.db, a.id).await?, queries::modified_by(&app.db, a.id).await?),
-        None => (0, None),
+    let (revisions, saved_by, views) = match article {
+        Some(a) => (
+            queries::revision_count(&app.db, a.id).await?,
+            queries::modified_by(&app.db, a.id).await?,
+            crate::analytics::queries::article_total(&app.db, a.id).await?,
+        ),
+        None => (0, None, 0),
     };
     let page = context! {
         article => Serde(article),
@@ -423,6 +427,7 @@ async fn editor_page(
         live => article.is_some_and(|a| a.is_live(app.now())),
         revisions => revisions,
         saved_by => saved_by,
+        views => views,
         time_zone => app.config().site.time_zone.clone(),
         tags => Serde(queries::all_labels(&app.db, "tags").await?),
         authors => Serde(queries::all_labels(&app.db, "authors").await?),

@@ -180,13 +180,15 @@ pub async fn show(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Resu
                 topic_feed => Serde(tag_feeds.into_iter().next()),
                 google_news_url => discovery.google_news_url.clone(),
                 bing_news_url => discovery.bing_news_url.clone(),
-                article => Serde(article),
+                article => Serde(&article),
                 show_updated => show_updated,
                 canonical_path => canonical,
             },
         )
         .await?;
-    Ok(html(body))
+    let mut response = html(body);
+    response.extensions_mut().insert(crate::analytics::Facts::Article(article.id));
+    Ok(response)
 }
 
 /// An article not yet saved (or saved but not live) in the public design, for its editor: the

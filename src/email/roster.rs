@@ -17,6 +17,7 @@ use super::compose::{self, Templated};
 use super::outbox::kind;
 use super::subscribers::{is_suppressed, subscriber_id};
 use crate::db::Db;
+use crate::text::csv_field;
 
 /// Most lines one import takes; a larger list is split (one import is one request and one
 /// transaction, within the request time limit).
@@ -104,13 +105,6 @@ pub async fn export_csv(db: &Db) -> Result<String, sqlx::Error> {
         out.push_str("\r\n");
     }
     Ok(out)
-}
-
-/// A CSV field, quoted when it must be. A field a spreadsheet would run as a formula (`=`,
-/// `+`, `-`, `@` first) gets a leading apostrophe, so an address cannot smuggle one in.
-fn csv_field(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@']) { format!("'{value}") } else { value.to_string() };
-    if value.contains([',', '"', '\r', '\n', ';']) { format!("\"{}\"", value.replace('"', "\"\"")) } else { value }
 }
 
 /// The first field of every line of a CSV file (comma or semicolon separated, as spreadsheets

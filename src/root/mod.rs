@@ -126,5 +126,53 @@ pub fn background_with(app: &Arc<App>, jobs: Arc<Jobs>) -> Tasks {
     tasks.spawn("change follower", move |stop| crate::follower::follow(follower.clone(), stop));
     let sender = app.clone();
     tasks.spawn("mail sender", move |stop| crate::email::sender::run(sender.clone(), stop));
+    let counter = app.clone();
+    tasks.spawn("analytics flush", move |stop| count_readers(counter.clone(), stop));
     tasks
+}
+
+/// Writes the node's page-view counts every `analytics.flush_secs`, and once more on the way
+/// out; applies the retention once an hour. A flush that fails keeps its counts for the next.
+async fn count_readers(app: Arc<App>, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let mut purged_at = i64::MIN;
+    let mut failing = false;
+    loop {
+        let pause = std::time::Duration::from_secs(app.config().analytics.flush_secs.max(1));
+        let stopping = tokio::select! {
+            _ = tokio::time::sleep(pause) => false,
+            _ = stop.wait_for(|s| *s) => true,
+        };
+        match flush_analytics(&app, &mut purged_at).await {
+            Ok(()) if failing => {
+                tracing::info!("page-view counts written again");
+                failing = false;
+            }
+            Ok(()) => {}
+            Err(e) if !failing => {
+                tracing::error!(error = format!("{e:#}"), "cannot write page-view counts; kept for the next try");
+                failing = true;
+            }
+            Err(_) => {}
+        }
+        if stopping {
+            return;
+        }
+    }
+}
+
+/// One flush of the page-view counts, and the retention when it is an hour since the last.
+pub async fn flush_analytics(app: &App, purged_at: &mut i64) -> anyhow::Result<()> {
+    let now = app.now();
+    crate::analytics::queries::flush(&app.db, &app.analytics, now).await?;
+    if now.saturating_sub(*purged_at) >= 3600 {
+        let config = app.config();
+        let keep = &config.analytics;
+        let deleted =
+            crate::analytics::queries::purge(&app.db, now, keep.hourly_retention_days, keep.daily_retention_days).await?;
+        if deleted > 0 {
+            tracing::info!(deleted, "old page-view counts deleted");
+        }
+        *purged_at = now;
+    }
+    Ok(())
 }

@@ -17,6 +17,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::activitypub::admin as social_admin;
+use crate::analytics;
 use crate::activitypub::handlers as social;
 use crate::api::admin as api_admin;
 use crate::api::handlers as api;
@@ -247,6 +248,9 @@ pub fn route_table(app: Arc<App>) -> (Router<Arc<App>>, Vec<routes::Entry>) {
         .staff(GET, "/admin/social", social_admin::ROLES, get(social_admin::show))
         .staff(POST, "/admin/social/blocks", social_admin::ROLES, post(social_admin::block))
         .staff(POST, "/admin/social/blocks/{id}/delete", social_admin::ROLES, post(social_admin::unblock))
+        .staff(GET, "/admin/analytics", analytics::admin::ROLES, get(analytics::admin::dashboard))
+        .staff(GET, "/admin/analytics/export", analytics::admin::ROLES, get(analytics::admin::export))
+        .staff(GET, "/admin/analytics/articles/{id}", analytics::admin::ROLES, get(analytics::admin::article))
         // Last in the table: walking it ends the session.
         .staff(POST, "/admin/logout", everyone, post(auth::logout))
         .into_parts()
@@ -519,10 +523,28 @@ async fn log_requests(State(app): State<Arc<App>>, request: Request, next: Next)
     let method = request.method().clone();
     // A cheap copy (shared bytes): the path is read only if the line is written.
     let uri = request.uri().clone();
+    let seen = (method == axum::http::Method::GET && app.analytics.enabled()).then(|| {
+        let peer = request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+        let client = crate::web::client::client_address(request.headers(), peer, &app.config().server);
+        analytics::Seen::of(&uri, request.headers(), client)
+    });
     let response = next.run(request).await;
     let elapsed = started.elapsed();
     if app.metrics_on() {
         metrics::observe(&method, response.extensions().get::<metrics::RouteLabel>(), response.status(), elapsed);
+    }
+    if let Some(seen) = seen {
+        let html = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+        let answer = analytics::Answer {
+            status: response.status(),
+            route: response.extensions().get::<metrics::RouteLabel>().map(|r| &*r.0),
+            html,
+            facts: response.extensions().get::<analytics::Facts>().copied(),
+        };
+        app.analytics.count(seen, answer, app.now());
     }
     let path = uri.path();
     let status = response.status().as_u16();

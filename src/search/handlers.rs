@@ -134,7 +134,7 @@ pub async fn search(State(app): State<Arc<App>>, Query(params): Query<Params>) -
         .render(
             "search/results.html",
             context! {
-                q => q,
+                q => &q,
                 corrected => corrected,
                 hits => Serde(hits),
                 total => total,
@@ -149,7 +149,11 @@ pub async fn search(State(app): State<Arc<App>>, Query(params): Query<Params>) -
             },
         )
         .await?;
-    Ok(html(body))
+    let mut response = html(body);
+    if !q.is_empty() {
+        response.extensions_mut().insert(crate::analytics::Facts::Search { results: total as u64 });
+    }
+    Ok(response)
 }
 
 #[cfg(test)]

@@ -28,6 +28,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::conditional::etag_of;
 use super::metrics::RouteLabel;
+use crate::analytics::Facts;
 use crate::changes::Scope;
 use crate::clock::parse_http_date;
 use crate::config::CacheConfig;
@@ -85,6 +86,8 @@ pub struct Entry {
     not_modified: HeaderMap,
     /// The route that rendered it, for the request metrics of its hits.
     route: Option<RouteLabel>,
+    /// What the handler told the page-view counter, told again for each hit.
+    facts: Option<Facts>,
 }
 
 struct Variant {
@@ -273,7 +276,7 @@ impl PageCache {
     fn build(
         &self,
         scopes: Vec<Scope>,
-        route: Option<RouteLabel>,
+        (route, facts): (Option<RouteLabel>, Option<Facts>),
         mut headers: HeaderMap,
         plain: Bytes,
         now: i64,
@@ -345,6 +348,7 @@ impl PageCache {
             brotli,
             not_modified,
             route,
+            facts,
         }
     }
 }
@@ -419,18 +423,24 @@ fn respond(entry: &Entry, request_headers: &HeaderMap, head: bool) -> Response {
         if let Some(etag) = variant.headers.get(header::ETAG) {
             response.headers_mut().insert(header::ETAG, etag.clone());
         }
-        if let Some(route) = &entry.route {
-            response.extensions_mut().insert(route.clone());
-        }
+        label(&mut response, entry);
         return response;
     }
     let mut response =
         if head { Response::new(Body::empty()) } else { Response::new(Body::from(variant.body.clone())) };
     *response.headers_mut() = variant.headers.clone();
+    label(&mut response, entry);
+    response
+}
+
+/// Tells the layers outside (metrics, page views) what the rendered page told them.
+fn label(response: &mut Response, entry: &Entry) {
     if let Some(route) = &entry.route {
         response.extensions_mut().insert(route.clone());
     }
-    response
+    if let Some(facts) = entry.facts {
+        response.extensions_mut().insert(facts);
+    }
 }
 
 /// Whether the request may be answered from (and stored in) the shared cache.
@@ -650,8 +660,8 @@ async fn render_and_store<H: Host>(
     };
     // Compressing a page takes a millisecond or two: off the async threads.
     let app2 = app.clone();
-    let route = parts.extensions.get::<RouteLabel>().cloned();
-    let built = cache.compressors.run(move || app2.page_cache().build(scopes, route, parts.headers, bytes, now)).await;
+    let labels = (parts.extensions.get::<RouteLabel>().cloned(), parts.extensions.get::<Facts>().copied());
+    let built = cache.compressors.run(move || app2.page_cache().build(scopes, labels, parts.headers, bytes, now)).await;
     let Some(entry) = built.map(Arc::new) else {
         tracing::error!("cannot compress a page: the compressing thread failed");
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
@@ -682,7 +692,7 @@ mod tests {
     fn page(cache: &PageCache, scopes: &[&str], body: &str) -> Arc<Entry> {
         let mut h = HeaderMap::new();
         h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-        Arc::new(cache.build(scopes.iter().map(|s| scope(s)).collect(), None, h, Bytes::from(body.to_string()), 1000))
+        Arc::new(cache.build(scopes.iter().map(|s| scope(s)).collect(), (None, None), h, Bytes::from(body.to_string()), 1000))
     }
 
     fn scope(word: &str) -> Scope {
@@ -703,7 +713,7 @@ mod tests {
         let cache = PageCache::new(&config(8));
         let mut h = HeaderMap::new();
         h.insert(header::VARY, HeaderValue::from_static("Accept"));
-        let entry = cache.build(vec![Scope::Home], None, h, Bytes::from_static(b"{}"), 1000);
+        let entry = cache.build(vec![Scope::Home], (None, None), h, Bytes::from_static(b"{}"), 1000);
         assert_eq!(entry.plain.headers[header::VARY], "Accept, Accept-Encoding");
     }
 
@@ -781,7 +791,7 @@ mod tests {
         let at = |cache: &PageCache, i: i64, now: i64| {
             let mut h = HeaderMap::new();
             h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-            Arc::new(cache.build(vec![Scope::Home], None, h, Bytes::from(format!("{body}{i}")), now))
+            Arc::new(cache.build(vec![Scope::Home], (None, None), h, Bytes::from(format!("{body}{i}")), now))
         };
         // One page a second.
         for i in 0..5 {

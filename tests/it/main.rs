@@ -3,6 +3,7 @@
 mod common;
 
 mod activitypub;
+mod analytics;
 mod api;
 mod articles;
 mod browser;

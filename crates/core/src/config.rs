@@ -32,6 +32,7 @@ pub struct Config {
     pub cache: CacheConfig,
     pub outgoing: OutgoingConfig,
     pub activitypub: ActivityPubConfig,
+    pub analytics: AnalyticsConfig,
     pub log: LogConfig,
 }
 
@@ -240,6 +241,39 @@ impl Default for ActivityPubConfig {
     }
 }
 
+/// What readers read (`analytics`): page views counted on the server, without cookies, scripts or
+/// other hosts, summed per hour and per day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AnalyticsConfig {
+    /// Off: nothing is counted (the dashboard shows what was counted before).
+    pub enabled: bool,
+    /// Each node writes its counts to the database this often, in seconds.
+    pub flush_secs: u64,
+    /// Hourly counts are kept this many days; the daily ones hold the rest.
+    pub hourly_retention_days: u32,
+    /// Daily counts are kept this many days; 0 keeps them for good.
+    pub daily_retention_days: u32,
+    /// Leave out requests that say `DNT: 1` or `Sec-GPC: 1`. Nothing counted identifies a
+    /// reader either way.
+    pub respect_do_not_track: bool,
+    /// A search term is shown only once it was searched this many times in the period shown.
+    pub min_search_count: u32,
+}
+
+impl Default for AnalyticsConfig {
+    fn default() -> Self {
+        AnalyticsConfig {
+            enabled: true,
+            flush_secs: 60,
+            hourly_retention_days: 35,
+            daily_retention_days: 0,
+            respect_do_not_track: false,
+            min_search_count: 5,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct DatabaseConfig {
@@ -438,6 +472,7 @@ impl Default for Config {
             cache: CacheConfig::default(),
             outgoing: OutgoingConfig::default(),
             activitypub: ActivityPubConfig::default(),
+            analytics: AnalyticsConfig::default(),
             log: LogConfig::default(),
         }
     }
@@ -684,6 +719,19 @@ impl Config {
             if !url.is_empty() && !crate::text::is_web_link(url) {
                 return Err((key, "must be empty or an http:// or https:// URL".into()));
             }
+        }
+        let analytics = &self.analytics;
+        if !(1..=3600).contains(&analytics.flush_secs) {
+            return Err(("analytics.flush_secs", "must be between 1 and 3600".into()));
+        }
+        if analytics.hourly_retention_days == 0 {
+            return Err(("analytics.hourly_retention_days", "must be at least 1".into()));
+        }
+        if analytics.daily_retention_days != 0 && analytics.daily_retention_days < analytics.hourly_retention_days {
+            return Err(("analytics.daily_retention_days", "must be 0 (for good) or at least the hourly retention".into()));
+        }
+        if analytics.min_search_count == 0 {
+            return Err(("analytics.min_search_count", "must be at least 1".into()));
         }
         let username = &self.activitypub.username;
         let name_ok = (1..=30).contains(&username.len())

@@ -192,6 +192,13 @@ pub fn day_of(ts: i64, zone: &jiff::tz::TimeZone) -> String {
     jiff::Timestamp::from_second(ts).map(|t| t.to_zoned(zone.clone()).date().to_string()).unwrap_or_default()
 }
 
+/// A CSV field, quoted when it must be. A field a spreadsheet would run as a formula (`=`,
+/// `+`, `-`, `@` first) gets a leading apostrophe, so a reader's text cannot smuggle one in.
+pub fn csv_field(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '-', '@']) { format!("'{value}") } else { value.to_string() };
+    if value.contains([',', '"', '\r', '\n', ';']) { format!("\"{}\"", value.replace('"', "\"\"")) } else { value }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,3 +251,4 @@ mod tests {
         assert!(day_start("2026-02-30", &zone).is_none());
     }
 }
+

@@ -1,0 +1,378 @@
+//! `/admin/analytics` for editors and admins: views over a day (by hour), a week or a month (by
+//! day) or a year (by month), with the day's visitors, the most read articles and pages, where
+//! readers came from, their devices, what they searched for and what found nothing. Each chart
+//! is an SVG drawn here with its table beside it, each table downloadable as CSV; an article's
+//! own curve since publication has a page of its own.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use jiff::ToSpan as _;
+use jiff::tz::TimeZone;
+use minijinja::context;
+use minijinja::value::Serde;
+use serde::{Deserialize, Serialize};
+use tracing::instrument;
+
+use super::Day;
+use super::chart;
+use super::queries::{self, Span};
+use crate::app::App;
+use crate::auth::sessions::Staff;
+use crate::auth::users::Role;
+use crate::config::Language;
+use crate::web::error::AppError;
+
+/// Editors and admins.
+pub const ROLES: &[Role] = &[Role::Editor];
+/// Rows of each top list.
+const TOP: i64 = 20;
+/// An article's curve: by hour for its first three days, by day for up to a year.
+const FIRST_HOURS: i64 = 72;
+const ARTICLE_DAYS: usize = 366;
+
+/// The periods the dashboard shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Period {
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+impl Period {
+    const ALL: [Period; 4] = [Period::Day, Period::Week, Period::Month, Period::Year];
+
+    fn name(self) -> &'static str {
+        match self {
+            Period::Day => "day",
+            Period::Week => "week",
+            Period::Month => "month",
+            Period::Year => "year",
+        }
+    }
+
+    /// `None` (absent) is a week; anything unknown is a 400.
+    fn parse(given: Option<&str>) -> Result<Period, AppError> {
+        match given {
+            None | Some("") => Ok(Period::Week),
+            Some(p) => Period::ALL.into_iter().find(|x| x.name() == p).ok_or(AppError::BadRequest("bad_period")),
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Params {
+    pub period: Option<String>,
+    pub table: Option<String>,
+}
+
+/// A period cut into the chart's bars: which rows to read and each bar's start and label.
+#[derive(Debug, Clone)]
+pub struct Range {
+    pub span: Span,
+    pub from: i64,
+    pub to: i64,
+    /// Each bar's first second and label, in order; a bar ends where the next begins.
+    pub buckets: Vec<(i64, String)>,
+    /// Whether the bars are days (each has its visitors).
+    pub days: bool,
+}
+
+impl Range {
+    /// The period ending now, in the publication's calendar.
+    pub fn of(period: Period, now: i64, zone: &TimeZone, language: Language) -> Range {
+        let zoned = |t: i64| jiff::Timestamp::from_second(t).unwrap_or(jiff::Timestamp::UNIX_EPOCH).to_zoned(zone.clone());
+        let day_label = |t: i64| {
+            let z = zoned(t);
+            match language {
+                Language::De => z.strftime("%-d.%-m.").to_string(),
+                _ => z.strftime("%b %-d").to_string(),
+            }
+        };
+        match period {
+            Period::Day => {
+                let hour = now - now.rem_euclid(3600);
+                let buckets =
+                    (0..24).rev().map(|i| hour - i * 3600).map(|t| (t, zoned(t).strftime("%H:00").to_string())).collect();
+                Range { span: Span::Hour, from: hour - 23 * 3600, to: hour + 3600, buckets, days: false }
+            }
+            Period::Week | Period::Month => {
+                let n = if period == Period::Week { 7 } else { 30 };
+                let today = Day::of(now, zone);
+                let mut starts = vec![today.start];
+                while starts.len() < n {
+                    let earlier = Day::of(starts[starts.len() - 1] - 1, zone).start;
+                    starts.push(earlier);
+                }
+                starts.reverse();
+                let buckets = starts.iter().map(|&t| (t, day_label(t))).collect::<Vec<_>>();
+                Range { span: Span::Day, from: starts[0], to: today.end, buckets, days: true }
+            }
+            Period::Year => {
+                let this_month = zoned(now).first_of_month().and_then(|d| d.start_of_day()).ok();
+                let starts: Vec<i64> = (0..12i64)
+                    .rev()
+                    .filter_map(|i| this_month.as_ref()?.checked_sub(i.months()).ok())
+                    .map(|z| z.timestamp().as_second())
+                    .collect();
+                let buckets = starts.iter().map(|&t| (t, zoned(t).strftime("%Y-%m").to_string())).collect::<Vec<_>>();
+                let from = starts.first().copied().unwrap_or(now);
+                Range { span: Span::Day, from, to: Day::of(now, zone).end, buckets, days: false }
+            }
+        }
+    }
+
+    /// Sums rows (start, value) into the buckets; a row before the first bucket is left out.
+    pub fn fill(&self, rows: &[(i64, i64)]) -> Vec<(String, i64)> {
+        let mut out: Vec<(String, i64)> = self.buckets.iter().map(|(_, label)| (label.clone(), 0)).collect();
+        for &(at, value) in rows {
+            let i = self.buckets.partition_point(|(start, _)| *start <= at);
+            if i > 0 && at < self.to {
+                out[i - 1].1 += value;
+            }
+        }
+        out
+    }
+}
+
+/// `GET /admin/analytics`.
+#[instrument(skip_all)]
+pub async fn dashboard(
+    State(app): State<Arc<App>>,
+    staff: Staff,
+    Query(params): Query<Params>,
+) -> Result<Response, AppError> {
+    let period = Period::parse(params.period.as_deref())?;
+    let config = app.config();
+    let range = Range::of(period, app.now(), &app.time_zone(), app.language());
+    let (span, from, to) = (range.span, range.from, range.to);
+    let db = &app.db;
+    let series = range.fill(&queries::views(db, span, from, to).await?);
+    let visitors = queries::visitors(db, from, to).await?;
+    let rows: Vec<_> = series
+        .iter()
+        .zip(&range.buckets)
+        .map(|((label, views), (start, _))| {
+            let visitors = range.days.then(|| visitors.iter().find(|(d, _)| d == start).map_or(0, |(_, n)| *n));
+            context! { label, views, visitors }
+        })
+        .collect();
+    let devices = queries::devices(db, span, from, to).await?;
+    let bots = devices.iter().find(|(d, _)| d == "bot").map_or(0, |(_, n)| *n);
+    let k = i64::from(config.analytics.min_search_count);
+    let page = context! {
+        enabled => config.analytics.enabled,
+        period => period.name(),
+        periods => Period::ALL.iter().map(|p| p.name()).collect::<Vec<_>>(),
+        chart => Serde(chart::bars(&series)),
+        rows => rows,
+        days => range.days,
+        views => series.iter().map(|(_, v)| v).sum::<i64>(),
+        visitors => visitors.iter().map(|(_, n)| n).sum::<u64>(),
+        bots => bots,
+        articles => Serde(queries::top_articles(db, span, from, to, TOP).await?),
+        pages => Serde(queries::top_pages(db, span, from, to, TOP).await?),
+        mediums => Serde(queries::mediums(db, span, from, to).await?),
+        referrers => Serde(queries::referrers(db, span, from, to, TOP).await?),
+        devices => Serde(devices.into_iter().filter(|(d, _)| d != "bot").collect::<Vec<_>>()),
+        searches => Serde(queries::searches(db, span, (from, to), k, TOP, false).await?),
+        empty_searches => Serde(queries::searches(db, span, (from, to), k, TOP, true).await?),
+        k => k,
+    };
+    let body = app.render_admin("admin/analytics/dashboard.html", &staff, page).await?;
+    Ok(crate::web::admin_html(body))
+}
+
+/// `GET /admin/analytics/export?period=…&table=…`: one of the dashboard's tables as CSV.
+#[instrument(skip_all)]
+pub async fn export(State(app): State<Arc<App>>, staff: Staff, Query(params): Query<Params>) -> Result<Response, AppError> {
+    let period = Period::parse(params.period.as_deref())?;
+    let range = Range::of(period, app.now(), &app.time_zone(), app.language());
+    let (span, from, to) = (range.span, range.from, range.to);
+    let db = &app.db;
+    let k = i64::from(app.config().analytics.min_search_count);
+    let table = params.table.as_deref().unwrap_or("views");
+    let limit = 1_000;
+    let lines: Vec<Vec<String>> = match table {
+        "views" => {
+            let visitors = queries::visitors(db, from, to).await?;
+            let series = range.fill(&queries::views(db, span, from, to).await?);
+            let mut lines = vec![vec!["period".into(), "views".into(), "visitors".into()]];
+            for ((label, views), (start, _)) in series.into_iter().zip(&range.buckets) {
+                let visitors = range
+                    .days
+                    .then(|| visitors.iter().find(|(d, _)| d == start).map_or(0, |(_, n)| *n).to_string())
+                    .unwrap_or_default();
+                lines.push(vec![label, views.to_string(), visitors]);
+            }
+            lines
+        }
+        "articles" => std::iter::once(vec!["article".into(), "address".into(), "views".into()])
+            .chain(queries::top_articles(db, span, from, to, limit).await?.into_iter().map(|a| {
+                vec![a.title.unwrap_or_default(), a.slug.map(|s| format!("/news/{s}")).unwrap_or_default(), a.views.to_string()]
+            }))
+            .collect(),
+        "pages" => std::iter::once(vec!["address".into(), "views".into()])
+            .chain(queries::top_pages(db, span, from, to, limit).await?.into_iter().map(|(p, n)| vec![p, n.to_string()]))
+            .collect(),
+        "sources" => std::iter::once(vec!["source".into(), "referrer".into(), "views".into()])
+            .chain(
+                queries::mediums(db, span, from, to)
+                    .await?
+                    .into_iter()
+                    .map(|(m, n)| vec![m, String::new(), n.to_string()])
+                    .chain(
+                        queries::referrers(db, span, from, to, limit)
+                            .await?
+                            .into_iter()
+                            .map(|r| vec![r.medium, r.referrer, r.views.to_string()]),
+                    ),
+            )
+            .collect(),
+        "devices" => std::iter::once(vec!["device".into(), "views".into()])
+            .chain(queries::devices(db, span, from, to).await?.into_iter().map(|(d, n)| vec![d, n.to_string()]))
+            .collect(),
+        "searches" => std::iter::once(vec!["search".into(), "searches".into(), "found_nothing".into()])
+            .chain(
+                queries::searches(db, span, (from, to), k, limit, false)
+                    .await?
+                    .into_iter()
+                    .map(|s| vec![s.term, s.searches.to_string(), s.empty.to_string()]),
+            )
+            .collect(),
+        _ => return Err(AppError::BadRequest("bad_table")),
+    };
+    tracing::info!(user = staff.user_id, table, period = period.name(), "analytics exported");
+    Ok(csv_response(&format!("analytics-{table}-{}", period.name()), &lines))
+}
+
+/// `GET /admin/analytics/articles/{id}`: one article's readers since it was published.
+#[instrument(skip_all)]
+pub async fn article(
+    State(app): State<Arc<App>>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Query(params): Query<Params>,
+) -> Result<Response, AppError> {
+    let curve = Curve::of(&app, id).await?;
+    if params.table.as_deref() == Some("csv") {
+        let mut lines = vec![vec!["period".into(), "views".into()]];
+        lines.extend(curve.hours.iter().chain(&curve.days).map(|(l, n)| vec![l.clone(), n.to_string()]));
+        return Ok(csv_response(&format!("analytics-article-{id}"), &lines));
+    }
+    let page = context! {
+        article => Serde(&curve.article),
+        total => curve.total,
+        hours_chart => Serde(chart::bars(&curve.hours)),
+        hours => Serde(&curve.hours),
+        days_chart => Serde(chart::bars(&curve.days)),
+        days => Serde(&curve.days),
+    };
+    let body = app.render_admin("admin/analytics/article.html", &staff, page).await?;
+    Ok(crate::web::admin_html(body))
+}
+
+/// An article's views: its first hours, then its days, up to now.
+struct Curve {
+    article: crate::articles::model::Article,
+    total: i64,
+    hours: Vec<(String, i64)>,
+    days: Vec<(String, i64)>,
+}
+
+impl Curve {
+    async fn of(app: &App, id: i64) -> Result<Curve, AppError> {
+        let article = crate::articles::queries::find_by_id(&app.db, id).await?.ok_or(AppError::NotFound)?;
+        let now = app.now();
+        let zone = app.time_zone();
+        let published = article.published_at.unwrap_or(now).min(now);
+        let total = queries::article_total(&app.db, id).await?;
+        // The first hours, from the hour it went live (hours to come are left out).
+        let first = published - published.rem_euclid(3600);
+        let hours_range = Range {
+            span: Span::Hour,
+            from: first,
+            to: (first + FIRST_HOURS * 3600).min(now - now.rem_euclid(3600) + 3600),
+            buckets: (0..FIRST_HOURS)
+                .map(|i| first + i * 3600)
+                .take_while(|&t| t <= now)
+                .map(|t| (t, format!("+{}h", (t - first) / 3600)))
+                .collect(),
+            days: false,
+        };
+        let hours =
+            hours_range.fill(&queries::article_views(&app.db, id, Span::Hour, hours_range.from, hours_range.to).await?);
+        let mut starts = vec![Day::of(published, &zone)];
+        while starts.len() < ARTICLE_DAYS && starts[starts.len() - 1].end <= now {
+            let next = Day::of(starts[starts.len() - 1].end, &zone);
+            starts.push(next);
+        }
+        let days_range = Range {
+            span: Span::Day,
+            from: starts[0].start,
+            to: starts[starts.len() - 1].end,
+            buckets: starts
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (d.start, app.i18n.text(app.language(), "analytics-day-n", &[("n", (i + 1).into())])))
+                .collect(),
+            days: true,
+        };
+        let days =
+            days_range.fill(&queries::article_views(&app.db, id, Span::Day, days_range.from, days_range.to).await?);
+        Ok(Curve { article, total, hours, days })
+    }
+}
+
+fn csv_response(name: &str, lines: &[Vec<String>]) -> Response {
+    let mut csv = String::new();
+    for line in lines {
+        let fields: Vec<String> = line.iter().map(|f| crate::text::csv_field(f)).collect();
+        csv.push_str(&fields.join(","));
+        csv.push_str("\r\n");
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.csv\"")),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        csv,
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_cut_into_bars_in_the_publication_calendar() {
+        let zone = TimeZone::get("Europe/Berlin").unwrap();
+        // 2026-03-29 12:30 UTC: the day clocks go forward in Berlin (a 23-hour day).
+        let now = jiff::Timestamp::from_second(1_774_787_400).unwrap().as_second();
+        let day = Range::of(Period::Day, now, &zone, Language::De);
+        assert_eq!(day.buckets.len(), 24);
+        assert_eq!(day.to - day.from, 24 * 3600);
+        let week = Range::of(Period::Week, now, &zone, Language::De);
+        assert_eq!(week.buckets.len(), 7);
+        let widths: Vec<i64> = week.buckets.windows(2).map(|w| w[1].0 - w[0].0).collect();
+        assert!(widths.iter().all(|w| *w == 86_400), "{widths:?}");
+        assert_eq!(week.to - week.buckets[6].0, 23 * 3600, "today is 23 hours long");
+        assert_eq!(week.buckets[6].1, "29.3.");
+        let year = Range::of(Period::Year, now, &zone, Language::En);
+        assert_eq!(year.buckets.len(), 12);
+        assert_eq!(year.buckets[11].1, "2026-03");
+        assert_eq!(year.buckets[0].1, "2025-04");
+        let filled = week.fill(&[(week.buckets[0].0, 3), (week.buckets[6].0 + 60, 4), (week.from - 1, 100)]);
+        assert_eq!(filled[0].1, 3);
+        assert_eq!(filled[6].1, 4);
+        assert_eq!(filled.iter().map(|(_, n)| n).sum::<i64>(), 7, "rows before the period are left out");
+        assert!(Period::parse(Some("decade")).is_err());
+        assert_eq!(Period::parse(None).unwrap(), Period::Week);
+    }
+}

@@ -1,0 +1,399 @@
+//! What readers read, counted on the server: no cookie, no script, no other host.
+//!
+//! Every answered request passes [`Counter::count`] (from the request log, outside the page
+//! cache, so a page sent from the cache counts as one rendered does). A reader's page view adds
+//! one to in-memory counters by hour: the page (and its article), where the reader came from
+//! (search engine, social network, newsletter, another site, this site, or directly), the kind
+//! of device, and on the search page the words searched for and whether anything was found.
+//! Crawlers are recognised by the `isbot` crate's maintained list and counted apart, as one
+//! number, never as readers.
+//!
+//! Nothing that identifies a reader is stored or even kept: unique visitors per day are a
+//! HyperLogLog sketch ([`sketch`]) fed with a keyed hash of address and browser under a salt of
+//! the day that is deleted when the day is over. The sketch keeps, per bucket, only the
+//! longest run of zeros seen, from which no hash, let alone an address, can be read back.
+//!
+//! Each node flushes its counters every `analytics.flush_secs` ([`queries::flush`]): one
+//! transaction that adds them to hourly and daily rows, so totals over several nodes are sums and
+//! a node that stops loses at most the last interval. A flush that fails keeps its counts for
+//! the next. Hourly rows are kept `analytics.hourly_retention_days`, daily rows
+//! `analytics.daily_retention_days` (0: for good).
+
+pub mod admin;
+pub mod chart;
+pub mod classify;
+pub mod queries;
+pub mod sketch;
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use parking_lot::Mutex;
+
+use classify::{Device, Medium};
+use sketch::Sketch;
+
+/// What a page's handler tells the counter about it, kept by the page cache with the page so
+/// that its hits tell the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Facts {
+    /// The page of this article.
+    Article(i64),
+    /// A search page, with how many articles it found.
+    Search { results: u64 },
+}
+
+/// The route templates whose pages readers read: only their answers are counted (the router's
+/// tests check that each is a route).
+pub const COUNTED_ROUTES: &[&str] = &[
+    "/",
+    "/page/{page}",
+    "/news/{slug}",
+    "/tag/{slug}",
+    "/tag/{slug}/page/{page}",
+    "/author/{slug}",
+    "/author/{slug}/page/{page}",
+    "/archive",
+    "/archive/{year}/{month}",
+    "/archive/{year}/{month}/page/{page}",
+    "/search",
+    "/jobs",
+    "/jobs/{id}",
+    "/newsletter",
+    "/{name}",
+];
+
+/// The longest path, referrer host and search term kept; longer ones are cut.
+const MAX_PATH: usize = 200;
+const MAX_TERM: usize = 100;
+/// The most different pages (and search terms, and sources) one interval holds; beyond, views
+/// still count in the totals, by device and source kind, but not by page.
+const MAX_KEYS: usize = 50_000;
+/// User agents remembered with their class, so the bot list runs once per browser version.
+const MAX_AGENTS: usize = 4_096;
+/// The longest User-Agent read; a longer one is classified by its start.
+const MAX_AGENT: usize = 512;
+
+/// What counting needs of a request, taken before the request is handed on.
+#[derive(Debug)]
+pub struct Seen {
+    uri: Uri,
+    user_agent: Option<HeaderValue>,
+    referrer: Option<HeaderValue>,
+    client: Option<IpAddr>,
+    /// `DNT: 1` or `Sec-GPC: 1`.
+    opted_out: bool,
+    /// Asks for another representation than the page (an ActivityPub object).
+    negotiated: bool,
+}
+
+impl Seen {
+    /// `client` is the reader's address as the site sees it (`web::client::client_address`).
+    pub fn of(uri: &Uri, headers: &HeaderMap, client: Option<IpAddr>) -> Seen {
+        let flag = |name: &str| headers.get(name).is_some_and(|v| v.as_bytes().trim_ascii() == b"1");
+        Seen {
+            uri: uri.clone(),
+            user_agent: headers.get(header::USER_AGENT).cloned(),
+            referrer: headers.get(header::REFERER).cloned(),
+            client,
+            opted_out: flag("dnt") || flag("sec-gpc"),
+            negotiated: headers
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|a| a.contains("application/activity+json") || a.contains("application/ld+json")),
+        }
+    }
+}
+
+/// How the page was answered, from the response.
+#[derive(Debug, Clone, Copy)]
+pub struct Answer<'a> {
+    pub status: StatusCode,
+    /// The template of the route that answered.
+    pub route: Option<&'a str>,
+    /// Whether the body is HTML (a 304 has none and counts as its page).
+    pub html: bool,
+    pub facts: Option<Facts>,
+}
+
+/// The settings counting follows, from the live configuration.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub enabled: bool,
+    pub respect_do_not_track: bool,
+    /// This site's host, to tell readers moving between its pages from those coming from
+    /// elsewhere.
+    pub own_host: String,
+    pub time_zone: jiff::tz::TimeZone,
+}
+
+impl Settings {
+    pub fn from_config(config: &crate::config::Config, time_zone: jiff::tz::TimeZone) -> Settings {
+        Settings {
+            enabled: config.analytics.enabled,
+            respect_do_not_track: config.analytics.respect_do_not_track,
+            own_host: classify::referrer_host(&config.site.base_url).unwrap_or_default(),
+            time_zone,
+        }
+    }
+}
+
+/// The counts of one interval, taken from the counter by a flush.
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// (hour, path) → (article, views).
+    pub pages: HashMap<(i64, String), (Option<i64>, u64)>,
+    /// (hour, medium, referrer host or "") → views.
+    pub sources: HashMap<(i64, Medium, String), u64>,
+    /// (hour, device) → views; crawlers as [`Device::Bot`].
+    pub devices: HashMap<(i64, Device), u64>,
+    /// (hour, term) → (searches, of which found nothing).
+    pub searches: HashMap<(i64, String), (u64, u64)>,
+    /// Each day's sketch of visitors (the day's start), whole: a flush writes it over the
+    /// node's row of that day.
+    pub visitors: Vec<(i64, Sketch)>,
+}
+
+impl Batch {
+    pub fn is_empty(&self) -> bool {
+        self.pages.is_empty() && self.sources.is_empty() && self.devices.is_empty() && self.searches.is_empty()
+    }
+
+    /// Adds `other`'s counts to these (a failed flush's counts go back this way).
+    fn absorb(&mut self, other: Batch) {
+        for (key, (article, n)) in other.pages {
+            let entry = self.pages.entry(key).or_insert((article, 0));
+            entry.1 += n;
+        }
+        for (key, n) in other.sources {
+            *self.sources.entry(key).or_default() += n;
+        }
+        for (key, n) in other.devices {
+            *self.devices.entry(key).or_default() += n;
+        }
+        for (key, (n, empty)) in other.searches {
+            let entry = self.searches.entry(key).or_default();
+            entry.0 += n;
+            entry.1 += empty;
+        }
+    }
+}
+
+/// A day in the publication's time zone: its first second and the first of the next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Day {
+    pub start: i64,
+    pub end: i64,
+}
+
+impl Day {
+    pub fn of(now: i64, zone: &jiff::tz::TimeZone) -> Day {
+        let at = jiff::Timestamp::from_second(now).unwrap_or(jiff::Timestamp::UNIX_EPOCH).to_zoned(zone.clone());
+        let start = at.start_of_day().map(|z| z.timestamp().as_second()).unwrap_or(now - now.rem_euclid(86_400));
+        let end = at
+            .tomorrow()
+            .and_then(|t| t.start_of_day())
+            .map(|z| z.timestamp().as_second())
+            .unwrap_or(start + 86_400);
+        Day { start, end }
+    }
+
+    pub fn contains(&self, t: i64) -> bool {
+        self.start <= t && t < self.end
+    }
+}
+
+#[derive(Default)]
+struct State {
+    batch: Batch,
+    /// The current day and its sketch, and the sketch of the day before while it may still be
+    /// flushed.
+    day: Option<(Day, Sketch)>,
+    previous: Option<(Day, Sketch)>,
+    /// The salts of days (by their start), loaded by flushes: today's and tomorrow's.
+    salts: HashMap<i64, [u8; 16]>,
+    agents: HashMap<Box<[u8]>, Class>,
+}
+
+/// A User-Agent's class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Class {
+    device: Device,
+}
+
+/// The counters of this node.
+pub struct Counter {
+    settings: parking_lot::RwLock<Settings>,
+    state: Mutex<State>,
+    bots: isbot::Bots,
+    /// This process's name in the visitors' rows: random per start, so nodes never write over
+    /// each other's sketches.
+    pub node: String,
+}
+
+impl std::fmt::Debug for Counter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Counter").field("node", &self.node).finish_non_exhaustive()
+    }
+}
+
+impl Counter {
+    pub fn new(settings: Settings) -> Counter {
+        Counter {
+            settings: parking_lot::RwLock::new(settings),
+            state: Mutex::new(State::default()),
+            bots: isbot::Bots::default(),
+            node: crate::auth::keys::random_hex(8),
+        }
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.settings.read().enabled
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.settings.read().clone()
+    }
+
+    /// Follows changed settings (the time zone, the site's address, switched off).
+    pub fn configure(&self, settings: Settings) {
+        *self.settings.write() = settings;
+    }
+
+    /// Counts one answered request, when it is a reader's page view. Never fails: what cannot
+    /// be read is left out.
+    pub fn count(&self, seen: Seen, answer: Answer<'_>, now: i64) {
+        let settings = self.settings.read();
+        if !settings.enabled || seen.negotiated || (settings.respect_do_not_track && seen.opted_out) {
+            return;
+        }
+        let counted = matches!(answer.status, StatusCode::OK | StatusCode::NOT_MODIFIED)
+            && (answer.html || answer.status == StatusCode::NOT_MODIFIED)
+            && answer.route.is_some_and(|r| COUNTED_ROUTES.contains(&r));
+        if !counted {
+            return;
+        }
+        let agent = seen.user_agent.as_ref().map(|v| &v.as_bytes()[..v.len().min(MAX_AGENT)]).unwrap_or(b"");
+        let hour = now - now.rem_euclid(3600);
+        let class = self.classify(agent);
+        if class.device == Device::Bot {
+            *self.state.lock().batch.devices.entry((hour, Device::Bot)).or_default() += 1;
+            return;
+        }
+        let referrer = seen.referrer.as_ref().and_then(|v| v.to_str().ok()).unwrap_or("");
+        let (medium, from) = classify::source(referrer, seen.uri.query(), &settings.own_host);
+        let path = cut(seen.uri.path(), MAX_PATH);
+        let search = match answer.facts {
+            Some(Facts::Search { results }) => classify::search_term(seen.uri.query(), MAX_TERM).map(|t| (t, results)),
+            _ => None,
+        };
+        let article = match answer.facts {
+            Some(Facts::Article(id)) => Some(id),
+            _ => None,
+        };
+        let zone = settings.time_zone.clone();
+        drop(settings);
+
+        let mut state = self.state.lock();
+        let state = &mut *state;
+        let batch = &mut state.batch;
+        *batch.devices.entry((hour, class.device)).or_default() += 1;
+        add_bounded(&mut batch.sources, (hour, medium, from), 1, (hour, medium, String::new()));
+        let key = (hour, path.to_string());
+        let room = batch.pages.len() < MAX_KEYS;
+        match batch.pages.get_mut(&key) {
+            Some(entry) => entry.1 += 1,
+            None if room => {
+                batch.pages.insert(key, (article, 1));
+            }
+            None => {}
+        }
+        if let Some((term, results)) = search {
+            let key = (hour, term);
+            if batch.searches.len() < MAX_KEYS || batch.searches.contains_key(&key) {
+                let entry = batch.searches.entry(key).or_default();
+                entry.0 += 1;
+                entry.1 += u64::from(results == 0);
+            }
+        }
+        // The day's visitors: the address and browser, hashed under the day's salt.
+        if !state.day.as_ref().is_some_and(|(day, _)| day.contains(now)) {
+            let day = Day::of(now, &zone);
+            let old = state.day.replace((day, Sketch::new()));
+            // The day before is kept until a flush writes it; a clock that jumps back keeps
+            // the later day too (its sketch is written, not lost).
+            if let Some(old) = old {
+                state.previous = Some(old);
+            }
+        }
+        if let Some((day, sketch)) = state.day.as_mut()
+            && let Some(salt) = state.salts.get(&day.start)
+        {
+            sketch.insert(sketch::visitor_hash(salt, seen.client, agent));
+        }
+    }
+
+    /// The class of a User-Agent, remembered for the next request with it.
+    fn classify(&self, agent: &[u8]) -> Class {
+        if let Some(class) = self.state.lock().agents.get(agent) {
+            return *class;
+        }
+        let text = String::from_utf8_lossy(agent);
+        let device = if text.trim().is_empty() || self.bots.is_bot(&text) { Device::Bot } else { classify::device(&text) };
+        let class = Class { device };
+        let mut state = self.state.lock();
+        if state.agents.len() >= MAX_AGENTS {
+            state.agents.clear();
+        }
+        state.agents.insert(agent.into(), class);
+        class
+    }
+
+    /// Takes the counts so far, with the sketches of the current and the previous day (the
+    /// previous is let go: it is written for the last time).
+    pub fn take(&self) -> Batch {
+        let mut state = self.state.lock();
+        let mut batch = std::mem::take(&mut state.batch);
+        batch.visitors.extend(state.previous.take().map(|(day, sketch)| (day.start, sketch)));
+        if let Some((day, sketch)) = &state.day {
+            batch.visitors.push((day.start, sketch.clone()));
+        }
+        batch
+    }
+
+    /// Gives back the counts of a flush that failed, to be written with the next.
+    pub fn give_back(&self, mut batch: Batch) {
+        let mut state = self.state.lock();
+        let later = std::mem::take(&mut state.batch);
+        batch.absorb(later);
+        batch.visitors.clear();
+        state.batch = batch;
+    }
+
+    /// Sets the salts of days (by their start), as a flush reads them; others are dropped.
+    pub fn set_salts(&self, salts: HashMap<i64, [u8; 16]>) {
+        self.state.lock().salts = salts;
+    }
+}
+
+/// Adds to a bounded map: when it is full, a new key's count goes to `overflow` instead.
+fn add_bounded<K: std::hash::Hash + Eq>(map: &mut HashMap<K, u64>, key: K, n: u64, overflow: K) {
+    if map.len() < MAX_KEYS || map.contains_key(&key) {
+        *map.entry(key).or_default() += n;
+    } else {
+        *map.entry(overflow).or_default() += n;
+    }
+}
+
+/// The first `max` bytes of `s`, cut at a character boundary.
+fn cut(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}

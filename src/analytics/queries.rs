@@ -1,0 +1,482 @@
+//! The counts in the database: flushes that add a node's counters to hourly and daily rows,
+//! the day's salt, retention, and what the dashboard reads.
+
+use std::collections::HashMap;
+
+use sqlx::Row as _;
+
+use super::classify::{Device, Medium};
+use super::sketch::Sketch;
+use super::{Batch, Counter, Day};
+use crate::db::Db;
+
+/// A level of the counts: rows per hour, or per day of the publication's calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Span {
+    Hour,
+    Day,
+}
+
+impl Span {
+    fn code(self) -> &'static str {
+        match self {
+            Span::Hour => "h",
+            Span::Day => "d",
+        }
+    }
+}
+
+/// The most rows one statement adds.
+const ROWS_PER_STATEMENT: usize = 200;
+
+/// A value bound into a flush's statements.
+#[derive(Debug, Clone)]
+enum Value {
+    Int(i64),
+    Text(String),
+    MaybeInt(Option<i64>),
+}
+
+/// Adds a node's counts since the last flush to the database, and loads the salts of today and
+/// tomorrow for the visitors' hashes. A failure gives the counts back to the counter, for the
+/// next flush; nothing is counted twice, since the transaction wrote none of them.
+pub async fn flush(db: &Db, counter: &Counter, now: i64) -> anyhow::Result<()> {
+    let settings = counter.settings();
+    let today = Day::of(now, &settings.time_zone);
+    counter.set_salts(salts(db, today, &settings.time_zone).await?);
+    let batch = counter.take();
+    if batch.is_empty() && batch.visitors.is_empty() {
+        return Ok(());
+    }
+    if let Err(e) = write(db, &batch, &settings.time_zone, &counter.node, now).await {
+        counter.give_back(batch);
+        return Err(e.into());
+    }
+    Ok(())
+}
+
+/// The salts of `today` and of the day after (made when missing, by whichever node comes
+/// first), by their day's start; older salts are deleted, so yesterday's hashes can no longer be
+/// made again.
+async fn salts(db: &Db, today: Day, zone: &jiff::tz::TimeZone) -> Result<HashMap<i64, [u8; 16]>, sqlx::Error> {
+    let tomorrow = Day::of(today.end, zone);
+    for day in [today.start, tomorrow.start] {
+        sqlx::query("INSERT INTO analytics_salts (day, salt) VALUES ($1, $2) ON CONFLICT (day) DO NOTHING")
+            .bind(day)
+            .bind(crate::auth::keys::random_hex(16))
+            .execute(&db.pool)
+            .await?;
+    }
+    sqlx::query("DELETE FROM analytics_salts WHERE day < $1").bind(today.start).execute(&db.pool).await?;
+    let rows: Vec<(i64, String)> = sqlx::query_as("SELECT day, salt FROM analytics_salts WHERE day IN ($1, $2)")
+        .bind(today.start)
+        .bind(tomorrow.start)
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(rows.into_iter().filter_map(|(day, salt)| Some((day, salt_bytes(&salt)?))).collect())
+}
+
+fn salt_bytes(hex: &str) -> Option<[u8; 16]> {
+    let mut out = [0u8; 16];
+    if hex.len() != 32 {
+        return None;
+    }
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
+async fn write(
+    db: &Db,
+    batch: &Batch,
+    zone: &jiff::tz::TimeZone,
+    node: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    // Each hour's day in the publication's calendar, worked out once per hour.
+    let mut days = HashMap::new();
+    let mut day_of = |hour: i64| *days.entry(hour).or_insert_with(|| Day::of(hour, zone).start);
+
+    let mut pages: Vec<Vec<Value>> = Vec::new();
+    let mut daily: HashMap<(i64, &str), (Option<i64>, u64)> = HashMap::new();
+    for ((hour, path), (article, views)) in &batch.pages {
+        pages.push(vec![
+            Value::Text("h".into()),
+            Value::Int(*hour),
+            Value::Text(path.clone()),
+            Value::MaybeInt(*article),
+            Value::Int(*views as i64),
+        ]);
+        let entry = daily.entry((day_of(*hour), path.as_str())).or_insert((*article, 0));
+        entry.1 += views;
+    }
+    for ((day, path), (article, views)) in daily {
+        pages.push(vec![
+            Value::Text("d".into()),
+            Value::Int(day),
+            Value::Text(path.to_string()),
+            Value::MaybeInt(article),
+            Value::Int(views as i64),
+        ]);
+    }
+
+    let mut sources: Vec<Vec<Value>> = Vec::new();
+    let mut daily: HashMap<(i64, Medium, &str), u64> = HashMap::new();
+    for ((hour, medium, host), views) in &batch.sources {
+        sources.push(vec![
+            Value::Text("h".into()),
+            Value::Int(*hour),
+            Value::Text(medium.name().into()),
+            Value::Text(host.clone()),
+            Value::Int(*views as i64),
+        ]);
+        *daily.entry((day_of(*hour), *medium, host.as_str())).or_default() += views;
+    }
+    for ((day, medium, host), views) in daily {
+        sources.push(vec![
+            Value::Text("d".into()),
+            Value::Int(day),
+            Value::Text(medium.name().into()),
+            Value::Text(host.to_string()),
+            Value::Int(views as i64),
+        ]);
+    }
+
+    let mut devices: Vec<Vec<Value>> = Vec::new();
+    let mut daily: HashMap<(i64, Device), u64> = HashMap::new();
+    for ((hour, device), views) in &batch.devices {
+        devices.push(vec![
+            Value::Text("h".into()),
+            Value::Int(*hour),
+            Value::Text(device.name().into()),
+            Value::Int(*views as i64),
+        ]);
+        *daily.entry((day_of(*hour), *device)).or_default() += views;
+    }
+    for ((day, device), views) in daily {
+        devices.push(vec![
+            Value::Text("d".into()),
+            Value::Int(day),
+            Value::Text(device.name().into()),
+            Value::Int(views as i64),
+        ]);
+    }
+
+    let mut searches: Vec<Vec<Value>> = Vec::new();
+    let mut daily: HashMap<(i64, &str), (u64, u64)> = HashMap::new();
+    for ((hour, term), (n, empty)) in &batch.searches {
+        searches.push(vec![
+            Value::Text("h".into()),
+            Value::Int(*hour),
+            Value::Text(term.clone()),
+            Value::Int(*n as i64),
+            Value::Int(*empty as i64),
+        ]);
+        let entry = daily.entry((day_of(*hour), term.as_str())).or_default();
+        entry.0 += n;
+        entry.1 += empty;
+    }
+    for ((day, term), (n, empty)) in daily {
+        searches.push(vec![
+            Value::Text("d".into()),
+            Value::Int(day),
+            Value::Text(term.to_string()),
+            Value::Int(n as i64),
+            Value::Int(empty as i64),
+        ]);
+    }
+
+    let mut tx = db.begin().await?;
+    let add = "views = {t}.views + excluded.views";
+    upsert(&mut tx, "analytics_pages", &["span", "at", "path", "article_id", "views"], 3, add, pages).await?;
+    upsert(&mut tx, "analytics_sources", &["span", "at", "medium", "referrer", "views"], 4, add, sources).await?;
+    upsert(&mut tx, "analytics_devices", &["span", "at", "device", "views"], 3, add, devices).await?;
+    let add_searches = "searches = {t}.searches + excluded.searches, empty = {t}.empty + excluded.empty";
+    upsert(&mut tx, "analytics_searches", &["span", "at", "term", "searches", "empty"], 3, add_searches, searches)
+        .await?;
+    for (day, sketch) in &batch.visitors {
+        sqlx::query(
+            "INSERT INTO analytics_visitors (day, node, sketch, updated_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (day, node) DO UPDATE SET sketch = excluded.sketch, updated_at = excluded.updated_at",
+        )
+        .bind(day)
+        .bind(node)
+        .bind(sketch.encode())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await
+}
+
+/// Adds `rows` to `table`: the first `keys` columns name a row, `update` (with `{t}` for the
+/// table) adds the new counts to one that is there.
+async fn upsert(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    table: &str,
+    columns: &[&str],
+    keys: usize,
+    update: &str,
+    rows: Vec<Vec<Value>>,
+) -> Result<(), sqlx::Error> {
+    let update = update.replace("{t}", table);
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let width = columns.len();
+        let values: Vec<String> = (0..chunk.len())
+            .map(|r| format!("({})", crate::db::placeholders(r * width, width)))
+            .collect();
+        let sql = format!(
+            "INSERT INTO {table} ({}) VALUES {} ON CONFLICT ({}) DO UPDATE SET {update}",
+            columns.join(", "),
+            values.join(", "),
+            columns[..keys].join(", "),
+        );
+        // Table and column names are this module's constants; every value is bound.
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for value in chunk.iter().flatten() {
+            query = match value {
+                Value::Int(n) => query.bind(*n),
+                Value::Text(s) => query.bind(s.clone()),
+                Value::MaybeInt(n) => query.bind(*n),
+            };
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Deletes hourly rows older than `hourly_days` and daily rows (and sketches) older than
+/// `daily_days` (0: daily rows are kept).
+pub async fn purge(db: &Db, now: i64, hourly_days: u32, daily_days: u32) -> Result<u64, sqlx::Error> {
+    let mut deleted = 0;
+    let mut levels = vec![("h", now - i64::from(hourly_days) * 86_400)];
+    if daily_days > 0 {
+        levels.push(("d", now - i64::from(daily_days) * 86_400));
+    }
+    for (span, before) in levels {
+        for table in ["analytics_pages", "analytics_sources", "analytics_devices", "analytics_searches"] {
+            let sql = format!("DELETE FROM {table} WHERE span = $1 AND at < $2");
+            deleted += sqlx::query(sqlx::AssertSqlSafe(sql)).bind(span).bind(before).execute(&db.pool).await?.rows_affected();
+        }
+        if span == "d" {
+            deleted += sqlx::query("DELETE FROM analytics_visitors WHERE day < $1")
+                .bind(before)
+                .execute(&db.pool)
+                .await?
+                .rows_affected();
+        }
+    }
+    Ok(deleted)
+}
+
+/// Readers' page views per hour or day in `[from, to)`, crawlers left out; only the periods with
+/// views are listed.
+pub async fn views(db: &Db, span: Span, from: i64, to: i64) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT at, CAST(SUM(views) AS BIGINT) FROM analytics_devices \
+         WHERE span = $1 AND at >= $2 AND at < $3 AND device <> 'bot' GROUP BY at ORDER BY at",
+    )
+    .bind(span.code())
+    .bind(from)
+    .bind(to)
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// Views by device in `[from, to)`, crawlers as `bot`, most first.
+pub async fn devices(db: &Db, span: Span, from: i64, to: i64) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT device, CAST(SUM(views) AS BIGINT) AS n FROM analytics_devices \
+         WHERE span = $1 AND at >= $2 AND at < $3 GROUP BY device ORDER BY n DESC, device",
+    )
+    .bind(span.code())
+    .bind(from)
+    .bind(to)
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// One row of where readers came from.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SourceRow {
+    pub medium: String,
+    /// The referrer's host; empty for direct visits and this site's own pages.
+    pub referrer: String,
+    pub views: i64,
+}
+
+/// Views by kind of source in `[from, to)`, most first.
+pub async fn mediums(db: &Db, span: Span, from: i64, to: i64) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT medium, CAST(SUM(views) AS BIGINT) AS n FROM analytics_sources \
+         WHERE span = $1 AND at >= $2 AND at < $3 GROUP BY medium ORDER BY n DESC, medium",
+    )
+    .bind(span.code())
+    .bind(from)
+    .bind(to)
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// The referring hosts that brought most readers in `[from, to)`.
+pub async fn referrers(db: &Db, span: Span, from: i64, to: i64, limit: i64) -> Result<Vec<SourceRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT medium, referrer, CAST(SUM(views) AS BIGINT) AS n FROM analytics_sources \
+         WHERE span = $1 AND at >= $2 AND at < $3 AND referrer <> '' \
+         GROUP BY medium, referrer ORDER BY n DESC, referrer LIMIT $4",
+    )
+    .bind(span.code())
+    .bind(from)
+    .bind(to)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| Ok(SourceRow { medium: r.try_get(0)?, referrer: r.try_get(1)?, views: r.try_get(2)? }))
+        .collect()
+}
+
+/// An article among the most read.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TopArticle {
+    pub id: i64,
+    /// `None` when the article was deleted since.
+    pub title: Option<String>,
+    pub slug: Option<String>,
+    pub views: i64,
+}
+
+/// The most read articles in `[from, to)`.
+pub async fn top_articles(db: &Db, span: Span, from: i64, to: i64, limit: i64) -> Result<Vec<TopArticle>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT t.article_id, a.title, a.slug, t.n FROM (\
+            SELECT article_id, CAST(SUM(views) AS BIGINT) AS n FROM analytics_pages \
+            WHERE span = $1 AND at >= $2 AND at < $3 AND article_id IS NOT NULL \
+            GROUP BY article_id ORDER BY n DESC, article_id LIMIT $4\
+         ) t LEFT JOIN articles a ON a.id = t.article_id ORDER BY t.n DESC, t.article_id",
+    )
+    .bind(span.code())
+    .bind(from)
+    .bind(to)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| Ok(TopArticle { id: r.try_get(0)?, title: r.try_get(1)?, slug: r.try_get(2)?, views: r.try_get(3)? }))
+        .collect()
+}
+
+/// The most read pages of any kind (front page, topics, articles) in `[from, to)`.
+pub async fn top_pages(db: &Db, span: Span, from: i64, to: i64, limit: i64) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT path, CAST(SUM(views) AS BIGINT) AS n FROM analytics_pages \
+         WHERE span = $1 AND at >= $2 AND at < $3 GROUP BY path ORDER BY n DESC, path LIMIT $4",
+    )
+    .bind(span.code())
+    .bind(from)
+    .bind(to)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// One article's views per hour or day in `[from, to)`.
+pub async fn article_views(
+    db: &Db,
+    article_id: i64,
+    span: Span,
+    from: i64,
+    to: i64,
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT at, CAST(SUM(views) AS BIGINT) FROM analytics_pages \
+         WHERE article_id = $1 AND span = $2 AND at >= $3 AND at < $4 GROUP BY at ORDER BY at",
+    )
+    .bind(article_id)
+    .bind(span.code())
+    .bind(from)
+    .bind(to)
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// All of an article's views that are kept.
+pub async fn article_total(db: &Db, article_id: i64) -> Result<i64, sqlx::Error> {
+    let n: Option<i64> =
+        sqlx::query_scalar("SELECT CAST(SUM(views) AS BIGINT) FROM analytics_pages WHERE article_id = $1 AND span = 'd'")
+            .bind(article_id)
+            .fetch_one(&db.pool)
+            .await?;
+    Ok(n.unwrap_or(0))
+}
+
+/// What readers searched for.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SearchRow {
+    pub term: String,
+    pub searches: i64,
+    /// Of which found nothing.
+    pub empty: i64,
+}
+
+/// The most frequent searches in `[from, to)`, or (`empty_only`) those that found nothing.
+/// A term searched fewer than `k` times in the period is never listed: a rare search may say
+/// who searched.
+pub async fn searches(
+    db: &Db,
+    span: Span,
+    (from, to): (i64, i64),
+    k: i64,
+    limit: i64,
+    empty_only: bool,
+) -> Result<Vec<SearchRow>, sqlx::Error> {
+    let (filter, order) = if empty_only {
+        ("HAVING SUM(searches) >= $4 AND SUM(empty) > 0", "e DESC")
+    } else {
+        ("HAVING SUM(searches) >= $4", "n DESC")
+    };
+    let sql = format!(
+        "SELECT term, CAST(SUM(searches) AS BIGINT) AS n, CAST(SUM(empty) AS BIGINT) AS e FROM analytics_searches \
+         WHERE span = $1 AND at >= $2 AND at < $3 GROUP BY term {filter} ORDER BY {order}, term LIMIT $5"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(span.code())
+        .bind(from)
+        .bind(to)
+        .bind(k)
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter().map(|r| Ok(SearchRow { term: r.try_get(0)?, searches: r.try_get(1)?, empty: r.try_get(2)? })).collect()
+}
+
+/// Estimated different visitors of each day that starts in `[from, to)`: the nodes' sketches of
+/// the day merged.
+pub async fn visitors(db: &Db, from: i64, to: i64) -> Result<Vec<(i64, u64)>, sqlx::Error> {
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT day, sketch FROM analytics_visitors WHERE day >= $1 AND day < $2 ORDER BY day")
+            .bind(from)
+            .bind(to)
+            .fetch_all(&db.pool)
+            .await?;
+    let mut days: Vec<(i64, Sketch)> = Vec::new();
+    for (day, text) in rows {
+        let Some(sketch) = Sketch::decode(&text) else {
+            tracing::warn!(day, "a visitors' sketch that cannot be read is left out");
+            continue;
+        };
+        match days.last_mut() {
+            Some((last, merged)) if *last == day => merged.merge(&sketch),
+            _ => days.push((day, sketch)),
+        }
+    }
+    Ok(days.into_iter().map(|(day, sketch)| (day, sketch.estimate())).collect())
+}
+
+/// Different visitors over several days together: each day's merged sketch, merged again. A
+/// reader who comes back on several days counts once only when the days share a salt, which
+/// they do not: this is the sum of the days' visitors, and said so on the dashboard.
+pub async fn visitors_total(db: &Db, from: i64, to: i64) -> Result<u64, sqlx::Error> {
+    Ok(visitors(db, from, to).await?.iter().map(|(_, n)| n).sum())
+}
