@@ -289,7 +289,10 @@ impl App {
         let site_model = crate::comments::learning::model_in_use(&db).await?;
         let pages = crate::pages::directory(&db).await?.into_iter().map(|(link, _)| link).collect();
         let live = Live::build(effective, &i18n, site_model, pages)?;
-        let analytics = crate::analytics::Counter::new(crate::analytics::Settings::from_config(&live.config, live.time_zone.clone()));
+        let analytics = crate::analytics::Counter::new(crate::analytics::Settings::from_config(
+            &live.config,
+            live.time_zone.clone(),
+        ));
         // The day's salt for the visitors' hashes, before the first reader comes.
         crate::analytics::queries::flush(&db, &analytics, crate::db::now()).await?;
         let page_cache = crate::web::cache::PageCache::new(&config.cache);

@@ -85,7 +85,8 @@ pub struct Range {
 impl Range {
     /// The period ending now, in the publication's calendar.
     pub fn of(period: Period, now: i64, zone: &TimeZone, language: Language) -> Range {
-        let zoned = |t: i64| jiff::Timestamp::from_second(t).unwrap_or(jiff::Timestamp::UNIX_EPOCH).to_zoned(zone.clone());
+        let zoned =
+            |t: i64| jiff::Timestamp::from_second(t).unwrap_or(jiff::Timestamp::UNIX_EPOCH).to_zoned(zone.clone());
         let day_label = |t: i64| {
             let z = zoned(t);
             match language {
@@ -96,8 +97,11 @@ impl Range {
         match period {
             Period::Day => {
                 let hour = now - now.rem_euclid(3600);
-                let buckets =
-                    (0..24).rev().map(|i| hour - i * 3600).map(|t| (t, zoned(t).strftime("%H:00").to_string())).collect();
+                let buckets = (0..24)
+                    .rev()
+                    .map(|i| hour - i * 3600)
+                    .map(|t| (t, zoned(t).strftime("%H:00").to_string()))
+                    .collect();
                 Range { span: Span::Hour, from: hour - 23 * 3600, to: hour + 3600, buckets, days: false }
             }
             Period::Week | Period::Month => {
@@ -157,7 +161,7 @@ pub async fn dashboard(
         .iter()
         .zip(&range.buckets)
         .map(|((label, views), (start, _))| {
-            let visitors = range.days.then(|| visitors.iter().find(|(d, _)| d == start).map_or(0, |(_, n)| *n));
+            let visitors = range.days.then(|| day_visitors(&visitors, *start));
             context! { label, views, visitors }
         })
         .collect();
@@ -189,7 +193,11 @@ pub async fn dashboard(
 
 /// `GET /admin/analytics/export?period=…&table=…`: one of the dashboard's tables as CSV.
 #[instrument(skip_all)]
-pub async fn export(State(app): State<Arc<App>>, staff: Staff, Query(params): Query<Params>) -> Result<Response, AppError> {
+pub async fn export(
+    State(app): State<Arc<App>>,
+    staff: Staff,
+    Query(params): Query<Params>,
+) -> Result<Response, AppError> {
     let period = Period::parse(params.period.as_deref())?;
     let range = Range::of(period, app.now(), &app.time_zone(), app.language());
     let (span, from, to) = (range.span, range.from, range.to);
@@ -203,21 +211,24 @@ pub async fn export(State(app): State<Arc<App>>, staff: Staff, Query(params): Qu
             let series = range.fill(&queries::views(db, span, from, to).await?);
             let mut lines = vec![vec!["period".into(), "views".into(), "visitors".into()]];
             for ((label, views), (start, _)) in series.into_iter().zip(&range.buckets) {
-                let visitors = range
-                    .days
-                    .then(|| visitors.iter().find(|(d, _)| d == start).map_or(0, |(_, n)| *n).to_string())
-                    .unwrap_or_default();
+                let visitors = if range.days { day_visitors(&visitors, *start).to_string() } else { String::new() };
                 lines.push(vec![label, views.to_string(), visitors]);
             }
             lines
         }
         "articles" => std::iter::once(vec!["article".into(), "address".into(), "views".into()])
             .chain(queries::top_articles(db, span, from, to, limit).await?.into_iter().map(|a| {
-                vec![a.title.unwrap_or_default(), a.slug.map(|s| format!("/news/{s}")).unwrap_or_default(), a.views.to_string()]
+                vec![
+                    a.title.unwrap_or_default(),
+                    a.slug.map(|s| format!("/news/{s}")).unwrap_or_default(),
+                    a.views.to_string(),
+                ]
             }))
             .collect(),
         "pages" => std::iter::once(vec!["address".into(), "views".into()])
-            .chain(queries::top_pages(db, span, from, to, limit).await?.into_iter().map(|(p, n)| vec![p, n.to_string()]))
+            .chain(
+                queries::top_pages(db, span, from, to, limit).await?.into_iter().map(|(p, n)| vec![p, n.to_string()]),
+            )
             .collect(),
         "sources" => std::iter::once(vec!["source".into(), "referrer".into(), "views".into()])
             .chain(
@@ -326,6 +337,11 @@ impl Curve {
             days_range.fill(&queries::article_views(&app.db, id, Span::Day, days_range.from, days_range.to).await?);
         Ok(Curve { article, total, hours, days })
     }
+}
+
+/// The visitors of the day that starts at `start`, from [`queries::visitors`].
+fn day_visitors(visitors: &[(i64, u64)], start: i64) -> u64 {
+    visitors.iter().find(|(d, _)| *d == start).map_or(0, |(_, n)| *n)
 }
 
 fn csv_response(name: &str, lines: &[Vec<String>]) -> Response {

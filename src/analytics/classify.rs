@@ -99,16 +99,49 @@ pub fn referrer_host(url: &str) -> Option<String> {
 
 /// Hosts (or their last labels) of search engines.
 const SEARCH_ENGINES: &[&str] = &[
-    "google", "bing.com", "duckduckgo.com", "search.yahoo.com", "yandex", "ecosia.org", "qwant.com",
-    "startpage.com", "baidu.com", "search.brave.com", "ask.com", "yahoo.com", "metager.de", "kagi.com",
-    "seznam.cz", "naver.com", "perplexity.ai",
+    "google",
+    "bing.com",
+    "duckduckgo.com",
+    "search.yahoo.com",
+    "yandex",
+    "ecosia.org",
+    "qwant.com",
+    "startpage.com",
+    "baidu.com",
+    "search.brave.com",
+    "ask.com",
+    "yahoo.com",
+    "metager.de",
+    "kagi.com",
+    "seznam.cz",
+    "naver.com",
+    "perplexity.ai",
 ];
 
 /// Hosts of social networks, link shorteners they use, and messengers.
 const SOCIAL: &[&str] = &[
-    "facebook.com", "fb.com", "instagram.com", "t.co", "twitter.com", "x.com", "linkedin.com", "lnkd.in",
-    "reddit.com", "threads.net", "threads.com", "bsky.app", "news.ycombinator.com", "youtube.com", "pinterest.com",
-    "tiktok.com", "t.me", "telegram.org", "whatsapp.com", "xing.com", "mastodon.social", "flipboard.com",
+    "facebook.com",
+    "fb.com",
+    "instagram.com",
+    "t.co",
+    "twitter.com",
+    "x.com",
+    "linkedin.com",
+    "lnkd.in",
+    "reddit.com",
+    "threads.net",
+    "threads.com",
+    "bsky.app",
+    "news.ycombinator.com",
+    "youtube.com",
+    "pinterest.com",
+    "tiktok.com",
+    "t.me",
+    "telegram.org",
+    "whatsapp.com",
+    "xing.com",
+    "mastodon.social",
+    "flipboard.com",
 ];
 
 /// Webmail hosts: a reader who clicked a link in a mail.

@@ -191,11 +191,8 @@ impl Day {
     pub fn of(now: i64, zone: &jiff::tz::TimeZone) -> Day {
         let at = jiff::Timestamp::from_second(now).unwrap_or(jiff::Timestamp::UNIX_EPOCH).to_zoned(zone.clone());
         let start = at.start_of_day().map(|z| z.timestamp().as_second()).unwrap_or(now - now.rem_euclid(86_400));
-        let end = at
-            .tomorrow()
-            .and_then(|t| t.start_of_day())
-            .map(|z| z.timestamp().as_second())
-            .unwrap_or(start + 86_400);
+        let end =
+            at.tomorrow().and_then(|t| t.start_of_day()).map(|z| z.timestamp().as_second()).unwrap_or(start + 86_400);
         Day { start, end }
     }
 
@@ -340,7 +337,8 @@ impl Counter {
             return *class;
         }
         let text = String::from_utf8_lossy(agent);
-        let device = if text.trim().is_empty() || self.bots.is_bot(&text) { Device::Bot } else { classify::device(&text) };
+        let device =
+            if text.trim().is_empty() || self.bots.is_bot(&text) { Device::Bot } else { classify::device(&text) };
         let class = Class { device };
         let mut state = self.state.lock();
         if state.agents.len() >= MAX_AGENTS {

@@ -87,13 +87,7 @@ fn salt_bytes(hex: &str) -> Option<[u8; 16]> {
     Some(out)
 }
 
-async fn write(
-    db: &Db,
-    batch: &Batch,
-    zone: &jiff::tz::TimeZone,
-    node: &str,
-    now: i64,
-) -> Result<(), sqlx::Error> {
+async fn write(db: &Db, batch: &Batch, zone: &jiff::tz::TimeZone, node: &str, now: i64) -> Result<(), sqlx::Error> {
     // Each hour's day in the publication's calendar, worked out once per hour.
     let mut days = HashMap::new();
     let mut day_of = |hour: i64| *days.entry(hour).or_insert_with(|| Day::of(hour, zone).start);
@@ -223,9 +217,8 @@ async fn upsert(
     let update = update.replace("{t}", table);
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         let width = columns.len();
-        let values: Vec<String> = (0..chunk.len())
-            .map(|r| format!("({})", crate::db::placeholders(r * width, width)))
-            .collect();
+        let values: Vec<String> =
+            (0..chunk.len()).map(|r| format!("({})", crate::db::placeholders(r * width, width))).collect();
         let sql = format!(
             "INSERT INTO {table} ({}) VALUES {} ON CONFLICT ({}) DO UPDATE SET {update}",
             columns.join(", "),
@@ -257,7 +250,8 @@ pub async fn purge(db: &Db, now: i64, hourly_days: u32, daily_days: u32) -> Resu
     for (span, before) in levels {
         for table in ["analytics_pages", "analytics_sources", "analytics_devices", "analytics_searches"] {
             let sql = format!("DELETE FROM {table} WHERE span = $1 AND at < $2");
-            deleted += sqlx::query(sqlx::AssertSqlSafe(sql)).bind(span).bind(before).execute(&db.pool).await?.rows_affected();
+            deleted +=
+                sqlx::query(sqlx::AssertSqlSafe(sql)).bind(span).bind(before).execute(&db.pool).await?.rows_affected();
         }
         if span == "d" {
             deleted += sqlx::query("DELETE FROM analytics_visitors WHERE day < $1")
@@ -403,11 +397,12 @@ pub async fn article_views(
 
 /// All of an article's views that are kept.
 pub async fn article_total(db: &Db, article_id: i64) -> Result<i64, sqlx::Error> {
-    let n: Option<i64> =
-        sqlx::query_scalar("SELECT CAST(SUM(views) AS BIGINT) FROM analytics_pages WHERE article_id = $1 AND span = 'd'")
-            .bind(article_id)
-            .fetch_one(&db.pool)
-            .await?;
+    let n: Option<i64> = sqlx::query_scalar(
+        "SELECT CAST(SUM(views) AS BIGINT) FROM analytics_pages WHERE article_id = $1 AND span = 'd'",
+    )
+    .bind(article_id)
+    .fetch_one(&db.pool)
+    .await?;
     Ok(n.unwrap_or(0))
 }
 

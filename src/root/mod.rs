@@ -168,7 +168,8 @@ pub async fn flush_analytics(app: &App, purged_at: &mut i64) -> anyhow::Result<(
         let config = app.config();
         let keep = &config.analytics;
         let deleted =
-            crate::analytics::queries::purge(&app.db, now, keep.hourly_retention_days, keep.daily_retention_days).await?;
+            crate::analytics::queries::purge(&app.db, now, keep.hourly_retention_days, keep.daily_retention_days)
+                .await?;
         if deleted > 0 {
             tracing::info!(deleted, "old page-view counts deleted");
         }

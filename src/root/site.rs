@@ -17,8 +17,8 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::activitypub::admin as social_admin;
-use crate::analytics;
 use crate::activitypub::handlers as social;
+use crate::analytics;
 use crate::api::admin as api_admin;
 use crate::api::handlers as api;
 use crate::app::App;
@@ -534,10 +534,7 @@ async fn log_requests(State(app): State<Arc<App>>, request: Request, next: Next)
         metrics::observe(&method, response.extensions().get::<metrics::RouteLabel>(), response.status(), elapsed);
     }
     if let Some(seen) = seen {
-        let html = response
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+        let html = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
         let answer = analytics::Answer {
             status: response.status(),
             route: response.extensions().get::<metrics::RouteLabel>().map(|r| &*r.0),

@@ -692,7 +692,13 @@ mod tests {
     fn page(cache: &PageCache, scopes: &[&str], body: &str) -> Arc<Entry> {
         let mut h = HeaderMap::new();
         h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-        Arc::new(cache.build(scopes.iter().map(|s| scope(s)).collect(), (None, None), h, Bytes::from(body.to_string()), 1000))
+        Arc::new(cache.build(
+            scopes.iter().map(|s| scope(s)).collect(),
+            (None, None),
+            h,
+            Bytes::from(body.to_string()),
+            1000,
+        ))
     }
 
     fn scope(word: &str) -> Scope {

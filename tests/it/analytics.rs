@@ -19,6 +19,7 @@ backend_tests!(
     the_dashboard_shows_views_sources_devices_and_searches,
     bad_headers_are_cut_and_a_failing_database_loses_no_count,
     several_nodes_add_up_and_old_hours_are_deleted,
+    every_counted_route_is_a_public_page,
 );
 
 const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
@@ -83,7 +84,8 @@ async fn visit(t: &TestApp, slug: &str) {
         let page = read(t, &article, &[("user-agent", FIREFOX)], [198, 51, 100, i]).await;
         assert_eq!(page.status, StatusCode::OK);
     }
-    let page = read(t, &article, &[("user-agent", IPHONE), ("referer", "https://www.google.de/")], [198, 51, 100, 9]).await;
+    let page =
+        read(t, &article, &[("user-agent", IPHONE), ("referer", "https://www.google.de/")], [198, 51, 100, 9]).await;
     let etag = page.header("etag").to_string();
     // A browser's revalidation is a view too, answered 304.
     let again = read(t, &article, &[("user-agent", IPHONE), ("if-none-match", &etag)], [198, 51, 100, 9]).await;
@@ -95,7 +97,8 @@ async fn visit(t: &TestApp, slug: &str) {
     read(t, "/", &[], [203, 0, 113, 5]).await;
     // Not page views: a feed, the ActivityPub object, a missing page, a HEAD, an admin page.
     read(t, "/feed", &[("user-agent", FIREFOX)], [198, 51, 100, 1]).await;
-    let object = read(t, &article, &[("user-agent", FIREFOX), ("accept", "application/activity+json")], [1, 2, 3, 4]).await;
+    let object =
+        read(t, &article, &[("user-agent", FIREFOX), ("accept", "application/activity+json")], [1, 2, 3, 4]).await;
     assert_eq!(object.status, StatusCode::OK);
     read(t, "/news/no-such-article", &[("user-agent", FIREFOX)], [198, 51, 100, 1]).await;
     read(t, "/admin/login", &[("user-agent", FIREFOX)], [198, 51, 100, 1]).await;
@@ -129,7 +132,11 @@ async fn cached_and_rendered_pages_count_the_same_and_crawlers_apart(t: TestApp)
         .unwrap();
         assert_eq!(
             sources,
-            [("direct".into(), String::new(), 4), ("search".into(), "google.de".into(), 1), ("social".into(), "t.co".into(), 1)]
+            [
+                ("direct".into(), String::new(), 4),
+                ("search".into(), "google.de".into(), 1),
+                ("social".into(), "t.co".into(), 1)
+            ]
         );
         counted.push((rows, devices(app, "h").await, sources));
     }
@@ -161,7 +168,8 @@ async fn nothing_that_identifies_a_reader_reaches_the_database(t: TestApp) {
         let rows: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_all(&t.app.db.pool).await.unwrap();
         stored.push_str(&rows.join("\n"));
     }
-    for secret in ["192.0.2", "Marker-7f3a9", "Firefox", "private", "reader-", "s3cr3t", "anna", "example.org", "utm_"] {
+    for secret in ["192.0.2", "Marker-7f3a9", "Firefox", "private", "reader-", "s3cr3t", "anna", "example.org", "utm_"]
+    {
         assert!(!stored.contains(secret), "{secret:?} was stored:\n{stored}");
     }
     assert!(stored.contains("newsletter blog.example.net"), "the source is the host and the campaign: {stored}");
@@ -254,11 +262,15 @@ async fn bad_headers_are_cut_and_a_failing_database_loses_no_count(t: TestApp) {
     let rows = pages(&t).await;
     let article_views: i64 = rows.iter().filter(|r| r.0 == "d" && r.3 == Some(article.id)).map(|r| r.4).sum();
     assert_eq!(article_views, 3, "nothing lost, nothing twice: {rows:?}");
-    let sources: Vec<(String, String)> = sqlx::query_as("SELECT medium, referrer FROM analytics_sources WHERE span = 'd'")
-        .fetch_all(&t.app.db.pool)
-        .await
-        .unwrap();
-    assert!(sources.iter().all(|(m, r)| r.len() <= 100 && m == "direct"), "forged referrers are no source: {sources:?}");
+    let sources: Vec<(String, String)> =
+        sqlx::query_as("SELECT medium, referrer FROM analytics_sources WHERE span = 'd'")
+            .fetch_all(&t.app.db.pool)
+            .await
+            .unwrap();
+    assert!(
+        sources.iter().all(|(m, r)| r.len() <= 100 && m == "direct"),
+        "forged referrers are no source: {sources:?}"
+    );
     let terms: Vec<String> =
         sqlx::query_scalar("SELECT term FROM analytics_searches").fetch_all(&t.app.db.pool).await.unwrap();
     assert_eq!(terms.len(), 2, "hourly and daily: {terms:?}");
@@ -304,4 +316,15 @@ async fn several_nodes_add_up_and_old_hours_are_deleted(t: TestApp) {
     let rows = pages(&t).await;
     assert!(rows.iter().all(|r| r.0 == "d"), "{rows:?}");
     assert_eq!(rows.iter().map(|r| r.4).sum::<i64>(), 62);
+}
+
+/// The counter knows the pages readers read by their route templates: each must be a public
+/// GET route of the site, or a renamed route would silently stop counting.
+async fn every_counted_route_is_a_public_page(t: TestApp) {
+    let (_, table) = newsdesk::root::route_table(t.app.clone());
+    for counted in newsdesk::analytics::COUNTED_ROUTES {
+        let entry = table.iter().find(|e| e.path == *counted).unwrap_or_else(|| panic!("{counted} is no route"));
+        assert!(entry.methods.contains(&"GET"), "{counted}");
+        assert!(!matches!(entry.access, newsdesk::web::routes::Access::Staff(_)), "{counted} is public");
+    }
 }

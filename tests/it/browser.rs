@@ -69,8 +69,12 @@ fn the_english_interface_passes_the_same_checks() {
 #[test]
 fn pages_pass_browser_accessibility_and_html_checks() {
     let Some(checks) = checks() else { return };
-    // The webhook check's receiver listens on loopback.
-    let server = DemoServer::start_with(&[("NEWSDESK_OUTGOING__ALLOW_PRIVATE_ADDRESSES", "true")]);
+    // The webhook check's receiver listens on loopback; page views are written each second, so
+    // the analytics pages show the browser's own visits.
+    let server = DemoServer::start_with(&[
+        ("NEWSDESK_OUTGOING__ALLOW_PRIVATE_ADDRESSES", "true"),
+        ("NEWSDESK_ANALYTICS__FLUSH_SECS", "1"),
+    ]);
     server.add_user("moderator", "moderation@example.org", "ein-langes-passwort");
     server.add_user("editor", "redaktion@example.org", "ein-langes-passwort");
     server.add_user("admin", "leitung@example.org", "ein-langes-passwort");

@@ -728,7 +728,10 @@ impl Config {
             return Err(("analytics.hourly_retention_days", "must be at least 1".into()));
         }
         if analytics.daily_retention_days != 0 && analytics.daily_retention_days < analytics.hourly_retention_days {
-            return Err(("analytics.daily_retention_days", "must be 0 (for good) or at least the hourly retention".into()));
+            return Err((
+                "analytics.daily_retention_days",
+                "must be 0 (for good) or at least the hourly retention".into(),
+            ));
         }
         if analytics.min_search_count == 0 {
             return Err(("analytics.min_search_count", "must be at least 1".into()));

@@ -251,4 +251,3 @@ mod tests {
         assert!(day_start("2026-02-30", &zone).is_none());
     }
 }
-
