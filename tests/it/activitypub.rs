@@ -428,10 +428,12 @@ async fn a_dead_host_holds_up_no_one_and_is_given_up_after_a_day(t: TestApp) {
     assert_eq!(waiting, 0);
     t.publish("Noch ein Artikel").await;
     run_queue(&t).await;
-    let queued: Vec<String> = sqlx::query_scalar("SELECT payload FROM queue WHERE kind = 'activitypub.deliver'")
-        .fetch_all(&t.app.db.pool)
-        .await
-        .unwrap();
+    // In the order queued: PostgreSQL returns updated rows in no set order otherwise.
+    let queued: Vec<String> =
+        sqlx::query_scalar("SELECT payload FROM queue WHERE kind = 'activitypub.deliver' ORDER BY id")
+            .fetch_all(&t.app.db.pool)
+            .await
+            .unwrap();
     let last = queued.last().unwrap();
     assert!(last.contains(&alive.base), "{last}");
     assert!(
