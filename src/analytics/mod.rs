@@ -29,6 +29,8 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
 use parking_lot::Mutex;
 
 use classify::{Device, Medium};
@@ -126,6 +128,8 @@ pub struct Settings {
     /// elsewhere.
     pub own_host: String,
     pub time_zone: jiff::tz::TimeZone,
+    /// `server.trust_forwarded_for`: the reader's address is not the peer's.
+    pub behind_proxy: bool,
 }
 
 impl Settings {
@@ -135,6 +139,7 @@ impl Settings {
             respect_do_not_track: config.analytics.respect_do_not_track,
             own_host: classify::referrer_host(&config.site.base_url).unwrap_or_default(),
             time_zone,
+            behind_proxy: config.server.trust_forwarded_for,
         }
     }
 }
@@ -201,28 +206,48 @@ impl Day {
     }
 }
 
+/// One shard of the counters. Each thread counts into its own shard (see [`shard`]), so two
+/// threads never wait for each other nor bounce a lock between their caches.
 #[derive(Default)]
 struct State {
     batch: Batch,
+    /// The settings, copied here so a count reads them under the lock it takes anyway.
+    settings: Option<Settings>,
     /// The current day and its sketch, and the sketch of the day before while it may still be
     /// flushed.
     day: Option<(Day, Sketch)>,
     previous: Option<(Day, Sketch)>,
     /// The salts of days (by their start), loaded by flushes: today's and tomorrow's.
     salts: HashMap<i64, [u8; 16]>,
-    agents: HashMap<Box<[u8]>, Class>,
+    /// User-Agents already classified.
+    agents: HashMap<Box<[u8]>, Device>,
 }
 
-/// A User-Agent's class.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Class {
-    device: Device,
+/// Shards of the counters: a few per core is plenty.
+const SHARDS: usize = 16;
+
+/// A shard on a cache line of its own.
+#[repr(align(128))]
+#[derive(Default)]
+struct Shard(Mutex<State>);
+
+/// The shard of the calling thread: threads take shards in turn, once.
+fn shard() -> usize {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    thread_local! {
+        static MINE: usize = NEXT.fetch_add(1, Ordering::Relaxed) % SHARDS;
+    }
+    MINE.with(|n| *n)
 }
 
 /// The counters of this node.
 pub struct Counter {
+    /// Read on every request: an atomic, not a lock.
+    enabled: AtomicBool,
+    /// Whether the client's address must be read from `X-Forwarded-For`.
+    behind_proxy: AtomicBool,
     settings: parking_lot::RwLock<Settings>,
-    state: Mutex<State>,
+    shards: Box<[Shard]>,
     bots: isbot::Bots,
     /// This process's name in the visitors' rows: random per start, so nodes never write over
     /// each other's sketches.
@@ -237,16 +262,26 @@ impl std::fmt::Debug for Counter {
 
 impl Counter {
     pub fn new(settings: Settings) -> Counter {
-        Counter {
-            settings: parking_lot::RwLock::new(settings),
-            state: Mutex::new(State::default()),
+        let counter = Counter {
+            enabled: AtomicBool::new(false),
+            behind_proxy: AtomicBool::new(false),
+            settings: parking_lot::RwLock::new(settings.clone()),
+            shards: (0..SHARDS).map(|_| Shard::default()).collect(),
             bots: isbot::Bots::default(),
             node: crate::auth::keys::random_hex(8),
-        }
+        };
+        counter.configure(settings);
+        counter
     }
 
     pub fn enabled(&self) -> bool {
-        self.settings.read().enabled
+        self.enabled.load(Ordering::Relaxed)
+    }
+
+    /// Whether the site sits behind proxies whose `X-Forwarded-For` names the reader: then the
+    /// caller works the client's address out; otherwise it is the peer's.
+    pub fn behind_proxy(&self) -> bool {
+        self.behind_proxy.load(Ordering::Relaxed)
     }
 
     pub fn settings(&self) -> Settings {
@@ -255,49 +290,55 @@ impl Counter {
 
     /// Follows changed settings (the time zone, the site's address, switched off).
     pub fn configure(&self, settings: Settings) {
+        self.enabled.store(settings.enabled, Ordering::Relaxed);
+        self.behind_proxy.store(settings.behind_proxy, Ordering::Relaxed);
+        for shard in self.shards.iter() {
+            shard.0.lock().settings = Some(settings.clone());
+        }
         *self.settings.write() = settings;
     }
 
     /// Counts one answered request, when it is a reader's page view. Never fails: what cannot
     /// be read is left out.
     pub fn count(&self, seen: Seen, answer: Answer<'_>, now: i64) {
-        let settings = self.settings.read();
-        if !settings.enabled || seen.negotiated || (settings.respect_do_not_track && seen.opted_out) {
-            return;
-        }
         let counted = matches!(answer.status, StatusCode::OK | StatusCode::NOT_MODIFIED)
             && (answer.html || answer.status == StatusCode::NOT_MODIFIED)
             && answer.route.is_some_and(|r| COUNTED_ROUTES.contains(&r));
-        if !counted {
+        if !counted || seen.negotiated || !self.enabled() {
             return;
         }
         let agent = seen.user_agent.as_ref().map(|v| &v.as_bytes()[..v.len().min(MAX_AGENT)]).unwrap_or(b"");
         let hour = now - now.rem_euclid(3600);
-        let class = self.classify(agent);
-        if class.device == Device::Bot {
-            *self.state.lock().batch.devices.entry((hour, Device::Bot)).or_default() += 1;
+        let mut state = self.shards[shard()].0.lock();
+        let state = &mut *state;
+        let Some(settings) = &state.settings else { return };
+        if settings.respect_do_not_track && seen.opted_out {
+            return;
+        }
+        let device = match state.agents.get(agent) {
+            Some(device) => *device,
+            None => {
+                let device = self.classify(agent);
+                if state.agents.len() >= MAX_AGENTS {
+                    state.agents.clear();
+                }
+                state.agents.insert(agent.into(), device);
+                device
+            }
+        };
+        let batch = &mut state.batch;
+        *batch.devices.entry((hour, device)).or_default() += 1;
+        if device == Device::Bot {
             return;
         }
         let referrer = seen.referrer.as_ref().and_then(|v| v.to_str().ok()).unwrap_or("");
         let (medium, from) = classify::source(referrer, seen.uri.query(), &settings.own_host);
-        let path = cut(seen.uri.path(), MAX_PATH);
-        let search = match answer.facts {
-            Some(Facts::Search { results }) => classify::search_term(seen.uri.query(), MAX_TERM).map(|t| (t, results)),
-            _ => None,
-        };
+        add_bounded(&mut batch.sources, (hour, medium, from), 1, (hour, medium, String::new()));
         let article = match answer.facts {
             Some(Facts::Article(id)) => Some(id),
             _ => None,
         };
-        let zone = settings.time_zone.clone();
-        drop(settings);
-
-        let mut state = self.state.lock();
-        let state = &mut *state;
-        let batch = &mut state.batch;
-        *batch.devices.entry((hour, class.device)).or_default() += 1;
-        add_bounded(&mut batch.sources, (hour, medium, from), 1, (hour, medium, String::new()));
-        let key = (hour, path.to_string());
+        let key = (hour, cut(seen.uri.path(), MAX_PATH).to_string());
         let room = batch.pages.len() < MAX_KEYS;
         match batch.pages.get_mut(&key) {
             Some(entry) => entry.1 += 1,
@@ -306,7 +347,9 @@ impl Counter {
             }
             None => {}
         }
-        if let Some((term, results)) = search {
+        if let Some(Facts::Search { results }) = answer.facts
+            && let Some(term) = classify::search_term(seen.uri.query(), MAX_TERM)
+        {
             let key = (hour, term);
             if batch.searches.len() < MAX_KEYS || batch.searches.contains_key(&key) {
                 let entry = batch.searches.entry(key).or_default();
@@ -316,11 +359,10 @@ impl Counter {
         }
         // The day's visitors: the address and browser, hashed under the day's salt.
         if !state.day.as_ref().is_some_and(|(day, _)| day.contains(now)) {
-            let day = Day::of(now, &zone);
-            let old = state.day.replace((day, Sketch::new()));
+            let day = Day::of(now, &settings.time_zone);
             // The day before is kept until a flush writes it; a clock that jumps back keeps
             // the later day too (its sketch is written, not lost).
-            if let Some(old) = old {
+            if let Some(old) = state.day.replace((day, Sketch::new())) {
                 state.previous = Some(old);
             }
         }
@@ -331,47 +373,44 @@ impl Counter {
         }
     }
 
-    /// The class of a User-Agent, remembered for the next request with it.
-    fn classify(&self, agent: &[u8]) -> Class {
-        if let Some(class) = self.state.lock().agents.get(agent) {
-            return *class;
-        }
+    /// The device class of a User-Agent not seen before: a crawler by the bot list (or for
+    /// sending none), else by its words.
+    fn classify(&self, agent: &[u8]) -> Device {
         let text = String::from_utf8_lossy(agent);
-        let device =
-            if text.trim().is_empty() || self.bots.is_bot(&text) { Device::Bot } else { classify::device(&text) };
-        let class = Class { device };
-        let mut state = self.state.lock();
-        if state.agents.len() >= MAX_AGENTS {
-            state.agents.clear();
-        }
-        state.agents.insert(agent.into(), class);
-        class
+        if text.trim().is_empty() || self.bots.is_bot(&text) { Device::Bot } else { classify::device(&text) }
     }
 
-    /// Takes the counts so far, with the sketches of the current and the previous day (the
-    /// previous is let go: it is written for the last time).
+    /// Takes the counts so far, with the sketches of the current and the previous day merged
+    /// over the shards (the previous is let go: it is written for the last time).
     pub fn take(&self) -> Batch {
-        let mut state = self.state.lock();
-        let mut batch = std::mem::take(&mut state.batch);
-        batch.visitors.extend(state.previous.take().map(|(day, sketch)| (day.start, sketch)));
-        if let Some((day, sketch)) = &state.day {
-            batch.visitors.push((day.start, sketch.clone()));
+        let mut batch = Batch::default();
+        let mut days: Vec<(i64, Sketch)> = Vec::new();
+        for shard in self.shards.iter() {
+            let mut state = shard.0.lock();
+            batch.absorb(std::mem::take(&mut state.batch));
+            let previous = state.previous.take();
+            for (day, sketch) in previous.iter().chain(state.day.as_ref()) {
+                match days.iter_mut().find(|(d, _)| *d == day.start) {
+                    Some((_, merged)) => merged.merge(sketch),
+                    None => days.push((day.start, sketch.clone())),
+                }
+            }
         }
+        batch.visitors = days;
         batch
     }
 
     /// Gives back the counts of a flush that failed, to be written with the next.
     pub fn give_back(&self, mut batch: Batch) {
-        let mut state = self.state.lock();
-        let later = std::mem::take(&mut state.batch);
-        batch.absorb(later);
         batch.visitors.clear();
-        state.batch = batch;
+        self.shards[0].0.lock().batch.absorb(batch);
     }
 
     /// Sets the salts of days (by their start), as a flush reads them; others are dropped.
     pub fn set_salts(&self, salts: HashMap<i64, [u8; 16]>) {
-        self.state.lock().salts = salts;
+        for shard in self.shards.iter() {
+            shard.0.lock().salts = salts.clone();
+        }
     }
 }
 

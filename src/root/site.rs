@@ -525,7 +525,11 @@ async fn log_requests(State(app): State<Arc<App>>, request: Request, next: Next)
     let uri = request.uri().clone();
     let seen = (method == axum::http::Method::GET && app.analytics.enabled()).then(|| {
         let peer = request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
-        let client = crate::web::client::client_address(request.headers(), peer, &app.config().server);
+        let client = if app.analytics.behind_proxy() {
+            crate::web::client::client_address(request.headers(), peer, &app.config().server)
+        } else {
+            peer.map(|ip| ip.to_canonical())
+        };
         analytics::Seen::of(&uri, request.headers(), client)
     });
     let response = next.run(request).await;
