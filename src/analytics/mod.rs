@@ -27,7 +27,6 @@ pub mod sketch;
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Arc;
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -211,13 +210,7 @@ impl Day {
 /// threads never wait for each other nor bounce a lock between their caches.
 #[derive(Default)]
 struct State {
-    /// Devices and searches; pages and sources are kept apart below, in maps a request adds to
-    /// without allocating, and join the batch when it is taken.
     batch: Batch,
-    /// hour → path → (article, views).
-    pages: Fast<i64, PathCounts>,
-    /// (hour, medium, referrer host) → views.
-    sources: Fast<(i64, Medium, Arc<str>), u64>,
     /// The settings, copied here so a count reads them under the lock it takes anyway.
     settings: Option<Settings>,
     /// The current day and its sketch, and the sketch of the day before while it may still be
@@ -227,16 +220,8 @@ struct State {
     /// The salts of days (by their start), loaded by flushes: today's and tomorrow's.
     salts: HashMap<i64, [u8; 16]>,
     /// User-Agents already classified.
-    agents: Fast<Box<[u8]>, Device>,
-    /// Referrers already read, with their kind and host.
-    referrers: Fast<Box<[u8]>, (Medium, Arc<str>)>,
+    agents: HashMap<Box<[u8]>, Device>,
 }
-
-/// One hour's views by path, with each path's article.
-type PathCounts = Fast<Box<str>, (Option<i64>, u64)>;
-
-/// A map with a fast seeded hash: the counters hash several keys per request.
-type Fast<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Shards of the counters: a few per core is plenty.
 const SHARDS: usize = 16;
@@ -341,51 +326,27 @@ impl Counter {
                 device
             }
         };
-        *state.batch.devices.entry((hour, device)).or_default() += 1;
+        let batch = &mut state.batch;
+        *batch.devices.entry((hour, device)).or_default() += 1;
         if device == Device::Bot {
             return;
         }
-        let referrer = seen.referrer.as_ref().map_or(&b""[..], |v| v.as_bytes());
-        let (medium, from) = match (state.referrers.get(referrer), seen.uri.query()) {
-            // Campaign parameters are in the query: read each time.
-            (Some(known), None) => known.clone(),
-            _ => {
-                let text = std::str::from_utf8(referrer).unwrap_or("");
-                let (medium, host) = classify::source(text, seen.uri.query(), &settings.own_host);
-                let known = (medium, Arc::<str>::from(host));
-                if seen.uri.query().is_none() {
-                    if state.referrers.len() >= MAX_AGENTS {
-                        state.referrers.clear();
-                    }
-                    state.referrers.insert(referrer.into(), known.clone());
-                }
-                known
-            }
-        };
-        let sources_full = state.sources.len() >= MAX_KEYS;
-        let key = (hour, medium, from);
-        match state.sources.get_mut(&key) {
-            Some(n) => *n += 1,
-            None if !sources_full => {
-                state.sources.insert(key, 1);
-            }
-            None => *state.sources.entry((hour, medium, Arc::from(""))).or_default() += 1,
-        }
+        let referrer = seen.referrer.as_ref().and_then(|v| v.to_str().ok()).unwrap_or("");
+        let (medium, from) = classify::source(referrer, seen.uri.query(), &settings.own_host);
+        add_bounded(&mut batch.sources, (hour, medium, from), 1, (hour, medium, String::new()));
         let article = match answer.facts {
             Some(Facts::Article(id)) => Some(id),
             _ => None,
         };
-        let path = cut(seen.uri.path(), MAX_PATH);
-        let paths = state.pages.values().map(HashMap::len).sum::<usize>();
-        let hourly = state.pages.entry(hour).or_default();
-        match hourly.get_mut(path) {
+        let key = (hour, cut(seen.uri.path(), MAX_PATH).to_string());
+        let room = batch.pages.len() < MAX_KEYS;
+        match batch.pages.get_mut(&key) {
             Some(entry) => entry.1 += 1,
-            None if paths < MAX_KEYS => {
-                hourly.insert(path.into(), (article, 1));
+            None if room => {
+                batch.pages.insert(key, (article, 1));
             }
             None => {}
         }
-        let batch = &mut state.batch;
         if let Some(Facts::Search { results }) = answer.facts
             && let Some(term) = classify::search_term(seen.uri.query(), MAX_TERM)
         {
@@ -426,17 +387,7 @@ impl Counter {
         let mut days: Vec<(i64, Sketch)> = Vec::new();
         for shard in self.shards.iter() {
             let mut state = shard.0.lock();
-            // Added, not inserted: a failed flush's counts given back may share their keys.
             batch.absorb(std::mem::take(&mut state.batch));
-            let mut taken = Batch::default();
-            for (hour, paths) in std::mem::take(&mut state.pages) {
-                taken.pages.extend(paths.into_iter().map(|(path, counts)| ((hour, path.into()), counts)));
-            }
-            let sources = std::mem::take(&mut state.sources);
-            taken
-                .sources
-                .extend(sources.into_iter().map(|((hour, medium, host), n)| ((hour, medium, host.to_string()), n)));
-            batch.absorb(taken);
             let previous = state.previous.take();
             for (day, sketch) in previous.iter().chain(state.day.as_ref()) {
                 match days.iter_mut().find(|(d, _)| *d == day.start) {
@@ -460,6 +411,15 @@ impl Counter {
         for shard in self.shards.iter() {
             shard.0.lock().salts = salts.clone();
         }
+    }
+}
+
+/// Adds to a bounded map: when it is full, a new key's count goes to `overflow` instead.
+fn add_bounded<K: std::hash::Hash + Eq>(map: &mut HashMap<K, u64>, key: K, n: u64, overflow: K) {
+    if map.len() < MAX_KEYS || map.contains_key(&key) {
+        *map.entry(key).or_default() += n;
+    } else {
+        *map.entry(overflow).or_default() += n;
     }
 }
 
