@@ -280,15 +280,22 @@ pub async fn views(db: &Db, span: Span, from: i64, to: i64) -> Result<Vec<(i64, 
 
 /// Views by device in `[from, to)`, crawlers as `bot`, most first.
 pub async fn devices(db: &Db, span: Span, from: i64, to: i64) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT device, CAST(SUM(views) AS BIGINT) AS n FROM analytics_devices \
-         WHERE span = $1 AND at >= $2 AND at < $3 GROUP BY device ORDER BY n DESC, device",
-    )
-    .bind(span.code())
-    .bind(from)
-    .bind(to)
-    .fetch_all(&db.pool)
-    .await
+    summed_by(db, "analytics_devices", "device", (span, from, to)).await
+}
+
+/// Views in `[from, to)` summed by one column of `table`, most first.
+async fn summed_by(
+    db: &Db,
+    table: &'static str,
+    column: &'static str,
+    (span, from, to): (Span, i64, i64),
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    // Table and column are this module's constants; the values are bound.
+    let sql = format!(
+        "SELECT {column}, CAST(SUM(views) AS BIGINT) AS n FROM {table} \
+         WHERE span = $1 AND at >= $2 AND at < $3 GROUP BY {column} ORDER BY n DESC, {column}"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(span.code()).bind(from).bind(to).fetch_all(&db.pool).await
 }
 
 /// One row of where readers came from.
@@ -302,15 +309,7 @@ pub struct SourceRow {
 
 /// Views by kind of source in `[from, to)`, most first.
 pub async fn mediums(db: &Db, span: Span, from: i64, to: i64) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT medium, CAST(SUM(views) AS BIGINT) AS n FROM analytics_sources \
-         WHERE span = $1 AND at >= $2 AND at < $3 GROUP BY medium ORDER BY n DESC, medium",
-    )
-    .bind(span.code())
-    .bind(from)
-    .bind(to)
-    .fetch_all(&db.pool)
-    .await
+    summed_by(db, "analytics_sources", "medium", (span, from, to)).await
 }
 
 /// The referring hosts that brought most readers in `[from, to)`.
@@ -467,11 +466,4 @@ pub async fn visitors(db: &Db, from: i64, to: i64) -> Result<Vec<(i64, u64)>, sq
         }
     }
     Ok(days.into_iter().map(|(day, sketch)| (day, sketch.estimate())).collect())
-}
-
-/// Different visitors over several days together: each day's merged sketch, merged again. A
-/// reader who comes back on several days counts once only when the days share a salt, which
-/// they do not: this is the sum of the days' visitors, and said so on the dashboard.
-pub async fn visitors_total(db: &Db, from: i64, to: i64) -> Result<u64, sqlx::Error> {
-    Ok(visitors(db, from, to).await?.iter().map(|(_, n)| n).sum())
 }
