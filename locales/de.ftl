@@ -467,6 +467,7 @@ mail-alert-subject = Neu: { $title }
 mail-alert-intro = Ein neuer Artikel zu einem Thema, das Sie verfolgen:
 mail-alert-because = Sie erhalten diese Nachricht, weil Sie über Artikel informiert werden möchten, die diesen ähneln:
 mail-alert-summary-subject = { $count } weitere Artikel zu Ihren Themen
+mail-alert-summary-mailing = Zusammenfassungen der Hinweise vom { $day }
 mail-alert-summary-intro = Gestern gab es mehr neue Artikel zu Ihren Themen, als wir Ihnen an einem Tag schicken. Hier sind die übrigen:
 mail-digest-subject = { $site } – die wichtigsten Nachrichten vom { $date }
 mail-digest-intro = Die wichtigsten Artikel seit dem letzten Newsletter:
@@ -1175,3 +1176,19 @@ analytics-article-views = { $views ->
    *[other] Bisher { $views } Seitenaufrufe
 }.
 analytics-article-details = Leser im Verlauf
+analytics-mail = Newsletter und Hinweise
+analytics-mail-hint = Gezählt je Versand, nie je Leser: Alle Empfänger eines Versands bekommen dieselben Links. Ein Klick zählt, wenn ein Link über diese Website aufgerufen wird; Crawler und Link-Scanner, die sich zu erkennen geben, zählen nicht. Abmeldungen zählen Leser, die über den Link des Versands gegangen sind.
+analytics-mailing = Versand
+analytics-mailing-sent = Verschickt
+analytics-mailing-campaign = Newsletter
+analytics-mailing-alert = Hinweise
+analytics-mailing-alert_summary = Zusammenfassungen
+analytics-delivered = Zugestellt
+analytics-bounced = Abgewiesen
+analytics-failed = Gescheitert
+analytics-unsubscribes = Abgemeldet
+analytics-clicks = Klicks
+analytics-links = Meistgeklickte Links
+analytics-link = Link
+newsletter-performance = Wirkung
+newsletter-links-caption = Klicks je Link

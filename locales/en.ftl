@@ -467,6 +467,7 @@ mail-alert-subject = New: { $title }
 mail-alert-intro = A new article on a subject you follow:
 mail-alert-because = You get this because you asked to hear about articles similar to:
 mail-alert-summary-subject = { $count } more articles on your subjects
+mail-alert-summary-mailing = Alert summaries of { $day }
 mail-alert-summary-intro = Yesterday brought more new articles on your subjects than we send in a day. Here are the rest:
 mail-digest-subject = { $site } – the most important news of { $date }
 mail-digest-intro = The most important articles since the last newsletter:
@@ -1175,3 +1176,19 @@ analytics-article-views = { $views ->
    *[other] { $views } page views
 } so far.
 analytics-article-details = Readers over time
+analytics-mail = Newsletter and alerts
+analytics-mail-hint = Counted per mailing, never per reader: every reader of a mailing gets the same links. Clicks are counted when a link is followed through this site; crawlers and link scanners that name themselves are left out. Unsubscribes count readers who left through the mailing's own link.
+analytics-mailing = Mailing
+analytics-mailing-sent = Sent
+analytics-mailing-campaign = newsletter
+analytics-mailing-alert = alerts
+analytics-mailing-alert_summary = alert summaries
+analytics-delivered = Delivered
+analytics-bounced = Bounced
+analytics-failed = Failed
+analytics-unsubscribes = Unsubscribed
+analytics-clicks = Clicks
+analytics-links = Links followed most
+analytics-link = Link
+newsletter-performance = How it did
+newsletter-links-caption = Clicks on each link

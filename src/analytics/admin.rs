@@ -186,9 +186,26 @@ pub async fn dashboard(
         searches => Serde(queries::searches(db, span, (from, to), k, TOP, false).await?),
         empty_searches => Serde(queries::searches(db, span, (from, to), k, TOP, true).await?),
         k => k,
+        mailings => Serde(mailings(&app, from, to, TOP).await?),
+        links => Serde(queries::top_links(db, span, from, to, TOP).await?),
     };
     let body = app.render_admin("admin/analytics/dashboard.html", &staff, page).await?;
     Ok(crate::web::admin_html(body))
+}
+
+/// A mailing sent in the period, with every click on its links.
+#[derive(Debug, serde::Serialize)]
+struct MailRow {
+    #[serde(flatten)]
+    mailing: crate::email::mailings::Mailing,
+    clicks: i64,
+}
+
+/// The newsletters, digests and alert rounds sent in `[from, to)`, newest first.
+async fn mailings(app: &App, from: i64, to: i64, limit: i64) -> Result<Vec<MailRow>, AppError> {
+    let sent = crate::email::mailings::sent_between(&app.db, from, to, limit).await?;
+    let clicks = queries::mailing_clicks(&app.db, &sent.iter().map(|m| m.id).collect::<Vec<_>>()).await?;
+    Ok(sent.into_iter().map(|m| MailRow { clicks: clicks.get(&m.id).copied().unwrap_or(0), mailing: m }).collect())
 }
 
 /// `GET /admin/analytics/export?period=…&table=…`: one of the dashboard's tables as CSV.
@@ -253,6 +270,32 @@ pub async fn export(
                     .await?
                     .into_iter()
                     .map(|s| vec![s.term, s.searches.to_string(), s.empty.to_string()]),
+            )
+            .collect(),
+        "mail" => std::iter::once(
+            ["mailing", "kind", "sent_at", "delivered", "bounced", "failed", "unsubscribes", "clicks"]
+                .map(String::from)
+                .to_vec(),
+        )
+        .chain(mailings(&app, from, to, limit).await?.into_iter().map(|m| {
+            vec![
+                m.mailing.title,
+                m.mailing.kind,
+                jiff::Timestamp::from_second(m.mailing.created_at).map(|t| t.to_string()).unwrap_or_default(),
+                m.mailing.delivered.to_string(),
+                m.mailing.bounced.to_string(),
+                m.mailing.failed.to_string(),
+                m.mailing.unsubscribes.to_string(),
+                m.clicks.to_string(),
+            ]
+        }))
+        .collect(),
+        "links" => std::iter::once(["link", "mailing", "clicks"].map(String::from).to_vec())
+            .chain(
+                queries::top_links(db, span, from, to, limit)
+                    .await?
+                    .into_iter()
+                    .map(|l| vec![l.url, l.mailing, l.clicks.to_string()]),
             )
             .collect(),
         _ => return Err(AppError::BadRequest("bad_table")),

@@ -44,6 +44,9 @@ pub enum Facts {
     Article(i64),
     /// A search page, with how many articles it found.
     Search { results: u64 },
+    /// A reader following this link of a newsletter or an alert (`/l/{id}`): a click, not a
+    /// page view.
+    Click(i64),
 }
 
 /// The route templates whose pages readers read: only their answers are counted (the router's
@@ -155,6 +158,8 @@ pub struct Batch {
     pub devices: HashMap<(i64, Device), u64>,
     /// (hour, term) → (searches, of which found nothing).
     pub searches: HashMap<(i64, String), (u64, u64)>,
+    /// (hour, mail link) → clicks.
+    pub clicks: HashMap<(i64, i64), u64>,
     /// Each day's sketch of visitors (the day's start), whole: a flush writes it over the
     /// node's row of that day.
     pub visitors: Vec<(i64, Sketch)>,
@@ -162,7 +167,11 @@ pub struct Batch {
 
 impl Batch {
     pub fn is_empty(&self) -> bool {
-        self.pages.is_empty() && self.sources.is_empty() && self.devices.is_empty() && self.searches.is_empty()
+        self.pages.is_empty()
+            && self.sources.is_empty()
+            && self.devices.is_empty()
+            && self.searches.is_empty()
+            && self.clicks.is_empty()
     }
 
     /// Adds `other`'s counts to these (a failed flush's counts go back this way).
@@ -181,6 +190,9 @@ impl Batch {
             let entry = self.searches.entry(key).or_default();
             entry.0 += n;
             entry.1 += empty;
+        }
+        for (key, n) in other.clicks {
+            *self.clicks.entry(key).or_default() += n;
         }
     }
 }
@@ -301,9 +313,14 @@ impl Counter {
     /// Counts one answered request, when it is a reader's page view. Never fails: what cannot
     /// be read is left out.
     pub fn count(&self, seen: Seen, answer: Answer<'_>, now: i64) {
-        let counted = matches!(answer.status, StatusCode::OK | StatusCode::NOT_MODIFIED)
-            && (answer.html || answer.status == StatusCode::NOT_MODIFIED)
-            && answer.route.is_some_and(|r| COUNTED_ROUTES.contains(&r));
+        let click = match answer.facts {
+            Some(Facts::Click(link)) if answer.status == StatusCode::FOUND => Some(link),
+            _ => None,
+        };
+        let counted = click.is_some()
+            || matches!(answer.status, StatusCode::OK | StatusCode::NOT_MODIFIED)
+                && (answer.html || answer.status == StatusCode::NOT_MODIFIED)
+                && answer.route.is_some_and(|r| COUNTED_ROUTES.contains(&r));
         if !counted || seen.negotiated || !self.enabled() {
             return;
         }
@@ -327,6 +344,13 @@ impl Counter {
             }
         };
         let batch = &mut state.batch;
+        if let Some(link) = click {
+            // Mail scanners that say what they are do not click for a reader.
+            if device != Device::Bot {
+                add_bounded(&mut batch.clicks, (hour, link), 1, (hour, 0));
+            }
+            return;
+        }
         *batch.devices.entry((hour, device)).or_default() += 1;
         if device == Device::Bot {
             return;

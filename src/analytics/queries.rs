@@ -181,6 +181,16 @@ async fn write(db: &Db, batch: &Batch, zone: &jiff::tz::TimeZone, node: &str, no
         ]);
     }
 
+    let mut clicks: Vec<Vec<Value>> = Vec::new();
+    let mut daily: HashMap<(i64, i64), u64> = HashMap::new();
+    for ((hour, link), n) in &batch.clicks {
+        clicks.push(vec![Value::Text("h".into()), Value::Int(*hour), Value::Int(*link), Value::Int(*n as i64)]);
+        *daily.entry((day_of(*hour), *link)).or_default() += n;
+    }
+    for ((day, link), n) in daily {
+        clicks.push(vec![Value::Text("d".into()), Value::Int(day), Value::Int(link), Value::Int(n as i64)]);
+    }
+
     let mut tx = db.begin().await?;
     let add = "views = {t}.views + excluded.views";
     upsert(&mut tx, "analytics_pages", &["span", "at", "path", "article_id", "views"], 3, add, pages).await?;
@@ -189,6 +199,8 @@ async fn write(db: &Db, batch: &Batch, zone: &jiff::tz::TimeZone, node: &str, no
     let add_searches = "searches = {t}.searches + excluded.searches, empty = {t}.empty + excluded.empty";
     upsert(&mut tx, "analytics_searches", &["span", "at", "term", "searches", "empty"], 3, add_searches, searches)
         .await?;
+    let add_clicks = "clicks = {t}.clicks + excluded.clicks";
+    upsert(&mut tx, "analytics_clicks", &["span", "at", "link_id", "clicks"], 3, add_clicks, clicks).await?;
     for (day, sketch) in &batch.visitors {
         sqlx::query(
             "INSERT INTO analytics_visitors (day, node, sketch, updated_at) VALUES ($1, $2, $3, $4) \
@@ -248,7 +260,9 @@ pub async fn purge(db: &Db, now: i64, hourly_days: u32, daily_days: u32) -> Resu
         levels.push(("d", now - i64::from(daily_days) * 86_400));
     }
     for (span, before) in levels {
-        for table in ["analytics_pages", "analytics_sources", "analytics_devices", "analytics_searches"] {
+        for table in
+            ["analytics_pages", "analytics_sources", "analytics_devices", "analytics_searches", "analytics_clicks"]
+        {
             let sql = format!("DELETE FROM {table} WHERE span = $1 AND at < $2");
             deleted +=
                 sqlx::query(sqlx::AssertSqlSafe(sql)).bind(span).bind(before).execute(&db.pool).await?.rows_affected();
@@ -466,4 +480,72 @@ pub async fn visitors(db: &Db, from: i64, to: i64) -> Result<Vec<(i64, u64)>, sq
         }
     }
     Ok(days.into_iter().map(|(day, sketch)| (day, sketch.estimate())).collect())
+}
+
+/// A mail link among the most followed.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LinkRow {
+    pub link_id: i64,
+    pub url: String,
+    pub mailing_id: i64,
+    /// The mailing's subject or article title.
+    pub mailing: String,
+    pub clicks: i64,
+}
+
+/// The mail links followed most in `[from, to)`.
+pub async fn top_links(db: &Db, span: Span, from: i64, to: i64, limit: i64) -> Result<Vec<LinkRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT t.link_id, l.url, m.id AS mailing_id, m.title, t.n FROM (\
+            SELECT link_id, CAST(SUM(clicks) AS BIGINT) AS n FROM analytics_clicks \
+            WHERE span = $1 AND at >= $2 AND at < $3 GROUP BY link_id ORDER BY n DESC, link_id LIMIT $4\
+         ) t JOIN mail_links l ON l.id = t.link_id JOIN mailings m ON m.id = l.mailing_id \
+         ORDER BY t.n DESC, t.link_id",
+    )
+    .bind(span.code())
+    .bind(from)
+    .bind(to)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(LinkRow {
+                link_id: r.try_get(0)?,
+                url: r.try_get(1)?,
+                mailing_id: r.try_get(2)?,
+                mailing: r.try_get(3)?,
+                clicks: r.try_get(4)?,
+            })
+        })
+        .collect()
+}
+
+/// Every click kept on each of the mailings' links, by mailing.
+pub async fn mailing_clicks(db: &Db, mailings: &[i64]) -> Result<HashMap<i64, i64>, sqlx::Error> {
+    let mut out = HashMap::new();
+    for chunk in mailings.chunks(500) {
+        let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        // The list is of numbers this function formatted.
+        let sql = format!(
+            "SELECT l.mailing_id, CAST(SUM(c.clicks) AS BIGINT) FROM analytics_clicks c \
+             JOIN mail_links l ON l.id = c.link_id WHERE c.span = 'd' AND l.mailing_id IN ({list}) \
+             GROUP BY l.mailing_id"
+        );
+        let rows: Vec<(i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&db.pool).await?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// Every click kept on each link of one mailing, by link.
+pub async fn link_clicks(db: &Db, mailing: i64) -> Result<HashMap<i64, i64>, sqlx::Error> {
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT c.link_id, CAST(SUM(c.clicks) AS BIGINT) FROM analytics_clicks c \
+         JOIN mail_links l ON l.id = c.link_id WHERE c.span = 'd' AND l.mailing_id = $1 GROUP BY c.link_id",
+    )
+    .bind(mailing)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().collect())
 }

@@ -80,6 +80,7 @@ async fn send_password_link(app: &App, user: &User, hash: &str, reason: &str) ->
     );
     let message = NewMessage {
         kind: outbox::kind::PASSWORD,
+        mailing_id: None,
         subscriber_id: None,
         recipient: &user.email,
         subject: &subject,

@@ -59,6 +59,7 @@ pub async fn send_if_due(app: &dyn Env) -> anyhow::Result<usize> {
     for recipient in &recipients {
         let message = NewMessage {
             kind: outbox::kind::STAFF,
+            mailing_id: None,
             subscriber_id: None,
             recipient,
             subject: &subject,

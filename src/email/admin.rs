@@ -91,7 +91,18 @@ async fn campaign_page(
 ) -> Result<Response, AppError> {
     let progress =
         super::outbox::status(&app.db, app.now(), 50).await?.campaigns.into_iter().find(|c| c.id == campaign.id);
+    // What the campaign did once it went out: its figures, and the clicks on each link.
+    let mailing = super::mailings::of_campaign(&app.db, campaign.id).await?;
+    let mut links = Vec::new();
+    if let Some(mailing) = &mailing {
+        let clicks = crate::analytics::queries::link_clicks(&app.db, mailing.id).await?;
+        for (id, url) in super::mailings::links_of(&app.db, mailing.id).await? {
+            links.push(context! { url, clicks => clicks.get(&id).copied().unwrap_or(0) });
+        }
+    }
     let page = context! {
+        mailing => Serde(mailing),
+        links => links,
         campaign => Serde(campaign),
         progress => Serde(progress),
         notice => notice_key(notice).map(|k| app.text(k)),

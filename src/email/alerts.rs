@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use sqlx::{AssertSqlSafe, Row as _};
 
 use super::Env;
+use super::mailings::{self, Key, Links};
 use super::outbox::{self, NewMessage, kind};
 use crate::articles::model::{Article, Status};
 use crate::changes::{ArticleState, Event};
@@ -121,6 +122,8 @@ pub async fn run(app: &dyn Env, round: Round) -> anyhow::Result<()> {
     let day = local_day(app, now);
     let cap = i64::from(app.config().email.alerts_per_day);
     let (mut sent, mut deferred) = (0, 0);
+    // The article's mailing, opened with its first message.
+    let mut links: Option<Links> = None;
     for chunk in matched.chunks(CHUNK) {
         let mut tx = app.db().begin().await?;
         let list = id_list(&chunk.iter().map(|m| m.subscriber_id).collect::<Vec<_>>());
@@ -166,8 +169,17 @@ pub async fn run(app: &dyn Env, round: Round) -> anyhow::Result<()> {
             let (text, html) = super::compose::render(app, "alert", page)?;
             let subject =
                 app.i18n().text(app.language(), "mail-alert-subject", &[("title", article.title.clone().into())]);
+            let links = match &mut links {
+                Some(links) => links,
+                None => {
+                    let mailing = mailings::open(&mut tx, Key::Alert(article.id), &article.title, now).await?;
+                    links.insert(Links::new(mailing, &app.config()))
+                }
+            };
+            let (text, html) = links.rewrite(&mut tx, &text, &html, now).await?;
             let message = NewMessage {
                 kind: kind::ALERT,
+                mailing_id: Some(links.mailing()),
                 subscriber_id: Some(m.subscriber_id),
                 recipient: &m.email,
                 subject: &subject,
@@ -217,8 +229,15 @@ pub async fn send_summaries_if_due(app: &dyn Env, now: i64) -> anyhow::Result<us
         }));
     }
     let subscribers: Vec<(i64, (String, Vec<serde_json::Value>))> = by_subscriber.into_iter().collect();
+    let mut links: Option<Links> = None;
     for chunk in subscribers.chunks(CHUNK) {
         let mut tx = app.db().begin().await?;
+        if links.is_none() {
+            let title = app.i18n().text(app.language(), "mail-alert-summary-mailing", &[("day", today.clone().into())]);
+            let mailing = mailings::open(&mut tx, Key::AlertSummary(&today), &title, now).await?;
+            links = Some(Links::new(mailing, &app.config()));
+        }
+        let Some(links) = links.as_mut() else { continue };
         for (subscriber, (email, articles)) in chunk {
             let page = minijinja::context! {
                 articles => minijinja::value::Serde(articles),
@@ -226,6 +245,7 @@ pub async fn send_summaries_if_due(app: &dyn Env, now: i64) -> anyhow::Result<us
                 unsubscribe_url => super::compose::UNSUBSCRIBE_URL,
             };
             let (text, html) = super::compose::render(app, "alert_summary", page)?;
+            let (text, html) = links.rewrite(&mut tx, &text, &html, now).await?;
             let subject = app.i18n().text(
                 app.language(),
                 "mail-alert-summary-subject",
@@ -233,6 +253,7 @@ pub async fn send_summaries_if_due(app: &dyn Env, now: i64) -> anyhow::Result<us
             );
             let message = NewMessage {
                 kind: kind::ALERT_SUMMARY,
+                mailing_id: Some(links.mailing()),
                 subscriber_id: Some(*subscriber),
                 recipient: email,
                 subject: &subject,

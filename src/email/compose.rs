@@ -50,8 +50,13 @@ impl MailSite {
         format!("{}/subscription/{token}", self.base_url)
     }
 
-    pub fn unsubscribe_url(&self, token: &str) -> String {
-        format!("{}/subscription/{token}/unsubscribe", self.base_url)
+    /// The reader's one-click unsubscribe link; from a mailing's message it names the
+    /// mailing, so the mailing counts who left through it.
+    pub fn unsubscribe_url(&self, token: &str, mailing: Option<i64>) -> String {
+        match mailing {
+            Some(id) => format!("{}/subscription/{token}/unsubscribe?m={id}", self.base_url),
+            None => format!("{}/subscription/{token}/unsubscribe", self.base_url),
+        }
     }
 }
 
@@ -69,12 +74,14 @@ pub struct Parts<'a> {
     /// Mail of a list (newsletter, alerts) carries List-Id and the one-click List-Unsubscribe;
     /// a confirmation, a reminder or a test copy belongs to no list and unsubscribes no one.
     pub list: bool,
+    /// The mailing the message belongs to, named in its unsubscribe link.
+    pub mailing: Option<i64>,
 }
 
 /// Formats a message with its headers, replacing the link placeholders with the reader's links.
 pub fn format(site: &MailSite, parts: &Parts<'_>, now: i64) -> Result<Vec<u8>, String> {
     let preferences = site.preferences_url(parts.token);
-    let unsubscribe = site.unsubscribe_url(parts.token);
+    let unsubscribe = site.unsubscribe_url(parts.token, parts.mailing);
     let personal = |body: &str| body.replace(PREFERENCES_URL, &preferences).replace(UNSUBSCRIBE_URL, &unsubscribe);
     let to: Mailbox = parts.to.parse().map_err(|e| format!("bad recipient: {e}"))?;
     let header = |name: &'static str, value: String| HeaderValue::new(HeaderName::new_from_ascii_str(name), value);
@@ -138,6 +145,7 @@ pub async fn queue(
     let subject = app.i18n().text(app.language(), mail.subject_key, &[("site", app.config().site.name.clone().into())]);
     let message = super::outbox::NewMessage {
         kind: mail.kind,
+        mailing_id: None,
         subscriber_id: mail.subscriber_id,
         recipient: mail.recipient,
         subject: &subject,
@@ -186,10 +194,11 @@ mod tests {
             html: &format!("<a href=\"{UNSUBSCRIBE_URL}\">Abmelden</a>"),
             token: "5-abc",
             list: true,
+            mailing: Some(12),
         };
         let text = String::from_utf8(format(&site, &parts, 1_700_000_100).unwrap()).unwrap();
         assert!(text.contains("Message-ID: <7.1700000000@news.example>"), "{text}");
-        assert!(text.contains("List-Unsubscribe: <https://news.example:8443/subscription/5-abc/unsubscribe>"));
+        assert!(text.contains("List-Unsubscribe: <https://news.example:8443/subscription/5-abc/unsubscribe?m=12>"));
         assert!(text.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
         assert!(text.contains("List-Id: \"Newsdesk\" <newsletter.news.example>"));
         assert!(text.contains("Date: "));

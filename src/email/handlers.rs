@@ -426,23 +426,60 @@ pub async fn erase(
     .await)
 }
 
+/// The mailing an unsubscribe link came from (`?m=`), to count who left through it. Anything
+/// else than a number is ignored: a mail client's mangled link still unsubscribes.
+#[derive(Debug, serde::Deserialize)]
+pub struct FromMailing {
+    #[serde(default)]
+    m: Option<String>,
+}
+
+impl FromMailing {
+    fn mailing(&self) -> Option<i64> {
+        self.m.as_deref().and_then(|m| m.parse().ok()).filter(|m| *m > 0)
+    }
+}
+
 /// `GET /subscription/{token}/unsubscribe`: a button (mail clients use the POST).
 #[instrument(skip_all)]
-pub async fn unsubscribe_page(State(app): State<Arc<App>>, Path(token): Path<String>) -> Result<Response, AppError> {
+pub async fn unsubscribe_page(
+    State(app): State<Arc<App>>,
+    Path(token): Path<String>,
+    Query(from): Query<FromMailing>,
+) -> Result<Response, AppError> {
     if subscriber(&app, &token).await?.is_none() {
         return Ok(unknown(&app).await);
     }
-    let body = app.render("subscription/unsubscribe.html", context! { token => token }).await?;
+    let body =
+        app.render("subscription/unsubscribe.html", context! { token => token, mailing => from.mailing() }).await?;
     Ok(private(StatusCode::OK, body))
 }
 
 /// `POST /subscription/{token}/unsubscribe`: one click (RFC 8058). Mail providers post from
 /// their own servers, so there is no Origin check: the token is the proof.
 #[instrument(skip_all)]
-pub async fn unsubscribe(State(app): State<Arc<App>>, Path(token): Path<String>) -> Result<Response, AppError> {
+pub async fn unsubscribe(
+    State(app): State<Arc<App>>,
+    Path(token): Path<String>,
+    Query(from): Query<FromMailing>,
+) -> Result<Response, AppError> {
     let Some(subscriber) = subscriber(&app, &token).await? else { return Ok(unknown(&app).await) };
-    subscribers::unsubscribe_all(&app.db, subscriber.id, app.now()).await?;
-    tracing::info!(subscriber = subscriber.id, "unsubscribed in one click");
+    let left = subscribers::unsubscribe_all(&app.db, subscriber.id, from.mailing(), app.now()).await?;
+    tracing::info!(subscriber = subscriber.id, left, "unsubscribed in one click");
     let back = Some((format!("/subscription/{token}"), app.text("preferences-link")));
     Ok(message(&app, StatusCode::OK, "unsubscribed-title", "unsubscribed-text", back).await)
+}
+
+/// `GET /l/{id}`: a link in a newsletter or an alert. Sends the reader on to the address the
+/// mailing linked to; the click is counted with the page views (`analytics`), by link and so by
+/// mailing, never by reader. A number that is no link is 404, anything else 400.
+#[instrument(skip_all)]
+pub async fn follow_link(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response, AppError> {
+    let id: i64 = id.parse().map_err(|_| AppError::BadRequest("malformed_link"))?;
+    let url = super::mailings::link_target(&app.db, id).await?.ok_or(AppError::NotFound)?;
+    let mut response = Redirect::to(&url).into_response();
+    *response.status_mut() = StatusCode::FOUND;
+    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    response.extensions_mut().insert(crate::analytics::Facts::Click(id));
+    Ok(response)
 }

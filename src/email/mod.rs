@@ -9,6 +9,8 @@
 //! - `compose`: the messages themselves, each with a text and an HTML part and the list headers.
 //! - `newsletter`: the scheduled digest and the campaigns editors write in `/admin/newsletter`.
 //! - `alerts`: when an article is published, the readers who asked for news like an earlier one.
+//! - `mailings`: what each campaign, digest and round of alerts did: deliveries, bounces,
+//!   unsubscribes, and its links sent through the counted redirect `/l/{id}`.
 //! - `roster`: the newsroom's list of subscribers, its CSV export, and CSV import.
 //!
 //! Readers are known by a capability link, `/subscription/{token}`, where the token is the
@@ -19,6 +21,7 @@ pub mod admin;
 pub mod alerts;
 pub mod compose;
 pub mod handlers;
+pub mod mailings;
 pub mod newsletter;
 pub mod outbox;
 pub mod roster;

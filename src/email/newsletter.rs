@@ -9,6 +9,7 @@ use sqlx::{AnyConnection, AssertSqlSafe, Row as _};
 
 use super::Env;
 use super::compose::{self, PREFERENCES_URL, UNSUBSCRIBE_URL};
+use super::mailings;
 use super::outbox::{self, NewMessage, kind};
 use crate::articles::model::Article;
 use crate::articles::queries::{self, Listing};
@@ -143,7 +144,7 @@ pub async fn run_digest_if_due(app: &dyn Env, now: i64) -> anyhow::Result<Option
         ],
     );
     let id = insert_campaign(&mut tx, "digest", &subject, "", &text, &html, None, now).await?;
-    let recipients = start_in(&mut tx, id, now).await?;
+    let recipients = start_in(&mut tx, id, &app.config(), now).await?;
     tx.commit().await?;
     tracing::info!(campaign = id, recipients, articles = articles.len(), "newsletter digest started");
     Ok(Some(id))
@@ -175,9 +176,40 @@ async fn insert_campaign(
     .await
 }
 
-/// Marks a draft as sending and queues it for every subscriber, in the caller's transaction.
-/// Returns `None` when the campaign is not a draft (it was sent already).
-async fn start_in(conn: &mut AnyConnection, id: i64, now: i64) -> Result<Option<u64>, sqlx::Error> {
+/// Opens a campaign's mailing and sends the links of its stored parts through the counted
+/// redirect; returns the mailing.
+async fn links_through_redirect(
+    conn: &mut AnyConnection,
+    id: i64,
+    config: &crate::config::Config,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    let row = sqlx::query("SELECT subject, text_body, html_body FROM campaigns WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let (subject, text, html): (String, String, String) =
+        (row.try_get("subject")?, row.try_get("text_body")?, row.try_get("html_body")?);
+    let mailing = mailings::open(conn, mailings::Key::Campaign(id), &subject, now).await?;
+    let (text, html) = mailings::Links::new(mailing, config).rewrite(conn, &text, &html, now).await?;
+    sqlx::query("UPDATE campaigns SET text_body = $1, html_body = $2 WHERE id = $3")
+        .bind(text)
+        .bind(html)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(mailing)
+}
+
+/// Marks a draft as sending and queues it for every subscriber, in the caller's transaction,
+/// its links counted ([`mailings`]). Returns `None` when the campaign is not a draft (it was
+/// sent already).
+async fn start_in(
+    conn: &mut AnyConnection,
+    id: i64,
+    config: &crate::config::Config,
+    now: i64,
+) -> Result<Option<u64>, sqlx::Error> {
     let started =
         sqlx::query("UPDATE campaigns SET status = 'sending', started_at = $1 WHERE id = $2 AND status = 'draft'")
             .bind(now)
@@ -188,7 +220,8 @@ async fn start_in(conn: &mut AnyConnection, id: i64, now: i64) -> Result<Option<
     if started == 0 {
         return Ok(None);
     }
-    let recipients = outbox::enqueue_campaign(conn, id, now).await?;
+    let mailing = links_through_redirect(conn, id, config, now).await?;
+    let recipients = outbox::enqueue_campaign(conn, id, mailing, now).await?;
     sqlx::query("UPDATE campaigns SET recipients = $1 WHERE id = $2")
         .bind(i64::try_from(recipients).unwrap_or(i64::MAX))
         .bind(id)
@@ -302,7 +335,7 @@ pub async fn find(db: &Db, id: i64) -> Result<Option<Campaign>, sqlx::Error> {
 /// Starts sending a draft to every newsletter subscriber. `None`: it was not a draft.
 pub async fn start(app: &dyn Env, id: i64, now: i64) -> anyhow::Result<Option<u64>> {
     let mut tx = app.db().begin().await?;
-    let recipients = start_in(&mut tx, id, now).await?;
+    let recipients = start_in(&mut tx, id, &app.config(), now).await?;
     tx.commit().await?;
     if let Some(n) = recipients {
         tracing::info!(campaign = id, recipients = n, "campaign started");
@@ -324,6 +357,7 @@ pub async fn test_send(app: &dyn Env, campaign: &Campaign, email: &str, now: i64
     let subject = format!("[Test] {subject}");
     let message = NewMessage {
         kind: kind::TEST,
+        mailing_id: None,
         subscriber_id: None,
         recipient: email,
         subject: &subject,

@@ -5,8 +5,12 @@
 //!
 //! On PostgreSQL several nodes claim from one table; `FOR UPDATE SKIP LOCKED` keeps them apart.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use sqlx::{AnyConnection, AssertSqlSafe, Row as _};
+
+use super::mailings::{self, Undelivered};
 
 use crate::db::{Backend, Db};
 
@@ -37,6 +41,8 @@ pub struct NewMessage<'a> {
     pub kind: &'a str,
     /// None for an editor's test copy, which goes to an address that subscribed to nothing.
     pub subscriber_id: Option<i64>,
+    /// The mailing it counts to (newsletter, alerts); none for a confirmation, a notice or a test.
+    pub mailing_id: Option<i64>,
     pub recipient: &'a str,
     pub subject: &'a str,
     pub text: &'a str,
@@ -46,11 +52,13 @@ pub struct NewMessage<'a> {
 /// Queues a message inside the caller's transaction.
 pub async fn enqueue(conn: &mut AnyConnection, message: &NewMessage<'_>, now: i64) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "INSERT INTO outbox (kind, subscriber_id, recipient, subject, text_body, html_body, status, run_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $7) RETURNING id",
+        "INSERT INTO outbox (kind, subscriber_id, mailing_id, recipient, subject, text_body, html_body, status, run_at,
+                             created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $8) RETURNING id",
     )
     .bind(message.kind)
     .bind(message.subscriber_id)
+    .bind(message.mailing_id)
     .bind(message.recipient)
     .bind(message.subject)
     .bind(message.text)
@@ -62,16 +70,22 @@ pub async fn enqueue(conn: &mut AnyConnection, message: &NewMessage<'_>, now: i6
 
 /// Queues a campaign for every active newsletter subscriber whose address is not bouncing, in
 /// one statement inside the caller's transaction. Returns the number of messages.
-pub async fn enqueue_campaign(conn: &mut AnyConnection, campaign_id: i64, now: i64) -> Result<u64, sqlx::Error> {
+pub async fn enqueue_campaign(
+    conn: &mut AnyConnection,
+    campaign_id: i64,
+    mailing_id: i64,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
     let result = sqlx::query(
-        "INSERT INTO outbox (kind, campaign_id, subscriber_id, recipient, status, run_at, created_at)
-         SELECT 'campaign', $1, u.id, u.email, 'queued', $2, $2
+        "INSERT INTO outbox (kind, campaign_id, mailing_id, subscriber_id, recipient, status, run_at, created_at)
+         SELECT 'campaign', $1, $3, u.id, u.email, 'queued', $2, $2
          FROM subscriptions s JOIN subscribers u ON u.id = s.subscriber_id
          WHERE s.kind = 'newsletter' AND s.status = 'active' AND u.bouncing_at IS NULL
          ORDER BY u.id",
     )
     .bind(campaign_id)
     .bind(now)
+    .bind(mailing_id)
     .execute(&mut *conn)
     .await?;
     Ok(result.rows_affected())
@@ -83,6 +97,7 @@ pub struct Claimed {
     pub id: i64,
     pub kind: String,
     pub campaign_id: Option<i64>,
+    pub mailing_id: Option<i64>,
     pub subscriber_id: Option<i64>,
     pub recipient: String,
     pub subject: Option<String>,
@@ -104,7 +119,7 @@ pub async fn claim(db: &Db, now: i64, limit: i64) -> Result<Vec<Claimed>, sqlx::
             SELECT id FROM outbox WHERE status = 'queued' AND run_at <= $2
               AND (locked_until IS NULL OR locked_until < $2)
             ORDER BY run_at, id LIMIT $3 {lock})
-         RETURNING id, kind, campaign_id, subscriber_id, recipient, subject, text_body, html_body, attempts, created_at"
+         RETURNING id, kind, campaign_id, mailing_id, subscriber_id, recipient, subject, text_body, html_body, attempts, created_at"
     );
     let rows = sqlx::query(AssertSqlSafe(sql)).bind(now + LEASE_SECS).bind(now).bind(limit).fetch_all(&db.pool).await?;
     let mut claimed = rows
@@ -114,6 +129,7 @@ pub async fn claim(db: &Db, now: i64, limit: i64) -> Result<Vec<Claimed>, sqlx::
                 id: r.try_get("id")?,
                 kind: r.try_get("kind")?,
                 campaign_id: r.try_get("campaign_id")?,
+                mailing_id: r.try_get("mailing_id")?,
                 subscriber_id: r.try_get("subscriber_id")?,
                 recipient: r.try_get("recipient")?,
                 subject: r.try_get("subject")?,
@@ -128,14 +144,23 @@ pub async fn claim(db: &Db, now: i64, limit: i64) -> Result<Vec<Claimed>, sqlx::
     Ok(claimed)
 }
 
-/// Marks messages sent.
-pub async fn mark_sent(db: &Db, ids: &[i64], now: i64) -> Result<(), sqlx::Error> {
-    for chunk in ids.chunks(500) {
-        let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-        let sql = format!("UPDATE outbox SET status = 'sent', sent_at = $1, locked_until = NULL WHERE id IN ({list})");
-        sqlx::query(AssertSqlSafe(sql)).bind(now).execute(&db.pool).await?;
+/// Marks messages sent, and adds them to their mailings' deliveries, in one transaction.
+pub async fn mark_sent(db: &Db, sent: &[&Claimed], now: i64) -> Result<(), sqlx::Error> {
+    if sent.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    let mut tx = db.begin().await?;
+    for chunk in sent.chunks(500) {
+        let list = chunk.iter().map(|m| m.id.to_string()).collect::<Vec<_>>().join(",");
+        let sql = format!("UPDATE outbox SET status = 'sent', sent_at = $1, locked_until = NULL WHERE id IN ({list})");
+        sqlx::query(AssertSqlSafe(sql)).bind(now).execute(&mut *tx).await?;
+    }
+    let mut delivered: HashMap<i64, i64> = HashMap::new();
+    for mailing in sent.iter().filter_map(|m| m.mailing_id) {
+        *delivered.entry(mailing).or_default() += 1;
+    }
+    mailings::add_delivered(&mut tx, &delivered).await?;
+    tx.commit().await
 }
 
 /// Seconds before attempt `attempts + 1`: 30 s, doubling, at most 6 hours.
@@ -189,15 +214,19 @@ pub async fn release(db: &Db, ids: &[i64]) -> Result<(), sqlx::Error> {
 }
 
 async fn fail(db: &Db, message: &Claimed, error: &str, now: i64) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
     sqlx::query(
         "UPDATE outbox SET status = 'failed', sent_at = $1, locked_until = NULL, last_error = $2 WHERE id = $3",
     )
     .bind(now)
     .bind(error)
     .bind(message.id)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
-    Ok(())
+    if let Some(mailing) = message.mailing_id {
+        mailings::add_undelivered(&mut tx, mailing, Undelivered::Failed).await?;
+    }
+    tx.commit().await
 }
 
 /// The server refused the message for good: it fails, the address counts a bounce, and at
@@ -213,6 +242,9 @@ pub async fn bounce(db: &Db, message: &Claimed, error: &str, now: i64, bounce_li
     .bind(message.id)
     .execute(&mut *tx)
     .await?;
+    if let Some(mailing) = message.mailing_id {
+        mailings::add_undelivered(&mut tx, mailing, Undelivered::Bounced).await?;
+    }
     if let Some(subscriber) = message.subscriber_id {
         sqlx::query(
             "UPDATE subscribers SET bounces = bounces + 1,

@@ -358,7 +358,7 @@ pub async fn send_batch<E: Env>(app: &Arc<E>) -> anyhow::Result<usize> {
             }
         }
         let now = app.now();
-        let accepted: Vec<i64> = finished.iter().filter(|(_, result)| result.is_ok()).map(|(m, _)| m.id).collect();
+        let accepted: Vec<&Claimed> = finished.iter().filter(|(_, result)| result.is_ok()).map(|(m, _)| m).collect();
         outbox::mark_sent(app.db(), &accepted, now).await?;
         metrics::counter!("newsdesk_mail_sent_total").increment(accepted.len() as u64);
         for (message, result) in finished {
@@ -413,6 +413,7 @@ async fn deliver(
         html,
         token,
         list: matches!(message.kind.as_str(), kind::CAMPAIGN | kind::ALERT | kind::ALERT_SUMMARY),
+        mailing: message.mailing_id,
     };
     let bytes = compose::format(&app.mail_site(), &parts, app.now()).map_err(SendError::Permanent)?;
     app.mailer().limiter.acquire().await;

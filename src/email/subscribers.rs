@@ -207,6 +207,7 @@ pub async fn signup(app: &dyn Env, signup: &Signup, now: i64) -> anyhow::Result<
     );
     let message = NewMessage {
         kind: message_kind,
+        mailing_id: None,
         subscriber_id: Some(subscriber),
         recipient: &signup.email,
         subject: &subject,
@@ -566,22 +567,27 @@ async fn drop_unwanted(conn: &mut AnyConnection, subscriber_id: i64) -> Result<(
 }
 
 /// One click from a mail: everything off.
-pub async fn unsubscribe_all(db: &Db, subscriber_id: i64, now: i64) -> Result<(), sqlx::Error> {
+pub async fn unsubscribe_all(db: &Db, subscriber_id: i64, mailing: Option<i64>, now: i64) -> Result<bool, sqlx::Error> {
     let mut tx = db.begin().await?;
-    sqlx::query(
+    let withdrawn = sqlx::query(
         "UPDATE subscriptions SET status = 'off', withdrawn_at = $1 WHERE subscriber_id = $2 AND status = 'active'",
     )
     .bind(now)
     .bind(subscriber_id)
     .execute(&mut *tx)
-    .await?;
+    .await?
+    .rows_affected();
+    // A reader who had already left (a second click) is not counted again.
+    if let Some(mailing) = mailing.filter(|_| withdrawn > 0) {
+        super::mailings::add_unsubscribe(&mut tx, mailing).await?;
+    }
     sqlx::query("DELETE FROM subscriptions WHERE subscriber_id = $1 AND status = 'pending'")
         .bind(subscriber_id)
         .execute(&mut *tx)
         .await?;
     drop_unwanted(&mut tx, subscriber_id).await?;
     tx.commit().await?;
-    Ok(())
+    Ok(withdrawn > 0)
 }
 
 /// Everything stored about a subscriber, as JSON.

@@ -112,6 +112,7 @@ pub fn route_table(app: Arc<App>) -> (Router<Arc<App>>, Vec<routes::Entry>) {
         .public(GET, "/jobs", cached, get(jobs::index))
         .public(GET, "/jobs/{id}", cached, get(jobs::show))
         .public(GET, "/go/{id}", uncached, get(crate::promos::handlers::go))
+        .public(GET, "/l/{id}", uncached, get(email::follow_link))
         .public(GET, "/media/{id}/{file}", uncached, get(crate::media::handlers::serve))
         .public(GET, "/media/files/{key}/{name}", uncached, get(crate::media::handlers::serve_file))
         // The Content API: JSON for programs with a key (`api`). Browsers ask first (OPTIONS).

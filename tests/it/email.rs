@@ -21,6 +21,7 @@ crate::backend_tests!(
     the_rate_limit_holds_for_all_nodes_together,
     readers_are_welcomed_and_find_their_way_back,
     the_newsroom_lists_exports_and_imports_subscribers,
+    mailings_count_deliveries_bounces_clicks_and_unsubscribes,
 );
 
 pub async fn app(backend: crate::common::Backend) -> TestApp {
@@ -58,6 +59,21 @@ impl Mail {
         let url: String = self.text[start..].chars().take_while(|c| !c.is_whitespace()).collect();
         url.trim_start_matches("http://127.0.0.1:8080").to_string()
     }
+}
+
+/// Where the counted links of a message's text part lead (`/l/{id}`, followed once each).
+pub async fn link_targets(t: &TestApp, mail: &Mail) -> Vec<String> {
+    let mut targets = Vec::new();
+    for (at, _) in mail.text.match_indices("http://127.0.0.1:8080/l/") {
+        let path: String = mail.text[at + "http://127.0.0.1:8080".len()..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '/' || *c == 'l')
+            .collect();
+        let followed = t.get(&path).await;
+        assert_eq!(followed.status, StatusCode::FOUND, "{path}");
+        targets.push(followed.header("location").to_string());
+    }
+    targets
 }
 
 /// Sends what is due and returns every message the memory transport holds.
@@ -306,7 +322,8 @@ async fn alerts_follow_similar_articles_with_a_daily_cap(t: TestApp) {
     assert_eq!(mails.len(), before + 1, "one alert for a similar article");
     let alert = mails.last().unwrap();
     assert!(alert.header("Subject").contains("Pflegeroboter auch in Köln"), "{}", alert.header("Subject"));
-    assert!(alert.text.contains("/news/pflegeroboter-auch-in-koeln-im-einsatz"));
+    let targets = link_targets(&t, alert).await;
+    assert!(targets.contains(&"http://127.0.0.1:8080/news/pflegeroboter-auch-in-koeln-im-einsatz".to_string()));
     assert!(!alert.header("List-Unsubscribe").is_empty());
 
     // Three alerts a day at most; the fourth waits for the next day's summary.
@@ -345,9 +362,9 @@ async fn digest_goes_out_once_per_slot_with_the_new_articles(t: TestApp) {
     assert_eq!(mails.len(), before + 1, "one digest");
     let digest = mails.last().unwrap();
     assert_eq!(digest.to, "leserin@example.org");
+    let targets = link_targets(&t, digest).await;
     for slug in ["neuer-hafen-fuer-rostock", "stadtrat-beschliesst-radwege"] {
-        assert!(digest.text.contains(&format!("/news/{slug}")), "{slug} in\n{}", digest.text);
-        assert!(digest.html.contains(&format!("/news/{slug}")), "{slug} in the HTML part");
+        assert!(targets.contains(&format!("http://127.0.0.1:8080/news/{slug}")), "{slug} in {targets:?}");
     }
     assert!(digest.text.find("Radwege") < digest.text.find("Rostock"), "newest first when no comments");
     assert!(!digest.header("List-Unsubscribe").is_empty());
@@ -457,8 +474,10 @@ async fn editors_write_preview_test_and_send_campaigns(t: TestApp) {
     let mails = sent(&t).await;
     assert_eq!(mails.iter().filter(|m| m.header("Subject") == "Sonderausgabe").count(), 1);
     let sent_campaign = mails.iter().find(|m| m.header("Subject") == "Sonderausgabe").unwrap();
-    assert!(sent_campaign.html.contains("href=\"http://127.0.0.1:8080/news/hafen\""), "absolute links in mail");
-    assert!(sent_campaign.text.contains("den Hafen (http://127.0.0.1:8080/news/hafen)"), "{}", sent_campaign.text);
+    assert!(sent_campaign.html.contains("href=\"http://127.0.0.1:8080/l/"), "counted links in mail");
+    assert!(sent_campaign.text.contains("den Hafen (http://127.0.0.1:8080/l/"), "{}", sent_campaign.text);
+    let targets = link_targets(&t, sent_campaign).await;
+    assert!(targets.contains(&"http://127.0.0.1:8080/news/hafen".to_string()), "absolute links: {targets:?}");
     assert!(!sent_campaign.text.contains('*'), "the text part is text, not Markdown");
     let progress = t.get_as(&location, &cookie).await;
     assert!(progress.body.contains("1 von 1"), "progress shown");
@@ -640,4 +659,99 @@ async fn the_newsroom_lists_exports_and_imports_subscribers(t: TestApp) {
     assert_eq!(count().await, stored);
     // Readers may not see any of it.
     assert_eq!(t.get("/admin/subscribers/export.csv").await.status, StatusCode::SEE_OTHER);
+}
+
+/// Sums one mailing's figure.
+async fn mailing_figure(t: &TestApp, campaign: i64, column: &str) -> i64 {
+    let sql = format!("SELECT {column} FROM mailings WHERE campaign_id = $1");
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(campaign).fetch_one(&t.app.db.pool).await.unwrap()
+}
+
+async fn mailings_count_deliveries_bounces_clicks_and_unsubscribes(t: TestApp) {
+    const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+    const SCANNER: &str = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
+    let t = app(t.backend).await;
+    subscribe(&t, "eins@example.org").await;
+    subscribe(&t, "zwei@example.org").await;
+    let now = t.app.now();
+    let body = "Lesen Sie [den Hafen](/news/hafen) und <https://example.org/bericht?a=1&b=2>.";
+    let id = newsletter::save_draft(&t.app, None, "Hafenbrief", body, None, now).await.unwrap().unwrap();
+    assert_eq!(newsletter::start(&t.app, id, now).await.unwrap(), Some(2));
+    let mails = sent(&t).await;
+    let letters: Vec<&Mail> = mails.iter().filter(|m| m.header("Subject") == "Hafenbrief").collect();
+    assert_eq!(letters.len(), 2);
+    assert_eq!(mailing_figure(&t, id, "delivered").await, 2, "both accepted by the mail server");
+
+    // Every reader gets the same links: they name the mailing and the address, not the reader.
+    let link = |mail: &Mail| {
+        let at = mail.text.find("den Hafen (http://127.0.0.1:8080/l/").expect("a counted link") + "den Hafen (".len();
+        mail.text[at..].split(')').next().unwrap().trim_start_matches("http://127.0.0.1:8080").to_string()
+    };
+    let hafen = link(letters[0]);
+    assert_eq!(hafen, link(letters[1]));
+    let html = &letters[0].html;
+    assert!(!html.contains("href=\"http://127.0.0.1:8080/news/") && !html.contains("href=\"https://"), "{html}");
+    let targets = link_targets(&t, letters[0]).await;
+    assert!(targets.contains(&"https://example.org/bericht?a=1&b=2".to_string()), "{targets:?}");
+
+    // A reader clicks once; a scanner that says what it is does not count; bad links are refused.
+    let click = t.get_with(&hafen, &[("user-agent", FIREFOX)]).await;
+    assert_eq!(click.status, StatusCode::FOUND);
+    assert_eq!(click.header("location"), "http://127.0.0.1:8080/news/hafen");
+    assert_eq!(click.header("cache-control"), "no-store");
+    assert!(click.header("set-cookie").is_empty(), "no cookie");
+    assert_eq!(t.get_with(&hafen, &[("user-agent", SCANNER)]).await.status, StatusCode::FOUND);
+    assert_eq!(t.get("/l/abc").await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(t.get("/l/99999999").await.status, StatusCode::NOT_FOUND);
+    newsdesk::root::flush_analytics(&t.app, &mut i64::MAX.clone()).await.unwrap();
+    let link_id: i64 = hafen.trim_start_matches("/l/").parse().unwrap();
+    let clicks: Vec<(String, i64)> =
+        sqlx::query_as("SELECT span, clicks FROM analytics_clicks WHERE link_id = $1 ORDER BY span")
+            .bind(link_id)
+            .fetch_all(&t.app.db.pool)
+            .await
+            .unwrap();
+    // The link_targets walk above followed each link once without a User-Agent: a crawler.
+    assert_eq!(clicks, [("d".to_string(), 1), ("h".to_string(), 1)], "the reader's click, by hour and by day");
+
+    // One reader leaves through the mailing's one-click link; a second click counts nothing.
+    let unsubscribe = letters[0].header("List-Unsubscribe").trim_matches(['<', '>']).to_string();
+    assert!(unsubscribe.contains("/unsubscribe?m="), "{unsubscribe}");
+    let path = unsubscribe.trim_start_matches("http://127.0.0.1:8080");
+    for _ in 0..2 {
+        let done = t.post_raw(path, b"List-Unsubscribe=One-Click".to_vec(), &[], READER_IP).await;
+        assert_eq!(done.status, StatusCode::OK);
+    }
+    assert_eq!(mailing_figure(&t, id, "unsubscribes").await, 1);
+    // The page behind the text link keeps the mailing in its form.
+    let page = t.get(path).await;
+    assert!(page.body.contains("unsubscribe?m="), "{}", page.body);
+
+    // The next mailing: one refused for good (a bounce), one delivered.
+    subscribe(&t, "drei@example.org").await;
+    let now = t.app.now();
+    let second = newsletter::save_draft(&t.app, None, "Zweiter Brief", "Text", None, now).await.unwrap().unwrap();
+    sent(&t).await;
+    assert_eq!(newsletter::start(&t.app, second, now).await.unwrap(), Some(2));
+    let claimed = newsdesk::email::outbox::claim(&t.app.db, now, 10).await.unwrap();
+    assert_eq!(claimed.iter().filter(|m| m.campaign_id == Some(second)).count(), 2);
+    newsdesk::email::outbox::mark_sent(&t.app.db, &[&claimed[0]], now).await.unwrap();
+    newsdesk::email::outbox::bounce(&t.app.db, &claimed[1], "550 no such user", now, 3).await.unwrap();
+    assert_eq!(mailing_figure(&t, second, "delivered").await, 1);
+    assert_eq!(mailing_figure(&t, second, "bounced").await, 1);
+
+    // The dashboard and the campaign's page show it; the CSV has it.
+    let cookie = t.sign_in(newsdesk::auth::users::Role::Editor).await;
+    let dashboard = t.get_as("/admin/analytics?period=day", &cookie).await;
+    assert_eq!(dashboard.status, StatusCode::OK);
+    let row = dashboard.body.split("<tr>").find(|r| r.contains(">Hafenbrief</a>")).expect("the mailing listed");
+    let cells: Vec<&str> = row.split("<td>").skip(2).map(|c| c.split('<').next().unwrap()).collect();
+    assert_eq!(cells[1..], ["2", "0", "0", "1", "1"], "delivered, bounced, failed, unsubscribed, clicks: {row}");
+    assert!(dashboard.body.contains("http://127.0.0.1:8080/news/hafen"), "the link among the most followed");
+    let campaign_page = t.get_as(&format!("/admin/newsletter/{id}"), &cookie).await;
+    assert!(campaign_page.body.contains("https://example.org/bericht?a=1&amp;b=2"), "{}", campaign_page.body);
+    let csv = t.get_as("/admin/analytics/export?period=day&table=mail", &cookie).await;
+    assert!(csv.body.contains("Zweiter Brief,campaign,"), "{}", csv.body);
+    let csv = t.get_as("/admin/analytics/export?period=day&table=links", &cookie).await;
+    assert!(csv.body.contains("http://127.0.0.1:8080/news/hafen,Hafenbrief,1"), "{}", csv.body);
 }

@@ -259,6 +259,9 @@ pub struct AnalyticsConfig {
     pub respect_do_not_track: bool,
     /// A search term is shown only once it was searched this many times in the period shown.
     pub min_search_count: u32,
+    /// Links in newsletters and alerts go through `/l/{id}`, which counts clicks per mailing
+    /// and link (never per reader). Off: mail links lead straight to their address.
+    pub count_mail_clicks: bool,
 }
 
 impl Default for AnalyticsConfig {
@@ -270,6 +273,7 @@ impl Default for AnalyticsConfig {
             daily_retention_days: 0,
             respect_do_not_track: false,
             min_search_count: 5,
+            count_mail_clicks: true,
         }
     }
 }
