@@ -125,7 +125,7 @@ impl Range {
                     .collect();
                 let buckets = starts.iter().map(|&t| (t, zoned(t).strftime("%Y-%m").to_string())).collect::<Vec<_>>();
                 let from = starts.first().copied().unwrap_or(now);
-                Range { span: Span::Day, from, to: Day::of(now, zone).end, buckets, days: false }
+                Range { span: Span::Month, from, to: Day::of(now, zone).end, buckets, days: false }
             }
         }
     }

@@ -14,7 +14,7 @@
 //! longest run of zeros seen, from which no hash, let alone an address, can be read back.
 //!
 //! Each node flushes its counters every `analytics.flush_secs` ([`queries::flush`]): one
-//! transaction that adds them to hourly and daily rows, so totals over several nodes are sums and
+//! transaction that adds them to hourly, daily and monthly rows, so totals over several nodes are sums and
 //! a node that stops loses at most the last interval. A flush that fails keeps its counts for
 //! the next. Hourly rows are kept `analytics.hourly_retention_days`, daily rows
 //! `analytics.daily_retention_days` (0: for good).

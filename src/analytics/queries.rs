@@ -1,20 +1,21 @@
-//! The counts in the database: flushes that add a node's counters to hourly and daily rows,
+//! The counts in the database: flushes that add a node's counters to hourly, daily and monthly
+//! rows (the dashboard's day reads hours, its week and month days, its year months),
 //! the day's salt, retention, and what the dashboard reads.
 
 use std::collections::HashMap;
 
 use sqlx::Row as _;
 
-use super::classify::{Device, Medium};
 use super::sketch::Sketch;
 use super::{Batch, Counter, Day};
 use crate::db::Db;
 
-/// A level of the counts: rows per hour, or per day of the publication's calendar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A level of the counts: rows per hour, or per day or month of the publication's calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Span {
     Hour,
     Day,
+    Month,
 }
 
 impl Span {
@@ -22,6 +23,7 @@ impl Span {
         match self {
             Span::Hour => "h",
             Span::Day => "d",
+            Span::Month => "m",
         }
     }
 }
@@ -30,7 +32,7 @@ impl Span {
 const ROWS_PER_STATEMENT: usize = 200;
 
 /// A value bound into a flush's statements.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Value {
     Int(i64),
     Text(String),
@@ -87,109 +89,126 @@ fn salt_bytes(hex: &str) -> Option<[u8; 16]> {
     Some(out)
 }
 
+/// A table's counts of one hour, before they are rolled up: the values that name its row
+/// (after `span` and `at`), values carried along (the article of a page), and the counts.
+struct Hourly {
+    hour: i64,
+    key: Vec<Value>,
+    carried: Vec<Value>,
+    counts: Vec<i64>,
+}
+
+/// The rows of one table for a flush: each hour's counts as they are, and summed by day and by
+/// month of the publication's calendar. Rows are `[span, at, key…, carried…, counts…]`.
+fn rolled_up(hourly: Vec<Hourly>, calendar: &mut Calendar<'_>) -> Vec<Vec<Value>> {
+    // (span, at, key) → (carried, counts)
+    type Row = (Vec<Value>, Vec<i64>);
+    let mut levels: HashMap<(Span, i64, Vec<Value>), Row> = HashMap::new();
+    for row in hourly {
+        let (day, month) = calendar.day_and_month(row.hour);
+        for (span, at) in [(Span::Hour, row.hour), (Span::Day, day), (Span::Month, month)] {
+            let entry = levels
+                .entry((span, at, row.key.clone()))
+                .or_insert_with(|| (row.carried.clone(), vec![0; row.counts.len()]));
+            for (sum, n) in entry.1.iter_mut().zip(&row.counts) {
+                *sum += n;
+            }
+        }
+    }
+    levels
+        .into_iter()
+        .map(|((span, at, key), (carried, counts))| {
+            let mut out = vec![Value::Text(span.code().into()), Value::Int(at)];
+            out.extend(key);
+            out.extend(carried);
+            out.extend(counts.into_iter().map(Value::Int));
+            out
+        })
+        .collect()
+}
+
+/// The day and the month (their first seconds) of hours, in the publication's calendar,
+/// worked out once per hour.
+struct Calendar<'a> {
+    zone: &'a jiff::tz::TimeZone,
+    known: HashMap<i64, (i64, i64)>,
+}
+
+impl Calendar<'_> {
+    fn day_and_month(&mut self, hour: i64) -> (i64, i64) {
+        let zone = self.zone;
+        *self.known.entry(hour).or_insert_with(|| {
+            let day = Day::of(hour, zone).start;
+            let month = jiff::Timestamp::from_second(hour)
+                .ok()
+                .and_then(|t| t.to_zoned(zone.clone()).first_of_month().ok()?.start_of_day().ok())
+                .map_or(day, |z| z.timestamp().as_second());
+            (day, month)
+        })
+    }
+}
+
+fn count(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
 async fn write(db: &Db, batch: &Batch, zone: &jiff::tz::TimeZone, node: &str, now: i64) -> Result<(), sqlx::Error> {
-    // Each hour's day in the publication's calendar, worked out once per hour.
-    let mut days = HashMap::new();
-    let mut day_of = |hour: i64| *days.entry(hour).or_insert_with(|| Day::of(hour, zone).start);
-
-    let mut pages: Vec<Vec<Value>> = Vec::new();
-    let mut daily: HashMap<(i64, &str), (Option<i64>, u64)> = HashMap::new();
-    for ((hour, path), (article, views)) in &batch.pages {
-        pages.push(vec![
-            Value::Text("h".into()),
-            Value::Int(*hour),
-            Value::Text(path.clone()),
-            Value::MaybeInt(*article),
-            Value::Int(*views as i64),
-        ]);
-        let entry = daily.entry((day_of(*hour), path.as_str())).or_insert((*article, 0));
-        entry.1 += views;
-    }
-    for ((day, path), (article, views)) in daily {
-        pages.push(vec![
-            Value::Text("d".into()),
-            Value::Int(day),
-            Value::Text(path.to_string()),
-            Value::MaybeInt(article),
-            Value::Int(views as i64),
-        ]);
-    }
-
-    let mut sources: Vec<Vec<Value>> = Vec::new();
-    let mut daily: HashMap<(i64, Medium, &str), u64> = HashMap::new();
-    for ((hour, medium, host), views) in &batch.sources {
-        sources.push(vec![
-            Value::Text("h".into()),
-            Value::Int(*hour),
-            Value::Text(medium.name().into()),
-            Value::Text(host.clone()),
-            Value::Int(*views as i64),
-        ]);
-        *daily.entry((day_of(*hour), *medium, host.as_str())).or_default() += views;
-    }
-    for ((day, medium, host), views) in daily {
-        sources.push(vec![
-            Value::Text("d".into()),
-            Value::Int(day),
-            Value::Text(medium.name().into()),
-            Value::Text(host.to_string()),
-            Value::Int(views as i64),
-        ]);
-    }
-
-    let mut devices: Vec<Vec<Value>> = Vec::new();
-    let mut daily: HashMap<(i64, Device), u64> = HashMap::new();
-    for ((hour, device), views) in &batch.devices {
-        devices.push(vec![
-            Value::Text("h".into()),
-            Value::Int(*hour),
-            Value::Text(device.name().into()),
-            Value::Int(*views as i64),
-        ]);
-        *daily.entry((day_of(*hour), *device)).or_default() += views;
-    }
-    for ((day, device), views) in daily {
-        devices.push(vec![
-            Value::Text("d".into()),
-            Value::Int(day),
-            Value::Text(device.name().into()),
-            Value::Int(views as i64),
-        ]);
-    }
-
-    let mut searches: Vec<Vec<Value>> = Vec::new();
-    let mut daily: HashMap<(i64, &str), (u64, u64)> = HashMap::new();
-    for ((hour, term), (n, empty)) in &batch.searches {
-        searches.push(vec![
-            Value::Text("h".into()),
-            Value::Int(*hour),
-            Value::Text(term.clone()),
-            Value::Int(*n as i64),
-            Value::Int(*empty as i64),
-        ]);
-        let entry = daily.entry((day_of(*hour), term.as_str())).or_default();
-        entry.0 += n;
-        entry.1 += empty;
-    }
-    for ((day, term), (n, empty)) in daily {
-        searches.push(vec![
-            Value::Text("d".into()),
-            Value::Int(day),
-            Value::Text(term.to_string()),
-            Value::Int(n as i64),
-            Value::Int(empty as i64),
-        ]);
-    }
-
-    let mut clicks: Vec<Vec<Value>> = Vec::new();
-    let mut daily: HashMap<(i64, i64), u64> = HashMap::new();
-    for ((hour, link), n) in &batch.clicks {
-        clicks.push(vec![Value::Text("h".into()), Value::Int(*hour), Value::Int(*link), Value::Int(*n as i64)]);
-        *daily.entry((day_of(*hour), *link)).or_default() += n;
-    }
-    for ((day, link), n) in daily {
-        clicks.push(vec![Value::Text("d".into()), Value::Int(day), Value::Int(link), Value::Int(n as i64)]);
-    }
+    let mut calendar = Calendar { zone, known: HashMap::new() };
+    let pages = batch
+        .pages
+        .iter()
+        .map(|((hour, path), (article, views))| Hourly {
+            hour: *hour,
+            key: vec![Value::Text(path.clone())],
+            carried: vec![Value::MaybeInt(*article)],
+            counts: vec![count(*views)],
+        })
+        .collect();
+    let pages = rolled_up(pages, &mut calendar);
+    let sources = batch
+        .sources
+        .iter()
+        .map(|((hour, medium, host), views)| Hourly {
+            hour: *hour,
+            key: vec![Value::Text(medium.name().into()), Value::Text(host.clone())],
+            carried: vec![],
+            counts: vec![count(*views)],
+        })
+        .collect();
+    let sources = rolled_up(sources, &mut calendar);
+    let devices = batch
+        .devices
+        .iter()
+        .map(|((hour, device), views)| Hourly {
+            hour: *hour,
+            key: vec![Value::Text(device.name().into())],
+            carried: vec![],
+            counts: vec![count(*views)],
+        })
+        .collect();
+    let devices = rolled_up(devices, &mut calendar);
+    let searches = batch
+        .searches
+        .iter()
+        .map(|((hour, term), (n, empty))| Hourly {
+            hour: *hour,
+            key: vec![Value::Text(term.clone())],
+            carried: vec![],
+            counts: vec![count(*n), count(*empty)],
+        })
+        .collect();
+    let searches = rolled_up(searches, &mut calendar);
+    let clicks = batch
+        .clicks
+        .iter()
+        .map(|((hour, link), n)| Hourly {
+            hour: *hour,
+            key: vec![Value::Int(*link)],
+            carried: vec![],
+            counts: vec![count(*n)],
+        })
+        .collect();
+    let clicks = rolled_up(clicks, &mut calendar);
 
     let mut tx = db.begin().await?;
     let add = "views = {t}.views + excluded.views";
@@ -251,13 +270,15 @@ async fn upsert(
     Ok(())
 }
 
-/// Deletes hourly rows older than `hourly_days` and daily rows (and sketches) older than
-/// `daily_days` (0: daily rows are kept).
+/// Deletes hourly rows older than `hourly_days`, and daily rows (with the days' sketches) and
+/// the months that ended before them older than `daily_days` (0: kept for good).
 pub async fn purge(db: &Db, now: i64, hourly_days: u32, daily_days: u32) -> Result<u64, sqlx::Error> {
     let mut deleted = 0;
     let mut levels = vec![("h", now - i64::from(hourly_days) * 86_400)];
     if daily_days > 0 {
         levels.push(("d", now - i64::from(daily_days) * 86_400));
+        // A month goes with the daily rows' retention, once it ended before it.
+        levels.push(("m", now - i64::from(daily_days) * 86_400 - 31 * 86_400));
     }
     for (span, before) in levels {
         for table in

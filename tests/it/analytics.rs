@@ -118,7 +118,7 @@ async fn cached_and_rendered_pages_count_the_same_and_crawlers_apart(t: TestApp)
             "three readers, one phone and its revalidation: {rows:?}"
         );
         assert!(rows.contains(&("d".into(), "/".into(), None, 1)), "{rows:?}");
-        assert_eq!(rows.len(), 4, "the article and the front page, by hour and by day: {rows:?}");
+        assert_eq!(rows.len(), 6, "the article and the front page, by hour, day and month: {rows:?}");
         assert_eq!(
             devices(app, "d").await,
             [("bot".into(), 3), ("desktop".into(), 4), ("mobile".into(), 2)],
@@ -273,7 +273,7 @@ async fn bad_headers_are_cut_and_a_failing_database_loses_no_count(t: TestApp) {
     );
     let terms: Vec<String> =
         sqlx::query_scalar("SELECT term FROM analytics_searches").fetch_all(&t.app.db.pool).await.unwrap();
-    assert_eq!(terms.len(), 2, "hourly and daily: {terms:?}");
+    assert_eq!(terms.len(), 3, "hourly, daily and monthly: {terms:?}");
     assert!(terms.iter().all(|term| term.len() == 100), "a long search is cut");
 }
 
@@ -308,14 +308,15 @@ async fn several_nodes_add_up_and_old_hours_are_deleted(t: TestApp) {
     flush(&t).await;
     let rows = pages(&t).await;
     let sum = |span: &str| rows.iter().filter(|r| r.0 == span).map(|r| r.4).sum::<i64>();
-    assert_eq!((sum("h"), sum("d")), (62, 62), "hours and days agree: {rows:?}");
+    assert_eq!((sum("h"), sum("d"), sum("m")), (62, 62, 62), "hours, days and months agree: {rows:?}");
 
     // Forty days on, the hours are gone and the days remain.
     t.app.clock.advance(40 * 86_400);
     newsdesk::root::flush_analytics(&t.app, &mut i64::MIN.clone()).await.unwrap();
     let rows = pages(&t).await;
-    assert!(rows.iter().all(|r| r.0 == "d"), "{rows:?}");
-    assert_eq!(rows.iter().map(|r| r.4).sum::<i64>(), 62);
+    assert!(rows.iter().all(|r| r.0 != "h"), "{rows:?}");
+    let sum = |span: &str| rows.iter().filter(|r| r.0 == span).map(|r| r.4).sum::<i64>();
+    assert_eq!((sum("d"), sum("m")), (62, 62));
 }
 
 /// The counter knows the pages readers read by their route templates: each must be a public

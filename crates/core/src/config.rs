@@ -290,6 +290,9 @@ pub struct DatabaseConfig {
     /// request that timed out does not leave its query running and holding a connection.
     /// Migrations run without it.
     pub statement_timeout_secs: u64,
+    /// A statement that takes at least this long, in milliseconds, is logged at warn with its
+    /// time (target `sqlx::query`). 0 logs every statement, for measuring.
+    pub slow_statement_ms: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -520,7 +523,13 @@ impl Default for ServerConfig {
 
 impl Default for DatabaseConfig {
     fn default() -> Self {
-        DatabaseConfig { url: String::new(), max_connections: 16, busy_timeout_ms: 5000, statement_timeout_secs: 40 }
+        DatabaseConfig {
+            url: String::new(),
+            max_connections: 16,
+            busy_timeout_ms: 5000,
+            statement_timeout_secs: 40,
+            slow_statement_ms: 1000,
+        }
     }
 }
 

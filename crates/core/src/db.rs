@@ -78,7 +78,11 @@ impl Db {
         let options: AnyConnectOptions = url
             .parse::<AnyConnectOptions>()
             .with_context(|| format!("invalid database URL {}", redact_url(&url)))?
-            .disable_statement_logging();
+            .disable_statement_logging()
+            .log_slow_statements(
+                log::LevelFilter::Warn,
+                std::time::Duration::from_millis(config.database.slow_statement_ms),
+            );
         let busy_timeout = config.database.busy_timeout_ms;
         let statement_timeout_ms = config.database.statement_timeout_secs.saturating_mul(1000);
         // SQLite runs each connection on a thread of its own and serves one writer at a time:
