@@ -215,7 +215,7 @@ def main():
             if table not in writers:
                 files[table] = open(os.path.join(target, f"{table}.csv"), "w", newline="")
                 writers[table] = csv.writer(files[table])
-            writers[table].writerow(["" if v is None else v for v in row])
+            writers[table].writerow(["\\N" if v is None else v for v in row])
 
         counts, views = generate(now, total, emit)
         for f in files.values():
