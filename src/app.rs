@@ -131,7 +131,11 @@ impl Live {
         {
             assessor = assessor.with_model(model);
         }
-        let mail_site = crate::email::compose::MailSite::from_config(&config)?;
+        let mut mail_site = crate::email::compose::MailSite::from_config(&config)?;
+        mail_site.imprint_url = pages
+            .iter()
+            .find(|p| p.role == Some(crate::pages::Role::Imprint))
+            .map(|p| format!("{}{}", config.site.base_url, p.href));
         let site = Value::from(minijinja::value::Serde(SiteView::new(&config, i18n, &pages)));
         Ok(Live { config: Arc::new(config), time_zone, templates, site, assessor, mail_site, pages })
     }

@@ -173,7 +173,7 @@ pub async fn run(app: &dyn Env, round: Round) -> anyhow::Result<()> {
                 Some(links) => links,
                 None => {
                     let mailing = mailings::open(&mut tx, Key::Alert(article.id), &article.title, now).await?;
-                    links.insert(Links::new(mailing, &app.config()))
+                    links.insert(Links::new(mailing, app))
                 }
             };
             let (text, html) = links.rewrite(&mut tx, &text, &html, now).await?;
@@ -235,7 +235,7 @@ pub async fn send_summaries_if_due(app: &dyn Env, now: i64) -> anyhow::Result<us
         if links.is_none() {
             let title = app.i18n().text(app.language(), "mail-alert-summary-mailing", &[("day", today.clone().into())]);
             let mailing = mailings::open(&mut tx, Key::AlertSummary(&today), &title, now).await?;
-            links = Some(Links::new(mailing, &app.config()));
+            links = Some(Links::new(mailing, app));
         }
         let Some(links) = links.as_mut() else { continue };
         for (subscriber, (email, articles)) in chunk {

@@ -25,6 +25,9 @@ pub struct MailSite {
     /// The host of the base URL, for Message-IDs.
     pub host: String,
     pub list_id: String,
+    /// The Impressum's address, once the site has one: list mail names it in its footer, and
+    /// it stays a direct link (never the counted redirect).
+    pub imprint_url: Option<String>,
 }
 
 impl MailSite {
@@ -43,7 +46,7 @@ impl MailSite {
         // A List-Id is a phrase and a dotted id (RFC 2919); the id names this site's newsletter.
         let phrase: String = config.site.name.chars().filter(|c| !c.is_control() && !matches!(c, '"' | '\\')).collect();
         let list_id = format!("\"{phrase}\" <newsletter.{host}>");
-        Ok(MailSite { from, base_url, host, list_id })
+        Ok(MailSite { from, base_url, host, list_id, imprint_url: None })
     }
 
     pub fn preferences_url(&self, token: &str) -> String {

@@ -79,15 +79,19 @@ pub struct Links {
     /// Whether clicks are counted (`analytics.enabled` and `analytics.count_mail_clicks`);
     /// otherwise links stay as written.
     counted: bool,
+    /// The Impressum, which the law wants one plain click away: left as written.
+    imprint_url: Option<String>,
     known: HashMap<String, i64>,
 }
 
 impl Links {
-    pub fn new(mailing: i64, config: &crate::config::Config) -> Links {
+    pub fn new(mailing: i64, app: &dyn super::Env) -> Links {
+        let config = app.config();
         Links {
             mailing,
             base_url: config.site.base_url.trim_end_matches('/').to_string(),
             counted: config.analytics.enabled && config.analytics.count_mail_clicks,
+            imprint_url: app.mail_site().imprint_url,
             known: HashMap::new(),
         }
     }
@@ -99,7 +103,7 @@ impl Links {
     /// The redirect for `url`, its row written in the caller's transaction when new. `None`:
     /// the address stays as written (not a web address, or the mailing has its fill of links).
     async fn redirect(&mut self, conn: &mut AnyConnection, url: &str, now: i64) -> Result<Option<String>, sqlx::Error> {
-        if !is_web_address(url) {
+        if !is_web_address(url) || self.imprint_url.as_deref() == Some(url) {
             return Ok(None);
         }
         let id = match self.known.get(url) {

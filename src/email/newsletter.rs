@@ -144,7 +144,7 @@ pub async fn run_digest_if_due(app: &dyn Env, now: i64) -> anyhow::Result<Option
         ],
     );
     let id = insert_campaign(&mut tx, "digest", &subject, "", &text, &html, None, now).await?;
-    let recipients = start_in(&mut tx, id, &app.config(), now).await?;
+    let recipients = start_in(&mut tx, id, app, now).await?;
     tx.commit().await?;
     tracing::info!(campaign = id, recipients, articles = articles.len(), "newsletter digest started");
     Ok(Some(id))
@@ -181,7 +181,7 @@ async fn insert_campaign(
 async fn links_through_redirect(
     conn: &mut AnyConnection,
     id: i64,
-    config: &crate::config::Config,
+    app: &dyn Env,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
     let row = sqlx::query("SELECT subject, text_body, html_body FROM campaigns WHERE id = $1")
@@ -191,7 +191,7 @@ async fn links_through_redirect(
     let (subject, text, html): (String, String, String) =
         (row.try_get("subject")?, row.try_get("text_body")?, row.try_get("html_body")?);
     let mailing = mailings::open(conn, mailings::Key::Campaign(id), &subject, now).await?;
-    let (text, html) = mailings::Links::new(mailing, config).rewrite(conn, &text, &html, now).await?;
+    let (text, html) = mailings::Links::new(mailing, app).rewrite(conn, &text, &html, now).await?;
     sqlx::query("UPDATE campaigns SET text_body = $1, html_body = $2 WHERE id = $3")
         .bind(text)
         .bind(html)
@@ -204,12 +204,7 @@ async fn links_through_redirect(
 /// Marks a draft as sending and queues it for every subscriber, in the caller's transaction,
 /// its links counted ([`mailings`]). Returns `None` when the campaign is not a draft (it was
 /// sent already).
-async fn start_in(
-    conn: &mut AnyConnection,
-    id: i64,
-    config: &crate::config::Config,
-    now: i64,
-) -> Result<Option<u64>, sqlx::Error> {
+async fn start_in(conn: &mut AnyConnection, id: i64, app: &dyn Env, now: i64) -> Result<Option<u64>, sqlx::Error> {
     let started =
         sqlx::query("UPDATE campaigns SET status = 'sending', started_at = $1 WHERE id = $2 AND status = 'draft'")
             .bind(now)
@@ -220,7 +215,7 @@ async fn start_in(
     if started == 0 {
         return Ok(None);
     }
-    let mailing = links_through_redirect(conn, id, config, now).await?;
+    let mailing = links_through_redirect(conn, id, app, now).await?;
     let recipients = outbox::enqueue_campaign(conn, id, mailing, now).await?;
     sqlx::query("UPDATE campaigns SET recipients = $1 WHERE id = $2")
         .bind(i64::try_from(recipients).unwrap_or(i64::MAX))
@@ -335,7 +330,7 @@ pub async fn find(db: &Db, id: i64) -> Result<Option<Campaign>, sqlx::Error> {
 /// Starts sending a draft to every newsletter subscriber. `None`: it was not a draft.
 pub async fn start(app: &dyn Env, id: i64, now: i64) -> anyhow::Result<Option<u64>> {
     let mut tx = app.db().begin().await?;
-    let recipients = start_in(&mut tx, id, &app.config(), now).await?;
+    let recipients = start_in(&mut tx, id, app, now).await?;
     tx.commit().await?;
     if let Some(n) = recipients {
         tracing::info!(campaign = id, recipients = n, "campaign started");

@@ -34,6 +34,7 @@ pub const RESERVED: &[&str] = &[
     "go",
     "healthz",
     "jobs",
+    "l",
     "media",
     "metrics",
     "news",
