@@ -143,33 +143,35 @@ impl Links {
         if !self.counted {
             return Ok((text.to_string(), html.to_string()));
         }
-        let mut new_html = String::with_capacity(html.len());
-        let mut rest = html;
-        for (start, end) in hrefs(html) {
-            let url = unescape_attribute(&html[start..end]);
-            let consumed = html.len() - rest.len();
-            new_html.push_str(&rest[..start - consumed]);
-            match self.redirect(conn, &url, now).await? {
-                Some(to) => new_html.push_str(&to),
-                None => new_html.push_str(&html[start..end]),
-            }
-            rest = &html[end..];
-        }
-        new_html.push_str(rest);
+        let html = self.replace(conn, html, hrefs(html), true, now).await?;
+        let text = self.replace(conn, text, web_addresses(text), false, now).await?;
+        Ok((text, html))
+    }
 
-        let mut new_text = String::with_capacity(text.len());
-        let mut rest = text;
-        for (start, end) in web_addresses(text) {
-            let consumed = text.len() - rest.len();
-            new_text.push_str(&rest[..start - consumed]);
-            match self.redirect(conn, &text[start..end], now).await? {
-                Some(to) => new_text.push_str(&to),
-                None => new_text.push_str(&text[start..end]),
+    /// `source` with the addresses at `ranges` replaced by their redirects; `escaped`: the
+    /// addresses are HTML attribute values.
+    async fn replace(
+        &mut self,
+        conn: &mut AnyConnection,
+        source: &str,
+        ranges: Vec<(usize, usize)>,
+        escaped: bool,
+        now: i64,
+    ) -> Result<String, sqlx::Error> {
+        let mut out = String::with_capacity(source.len());
+        let mut last = 0;
+        for (start, end) in ranges {
+            let written = &source[start..end];
+            let url = if escaped { unescape_attribute(written) } else { written.to_string() };
+            out.push_str(&source[last..start]);
+            match self.redirect(conn, &url, now).await? {
+                Some(to) => out.push_str(&to),
+                None => out.push_str(written),
             }
-            rest = &text[end..];
+            last = end;
         }
-        new_text.push_str(rest);
-        Ok((new_text, new_html))
+        out.push_str(&source[last..]);
+        Ok(out)
     }
 }
 
