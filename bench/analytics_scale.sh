@@ -8,6 +8,7 @@
 #
 #   bench/analytics_scale.sh [ROUNDS] [TOTAL_VIEWS]     (default 30 rounds, 100000000 views)
 #   DB=postgres://postgres@127.0.0.1:5432/postgres bench/analytics_scale.sh   on PostgreSQL
+#   KEEP_WORK=1 …                                      keeps the work folder (and the PostgreSQL database)
 #
 # Builds in release mode (or takes BIN=path). Uses loopback only; stops by itself.
 set -euo pipefail
@@ -23,8 +24,12 @@ nd_pid=""
 pg_db=""
 cleanup() {
   [ -n "$nd_pid" ] && kill "$nd_pid" 2>/dev/null || true
-  [ -n "$pg_db" ] && psql -q "$DB" -c "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" 2>/dev/null || true
-  [ -n "${KEEP_WORK:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
+  if [ -n "${KEEP_WORK:-}" ]; then
+    echo "kept $work${pg_db:+ and the database $pg_db}" >&2
+  else
+    [ -n "$pg_db" ] && psql -q "$DB" -c "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" 2>/dev/null
+    rm -rf "$work"
+  fi
 }
 trap cleanup EXIT
 newsdesk_binary
@@ -73,6 +78,46 @@ views=$(awk '$1 == "views" { print $2 }' "$work/rows.txt")
 say "$(tr '\n' ' ' <"$work/rows.txt") in ${gen_secs}s; $((size / 1048576)) MiB"
 
 printf 'bench-editor-password-1\n' | "$bin" --data "$data" user add --role editor --password-stdin bench@example.org >/dev/null
+
+# One statement on the site's database, its rows as `a|b` lines.
+sql() {
+  if [ -n "${DB:-}" ]; then
+    psql -qtA "$NEWSDESK_DATABASE__URL" -c "$1"
+  else
+    python3 -c "import sqlite3, sys; c = sqlite3.connect(sys.argv[1])
+for r in c.execute(sys.argv[2]): print('|'.join(map(str, r)))" "$data/newsdesk.db" "$1"
+  fi
+}
+
+# The days and months that are over are sealed by the nodes' flushes (each seals up to 16 of
+# each level): a server flushing every second catches up on the year, and stops once the marks
+# no longer move.
+say "sealing the days and months that are over"
+port=$(free_port)
+NEWSDESK_ANALYTICS__FLUSH_SECS=1 NEWSDESK_ANALYTICS__ENABLED=false \
+  "$bin" --data "$data" serve --demo --listen "127.0.0.1:$port" >"$work/seal.log" 2>&1 &
+nd_pid=$!
+started=$(date +%s.%N)
+last=""; same=0
+for _ in $(seq 900); do
+  sleep 1
+  marks=$(sql "SELECT span, until FROM analytics_sealed ORDER BY span" | tr '\n' ' ')
+  if [ -n "$marks" ] && [ "$marks" = "$last" ]; then same=$((same + 1)); else same=0; fi
+  last=$marks
+  [ "$same" -ge 3 ] && break
+done
+kill "$nd_pid"; wait "$nd_pid" 2>/dev/null || true; nd_pid=""
+seal_secs=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a - 3 }')
+kept=$(sql "SELECT (SELECT COUNT(*) FROM analytics_kept_pages) || ' kept page rows, ' || (SELECT COUNT(*) FROM analytics_kept_searches) || ' kept search rows'")
+if [ -n "${DB:-}" ]; then
+  kept_size=$(sql "SELECT pg_total_relation_size('analytics_kept_pages') + pg_total_relation_size('analytics_kept_searches')")
+else
+  kept_size=$(sql "SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'analytics_kept_%'" 2>/dev/null || echo 0)
+fi
+kept="$kept, $((${kept_size:-0} / 1048576)) MiB, sealed in about ${seal_secs}s"
+say "sealed (marks: $last): $kept"
+[ -n "${DB:-}" ] && psql -q "$NEWSDESK_DATABASE__URL" -c "VACUUM ANALYZE analytics_kept_pages, analytics_kept_searches"
+
 port=$(free_port)
 # Every statement is logged with its time (slow_statement_ms = 0); the counter stays off, so only the dashboard's
 # own queries are measured.
@@ -106,13 +151,43 @@ for _ in $(seq "$rounds"); do
     echo "$page $t" >>"$work/pages.txt"
   done
 done
+# The dashboard's lists (of kept rows) against the exports' (of every row), by period.
+for period in week month year; do
+  curl -fs -b "$jar" "$base/admin/analytics?period=$period" >"$work/dashboard-$period.html"
+  for table in articles pages searches; do
+    curl -fs -b "$jar" "$base/admin/analytics/export?period=$period&table=$table" >"$work/export-$period-$table.csv"
+  done
+done
 kill "$nd_pid"; wait "$nd_pid" 2>/dev/null || true; nd_pid=""
+python3 - "$work" <<'EOF' >"$work/lists.txt"
+import csv, html, re, sys
+work = sys.argv[1]
+heads = {"articles": '<h2 id="articles">', "pages": '<h2 id="pages">', "searches": '<h2 id="searches">'}
+for period in ["week", "month", "year"]:
+    page = open(f"{work}/dashboard-{period}.html", encoding="utf-8").read()
+    for table, head in heads.items():
+        part = page[page.index(head):]
+        part = part[:part.index("</table>")]
+        # An article by its id: in its link, or in the words for a deleted one.
+        name = (lambda cell: re.search(r"(\d+)", cell).group(1)) if table == "articles" else \
+            (lambda cell: html.unescape(re.sub("<[^>]+>", "", cell)))
+        shown = [(name(cell), int(n)) for cell, n in re.findall(r"<tr><td>(.*?)</td><td>(\d+)</td>", part)]
+        rows = list(csv.reader(open(f"{work}/export-{period}-{table}.csv", encoding="utf-8")))[1:]
+        counts = {r[0]: int(r[3] if table == "articles" else r[1]) for r in rows}
+        exact = [(r[0], counts[r[0]]) for r in rows][:len(shown)]
+        same = sum(1 for a, b in zip(shown, exact) if a == b)
+        common = len({a for a, _ in shown} & {b for b, _ in exact})
+        worst = max((1 - n / counts[key] for key, n in shown if counts.get(key)), default=0)
+        print(f"{period} {table}: {same} of {len(shown)} rows the same as the export's, in the same place; "
+              f"{common} of {len(shown)} in both lists; largest undercount {worst:.2%}")
+EOF
+cat "$work/lists.txt" >&2
 tail -n +"$((marker_lines + 1))" "$work/server.log" >"$work/measured.log"
 
-python3 - "$work/pages.txt" "$work/measured.log" "$backend" "$views" "$size" "$rounds" <<'EOF'
+python3 - "$work/pages.txt" "$work/measured.log" "$backend" "$views" "$size" "$rounds" "$kept" <<'EOF'
 import json, re, sys
 from collections import defaultdict
-pages_file, log_file, backend, views, size, rounds = sys.argv[1:]
+pages_file, log_file, backend, views, size, rounds, kept = sys.argv[1:]
 
 def pct(xs, p):
     xs = sorted(xs)
@@ -137,8 +212,9 @@ for line in open(log_file):
     if secs is None or "analytics_" not in statement and "mailings" not in statement:
         continue
     shape = re.sub(r"\s+", " ", statement).strip()
-    queries[shape[:110]].append(float(secs) * 1000)
-print(f"{backend}: {int(views):,} page views in the rows; analytics tables and indexes {int(size) / 1048576:.0f} MiB; "
+    queries[shape[:160]].append(float(secs) * 1000)
+print(f"{backend}: {int(views):,} page views in the rows; analytics tables and indexes {int(size) / 1048576:.0f} MiB "
+      f"(kept for the lists: {kept}); "
       f"{rounds} rounds; {bad} answers other than 200")
 print()
 print("| Page | p50 ms | p99 ms | slowest ms |")
@@ -151,3 +227,4 @@ print("|---|---:|---:|---:|---:|")
 for shape, xs in sorted(queries.items(), key=lambda kv: -pct(kv[1], 99)):
     print(f"| `{shape}` | {len(xs)} | {pct(xs, 50):.1f} | {pct(xs, 99):.1f} | {max(xs):.1f} |")
 EOF
+cat "$work/lists.txt"

@@ -18,7 +18,7 @@ use tracing::instrument;
 
 use super::Day;
 use super::chart;
-use super::queries::{self, Span};
+use super::queries::{self, Rows, Span};
 use crate::app::App;
 use crate::auth::sessions::Staff;
 use crate::auth::users::Role;
@@ -178,13 +178,13 @@ pub async fn dashboard(
         views => series.iter().map(|(_, v)| v).sum::<i64>(),
         visitors => visitors.iter().map(|(_, n)| n).sum::<u64>(),
         bots => bots,
-        articles => Serde(queries::top_articles(db, span, from, to, TOP).await?),
-        pages => Serde(queries::top_pages(db, span, from, to, TOP).await?),
+        articles => Serde(queries::top_articles(db, Rows::Kept, span, (from, to), TOP).await?),
+        pages => Serde(queries::top_pages(db, Rows::Kept, span, (from, to), TOP).await?),
         mediums => Serde(queries::mediums(db, span, from, to).await?),
         referrers => Serde(queries::referrers(db, span, from, to, TOP).await?),
         devices => Serde(devices.into_iter().filter(|(d, _)| d != "bot").collect::<Vec<_>>()),
-        searches => Serde(queries::searches(db, span, (from, to), k, TOP, false).await?),
-        empty_searches => Serde(queries::searches(db, span, (from, to), k, TOP, true).await?),
+        searches => Serde(queries::searches(db, Rows::Kept, span, (from, to), k, TOP, false).await?),
+        empty_searches => Serde(queries::searches(db, Rows::Kept, span, (from, to), k, TOP, true).await?),
         k => k,
         mailings => Serde(mailings(&app, from, to, TOP).await?),
         links => Serde(queries::top_links(db, span, from, to, TOP).await?),
@@ -233,9 +233,10 @@ pub async fn export(
             }
             lines
         }
-        "articles" => std::iter::once(vec!["article".into(), "address".into(), "views".into()])
-            .chain(queries::top_articles(db, span, from, to, limit).await?.into_iter().map(|a| {
+        "articles" => std::iter::once(["id", "article", "address", "views"].map(String::from).to_vec())
+            .chain(queries::top_articles(db, Rows::All, span, (from, to), limit).await?.into_iter().map(|a| {
                 vec![
+                    a.id.to_string(),
                     a.title.unwrap_or_default(),
                     a.slug.map(|s| format!("/news/{s}")).unwrap_or_default(),
                     a.views.to_string(),
@@ -244,7 +245,10 @@ pub async fn export(
             .collect(),
         "pages" => std::iter::once(vec!["address".into(), "views".into()])
             .chain(
-                queries::top_pages(db, span, from, to, limit).await?.into_iter().map(|(p, n)| vec![p, n.to_string()]),
+                queries::top_pages(db, Rows::All, span, (from, to), limit)
+                    .await?
+                    .into_iter()
+                    .map(|(p, n)| vec![p, n.to_string()]),
             )
             .collect(),
         "sources" => std::iter::once(vec!["source".into(), "referrer".into(), "views".into()])
@@ -266,7 +270,7 @@ pub async fn export(
             .collect(),
         "searches" => std::iter::once(vec!["search".into(), "searches".into(), "found_nothing".into()])
             .chain(
-                queries::searches(db, span, (from, to), k, limit, false)
+                queries::searches(db, Rows::All, span, (from, to), k, limit, false)
                     .await?
                     .into_iter()
                     .map(|s| vec![s.term, s.searches.to_string(), s.empty.to_string()]),

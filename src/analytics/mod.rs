@@ -18,6 +18,12 @@
 //! a node that stops loses at most the last interval. A flush that fails keeps its counts for
 //! the next. Hourly rows are kept `analytics.hourly_retention_days`, daily rows
 //! `analytics.daily_retention_days` (0: for good).
+//!
+//! An hour after a day or a month is over, a flush seals it ([`queries::seal`]): the rows of it
+//! that can reach the dashboard's lists (its thousand most visited paths, most read articles,
+//! most frequent searches and searches that most often found nothing) are copied to kept
+//! tables, and the lists of a longer period sum those for its sealed days and every row of the
+//! rest.
 
 pub mod admin;
 pub mod chart;

@@ -146,6 +146,20 @@ impl Calendar<'_> {
             (day, month)
         })
     }
+
+    /// The end of the day or month whose rows start at `at` (a month made from days before
+    /// months were kept may start on its first day with counts).
+    fn end_of(&self, span: Span, at: i64) -> i64 {
+        let day = Day::of(at, self.zone);
+        match span {
+            Span::Hour => at + 3600,
+            Span::Day => day.end,
+            Span::Month => jiff::Timestamp::from_second(at)
+                .ok()
+                .and_then(|t| t.to_zoned(self.zone.clone()).last_of_month().ok()?.tomorrow().ok()?.start_of_day().ok())
+                .map_or(day.end, |z| z.timestamp().as_second()),
+        }
+    }
 }
 
 fn count(n: u64) -> i64 {
@@ -211,13 +225,30 @@ async fn write(db: &Db, batch: &Batch, zone: &jiff::tz::TimeZone, node: &str, no
     let clicks = rolled_up(clicks, &mut calendar);
 
     let mut tx = db.begin().await?;
+    // Counts that arrive for a day or month already sealed (a node that could not write for a
+    // while, a clock set back) go to its kept rows as well.
+    let sealed: HashMap<String, i64> =
+        sqlx::query_as("SELECT span, until FROM analytics_sealed").fetch_all(&mut *tx).await?.into_iter().collect();
+    let late = |rows: &[Vec<Value>]| -> Vec<Vec<Value>> {
+        rows.iter()
+            .filter(|row| match (&row[0], &row[1]) {
+                (Value::Text(span), Value::Int(at)) => sealed.get(span).is_some_and(|until| at < until),
+                _ => false,
+            })
+            .cloned()
+            .collect()
+    };
+    let (late_pages, late_searches) = (late(&pages), late(&searches));
     let add = "views = {t}.views + excluded.views";
-    upsert(&mut tx, "analytics_pages", &["span", "at", "path", "article_id", "views"], 3, add, pages).await?;
+    let page_columns = ["span", "at", "path", "article_id", "views"];
+    upsert(&mut tx, "analytics_kept_pages", &page_columns, 3, add, late_pages).await?;
+    upsert(&mut tx, "analytics_pages", &page_columns, 3, add, pages).await?;
     upsert(&mut tx, "analytics_sources", &["span", "at", "medium", "referrer", "views"], 4, add, sources).await?;
     upsert(&mut tx, "analytics_devices", &["span", "at", "device", "views"], 3, add, devices).await?;
     let add_searches = "searches = {t}.searches + excluded.searches, empty = {t}.empty + excluded.empty";
-    upsert(&mut tx, "analytics_searches", &["span", "at", "term", "searches", "empty"], 3, add_searches, searches)
-        .await?;
+    let search_columns = ["span", "at", "term", "searches", "empty"];
+    upsert(&mut tx, "analytics_kept_searches", &search_columns, 3, add_searches, late_searches).await?;
+    upsert(&mut tx, "analytics_searches", &search_columns, 3, add_searches, searches).await?;
     let add_clicks = "clicks = {t}.clicks + excluded.clicks";
     upsert(&mut tx, "analytics_clicks", &["span", "at", "link_id", "clicks"], 3, add_clicks, clicks).await?;
     for (day, sketch) in &batch.visitors {
@@ -281,9 +312,15 @@ pub async fn purge(db: &Db, now: i64, hourly_days: u32, daily_days: u32) -> Resu
         levels.push(("m", now - i64::from(daily_days) * 86_400 - 31 * 86_400));
     }
     for (span, before) in levels {
-        for table in
-            ["analytics_pages", "analytics_sources", "analytics_devices", "analytics_searches", "analytics_clicks"]
-        {
+        for table in [
+            "analytics_pages",
+            "analytics_sources",
+            "analytics_devices",
+            "analytics_searches",
+            "analytics_clicks",
+            "analytics_kept_pages",
+            "analytics_kept_searches",
+        ] {
             let sql = format!("DELETE FROM {table} WHERE span = $1 AND at < $2");
             deleted +=
                 sqlx::query(sqlx::AssertSqlSafe(sql)).bind(span).bind(before).execute(&db.pool).await?.rows_affected();
@@ -297,6 +334,124 @@ pub async fn purge(db: &Db, now: i64, hourly_days: u32, daily_days: u32) -> Resu
         }
     }
     Ok(deleted)
+}
+
+/// How many of a day's or a month's pages, articles and searches each list keeps once it is
+/// over (see [`seal`]).
+pub const KEPT: i64 = 1_000;
+
+/// How long after its end a day or a month is sealed: the nodes' flushes of its last hour have
+/// arrived by then.
+const SEAL_AFTER: i64 = 3_600;
+
+/// The most days or months one call seals of each level, so that a site with a long history
+/// catches up over a few flushes rather than holding one up.
+const SEALS_PER_CALL: usize = 16;
+
+/// Seals the days and months that are over, oldest first: copies the rows that can reach one
+/// of the dashboard's lists to the kept tables, `kept` of each list (the most visited paths,
+/// the paths of the most read articles, the most frequent searches and those that most often
+/// found nothing), and moves the level's mark past them. Any node may do it; two at once copy
+/// the same rows. Returns how many were sealed.
+pub async fn seal(db: &Db, zone: &jiff::tz::TimeZone, now: i64, kept: i64) -> Result<usize, sqlx::Error> {
+    let calendar = Calendar { zone, known: HashMap::new() };
+    let mut sealed = 0;
+    for span in [Span::Day, Span::Month] {
+        let mut until = sealed_until(db, span).await?;
+        for _ in 0..SEALS_PER_CALL {
+            let next: Option<i64> = sqlx::query_scalar(
+                "SELECT MIN(at) FROM (\
+                    SELECT MIN(at) AS at FROM analytics_pages WHERE span = $1 AND at >= $2 \
+                    UNION ALL SELECT MIN(at) AS at FROM analytics_searches WHERE span = $1 AND at >= $2\
+                 ) x",
+            )
+            .bind(span.code())
+            .bind(until)
+            .fetch_one(&db.pool)
+            .await?;
+            let Some(at) = next.filter(|at| calendar.end_of(span, *at) + SEAL_AFTER <= now) else {
+                break;
+            };
+            let mut tx = db.begin().await?;
+            for keep in [KEEP_PAGES, KEEP_SEARCHES] {
+                sqlx::query(keep).bind(span.code()).bind(at).bind(kept).execute(&mut *tx).await?;
+            }
+            sqlx::query(
+                "INSERT INTO analytics_sealed (span, until) VALUES ($1, $2) ON CONFLICT (span) DO UPDATE \
+                 SET until = CASE WHEN excluded.until > analytics_sealed.until \
+                 THEN excluded.until ELSE analytics_sealed.until END",
+            )
+            .bind(span.code())
+            .bind(at + 1)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            until = at + 1;
+            sealed += 1;
+        }
+    }
+    Ok(sealed)
+}
+
+/// Copies the rows of the day or month of span `$1` starting at `$2` that are among its `$3`
+/// most visited paths or belong to its `$3` most read articles.
+const KEEP_PAGES: &str = "INSERT INTO analytics_kept_pages (span, at, path, article_id, views) \
+    SELECT span, at, path, article_id, views FROM analytics_pages WHERE span = $1 AND at = $2 AND (\
+        path IN (SELECT path FROM analytics_pages WHERE span = $1 AND at = $2 ORDER BY views DESC, path LIMIT $3) \
+        OR article_id IN (SELECT article_id FROM analytics_pages WHERE span = $1 AND at = $2 \
+            AND article_id IS NOT NULL GROUP BY article_id ORDER BY SUM(views) DESC, article_id LIMIT $3)\
+    ) ON CONFLICT (span, at, path) DO NOTHING";
+
+/// Copies the rows of the day or month of span `$1` starting at `$2` that are among its `$3`
+/// most frequent searches or its `$3` searches that most often found nothing.
+const KEEP_SEARCHES: &str = "INSERT INTO analytics_kept_searches (span, at, term, searches, empty) \
+    SELECT span, at, term, searches, empty FROM analytics_searches WHERE span = $1 AND at = $2 AND (\
+        term IN (SELECT term FROM analytics_searches WHERE span = $1 AND at = $2 ORDER BY searches DESC, term LIMIT $3) \
+        OR term IN (SELECT term FROM analytics_searches WHERE span = $1 AND at = $2 AND empty > 0 \
+            ORDER BY empty DESC, term LIMIT $3)\
+    ) ON CONFLICT (span, at, term) DO NOTHING";
+
+/// Where the days or months that are sealed end: every one whose rows start before it.
+async fn sealed_until(db: &Db, span: Span) -> Result<i64, sqlx::Error> {
+    let until: Option<i64> = sqlx::query_scalar("SELECT until FROM analytics_sealed WHERE span = $1")
+        .bind(span.code())
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(until.unwrap_or(i64::MIN))
+}
+
+/// Which rows a list of the dashboard sums.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rows {
+    /// The kept rows of the days or months that are sealed, and every row of the rest: fast at
+    /// any size. A page or search is left out of a sealed day only when it was not among that
+    /// day's [`KEPT`]; on the generated year of BENCHMARKS.md the top lists come out the same.
+    Kept,
+    /// Every row: for the CSV exports, which list up to a thousand.
+    All,
+}
+
+/// Where in `[from, to)` the rows that are not kept begin.
+async fn split(db: &Db, rows: Rows, span: Span, from: i64, to: i64) -> Result<i64, sqlx::Error> {
+    Ok(match rows {
+        Rows::All => from,
+        Rows::Kept => sealed_until(db, span).await?.clamp(from, to),
+    })
+}
+
+/// A period's rows of `columns`, of span `$1` and with `filter` (`AND …`, or empty): with
+/// [`Rows::Kept`], from the `kept` table in `[$2, $3)` and from `all` in `[$3, $4)`; with
+/// [`Rows::All`] (where `$3` is `$2`), from `all` in `[$2, $4)`.
+fn period_rows(rows: Rows, kept: &str, all: &str, columns: &str, filter: &str) -> String {
+    match rows {
+        Rows::Kept => format!(
+            "(SELECT {columns} FROM {kept} WHERE span = $1 AND at >= $2 AND at < $3{filter} \
+             UNION ALL SELECT {columns} FROM {all} WHERE span = $1 AND at >= $3 AND at < $4{filter}) x"
+        ),
+        Rows::All => {
+            format!("(SELECT {columns} FROM {all} WHERE span = $1 AND at >= $2 AND at >= $3 AND at < $4{filter}) x")
+        }
+    }
 }
 
 /// Readers' page views per hour or day in `[from, to)`, crawlers left out; only the periods with
@@ -376,37 +531,63 @@ pub struct TopArticle {
 }
 
 /// The most read articles in `[from, to)`.
-pub async fn top_articles(db: &Db, span: Span, from: i64, to: i64, limit: i64) -> Result<Vec<TopArticle>, sqlx::Error> {
-    let rows = sqlx::query(
+pub async fn top_articles(
+    db: &Db,
+    rows: Rows,
+    span: Span,
+    (from, to): (i64, i64),
+    limit: i64,
+) -> Result<Vec<TopArticle>, sqlx::Error> {
+    let split = split(db, rows, span, from, to).await?;
+    let source = period_rows(
+        rows,
+        "analytics_kept_pages",
+        "analytics_pages",
+        "article_id, views",
+        " AND article_id IS NOT NULL",
+    );
+    // The tables and columns are this module's constants; the values are bound.
+    let sql = format!(
         "SELECT t.article_id, a.title, a.slug, t.n FROM (\
-            SELECT article_id, CAST(SUM(views) AS BIGINT) AS n FROM analytics_pages \
-            WHERE span = $1 AND at >= $2 AND at < $3 AND article_id IS NOT NULL \
-            GROUP BY article_id ORDER BY n DESC, article_id LIMIT $4\
-         ) t LEFT JOIN articles a ON a.id = t.article_id ORDER BY t.n DESC, t.article_id",
-    )
-    .bind(span.code())
-    .bind(from)
-    .bind(to)
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await?;
+            SELECT article_id, CAST(SUM(views) AS BIGINT) AS n FROM {source} \
+            GROUP BY article_id ORDER BY n DESC, article_id LIMIT $5\
+         ) t LEFT JOIN articles a ON a.id = t.article_id ORDER BY t.n DESC, t.article_id"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(span.code())
+        .bind(from)
+        .bind(split)
+        .bind(to)
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await?;
     rows.iter()
         .map(|r| Ok(TopArticle { id: r.try_get(0)?, title: r.try_get(1)?, slug: r.try_get(2)?, views: r.try_get(3)? }))
         .collect()
 }
 
 /// The most read pages of any kind (front page, topics, articles) in `[from, to)`.
-pub async fn top_pages(db: &Db, span: Span, from: i64, to: i64, limit: i64) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT path, CAST(SUM(views) AS BIGINT) AS n FROM analytics_pages \
-         WHERE span = $1 AND at >= $2 AND at < $3 GROUP BY path ORDER BY n DESC, path LIMIT $4",
-    )
-    .bind(span.code())
-    .bind(from)
-    .bind(to)
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await
+pub async fn top_pages(
+    db: &Db,
+    rows: Rows,
+    span: Span,
+    (from, to): (i64, i64),
+    limit: i64,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let split = split(db, rows, span, from, to).await?;
+    let source = period_rows(rows, "analytics_kept_pages", "analytics_pages", "path, views", "");
+    // The tables and columns are this module's constants; the values are bound.
+    let sql = format!(
+        "SELECT path, CAST(SUM(views) AS BIGINT) AS n FROM {source} GROUP BY path ORDER BY n DESC, path LIMIT $5"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(span.code())
+        .bind(from)
+        .bind(split)
+        .bind(to)
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await
 }
 
 /// One article's views per hour or day in `[from, to)`.
@@ -454,24 +635,29 @@ pub struct SearchRow {
 /// who searched.
 pub async fn searches(
     db: &Db,
+    rows: Rows,
     span: Span,
     (from, to): (i64, i64),
     k: i64,
     limit: i64,
     empty_only: bool,
 ) -> Result<Vec<SearchRow>, sqlx::Error> {
+    let split = split(db, rows, span, from, to).await?;
     let (filter, order) = if empty_only {
-        ("HAVING SUM(searches) >= $4 AND SUM(empty) > 0", "e DESC")
+        ("HAVING SUM(searches) >= $5 AND SUM(empty) > 0", "e DESC")
     } else {
-        ("HAVING SUM(searches) >= $4", "n DESC")
+        ("HAVING SUM(searches) >= $5", "n DESC")
     };
+    let source = period_rows(rows, "analytics_kept_searches", "analytics_searches", "term, searches, empty", "");
+    // The tables, columns and clauses are this module's constants; the values are bound.
     let sql = format!(
-        "SELECT term, CAST(SUM(searches) AS BIGINT) AS n, CAST(SUM(empty) AS BIGINT) AS e FROM analytics_searches \
-         WHERE span = $1 AND at >= $2 AND at < $3 GROUP BY term {filter} ORDER BY {order}, term LIMIT $5"
+        "SELECT term, CAST(SUM(searches) AS BIGINT) AS n, CAST(SUM(empty) AS BIGINT) AS e FROM {source} \
+         GROUP BY term {filter} ORDER BY {order}, term LIMIT $6"
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(span.code())
         .bind(from)
+        .bind(split)
         .bind(to)
         .bind(k)
         .bind(limit)

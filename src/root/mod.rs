@@ -160,10 +160,16 @@ async fn count_readers(app: Arc<App>, mut stop: tokio::sync::watch::Receiver<boo
     }
 }
 
-/// One flush of the page-view counts, and the retention when it is an hour since the last.
+/// One flush of the page-view counts, the sealing of days and months that are over, and the
+/// retention when it is an hour since the last.
 pub async fn flush_analytics(app: &App, purged_at: &mut i64) -> anyhow::Result<()> {
     let now = app.now();
     crate::analytics::queries::flush(&app.db, &app.analytics, now).await?;
+    let sealed =
+        crate::analytics::queries::seal(&app.db, &app.time_zone(), now, crate::analytics::queries::KEPT).await?;
+    if sealed > 0 {
+        tracing::debug!(sealed, "days or months of page-view counts sealed for the dashboard's lists");
+    }
     if now.saturating_sub(*purged_at) >= 3600 {
         let config = app.config();
         let keep = &config.analytics;

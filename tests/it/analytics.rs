@@ -19,6 +19,7 @@ backend_tests!(
     the_dashboard_shows_views_sources_devices_and_searches,
     bad_headers_are_cut_and_a_failing_database_loses_no_count,
     several_nodes_add_up_and_old_hours_are_deleted,
+    days_that_are_over_keep_the_rows_their_lists_need,
     every_counted_route_is_a_public_page,
 );
 
@@ -204,6 +205,7 @@ async fn the_dashboard_shows_views_sources_devices_and_searches(t: TestApp) {
     assert!(!page.body.contains("anna beispiel"), "a rare search is not listed");
     let searches = newsdesk::analytics::queries::searches(
         &t.app.db,
+        newsdesk::analytics::queries::Rows::Kept,
         newsdesk::analytics::queries::Span::Day,
         (0, i64::MAX),
         5,
@@ -224,7 +226,11 @@ async fn the_dashboard_shows_views_sources_devices_and_searches(t: TestApp) {
     let csv = t.get_as("/admin/analytics/export?period=week&table=articles", &editor).await;
     assert_eq!(csv.status, StatusCode::OK);
     assert!(csv.header("content-type").starts_with("text/csv"));
-    assert!(csv.body.contains(&format!("Werftarbeiter streiken,/news/{},5", article.slug)), "{}", csv.body);
+    assert!(
+        csv.body.contains(&format!("{},Werftarbeiter streiken,/news/{},5", article.id, article.slug)),
+        "{}",
+        csv.body
+    );
     let views = t.get_as("/admin/analytics/export?period=day&table=views", &editor).await;
     assert_eq!(views.body.lines().count(), 25, "a header and 24 hours");
     assert_eq!(t.get_as("/admin/analytics/export?table=nonsense", &editor).await.status, StatusCode::BAD_REQUEST);
@@ -317,6 +323,68 @@ async fn several_nodes_add_up_and_old_hours_are_deleted(t: TestApp) {
     assert!(rows.iter().all(|r| r.0 != "h"), "{rows:?}");
     let sum = |span: &str| rows.iter().filter(|r| r.0 == span).map(|r| r.4).sum::<i64>();
     assert_eq!((sum("d"), sum("m")), (62, 62));
+}
+
+/// Once a day is over, the lists of a week, a month or a year sum only the rows of it that were
+/// among its most read (here one of each list); counts that arrive late reach them too; the CSV
+/// still sums every row.
+async fn days_that_are_over_keep_the_rows_their_lists_need(t: TestApp) {
+    use newsdesk::analytics::queries::{self, Rows, Span};
+    let first = t.publish("Hafenkran kippt").await;
+    let second = t.publish("Wenig gelesen").await;
+    let (first, second) = (format!("/news/{}", first.slug), format!("/news/{}", second.slug));
+    for i in 0..3u8 {
+        read(&t, &first, &[("user-agent", FIREFOX)], [198, 51, 100, i]).await;
+    }
+    read(&t, &second, &[("user-agent", FIREFOX)], [198, 51, 100, 9]).await;
+    for i in 0..6u8 {
+        read(&t, "/search?q=hafenkran", &[("user-agent", FIREFOX)], [198, 51, 100, i]).await;
+        read(&t, "/search?q=qqqxxyz", &[("user-agent", FIREFOX)], [198, 51, 100, i]).await;
+    }
+    read(&t, "/search?q=hafenkran", &[("user-agent", FIREFOX)], [198, 51, 100, 8]).await;
+    read(&t, "/search?q=werft", &[("user-agent", FIREFOX)], [198, 51, 100, 1]).await;
+    flush(&t).await;
+    let db = &t.app.db;
+    let zone = t.app.time_zone();
+    let week = (0, i64::MAX);
+    let listed = |rows| queries::top_pages(db, rows, Span::Day, week, 10);
+    assert_eq!(queries::seal(db, &zone, t.app.now(), 1).await.unwrap(), 0, "today is not over");
+    assert_eq!(listed(Rows::Kept).await.unwrap(), listed(Rows::All).await.unwrap());
+
+    t.app.clock.advance(2 * 86_400);
+    assert!(queries::seal(db, &zone, t.app.now(), 1).await.unwrap() >= 1);
+    let all = listed(Rows::All).await.unwrap();
+    assert!(all.contains(&(second.clone(), 1)), "{all:?}");
+    let without_second: Vec<_> = all.iter().filter(|(path, _)| *path != second).cloned().collect();
+    assert!(without_second.contains(&(first.clone(), 3)), "{all:?}");
+    assert_eq!(
+        listed(Rows::Kept).await.unwrap(),
+        without_second,
+        "the day kept its most visited page and the page of its most read article"
+    );
+    let articles = queries::top_articles(db, Rows::Kept, Span::Day, week, 10).await.unwrap();
+    assert_eq!(articles.iter().map(|a| a.views).collect::<Vec<_>>(), vec![3]);
+    let searches = queries::searches(db, Rows::Kept, Span::Day, week, 1, 10, false).await.unwrap();
+    let terms: Vec<(&str, i64, i64)> = searches.iter().map(|s| (s.term.as_str(), s.searches, s.empty)).collect();
+    assert!(terms.contains(&("hafenkran", 7, 0)), "the most frequent search is kept: {terms:?}");
+    assert!(terms.contains(&("qqqxxyz", 6, 6)), "the search that most often found nothing is kept: {terms:?}");
+    assert_eq!(terms.len(), 2, "{terms:?}");
+
+    // A view of that day that reaches the database only now adds to its kept row.
+    t.app.clock.advance(-2 * 86_400);
+    read(&t, &first, &[("user-agent", FIREFOX)], [198, 51, 100, 7]).await;
+    t.app.clock.advance(2 * 86_400);
+    flush(&t).await;
+    let kept = listed(Rows::Kept).await.unwrap();
+    assert!(kept.contains(&(first.clone(), 4)), "{kept:?}");
+    assert!(listed(Rows::All).await.unwrap().contains(&(first.clone(), 4)));
+
+    let editor = t.sign_in(Role::Editor).await;
+    let page = t.get_as("/admin/analytics?period=week", &editor).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Hafenkran kippt"));
+    let csv = t.get_as("/admin/analytics/export?period=week&table=pages", &editor).await;
+    assert!(csv.body.contains(&second), "the export sums every row: {}", csv.body);
 }
 
 /// The counter knows the pages readers read by their route templates: each must be a public

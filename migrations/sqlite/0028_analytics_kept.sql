@@ -1,0 +1,32 @@
+-- The lists of the dashboard (most visited pages, most read articles, top searches and searches
+-- that found nothing) over a week, 30 days or a year would sum every row of the period: at 100
+-- million views a year, 137,000 monthly page rows and 230,000 search rows. Once a day or a month
+-- is over, its rows that can reach such a list are copied here: the day's or month's 1,000 most
+-- visited paths and the paths of its 1,000 most read articles; its 1,000 most frequent searches
+-- and 1,000 searches that most often found nothing. A list of a period sums these for the days
+-- or months that are over and every row for the rest. The CSV exports still sum every row.
+
+CREATE TABLE analytics_kept_pages (
+    span            TEXT NOT NULL CHECK (span IN ('d', 'm')),
+    at              INTEGER NOT NULL,
+    path            TEXT NOT NULL,
+    article_id      INTEGER,
+    views           INTEGER NOT NULL,
+    PRIMARY KEY (span, at, path)
+) WITHOUT ROWID;
+
+CREATE TABLE analytics_kept_searches (
+    span            TEXT NOT NULL CHECK (span IN ('d', 'm')),
+    at              INTEGER NOT NULL,
+    term            TEXT NOT NULL,
+    searches        INTEGER NOT NULL,
+    empty           INTEGER NOT NULL,
+    PRIMARY KEY (span, at, term)
+) WITHOUT ROWID;
+
+-- How far each level is sealed: every day ('d') or month ('m') whose rows start before `until`
+-- has its kept rows above. Flushes that arrive later for such a day add to the kept rows too.
+CREATE TABLE analytics_sealed (
+    span            TEXT PRIMARY KEY CHECK (span IN ('d', 'm')),
+    until           INTEGER NOT NULL
+);
