@@ -16,7 +16,7 @@ use super::objects::{self, Profile};
 use super::{Local, MAX_INBOX_BODY, MEDIA_TYPE};
 use crate::app::App;
 use crate::articles::queries::{self as articles, Listing};
-use crate::comments::handlers::{RemoteReply, receive_remote};
+use crate::comments::handlers::{RemoteReply, edit_remote, receive_remote};
 use crate::web::error::AppError;
 use crate::web::params::parse_slug;
 
@@ -185,6 +185,9 @@ pub async fn inbox(
                     text: reply.text.clone(),
                 };
                 receive_remote(&app, reply).await.map_err(|e| InboxError::Internal(anyhow::anyhow!("{e}")))?;
+            }
+            Done::NoteEdited { uri, author, text } => {
+                edit_remote(&app, uri, author, text).await.map_err(|e| InboxError::Internal(anyhow::anyhow!("{e}")))?;
             }
             Done::NoteDeleted { uri, author } => {
                 if crate::comments::queries::delete_remote(&app.db, uri, author).await? {

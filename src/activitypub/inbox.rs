@@ -254,6 +254,9 @@ pub enum Done {
     Replied(Reply),
     /// The author (`user@host`) deleted a note: the comment it became goes, if there is one.
     NoteDeleted { uri: String, author: String },
+    /// The author (`user@host`) edited a note: the comment it became, if there is one, takes
+    /// the new text and is weighed and decided again.
+    NoteEdited { uri: String, author: String, text: String },
     /// A remote account was deleted: its follow went; its comments go.
     AccountDeleted { handle: String },
     /// Something changed or was taken note of.
@@ -321,6 +324,30 @@ pub async fn act(cx: &Context, local: &Local, verified: Verified) -> Result<Done
             }
         }
         "Create" => reply(cx, local, &actor, object).await,
+        "Update" => {
+            // An account's new profile, signed with its key: its name, inbox and key as they
+            // are now.
+            if id_of(object) == Some(actor.uri.as_str()) {
+                let Ok(updated) = parse_actor(object, &actor.key_id, cx.now) else {
+                    return Err(InboxError::Malformed("a profile that cannot be read".into()));
+                };
+                if updated.uri != actor.uri {
+                    return Err(InboxError::Unauthorized("a profile of another actor".into()));
+                }
+                // Comments name the account by the handle they were stored with.
+                super::save_actor(&cx.db, &Actor { handle: actor.handle.clone(), ..updated }).await?;
+                return Ok(Done::Noted("profile updated"));
+            }
+            let Some(uri) = note_of(&actor, object)? else {
+                return Ok(Done::Ignored("an Update of something not a note"));
+            };
+            let html = object.get("content").and_then(Value::as_str).unwrap_or_default();
+            let text: String = reply_text(html, &local.username).chars().take(MAX_REPLY_TEXT).collect();
+            if text.is_empty() {
+                return Err(InboxError::Malformed("the note has no text".into()));
+            }
+            Ok(Done::NoteEdited { uri: uri.to_string(), author: actor.handle, text })
+        }
         "Delete" => {
             let target = id_of(object).unwrap_or_default();
             if target == actor.uri {
@@ -349,20 +376,10 @@ pub async fn act(cx: &Context, local: &Local, verified: Verified) -> Result<Done
 
 /// A `Create` of a note: a reply when it answers one of our articles, or a reply stored here.
 async fn reply(cx: &Context, local: &Local, actor: &Actor, object: &Value) -> Result<Done, InboxError> {
-    let Some(note) = object.as_object() else {
-        return Ok(Done::Ignored("a Create without its object"));
-    };
-    if !matches!(note.get("type").and_then(Value::as_str), Some("Note" | "Article")) {
+    let Some(uri) = note_of(actor, object)? else {
         return Ok(Done::Ignored("a Create of something not a note"));
-    }
-    let uri = note.get("id").and_then(Value::as_str).unwrap_or_default();
-    if host_of(uri).as_deref() != Some(actor.host.as_str()) {
-        return Err(InboxError::Malformed("a note's id must be on its author's server".into()));
-    }
-    if note.get("attributedTo").and_then(id_of).is_some_and(|a| a != actor.uri) {
-        return Err(InboxError::Unauthorized("a note attributed to someone else".into()));
-    }
-    let Some(in_reply_to) = note.get("inReplyTo").and_then(id_of) else {
+    };
+    let Some(in_reply_to) = object.get("inReplyTo").and_then(id_of) else {
         return Ok(Done::Ignored("a note that answers nothing"));
     };
     let (article_id, parent_id) = match local.article_slug(in_reply_to) {
@@ -375,13 +392,29 @@ async fn reply(cx: &Context, local: &Local, actor: &Actor, object: &Value) -> Re
             None => return Ok(Done::Ignored("a note that answers none of our articles")),
         },
     };
-    let html = note.get("content").and_then(Value::as_str).unwrap_or_default();
+    let html = object.get("content").and_then(Value::as_str).unwrap_or_default();
     let text = reply_text(html, &local.username);
     if text.is_empty() {
         return Err(InboxError::Malformed("the reply has no text".into()));
     }
     let text: String = text.chars().take(MAX_REPLY_TEXT).collect();
     Ok(Done::Replied(Reply { article_id, parent_id, uri: uri.to_string(), text }))
+}
+
+/// The id of the note (or article) an activity carries, checked to be the actor's own: on its
+/// server and attributed to no one else. `None`: the object is not a note.
+fn note_of<'a>(actor: &Actor, object: &'a Value) -> Result<Option<&'a str>, InboxError> {
+    if !matches!(object.get("type").and_then(Value::as_str), Some("Note" | "Article")) {
+        return Ok(None);
+    }
+    let uri = object.get("id").and_then(Value::as_str).unwrap_or_default();
+    if host_of(uri).as_deref() != Some(actor.host.as_str()) {
+        return Err(InboxError::Malformed("a note's id must be on its author's server".into()));
+    }
+    if object.get("attributedTo").and_then(id_of).is_some_and(|a| a != actor.uri) {
+        return Err(InboxError::Unauthorized("a note attributed to someone else".into()));
+    }
+    Ok(Some(uri))
 }
 
 /// The text of a reply's HTML, without the mention of the publication it starts with.

@@ -400,6 +400,45 @@ pub async fn receive_remote(app: &App, reply: RemoteReply) -> Result<Option<(i64
     Ok(Some((id, status)))
 }
 
+/// Gives the comment a note became its author's edited text, weighed and decided again as a
+/// new reply would be: held for moderation again by the same rules, so an approved reply is
+/// hidden until approved again when the operator holds every comment. A comment a moderator
+/// rejected or marked as spam keeps that status. Returns its status, or `None` when no
+/// comment came of the note or the text did not change.
+pub async fn edit_remote(app: &App, uri: &str, author: &str, text: &str) -> Result<Option<Status>, AppError> {
+    let Some(comment) = queries::find_remote_of(&app.db, uri, author).await? else {
+        return Ok(None);
+    };
+    let (id, article_id, was) = (comment.id, comment.article_id, comment.status);
+    if comment.body == text {
+        return Ok(None);
+    }
+    let Some(article) = articles::find_by_id(&app.db, article_id).await? else { return Ok(None) };
+    let edited =
+        NewComment { name: comment.author_name, email: None, body: text.to_string(), parent_id: comment.parent_id };
+    let Assessed { body_hash, assessment, status, reason } = assess(app, &article, &edited, None).await?;
+    let status = match was {
+        Status::Rejected | Status::Spam => was,
+        _ => status,
+    };
+    let mut tx = app.db.begin().await?;
+    queries::replace_text(&mut tx, (id, article_id), (text, &body_hash), was, status, &assessment).await?;
+    if status == Status::Rejected && was != Status::Rejected {
+        queries::log_action(&mut tx, id, None, Action::Reject, &reason.unwrap_or_default(), app.now()).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(
+        comment = id,
+        article = article.slug,
+        author,
+        was = was.as_str(),
+        status = status.as_str(),
+        risk = assessment.risk,
+        "reply from the social web edited by its author"
+    );
+    Ok(Some(status))
+}
+
 /// How many seconds a sender must wait before the flood guard takes their next comment, from
 /// the times of their latest comments (newest first, within the burst window); `None`: now.
 fn flood_wait(recent: &[i64], now: i64) -> Option<i64> {

@@ -79,6 +79,73 @@ pub async fn find_remote(db: &Db, uri: &str) -> Result<Option<(i64, i64)>, sqlx:
     row.map(|r| Ok((r.try_get("id")?, r.try_get("article_id")?))).transpose()
 }
 
+/// A comment that came from the social web, as its author's edit needs it.
+#[derive(Debug, Clone)]
+pub struct RemoteComment {
+    pub id: i64,
+    pub article_id: i64,
+    pub parent_id: Option<i64>,
+    pub author_name: String,
+    pub body: String,
+    pub status: Status,
+}
+
+/// The comment a note of `author` (`user@host`) became, whatever its status.
+pub async fn find_remote_of(db: &Db, uri: &str, author: &str) -> Result<Option<RemoteComment>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, article_id, parent_id, author_name, body, status FROM comments \
+         WHERE remote_uri = $1 AND remote_author = $2",
+    )
+    .bind(uri)
+    .bind(author)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let status: String = row.try_get("status")?;
+    Ok(Some(RemoteComment {
+        id: row.try_get("id")?,
+        article_id: row.try_get("article_id")?,
+        parent_id: row.try_get("parent_id")?,
+        author_name: row.try_get("author_name")?,
+        body: row.try_get("body")?,
+        status: Status::parse(&status).unwrap_or(Status::Pending),
+    }))
+}
+
+/// Gives a comment its author's new text, with its new assessment and status, in the caller's
+/// transaction. `was` is the status it had: when readers saw it, or see it now, its article's
+/// pages change.
+pub async fn replace_text(
+    conn: &mut AnyConnection,
+    (id, article_id): (i64, i64),
+    (body, body_hash): (&str, &str),
+    was: Status,
+    status: Status,
+    assessment: &Assessment,
+) -> Result<(), sqlx::Error> {
+    let details = serde_json::to_string(assessment).expect("an assessment serialises");
+    sqlx::query(
+        "UPDATE comments SET body = $1, body_hash = $2, status = $3, off_topic = $4, demeaning = $5, spam = $6, \
+         risk = $7, assessment = $8 WHERE id = $9",
+    )
+    .bind(body)
+    .bind(body_hash)
+    .bind(status.as_str())
+    .bind(assessment.off_topic.score)
+    .bind(assessment.demeaning.score)
+    .bind(assessment.spam.score)
+    .bind(assessment.risk)
+    .bind(details)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    if was == Status::Approved || status == Status::Approved {
+        let approved = if was != Status::Approved { vec![id] } else { vec![] };
+        crate::changes::record(conn, crate::changes::Event::CommentsChanged { article_id, approved }).await?;
+    }
+    Ok(())
+}
+
 /// Removes the comment a note became, when its author (`user@host`) deleted the note;
 /// whether there was one. Readers' pages of it change.
 pub async fn delete_remote(db: &Db, uri: &str, author: &str) -> Result<bool, sqlx::Error> {

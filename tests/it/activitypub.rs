@@ -268,6 +268,48 @@ async fn followers_get_articles_and_their_replies_become_comments(t: TestApp) {
     assert!(page.body.contains(&format!("@alice@{}", remote.host())), "with its handle");
     assert!(page.body.contains("Alice Remote"));
 
+    // Its author edits the note: the new text waits for moderation again, and neither text
+    // shows until a moderator approves it. Someone else's Update of it changes nothing.
+    let edited = |text: &str| json!({ "id": note_id, "type": "Note", "inReplyTo": format!("{base}{ARTICLE}"), "content": format!("<p>@news {text}</p>") });
+    let forged = json!({ "id": format!("{}/updates/1", remote.base), "type": "Update", "actor": remote.actor("mallory"), "object": edited("Gefälscht") });
+    assert_eq!(remote.send(&t, "mallory", &forged).await.status, StatusCode::ACCEPTED);
+    let mut by_alice = edited("Und wer bezahlt die Roboter?");
+    by_alice["attributedTo"] = json!(remote.actor("alice"));
+    let update = json!({ "id": format!("{note_id}#updates/1"), "type": "Update", "actor": remote.actor("alice"), "object": by_alice });
+    let mut claimed = update.clone();
+    claimed["id"] = json!(format!("{}/updates/2", remote.base));
+    claimed["actor"] = json!(remote.actor("mallory"));
+    assert_eq!(remote.send(&t, "mallory", &claimed).await.status, StatusCode::UNAUTHORIZED, "attributed to alice");
+    let text_of = |id: i64| {
+        sqlx::query_as::<_, (String, String)>("SELECT status, body FROM comments WHERE id = $1")
+            .bind(id)
+            .fetch_one(&t.app.db.pool)
+    };
+    assert_eq!(text_of(id).await.unwrap().1, "Helfen die Roboter beim Heben der Bewohner wirklich?");
+    assert_eq!(remote.send(&t, "alice", &update).await.status, StatusCode::ACCEPTED);
+    assert_eq!(text_of(id).await.unwrap(), ("pending".to_string(), "Und wer bezahlt die Roboter?".to_string()));
+    run_queue(&t).await;
+    let page = t.get(ARTICLE).await;
+    assert!(!page.body.contains("Bewohner wirklich") && !page.body.contains("bezahlt die Roboter"), "held again");
+    crate::comments::moderate(&t, &moderator, &[("one", &format!("approve:{id}"))]).await;
+    run_queue(&t).await;
+    assert!(t.get(ARTICLE).await.body.contains("Und wer bezahlt die Roboter?"));
+
+    // A new name on the account's profile is taken; its handle stays.
+    let profile = json!({
+        "id": remote.actor("alice"), "type": "Person", "preferredUsername": "alice", "name": "Alice Neu",
+        "inbox": format!("{}/inbox", remote.actor("alice")),
+        "publicKey": { "id": format!("{}#main-key", remote.actor("alice")), "owner": remote.actor("alice"), "publicKeyPem": remote.keys.public_pem },
+    });
+    let renamed = json!({ "id": format!("{}#updates/profile", remote.actor("alice")), "type": "Update", "actor": remote.actor("alice"), "object": profile });
+    assert_eq!(remote.send(&t, "alice", &renamed).await.status, StatusCode::ACCEPTED);
+    let (name, handle): (String, String) = sqlx::query_as("SELECT name, handle FROM activitypub_actors WHERE uri = $1")
+        .bind(remote.actor("alice"))
+        .fetch_one(&t.app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!((name.as_str(), handle), ("Alice Neu", format!("alice@{}", remote.host())));
+
     // Likes and boosts are counted, not comments; an Undo takes one back.
     let like = json!({ "id": format!("{}/likes/1", remote.base), "type": "Like", "actor": remote.actor("alice"), "object": format!("{base}{ARTICLE}") });
     let boost = json!({ "id": format!("{}/boosts/1", remote.base), "type": "Announce", "actor": remote.actor("alice"), "object": format!("{base}{ARTICLE}") });
