@@ -2,19 +2,31 @@
 
 use std::sync::atomic::{AtomicI64, Ordering};
 
-/// The time the application runs on. Tests move it forward to let scheduled articles go live.
+/// The time the application runs on. Tests move it forward to let scheduled articles go live,
+/// and stop it where seconds that pass between two requests would change what they check.
 #[derive(Debug, Default)]
 pub struct Clock {
     offset_secs: AtomicI64,
+    /// The time it stands still at, moved only by [`Clock::advance`]; 0: it runs.
+    frozen_at: AtomicI64,
 }
 
 impl Clock {
     pub fn now(&self) -> i64 {
-        crate::db::now() + self.offset_secs.load(Ordering::Relaxed)
+        match self.frozen_at.load(Ordering::Relaxed) {
+            0 => crate::db::now() + self.offset_secs.load(Ordering::Relaxed),
+            frozen => frozen,
+        }
     }
 
     pub fn advance(&self, secs: i64) {
         self.offset_secs.fetch_add(secs, Ordering::Relaxed);
+        let _ = self.frozen_at.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |t| (t != 0).then_some(t + secs));
+    }
+
+    /// Stops the clock at the time it shows now; only [`Clock::advance`] moves it from then on.
+    pub fn freeze(&self) {
+        self.frozen_at.store(self.now(), Ordering::Relaxed);
     }
 }
 
