@@ -115,13 +115,18 @@ async fn campaign_page(
 }
 
 /// `GET /admin/newsletter/{id}/preview`: the HTML part as readers get it (their own links
-/// aside), for a sandboxed frame on the campaign page. Its policy lets the mail's inline styles
+/// aside, and its links straight to where they lead, so an editor's click is not counted), for
+/// a sandboxed frame on the campaign page. Its policy lets the mail's inline styles
 /// apply, and nothing else: no script, no requests but this site's images.
 #[instrument(skip_all)]
 pub async fn preview(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response, AppError> {
     let campaign = campaign(&app, &id).await?;
-    let html =
+    let mut html =
         campaign.html_body.replace(super::compose::PREFERENCES_URL, "#").replace(super::compose::UNSUBSCRIBE_URL, "#");
+    // Once sent, its links go through the counted redirect: the preview leads straight on.
+    if let Some(mailing) = super::mailings::of_campaign(&app.db, campaign.id).await? {
+        html = super::mailings::direct_links(&app.db, mailing.id, &app.config().site.base_url, &html).await?;
+    }
     let policy = format!(
         "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' {}; frame-ancestors 'self'; sandbox",
         app.config().site.base_url

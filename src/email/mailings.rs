@@ -175,6 +175,27 @@ impl Links {
     }
 }
 
+/// A mailing's HTML with the redirects (`{base_url}/l/{id}`) of its links back to the
+/// addresses they lead to: for the editors' preview, whose clicks are not a reader's.
+pub async fn direct_links(db: &Db, mailing: i64, base_url: &str, html: &str) -> Result<String, sqlx::Error> {
+    let targets: HashMap<String, String> = links_of(db, mailing)
+        .await?
+        .into_iter()
+        .map(|(id, url)| (format!("{}/l/{id}", base_url.trim_end_matches('/')), url))
+        .collect();
+    let mut out = String::with_capacity(html.len());
+    let mut last = 0;
+    for (start, end) in hrefs(html) {
+        if let Some(url) = targets.get(&html[start..end]) {
+            out.push_str(&html[last..start]);
+            out.push_str(&crate::text::escape_html(url));
+            last = end;
+        }
+    }
+    out.push_str(&html[last..]);
+    Ok(out)
+}
+
 /// A web address to count (at most 2,000 bytes); not a reader's own link.
 fn is_web_address(url: &str) -> bool {
     crate::text::is_web_link(url) && !url.contains("%%")

@@ -751,6 +751,11 @@ async fn mailings_count_deliveries_bounces_clicks_and_unsubscribes(t: TestApp) {
     assert!(dashboard.body.contains("http://127.0.0.1:8080/news/hafen"), "the link among the most followed");
     let campaign_page = t.get_as(&format!("/admin/newsletter/{id}"), &cookie).await;
     assert!(campaign_page.body.contains("https://example.org/bericht?a=1&amp;b=2"), "{}", campaign_page.body);
+    // The editors' preview leads straight on: their clicks are not a reader's.
+    let preview = t.get_as(&format!("/admin/newsletter/{id}/preview"), &cookie).await;
+    assert!(preview.body.contains("href=\"https://example.org/bericht?a=1&amp;b=2\""), "{}", preview.body);
+    assert!(preview.body.contains("href=\"http://127.0.0.1:8080/news/hafen\""), "{}", preview.body);
+    assert!(!preview.body.contains("/l/"), "{}", preview.body);
     let csv = t.get_as("/admin/analytics/export?period=day&table=mail", &cookie).await;
     assert!(csv.body.contains("Zweiter Brief,campaign,"), "{}", csv.body);
     let csv = t.get_as("/admin/analytics/export?period=day&table=links", &cookie).await;
