@@ -431,28 +431,58 @@ pub enum Rows {
     All,
 }
 
-/// Where in `[from, to)` the rows that are not kept begin.
-async fn split(db: &Db, rows: Rows, span: Span, from: i64, to: i64) -> Result<i64, sqlx::Error> {
-    Ok(match rows {
-        Rows::All => from,
-        Rows::Kept => sealed_until(db, span).await?.clamp(from, to),
-    })
+/// A period's rows for one of the dashboard's lists.
+struct PeriodRows {
+    /// `(SELECT … ) x`, of span `$1` and with the list's filter: with [`Rows::Kept`], from the
+    /// kept table in `[$2, $3)` and from the full one in `[$3, $4)`; with [`Rows::All`] (where
+    /// `$3` is `$2`), from the full table in `[$2, $4)`.
+    source: String,
+    span: Span,
+    /// `$2`, `$3`, `$4`.
+    from: i64,
+    split: i64,
+    to: i64,
 }
 
-/// A period's rows of `columns`, of span `$1` and with `filter` (`AND …`, or empty): with
-/// [`Rows::Kept`], from the `kept` table in `[$2, $3)` and from `all` in `[$3, $4)`; with
-/// [`Rows::All`] (where `$3` is `$2`), from `all` in `[$2, $4)`.
-fn period_rows(rows: Rows, kept: &str, all: &str, columns: &str, filter: &str) -> String {
-    match rows {
-        Rows::Kept => format!(
-            "(SELECT {columns} FROM {kept} WHERE span = $1 AND at >= $2 AND at < $3{filter} \
-             UNION ALL SELECT {columns} FROM {all} WHERE span = $1 AND at >= $3 AND at < $4{filter}) x"
-        ),
-        Rows::All => {
-            format!("(SELECT {columns} FROM {all} WHERE span = $1 AND at >= $2 AND at >= $3 AND at < $4{filter}) x")
-        }
+impl PeriodRows {
+    /// `columns` of `tables` (kept, full) in `[from, to)`, with `filter` (`AND …`, or empty).
+    async fn of(
+        db: &Db,
+        rows: Rows,
+        span: Span,
+        (from, to): (i64, i64),
+        (kept, all): (&str, &str),
+        columns: &str,
+        filter: &str,
+    ) -> Result<PeriodRows, sqlx::Error> {
+        let (source, split) = match rows {
+            Rows::Kept => (
+                format!(
+                    "(SELECT {columns} FROM {kept} WHERE span = $1 AND at >= $2 AND at < $3{filter} \
+                     UNION ALL SELECT {columns} FROM {all} WHERE span = $1 AND at >= $3 AND at < $4{filter}) x"
+                ),
+                sealed_until(db, span).await?.clamp(from, to),
+            ),
+            Rows::All => (
+                format!(
+                    "(SELECT {columns} FROM {all} WHERE span = $1 AND at >= $2 AND at >= $3 AND at < $4{filter}) x"
+                ),
+                from,
+            ),
+        };
+        Ok(PeriodRows { source, span, from, split, to })
+    }
+
+    /// `sql` (which reads [`PeriodRows::source`]) with the period bound as `$1` to `$4`.
+    fn query(&self, sql: String) -> sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments> {
+        // The tables, columns and clauses are this module's constants; the values are bound.
+        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(self.span.code()).bind(self.from).bind(self.split).bind(self.to)
     }
 }
+
+/// The kept and the full table of pages, and of searches.
+const PAGE_TABLES: (&str, &str) = ("analytics_kept_pages", "analytics_pages");
+const SEARCH_TABLES: (&str, &str) = ("analytics_kept_searches", "analytics_searches");
 
 /// Readers' page views per hour or day in `[from, to)`, crawlers left out; only the periods with
 /// views are listed.
@@ -538,26 +568,17 @@ pub async fn top_articles(
     (from, to): (i64, i64),
     limit: i64,
 ) -> Result<Vec<TopArticle>, sqlx::Error> {
-    let split = split(db, rows, span, from, to).await?;
-    let source = period_rows(
-        rows,
-        "analytics_kept_pages",
-        "analytics_pages",
-        "article_id, views",
-        " AND article_id IS NOT NULL",
-    );
-    // The tables and columns are this module's constants; the values are bound.
-    let sql = format!(
-        "SELECT t.article_id, a.title, a.slug, t.n FROM (\
-            SELECT article_id, CAST(SUM(views) AS BIGINT) AS n FROM {source} \
-            GROUP BY article_id ORDER BY n DESC, article_id LIMIT $5\
-         ) t LEFT JOIN articles a ON a.id = t.article_id ORDER BY t.n DESC, t.article_id"
-    );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(span.code())
-        .bind(from)
-        .bind(split)
-        .bind(to)
+    let period =
+        PeriodRows::of(db, rows, span, (from, to), PAGE_TABLES, "article_id, views", " AND article_id IS NOT NULL")
+            .await?;
+    let rows = period
+        .query(format!(
+            "SELECT t.article_id, a.title, a.slug, t.n FROM (\
+                SELECT article_id, CAST(SUM(views) AS BIGINT) AS n FROM {} \
+                GROUP BY article_id ORDER BY n DESC, article_id LIMIT $5\
+             ) t LEFT JOIN articles a ON a.id = t.article_id ORDER BY t.n DESC, t.article_id",
+            period.source
+        ))
         .bind(limit)
         .fetch_all(&db.pool)
         .await?;
@@ -574,20 +595,16 @@ pub async fn top_pages(
     (from, to): (i64, i64),
     limit: i64,
 ) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    let split = split(db, rows, span, from, to).await?;
-    let source = period_rows(rows, "analytics_kept_pages", "analytics_pages", "path, views", "");
-    // The tables and columns are this module's constants; the values are bound.
-    let sql = format!(
-        "SELECT path, CAST(SUM(views) AS BIGINT) AS n FROM {source} GROUP BY path ORDER BY n DESC, path LIMIT $5"
-    );
-    sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(span.code())
-        .bind(from)
-        .bind(split)
-        .bind(to)
+    let period = PeriodRows::of(db, rows, span, (from, to), PAGE_TABLES, "path, views", "").await?;
+    let rows = period
+        .query(format!(
+            "SELECT path, CAST(SUM(views) AS BIGINT) AS n FROM {} GROUP BY path ORDER BY n DESC, path LIMIT $5",
+            period.source
+        ))
         .bind(limit)
         .fetch_all(&db.pool)
-        .await
+        .await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
 }
 
 /// One article's views per hour or day in `[from, to)`.
@@ -642,23 +659,18 @@ pub async fn searches(
     limit: i64,
     empty_only: bool,
 ) -> Result<Vec<SearchRow>, sqlx::Error> {
-    let split = split(db, rows, span, from, to).await?;
     let (filter, order) = if empty_only {
         ("HAVING SUM(searches) >= $5 AND SUM(empty) > 0", "e DESC")
     } else {
         ("HAVING SUM(searches) >= $5", "n DESC")
     };
-    let source = period_rows(rows, "analytics_kept_searches", "analytics_searches", "term, searches, empty", "");
-    // The tables, columns and clauses are this module's constants; the values are bound.
-    let sql = format!(
-        "SELECT term, CAST(SUM(searches) AS BIGINT) AS n, CAST(SUM(empty) AS BIGINT) AS e FROM {source} \
-         GROUP BY term {filter} ORDER BY {order}, term LIMIT $6"
-    );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(span.code())
-        .bind(from)
-        .bind(split)
-        .bind(to)
+    let period = PeriodRows::of(db, rows, span, (from, to), SEARCH_TABLES, "term, searches, empty", "").await?;
+    let rows = period
+        .query(format!(
+            "SELECT term, CAST(SUM(searches) AS BIGINT) AS n, CAST(SUM(empty) AS BIGINT) AS e FROM {} \
+             GROUP BY term {filter} ORDER BY {order}, term LIMIT $6",
+            period.source
+        ))
         .bind(k)
         .bind(limit)
         .fetch_all(&db.pool)
