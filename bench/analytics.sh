@@ -1,22 +1,32 @@
 #!/usr/bin/env bash
-# What counting page views costs the cached article page: the demo publication twice, one with
-# analytics on and one with it off, measured in turns in one run with wrk at 64 connections on
-# loopback. The requests carry browsers' User-Agents and referrers (search, social, none), so
-# each is classified, its source read and its visitor hashed into the day's sketch, as a
-# reader's would be.
+# What counting page views costs the cached article page: two demo publications, one with
+# analytics on and one with it off, loaded at the same time, so both see the same machine.
 #
-#   bench/analytics.sh [SECONDS] [ROUNDS]   (default 15 s per measurement, 2 rounds; needs wrk)
+#   bench/analytics.sh [SECONDS] [PAIRS]   (default 10 s per phase, 3 pairs; needs wrk, taskset)
 #
-# Builds in release mode (or takes BIN=path). Afterwards it reads the counted views back from
-# the database, to show the counting kept up. Prints a Markdown table for BENCHMARKS.md.
-# Everything stops by itself.
+# Why at the same time: measured in turns, one after the other, the rate of two identical
+# servers on this 2-core virtual machine differed by 0.58x to 1.46x from one turn to the next,
+# far more than counting costs. Loaded at once, both share whatever the machine does.
+#
+# How: the two servers run on the first core and one wrk per server (-t1 -c32) on the others,
+# so each server gets an equal share of its core and its rate is that share over its cost per
+# request. Each phase starts two fresh servers; the next phase of the pair swaps which slot
+# (port, start order, wrk) counts, so a slot that is a little faster is cancelled out. A
+# control phase pair with counting off on both shows what the method can tell apart.
+#
+# The requests carry browsers' User-Agents and referrers (search, social, none), so each is
+# classified, its source read and its visitor hashed into the day's sketch, as a reader's would
+# be. Afterwards the views the counting servers wrote (they flush on the way out) are compared
+# with the requests wrk saw answered. Builds in release mode (or takes BIN=path). Prints a
+# Markdown table for BENCHMARKS.md. Everything stops by itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/common.sh
-duration=${1:-15}
-rounds=${2:-2}
+duration=${1:-10}
+pairs=${2:-3}
 slug=pflegeroboter-im-praxistest-augsburg
-need wrk curl sqlite3
+need wrk curl sqlite3 taskset
+[ "$(nproc)" -ge 2 ] || { say "needs at least 2 cores"; exit 1; }
 
 work=$(mktemp -d /tmp/newsdesk-bench.XXXXXX)
 pids=()
@@ -26,18 +36,24 @@ cleanup() {
 }
 trap cleanup EXIT
 newsdesk_binary
+server_cpus=0
+load_cpus=1-$(($(nproc) - 1))
 
-start() { # data folder, analytics on? -> sets port (not in a subshell: the pids must be kept)
+start() { # name, analytics on? -> prints the port; the pid goes to $work/NAME.pid
+  local port
   port=$(free_port)
-  NEWSDESK_ANALYTICS__ENABLED="$2" NEWSDESK_ANALYTICS__FLUSH_SECS=5 \
-    "$bin" serve --demo --data "$1" --listen "127.0.0.1:$port" 2>>"$work/newsdesk.log" &
-  pids+=($!)
-  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+  NEWSDESK_ANALYTICS__ENABLED="$2" taskset -c "$server_cpus" \
+    "$bin" serve --demo --data "$work/$1" --listen "127.0.0.1:$port" >/dev/null 2>>"$work/newsdesk.log" &
+  echo $! >"$work/$1.pid"
+  echo "$port"
 }
-start "$work/on" true
-on_port=$port
-start "$work/off" false
-off_port=$port
+ready() { for _ in $(seq 300); do curl -fs "http://127.0.0.1:$1/healthz" >/dev/null && return; sleep 0.1; done; say "no answer on $1"; exit 1; }
+stop() { # name: stops the server and waits, so its last counts are flushed
+  local pid
+  pid=$(cat "$work/$1.pid")
+  kill "$pid"
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+}
 
 # Each request a reader's: a browser and a referrer from short lists, in turn.
 cat >"$work/readers.lua" <<'EOF'
@@ -58,42 +74,77 @@ request = function()
 end
 EOF
 
-sent=0 # requests wrk saw answered by the counting site
-measure() { # name url -> "rps p99"
-  wrk -t2 -c64 -d"${duration}s" --latency -s "$work/readers.lua" "$2" >"$work/$1.wrk"
-  if grep -q "Non-2xx" "$work/$1.wrk"; then say "errors answered"; cat "$work/$1.wrk" >&2; exit 1; fi
-  echo "$(awk '/^Requests\/sec:/ {print $2}' "$work/$1.wrk") $(awk '$1 == "99%" {print $2}' "$work/$1.wrk")"
+load() { # seconds, port A, port B, output prefix: both servers at once
+  taskset -c "$load_cpus" wrk -t1 -c32 -d"$1s" --latency -s "$work/readers.lua" "http://127.0.0.1:$2/news/$slug" >"$4.a" &
+  local a=$!
+  taskset -c "$load_cpus" wrk -t1 -c32 -d"$1s" --latency -s "$work/readers.lua" "http://127.0.0.1:$3/news/$slug" >"$4.b"
+  wait "$a"
+  if grep -q "Non-2xx" "$4.a" "$4.b"; then say "errors answered"; cat "$4.a" "$4.b" >&2; exit 1; fi
 }
-answered() { awk '/requests in/ {print $1}' "$work/$1.wrk"; }
-wrk -t2 -c64 -d2s -s "$work/readers.lua" "http://127.0.0.1:$on_port/news/$slug" >"$work/on.wrk"
-sent=$((sent + $(answered on)))
-wrk -t2 -c64 -d2s -s "$work/readers.lua" "http://127.0.0.1:$off_port/news/$slug" >/dev/null
-started=$(date +%s)
-rows=()
-for round in $(seq "$rounds"); do
-  # In turns, the first of each round alternating, so neither always runs on a warmer machine.
-  if [ $((round % 2)) = 1 ]; then
-    read -r on_rps on_p99 < <(measure on "http://127.0.0.1:$on_port/news/$slug")
-    read -r off_rps off_p99 < <(measure off "http://127.0.0.1:$off_port/news/$slug")
-  else
-    read -r off_rps off_p99 < <(measure off "http://127.0.0.1:$off_port/news/$slug")
-    read -r on_rps on_p99 < <(measure on "http://127.0.0.1:$on_port/news/$slug")
-  fi
-  sent=$((sent + $(answered on)))
-  ratio=$(awk -v a="$on_rps" -v b="$off_rps" 'BEGIN { printf "%.3f", a / b }')
-  rows+=("| $round | $on_rps | $on_p99 | $off_rps | $off_p99 | $ratio |")
-done
-sleep 7 # one flush
-counted=$(sqlite3 "$work/on/newsdesk.db" \
-  "SELECT COALESCE(SUM(views), 0) FROM analytics_devices WHERE span = 'd' AND device <> 'bot'")
+rps() { awk '/^Requests\/sec:/ {print $2}' "$1"; }
+p99() { awk '$1 == "99%" {print $2}' "$1"; }
+answered() { awk '/requests in/ {print $1}' "$1"; }
 
-echo "Cached article page /news/$slug, wrk -t2 -c64 -d${duration}s, browser User-Agents and referrers,"
-echo "analytics on and off measured in turns ($(nproc) cores, $(date -u +%Y-%m-%d))."
+sent=0 # requests wrk saw answered by the counting servers
+counted=0
+rows=()
+ratios=()
+controls=()
+started=$(date +%s)
+phases=$((2 * pairs + 2))
+for phase in $(seq "$phases"); do
+  control=$((phase > 2 * pairs))
+  # Slot A counts in odd phases, slot B in even ones; the control pair counts in neither.
+  if [ "$control" = 1 ]; then a_on=false; b_on=false
+  elif [ $((phase % 2)) = 1 ]; then a_on=true; b_on=false
+  else a_on=false; b_on=true; fi
+  port_a=$(start "a$phase" "$a_on")
+  port_b=$(start "b$phase" "$b_on")
+  ready "$port_a"
+  ready "$port_b"
+  load 2 "$port_a" "$port_b" "$work/warm$phase"
+  load "$duration" "$port_a" "$port_b" "$work/run$phase"
+  stop "a$phase"
+  stop "b$phase"
+  ra=$(rps "$work/run$phase.a")
+  rb=$(rps "$work/run$phase.b")
+  for slot in a b; do
+    on_var=${slot}_on
+    if [ "${!on_var}" = true ]; then
+      sent=$((sent + $(answered "$work/warm$phase.$slot") + $(answered "$work/run$phase.$slot")))
+      counted=$((counted + $(sqlite3 "$work/$slot$phase/newsdesk.db" \
+        "SELECT COALESCE(SUM(views), 0) FROM analytics_devices WHERE span = 'd' AND device <> 'bot'")))
+    fi
+  done
+  if [ "$a_on" = true ]; then on=$ra; off=$rb; on_p99=$(p99 "$work/run$phase.a"); off_p99=$(p99 "$work/run$phase.b")
+  else on=$rb; off=$ra; on_p99=$(p99 "$work/run$phase.b"); off_p99=$(p99 "$work/run$phase.a"); fi
+  ratio=$(awk -v a="$on" -v b="$off" 'BEGIN { printf "%.3f", a / b }')
+  if [ "$control" = 1 ]; then
+    # Control: both off, so the ratio is slot B's rate over slot A's.
+    controls+=("$ratio")
+    rows+=("| $phase (control, both off) | ${a_on}/${b_on} | $on | $on_p99 | $off | $off_p99 | $ratio |")
+  else
+    ratios+=("$ratio")
+    slot=$([ "$a_on" = true ] && echo A || echo B)
+    rows+=("| $phase | counting in slot $slot | $on | $on_p99 | $off | $off_p99 | $ratio |")
+  fi
+  say "phase $phase of $phases: $ratio"
+done
+geomean() { printf '%s\n' "$@" | awk '{ s += log($1); n++ } END { printf "%.3f", exp(s / n) }'; }
+
+echo "Cached article page /news/$slug, two servers loaded at once (servers on CPU $server_cpus,"
+echo "wrk -t1 -c32 -d${duration}s each on CPU $load_cpus), browser User-Agents and referrers"
+echo "($(nproc) cores, $(date -u +%Y-%m-%d))."
 echo
-echo "| round | on: requests/s | on: p99 | off: requests/s | off: p99 | on / off |"
-echo "|---|---|---|---|---|---|"
+echo "| phase | setup | counting: requests/s | p99 | not counting: requests/s | p99 | ratio |"
+echo "|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
 echo
-echo "Views the site with analytics on counted: $counted, of $sent requests wrk saw answered (warm-up"
-echo "included; requests still in flight when wrk stops are answered and counted but not in wrk's"
+echo "Counting against not counting, geometric mean of the ${#ratios[@]} phases: $(geomean "${ratios[@]}")"
+echo "(lowest $(printf '%s\n' "${ratios[@]}" | sort -n | head -1), highest $(printf '%s\n' "${ratios[@]}" | sort -n | tail -1))."
+echo "Control, both off, slot B's rate over slot A's: ${controls[*]} (what one phase alone can be off by;"
+echo "the swapped pairs cancel it)."
+echo
+echo "Views the counting servers wrote: $counted, of $sent requests wrk saw answered (warm-up"
+echo "included; requests in flight when wrk stops are answered and counted but not in wrk's"
 echo "total). Measured for $(( $(date +%s) - started )) s."

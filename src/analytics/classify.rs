@@ -160,15 +160,15 @@ fn matches(host: &str, name: &str) -> bool {
 /// Where a reader came from: the kind and the referrer's host (empty when there is none or it
 /// is this site). Campaign parameters (`utm_medium=email`, `utm_source=newsletter`) mark mail.
 pub fn source(referrer: &str, query: Option<&str>, own_host: &str) -> (Medium, String) {
-    let campaign = query.is_some_and(|q| {
-        form_urlencoded::parse(q.as_bytes()).any(|(k, v)| {
-            let v = v.to_ascii_lowercase();
-            (k == "utm_medium" && (v == "email" || v == "newsletter")) || (k == "utm_source" && v == "newsletter")
-        })
-    });
+    let (medium, host) = referred_by(referrer, own_host);
+    if is_campaign(query) { (Medium::Newsletter, host) } else { (medium, host) }
+}
+
+/// The kind of source a referrer says and its host (empty when there is none or it is this
+/// site), campaign parameters aside.
+pub fn referred_by(referrer: &str, own_host: &str) -> (Medium, String) {
     let host = referrer_host(referrer.trim());
     let medium = match host.as_deref() {
-        _ if campaign => Medium::Newsletter,
         None => Medium::Direct,
         Some(h) if h == own_host => Medium::Internal,
         Some(h) if MAIL.iter().any(|n| matches(h, n)) => Medium::Newsletter,
@@ -181,6 +181,16 @@ pub fn source(referrer: &str, query: Option<&str>, own_host: &str) -> (Medium, S
         _ => host.unwrap_or_default(),
     };
     (medium, host)
+}
+
+/// Whether a page's query carries a mail campaign's parameters.
+pub fn is_campaign(query: Option<&str>) -> bool {
+    query.is_some_and(|q| {
+        form_urlencoded::parse(q.as_bytes()).any(|(k, v)| {
+            let v = v.to_ascii_lowercase();
+            (k == "utm_medium" && (v == "email" || v == "newsletter")) || (k == "utm_source" && v == "newsletter")
+        })
+    })
 }
 
 /// The words searched for, from the search page's query: trimmed, lower case, spaces

@@ -33,8 +33,9 @@ pub mod sketch;
 
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::ops::Range;
 
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri, header};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use parking_lot::Mutex;
@@ -85,6 +86,14 @@ const MAX_KEYS: usize = 50_000;
 const MAX_AGENTS: usize = 4_096;
 /// The longest User-Agent read; a longer one is classified by its start.
 const MAX_AGENT: usize = 512;
+/// The longest referrer and query string read; longer ones are cut.
+const MAX_REFERRER: usize = 1_024;
+const MAX_QUERY: usize = 2_048;
+/// Views a shard holds before it tallies them. Tallying a run of views at once finds the
+/// counters, the caches and the sketch in the processor's cache; one at a time, between two
+/// pages, they are found cold, and counting cost several times its own instructions
+/// (BENCHMARKS.md, "What readers read").
+const PENDING: usize = 128;
 
 /// What counting needs of a request, taken before the request is handed on.
 #[derive(Debug)]
@@ -102,13 +111,15 @@ pub struct Seen {
 impl Seen {
     /// `client` is the reader's address as the site sees it (`web::client::client_address`).
     pub fn of(uri: &Uri, headers: &HeaderMap, client: Option<IpAddr>) -> Seen {
-        let flag = |name: &str| headers.get(name).is_some_and(|v| v.as_bytes().trim_ascii() == b"1");
+        static DNT: HeaderName = HeaderName::from_static("dnt");
+        static GPC: HeaderName = HeaderName::from_static("sec-gpc");
+        let flag = |name: &HeaderName| headers.get(name).is_some_and(|v| v.as_bytes().trim_ascii() == b"1");
         Seen {
             uri: uri.clone(),
             user_agent: headers.get(header::USER_AGENT).cloned(),
             referrer: headers.get(header::REFERER).cloned(),
             client,
-            opted_out: flag("dnt") || flag("sec-gpc"),
+            opted_out: flag(&DNT) || flag(&GPC),
             negotiated: headers
                 .get(header::ACCEPT)
                 .and_then(|v| v.to_str().ok())
@@ -238,7 +249,37 @@ struct State {
     /// The salts of days (by their start), loaded by flushes: today's and tomorrow's.
     salts: HashMap<i64, [u8; 16]>,
     /// User-Agents already classified.
-    agents: HashMap<Box<[u8]>, Device>,
+    agents: HashMap<Box<[u8]>, Device, Fast>,
+    /// Referrers already classified: their kind (campaigns aside) and host.
+    referrers: HashMap<Box<[u8]>, (Medium, Box<str>), Fast>,
+    /// Views counted but not tallied yet, their text in `text`.
+    pending: Vec<Pending>,
+    text: Vec<u8>,
+}
+
+/// The hasher of the caches above: their keys come from readers, so it is seeded per process,
+/// and they are bounded.
+type Fast = foldhash::fast::RandomState;
+
+/// A view waiting to be tallied: what counting needs of its request, the text as ranges of
+/// [`State::text`] (copied, so no request's buffers are held).
+struct Pending {
+    now: i64,
+    client: Option<IpAddr>,
+    path: Range<usize>,
+    query: Option<Range<usize>>,
+    agent: Range<usize>,
+    referrer: Range<usize>,
+    facts: Option<Facts>,
+    /// A followed mail link (`Facts::Click` answered with its redirect).
+    click: Option<i64>,
+}
+
+/// Appends `bytes` to `text`; where they are.
+fn keep(text: &mut Vec<u8>, bytes: &[u8]) -> Range<usize> {
+    let start = text.len();
+    text.extend_from_slice(bytes);
+    start..text.len()
 }
 
 /// Shards of the counters: a few per core is plenty.
@@ -311,13 +352,18 @@ impl Counter {
         self.enabled.store(settings.enabled, Ordering::Relaxed);
         self.behind_proxy.store(settings.behind_proxy, Ordering::Relaxed);
         for shard in self.shards.iter() {
-            shard.0.lock().settings = Some(settings.clone());
+            let mut state = shard.0.lock();
+            self.tally(&mut state);
+            state.settings = Some(settings.clone());
+            // Which referrer is this site may have changed.
+            state.referrers.clear();
         }
         *self.settings.write() = settings;
     }
 
     /// Counts one answered request, when it is a reader's page view. Never fails: what cannot
-    /// be read is left out.
+    /// be read is left out. The view is kept raw in the thread's shard and tallied with the
+    /// next [`PENDING`] (or by the next [`Counter::take`]).
     pub fn count(&self, seen: Seen, answer: Answer<'_>, now: i64) {
         let click = match answer.facts {
             Some(Facts::Click(link)) if answer.status == StatusCode::FOUND => Some(link),
@@ -330,77 +376,120 @@ impl Counter {
         if !counted || seen.negotiated || !self.enabled() {
             return;
         }
-        let agent = seen.user_agent.as_ref().map(|v| &v.as_bytes()[..v.len().min(MAX_AGENT)]).unwrap_or(b"");
-        let hour = now - now.rem_euclid(3600);
         let mut state = self.shards[shard()].0.lock();
         let state = &mut *state;
         let Some(settings) = &state.settings else { return };
         if settings.respect_do_not_track && seen.opted_out {
             return;
         }
-        let device = match state.agents.get(agent) {
-            Some(device) => *device,
-            None => {
-                let device = self.classify(agent);
-                if state.agents.len() >= MAX_AGENTS {
-                    state.agents.clear();
-                }
-                state.agents.insert(agent.into(), device);
-                device
-            }
-        };
-        let batch = &mut state.batch;
-        if let Some(link) = click {
-            // Mail scanners that say what they are do not click for a reader.
-            if device != Device::Bot {
-                add_bounded(&mut batch.clicks, (hour, link), 1, (hour, 0));
-            }
-            return;
-        }
-        *batch.devices.entry((hour, device)).or_default() += 1;
-        if device == Device::Bot {
-            return;
-        }
+        let text = &mut state.text;
+        let agent = seen.user_agent.as_ref().map(|v| &v.as_bytes()[..v.len().min(MAX_AGENT)]).unwrap_or(b"");
         let referrer = seen.referrer.as_ref().and_then(|v| v.to_str().ok()).unwrap_or("");
-        let (medium, from) = classify::source(referrer, seen.uri.query(), &settings.own_host);
-        add_bounded(&mut batch.sources, (hour, medium, from), 1, (hour, medium, String::new()));
-        let article = match answer.facts {
-            Some(Facts::Article(id)) => Some(id),
-            _ => None,
+        let view = Pending {
+            now,
+            client: seen.client,
+            path: keep(text, cut(seen.uri.path(), MAX_PATH).as_bytes()),
+            query: seen.uri.query().map(|q| keep(text, cut(q, MAX_QUERY).as_bytes())),
+            agent: keep(text, agent),
+            referrer: keep(text, cut(referrer, MAX_REFERRER).as_bytes()),
+            facts: answer.facts,
+            click,
         };
-        let key = (hour, cut(seen.uri.path(), MAX_PATH).to_string());
-        let room = batch.pages.len() < MAX_KEYS;
-        match batch.pages.get_mut(&key) {
-            Some(entry) => entry.1 += 1,
-            None if room => {
-                batch.pages.insert(key, (article, 1));
+        state.pending.push(view);
+        if state.pending.len() >= PENDING {
+            self.tally(state);
+        }
+    }
+
+    /// Adds the shard's pending views to its counters.
+    fn tally(&self, state: &mut State) {
+        let State { batch, settings, day, previous, salts, agents, referrers, pending, text } = state;
+        let Some(settings) = settings else {
+            pending.clear();
+            text.clear();
+            return;
+        };
+        for view in pending.drain(..) {
+            let now = view.now;
+            let str_at = |range: Range<usize>| std::str::from_utf8(&text[range]).unwrap_or("");
+            let agent = &text[view.agent.clone()];
+            let hour = now - now.rem_euclid(3600);
+            let device = match agents.get(agent) {
+                Some(device) => *device,
+                None => {
+                    let device = self.classify(agent);
+                    if agents.len() >= MAX_AGENTS {
+                        agents.clear();
+                    }
+                    agents.insert(agent.into(), device);
+                    device
+                }
+            };
+            if let Some(link) = view.click {
+                // Mail scanners that say what they are do not click for a reader.
+                if device != Device::Bot {
+                    add_bounded(&mut batch.clicks, (hour, link), 1, (hour, 0));
+                }
+                continue;
             }
-            None => {}
-        }
-        if let Some(Facts::Search { results }) = answer.facts
-            && let Some(term) = classify::search_term(seen.uri.query(), MAX_TERM)
-        {
-            let key = (hour, term);
-            if batch.searches.len() < MAX_KEYS || batch.searches.contains_key(&key) {
-                let entry = batch.searches.entry(key).or_default();
-                entry.0 += 1;
-                entry.1 += u64::from(results == 0);
+            *batch.devices.entry((hour, device)).or_default() += 1;
+            if device == Device::Bot {
+                continue;
+            }
+            let query = view.query.map(str_at);
+            let referrer = &text[view.referrer.clone()];
+            let (medium, from) = match referrers.get(referrer) {
+                Some((medium, host)) => (*medium, host.to_string()),
+                None => {
+                    let (medium, host) = classify::referred_by(str_at(view.referrer.clone()), &settings.own_host);
+                    if referrers.len() >= MAX_AGENTS {
+                        referrers.clear();
+                    }
+                    referrers.insert(referrer.into(), (medium, host.as_str().into()));
+                    (medium, host)
+                }
+            };
+            let medium = if classify::is_campaign(query) { Medium::Newsletter } else { medium };
+            add_bounded(&mut batch.sources, (hour, medium, from), 1, (hour, medium, String::new()));
+            let article = match view.facts {
+                Some(Facts::Article(id)) => Some(id),
+                _ => None,
+            };
+            let key = (hour, str_at(view.path).to_string());
+            let room = batch.pages.len() < MAX_KEYS;
+            match batch.pages.get_mut(&key) {
+                Some(entry) => entry.1 += 1,
+                None if room => {
+                    batch.pages.insert(key, (article, 1));
+                }
+                None => {}
+            }
+            if let Some(Facts::Search { results }) = view.facts
+                && let Some(term) = classify::search_term(query, MAX_TERM)
+            {
+                let key = (hour, term);
+                if batch.searches.len() < MAX_KEYS || batch.searches.contains_key(&key) {
+                    let entry = batch.searches.entry(key).or_default();
+                    entry.0 += 1;
+                    entry.1 += u64::from(results == 0);
+                }
+            }
+            // The day's visitors: the address and browser, hashed under the day's salt.
+            if !day.as_ref().is_some_and(|(day, _)| day.contains(now)) {
+                let today = Day::of(now, &settings.time_zone);
+                // The day before is kept until a flush writes it; a clock that jumps back keeps
+                // the later day too (its sketch is written, not lost).
+                if let Some(old) = day.replace((today, Sketch::new())) {
+                    *previous = Some(old);
+                }
+            }
+            if let Some((day, sketch)) = day.as_mut()
+                && let Some(salt) = salts.get(&day.start)
+            {
+                sketch.insert(sketch::visitor_hash(salt, view.client, agent));
             }
         }
-        // The day's visitors: the address and browser, hashed under the day's salt.
-        if !state.day.as_ref().is_some_and(|(day, _)| day.contains(now)) {
-            let day = Day::of(now, &settings.time_zone);
-            // The day before is kept until a flush writes it; a clock that jumps back keeps
-            // the later day too (its sketch is written, not lost).
-            if let Some(old) = state.day.replace((day, Sketch::new())) {
-                state.previous = Some(old);
-            }
-        }
-        if let Some((day, sketch)) = state.day.as_mut()
-            && let Some(salt) = state.salts.get(&day.start)
-        {
-            sketch.insert(sketch::visitor_hash(salt, seen.client, agent));
-        }
+        text.clear();
     }
 
     /// The device class of a User-Agent not seen before: a crawler by the bot list (or for
@@ -417,6 +506,7 @@ impl Counter {
         let mut days: Vec<(i64, Sketch)> = Vec::new();
         for shard in self.shards.iter() {
             let mut state = shard.0.lock();
+            self.tally(&mut state);
             batch.absorb(std::mem::take(&mut state.batch));
             let previous = state.previous.take();
             for (day, sketch) in previous.iter().chain(state.day.as_ref()) {
@@ -439,7 +529,10 @@ impl Counter {
     /// Sets the salts of days (by their start), as a flush reads them; others are dropped.
     pub fn set_salts(&self, salts: HashMap<i64, [u8; 16]>) {
         for shard in self.shards.iter() {
-            shard.0.lock().salts = salts.clone();
+            let mut state = shard.0.lock();
+            // Views counted before are hashed under the salts they were counted with.
+            self.tally(&mut state);
+            state.salts = salts.clone();
         }
     }
 }
