@@ -97,6 +97,7 @@ comments-policy = Wir löschen Kommentare, die nicht zum Thema gehören oder nur
 comments-none = Noch keine Kommentare. Schreiben Sie den ersten.
 comments-closed = Die Kommentare zu diesem Artikel sind geschlossen.
 comment-by = Kommentar von { $name }
+comment-edited = bearbeitet
 comment-report = Melden
 comment-report-why = Warum melden Sie diesen Kommentar?
 comment-report-send = Meldung abschicken

@@ -97,6 +97,7 @@ comments-policy = We delete comments that are off-topic or only aim to demean re
 comments-none = No comments yet. Write the first one.
 comments-closed = Comments on this article are closed.
 comment-by = Comment by { $name }
+comment-edited = edited
 comment-report = Report
 comment-report-why = Why are you reporting this comment?
 comment-report-send = Send report

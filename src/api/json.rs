@@ -43,6 +43,7 @@ pub fn comment_json(comment: &PublicComment) -> Value {
         "author": comment.author_name,
         "html": comment.body_html,
         "created_at": rfc3339(comment.created_at),
+        "edited_at": comment.edited_at.map(rfc3339),
         "replies": comment.replies.iter().map(comment_json).collect::<Vec<_>>(),
     })
 }

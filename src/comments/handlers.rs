@@ -422,7 +422,7 @@ pub async fn edit_remote(app: &App, uri: &str, author: &str, text: &str) -> Resu
         _ => status,
     };
     let mut tx = app.db.begin().await?;
-    queries::replace_text(&mut tx, (id, article_id), (text, &body_hash), was, status, &assessment).await?;
+    queries::replace_text(&mut tx, (id, article_id), (text, &body_hash), was, status, &assessment, app.now()).await?;
     if status == Status::Rejected && was != Status::Rejected {
         queries::log_action(&mut tx, id, None, Action::Reject, &reason.unwrap_or_default(), app.now()).await?;
     }

@@ -125,6 +125,8 @@ pub struct PublicComment {
     pub author_handle: Option<String>,
     pub body_html: String,
     pub created_at: i64,
+    /// When its author last changed the text, if ever.
+    pub edited_at: Option<i64>,
     pub replies: Vec<PublicComment>,
 }
 
@@ -149,6 +151,8 @@ pub struct QueuedComment {
     /// Why readers reported it, with how many gave each reason, the most given first.
     pub report_reasons: Vec<(ReportReason, i64)>,
     pub created_at: i64,
+    /// When its author last changed the text, if ever: an edit is held again.
+    pub edited_at: Option<i64>,
     /// The comment this one answers, so the moderator reads a reply in its context.
     pub parent: Option<ParentExcerpt>,
 }

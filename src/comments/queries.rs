@@ -122,11 +122,12 @@ pub async fn replace_text(
     was: Status,
     status: Status,
     assessment: &Assessment,
+    now: i64,
 ) -> Result<(), sqlx::Error> {
     let details = serde_json::to_string(assessment).expect("an assessment serialises");
     sqlx::query(
         "UPDATE comments SET body = $1, body_hash = $2, status = $3, off_topic = $4, demeaning = $5, spam = $6, \
-         risk = $7, assessment = $8 WHERE id = $9",
+         risk = $7, assessment = $8, edited_at = $10 WHERE id = $9",
     )
     .bind(body)
     .bind(body_hash)
@@ -137,6 +138,7 @@ pub async fn replace_text(
     .bind(assessment.risk)
     .bind(details)
     .bind(id)
+    .bind(now)
     .execute(&mut *conn)
     .await?;
     if was == Status::Approved || status == Status::Approved {
@@ -251,7 +253,7 @@ pub async fn reply_target(db: &Db, parent_id: i64, article_id: i64) -> Result<Op
 /// Approved comments of an article, oldest first, replies under their comment; and the count.
 pub async fn approved_for_article(db: &Db, article_id: i64) -> Result<(Vec<PublicComment>, usize), sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT id, parent_id, author_name, remote_author, body, created_at FROM comments \
+        "SELECT id, parent_id, author_name, remote_author, body, created_at, edited_at FROM comments \
          WHERE article_id = $1 AND status = 'approved' ORDER BY created_at, id",
     )
     .bind(article_id)
@@ -266,6 +268,7 @@ pub async fn approved_for_article(db: &Db, article_id: i64) -> Result<(Vec<Publi
             author_handle: row.try_get("remote_author")?,
             body_html: render(&row.try_get::<String, _>("body")?),
             created_at: row.try_get("created_at")?,
+            edited_at: row.try_get("edited_at")?,
             replies: Vec::new(),
         };
         match row.try_get::<Option<i64>, _>("parent_id")? {
@@ -286,7 +289,7 @@ pub async fn approved_for_article(db: &Db, article_id: i64) -> Result<(Vec<Publi
 /// One approved comment (without its replies), with its article and the comment it answers.
 pub async fn find_approved(db: &Db, id: i64) -> Result<Option<(i64, Option<i64>, PublicComment)>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT article_id, parent_id, author_name, remote_author, body, created_at FROM comments \
+        "SELECT article_id, parent_id, author_name, remote_author, body, created_at, edited_at FROM comments \
          WHERE id = $1 AND status = 'approved'",
     )
     .bind(id)
@@ -299,6 +302,7 @@ pub async fn find_approved(db: &Db, id: i64) -> Result<Option<(i64, Option<i64>,
         author_handle: row.try_get("remote_author")?,
         body_html: render(&row.try_get::<String, _>("body")?),
         created_at: row.try_get("created_at")?,
+        edited_at: row.try_get("edited_at")?,
         replies: Vec::new(),
     };
     Ok(Some((row.try_get("article_id")?, row.try_get("parent_id")?, comment)))
@@ -418,6 +422,7 @@ fn queued_from_row(row: &AnyRow) -> Result<QueuedComment, sqlx::Error> {
         reports: row.try_get("reports")?,
         report_reasons: Vec::new(),
         created_at: row.try_get("created_at")?,
+        edited_at: row.try_get("edited_at")?,
         parent: match row.try_get::<Option<i64>, _>("parent_id")? {
             Some(id) => {
                 Some(ParentExcerpt::new(id, row.try_get("parent_author")?, &row.try_get::<String, _>("parent_body")?))
@@ -432,7 +437,7 @@ pub async fn queue(db: &Db, view: View, limit: i64, offset: i64) -> Result<Vec<Q
     let (filter, order) = view.filter_and_order();
     let sql = format!(
         "SELECT c.id, c.parent_id, c.author_name, c.author_email, c.remote_author, c.body, c.status, c.off_topic, c.demeaning, \
-         c.spam, c.risk, c.assessment, c.reports, c.created_at, a.slug, a.title, \
+         c.spam, c.risk, c.assessment, c.reports, c.created_at, c.edited_at, a.slug, a.title, \
          p.author_name AS parent_author, p.body AS parent_body \
          FROM comments c JOIN articles a ON a.id = c.article_id LEFT JOIN comments p ON p.id = c.parent_id \
          WHERE {filter} ORDER BY {order} LIMIT $1 OFFSET $2"

@@ -267,6 +267,7 @@ async fn followers_get_articles_and_their_replies_become_comments(t: TestApp) {
     assert!(page.body.contains("Bewohner wirklich"), "shown once approved");
     assert!(page.body.contains(&format!("@alice@{}", remote.host())), "with its handle");
     assert!(page.body.contains("Alice Remote"));
+    assert!(!page.body.contains("comment-edited"), "not edited yet");
 
     // Its author edits the note: the new text waits for moderation again, and neither text
     // shows until a moderator approves it. Someone else's Update of it changes nothing.
@@ -291,9 +292,21 @@ async fn followers_get_articles_and_their_replies_become_comments(t: TestApp) {
     run_queue(&t).await;
     let page = t.get(ARTICLE).await;
     assert!(!page.body.contains("Bewohner wirklich") && !page.body.contains("bezahlt die Roboter"), "held again");
+    let queue = t.get_as("/admin/comments", &moderator).await;
+    assert!(queue.body.contains("wer bezahlt"), "in the queue");
+    assert!(queue.body.contains("class=\"comment-edited\""), "the queue says it was edited");
     crate::comments::moderate(&t, &moderator, &[("one", &format!("approve:{id}"))]).await;
     run_queue(&t).await;
-    assert!(t.get(ARTICLE).await.body.contains("Und wer bezahlt die Roboter?"));
+    let page = t.get(ARTICLE).await;
+    assert!(page.body.contains("Und wer bezahlt die Roboter?"));
+    assert!(page.body.contains("class=\"comment-edited\""), "marked as edited");
+    let edited_at: Option<i64> = sqlx::query_scalar("SELECT edited_at FROM comments WHERE id = $1")
+        .bind(id)
+        .fetch_one(&t.app.db.pool)
+        .await
+        .unwrap();
+    let now = t.app.now();
+    assert!(edited_at.is_some_and(|at| now - 60 < at && at <= now), "when it was edited: {edited_at:?}");
 
     // A new name on the account's profile is taken; its handle stays.
     let profile = json!({
