@@ -472,11 +472,18 @@ pub async fn unsubscribe(
 
 /// `GET /l/{id}`: a link in a newsletter or an alert. Sends the reader on to the address the
 /// mailing linked to; the click is counted with the page views (`analytics`), by link and so by
-/// mailing, never by reader. A number that is no link is 404, anything else 400.
+/// mailing, never by reader. A page of this site gets the mail marker
+/// ([`super::mailings::FROM_MAIL`]), so the view it leads to counts as from mail. A number that
+/// is no link is 404, anything else 400.
 #[instrument(skip_all)]
 pub async fn follow_link(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response, AppError> {
     let id: i64 = id.parse().map_err(|_| AppError::BadRequest("malformed_link"))?;
     let url = super::mailings::link_target(&app.db, id).await?.ok_or(AppError::NotFound)?;
+    let url = if app.analytics.enabled() {
+        super::mailings::marked_from_mail(&url, &app.config().site.base_url)
+    } else {
+        url
+    };
     let mut response = Redirect::to(&url).into_response();
     *response.status_mut() = StatusCode::FOUND;
     response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));

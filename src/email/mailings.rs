@@ -175,6 +175,31 @@ impl Links {
     }
 }
 
+/// The parameters a followed link to a page of this site gets. Mail programs send no referrer,
+/// so without them the page view the click leads to would count as a direct visit; with them
+/// it counts as one from mail (`analytics::classify::is_campaign`). They name the medium, never
+/// the reader nor the mailing.
+pub const FROM_MAIL: &str = "utm_medium=email&utm_source=newsletter";
+
+/// `url` with [`FROM_MAIL`] added when it is a page of the site at `base_url`; any other
+/// address as it is.
+pub fn marked_from_mail(url: &str, base_url: &str) -> String {
+    let base = base_url.trim_end_matches('/');
+    let own = url.strip_prefix(base).is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?', '#']));
+    if !own || url.contains(FROM_MAIL) {
+        return url.to_string();
+    }
+    let (address, fragment) = url.split_at(url.find('#').unwrap_or(url.len()));
+    let joiner = if address.contains('?') {
+        "&"
+    } else if address == base {
+        "/?"
+    } else {
+        "?"
+    };
+    format!("{address}{joiner}{FROM_MAIL}{fragment}")
+}
+
 /// A mailing's HTML with the redirects (`{base_url}/l/{id}`) of its links back to the
 /// addresses they lead to: for the editors' preview, whose clicks are not a reader's.
 pub async fn direct_links(db: &Db, mailing: i64, base_url: &str, html: &str) -> Result<String, sqlx::Error> {
@@ -375,6 +400,26 @@ pub async fn links_of(db: &Db, mailing: i64) -> Result<Vec<(i64, String)>, sqlx:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_to_this_site_say_they_come_from_mail() {
+        let base = "https://zeitung.example";
+        let mark = |url: &str| marked_from_mail(url, base);
+        assert_eq!(
+            mark("https://zeitung.example/news/hafen"),
+            format!("https://zeitung.example/news/hafen?{FROM_MAIL}")
+        );
+        assert_eq!(
+            mark("https://zeitung.example/tag/x?page=2#top"),
+            format!("https://zeitung.example/tag/x?page=2&{FROM_MAIL}#top")
+        );
+        assert_eq!(mark("https://zeitung.example"), format!("https://zeitung.example/?{FROM_MAIL}"));
+        assert_eq!(mark(&mark("https://zeitung.example/a")), mark("https://zeitung.example/a"), "once");
+        for other in ["https://example.org/news/hafen", "https://zeitung.example.evil/news", "mailto:x@zeitung.example"]
+        {
+            assert_eq!(mark(other), other, "another address stays as it is");
+        }
+    }
 
     #[test]
     fn links_are_found_in_attributes_and_text() {

@@ -71,7 +71,16 @@ pub async fn link_targets(t: &TestApp, mail: &Mail) -> Vec<String> {
             .collect();
         let followed = t.get(&path).await;
         assert_eq!(followed.status, StatusCode::FOUND, "{path}");
-        targets.push(followed.header("location").to_string());
+        let location = followed.header("location");
+        // A page of this site says the reader comes from mail; other addresses are as linked.
+        let marker = format!("?{}", newsdesk::email::mailings::FROM_MAIL);
+        match location.strip_suffix(&marker) {
+            Some(page) => targets.push(page.to_string()),
+            None => {
+                assert!(!location.starts_with("http://127.0.0.1:8080/"), "{location} unmarked");
+                targets.push(location.to_string());
+            }
+        }
     }
     targets
 }
@@ -697,7 +706,12 @@ async fn mailings_count_deliveries_bounces_clicks_and_unsubscribes(t: TestApp) {
     // A reader clicks once; a scanner that says what it is does not count; bad links are refused.
     let click = t.get_with(&hafen, &[("user-agent", FIREFOX)]).await;
     assert_eq!(click.status, StatusCode::FOUND);
-    assert_eq!(click.header("location"), "http://127.0.0.1:8080/news/hafen");
+    let marker = newsdesk::email::mailings::FROM_MAIL;
+    assert_eq!(click.header("location"), format!("http://127.0.0.1:8080/news/hafen?{marker}"));
+    // A page it leads to counts as a view from mail, though mail programs send no referrer
+    // (the front page here: the mailing's article is made up).
+    let landed = t.get_with(&format!("/?{marker}"), &[("user-agent", FIREFOX)]).await;
+    assert_eq!(landed.status, StatusCode::OK);
     assert_eq!(click.header("cache-control"), "no-store");
     assert!(click.header("set-cookie").is_empty(), "no cookie");
     assert_eq!(t.get_with(&hafen, &[("user-agent", SCANNER)]).await.status, StatusCode::FOUND);
@@ -714,6 +728,12 @@ async fn mailings_count_deliveries_bounces_clicks_and_unsubscribes(t: TestApp) {
     // The link_targets walk above followed each link once without a User-Agent: a crawler.
     let levels = [("d".to_string(), 1), ("h".to_string(), 1), ("m".to_string(), 1)];
     assert_eq!(clicks, levels, "the reader's click, by hour, day and month");
+    let from_mail: Option<i64> =
+        sqlx::query_scalar("SELECT views FROM analytics_sources WHERE span = 'd' AND medium = 'newsletter'")
+            .fetch_optional(&t.app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(from_mail, Some(1), "the landing view counts as from mail");
 
     // One reader leaves through the mailing's one-click link; a second click counts nothing.
     let unsubscribe = letters[0].header("List-Unsubscribe").trim_matches(['<', '>']).to_string();
