@@ -3,6 +3,7 @@
 // stdout; it takes one JSON command per line on stdin:
 //   {"cmd":"follow","actor":URL}                   follows that actor (looked up by Fedify)
 //   {"cmd":"reply","actor":URL,"inReplyTo":URL,"text":"…"}   sends a reply to the actor's inbox
+//   {"cmd":"edit","actor":URL,"id":URL,"inReplyTo":URL,"text":"…"}   sends an Update of that reply
 //   {"cmd":"lookup","url":URL}                     looks up an object and prints its type and name
 // Events: {"ready":BASE}, {"sent":…}, {"received":TYPE,…}, {"found":…}, {"error":…}.
 // Signatures of what it receives are verified by Fedify against the sender's published key.
@@ -106,6 +107,22 @@ for await (const line of createInterface({ input: process.stdin })) {
         }),
       }));
       out({ sent: "reply", id: id.href });
+    } else if (command.cmd === "edit") {
+      const actor = await ctx.lookupObject(command.actor);
+      const id = new URL(command.id);
+      await ctx.sendActivity({ identifier: "alice" }, actor, new Update({
+        id: new URL(`${id.href}/edits/${Date.now()}`),
+        actor: ctx.getActorUri("alice"),
+        to: PUBLIC_COLLECTION,
+        object: new Note({
+          id,
+          attribution: ctx.getActorUri("alice"),
+          to: PUBLIC_COLLECTION,
+          replyTarget: new URL(command.inReplyTo),
+          content: `<p>${command.text}</p>`,
+        }),
+      }));
+      out({ sent: "edit", id: id.href });
     } else {
       out({ error: `unknown command ${line}` });
     }

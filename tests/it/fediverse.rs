@@ -1,7 +1,8 @@
 //! Federation with an ActivityPub implementation no one here wrote: a Fedify server on loopback
 //! (`tests/fediverse/peer.mjs`, from the npm registry) looks the publication up, follows it
 //! (Fedify signs; our inbox checks), gets the Accept and a published article (Fedify checks our
-//! signatures against our actor's key), replies, and the reply shows after approval.
+//! signatures against our actor's key), replies, and the reply shows after approval; then it
+//! edits the reply, and the new text shows, marked as edited, once approved again.
 
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -122,7 +123,7 @@ async fn a_fedify_server_follows_gets_articles_and_replies(t: TestApp) {
     // Its reply waits for moderation, then shows with its handle.
     let text = "Helfen die Roboter wirklich beim Heben der Bewohner?";
     peer.send(json!({ "cmd": "reply", "actor": format!("{base}/ap/actor"), "inReplyTo": format!("{base}{ARTICLE}"), "text": text })).await;
-    peer.expect(&t, |e| e["sent"] == "reply").await;
+    let replied = peer.expect(&t, |e| e["sent"] == "reply").await;
     let (id, status, handle): (i64, String, String) =
         sqlx::query_as("SELECT id, status, remote_author FROM comments").fetch_one(&t.app.db.pool).await.unwrap();
     assert_eq!(status, "pending");
@@ -135,4 +136,22 @@ async fn a_fedify_server_follows_gets_articles_and_replies(t: TestApp) {
     let page = t.get(ARTICLE).await;
     assert!(page.body.contains(text), "the reply shows once approved");
     assert!(page.body.contains(&format!("@alice@{host}")) && page.body.contains("Alice Fedify"));
+    assert!(!page.body.contains("class=\"comment-edited\""));
+
+    // It edits the reply (an Update of the note): the new text waits for moderation again,
+    // then shows in place of the old, marked as edited.
+    let edited = "Und wer bezahlt die Roboter am Ende?";
+    peer.send(json!({ "cmd": "edit", "actor": format!("{base}/ap/actor"), "id": replied["id"], "inReplyTo": format!("{base}{ARTICLE}"), "text": edited })).await;
+    peer.expect(&t, |e| e["sent"] == "edit").await;
+    let (status, body): (String, String) = sqlx::query_as("SELECT status, body FROM comments WHERE id = $1")
+        .bind(id)
+        .fetch_one(&t.app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!((status.as_str(), body.as_str()), ("pending", edited));
+    assert!(!t.get(ARTICLE).await.body.contains(text), "held again");
+    crate::comments::moderate(&t, &moderator, &[("one", &format!("approve:{id}"))]).await;
+    let page = t.get(ARTICLE).await;
+    assert!(page.body.contains(edited) && !page.body.contains(text), "the new text in place of the old");
+    assert!(page.body.contains("class=\"comment-edited\""), "marked as edited");
 }
