@@ -16,6 +16,15 @@ import {
 
 const out = (event) => process.stdout.write(JSON.stringify(event) + "\n");
 
+// Alice's note `id` answering `command.inReplyTo` with `command.text`.
+const reply = (ctx, id, command) => new Note({
+  id,
+  attribution: ctx.getActorUri("alice"),
+  to: PUBLIC_COLLECTION,
+  replyTarget: new URL(command.inReplyTo),
+  content: `<p>${command.text}</p>`,
+});
+
 const federation = createFederation({ kv: new MemoryKvStore(), allowPrivateAddress: true });
 const keys = await generateCryptoKeyPair("RSASSA-PKCS1-v1_5");
 
@@ -98,13 +107,7 @@ for await (const line of createInterface({ input: process.stdin })) {
         id: new URL(`${id.href}/activity`),
         actor: ctx.getActorUri("alice"),
         to: PUBLIC_COLLECTION,
-        object: new Note({
-          id,
-          attribution: ctx.getActorUri("alice"),
-          to: PUBLIC_COLLECTION,
-          replyTarget: new URL(command.inReplyTo),
-          content: `<p>${command.text}</p>`,
-        }),
+        object: reply(ctx, id, command),
       }));
       out({ sent: "reply", id: id.href });
     } else if (command.cmd === "edit") {
@@ -114,13 +117,7 @@ for await (const line of createInterface({ input: process.stdin })) {
         id: new URL(`${id.href}/edits/${Date.now()}`),
         actor: ctx.getActorUri("alice"),
         to: PUBLIC_COLLECTION,
-        object: new Note({
-          id,
-          attribution: ctx.getActorUri("alice"),
-          to: PUBLIC_COLLECTION,
-          replyTarget: new URL(command.inReplyTo),
-          content: `<p>${command.text}</p>`,
-        }),
+        object: reply(ctx, id, command),
       }));
       out({ sent: "edit", id: id.href });
     } else {
