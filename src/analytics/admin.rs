@@ -1,5 +1,5 @@
 //! `/admin/analytics` for editors and admins: views over a day (by hour), a week or a month (by
-//! day) or a year (by month), with the day's visitors, the most read articles and pages, where
+//! day), a year (by month) or the days an editor picks (by day), with the day's visitors, the most read articles and pages, where
 //! readers came from, their devices, what they searched for and what found nothing. Each chart
 //! is an SVG drawn here with its table beside it, each table downloadable as CSV; an article's
 //! own curve since publication has a page of its own.
@@ -67,7 +67,63 @@ impl Period {
 #[derive(Debug, Default, Deserialize)]
 pub struct Params {
     pub period: Option<String>,
+    /// The first and last day of a range an editor picked (`YYYY-MM-DD`), instead of a period.
+    pub from: Option<String>,
+    pub to: Option<String>,
     pub table: Option<String>,
+}
+
+/// The longest range of days that can be picked: the daily rows are kept about a year by
+/// default, and a bar a day stays readable.
+const MAX_RANGE_DAYS: i32 = 366;
+
+/// What the dashboard shows: a period ending now, or the days an editor picked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    Period(Period),
+    /// From the first to the last day, both included, in the publication's calendar.
+    Days {
+        first: jiff::civil::Date,
+        last: jiff::civil::Date,
+    },
+}
+
+impl Choice {
+    /// A range needs both days, the first not after the last and at most [`MAX_RANGE_DAYS`]
+    /// long; anything else is a 400. Without days, the period (a week when none is given).
+    fn parse(params: &Params) -> Result<Choice, AppError> {
+        let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+        let bad = || AppError::BadRequest("bad_date_range");
+        match (given(&params.from), given(&params.to)) {
+            (None, None) => Ok(Choice::Period(Period::parse(params.period.as_deref())?)),
+            (Some(first), Some(last)) => {
+                let first: jiff::civil::Date = first.parse().map_err(|_| bad())?;
+                let last: jiff::civil::Date = last.parse().map_err(|_| bad())?;
+                let days = first.until(last).map_err(|_| bad())?.get_days();
+                if !(0..MAX_RANGE_DAYS).contains(&days) {
+                    return Err(bad());
+                }
+                Ok(Choice::Days { first, last })
+            }
+            _ => Err(bad()),
+        }
+    }
+
+    /// The query string that asks for it again (the CSV links).
+    fn query(self) -> String {
+        match self {
+            Choice::Period(period) => format!("period={}", period.name()),
+            Choice::Days { first, last } => format!("from={first}&to={last}"),
+        }
+    }
+
+    /// Its name in logs and file names.
+    fn name(self) -> String {
+        match self {
+            Choice::Period(period) => period.name().to_string(),
+            Choice::Days { first, last } => format!("{first}-to-{last}"),
+        }
+    }
 }
 
 /// A period cut into the chart's bars: which rows to read and each bar's start and label.
@@ -82,18 +138,47 @@ pub struct Range {
     pub days: bool,
 }
 
+/// A time as a date and time in the publication's zone.
+fn zoned(t: i64, zone: &TimeZone) -> jiff::Zoned {
+    jiff::Timestamp::from_second(t).unwrap_or(jiff::Timestamp::UNIX_EPOCH).to_zoned(zone.clone())
+}
+
+/// A day's bar label.
+fn day_label(t: i64, zone: &TimeZone, language: Language) -> String {
+    let z = zoned(t, zone);
+    match language {
+        Language::De => z.strftime("%-d.%-m.").to_string(),
+        _ => z.strftime("%b %-d").to_string(),
+    }
+}
+
 impl Range {
+    /// What the editor chose, in the publication's calendar.
+    pub fn chosen(choice: Choice, now: i64, zone: &TimeZone, language: Language) -> Range {
+        match choice {
+            Choice::Period(period) => Range::of(period, now, zone, language),
+            Choice::Days { first, last } => Range::days(first, last, zone, language),
+        }
+    }
+
+    /// The days from `first` to `last`, both included, a bar each.
+    pub fn days(first: jiff::civil::Date, last: jiff::civil::Date, zone: &TimeZone, language: Language) -> Range {
+        let n = first.until(last).map_or(0, |span| span.get_days()).max(0) as usize + 1;
+        let start = first.to_zoned(zone.clone()).map_or(0, |z| z.timestamp().as_second());
+        let mut starts = vec![Day::of(start, zone).start];
+        while starts.len() < n {
+            let next = Day::of(starts[starts.len() - 1], zone).end;
+            starts.push(next);
+        }
+        let to = Day::of(starts[n - 1], zone).end;
+        let buckets = starts.iter().map(|&t| (t, day_label(t, zone, language))).collect();
+        Range { span: Span::Day, from: starts[0], to, buckets, days: true }
+    }
+
     /// The period ending now, in the publication's calendar.
     pub fn of(period: Period, now: i64, zone: &TimeZone, language: Language) -> Range {
-        let zoned =
-            |t: i64| jiff::Timestamp::from_second(t).unwrap_or(jiff::Timestamp::UNIX_EPOCH).to_zoned(zone.clone());
-        let day_label = |t: i64| {
-            let z = zoned(t);
-            match language {
-                Language::De => z.strftime("%-d.%-m.").to_string(),
-                _ => z.strftime("%b %-d").to_string(),
-            }
-        };
+        let zoned = |t: i64| zoned(t, zone);
+        let day_label = |t: i64| day_label(t, zone, language);
         match period {
             Period::Day => {
                 let hour = now - now.rem_euclid(3600);
@@ -150,9 +235,10 @@ pub async fn dashboard(
     staff: Staff,
     Query(params): Query<Params>,
 ) -> Result<Response, AppError> {
-    let period = Period::parse(params.period.as_deref())?;
+    let choice = Choice::parse(&params)?;
     let config = app.config();
-    let range = Range::of(period, app.now(), &app.time_zone(), app.language());
+    let zone = app.time_zone();
+    let range = Range::chosen(choice, app.now(), &zone, app.language());
     let (span, from, to) = (range.span, range.from, range.to);
     let db = &app.db;
     let series = range.fill(&queries::views(db, span, from, to).await?);
@@ -170,7 +256,14 @@ pub async fn dashboard(
     let k = i64::from(config.analytics.min_search_count);
     let page = context! {
         enabled => config.analytics.enabled,
-        period => period.name(),
+        period => match choice {
+            Choice::Period(period) => period.name(),
+            Choice::Days { .. } => "range",
+        },
+        query => choice.query(),
+        // The form's days: those of the range shown.
+        first_day => zoned(from, &zone).date().to_string(),
+        last_day => zoned(to - 1, &zone).date().to_string(),
         periods => Period::ALL.iter().map(|p| p.name()).collect::<Vec<_>>(),
         chart => Serde(chart::bars(&series)),
         rows => rows,
@@ -208,15 +301,16 @@ async fn mailings(app: &App, from: i64, to: i64, limit: i64) -> Result<Vec<MailR
     Ok(sent.into_iter().map(|m| MailRow { clicks: clicks.get(&m.id).copied().unwrap_or(0), mailing: m }).collect())
 }
 
-/// `GET /admin/analytics/export?period=…&table=…`: one of the dashboard's tables as CSV.
+/// `GET /admin/analytics/export?period=…&table=…` (or `from=…&to=…`): one of the dashboard's
+/// tables as CSV.
 #[instrument(skip_all)]
 pub async fn export(
     State(app): State<Arc<App>>,
     staff: Staff,
     Query(params): Query<Params>,
 ) -> Result<Response, AppError> {
-    let period = Period::parse(params.period.as_deref())?;
-    let range = Range::of(period, app.now(), &app.time_zone(), app.language());
+    let choice = Choice::parse(&params)?;
+    let range = Range::chosen(choice, app.now(), &app.time_zone(), app.language());
     let (span, from, to) = (range.span, range.from, range.to);
     let db = &app.db;
     let k = i64::from(app.config().analytics.min_search_count);
@@ -304,8 +398,8 @@ pub async fn export(
             .collect(),
         _ => return Err(AppError::BadRequest("bad_table")),
     };
-    tracing::info!(user = staff.user_id, table, period = period.name(), "analytics exported");
-    Ok(csv_response(&format!("analytics-{table}-{}", period.name()), &lines))
+    tracing::info!(user = staff.user_id, table, period = choice.name(), "analytics exported");
+    Ok(csv_response(&format!("analytics-{table}-{}", choice.name()), &lines))
 }
 
 /// `GET /admin/analytics/articles/{id}`: one article's readers since it was published.

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
+use jiff::ToSpan as _;
 use newsdesk::app::App;
 use newsdesk::auth::users::Role;
 use tower::ServiceExt as _;
@@ -222,6 +223,32 @@ async fn the_dashboard_shows_views_sources_devices_and_searches(t: TestApp) {
         assert!(page.body.contains("Werftarbeiter streiken"), "{period}");
     }
     assert_eq!(t.get_as("/admin/analytics?period=decade", &editor).await.status, StatusCode::BAD_REQUEST);
+
+    // Days an editor picks: today's views in a range that ends today, none in one before.
+    let today = jiff::Timestamp::from_second(t.app.now()).unwrap().to_zoned(t.app.time_zone()).date();
+    let (week_ago, yesterday) = (today.checked_sub(7.days()).unwrap(), today.yesterday().unwrap());
+    let picked = t.get_as(&format!("/admin/analytics?from={week_ago}&to={today}"), &editor).await;
+    assert_eq!(picked.status, StatusCode::OK, "{}", picked.body);
+    assert!(picked.body.contains("Werftarbeiter streiken") && picked.body.contains(&format!("value=\"{week_ago}\"")));
+    assert!(
+        picked.body.contains(&format!("from={week_ago}&amp;to={today}&amp;table=articles")),
+        "the CSV links keep the days"
+    );
+    let before = t.get_as(&format!("/admin/analytics?from={week_ago}&to={yesterday}"), &editor).await;
+    assert!(!before.body.contains("Werftarbeiter streiken"), "nothing read in those days");
+    let csv = t.get_as(&format!("/admin/analytics/export?from={yesterday}&to={today}&table=views"), &editor).await;
+    assert_eq!(csv.body.lines().count(), 3, "a header and two days: {}", csv.body);
+    let year_ago = today.checked_sub(1.year()).unwrap().checked_sub(1.day()).unwrap();
+    for bad in [
+        format!("from={today}&to={week_ago}"),
+        format!("from={year_ago}&to={today}"),
+        format!("from={today}"),
+        "from=2026-13-01&to=2026-13-02".to_string(),
+        "from=gestern&to=heute".to_string(),
+    ] {
+        let refused = t.get_as(&format!("/admin/analytics?{bad}"), &editor).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{bad}");
+    }
 
     let csv = t.get_as("/admin/analytics/export?period=week&table=articles", &editor).await;
     assert_eq!(csv.status, StatusCode::OK);
