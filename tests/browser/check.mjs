@@ -301,7 +301,8 @@ if (process.env.OWNER_EMAIL) {
   pages.set('/admin/moderation (refused)', await probe.content());
   await probe.close();
   for (const path of ['/admin/users', '/admin/moderation', '/admin/integrations', '/admin/social', '/admin/analytics',
-    '/admin/analytics?period=day', '/admin/analytics/articles/1', '/admin/settings']) {
+    '/admin/analytics?period=day', '/admin/analytics?from=2026-01-01&to=2026-01-31', '/admin/analytics/articles/1',
+    '/admin/settings']) {
     const response = await page.goto(new URL(path, base).href);
     if (response.status() !== 200) fail(`admin ${path}`, `status ${response.status()}`);
     pages.set(path, await page.content());
