@@ -441,7 +441,8 @@ impl Counter {
             let (medium, from) = match referrers.get(referrer) {
                 Some((medium, host)) => (*medium, host.to_string()),
                 None => {
-                    let (medium, host) = classify::referred_by(str_at(view.referrer.clone()), &settings.own_host);
+                    let (medium, host) =
+                        classify::referred_by(std::str::from_utf8(referrer).unwrap_or(""), &settings.own_host);
                     if referrers.len() >= MAX_AGENTS {
                         referrers.clear();
                     }
