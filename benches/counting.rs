@@ -49,13 +49,13 @@ fn main() {
             headers
         })
         .collect();
-    let answer = Answer { status: StatusCode::OK, route: Some("/news/{slug}"), html: true, facts: None };
+    let answer = Answer { status: StatusCode::OK, page: true, html: true, facts: None };
     for round in 1..=3 {
         let started = Instant::now();
         for n in 0..VIEWS {
             let client = IpAddr::from([198, 51, (n >> 8) as u8, n as u8]);
-            let seen = Seen::of(&uri, &requests[n as usize % requests.len()], Some(client));
-            counter.count(seen, answer, now);
+            let seen = Seen::of(&requests[n as usize % requests.len()], Some(client));
+            counter.count(&uri, seen, answer, now);
         }
         let elapsed = started.elapsed();
         println!(

@@ -155,7 +155,7 @@ pub async fn login(
     tracing::info!(user = user.id, "signed in");
     let mut response = Redirect::to(&next).into_response();
     let device = sessions::device_cookie(&app.keys, &account, now, secure(&app));
-    for cookie in [sessions::session_cookie(&token, secure(&app)), device] {
+    for cookie in [sessions::session_cookie(&token, secure(&app)), device, sessions::staff_cookie(secure(&app))] {
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             response.headers_mut().append(header::SET_COOKIE, value);
         }
@@ -176,8 +176,10 @@ pub async fn logout(
     }
     tracing::info!(user = staff.user_id, "signed out");
     let mut response = Redirect::to("/admin/login").into_response();
-    if let Ok(value) = HeaderValue::from_str(&sessions::clear_cookie(secure(&app))) {
-        response.headers_mut().insert(header::SET_COOKIE, value);
+    for cookie in sessions::clear_cookies(secure(&app)) {
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
     }
     Ok(response)
 }

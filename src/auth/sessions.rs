@@ -1,7 +1,7 @@
 //! Sessions of signed-in staff, the `Staff` extractor that guards every admin route, and
 //! throttling of failed sign-ins per account and per IP.
 
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use sqlx::Row as _;
 
 use super::keys::{constant_time_eq, hash, random_hex};
@@ -25,6 +25,10 @@ pub const MAX_FAILURES_PER_IP: i64 = 20;
 /// The cookie that marks a browser which signed in before, and how long it is good for.
 pub const DEVICE_COOKIE: &str = "nd_device";
 pub const DEVICE_SECS: i64 = 365 * 86_400;
+/// Set for every path beside the session: tells counting (`analytics`) that this browser is
+/// staff's, whose visits to the public pages are not readers' views. It names no one (its value
+/// is `1`); a reader who sets it only leaves their own views uncounted, as `DNT` would.
+pub const STAFF_COOKIE: &str = "nd_staff";
 
 /// A signed-in member of staff.
 #[derive(Debug, Clone)]
@@ -96,11 +100,15 @@ pub async fn delete(db: &Db, token: &str) -> Result<(), sqlx::Error> {
 
 /// The value of cookie `name` in the request's `Cookie` headers.
 pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
+    headers.get_all(header::COOKIE).iter().find_map(|v| cookie_in(v, name))
+}
+
+/// The value of cookie `name` in one `Cookie` header.
+pub fn cookie_in<'h>(header: &'h HeaderValue, name: &str) -> Option<&'h str> {
+    header
+        .to_str()
+        .ok()?
+        .split(';')
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v)
@@ -112,9 +120,20 @@ pub fn session_cookie(token: &str, secure: bool) -> String {
     format!("{COOKIE}={token}; Path=/admin; HttpOnly; SameSite=Strict; Max-Age={SESSION_SECS}{secure}")
 }
 
-pub fn clear_cookie(secure: bool) -> String {
+/// The `Set-Cookie` values that end a session in the browser: the session's and the staff mark.
+pub fn clear_cookies(secure: bool) -> [String; 2] {
     let secure = if secure { "; Secure" } else { "" };
-    format!("{COOKIE}=; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=0{secure}")
+    [
+        format!("{COOKIE}=; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=0{secure}"),
+        format!("{STAFF_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
+    ]
+}
+
+/// The `Set-Cookie` value for the staff mark ([`STAFF_COOKIE`]), as long as the session.
+/// `Lax`, so a link followed from mail or chat to the site still carries it.
+pub fn staff_cookie(secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{STAFF_COOKIE}=1; Path=/; HttpOnly; SameSite=Lax; Max-Age={SESSION_SECS}{secure}")
 }
 
 /// A sign-in attempt that may go ahead, already counted as failed until [`forget_failure`]

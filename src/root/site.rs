@@ -531,7 +531,7 @@ async fn log_requests(State(app): State<Arc<App>>, request: Request, next: Next)
         } else {
             peer.map(|ip| ip.to_canonical())
         };
-        analytics::Seen::of(&uri, request.headers(), client)
+        analytics::Seen::of(request.headers(), client)
     });
     let response = next.run(request).await;
     let elapsed = started.elapsed();
@@ -542,11 +542,11 @@ async fn log_requests(State(app): State<Arc<App>>, request: Request, next: Next)
         let html = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
         let answer = analytics::Answer {
             status: response.status(),
-            route: response.extensions().get::<metrics::RouteLabel>().map(|r| &*r.0),
+            page: response.extensions().get::<metrics::RouteLabel>().is_some_and(|r| r.read),
             html,
             facts: response.extensions().get::<analytics::Facts>().copied(),
         };
-        app.analytics.count(seen, answer, app.now());
+        app.analytics.count(&uri, seen, answer, app.now());
     }
     let path = uri.path();
     let status = response.status().as_u16();

@@ -20,9 +20,14 @@ const DURATION_BUCKETS: &[f64] =
     &[0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0];
 
 /// The template of the route that answered (`/news/{slug}`): requests are counted by it, never
-/// by their path, so a crawler walking random addresses adds no series.
+/// by their path, so a crawler walking random addresses adds no series. With it, whether the
+/// route is a page readers read (`analytics::COUNTED_ROUTES`), worked out once per render
+/// rather than once per view.
 #[derive(Debug, Clone)]
-pub struct RouteLabel(pub Arc<str>);
+pub struct RouteLabel {
+    pub template: Arc<str>,
+    pub read: bool,
+}
 
 /// The recorder of this process, installed on first use. Its histograms keep their samples
 /// until [`upkeep`] or a scrape folds them into the buckets.
@@ -86,7 +91,9 @@ pub async fn upkeep(mut stop: tokio::sync::watch::Receiver<bool>) {
 /// page cache.
 pub async fn label_route(matched: MatchedPath, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
-    response.extensions_mut().insert(RouteLabel(Arc::from(matched.as_str())));
+    let template = matched.as_str();
+    let read = crate::analytics::COUNTED_ROUTES.contains(&template);
+    response.extensions_mut().insert(RouteLabel { template: Arc::from(template), read });
     response
 }
 
@@ -100,7 +107,7 @@ pub fn observe(method: &Method, route: Option<&RouteLabel>, status: StatusCode, 
     };
     // Requests no route took (404s of unknown addresses) share one series.
     let route = match route {
-        Some(RouteLabel(template)) => template,
+        Some(RouteLabel { template, .. }) => template,
         None => unmatched(),
     };
     let key = (route.clone(), method, status.as_u16());

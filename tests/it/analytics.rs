@@ -104,6 +104,10 @@ async fn visit(t: &TestApp, slug: &str) {
     assert_eq!(object.status, StatusCode::OK);
     read(t, "/news/no-such-article", &[("user-agent", FIREFOX)], [198, 51, 100, 1]).await;
     read(t, "/admin/login", &[("user-agent", FIREFOX)], [198, 51, 100, 1]).await;
+    // An editor's browser, marked at sign-in (`comments::sign_in_gives_nothing_away…` checks
+    // the mark is set and cleared): not a reader.
+    let editor = read(t, &article, &[("user-agent", FIREFOX), ("cookie", "x=y; nd_staff=1")], [198, 51, 100, 7]).await;
+    assert_eq!(editor.status, StatusCode::OK);
 }
 
 async fn cached_and_rendered_pages_count_the_same_and_crawlers_apart(t: TestApp) {

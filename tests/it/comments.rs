@@ -5,7 +5,7 @@ use newsdesk::auth::users::Role;
 use newsdesk::web::routes::Access;
 
 use crate::backend_tests;
-use crate::common::{TestApp, draft, hidden};
+use crate::common::{TestApp, TestResponse, draft, hidden};
 
 backend_tests!(
     comment_waits_for_moderation_then_appears,
@@ -579,6 +579,11 @@ async fn sign_in_gives_nothing_away_and_throttles(t: TestApp) {
     let cookie = ok.header("set-cookie");
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/admin"));
     assert!(!cookie.contains("Secure"), "plain http in tests; Secure comes with an https base URL");
+    let cookies = |response: &TestResponse| -> Vec<String> {
+        response.headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect()
+    };
+    // The staff mark, so counting leaves an editor's visits to the site out: every path, no name.
+    assert!(cookies(&ok).iter().any(|c| c.starts_with("nd_staff=1; Path=/; HttpOnly")), "{:?}", cookies(&ok));
     // A forged sign-in form is refused.
     let forged = t
         .post_form(
@@ -593,6 +598,9 @@ async fn sign_in_gives_nothing_away_and_throttles(t: TestApp) {
     let csrf = hidden(&t.get_as("/admin", &session).await.body, "csrf");
     let out = t.post_form("/admin/logout", &[("csrf", &csrf)], &[("cookie", &session)]).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
+    let cleared = cookies(&out);
+    assert!(cleared.iter().any(|c| c.starts_with("nd_admin=;") && c.contains("Max-Age=0")), "{cleared:?}");
+    assert!(cleared.iter().any(|c| c.starts_with("nd_staff=;") && c.contains("Max-Age=0")), "{cleared:?}");
     assert_eq!(t.get_as("/admin", &session).await.status, StatusCode::SEE_OTHER, "the old cookie no longer works");
 }
 
