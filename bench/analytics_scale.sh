@@ -136,9 +136,14 @@ curl -fs -o /dev/null -b "$jar" -c "$jar" -H "Origin: $base" \
   --data-urlencode "email=bench@example.org" --data-urlencode "password=bench-editor-password-1" "$base/admin/login"
 grep -q nd_admin "$jar" || { say "could not sign in"; exit 1; }
 
+# Days an editor picks: the longest range (366 days, by day) and half a year, each ending today;
+# their whole months are read by month.
+today=$(date -u -d "@$now" +%F)
 pages=(
   "/admin/analytics?period=day" "/admin/analytics?period=week" "/admin/analytics?period=month"
   "/admin/analytics?period=year" "/admin/analytics/articles/1"
+  "/admin/analytics?from=$(date -u -d "$today - 365 days" +%F)&to=$today"
+  "/admin/analytics?from=$(date -u -d "$today - 182 days" +%F)&to=$today"
   "/admin/analytics/export?period=year&table=articles" "/admin/analytics/export?period=year&table=pages"
   "/admin/analytics/export?period=year&table=searches" "/admin/analytics/export?period=year&table=sources"
   "/admin/analytics/export?period=year&table=links"

@@ -18,7 +18,7 @@ use tracing::instrument;
 
 use super::Day;
 use super::chart;
-use super::queries::{self, Rows, Span};
+use super::queries::{self, Rows, Segments, Span};
 use crate::app::App;
 use crate::auth::sessions::Staff;
 use crate::auth::users::Role;
@@ -215,6 +215,14 @@ impl Range {
         }
     }
 
+    /// The rows the range's lists sum: its level's, and for days, whole months by month.
+    pub fn segments(&self, zone: &TimeZone) -> Segments {
+        match self.span {
+            Span::Day => Segments::days(self.from, self.to, zone),
+            span => Segments::one(span, self.from, self.to),
+        }
+    }
+
     /// Sums rows (start, value) into the buckets; a row before the first bucket is left out.
     pub fn fill(&self, rows: &[(i64, i64)]) -> Vec<(String, i64)> {
         let mut out: Vec<(String, i64)> = self.buckets.iter().map(|(_, label)| (label.clone(), 0)).collect();
@@ -240,6 +248,7 @@ pub async fn dashboard(
     let zone = app.time_zone();
     let range = Range::chosen(choice, app.now(), &zone, app.language());
     let (span, from, to) = (range.span, range.from, range.to);
+    let segments = range.segments(&zone);
     let db = &app.db;
     let series = range.fill(&queries::views(db, span, from, to).await?);
     let visitors = queries::visitors(db, from, to).await?;
@@ -251,7 +260,7 @@ pub async fn dashboard(
             context! { label, views, visitors }
         })
         .collect();
-    let devices = queries::devices(db, span, from, to).await?;
+    let devices = queries::devices(db, &segments).await?;
     let bots = devices.iter().find(|(d, _)| d == "bot").map_or(0, |(_, n)| *n);
     let k = i64::from(config.analytics.min_search_count);
     let page = context! {
@@ -271,16 +280,16 @@ pub async fn dashboard(
         views => series.iter().map(|(_, v)| v).sum::<i64>(),
         visitors => visitors.iter().map(|(_, n)| n).sum::<u64>(),
         bots => bots,
-        articles => Serde(queries::top_articles(db, Rows::Kept, span, (from, to), TOP).await?),
-        pages => Serde(queries::top_pages(db, Rows::Kept, span, (from, to), TOP).await?),
-        mediums => Serde(queries::mediums(db, span, from, to).await?),
-        referrers => Serde(queries::referrers(db, span, from, to, TOP).await?),
+        articles => Serde(queries::top_articles(db, Rows::Kept, &segments, TOP).await?),
+        pages => Serde(queries::top_pages(db, Rows::Kept, &segments, TOP).await?),
+        mediums => Serde(queries::mediums(db, &segments).await?),
+        referrers => Serde(queries::referrers(db, &segments, TOP).await?),
         devices => Serde(devices.into_iter().filter(|(d, _)| d != "bot").collect::<Vec<_>>()),
-        searches => Serde(queries::searches(db, Rows::Kept, span, (from, to), k, TOP, false).await?),
-        empty_searches => Serde(queries::searches(db, Rows::Kept, span, (from, to), k, TOP, true).await?),
+        searches => Serde(queries::searches(db, Rows::Kept, &segments, k, TOP, false).await?),
+        empty_searches => Serde(queries::searches(db, Rows::Kept, &segments, k, TOP, true).await?),
         k => k,
         mailings => Serde(mailings(&app, from, to, TOP).await?),
-        links => Serde(queries::top_links(db, span, from, to, TOP).await?),
+        links => Serde(queries::top_links(db, &segments, TOP).await?),
     };
     let body = app.render_admin("admin/analytics/dashboard.html", &staff, page).await?;
     Ok(crate::web::admin_html(body))
@@ -310,8 +319,10 @@ pub async fn export(
     Query(params): Query<Params>,
 ) -> Result<Response, AppError> {
     let choice = Choice::parse(&params)?;
-    let range = Range::chosen(choice, app.now(), &app.time_zone(), app.language());
+    let zone = app.time_zone();
+    let range = Range::chosen(choice, app.now(), &zone, app.language());
     let (span, from, to) = (range.span, range.from, range.to);
+    let segments = range.segments(&zone);
     let db = &app.db;
     let k = i64::from(app.config().analytics.min_search_count);
     let table = params.table.as_deref().unwrap_or("views");
@@ -328,7 +339,7 @@ pub async fn export(
             lines
         }
         "articles" => std::iter::once(["id", "article", "address", "views"].map(String::from).to_vec())
-            .chain(queries::top_articles(db, Rows::All, span, (from, to), limit).await?.into_iter().map(|a| {
+            .chain(queries::top_articles(db, Rows::All, &segments, limit).await?.into_iter().map(|a| {
                 vec![
                     a.id.to_string(),
                     a.title.unwrap_or_default(),
@@ -339,7 +350,7 @@ pub async fn export(
             .collect(),
         "pages" => std::iter::once(vec!["address".into(), "views".into()])
             .chain(
-                queries::top_pages(db, Rows::All, span, (from, to), limit)
+                queries::top_pages(db, Rows::All, &segments, limit)
                     .await?
                     .into_iter()
                     .map(|(p, n)| vec![p, n.to_string()]),
@@ -347,12 +358,12 @@ pub async fn export(
             .collect(),
         "sources" => std::iter::once(vec!["source".into(), "referrer".into(), "views".into()])
             .chain(
-                queries::mediums(db, span, from, to)
+                queries::mediums(db, &segments)
                     .await?
                     .into_iter()
                     .map(|(m, n)| vec![m, String::new(), n.to_string()])
                     .chain(
-                        queries::referrers(db, span, from, to, limit)
+                        queries::referrers(db, &segments, limit)
                             .await?
                             .into_iter()
                             .map(|r| vec![r.medium, r.referrer, r.views.to_string()]),
@@ -360,11 +371,11 @@ pub async fn export(
             )
             .collect(),
         "devices" => std::iter::once(vec!["device".into(), "views".into()])
-            .chain(queries::devices(db, span, from, to).await?.into_iter().map(|(d, n)| vec![d, n.to_string()]))
+            .chain(queries::devices(db, &segments).await?.into_iter().map(|(d, n)| vec![d, n.to_string()]))
             .collect(),
         "searches" => std::iter::once(vec!["search".into(), "searches".into(), "found_nothing".into()])
             .chain(
-                queries::searches(db, Rows::All, span, (from, to), k, limit, false)
+                queries::searches(db, Rows::All, &segments, k, limit, false)
                     .await?
                     .into_iter()
                     .map(|s| vec![s.term, s.searches.to_string(), s.empty.to_string()]),
@@ -390,7 +401,7 @@ pub async fn export(
         .collect(),
         "links" => std::iter::once(["link", "mailing", "clicks"].map(String::from).to_vec())
             .chain(
-                queries::top_links(db, span, from, to, limit)
+                queries::top_links(db, &segments, limit)
                     .await?
                     .into_iter()
                     .map(|l| vec![l.url, l.mailing, l.clicks.to_string()]),

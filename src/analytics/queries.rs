@@ -431,52 +431,100 @@ pub enum Rows {
     All,
 }
 
+/// The rows a period is summed from: runs of one level each, `(span, from, to)`. A list of days
+/// that holds whole months reads those months' rows and the days before and after them, so a
+/// year of days sums about twelve months and a few weeks of days rather than 365 days.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segments(Vec<(Span, i64, i64)>);
+
+impl Segments {
+    /// `[from, to)` at one level.
+    pub fn one(span: Span, from: i64, to: i64) -> Segments {
+        Segments(vec![(span, from, to)])
+    }
+
+    /// The days in `[from, to)` (day starts in `zone`), with the whole months among them read
+    /// by month.
+    pub fn days(from: i64, to: i64, zone: &jiff::tz::TimeZone) -> Segments {
+        let month_start = |t: i64| {
+            jiff::Timestamp::from_second(t)
+                .ok()
+                .and_then(|t| t.to_zoned(zone.clone()).first_of_month().ok()?.start_of_day().ok())
+                .map(|z| z.timestamp().as_second())
+        };
+        let calendar = Calendar { zone, known: HashMap::new() };
+        // The first month that starts within the days, and the end of the last whole one.
+        let Some(first) = month_start(from).map(|m| if m < from { calendar.end_of(Span::Month, m) } else { m }) else {
+            return Segments::one(Span::Day, from, to);
+        };
+        let mut end = first;
+        while calendar.end_of(Span::Month, end) <= to {
+            end = calendar.end_of(Span::Month, end);
+        }
+        if end == first {
+            return Segments::one(Span::Day, from, to);
+        }
+        let parts = [(Span::Day, from, first), (Span::Month, first, end), (Span::Day, end, to)];
+        Segments(parts.into_iter().filter(|(_, a, b)| a < b).collect())
+    }
+}
+
 /// A period's rows for one of the dashboard's lists.
 struct PeriodRows {
-    /// `(SELECT … ) x`, of span `$1` and with the list's filter: with [`Rows::Kept`], from the
-    /// kept table in `[$2, $3)` and from the full one in `[$3, $4)`; with [`Rows::All`] (where
-    /// `$3` is `$2`), from the full table in `[$2, $4)`.
+    /// `(SELECT … ) x`: for each segment, four parameters (span, from, split, to) from `$1` on;
+    /// with [`Rows::Kept`], its rows from the kept table in `[from, split)` and from the full one
+    /// in `[split, to)`; with [`Rows::All`] (where split is from), from the full table.
     source: String,
-    span: Span,
-    /// `$2`, `$3`, `$4`.
-    from: i64,
-    split: i64,
-    to: i64,
+    /// `(span, from, split, to)` of each segment.
+    bounds: Vec<(Span, i64, i64, i64)>,
 }
 
 impl PeriodRows {
-    /// `columns` of `tables` (kept, full) in `[from, to)`, with `filter` (`AND …`, or empty).
+    /// `columns` of `tables` (kept, full) in `segments`, with `filter` (`AND …`, or empty).
     async fn of(
         db: &Db,
         rows: Rows,
-        span: Span,
-        (from, to): (i64, i64),
+        segments: &Segments,
         (kept, all): (&str, &str),
         columns: &str,
         filter: &str,
     ) -> Result<PeriodRows, sqlx::Error> {
-        let (source, split) = match rows {
-            Rows::Kept => (
-                format!(
-                    "(SELECT {columns} FROM {kept} WHERE span = $1 AND at >= $2 AND at < $3{filter} \
-                     UNION ALL SELECT {columns} FROM {all} WHERE span = $1 AND at >= $3 AND at < $4{filter}) x"
-                ),
-                sealed_until(db, span).await?.clamp(from, to),
-            ),
-            Rows::All => (
-                format!(
-                    "(SELECT {columns} FROM {all} WHERE span = $1 AND at >= $2 AND at >= $3 AND at < $4{filter}) x"
-                ),
-                from,
-            ),
-        };
-        Ok(PeriodRows { source, span, from, split, to })
+        let mut parts = Vec::new();
+        let mut bounds = Vec::new();
+        for (i, &(span, from, to)) in segments.0.iter().enumerate() {
+            let [p_span, p_from, p_split, p_to] = [1, 2, 3, 4].map(|n| format!("${}", 4 * i + n));
+            let split = match rows {
+                Rows::Kept => {
+                    parts.push(format!(
+                        "SELECT {columns} FROM {kept} WHERE span = {p_span} AND at >= {p_from} AND at < {p_split}{filter}"
+                    ));
+                    sealed_until(db, span).await?.clamp(from, to)
+                }
+                Rows::All => from,
+            };
+            // Every parameter appears (PostgreSQL wants each one's type); `at >= from` is implied.
+            parts.push(format!(
+                "SELECT {columns} FROM {all} WHERE span = {p_span} AND at >= {p_from} AND at >= {p_split} \
+                 AND at < {p_to}{filter}"
+            ));
+            bounds.push((span, from, split, to));
+        }
+        Ok(PeriodRows { source: format!("({}) x", parts.join(" UNION ALL ")), bounds })
     }
 
-    /// `sql` (which reads [`PeriodRows::source`]) with the period bound as `$1` to `$4`.
+    /// The number of the first parameter after the period's.
+    fn next(&self) -> usize {
+        4 * self.bounds.len() + 1
+    }
+
+    /// `sql` (which reads [`PeriodRows::source`]) with the period's parameters bound.
     fn query(&self, sql: String) -> sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments> {
         // The tables, columns and clauses are this module's constants; the values are bound.
-        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(self.span.code()).bind(self.from).bind(self.split).bind(self.to)
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for &(span, from, split, to) in &self.bounds {
+            query = query.bind(span.code()).bind(from).bind(split).bind(to);
+        }
+        query
     }
 }
 
@@ -498,24 +546,25 @@ pub async fn views(db: &Db, span: Span, from: i64, to: i64) -> Result<Vec<(i64, 
     .await
 }
 
-/// Views by device in `[from, to)`, crawlers as `bot`, most first.
-pub async fn devices(db: &Db, span: Span, from: i64, to: i64) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    summed_by(db, "analytics_devices", "device", (span, from, to)).await
+/// Views by device in the period, crawlers as `bot`, most first.
+pub async fn devices(db: &Db, segments: &Segments) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    summed_by(db, "analytics_devices", "device", segments).await
 }
 
-/// Views in `[from, to)` summed by one column of `table`, most first.
+/// Views in the period summed by one column of `table`, most first.
 async fn summed_by(
     db: &Db,
     table: &'static str,
     column: &'static str,
-    (span, from, to): (Span, i64, i64),
+    segments: &Segments,
 ) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    // Table and column are this module's constants; the values are bound.
+    let period = PeriodRows::of(db, Rows::All, segments, ("", table), &format!("{column}, views"), "").await?;
     let sql = format!(
-        "SELECT {column}, CAST(SUM(views) AS BIGINT) AS n FROM {table} \
-         WHERE span = $1 AND at >= $2 AND at < $3 GROUP BY {column} ORDER BY n DESC, {column}"
+        "SELECT {column}, CAST(SUM(views) AS BIGINT) AS n FROM {} GROUP BY {column} ORDER BY n DESC, {column}",
+        period.source
     );
-    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(span.code()).bind(from).bind(to).fetch_all(&db.pool).await
+    let rows = period.query(sql).fetch_all(&db.pool).await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
 }
 
 /// One row of where readers came from.
@@ -527,24 +576,32 @@ pub struct SourceRow {
     pub views: i64,
 }
 
-/// Views by kind of source in `[from, to)`, most first.
-pub async fn mediums(db: &Db, span: Span, from: i64, to: i64) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    summed_by(db, "analytics_sources", "medium", (span, from, to)).await
+/// Views by kind of source in the period, most first.
+pub async fn mediums(db: &Db, segments: &Segments) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    summed_by(db, "analytics_sources", "medium", segments).await
 }
 
-/// The referring hosts that brought most readers in `[from, to)`.
-pub async fn referrers(db: &Db, span: Span, from: i64, to: i64, limit: i64) -> Result<Vec<SourceRow>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT medium, referrer, CAST(SUM(views) AS BIGINT) AS n FROM analytics_sources \
-         WHERE span = $1 AND at >= $2 AND at < $3 AND referrer <> '' \
-         GROUP BY medium, referrer ORDER BY n DESC, referrer LIMIT $4",
+/// The referring hosts that brought most readers in the period.
+pub async fn referrers(db: &Db, segments: &Segments, limit: i64) -> Result<Vec<SourceRow>, sqlx::Error> {
+    let period = PeriodRows::of(
+        db,
+        Rows::All,
+        segments,
+        ("", "analytics_sources"),
+        "medium, referrer, views",
+        " AND referrer <> ''",
     )
-    .bind(span.code())
-    .bind(from)
-    .bind(to)
-    .bind(limit)
-    .fetch_all(&db.pool)
     .await?;
+    let rows = period
+        .query(format!(
+            "SELECT medium, referrer, CAST(SUM(views) AS BIGINT) AS n FROM {} \
+             GROUP BY medium, referrer ORDER BY n DESC, referrer LIMIT ${}",
+            period.source,
+            period.next()
+        ))
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await?;
     rows.iter()
         .map(|r| Ok(SourceRow { medium: r.try_get(0)?, referrer: r.try_get(1)?, views: r.try_get(2)? }))
         .collect()
@@ -564,20 +621,19 @@ pub struct TopArticle {
 pub async fn top_articles(
     db: &Db,
     rows: Rows,
-    span: Span,
-    (from, to): (i64, i64),
+    segments: &Segments,
     limit: i64,
 ) -> Result<Vec<TopArticle>, sqlx::Error> {
     let period =
-        PeriodRows::of(db, rows, span, (from, to), PAGE_TABLES, "article_id, views", " AND article_id IS NOT NULL")
-            .await?;
+        PeriodRows::of(db, rows, segments, PAGE_TABLES, "article_id, views", " AND article_id IS NOT NULL").await?;
     let rows = period
         .query(format!(
             "SELECT t.article_id, a.title, a.slug, t.n FROM (\
                 SELECT article_id, CAST(SUM(views) AS BIGINT) AS n FROM {} \
-                GROUP BY article_id ORDER BY n DESC, article_id LIMIT $5\
+                GROUP BY article_id ORDER BY n DESC, article_id LIMIT ${}\
              ) t LEFT JOIN articles a ON a.id = t.article_id ORDER BY t.n DESC, t.article_id",
-            period.source
+            period.source,
+            period.next()
         ))
         .bind(limit)
         .fetch_all(&db.pool)
@@ -591,15 +647,15 @@ pub async fn top_articles(
 pub async fn top_pages(
     db: &Db,
     rows: Rows,
-    span: Span,
-    (from, to): (i64, i64),
+    segments: &Segments,
     limit: i64,
 ) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    let period = PeriodRows::of(db, rows, span, (from, to), PAGE_TABLES, "path, views", "").await?;
+    let period = PeriodRows::of(db, rows, segments, PAGE_TABLES, "path, views", "").await?;
     let rows = period
         .query(format!(
-            "SELECT path, CAST(SUM(views) AS BIGINT) AS n FROM {} GROUP BY path ORDER BY n DESC, path LIMIT $5",
-            period.source
+            "SELECT path, CAST(SUM(views) AS BIGINT) AS n FROM {} GROUP BY path ORDER BY n DESC, path LIMIT ${}",
+            period.source,
+            period.next()
         ))
         .bind(limit)
         .fetch_all(&db.pool)
@@ -653,22 +709,22 @@ pub struct SearchRow {
 pub async fn searches(
     db: &Db,
     rows: Rows,
-    span: Span,
-    (from, to): (i64, i64),
+    segments: &Segments,
     k: i64,
     limit: i64,
     empty_only: bool,
 ) -> Result<Vec<SearchRow>, sqlx::Error> {
+    let period = PeriodRows::of(db, rows, segments, SEARCH_TABLES, "term, searches, empty", "").await?;
+    let (k_at, limit_at) = (period.next(), period.next() + 1);
     let (filter, order) = if empty_only {
-        ("HAVING SUM(searches) >= $5 AND SUM(empty) > 0", "e DESC")
+        (format!("HAVING SUM(searches) >= ${k_at} AND SUM(empty) > 0"), "e DESC")
     } else {
-        ("HAVING SUM(searches) >= $5", "n DESC")
+        (format!("HAVING SUM(searches) >= ${k_at}"), "n DESC")
     };
-    let period = PeriodRows::of(db, rows, span, (from, to), SEARCH_TABLES, "term, searches, empty", "").await?;
     let rows = period
         .query(format!(
             "SELECT term, CAST(SUM(searches) AS BIGINT) AS n, CAST(SUM(empty) AS BIGINT) AS e FROM {} \
-             GROUP BY term {filter} ORDER BY {order}, term LIMIT $6",
+             GROUP BY term {filter} ORDER BY {order}, term LIMIT ${limit_at}",
             period.source
         ))
         .bind(k)
@@ -713,20 +769,21 @@ pub struct LinkRow {
 }
 
 /// The mail links followed most in `[from, to)`.
-pub async fn top_links(db: &Db, span: Span, from: i64, to: i64, limit: i64) -> Result<Vec<LinkRow>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT t.link_id, l.url, m.id AS mailing_id, m.title, t.n FROM (\
-            SELECT link_id, CAST(SUM(clicks) AS BIGINT) AS n FROM analytics_clicks \
-            WHERE span = $1 AND at >= $2 AND at < $3 GROUP BY link_id ORDER BY n DESC, link_id LIMIT $4\
-         ) t JOIN mail_links l ON l.id = t.link_id JOIN mailings m ON m.id = l.mailing_id \
-         ORDER BY t.n DESC, t.link_id",
-    )
-    .bind(span.code())
-    .bind(from)
-    .bind(to)
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await?;
+pub async fn top_links(db: &Db, segments: &Segments, limit: i64) -> Result<Vec<LinkRow>, sqlx::Error> {
+    let period = PeriodRows::of(db, Rows::All, segments, ("", "analytics_clicks"), "link_id, clicks", "").await?;
+    let rows = period
+        .query(format!(
+            "SELECT t.link_id, l.url, m.id AS mailing_id, m.title, t.n FROM (\
+                SELECT link_id, CAST(SUM(clicks) AS BIGINT) AS n FROM {} GROUP BY link_id \
+                ORDER BY n DESC, link_id LIMIT ${}\
+             ) t JOIN mail_links l ON l.id = t.link_id JOIN mailings m ON m.id = l.mailing_id \
+             ORDER BY t.n DESC, t.link_id",
+            period.source,
+            period.next()
+        ))
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await?;
     rows.iter()
         .map(|r| {
             Ok(LinkRow {
@@ -767,4 +824,49 @@ pub async fn link_clicks(db: &Db, mailing: i64) -> Result<HashMap<i64, i64>, sql
     .fetch_all(&db.pool)
     .await?;
     Ok(rows.into_iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(date: &str) -> i64 {
+        date.parse::<jiff::civil::Date>().unwrap().to_zoned(jiff::tz::TimeZone::UTC).unwrap().timestamp().as_second()
+    }
+
+    #[test]
+    fn long_runs_of_days_read_their_whole_months_by_month() {
+        let utc = jiff::tz::TimeZone::UTC;
+        // A year of days ending on 7 December: the days of December 2025, eleven months, and
+        // the first week of December 2026.
+        assert_eq!(
+            Segments::days(at("2025-12-08"), at("2026-12-08"), &utc),
+            Segments(vec![
+                (Span::Day, at("2025-12-08"), at("2026-01-01")),
+                (Span::Month, at("2026-01-01"), at("2026-12-01")),
+                (Span::Day, at("2026-12-01"), at("2026-12-08")),
+            ])
+        );
+        // Exactly November: its month alone.
+        assert_eq!(
+            Segments::days(at("2026-11-01"), at("2026-12-01"), &utc),
+            Segments(vec![(Span::Month, at("2026-11-01"), at("2026-12-01"))])
+        );
+        // No whole month: days as they are.
+        let days = Segments::days(at("2026-11-08"), at("2026-12-08"), &utc);
+        assert_eq!(days, Segments::one(Span::Day, at("2026-11-08"), at("2026-12-08")));
+        // Months in the publication's zone, not in UTC.
+        let berlin = jiff::tz::TimeZone::get("Europe/Berlin").unwrap();
+        let start = |date: &str| {
+            date.parse::<jiff::civil::Date>().unwrap().to_zoned(berlin.clone()).unwrap().timestamp().as_second()
+        };
+        assert_eq!(
+            Segments::days(start("2026-10-15"), start("2026-12-03"), &berlin),
+            Segments(vec![
+                (Span::Day, start("2026-10-15"), start("2026-11-01")),
+                (Span::Month, start("2026-11-01"), start("2026-12-01")),
+                (Span::Day, start("2026-12-01"), start("2026-12-03")),
+            ])
+        );
+    }
 }

@@ -211,8 +211,7 @@ async fn the_dashboard_shows_views_sources_devices_and_searches(t: TestApp) {
     let searches = newsdesk::analytics::queries::searches(
         &t.app.db,
         newsdesk::analytics::queries::Rows::Kept,
-        newsdesk::analytics::queries::Span::Day,
-        (0, i64::MAX),
+        &newsdesk::analytics::queries::Segments::one(newsdesk::analytics::queries::Span::Day, 0, i64::MAX),
         5,
         10,
         false,
@@ -242,6 +241,20 @@ async fn the_dashboard_shows_views_sources_devices_and_searches(t: TestApp) {
     assert!(!before.body.contains("Werftarbeiter streiken"), "nothing read in those days");
     let csv = t.get_as(&format!("/admin/analytics/export?from={yesterday}&to={today}&table=views"), &editor).await;
     assert_eq!(csv.body.lines().count(), 3, "a header and two days: {}", csv.body);
+    // Days that hold a whole month read it by its monthly rows, and the days around by theirs:
+    // every list the same as the week's, where all of it is today.
+    let (around_from, around_to) =
+        (today.first_of_month().checked_sub(3.days()).unwrap(), today.last_of_month().checked_add(2.days()).unwrap());
+    for table in ["articles", "pages", "sources", "devices", "searches", "links"] {
+        let week = t.get_as(&format!("/admin/analytics/export?period=week&table={table}"), &editor).await;
+        let around = format!("/admin/analytics/export?from={around_from}&to={around_to}&table={table}");
+        let around = t.get_as(&around, &editor).await;
+        assert_eq!(around.status, StatusCode::OK, "{}", around.body);
+        assert_eq!(around.body, week.body, "{table}");
+        assert!(table == "links" || around.body.lines().count() > 1, "{table}: {}", around.body);
+    }
+    let around = t.get_as(&format!("/admin/analytics?from={around_from}&to={around_to}"), &editor).await;
+    assert!(around.body.contains("Werftarbeiter streiken"), "the month's rows list the article");
     let year_ago = today.checked_sub(1.year()).unwrap().checked_sub(1.day()).unwrap();
     for bad in [
         format!("from={today}&to={week_ago}"),
@@ -360,7 +373,7 @@ async fn several_nodes_add_up_and_old_hours_are_deleted(t: TestApp) {
 /// among its most read (here one of each list); counts that arrive late reach them too; the CSV
 /// still sums every row.
 async fn days_that_are_over_keep_the_rows_their_lists_need(t: TestApp) {
-    use newsdesk::analytics::queries::{self, Rows, Span};
+    use newsdesk::analytics::queries::{self, Rows, Segments, Span};
     let first = t.publish("Hafenkran kippt").await;
     let second = t.publish("Wenig gelesen").await;
     let (first, second) = (format!("/news/{}", first.slug), format!("/news/{}", second.slug));
@@ -377,8 +390,8 @@ async fn days_that_are_over_keep_the_rows_their_lists_need(t: TestApp) {
     flush(&t).await;
     let db = &t.app.db;
     let zone = t.app.time_zone();
-    let week = (0, i64::MAX);
-    let listed = |rows| queries::top_pages(db, rows, Span::Day, week, 10);
+    let week = &Segments::one(Span::Day, 0, i64::MAX);
+    let listed = |rows| queries::top_pages(db, rows, week, 10);
     assert_eq!(queries::seal(db, &zone, t.app.now(), 1).await.unwrap(), 0, "today is not over");
     assert_eq!(listed(Rows::Kept).await.unwrap(), listed(Rows::All).await.unwrap());
 
@@ -393,9 +406,9 @@ async fn days_that_are_over_keep_the_rows_their_lists_need(t: TestApp) {
         without_second,
         "the day kept its most visited page and the page of its most read article"
     );
-    let articles = queries::top_articles(db, Rows::Kept, Span::Day, week, 10).await.unwrap();
+    let articles = queries::top_articles(db, Rows::Kept, week, 10).await.unwrap();
     assert_eq!(articles.iter().map(|a| a.views).collect::<Vec<_>>(), vec![3]);
-    let searches = queries::searches(db, Rows::Kept, Span::Day, week, 1, 10, false).await.unwrap();
+    let searches = queries::searches(db, Rows::Kept, week, 1, 10, false).await.unwrap();
     let terms: Vec<(&str, i64, i64)> = searches.iter().map(|s| (s.term.as_str(), s.searches, s.empty)).collect();
     assert!(terms.contains(&("hafenkran", 7, 0)), "the most frequent search is kept: {terms:?}");
     assert!(terms.contains(&("qqqxxyz", 6, 6)), "the search that most often found nothing is kept: {terms:?}");
