@@ -1061,7 +1061,7 @@ webhook-new = Neuer Webhook
 webhook-create = Webhook eintragen
 webhook-title = Webhook
 webhook-secret = Geheimnis
-webhook-signing = Jede Zustellung trägt die Kopfzeilen Newsdesk-Event, Newsdesk-Delivery (bei jedem Versuch gleich) und Newsdesk-Signature: t=ZEIT,v1=HMAC; HMAC ist das hexadezimale HMAC-SHA256 von „ZEIT.INHALT“ mit dem Geheimnis. Prüfen Sie es und weisen Sie Zeiten zurück, die älter als fünf Minuten sind.
+webhook-signing = Jede Zustellung trägt die Kopfzeilen Newsdesk-Event, Newsdesk-Delivery (bei jedem Versuch gleich) und Newsdesk-Signature: t=ZEIT,v1=HMAC; HMAC ist das hexadezimale HMAC-SHA256 von „ZEIT.INHALT“ mit dem Geheimnis. Prüfen Sie es (nach einer Erneuerung gibt es einen Tag lang ein zweites v1=: nehmen Sie die Zustellung an, wenn eines passt) und weisen Sie Zeiten zurück, die älter als fünf Minuten sind.
 webhook-ping = Testereignis senden
 webhook-deliveries = Letzte Zustellungen (höchstens { $count })
 webhook-time = Zeit
@@ -1076,6 +1076,10 @@ webhook-delete-button = Webhook entfernen
 webhook-delete = Webhook entfernen
 webhook-delete-confirm = Den Webhook an { $url } entfernen? Es wird nichts mehr dorthin gesendet, und seine Zustellungen werden vergessen.
 webhook-notice-saved = Der Webhook wurde eingetragen. Geben Sie dem Empfänger sein Geheimnis.
+webhook-roll = Geheimnis erneuern
+webhook-roll-help = Ein neues Geheimnis signiert jede Zustellung; das bisherige signiert einen Tag lang daneben, damit der Empfänger wechseln kann, ohne eine abzulehnen.
+webhook-rolling = Bis { $until } tragen Zustellungen eine zweite v1=-Signatur mit dem Geheimnis, das dieses ersetzt hat.
+webhook-notice-rolled = Das Geheimnis wurde erneuert. Geben Sie das neue innerhalb eines Tages an den Empfänger weiter.
 webhook-notice-sent = Ein Testereignis ist unterwegs; laden Sie die Seite neu, um die Antwort zu sehen.
 integration-notice-deleted = Der Webhook wurde entfernt.
 webhook-error-url = Die Adresse muss eine http- oder https-URL mit höchstens 2000 Zeichen sein.

@@ -1061,7 +1061,7 @@ webhook-new = New webhook
 webhook-create = Register the webhook
 webhook-title = Webhook
 webhook-secret = Secret
-webhook-signing = Each delivery carries the headers Newsdesk-Event, Newsdesk-Delivery (the same on every attempt) and Newsdesk-Signature: t=TIME,v1=HMAC, where HMAC is the hex HMAC-SHA256 of “TIME.BODY” under the secret. Compare it, and refuse times older than five minutes.
+webhook-signing = Each delivery carries the headers Newsdesk-Event, Newsdesk-Delivery (the same on every attempt) and Newsdesk-Signature: t=TIME,v1=HMAC, where HMAC is the hex HMAC-SHA256 of “TIME.BODY” under the secret. Compare it (after a roll there is a second v1= for a day: accept the delivery if either matches), and refuse times older than five minutes.
 webhook-ping = Send a test event
 webhook-deliveries = Last deliveries (at most { $count })
 webhook-time = Time
@@ -1076,6 +1076,10 @@ webhook-delete-button = Remove the webhook
 webhook-delete = Remove the webhook
 webhook-delete-confirm = Remove the webhook to { $url }? Nothing more is sent to it, and its deliveries are forgotten.
 webhook-notice-saved = The webhook was registered. Give its secret to the receiver.
+webhook-roll = Roll the secret
+webhook-roll-help = A new secret signs every delivery; the current one signs beside it for a day, so the receiver can switch without refusing any.
+webhook-rolling = Until { $until }, deliveries also carry a second v1= signature under the secret this one replaced.
+webhook-notice-rolled = The secret was rolled. Give the new one to the receiver within a day.
 webhook-notice-sent = A test event is on its way; reload the page to see the answer.
 integration-notice-deleted = The webhook was removed.
 webhook-error-url = The address must be an http or https URL of at most 2000 characters.

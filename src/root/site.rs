@@ -245,6 +245,7 @@ pub fn route_table(app: Arc<App>) -> (Router<Arc<App>>, Vec<routes::Entry>) {
         .staff(POST, "/admin/integrations/webhooks", hooks_admin::ROLES, post(hooks_admin::create))
         .staff(GET, "/admin/integrations/webhooks/{id}", hooks_admin::ROLES, get(hooks_admin::show))
         .staff(POST, "/admin/integrations/webhooks/{id}/ping", hooks_admin::ROLES, post(hooks_admin::ping))
+        .staff(POST, "/admin/integrations/webhooks/{id}/secret", hooks_admin::ROLES, post(hooks_admin::roll_secret))
         .staff(POST, "/admin/integrations/webhooks/{id}/delete", hooks_admin::ROLES, post(hooks_admin::delete))
         .staff(GET, "/admin/social", social_admin::ROLES, get(social_admin::show))
         .staff(POST, "/admin/social/blocks", social_admin::ROLES, post(social_admin::block))

@@ -70,8 +70,11 @@ pub async fn show(
     let hook = super::find(&app.db, hook_id(&id)?).await?.ok_or(AppError::NotFound)?;
     let attempts = super::attempts(&app.db, hook.id).await?;
     let notice = done.notice_key("webhook").map(|key| app.text(&key));
+    // Until when the secret a roll replaced still signs, if it does.
+    let previous_until = hook.previous_until.filter(|until| *until > app.now());
     let page = context! {
         hook => Serde(hook), attempts => Serde(attempts), notice => notice, kept => KEPT_DELIVERIES,
+        previous_until => previous_until,
     };
     Ok(crate::web::admin_html(app.render_admin("admin/webhook.html", &staff, page).await?))
 }
@@ -88,6 +91,21 @@ pub async fn ping(
     let hook = super::find(&app.db, hook_id(&id)?).await?.ok_or(AppError::NotFound)?;
     super::deliver::ping(&app.context(), &hook).await?;
     Ok(Redirect::to(&format!("/admin/integrations/webhooks/{}?done=sent", hook.id)).into_response())
+}
+
+/// `POST /admin/integrations/webhooks/{id}/secret`: a new secret; the old one signs beside it
+/// for a day, so the receiver can switch without refusing a delivery.
+#[instrument(skip_all)]
+pub async fn roll_secret(
+    State(app): State<Arc<App>>,
+    staff: Staff,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    staff.check_form(&form)?;
+    let hook = super::roll_secret(&app.db, hook_id(&id)?, app.now()).await?.ok_or(AppError::NotFound)?;
+    tracing::info!(webhook = hook.id, by = staff.user_id, "webhook secret rolled");
+    Ok(Redirect::to(&format!("/admin/integrations/webhooks/{}?done=rolled", hook.id)).into_response())
 }
 
 /// `POST /admin/integrations/webhooks/{id}/delete`, after a confirmation page.

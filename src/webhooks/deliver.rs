@@ -141,15 +141,21 @@ pub async fn ping(cx: &Context, hook: &Hook) -> anyhow::Result<()> {
     fan_out(cx, std::slice::from_ref(hook), Event::Ping, vec![data]).await
 }
 
-/// `Newsdesk-Signature`'s value for `body` sent at `time`: `t={time},v1={hex of
-/// HMAC-SHA256(secret, "{time}.{body}")}`.
-pub fn signature(secret: &str, time: i64, body: &str) -> String {
-    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret.as_bytes());
-    let mut context = ring::hmac::Context::with_key(&key);
-    context.update(time.to_string().as_bytes());
-    context.update(b".");
-    context.update(body.as_bytes());
-    format!("t={time},v1={}", crate::auth::keys::hex(context.sign().as_ref()))
+/// `Newsdesk-Signature`'s value for `body` sent at `time`: `t={time}`, then `,v1={hex of
+/// HMAC-SHA256(secret, "{time}.{body}")}` for each secret (the hook's, and after a roll the
+/// one it replaced, for a day).
+pub fn signature<'s>(secrets: impl IntoIterator<Item = &'s str>, time: i64, body: &str) -> String {
+    let mut out = format!("t={time}");
+    for secret in secrets {
+        let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret.as_bytes());
+        let mut context = ring::hmac::Context::with_key(&key);
+        context.update(time.to_string().as_bytes());
+        context.update(b".");
+        context.update(body.as_bytes());
+        out.push_str(",v1=");
+        out.push_str(&crate::auth::keys::hex(context.sign().as_ref()));
+    }
+    out
 }
 
 /// One attempt: the POST, and its record on the hook's page. Anything but a 2xx answer is an
@@ -188,7 +194,7 @@ async fn post(http: &Outgoing, hook: &Hook, job: &Deliver, now: i64) -> Result<u
         .header(reqwest::header::CONTENT_TYPE, "application/json")
         .header("newsdesk-event", &job.event)
         .header("newsdesk-delivery", &job.delivery)
-        .header("newsdesk-signature", signature(&hook.secret, now, &job.body))
+        .header("newsdesk-signature", signature(hook.signing_secrets(now), now, &job.body))
         .body(job.body.clone())
         .send()
         .await
@@ -211,8 +217,14 @@ mod tests {
     fn signatures_are_hmac_sha256_of_time_and_body() {
         // Computed independently: printf '1700000000.{"a":1}' | openssl dgst -sha256 -hmac ndwh_test
         assert_eq!(
-            signature("ndwh_test", 1_700_000_000, r#"{"a":1}"#),
+            signature(["ndwh_test"], 1_700_000_000, r#"{"a":1}"#),
             "t=1700000000,v1=bc03af4129f7e7878cb86278bce85350a2163aa8cd4463df31fb61c2c39c16bc"
+        );
+        // After a roll, one for each secret, the new first (the old one: `-hmac ndwh_old`).
+        assert_eq!(
+            signature(["ndwh_test", "ndwh_old"], 1_700_000_000, r#"{"a":1}"#),
+            "t=1700000000,v1=bc03af4129f7e7878cb86278bce85350a2163aa8cd4463df31fb61c2c39c16bc,\
+             v1=01986be20cce7f7699dd80710915d9fc13e0807ce72a4b13cc290b06b2344bb2"
         );
     }
 }

@@ -7,7 +7,9 @@
 //!   retried with backoff and holds up no other hook, no publishing and no other job.
 //! - Every delivery is signed: `Newsdesk-Signature: t={unix time},v1={hex}`, where the hex is
 //!   HMAC-SHA256 of `{t}.{body}` under the hook's secret. A receiver recomputes it and refuses
-//!   old times, so a captured delivery cannot be replayed later.
+//!   old times, so a captured delivery cannot be replayed later. An admin may roll the secret
+//!   ([`roll_secret`]): for [`ROLL_GRACE_SECS`] after, deliveries carry a second `v1=` under the
+//!   secret it replaced, so the receiver can take the new one without refusing a delivery.
 //! - Requests go through the one outgoing client: no loopback, private or link-local address
 //!   unless the operator allows it, a time limit, and no more of the answer read than needed.
 //!   An address inside the network is refused when it is registered, with a message.
@@ -27,6 +29,8 @@ pub const KEPT_DELIVERIES: i64 = 50;
 pub const MAX_URL: usize = 2000;
 /// Hooks a site may have: each event is one delivery job per hook.
 pub const MAX_HOOKS: i64 = 50;
+/// How long the secret a roll replaced still signs deliveries (beside the new one).
+pub const ROLL_GRACE_SECS: i64 = 86_400;
 /// What every secret starts with, so that one found in a log can be recognised.
 pub const SECRET_PREFIX: &str = "ndwh_";
 
@@ -75,6 +79,10 @@ pub struct Hook {
     /// Names, in [`Event::CHOSEN`]'s order.
     pub events: Vec<String>,
     pub secret: String,
+    /// The secret a roll replaced, while it still signs (see [`ROLL_GRACE_SECS`]).
+    #[serde(skip)]
+    pub previous_secret: Option<String>,
+    pub previous_until: Option<i64>,
     pub created_at: i64,
     /// The status code of the last attempt (None: no answer came, or nothing was sent yet).
     pub last_status: Option<i64>,
@@ -84,6 +92,13 @@ pub struct Hook {
 impl Hook {
     pub fn wants(&self, event: Event) -> bool {
         event == Event::Ping || self.events.iter().any(|e| e == event.name())
+    }
+
+    /// The secrets a delivery sent at `now` is signed with: the hook's, then the one a roll
+    /// replaced while its day lasts.
+    pub fn signing_secrets(&self, now: i64) -> impl Iterator<Item = &str> {
+        let previous = self.previous_secret.as_deref().filter(|_| self.previous_until.is_some_and(|until| now < until));
+        std::iter::once(self.secret.as_str()).chain(previous)
     }
 }
 
@@ -154,11 +169,12 @@ impl HookInput {
     }
 }
 
-const HOOK_COLUMNS: &str = "h.id, h.url, h.events, h.secret, h.created_at, \
+const HOOK_COLUMNS: &str = "h.id, h.url, h.events, h.secret, h.previous_secret, h.previous_until, h.created_at, \
      (SELECT d.status_code FROM webhook_deliveries d WHERE d.webhook_id = h.id ORDER BY d.id DESC LIMIT 1) AS last_status, \
      (SELECT MAX(d.created_at) FROM webhook_deliveries d WHERE d.webhook_id = h.id) AS last_at";
 /// The same without the last delivery, for the consumer that reads the hooks on every event.
-const LISTENING_COLUMNS: &str = "h.id, h.url, h.events, h.secret, h.created_at, CAST(NULL AS BIGINT) AS last_status, CAST(NULL AS BIGINT) AS last_at";
+const LISTENING_COLUMNS: &str = "h.id, h.url, h.events, h.secret, h.previous_secret, h.previous_until, h.created_at, \
+     CAST(NULL AS BIGINT) AS last_status, CAST(NULL AS BIGINT) AS last_at";
 
 fn hook_of(row: &AnyRow) -> Result<Hook, sqlx::Error> {
     Ok(Hook {
@@ -166,6 +182,8 @@ fn hook_of(row: &AnyRow) -> Result<Hook, sqlx::Error> {
         url: row.try_get("url")?,
         events: row.try_get::<String, _>("events")?.split_whitespace().map(str::to_string).collect(),
         secret: row.try_get("secret")?,
+        previous_secret: row.try_get("previous_secret")?,
+        previous_until: row.try_get("previous_until")?,
         created_at: row.try_get("created_at")?,
         last_status: row.try_get("last_status")?,
         last_at: row.try_get("last_at")?,
@@ -203,12 +221,33 @@ pub async fn create(db: &Db, input: &HookInput, user: i64, now: i64) -> Result<O
     )
     .bind(&input.url)
     .bind(names.join(" "))
-    .bind(format!("{SECRET_PREFIX}{}", random_hex(24)))
+    .bind(new_secret())
     .bind(user)
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
     tx.commit().await?;
+    find(db, id).await
+}
+
+fn new_secret() -> String {
+    format!("{SECRET_PREFIX}{}", random_hex(24))
+}
+
+/// Gives the hook a new secret; the one it replaces signs beside it for [`ROLL_GRACE_SECS`]
+/// (a roll within that day drops the secret before: only the two newest sign). `None` when
+/// there is no such hook.
+pub async fn roll_secret(db: &Db, id: i64, now: i64) -> Result<Option<Hook>, sqlx::Error> {
+    let rolled =
+        sqlx::query("UPDATE webhooks SET previous_secret = secret, previous_until = $1, secret = $2 WHERE id = $3")
+            .bind(now + ROLL_GRACE_SECS)
+            .bind(new_secret())
+            .bind(id)
+            .execute(&db.pool)
+            .await?;
+    if rolled.rows_affected() == 0 {
+        return Ok(None);
+    }
     find(db, id).await
 }
 

@@ -16,6 +16,7 @@ backend_tests!(
     a_hook_hears_of_articles_comments_and_subscribers,
     a_failing_receiver_is_retried_and_its_answers_are_listed,
     addresses_inside_the_network_and_bad_forms_are_refused,
+    a_rolled_secret_signs_beside_the_new_one_for_a_day,
 );
 
 /// What the receiver got: the event header, the signature header and the body.
@@ -76,18 +77,28 @@ impl Receiver {
     }
 }
 
-/// Checks a delivery's signature as a receiver would: HMAC-SHA256 of `{t}.{body}`.
+/// Checks a delivery's signature as a receiver would: HMAC-SHA256 of `{t}.{body}`, any of the
+/// `v1=` values (after a roll there are two).
 fn signed_by(received: &Received, secret: &str, now: i64) -> bool {
-    let Some((t, mac)) = received.signature.split_once(",v1=") else { return false };
-    let Some(time) = t.strip_prefix("t=").and_then(|t| t.parse::<i64>().ok()) else { return false };
-    let Ok(mac) =
-        (0..mac.len()).step_by(2).map(|i| u8::from_str_radix(&mac[i..i + 2], 16)).collect::<Result<Vec<u8>, _>>()
-    else {
+    let mut parts = received.signature.split(',');
+    let Some(time) = parts.next().and_then(|t| t.strip_prefix("t=")).and_then(|t| t.parse::<i64>().ok()) else {
         return false;
     };
     let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret.as_bytes());
     let signed = format!("{time}.{}", received.body);
-    (now - time).abs() <= 300 && ring::hmac::verify(&key, signed.as_bytes(), &mac).is_ok()
+    (now - time).abs() <= 300
+        && parts.filter_map(|p| p.strip_prefix("v1=")).any(|mac| {
+            (0..mac.len())
+                .step_by(2)
+                .map(|i| mac.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+                .collect::<Option<Vec<u8>>>()
+                .is_some_and(|mac| ring::hmac::verify(&key, signed.as_bytes(), &mac).is_ok())
+        })
+}
+
+/// The number of signatures a delivery carries.
+fn signatures(received: &Received) -> usize {
+    received.signature.split(',').filter(|p| p.starts_with("v1=")).count()
 }
 
 /// Registers a hook as the admin of `cookie`; returns (its page's path, its secret).
@@ -346,4 +357,54 @@ async fn addresses_inside_the_network_and_bad_forms_are_refused(t: TestApp) {
     let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhooks").fetch_one(&t.app.db.pool).await.unwrap();
     assert_eq!(stored, 0);
     assert!(t.get_as("/admin/integrations/webhooks/x", &cookie).await.status == StatusCode::NOT_FOUND);
+}
+
+async fn a_rolled_secret_signs_beside_the_new_one_for_a_day(t: TestApp) {
+    let receiver = Receiver::start(&[]).await;
+    let cookie = t.sign_in(Role::Admin).await;
+    let (path, old) = register(&t, &cookie, &receiver.url, &["article.published"]).await;
+    let csrf = hidden(&t.get_as(&path, &cookie).await.body, "csrf");
+    let rolled = t.post_form(&format!("{path}/secret"), &[("csrf", &csrf)], &[("cookie", &cookie)]).await;
+    assert_eq!(rolled.status, StatusCode::SEE_OTHER, "{}", rolled.body);
+    assert!(rolled.header("location").ends_with("?done=rolled"));
+    let page = t.get_as(rolled.header("location"), &cookie).await.body;
+    let start = page.find("<code>ndwh_").expect("the new secret is shown") + "<code>".len();
+    let new = page[start..start + page[start..].find('<').unwrap()].to_string();
+    assert_ne!(new, old);
+    assert!(!page.contains(&old), "the old secret is not shown again");
+    let says_rolling =
+        |page: &str| page.contains("also carry a second") || page.contains("tragen Zustellungen eine zweite");
+    assert!(says_rolling(&page), "the page says the old secret still signs: {page}");
+
+    // For a day, each delivery is signed under both: a receiver with either accepts it.
+    t.publish("Roboter lernen greifen").await;
+    run_queue(&t).await;
+    let got = receiver.received();
+    assert_eq!(got.len(), 1);
+    assert_eq!(signatures(&got[0]), 2);
+    assert!(signed_by(&got[0], &new, t.app.now()) && signed_by(&got[0], &old, t.app.now()));
+    // A forged or unknown roll changes nothing.
+    let forged = t.post_form(&format!("{path}/secret"), &[("csrf", "forged")], &[("cookie", &cookie)]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let unknown = "/admin/integrations/webhooks/999999/secret";
+    let unknown = t.post_form(unknown, &[("csrf", &csrf)], &[("cookie", &cookie)]).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert!(t.get_as(&path, &cookie).await.body.contains(&new));
+
+    // After the day, only the new one.
+    t.app.clock.advance(newsdesk::webhooks::ROLL_GRACE_SECS);
+    t.publish("Zweite Meldung").await;
+    run_queue(&t).await;
+    let got = receiver.received();
+    assert_eq!(got.len(), 2);
+    assert_eq!(signatures(&got[1]), 1);
+    assert!(signed_by(&got[1], &new, t.app.now()) && !signed_by(&got[1], &old, t.app.now()));
+    // The session ended meanwhile: signed in again, the page no longer speaks of the old secret.
+    let token = hidden(&t.get("/admin/login").await.body, "token");
+    let login = [("email", "admin@example.org"), ("password", "ein-langes-passwort"), ("token", token.as_str())];
+    let again = t.post_form("/admin/login", &login, &[]).await;
+    let cookie = again.header("set-cookie").split(';').next().unwrap().to_string();
+    let page = t.get_as(&path, &cookie).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&new) && !says_rolling(&page.body), "the page no longer says so");
 }
