@@ -1076,6 +1076,9 @@ webhook-delete-button = Webhook entfernen
 webhook-delete = Webhook entfernen
 webhook-delete-confirm = Den Webhook an { $url } entfernen? Es wird nichts mehr dorthin gesendet, und seine Zustellungen werden vergessen.
 webhook-notice-saved = Der Webhook wurde eingetragen. Geben Sie dem Empfänger sein Geheimnis.
+webhook-notice-changed = Adresse und Ereignisse des Webhooks wurden gespeichert; sein Geheimnis bleibt.
+webhook-change = Adresse und Ereignisse
+webhook-save = Adresse und Ereignisse speichern
 webhook-roll = Geheimnis erneuern
 webhook-roll-help = Ein neues Geheimnis signiert jede Zustellung; das bisherige signiert einen Tag lang daneben, damit der Empfänger wechseln kann, ohne eine abzulehnen.
 webhook-rolling = Bis { $until } tragen Zustellungen eine zweite v1=-Signatur mit dem Geheimnis, das dieses ersetzt hat.

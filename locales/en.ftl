@@ -1076,6 +1076,9 @@ webhook-delete-button = Remove the webhook
 webhook-delete = Remove the webhook
 webhook-delete-confirm = Remove the webhook to { $url }? Nothing more is sent to it, and its deliveries are forgotten.
 webhook-notice-saved = The webhook was registered. Give its secret to the receiver.
+webhook-notice-changed = The webhook's address and events were saved; its secret is the same.
+webhook-change = Address and events
+webhook-save = Save address and events
 webhook-roll = Roll the secret
 webhook-roll-help = A new secret signs every delivery; the current one signs beside it for a day, so the receiver can switch without refusing any.
 webhook-rolling = Until { $until }, deliveries also carry a second v1= signature under the secret this one replaced.

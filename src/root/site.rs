@@ -243,7 +243,12 @@ pub fn route_table(app: Arc<App>) -> (Router<Arc<App>>, Vec<routes::Entry>) {
         .staff(BOTH, "/admin/integrations", api_admin::ROLES, get(api_admin::list).post(api_admin::create))
         .staff(POST, "/admin/integrations/{id}/revoke", api_admin::ROLES, post(api_admin::revoke))
         .staff(POST, "/admin/integrations/webhooks", hooks_admin::ROLES, post(hooks_admin::create))
-        .staff(GET, "/admin/integrations/webhooks/{id}", hooks_admin::ROLES, get(hooks_admin::show))
+        .staff(
+            BOTH,
+            "/admin/integrations/webhooks/{id}",
+            hooks_admin::ROLES,
+            get(hooks_admin::show).post(hooks_admin::update),
+        )
         .staff(POST, "/admin/integrations/webhooks/{id}/ping", hooks_admin::ROLES, post(hooks_admin::ping))
         .staff(POST, "/admin/integrations/webhooks/{id}/secret", hooks_admin::ROLES, post(hooks_admin::roll_secret))
         .staff(POST, "/admin/integrations/webhooks/{id}/delete", hooks_admin::ROLES, post(hooks_admin::delete))

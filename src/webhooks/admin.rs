@@ -26,33 +26,41 @@ fn hook_id(id: &str) -> Result<i64, AppError> {
     id.parse().map_err(|_| AppError::NotFound)
 }
 
+/// The message of a refusal, in the site's language.
+fn refusal(app: &App, key: &str, args: &[(&str, String)]) -> String {
+    let args: Vec<(&str, fluent_bundle::FluentValue)> = args.iter().map(|(k, v)| (*k, v.clone().into())).collect();
+    app.i18n.text(app.language(), key, &args)
+}
+
+/// A hook's address and events from its form, if they are well formed and the address may be
+/// reached; else the message why not.
+async fn checked_input(app: &App, form: &FormData) -> Result<HookInput, String> {
+    let input = HookInput::parse(form.get("url").unwrap_or_default(), form.all("events")).map_err(|e| {
+        tracing::info!(error = %e, "webhook refused");
+        refusal(app, e.message_key(), &[])
+    })?;
+    if let Err(e) = app.http.check(&input.url).await {
+        tracing::info!(error = %e, "webhook address refused");
+        return Err(match e {
+            FetchError::Private(host) => refusal(app, "webhook-error-private", &[("host", host)]),
+            _ => refusal(app, "webhook-error-unreachable", &[("error", e.to_string())]),
+        });
+    }
+    Ok(input)
+}
+
 /// `POST /admin/integrations/webhooks`: a new hook, if its address may be reached.
 #[instrument(skip_all)]
 pub async fn create(State(app): State<Arc<App>>, staff: Staff, form: FormData) -> Result<Response, AppError> {
     staff.check_form(&form)?;
-    let url = form.get("url").unwrap_or_default();
-    let refused = |key: &str, args: &[(&str, String)]| {
-        let args: Vec<(&str, fluent_bundle::FluentValue)> = args.iter().map(|(k, v)| (*k, v.clone().into())).collect();
-        let message = app.i18n.text(app.language(), key, &args);
-        Shown { hook_error: Some(message), hook_url: url.chars().take(super::MAX_URL).collect(), ..Shown::default() }
-    };
-    let input = match HookInput::parse(url, form.all("events")) {
+    let url: String = form.get("url").unwrap_or_default().chars().take(super::MAX_URL).collect();
+    let refused = |message: String| Shown { hook_error: Some(message), hook_url: url.clone(), ..Shown::default() };
+    let input = match checked_input(&app, &form).await {
         Ok(input) => input,
-        Err(e) => {
-            tracing::info!(error = %e, "webhook refused");
-            return page(&app, &staff, StatusCode::BAD_REQUEST, refused(e.message_key(), &[])).await;
-        }
+        Err(message) => return page(&app, &staff, StatusCode::BAD_REQUEST, refused(message)).await,
     };
-    if let Err(e) = app.http.check(&input.url).await {
-        tracing::info!(error = %e, "webhook address refused");
-        let shown = match e {
-            FetchError::Private(host) => refused("webhook-error-private", &[("host", host)]),
-            _ => refused("webhook-error-unreachable", &[("error", e.to_string())]),
-        };
-        return page(&app, &staff, StatusCode::BAD_REQUEST, shown).await;
-    }
     let Some(hook) = super::create(&app.db, &input, staff.user_id, app.now()).await? else {
-        let shown = refused("webhook-error-many", &[("count", MAX_HOOKS.to_string())]);
+        let shown = refused(refusal(&app, "webhook-error-many", &[("count", MAX_HOOKS.to_string())]));
         return page(&app, &staff, StatusCode::BAD_REQUEST, shown).await;
     };
     tracing::info!(webhook = hook.id, by = staff.user_id, "webhook registered");
@@ -68,15 +76,59 @@ pub async fn show(
     Query(done): Query<Done>,
 ) -> Result<Response, AppError> {
     let hook = super::find(&app.db, hook_id(&id)?).await?.ok_or(AppError::NotFound)?;
-    let attempts = super::attempts(&app.db, hook.id).await?;
     let notice = done.notice_key("webhook").map(|key| app.text(&key));
+    let form = (hook.url.clone(), hook.events.clone());
+    hook_page(&app, &staff, hook, StatusCode::OK, notice, None, form).await
+}
+
+/// A hook's page; its form shows `(url, events)`, as stored or as typed.
+async fn hook_page(
+    app: &App,
+    staff: &Staff,
+    hook: super::Hook,
+    status: StatusCode,
+    notice: Option<String>,
+    error: Option<String>,
+    (form_url, form_events): (String, Vec<String>),
+) -> Result<Response, AppError> {
+    let attempts = super::attempts(&app.db, hook.id).await?;
     // Until when the secret a roll replaced still signs, if it does.
     let previous_until = hook.previous_until.filter(|until| *until > app.now());
+    let events: Vec<&str> = super::Event::CHOSEN.iter().map(|e| e.name()).collect();
     let page = context! {
         hook => Serde(hook), attempts => Serde(attempts), notice => notice, kept => KEPT_DELIVERIES,
-        previous_until => previous_until,
+        previous_until => previous_until, events => events, error => error,
+        form_url => form_url, form_events => form_events,
     };
-    Ok(crate::web::admin_html(app.render_admin("admin/webhook.html", &staff, page).await?))
+    let body = app.render_admin("admin/webhook.html", staff, page).await?;
+    let mut response = crate::web::admin_html(body);
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+/// `POST /admin/integrations/webhooks/{id}`: another address or other events, checked as a new
+/// hook's are; the secret and the attempts stay.
+#[instrument(skip_all)]
+pub async fn update(
+    State(app): State<Arc<App>>,
+    staff: Staff,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    staff.check_form(&form)?;
+    let hook = super::find(&app.db, hook_id(&id)?).await?.ok_or(AppError::NotFound)?;
+    match checked_input(&app, &form).await {
+        Ok(input) => {
+            super::update(&app.db, hook.id, &input).await?;
+            tracing::info!(webhook = hook.id, by = staff.user_id, "webhook changed");
+            Ok(Redirect::to(&format!("/admin/integrations/webhooks/{}?done=changed", hook.id)).into_response())
+        }
+        Err(message) => {
+            let typed = form.get("url").unwrap_or_default().chars().take(super::MAX_URL).collect();
+            let events = form.all("events").map(str::to_string).collect();
+            hook_page(&app, &staff, hook, StatusCode::BAD_REQUEST, None, Some(message), (typed, events)).await
+        }
+    }
 }
 
 /// `POST /admin/integrations/webhooks/{id}/ping`: queues a `ping` event to the hook.

@@ -234,6 +234,19 @@ fn new_secret() -> String {
     format!("{SECRET_PREFIX}{}", random_hex(24))
 }
 
+/// Sends the hook's events to another address, or other events; its secret and attempts stay.
+/// False when there is no such hook.
+pub async fn update(db: &Db, id: i64, input: &HookInput) -> Result<bool, sqlx::Error> {
+    let names: Vec<&str> = input.events.iter().map(|e| e.name()).collect();
+    let changed = sqlx::query("UPDATE webhooks SET url = $1, events = $2 WHERE id = $3")
+        .bind(&input.url)
+        .bind(names.join(" "))
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(changed.rows_affected() > 0)
+}
+
 /// Gives the hook a new secret; the one it replaces signs beside it for [`ROLL_GRACE_SECS`]
 /// (a roll within that day drops the secret before: only the two newest sign). `None` when
 /// there is no such hook.

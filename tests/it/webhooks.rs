@@ -17,6 +17,7 @@ backend_tests!(
     a_failing_receiver_is_retried_and_its_answers_are_listed,
     addresses_inside_the_network_and_bad_forms_are_refused,
     a_rolled_secret_signs_beside_the_new_one_for_a_day,
+    a_hook_is_moved_to_another_address_and_keeps_its_secret,
 );
 
 /// What the receiver got: the event header, the signature header and the body.
@@ -407,4 +408,42 @@ async fn a_rolled_secret_signs_beside_the_new_one_for_a_day(t: TestApp) {
     let page = t.get_as(&path, &cookie).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains(&new) && !says_rolling(&page.body), "the page no longer says so");
+}
+
+async fn a_hook_is_moved_to_another_address_and_keeps_its_secret(t: TestApp) {
+    let first = Receiver::start(&[]).await;
+    let second = Receiver::start(&[]).await;
+    let cookie = t.sign_in(Role::Admin).await;
+    let (path, secret) = register(&t, &cookie, &first.url, &["article.published"]).await;
+    let csrf = hidden(&t.get_as(&path, &cookie).await.body, "csrf");
+    let change = |url: &'static str, events: &'static [&'static str]| {
+        let (t, path, csrf, cookie) = (&t, path.clone(), csrf.clone(), cookie.clone());
+        async move {
+            let mut form = vec![("csrf", csrf.as_str()), ("url", url)];
+            form.extend(events.iter().map(|e| ("events", *e)));
+            t.post_form(&path, &form, &[("cookie", &cookie)]).await
+        }
+    };
+    // Refused as a new hook would be, with the typed form kept; nothing changes.
+    // (Private addresses are allowed in tests; `addresses_inside_the_network…` refuses them.)
+    let bad = change("ftp://example.org/hook", &["article.updated"]).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("value=\"ftp://example.org/hook\""), "{}", bad.body);
+    assert!(bad.body.contains("value=\"article.updated\" checked"));
+    let none = change("https://example.org/hook", &[]).await;
+    assert_eq!(none.status, StatusCode::BAD_REQUEST);
+    assert!(t.get_as(&path, &cookie).await.body.contains(&first.url), "still the first address");
+
+    let url: &'static str = Box::leak(second.url.clone().into_boxed_str());
+    let moved = change(url, &["article.published", "article.updated"]).await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    let page = t.get_as(moved.header("location"), &cookie).await.body;
+    assert!(page.contains(&secret), "the same secret");
+    assert!(page.contains("value=\"article.updated\" checked"));
+    t.publish("Roboter lernen greifen").await;
+    run_queue(&t).await;
+    assert!(first.received().is_empty(), "nothing to the old address");
+    let got = second.received();
+    assert_eq!(got.len(), 1);
+    assert!(signed_by(&got[0], &secret, t.app.now()));
 }
