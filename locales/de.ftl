@@ -1079,6 +1079,8 @@ webhook-notice-saved = Der Webhook wurde eingetragen. Geben Sie dem Empfänger s
 webhook-notice-changed = Adresse und Ereignisse des Webhooks wurden gespeichert; sein Geheimnis bleibt.
 webhook-change = Adresse und Ereignisse
 webhook-save = Adresse und Ereignisse speichern
+webhook-resend = Erneut senden
+webhook-notice-resent = Die Zustellung ist erneut unterwegs, mit derselben Newsdesk-Delivery und frischer Signatur; laden Sie die Seite neu, um die Antwort zu sehen.
 webhook-roll = Geheimnis erneuern
 webhook-roll-help = Ein neues Geheimnis signiert jede Zustellung; das bisherige signiert einen Tag lang daneben, damit der Empfänger wechseln kann, ohne eine abzulehnen.
 webhook-rolling = Bis { $until } tragen Zustellungen eine zweite v1=-Signatur mit dem Geheimnis, das dieses ersetzt hat.

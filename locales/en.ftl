@@ -1079,6 +1079,8 @@ webhook-notice-saved = The webhook was registered. Give its secret to the receiv
 webhook-notice-changed = The webhook's address and events were saved; its secret is the same.
 webhook-change = Address and events
 webhook-save = Save address and events
+webhook-resend = Send again
+webhook-notice-resent = The delivery is on its way again, with the same Newsdesk-Delivery and a fresh signature; reload the page to see the answer.
 webhook-roll = Roll the secret
 webhook-roll-help = A new secret signs every delivery; the current one signs beside it for a day, so the receiver can switch without refusing any.
 webhook-rolling = Until { $until }, deliveries also carry a second v1= signature under the secret this one replaced.

@@ -250,6 +250,7 @@ pub fn route_table(app: Arc<App>) -> (Router<Arc<App>>, Vec<routes::Entry>) {
             get(hooks_admin::show).post(hooks_admin::update),
         )
         .staff(POST, "/admin/integrations/webhooks/{id}/ping", hooks_admin::ROLES, post(hooks_admin::ping))
+        .staff(POST, "/admin/integrations/webhooks/{id}/resend", hooks_admin::ROLES, post(hooks_admin::resend))
         .staff(POST, "/admin/integrations/webhooks/{id}/secret", hooks_admin::ROLES, post(hooks_admin::roll_secret))
         .staff(POST, "/admin/integrations/webhooks/{id}/delete", hooks_admin::ROLES, post(hooks_admin::delete))
         .staff(GET, "/admin/social", social_admin::ROLES, get(social_admin::show))

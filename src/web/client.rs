@@ -96,7 +96,7 @@ impl Done {
     /// The notice's message key, `{prefix}-notice-{what}`.
     pub fn notice_key(&self, prefix: &str) -> Option<String> {
         match self.done.as_deref() {
-            Some(what @ ("saved" | "deleted" | "withdrawn" | "revoked" | "sent" | "rolled" | "changed")) => {
+            Some(what @ ("saved" | "deleted" | "withdrawn" | "revoked" | "sent" | "rolled" | "changed" | "resent")) => {
                 Some(format!("{prefix}-notice-{what}"))
             }
             _ => None,

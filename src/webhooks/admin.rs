@@ -145,6 +145,25 @@ pub async fn ping(
     Ok(Redirect::to(&format!("/admin/integrations/webhooks/{}?done=sent", hook.id)).into_response())
 }
 
+/// `POST /admin/integrations/webhooks/{id}/resend`: sends a kept delivery again (form field
+/// `delivery`), for a receiver that missed it after its retries ran out.
+#[instrument(skip_all)]
+pub async fn resend(
+    State(app): State<Arc<App>>,
+    staff: Staff,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    staff.check_form(&form)?;
+    let hook = super::find(&app.db, hook_id(&id)?).await?.ok_or(AppError::NotFound)?;
+    let delivery = form.get("delivery").unwrap_or_default();
+    if !super::deliver::resend(&app.context(), &hook, delivery).await? {
+        return Err(AppError::NotFound);
+    }
+    tracing::info!(webhook = hook.id, by = staff.user_id, delivery, "webhook delivery sent again");
+    Ok(Redirect::to(&format!("/admin/integrations/webhooks/{}?done=resent", hook.id)).into_response())
+}
+
 /// `POST /admin/integrations/webhooks/{id}/secret`: a new secret; the old one signs beside it
 /// for a day, so the receiver can switch without refusing a delivery.
 #[instrument(skip_all)]

@@ -141,6 +141,17 @@ pub async fn ping(cx: &Context, hook: &Hook) -> anyhow::Result<()> {
     fan_out(cx, std::slice::from_ref(hook), Event::Ping, vec![data]).await
 }
 
+/// Queues delivery `delivery` of the hook again, as it was sent (the same `Newsdesk-Delivery`,
+/// so a receiver that had it can tell), signed afresh. False when no attempt of it is kept.
+pub async fn resend(cx: &Context, hook: &Hook, delivery: &str) -> anyhow::Result<bool> {
+    let Some((event, body)) = super::sent(&cx.db, hook.id, delivery).await? else { return Ok(false) };
+    let job = Deliver { webhook_id: hook.id, delivery: delivery.to_string(), event, body };
+    let mut tx = cx.db.begin().await?;
+    crate::queue::enqueue(&mut tx, &job, cx.now).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
 /// `Newsdesk-Signature`'s value for `body` sent at `time`: `t={time}`, then `,v1={hex of
 /// HMAC-SHA256(secret, "{time}.{body}")}` for each secret (the hook's, and after a roll the
 /// one it replaced, for a day).
@@ -176,8 +187,9 @@ pub async fn deliver(cx: &Context, http: &Outgoing, job: Deliver) -> anyhow::Res
         error,
         duration_ms: i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
         created_at: cx.now,
+        resendable: true,
     };
-    super::record_attempt(&cx.db, hook.id, &attempt).await?;
+    super::record_attempt(&cx.db, hook.id, &attempt, Some(&job.body)).await?;
     match result {
         Ok(status) if (200..300).contains(&status) => Ok(()),
         Ok(status) => anyhow::bail!("webhook {} answered {status}", hook.id),

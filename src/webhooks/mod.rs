@@ -112,6 +112,8 @@ pub struct Attempt {
     pub duration_ms: i64,
     pub created_at: i64,
     pub ok: bool,
+    /// Whether what it sent is kept, so it can be sent again.
+    pub resendable: bool,
 }
 
 /// A checked hook from the admin form (its address is checked against the network policy by
@@ -276,7 +278,8 @@ pub async fn delete(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
 /// The hook's kept attempts, newest first.
 pub async fn attempts(db: &Db, hook: i64) -> Result<Vec<Attempt>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT delivery, event, status_code, error, duration_ms, created_at FROM webhook_deliveries \
+        "SELECT delivery, event, status_code, error, duration_ms, created_at, \
+         CASE WHEN body IS NULL THEN 0 ELSE 1 END AS resendable FROM webhook_deliveries \
          WHERE webhook_id = $1 ORDER BY id DESC LIMIT $2",
     )
     .bind(hook)
@@ -294,17 +297,30 @@ pub async fn attempts(db: &Db, hook: i64) -> Result<Vec<Attempt>, sqlx::Error> {
                 error: r.try_get("error")?,
                 duration_ms: r.try_get("duration_ms")?,
                 created_at: r.try_get("created_at")?,
+                resendable: r.try_get::<i64, _>("resendable")? == 1,
             })
         })
         .collect()
 }
 
-/// Writes an attempt and removes the hook's attempts beyond the newest [`KEPT_DELIVERIES`].
-pub async fn record_attempt(db: &Db, hook: i64, attempt: &Attempt) -> Result<(), sqlx::Error> {
+/// The event and body that delivery `delivery` of the hook sent, while an attempt of it is kept.
+pub async fn sent(db: &Db, hook: i64, delivery: &str) -> Result<Option<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT event, body FROM webhook_deliveries WHERE webhook_id = $1 AND delivery = $2 AND body IS NOT NULL \
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(hook)
+    .bind(delivery)
+    .fetch_optional(&db.pool)
+    .await
+}
+
+/// Writes an attempt (with the body it sent, to send again) and removes the hook's attempts beyond the newest [`KEPT_DELIVERIES`].
+pub async fn record_attempt(db: &Db, hook: i64, attempt: &Attempt, body: Option<&str>) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
     sqlx::query(
-        "INSERT INTO webhook_deliveries (webhook_id, delivery, event, status_code, error, duration_ms, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO webhook_deliveries (webhook_id, delivery, event, status_code, error, duration_ms, created_at, body) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(hook)
     .bind(&attempt.delivery)
@@ -313,6 +329,7 @@ pub async fn record_attempt(db: &Db, hook: i64, attempt: &Attempt) -> Result<(),
     .bind(attempt.error.as_deref())
     .bind(attempt.duration_ms)
     .bind(attempt.created_at)
+    .bind(body)
     .execute(&mut *tx)
     .await?;
     sqlx::query(

@@ -18,6 +18,7 @@ backend_tests!(
     addresses_inside_the_network_and_bad_forms_are_refused,
     a_rolled_secret_signs_beside_the_new_one_for_a_day,
     a_hook_is_moved_to_another_address_and_keeps_its_secret,
+    an_admin_sends_a_delivery_again,
 );
 
 /// What the receiver got: the event header, the signature header and the body.
@@ -308,8 +309,9 @@ async fn a_failing_receiver_is_retried_and_its_answers_are_listed(t: TestApp) {
             duration_ms: 1,
             created_at: t.app.now(),
             ok: true,
+            resendable: false,
         };
-        newsdesk::webhooks::record_attempt(&t.app.db, hook, &attempt).await.unwrap();
+        newsdesk::webhooks::record_attempt(&t.app.db, hook, &attempt, None).await.unwrap();
     }
     let kept = newsdesk::webhooks::attempts(&t.app.db, hook).await.unwrap();
     assert_eq!(kept.len(), 50);
@@ -446,4 +448,42 @@ async fn a_hook_is_moved_to_another_address_and_keeps_its_secret(t: TestApp) {
     let got = second.received();
     assert_eq!(got.len(), 1);
     assert!(signed_by(&got[0], &secret, t.app.now()));
+}
+
+async fn an_admin_sends_a_delivery_again(t: TestApp) {
+    let receiver = Receiver::start(&[]).await;
+    let cookie = t.sign_in(Role::Admin).await;
+    let (path, secret) = register(&t, &cookie, &receiver.url, &["article.published"]).await;
+    t.publish("Roboter lernen greifen").await;
+    run_queue(&t).await;
+    let first = receiver.received();
+    assert_eq!(first.len(), 1);
+    let page = t.get_as(&path, &cookie).await.body;
+    assert!(page.contains(&format!("name=\"delivery\" value=\"{}\"", first[0].delivery)), "a button per attempt");
+    let csrf = hidden(&page, "csrf");
+    let resend = |delivery: String, csrf: String| {
+        let (t, path, cookie) = (&t, path.clone(), cookie.clone());
+        async move {
+            let form = [("csrf", csrf.as_str()), ("delivery", delivery.as_str())];
+            t.post_form(&format!("{path}/resend"), &form, &[("cookie", &cookie)]).await
+        }
+    };
+    t.app.clock.advance(3600);
+    let again = resend(first[0].delivery.clone(), csrf.clone()).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
+    assert!(again.header("location").ends_with("?done=resent"));
+    run_queue(&t).await;
+    let got = receiver.received();
+    assert_eq!(got.len(), 2, "sent again");
+    assert_eq!((&got[1].delivery, &got[1].event, &got[1].body), (&got[0].delivery, &got[0].event, &got[0].body));
+    assert!(signed_by(&got[1], &secret, t.app.now()), "signed afresh, an hour later");
+    assert_ne!(got[1].signature, got[0].signature);
+    let listed = newsdesk::webhooks::attempts(&t.app.db, path.rsplit('/').next().unwrap().parse().unwrap()).await;
+    assert_eq!(listed.unwrap().len(), 2, "both attempts listed");
+
+    // A delivery this hook never sent, or a forged form: nothing is sent.
+    assert_eq!(resend("0123456789abcdef".into(), csrf.clone()).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(resend(first[0].delivery.clone(), "forged".into()).await.status, StatusCode::FORBIDDEN);
+    run_queue(&t).await;
+    assert_eq!(receiver.received().len(), 2);
 }
