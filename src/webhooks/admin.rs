@@ -26,6 +26,11 @@ fn hook_id(id: &str) -> Result<i64, AppError> {
     id.parse().map_err(|_| AppError::NotFound)
 }
 
+/// The hook of the address's `{id}`; 404 when there is none.
+async fn find_hook(app: &App, id: &str) -> Result<super::Hook, AppError> {
+    super::find(&app.db, hook_id(id)?).await?.ok_or(AppError::NotFound)
+}
+
 /// The message of a refusal, in the site's language.
 fn refusal(app: &App, key: &str, args: &[(&str, String)]) -> String {
     let args: Vec<(&str, fluent_bundle::FluentValue)> = args.iter().map(|(k, v)| (*k, v.clone().into())).collect();
@@ -75,7 +80,7 @@ pub async fn show(
     Path(id): Path<String>,
     Query(done): Query<Done>,
 ) -> Result<Response, AppError> {
-    let hook = super::find(&app.db, hook_id(&id)?).await?.ok_or(AppError::NotFound)?;
+    let hook = find_hook(&app, &id).await?;
     let notice = done.notice_key("webhook").map(|key| app.text(&key));
     let form = (hook.url.clone(), hook.events.clone());
     hook_page(&app, &staff, hook, StatusCode::OK, notice, None, form).await
@@ -116,7 +121,7 @@ pub async fn update(
     form: FormData,
 ) -> Result<Response, AppError> {
     staff.check_form(&form)?;
-    let hook = super::find(&app.db, hook_id(&id)?).await?.ok_or(AppError::NotFound)?;
+    let hook = find_hook(&app, &id).await?;
     match checked_input(&app, &form).await {
         Ok(input) => {
             super::update(&app.db, hook.id, &input).await?;
@@ -140,7 +145,7 @@ pub async fn ping(
     form: FormData,
 ) -> Result<Response, AppError> {
     staff.check_form(&form)?;
-    let hook = super::find(&app.db, hook_id(&id)?).await?.ok_or(AppError::NotFound)?;
+    let hook = find_hook(&app, &id).await?;
     super::deliver::ping(&app.context(), &hook).await?;
     Ok(Redirect::to(&format!("/admin/integrations/webhooks/{}?done=sent", hook.id)).into_response())
 }
@@ -155,7 +160,7 @@ pub async fn resend(
     form: FormData,
 ) -> Result<Response, AppError> {
     staff.check_form(&form)?;
-    let hook = super::find(&app.db, hook_id(&id)?).await?.ok_or(AppError::NotFound)?;
+    let hook = find_hook(&app, &id).await?;
     let delivery = form.get("delivery").unwrap_or_default();
     if !super::deliver::resend(&app.context(), &hook, delivery).await? {
         return Err(AppError::NotFound);
@@ -188,7 +193,7 @@ pub async fn delete(
     form: FormData,
 ) -> Result<Response, AppError> {
     staff.check_form(&form)?;
-    let hook = super::find(&app.db, hook_id(&id)?).await?.ok_or(AppError::NotFound)?;
+    let hook = find_hook(&app, &id).await?;
     if form.get("confirm") != Some("yes") {
         let text = |k: &str| app.i18n.text(app.language(), k, &[("url", hook.url.clone().into())]);
         let action = format!("/admin/integrations/webhooks/{}/delete", hook.id);
